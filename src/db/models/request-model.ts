@@ -1,0 +1,67 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { CATEGORIES, HELP_KINDS, HISTORY_EVENT_TYPES, PLATFORMS, REQUEST_STATUSES } from '../../domain/request.js';
+
+const personRef = { platform: { type: String, enum: PLATFORMS, required: true }, userId: { type: String, required: true } };
+
+const historyEventSchema = new Schema(
+  {
+    type: { type: String, enum: HISTORY_EVENT_TYPES, required: true },
+    at: { type: Date, required: true },
+    actor: { type: new Schema(personRef, { _id: false }), required: false },
+    channel: { type: String, enum: PLATFORMS },
+    note: String,
+  },
+  { _id: false },
+);
+
+const groupPostSchema = new Schema(
+  {
+    platform: { type: String, enum: PLATFORMS, required: true },
+    chatId: { type: String, required: true },
+    messageId: { type: String, required: true },
+    viaHeadquarters: { type: Boolean, required: true },
+  },
+  { _id: false },
+);
+
+const requestSchema = new Schema(
+  {
+    number: { type: Number, required: true },
+    status: { type: String, enum: REQUEST_STATUSES, required: true },
+    channel: { type: String, enum: PLATFORMS, required: true },
+    requester: { type: new Schema({ ...personRef, chatId: { type: String, required: true } }, { _id: false }), required: true },
+    category: { type: String, enum: CATEGORIES, required: true },
+    age: { type: Number, required: true, min: 1, max: 120 },
+    district: { type: String, required: true },
+    helpKind: { type: String, enum: HELP_KINDS, required: true },
+    extra: { type: Map, of: String, default: {} },
+    // Personal data sits in one sub-document so that it can be shown, withheld or erased as a whole.
+    personal: {
+      type: new Schema(
+        { name: String, address: String, phone: String, description: String },
+        { _id: false },
+      ),
+      required: true,
+    },
+    consentAt: { type: Date, required: true },
+    volunteer: { type: new Schema({ ...personRef, displayName: { type: String, required: true } }, { _id: false }) },
+    claimedAt: Date,
+    posts: { type: [groupPostSchema], default: [] },
+    history: { type: [historyEventSchema], default: [] },
+  },
+  { timestamps: true, collection: 'requests' },
+);
+
+// The human number is the request's public identity.
+requestSchema.index({ number: 1 }, { unique: true });
+// Open requests of a district, newest first (/open, escalation).
+requestSchema.index({ status: 1, district: 1, createdAt: -1 });
+// A requester's own requests (/my).
+requestSchema.index({ 'requester.platform': 1, 'requester.userId': 1, createdAt: -1 });
+
+export type RequestDoc = InferSchemaType<typeof requestSchema>;
+
+export function createRequestModel(connection: Connection) {
+  return connection.model('Request', requestSchema);
+}
+export type RequestModel = ReturnType<typeof createRequestModel>;

@@ -1,0 +1,144 @@
+import type { Types } from 'mongoose';
+import { CLAIMABLE_STATUS } from '../../domain/lifecycle.js';
+import type { HelpRequest, HistoryEvent } from '../../domain/request.js';
+import type { RequestRepository } from '../../services/ports.js';
+import type { CounterModel } from '../models/counter-model.js';
+import type { RequestModel } from '../models/request-model.js';
+
+const REQUEST_SEQUENCE = 'request';
+
+/** Requests in MongoDB; each change is a single-document atomic write, and reads return plain objects. */
+export function createMongoRequestRepository(models: { requests: RequestModel; counters: CounterModel }): RequestRepository {
+  const { requests, counters } = models;
+
+  async function nextNumber(): Promise<number> {
+    // $inc on one document is atomic, so concurrent submissions never share a number, and a number
+    // is never reused even if saving its request then fails.
+    const counter = await counters
+      .findOneAndUpdate({ _id: REQUEST_SEQUENCE }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
+      .lean();
+    return counter!.seq;
+  }
+
+  return {
+    async create({ draft, channel, requester, at }) {
+      const number = await nextNumber();
+      const created: HistoryEvent = { type: 'created', at, actor: { platform: requester.platform, userId: requester.userId }, channel };
+      const doc = await requests.create({
+        number,
+        status: 'new',
+        channel,
+        requester,
+        category: draft.category,
+        age: draft.age,
+        district: draft.district,
+        helpKind: draft.helpKind,
+        extra: draft.extra,
+        personal: draft.personal,
+        consentAt: at,
+        posts: [],
+        history: [created],
+      });
+      return toHelpRequest(doc.toObject());
+    },
+
+    async findByNumber(number) {
+      const doc = await requests.findOne({ number }).lean();
+      return doc ? toHelpRequest(doc) : null;
+    },
+
+    async claim(number, volunteer, at) {
+      const event: HistoryEvent = { type: 'claimed', at, actor: { platform: volunteer.platform, userId: volunteer.userId }, channel: volunteer.platform };
+      // The expected status is part of the filter: of many simultaneous presses exactly one matches.
+      const doc = await requests
+        .findOneAndUpdate(
+          { number, status: CLAIMABLE_STATUS },
+          { $set: { status: 'claimed', volunteer, claimedAt: at }, $push: { history: event } },
+          { returnDocument: 'after' },
+        )
+        .lean();
+      return doc ? toHelpRequest(doc) : null;
+    },
+
+    async undoClaim(number, volunteer, reason, at) {
+      const event: HistoryEvent = { type: 'claim_undone', at, actor: volunteer, channel: volunteer.platform, note: reason };
+      const doc = await requests
+        .findOneAndUpdate(
+          { number, status: 'claimed', 'volunteer.platform': volunteer.platform, 'volunteer.userId': volunteer.userId },
+          { $set: { status: CLAIMABLE_STATUS }, $unset: { volunteer: 1, claimedAt: 1 }, $push: { history: event } },
+          { returnDocument: 'after' },
+        )
+        .lean();
+      return doc ? toHelpRequest(doc) : null;
+    },
+
+    async addPost(number, post, at) {
+      const event: HistoryEvent = { type: 'posted', at, channel: post.platform, note: post.viaHeadquarters ? 'headquarters' : 'district' };
+      await requests.updateOne({ number }, { $push: { posts: post, history: event } });
+    },
+
+    async listByRequester(requester, limit) {
+      const docs = await requests
+        .find({ 'requester.platform': requester.platform, 'requester.userId': requester.userId })
+        .sort({ createdAt: -1 })
+        .limit(limit)
+        .lean();
+      return docs.map(toHelpRequest);
+    },
+  };
+}
+
+/** Maps a stored document to the domain's plain object (no mongoose types escape the db layer). */
+function toHelpRequest(doc: {
+  _id: Types.ObjectId;
+  number: number;
+  status: string;
+  channel: string;
+  requester: { platform: string; userId: string; chatId: string };
+  category: string;
+  age: number;
+  district: string;
+  helpKind: string;
+  extra?: Map<string, string> | Record<string, string> | null;
+  personal: { name?: string | null; address?: string | null; phone?: string | null; description?: string | null };
+  consentAt: Date;
+  volunteer?: { platform: string; userId: string; displayName: string } | null;
+  claimedAt?: Date | null;
+  posts?: { platform: string; chatId: string; messageId: string; viaHeadquarters: boolean }[];
+  history?: { type: string; at: Date; actor?: { platform: string; userId: string } | null; channel?: string | null; note?: string | null }[];
+  createdAt: Date;
+}): HelpRequest {
+  const extra = doc.extra instanceof Map ? Object.fromEntries(doc.extra) : { ...(doc.extra ?? {}) };
+  return {
+    id: String(doc._id),
+    number: doc.number,
+    status: doc.status as HelpRequest['status'],
+    channel: doc.channel as HelpRequest['channel'],
+    requester: { platform: doc.requester.platform as HelpRequest['channel'], userId: doc.requester.userId, chatId: doc.requester.chatId },
+    category: doc.category as HelpRequest['category'],
+    age: doc.age,
+    district: doc.district,
+    helpKind: doc.helpKind as HelpRequest['helpKind'],
+    extra,
+    personal: {
+      name: doc.personal.name ?? '',
+      address: doc.personal.address ?? '',
+      phone: doc.personal.phone ?? '',
+      description: doc.personal.description ?? '',
+    },
+    consentAt: doc.consentAt,
+    ...(doc.volunteer
+      ? { volunteer: { platform: doc.volunteer.platform as HelpRequest['channel'], userId: doc.volunteer.userId, displayName: doc.volunteer.displayName } }
+      : {}),
+    ...(doc.claimedAt ? { claimedAt: doc.claimedAt } : {}),
+    posts: (doc.posts ?? []).map((p) => ({ platform: p.platform as HelpRequest['channel'], chatId: p.chatId, messageId: p.messageId, viaHeadquarters: p.viaHeadquarters })),
+    history: (doc.history ?? []).map((h) => ({
+      type: h.type as HistoryEvent['type'],
+      at: h.at,
+      ...(h.actor ? { actor: { platform: h.actor.platform as HelpRequest['channel'], userId: h.actor.userId } } : {}),
+      ...(h.channel ? { channel: h.channel as HelpRequest['channel'] } : {}),
+      ...(h.note ? { note: h.note } : {}),
+    })),
+    createdAt: doc.createdAt,
+  };
+}

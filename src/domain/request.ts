@@ -1,0 +1,137 @@
+import { z } from 'zod';
+
+/** Who needs help; the values are stable codes, the wording lives in the message catalogs. */
+export const CATEGORIES = ['pensioner', 'disabled', 'self_isolation', 'family_with_children', 'other'] as const;
+export const categorySchema = z.enum(CATEGORIES);
+export type Category = z.infer<typeof categorySchema>;
+
+/** What kind of help is asked for. */
+export const HELP_KINDS = [
+  'groceries',
+  'medicine',
+  'utility_payments',
+  'household',
+  'psychological',
+  'legal',
+  'doctor_appointment',
+  'other',
+] as const;
+export const helpKindSchema = z.enum(HELP_KINDS);
+export type HelpKind = z.infer<typeof helpKindSchema>;
+
+export const REQUEST_STATUSES = ['new', 'claimed', 'done', 'cancelled'] as const;
+export const requestStatusSchema = z.enum(REQUEST_STATUSES);
+export type RequestStatus = z.infer<typeof requestStatusSchema>;
+
+export const PLATFORMS = ['telegram', 'vk'] as const;
+export const platformSchema = z.enum(PLATFORMS);
+export type Platform = z.infer<typeof platformSchema>;
+
+/** A person on a messaging platform; ids are kept as strings so Telegram and VK ids look alike. */
+export const personRefSchema = z.object({
+  platform: platformSchema,
+  userId: z.string().min(1),
+});
+export type PersonRef = z.infer<typeof personRefSchema>;
+
+/** A volunteer as shown to others: the public display name only, never a phone. */
+export const volunteerSchema = personRefSchema.extend({
+  displayName: z.string().min(1).max(128),
+});
+export type Volunteer = z.infer<typeof volunteerSchema>;
+
+/** Personal data of the person in need: shown only to the requester and the volunteer who claimed. */
+export const personalDataSchema = z.object({
+  name: z.string().min(1).max(200),
+  address: z.string().min(1).max(500),
+  phone: z.string().regex(/^\+7\d{10}$/),
+  description: z.string().min(1).max(2000),
+});
+export type PersonalData = z.infer<typeof personalDataSchema>;
+
+/**
+ * A finished questionnaire before it becomes a request: what the scenario collected, checked once
+ * more at the domain boundary so no channel can store something the scenario would have refused.
+ */
+export const requestDraftSchema = z.object({
+  category: categorySchema,
+  age: z.number().int().min(1).max(120),
+  district: z.string().min(1).max(100),
+  helpKind: helpKindSchema,
+  /** Answers to the branch questions (e.g. about a prescription), by step id. */
+  extra: z.record(z.string(), z.string().max(200)).default({}),
+  personal: personalDataSchema,
+  consentGiven: z.literal(true),
+});
+export type RequestDraft = z.infer<typeof requestDraftSchema>;
+
+export const HISTORY_EVENT_TYPES = ['created', 'posted', 'claimed', 'claim_undone'] as const;
+export type HistoryEventType = (typeof HISTORY_EVENT_TYPES)[number];
+
+/** One line of a request's append-only history. */
+export interface HistoryEvent {
+  type: HistoryEventType;
+  at: Date;
+  /** Who caused it; absent for the system itself. */
+  actor?: PersonRef;
+  /** The channel it came through (telegram, vk, …). */
+  channel?: Platform;
+  /** Short machine-readable reason, never personal data. */
+  note?: string;
+}
+
+/** Where a request was posted for volunteers, so the post can be edited later. */
+export interface GroupPost {
+  platform: Platform;
+  chatId: string;
+  messageId: string;
+  /** True when the district had no volunteer chat and the post went to the HQ chat instead. */
+  viaHeadquarters: boolean;
+}
+
+/** A stored help request, as plain data. */
+export interface HelpRequest {
+  id: string;
+  number: number;
+  status: RequestStatus;
+  channel: Platform;
+  requester: PersonRef & { chatId: string };
+  category: Category;
+  age: number;
+  district: string;
+  helpKind: HelpKind;
+  extra: Record<string, string>;
+  personal: PersonalData;
+  consentAt: Date;
+  volunteer?: Volunteer;
+  claimedAt?: Date;
+  posts: GroupPost[];
+  history: HistoryEvent[];
+  createdAt: Date;
+}
+
+/** The part of a request that may be shown in a volunteer group: nothing that identifies the person. */
+export interface PublicRequestView {
+  number: number;
+  status: RequestStatus;
+  district: string;
+  category: Category;
+  age: number;
+  helpKind: HelpKind;
+  createdAt: Date;
+  volunteerName?: string;
+}
+
+/** Strips everything personal; the only way a request reaches a group chat. */
+export function toPublicView(request: HelpRequest): PublicRequestView {
+  return {
+    number: request.number,
+    status: request.status,
+    district: request.district,
+    category: request.category,
+    age: request.age,
+    helpKind: request.helpKind,
+    createdAt: request.createdAt,
+    ...(request.volunteer ? { volunteerName: request.volunteer.displayName } : {}),
+  };
+}

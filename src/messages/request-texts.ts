@@ -1,0 +1,96 @@
+import type { HelpRequest, PublicRequestView } from '../domain/request.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { Catalog } from './catalog.js';
+
+/**
+ * The texts about a request that every channel shows the same way: the group post, the details a
+ * volunteer gets, and what the requester is told. Adapters add only their buttons.
+ */
+export interface RequestTexts {
+  /** The volunteer-group post: number, district, category, age, kind of help, time; nothing personal. */
+  groupPost(view: PublicRequestView, viaHeadquarters: boolean): string;
+  /** The full request, for the volunteer who claimed it only. */
+  volunteerDetails(request: HelpRequest): string;
+  /** Tells the requester that a volunteer took the request. */
+  requesterClaimed(request: HelpRequest): string;
+  /** One line of /my. */
+  myRequestLine(request: HelpRequest): string;
+  category(code: string): string;
+  helpKind(code: string): string;
+  status(code: string): string;
+  /** A date and time in the headquarters' time zone. */
+  dateTime(at: Date): string;
+  date(at: Date): string;
+}
+
+export function createRequestTexts(catalog: Catalog, timeZone: string, scenario: Scenario): RequestTexts {
+  const locale = catalog.locale === 'ru' ? 'ru-RU' : 'en-GB';
+  const dateTimeFormat = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'short', timeStyle: 'short' });
+  const dateFormat = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'short' });
+  const category = (code: string) => catalog.t(`request.category.${code}`);
+  const helpKind = (code: string) => catalog.t(`request.helpKind.${code}`);
+  const status = (code: string) => catalog.t(`status.${code}`);
+
+  const texts: RequestTexts = {
+    category,
+    helpKind,
+    status,
+    dateTime: (at) => dateTimeFormat.format(at),
+    date: (at) => dateFormat.format(at),
+    groupPost(view, viaHeadquarters) {
+      const lines = [];
+      if (viaHeadquarters) lines.push(catalog.t('group.viaHeadquarters', { district: view.district }));
+      lines.push(
+        catalog.t('group.post', {
+          number: view.number,
+          district: view.district,
+          category: category(view.category),
+          age: view.age,
+          helpKind: helpKind(view.helpKind),
+          time: texts.dateTime(view.createdAt),
+        }),
+      );
+      if (view.volunteerName && view.status === 'claimed') {
+        lines.push(catalog.t('group.claimedBy', { volunteer: view.volunteerName }));
+      }
+      return lines.join('\n\n');
+    },
+    volunteerDetails(request) {
+      const extra = Object.entries(request.extra)
+        .map(([stepId, value]) => {
+          const step = scenario.steps.find((s) => s.id === stepId);
+          if (!step?.label) return '';
+          const choice = step.type === 'choice' ? step.choices?.find((c) => c.value === value) : undefined;
+          return `\n${catalog.t(step.label)}: ${choice ? catalog.t(choice.label) : value}`;
+        })
+        .join('');
+      return catalog.t('claim.details', {
+        number: request.number,
+        district: request.district,
+        category: category(request.category),
+        age: request.age,
+        helpKind: helpKind(request.helpKind),
+        extra,
+        description: request.personal.description,
+        name: request.personal.name,
+        address: request.personal.address,
+        phone: request.personal.phone,
+      });
+    },
+    requesterClaimed(request) {
+      return catalog.t('claim.requesterNotified', {
+        number: request.number,
+        volunteer: request.volunteer?.displayName ?? '',
+      });
+    },
+    myRequestLine(request) {
+      return catalog.t('bot.my.line', {
+        number: request.number,
+        date: texts.date(request.createdAt),
+        helpKind: helpKind(request.helpKind),
+        status: status(request.status),
+      });
+    },
+  };
+  return texts;
+}

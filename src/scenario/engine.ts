@@ -1,0 +1,294 @@
+import type { Scenario, Step } from './schema.js';
+import { foldForMatching, parseFreeText, parsePhone, parseWholeNumber, type Parsed } from './parse-answer.js';
+import { keyText, literalText, type Text } from './text.js';
+
+/**
+ * The scenario engine: a pure function from (scenario, state, input) to the next state and what to
+ * show. It knows no platform; adapters turn updates into EngineInput and render Prompt.
+ */
+
+/** Where a conversation stands; plain JSON so it can be stored and replayed. */
+export interface ScenarioState {
+  scenarioId: string;
+  /** The step being asked, or EDIT_PICK while the person chooses what to change. */
+  stepId: string;
+  answers: Record<string, string | number>;
+  /** Steps shown before the current one, newest last, for "back". */
+  trail: string[];
+  /** Set while changing one answer from the summary: the next stop is the summary again. */
+  returnToSummary: boolean;
+  /** Numbers each prompt, so a button of an older message can be told apart. */
+  seq: number;
+}
+
+/** The pseudo-step where the person picks which answer to change. */
+export const EDIT_PICK = '@edit';
+
+export type EngineInput =
+  | { type: 'text'; text: string }
+  | { type: 'choice'; seq: number; value: string }
+  | { type: 'contact'; phone: string }
+  | { type: 'back' }
+  | { type: 'cancel' }
+  /** A photo, a sticker, a voice message: anything that is not text. */
+  | { type: 'other' };
+
+export interface Choice {
+  value: string;
+  label: Text;
+}
+
+/** What the adapter shows: a question, perhaps why the last answer was refused, and the choices. */
+export interface Prompt {
+  seq: number;
+  stepId: string;
+  /** How the answer is expected: a button, free text, or a phone (where a "share contact" button fits). */
+  expects: 'choice' | 'text' | 'phone';
+  question: Text;
+  error?: Text;
+  /** The answer given earlier, shown when the person comes back to a step. */
+  current?: Text;
+  choices: Choice[];
+  canGoBack: boolean;
+  /** The answers so far, on the summary step. */
+  summary?: { label: Text; value: Text }[];
+}
+
+export type EngineResult =
+  | { kind: 'prompt'; state: ScenarioState; prompt: Prompt }
+  /** A button from an older message: nothing changed, the adapter only says so. */
+  | { kind: 'stale'; state: ScenarioState }
+  | { kind: 'completed'; state: ScenarioState; answers: Record<string, string | number> }
+  | { kind: 'cancelled' };
+
+/** Values the engine needs at run time that the file does not hold. */
+export interface EngineContext {
+  lists: { districts: readonly string[] };
+  /** Renders a Text in the person's language, to match a typed answer against button labels. */
+  render: (text: Text) => string;
+}
+
+export const SUMMARY_SUBMIT = 'submit';
+export const SUMMARY_EDIT = 'edit';
+export const SUMMARY_CANCEL = 'cancel';
+const CONSENT_YES = 'yes';
+const CONSENT_NO = 'no';
+
+/** Begins a scenario at its first step. */
+export function startScenario(scenario: Scenario, ctx: EngineContext): { state: ScenarioState; prompt: Prompt } {
+  const first = firstVisibleFrom(scenario, 0, {});
+  const state: ScenarioState = {
+    scenarioId: scenario.id,
+    stepId: first.id,
+    answers: {},
+    trail: [],
+    returnToSummary: false,
+    seq: 1,
+  };
+  return { state, prompt: buildPrompt(scenario, state, ctx) };
+}
+
+/** The prompt for the current state, to show it again (on resume, or after /start mid-way). */
+export function repeatPrompt(scenario: Scenario, state: ScenarioState, ctx: EngineContext): { state: ScenarioState; prompt: Prompt } {
+  const next = { ...state, seq: state.seq + 1 };
+  return { state: next, prompt: buildPrompt(scenario, next, ctx) };
+}
+
+/** Takes one input and moves the conversation on. */
+export function advance(scenario: Scenario, state: ScenarioState, input: EngineInput, ctx: EngineContext): EngineResult {
+  if (input.type === 'cancel') return { kind: 'cancelled' };
+  if (input.type === 'choice' && input.seq !== state.seq) return { kind: 'stale', state };
+  if (input.type === 'back') return goBack(scenario, state, ctx);
+  if (state.stepId === EDIT_PICK) return pickStepToEdit(scenario, state, input, ctx);
+
+  const step = stepById(scenario, state.stepId);
+  if (step.type === 'summary') return onSummary(scenario, state, input, ctx);
+
+  const parsed = readAnswer(step, input, ctx);
+  if (!parsed.ok) return reprompt(scenario, state, ctx, keyText(parsed.reason, parsed.params));
+  if (step.type === 'consent' && parsed.value === CONSENT_NO) return reprompt(scenario, state, ctx, keyText(step.declined));
+
+  const answers = { ...state.answers, [step.id]: parsed.value };
+  const next = nextStepAfter(scenario, step, answers, state.returnToSummary);
+  return moveTo(scenario, { ...state, answers, trail: [...state.trail, step.id] }, next.id, ctx, {
+    returnToSummary: state.returnToSummary && next.type !== 'summary',
+  });
+}
+
+/** The answers of the steps that apply (a branch left behind by a changed answer is dropped). */
+export function applicableAnswers(scenario: Scenario, answers: Record<string, string | number>): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const step of scenario.steps) {
+    if (step.type === 'summary' || !isVisible(step, answers)) continue;
+    const value = answers[step.id];
+    if (value !== undefined) out[step.id] = value;
+  }
+  return out;
+}
+
+function readAnswer(step: Exclude<Step, { type: 'summary' }>, input: EngineInput, ctx: EngineContext): Parsed<string | number> {
+  if (input.type === 'other') {
+    return { ok: false, reason: step.type === 'choice' || step.type === 'consent' ? 'engine.errors.pressButton' : 'engine.errors.textOnly' };
+  }
+  if (input.type === 'contact') {
+    return step.type === 'phone' ? parsePhone(input.phone) : { ok: false, reason: 'engine.errors.notNow' };
+  }
+  const typed = input.type === 'text' ? input.text : undefined;
+  switch (step.type) {
+    case 'choice':
+    case 'consent':
+      return matchChoice(choicesOf(step, ctx), input, ctx);
+    case 'number':
+      return typed === undefined ? { ok: false, reason: 'engine.errors.typeAnswer' } : parseWholeNumber(typed, step.min, step.max);
+    case 'text':
+      return typed === undefined ? { ok: false, reason: 'engine.errors.typeAnswer' } : parseFreeText(typed, step.minLength, step.maxLength);
+    case 'phone':
+      return typed === undefined ? { ok: false, reason: 'engine.errors.typeAnswer' } : parsePhone(typed);
+  }
+}
+
+/** A pressed button, or a typed label ("Ленинский") or its number in the list ("2"). */
+function matchChoice(choices: Choice[], input: EngineInput, ctx: EngineContext): Parsed<string> {
+  if (input.type === 'choice') {
+    return choices.some((c) => c.value === input.value) ? { ok: true, value: input.value } : { ok: false, reason: 'engine.errors.pressButton' };
+  }
+  if (input.type !== 'text') return { ok: false, reason: 'engine.errors.pressButton' };
+  const typed = foldForMatching(input.text);
+  const byNumber = /^\d{1,2}$/.test(typed) ? choices[Number(typed) - 1] : undefined;
+  const found = byNumber ?? choices.find((c) => foldForMatching(ctx.render(c.label)) === typed);
+  return found ? { ok: true, value: found.value } : { ok: false, reason: 'engine.errors.pressButton' };
+}
+
+function onSummary(scenario: Scenario, state: ScenarioState, input: EngineInput, ctx: EngineContext): EngineResult {
+  const picked = matchChoice(summaryChoices(), input, ctx);
+  if (!picked.ok) return reprompt(scenario, state, ctx, keyText(picked.reason));
+  if (picked.value === SUMMARY_CANCEL) return { kind: 'cancelled' };
+  if (picked.value === SUMMARY_SUBMIT) {
+    return { kind: 'completed', state, answers: applicableAnswers(scenario, state.answers) };
+  }
+  return moveTo(scenario, { ...state, trail: [...state.trail, state.stepId] }, EDIT_PICK, ctx, { returnToSummary: false });
+}
+
+function pickStepToEdit(scenario: Scenario, state: ScenarioState, input: EngineInput, ctx: EngineContext): EngineResult {
+  const picked = matchChoice(editChoices(scenario, state.answers), input, ctx);
+  if (!picked.ok) return reprompt(scenario, state, ctx, keyText(picked.reason));
+  return moveTo(scenario, { ...state, trail: [...state.trail, EDIT_PICK] }, picked.value, ctx, { returnToSummary: true });
+}
+
+function goBack(scenario: Scenario, state: ScenarioState, ctx: EngineContext): EngineResult {
+  // Steps hidden by a changed answer are skipped on the way back, as they were on the way forward.
+  const trail = [...state.trail];
+  let previous = trail.pop();
+  while (previous && previous !== EDIT_PICK && !isVisible(stepById(scenario, previous), state.answers)) previous = trail.pop();
+  if (!previous) return reprompt(scenario, state, ctx, keyText('engine.errors.noStepBack'));
+  const leavingEdit = previous === EDIT_PICK || stepById(scenario, previous).type === 'summary';
+  return moveTo(scenario, { ...state, trail }, previous, ctx, { returnToSummary: state.returnToSummary && !leavingEdit });
+}
+
+function moveTo(
+  scenario: Scenario,
+  state: ScenarioState,
+  stepId: string,
+  ctx: EngineContext,
+  flags: { returnToSummary: boolean },
+): EngineResult {
+  const next: ScenarioState = { ...state, stepId, returnToSummary: flags.returnToSummary, seq: state.seq + 1 };
+  return { kind: 'prompt', state: next, prompt: buildPrompt(scenario, next, ctx) };
+}
+
+function reprompt(scenario: Scenario, state: ScenarioState, ctx: EngineContext, error: Text): EngineResult {
+  const next = { ...state, seq: state.seq + 1 };
+  return { kind: 'prompt', state: next, prompt: { ...buildPrompt(scenario, next, ctx), error } };
+}
+
+function buildPrompt(scenario: Scenario, state: ScenarioState, ctx: EngineContext): Prompt {
+  const canGoBack = state.trail.length > 0;
+  if (state.stepId === EDIT_PICK) {
+    return {
+      seq: state.seq,
+      stepId: EDIT_PICK,
+      expects: 'choice',
+      question: keyText('engine.edit.question'),
+      choices: editChoices(scenario, state.answers),
+      canGoBack,
+    };
+  }
+  const step = stepById(scenario, state.stepId);
+  const base = { seq: state.seq, stepId: step.id, question: keyText(step.question), canGoBack };
+  if (step.type === 'summary') {
+    return { ...base, expects: 'choice', choices: summaryChoices(), summary: summaryLines(scenario, state.answers, ctx) };
+  }
+  const answered = state.answers[step.id];
+  const current = answered === undefined || step.type === 'consent' ? undefined : displayAnswer(step, answered, ctx);
+  const expects = step.type === 'choice' || step.type === 'consent' ? 'choice' : step.type === 'phone' ? 'phone' : 'text';
+  const choices = step.type === 'choice' || step.type === 'consent' ? choicesOf(step, ctx) : [];
+  return { ...base, expects, choices, ...(current ? { current } : {}) };
+}
+
+function summaryLines(scenario: Scenario, answers: Record<string, string | number>, ctx: EngineContext) {
+  return scenario.steps
+    .filter((s) => s.label && isVisible(s, answers) && answers[s.id] !== undefined)
+    .map((s) => ({ label: keyText(s.label!), value: displayAnswer(s, answers[s.id]!, ctx) }));
+}
+
+function displayAnswer(step: Step, value: string | number, ctx: EngineContext): Text {
+  if (step.type === 'choice' || step.type === 'consent') {
+    const choice = choicesOf(step, ctx).find((c) => c.value === value);
+    if (choice) return choice.label;
+  }
+  return literalText(String(value));
+}
+
+function choicesOf(step: Step, ctx: EngineContext): Choice[] {
+  if (step.type === 'consent') {
+    return [
+      { value: CONSENT_YES, label: keyText(step.accept) },
+      { value: CONSENT_NO, label: keyText(step.decline) },
+    ];
+  }
+  if (step.type !== 'choice') return [];
+  if (step.choicesFrom) return ctx.lists[step.choicesFrom].map((name) => ({ value: name, label: literalText(name) }));
+  return (step.choices ?? []).map((c) => ({ value: c.value, label: keyText(c.label) }));
+}
+
+function summaryChoices(): Choice[] {
+  return [
+    { value: SUMMARY_SUBMIT, label: keyText('engine.summary.submit') },
+    { value: SUMMARY_EDIT, label: keyText('engine.summary.edit') },
+    { value: SUMMARY_CANCEL, label: keyText('engine.summary.cancel') },
+  ];
+}
+
+function editChoices(scenario: Scenario, answers: Record<string, string | number>): Choice[] {
+  return scenario.steps
+    .filter((s) => s.label && s.type !== 'consent' && isVisible(s, answers) && answers[s.id] !== undefined)
+    .map((s) => ({ value: s.id, label: keyText(s.label!) }));
+}
+
+function nextStepAfter(scenario: Scenario, step: Step, answers: Record<string, string | number>, returnToSummary: boolean): Step {
+  if (returnToSummary) {
+    // After changing one answer, ask only what the change made newly necessary, then the summary.
+    const missing = scenario.steps.find((s) => s.type !== 'summary' && isVisible(s, answers) && answers[s.id] === undefined);
+    return missing ?? scenario.steps[scenario.steps.length - 1]!;
+  }
+  return firstVisibleFrom(scenario, scenario.steps.indexOf(step) + 1, answers);
+}
+
+function firstVisibleFrom(scenario: Scenario, index: number, answers: Record<string, string | number>): Step {
+  const step = scenario.steps.slice(index).find((s) => isVisible(s, answers));
+  // The loader guarantees the last step is an unconditional summary, so one is always found.
+  return step ?? scenario.steps[scenario.steps.length - 1]!;
+}
+
+function isVisible(step: Step, answers: Record<string, string | number>): boolean {
+  if (!step.when) return true;
+  const answer = answers[step.when.step];
+  if (answer === undefined) return false;
+  return step.when.in ? step.when.in.includes(String(answer)) : !step.when.notIn!.includes(String(answer));
+}
+
+function stepById(scenario: Scenario, id: string): Step {
+  const step = scenario.steps.find((s) => s.id === id);
+  if (!step) throw new Error(`scenario "${scenario.id}" has no step "${id}"`);
+  return step;
+}

@@ -1,0 +1,27 @@
+/** Step ids that map to fields of a help request; every other answer is kept under `extra`. */
+const FIELD_STEPS = new Set(['category', 'age', 'district', 'helpKind', 'description', 'name', 'address', 'phone', 'consent']);
+
+/**
+ * Shapes the answers of a finished help-request scenario into a request draft. The result is
+ * checked by the domain schema when submitted, so nothing here needs to trust the answers.
+ */
+export function toHelpRequestDraft(answers: Record<string, string | number>) {
+  const extra: Record<string, string> = {};
+  for (const [stepId, value] of Object.entries(answers)) {
+    if (!FIELD_STEPS.has(stepId)) extra[stepId] = String(value);
+  }
+  return {
+    category: answers.category,
+    age: answers.age,
+    district: answers.district,
+    helpKind: answers.helpKind,
+    extra,
+    personal: {
+      name: answers.name,
+      address: answers.address,
+      phone: answers.phone,
+      description: answers.description,
+    },
+    consentGiven: answers.consent === 'yes',
+  };
+}

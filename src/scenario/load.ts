@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { CATEGORIES, HELP_KINDS } from '../domain/request.js';
+import type { Catalog } from '../messages/catalog.js';
+import { scenarioSchema, type Scenario, type Step } from './schema.js';
+
+/** A scenario file that cannot be used, naming the file, the step and what is wrong. */
+export class ScenarioFileError extends Error {
+  constructor(readonly file: string, readonly stepId: string | undefined, readonly problem: string) {
+    super(`${file}${stepId ? `, step "${stepId}"` : ''}: ${problem}`);
+    this.name = 'ScenarioFileError';
+  }
+}
+
+/** Steps a help-request scenario must ask, by id, and the values its choice steps may offer. */
+const HELP_REQUEST_FIELDS: Record<string, { type: Step['type']; values?: readonly string[] }> = {
+  category: { type: 'choice', values: CATEGORIES },
+  age: { type: 'number' },
+  district: { type: 'choice' },
+  helpKind: { type: 'choice', values: HELP_KINDS },
+  description: { type: 'text' },
+  name: { type: 'text' },
+  address: { type: 'text' },
+  phone: { type: 'phone' },
+  consent: { type: 'consent' },
+};
+
+/** Reads, parses and checks a scenario file against the catalogs its texts come from. */
+export function loadScenarioFile(file: string, catalogs: readonly Catalog[]): Scenario {
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ScenarioFileError(file, undefined, `cannot be read as YAML: ${(error as Error).message}`);
+  }
+  return checkScenario(raw, file, catalogs);
+}
+
+/** Validates a parsed scenario: its shape with zod, then the rules that span steps. */
+export function checkScenario(raw: unknown, file: string, catalogs: readonly Catalog[]): Scenario {
+  const parsed = scenarioSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const stepIndex = issue.path[0] === 'steps' ? issue.path[1] : undefined;
+    const stepId =
+      typeof stepIndex === 'number' ? (stepIdAt(raw, stepIndex) ?? `#${stepIndex + 1}`) : undefined;
+    const where = issue.path.slice(typeof stepIndex === 'number' ? 2 : 0).join('.');
+    throw new ScenarioFileError(file, stepId, `${where ? `${where}: ` : ''}${issue.message}`);
+  }
+  const scenario = parsed.data;
+  const seen = new Set<string>();
+  scenario.steps.forEach((step, index) => {
+    if (seen.has(step.id)) throw new ScenarioFileError(file, step.id, 'this id is used by two steps');
+    if (step.when && !seen.has(step.when.step)) {
+      throw new ScenarioFileError(file, step.id, `"when" refers to "${step.when.step}", which is not an earlier step`);
+    }
+    seen.add(step.id);
+    const isLast = index === scenario.steps.length - 1;
+    if (step.type === 'summary' && !isLast) throw new ScenarioFileError(file, step.id, 'the summary must be the last step');
+    if (isLast && step.type !== 'summary') throw new ScenarioFileError(file, step.id, 'the last step must be of type "summary"');
+    if (step.type === 'summary' && step.when) throw new ScenarioFileError(file, step.id, 'the summary cannot have a condition');
+    if (step.type !== 'summary' && step.type !== 'consent' && !step.label) {
+      throw new ScenarioFileError(file, step.id, 'needs a "label" to title the answer in the summary');
+    }
+    for (const key of textKeysOf(step)) {
+      for (const catalog of catalogs) {
+        if (!catalog.has(key)) {
+          throw new ScenarioFileError(file, step.id, `text "${key}" is missing from the ${catalog.locale} catalog`);
+        }
+      }
+    }
+  });
+  if (scenario.produces === 'help-request') checkHelpRequestFields(scenario, file);
+  return scenario;
+}
+
+function checkHelpRequestFields(scenario: Scenario, file: string): void {
+  for (const [id, need] of Object.entries(HELP_REQUEST_FIELDS)) {
+    const step = scenario.steps.find((s) => s.id === id);
+    if (!step) throw new ScenarioFileError(file, undefined, `a help request needs a step with id "${id}" (${need.type})`);
+    if (step.type !== need.type) throw new ScenarioFileError(file, id, `must be of type "${need.type}"`);
+    if (step.when) throw new ScenarioFileError(file, id, 'is needed by every request, so it cannot have a condition');
+    if (step.type === 'choice' && need.values && step.choices) {
+      const unknown = step.choices.find((c) => !need.values!.includes(c.value));
+      if (unknown) {
+        throw new ScenarioFileError(file, id, `choice value "${unknown.value}" is not one of: ${need.values.join(', ')}`);
+      }
+    }
+  }
+  const district = scenario.steps.find((s) => s.id === 'district');
+  if (district?.type === 'choice' && district.choicesFrom !== 'districts') {
+    throw new ScenarioFileError(file, 'district', 'must take its choices from the configuration: choicesFrom: districts');
+  }
+}
+
+function textKeysOf(step: Step): string[] {
+  const keys = [step.question];
+  if (step.label) keys.push(step.label);
+  if (step.type === 'choice' && step.choices) keys.push(...step.choices.map((c) => c.label));
+  if (step.type === 'consent') keys.push(step.accept, step.decline, step.declined);
+  return keys;
+}
+
+function stepIdAt(raw: unknown, index: number): string | undefined {
+  const steps = (raw as { steps?: unknown } | null)?.steps;
+  if (!Array.isArray(steps)) return undefined;
+  const id = (steps[index] as { id?: unknown } | undefined)?.id;
+  return typeof id === 'string' ? id : undefined;
+}

@@ -1,0 +1,36 @@
+import { resolveDistrict } from '../domain/districts.js';
+import { NotCoordinatorError } from '../domain/errors.js';
+import type { PersonRef, Platform } from '../domain/request.js';
+import type { IsCoordinator } from './coordinators.js';
+import type { DistrictChatRepository, Logger } from './ports.js';
+
+export interface BindDeps {
+  districtChats: DistrictChatRepository;
+  districts: readonly string[];
+  isCoordinator: IsCoordinator;
+  logger: Logger;
+  now: () => Date;
+}
+
+/** Binding of volunteer chats to districts; coordinators only. */
+export function createDistrictBinding(deps: BindDeps) {
+  return {
+    /** Binds a chat to the district the coordinator named (throws UnknownDistrictError, NotCoordinatorError). */
+    async bind(by: PersonRef, platform: Platform, chatId: string, districtInput: string) {
+      if (!deps.isCoordinator(by)) throw new NotCoordinatorError();
+      const district = resolveDistrict(districtInput, deps.districts);
+      const { previousDistrict } = await deps.districtChats.bind({ district, platform, chatId }, by, deps.now());
+      deps.logger.info({ district, platform, previousDistrict }, 'chat bound to district');
+      return { district, previousDistrict: previousDistrict !== district ? previousDistrict : null };
+    },
+    /** Unbinds a chat; returns the district it served, or null. */
+    async unbind(by: PersonRef, platform: Platform, chatId: string): Promise<string | null> {
+      if (!deps.isCoordinator(by)) throw new NotCoordinatorError();
+      const district = await deps.districtChats.unbind(platform, chatId);
+      deps.logger.info({ district, platform }, 'chat unbound');
+      return district;
+    },
+  };
+}
+
+export type DistrictBinding = ReturnType<typeof createDistrictBinding>;

@@ -1,0 +1,78 @@
+import { RecipientUnreachableError } from '../domain/errors.js';
+import { isClosed } from '../domain/lifecycle.js';
+import { toPublicView, type HelpRequest, type Volunteer } from '../domain/request.js';
+import type { RequestTexts } from '../messages/request-texts.js';
+import type { Logger, Messengers, RequestRepository } from './ports.js';
+
+export interface ClaimDeps {
+  requests: RequestRepository;
+  messengers: Messengers;
+  texts: RequestTexts;
+  logger: Logger;
+  now: () => Date;
+}
+
+/** How a press of "Take request" ended, for the adapter to answer the presser. */
+export type ClaimOutcome =
+  | { kind: 'won'; request: HelpRequest }
+  | { kind: 'taken' }
+  | { kind: 'closed' }
+  | { kind: 'not_found' }
+  /** The presser won but cannot be written to privately, so the claim was given back. */
+  | { kind: 'unreachable' }
+  /** Sending the details failed for another reason; the claim was given back, pressing again may work. */
+  | { kind: 'failed' };
+
+/**
+ * A volunteer presses "Take request". The first press wins through one atomic update; the winner
+ * gets the details privately, the group posts show who took it, and the requester is told.
+ */
+export function createClaimRequest(deps: ClaimDeps) {
+  return async function claimRequest(number: number, volunteer: Volunteer): Promise<ClaimOutcome> {
+    const claimed = await deps.requests.claim(number, volunteer, deps.now());
+    if (!claimed) {
+      const current = await deps.requests.findByNumber(number);
+      if (!current) return { kind: 'not_found' };
+      return isClosed(current.status) ? { kind: 'closed' } : { kind: 'taken' };
+    }
+
+    const messenger = deps.messengers[volunteer.platform];
+    try {
+      if (!messenger) throw new RecipientUnreachableError(volunteer.platform, 'platform not running');
+      await messenger.sendText(volunteer.userId, deps.texts.volunteerDetails(claimed));
+    } catch (error) {
+      // Nobody must hold a request they cannot see: give it back so the next volunteer can take it.
+      const unreachable = error instanceof RecipientUnreachableError;
+      await deps.requests.undoClaim(number, volunteer, unreachable ? 'volunteer_unreachable' : 'details_not_sent', deps.now());
+      deps.logger.warn({ err: unreachable ? undefined : error, request: number }, 'claim undone: the details could not be sent');
+      return { kind: unreachable ? 'unreachable' : 'failed' };
+    }
+
+    deps.logger.info({ request: number, platform: volunteer.platform }, 'request claimed');
+    await Promise.all([updatePosts(deps, claimed), notifyRequester(deps, claimed)]);
+    return { kind: 'won', request: claimed };
+  };
+}
+
+async function updatePosts(deps: ClaimDeps, request: HelpRequest): Promise<void> {
+  const view = toPublicView(request);
+  await Promise.all(
+    request.posts.map(async (post) => {
+      try {
+        await deps.messengers[post.platform]?.updatePost(post, view);
+      } catch (error) {
+        deps.logger.error({ err: error, request: request.number, platform: post.platform }, 'updating a group post failed');
+      }
+    }),
+  );
+}
+
+async function notifyRequester(deps: ClaimDeps, request: HelpRequest): Promise<void> {
+  try {
+    await deps.messengers[request.requester.platform]?.sendText(request.requester.chatId, deps.texts.requesterClaimed(request));
+  } catch (error) {
+    deps.logger.warn({ err: error, request: request.number }, 'telling the requester about the claim failed');
+  }
+}
+
+export type ClaimRequest = ReturnType<typeof createClaimRequest>;
