@@ -15,7 +15,7 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
     // $inc on one document is atomic, so concurrent submissions never share a number, and a number
     // is never reused even if saving its request then fails.
     const counter = await counters
-      .findOneAndUpdate({ _id: REQUEST_SEQUENCE }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
+      .findOneAndUpdate({ name: REQUEST_SEQUENCE }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
       .lean();
     return counter!.seq;
   }

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+const idList = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^-?\d+$/, 'must be numeric ids separated by commas')));
+
+const DEFAULT_DISTRICTS = 'Центральный,Железнодорожный,Заельцовский,Калининский,Кировский,Ленинский,Октябрьский,Первомайский,Советский,Дзержинский';
+
+/** Every setting the system reads from the environment; .env.example documents each one. */
+export const configSchema = z
+  .object({
+    BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-DEF… (from @BotFather)'),
+    TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
+    TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
+    TELEGRAM_WEBHOOK_URL: z.url().optional(),
+    TELEGRAM_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A-Z, a-z, 0-9, _ and -')
+      .optional(),
+    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+    EMBEDDED_MONGO_PORT: z.coerce.number().int().min(0).max(65535).default(27018),
+    COORDINATOR_TELEGRAM_IDS: idList,
+    HQ_TELEGRAM_CHAT_ID: z.string().regex(/^-?\d+$/, 'must be a numeric chat id').optional(),
+    DISTRICTS: z
+      .string()
+      .default(DEFAULT_DISTRICTS)
+      .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+      .pipe(z.array(z.string().max(60)).min(1, 'needs at least one district')),
+    LOCALE: z.enum(['ru', 'en']).default('ru'),
+    TIME_ZONE: z
+      .string()
+      .default('Europe/Moscow')
+      .refine((tz) => isTimeZone(tz), 'must be an IANA time zone such as Asia/Novosibirsk'),
+    SCENARIO_FILE: z.string().default('scenarios/request-help.yaml'),
+    LOCALES_DIR: z.string().default('scenarios/locales'),
+    HTTP_HOST: z.string().default('0.0.0.0'),
+    HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .refine((c) => c.TELEGRAM_MODE === 'polling' || (c.TELEGRAM_WEBHOOK_URL && c.TELEGRAM_WEBHOOK_SECRET), {
+    message: 'TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET',
+    path: ['TELEGRAM_MODE'],
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+/** A configuration that cannot be used; the message names every variable at fault. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration; empty variables count as unset. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.') || 'configuration';
+        return issue.code === 'invalid_type' && present[name] === undefined ? `${name} is required but not set` : `${name}: ${issue.message}`;
+      }),
+    );
+  }
+  return parsed.data;
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

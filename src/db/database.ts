@@ -1,0 +1,49 @@
+import mongoose, { type Connection } from 'mongoose';
+import { createConversationModel } from './models/conversation-model.js';
+import { createCounterModel } from './models/counter-model.js';
+import { createDistrictChatModel } from './models/district-chat-model.js';
+import { createRequestModel } from './models/request-model.js';
+import { createMongoConversationStore } from './repositories/conversation-store.js';
+import { createMongoDistrictChatRepository } from './repositories/district-chat-repository.js';
+import { createMongoRequestRepository } from './repositories/request-repository.js';
+
+/** The database: one mongoose connection, its models and the repositories built on them. */
+export interface Database {
+  connection: Connection;
+  repositories: ReturnType<typeof createRepositories>;
+  /** True while the connection is usable (for /readyz). */
+  isReady(): boolean;
+  close(): Promise<void>;
+}
+
+/** Connects and makes sure the declared indexes exist. */
+export async function connectDatabase(uri: string): Promise<Database> {
+  // A dedicated connection rather than mongoose's global one: no module-level state.
+  const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+  const models = {
+    requests: createRequestModel(connection),
+    counters: createCounterModel(connection),
+    districtChats: createDistrictChatModel(connection),
+    conversations: createConversationModel(connection),
+  };
+  await Promise.all(Object.values(models).map((model) => model.createIndexes()));
+  return {
+    connection,
+    repositories: createRepositories(models),
+    isReady: () => connection.readyState === mongoose.ConnectionStates.connected,
+    close: () => connection.close(),
+  };
+}
+
+function createRepositories(models: {
+  requests: ReturnType<typeof createRequestModel>;
+  counters: ReturnType<typeof createCounterModel>;
+  districtChats: ReturnType<typeof createDistrictChatModel>;
+  conversations: ReturnType<typeof createConversationModel>;
+}) {
+  return {
+    requests: createMongoRequestRepository(models),
+    districtChats: createMongoDistrictChatRepository(models.districtChats),
+    conversations: createMongoConversationStore<unknown>(models.conversations),
+  };
+}

@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { advance, EDIT_PICK, startScenario, type EngineInput, type EngineResult, type ScenarioState } from '../../src/scenario/engine.js';
+import { toHelpRequestDraft } from '../../src/scenario/help-request-draft.js';
+import { requestDraftSchema } from '../../src/domain/request.js';
+import { engineContext as ctx, helpScenario as scenario } from '../support/scenario-fixtures.js';
+
+const text = (t: string): EngineInput => ({ type: 'text', text: t });
+
+/** Feeds inputs one by one, pressing buttons by value with the current prompt's seq. */
+function run(inputs: (EngineInput | { press: string })[]): { results: EngineResult[]; state: ScenarioState } {
+  let { state } = startScenario(scenario, ctx);
+  const results: EngineResult[] = [];
+  for (const raw of inputs) {
+    const input: EngineInput = 'press' in raw ? { type: 'choice', seq: state.seq, value: raw.press } : raw;
+    const result = advance(scenario, state, input, ctx);
+    results.push(result);
+    if (result.kind === 'prompt' || result.kind === 'stale' || result.kind === 'completed') state = result.state;
+  }
+  return { results, state };
+}
+
+const HAPPY_PATH = [
+  { press: 'pensioner' },
+  text('78 лет'),
+  { press: 'Ленинский' },
+  { press: 'groceries' },
+  text('Хлеб, молоко, крупа'),
+  text('Мария Ивановна'),
+  text('ул. Ленина, д. 1, кв. 5'),
+  text('8 (913) 123-45-67'),
+  { press: 'yes' },
+];
+
+function last(results: EngineResult[]): EngineResult {
+  return results[results.length - 1]!;
+}
+function promptOf(result: EngineResult) {
+  if (result.kind !== 'prompt') throw new Error(`expected a prompt, got ${result.kind}`);
+  return result.prompt;
+}
+
+describe('scenario engine: the help-request flow', () => {
+  it('starts with the category question offering the five categories', () => {
+    const { prompt } = startScenario(scenario, ctx);
+    expect(prompt.stepId).toBe('category');
+    expect(prompt.choices.map((c) => c.value)).toEqual(['pensioner', 'disabled', 'self_isolation', 'family_with_children', 'other']);
+    expect(prompt.canGoBack).toBe(false);
+  });
+
+  it('walks every step to the summary and submits a draft the domain accepts', () => {
+    const { results, state } = run([...HAPPY_PATH]);
+    const summary = promptOf(last(results));
+    expect(summary.stepId).toBe('summary');
+    expect(summary.summary?.map((l) => ctx.render(l.value))).toEqual([
+      'Пенсионеру', '78', 'Ленинский', 'Доставка продуктов и товаров первой необходимости',
+      'Хлеб, молоко, крупа', 'Мария Ивановна', 'ул. Ленина, д. 1, кв. 5', '+79131234567',
+    ]);
+    const done = advance(scenario, state, { type: 'choice', seq: state.seq, value: 'submit' }, ctx);
+    expect(done.kind).toBe('completed');
+    if (done.kind !== 'completed') return;
+    const draft = requestDraftSchema.parse(toHelpRequestDraft(done.answers));
+    expect(draft).toMatchObject({ category: 'pensioner', age: 78, district: 'Ленинский', helpKind: 'groceries', extra: {} });
+    expect(draft.personal.phone).toBe('+79131234567');
+  });
+
+  it('asks the prescription question only for medicine and keeps it in extra', () => {
+    const inputs = [...HAPPY_PATH];
+    inputs[3] = { press: 'medicine' };
+    inputs.splice(4, 0, { press: 'has_prescription' });
+    const { results, state } = run(inputs);
+    expect(results.map((r) => (r.kind === 'prompt' ? r.prompt.stepId : r.kind))).toContain('prescription');
+    const done = advance(scenario, state, { type: 'choice', seq: state.seq, value: 'submit' }, ctx);
+    if (done.kind !== 'completed') throw new Error(done.kind);
+    expect(toHelpRequestDraft(done.answers).extra).toEqual({ prescription: 'has_prescription' });
+  });
+
+  it.each([
+    ['age', 1, text('семьдесят'), 'engine.errors.notANumber'],
+    ['age', 1, text('0'), 'engine.errors.outOfRange'],
+    ['age', 1, text('121'), 'engine.errors.outOfRange'],
+    ['age', 1, text('78.5'), 'engine.errors.notANumber'],
+    ['age', 1, text('70-80'), 'engine.errors.notANumber'],
+    ['age', 1, { type: 'other' } as EngineInput, 'engine.errors.textOnly'],
+    ['district', 2, text('Марс'), 'engine.errors.pressButton'],
+    ['description', 4, text('да'), 'engine.errors.tooShort'],
+    ['description', 4, text('х'.repeat(1001)), 'engine.errors.tooLong'],
+    ['description', 4, text('\u200B\u200B  \u202E'), 'engine.errors.empty'],
+    ['phone', 7, text('12345'), 'engine.errors.badPhone'],
+    ['phone', 7, text('позвоните соседке'), 'engine.errors.badPhone'],
+    ['phone', 7, text('+8 913 123 45 67'), 'engine.errors.badPhone'],
+    ['consent', 8, { press: 'no' }, 'request.consent.declined'],
+    ['category', 0, { type: 'contact', phone: '+79131234567' } as EngineInput, 'engine.errors.notNow'],
+  ] as const)('on step %s re-asks the same step when given a wrong answer (%#)', (stepId, answeredBefore, bad, reason) => {
+    const { results, state } = run([...HAPPY_PATH.slice(0, answeredBefore), bad]);
+    const prompt = promptOf(last(results));
+    expect(prompt.stepId).toBe(stepId);
+    expect(prompt.error).toMatchObject({ key: reason });
+    expect(Object.keys(state.answers)).toHaveLength(answeredBefore);
+  });
+
+  it.each([
+    ['78', 78],
+    ['78 лет', 78],
+    [' около 80 ', 80],
+    ['1', 1],
+    ['120', 120],
+  ])('reads the age %j as %d', (typed, value) => {
+    const { state } = run([{ press: 'pensioner' }, text(typed)]);
+    expect(state.answers.age).toBe(value);
+  });
+
+  it.each([
+    ['+7 913 123-45-67', '+79131234567'],
+    ['89131234567', '+79131234567'],
+    ['7 (913) 123 45 67', '+79131234567'],
+    ['9131234567', '+79131234567'],
+  ])('normalises the phone %j to %s', (typed, phone) => {
+    const { state } = run([...HAPPY_PATH.slice(0, 7), text(typed)]);
+    expect(state.answers.phone).toBe(phone);
+  });
+
+  it('accepts a shared contact on the phone step', () => {
+    const { state } = run([...HAPPY_PATH.slice(0, 7), { type: 'contact', phone: '79131234567' }]);
+    expect(state.answers.phone).toBe('+79131234567');
+    expect(state.stepId).toBe('consent');
+  });
+
+  it('accepts a typed label or its number instead of a button', () => {
+    const { state } = run([text('пенсионеру'), text('78'), text('2')]);
+    expect(state.answers).toMatchObject({ category: 'pensioner', district: 'Ленинский' });
+  });
+
+  it('ignores a button of an older message and changes nothing', () => {
+    const { state } = run([{ press: 'pensioner' }]);
+    const result = advance(scenario, state, { type: 'choice', seq: state.seq - 1, value: 'disabled' }, ctx);
+    expect(result).toEqual({ kind: 'stale', state });
+  });
+
+  it('goes back one step, keeps the answer and shows it', () => {
+    const { results, state } = run([{ press: 'pensioner' }, text('78'), { type: 'back' }]);
+    const prompt = promptOf(last(results));
+    expect(prompt.stepId).toBe('age');
+    expect(prompt.current).toEqual({ literal: '78' });
+    expect(state.answers).toMatchObject({ category: 'pensioner', age: 78 });
+  });
+
+  it('says so when going back from the first step', () => {
+    const { results } = run([{ type: 'back' }]);
+    const prompt = promptOf(last(results));
+    expect(prompt.stepId).toBe('category');
+    expect(prompt.error).toMatchObject({ key: 'engine.errors.noStepBack' });
+  });
+
+  it('skips a branch step on the way back when the branch no longer applies', () => {
+    // medicine → prescription → description; then back to helpKind, change to groceries, back again.
+    const { results } = run([
+      { press: 'pensioner' }, text('78'), { press: 'Ленинский' }, { press: 'medicine' }, { press: 'has_prescription' },
+      { type: 'back' }, { type: 'back' }, { press: 'groceries' }, { type: 'back' },
+    ]);
+    expect(promptOf(last(results)).stepId).toBe('helpKind');
+  });
+
+  it('cancels at any step', () => {
+    expect(last(run([{ press: 'pensioner' }, { type: 'cancel' }]).results)).toEqual({ kind: 'cancelled' });
+    expect(last(run([...HAPPY_PATH, { press: 'cancel' }]).results)).toEqual({ kind: 'cancelled' });
+  });
+
+  it('changes one answer from the summary and comes back to the summary', () => {
+    const { results, state } = run([...HAPPY_PATH, { press: 'edit' }, { press: 'address' }, text('ул. Мира, д. 2')]);
+    const steps = results.slice(-3).map((r) => promptOf(r).stepId);
+    expect(steps).toEqual([EDIT_PICK, 'address', 'summary']);
+    expect(state.answers.address).toBe('ул. Мира, д. 2');
+    expect(state.answers.name).toBe('Мария Ивановна');
+  });
+
+  it('asks a newly needed branch question when an edit opens it, then returns to the summary', () => {
+    const { results, state } = run([...HAPPY_PATH, { press: 'edit' }, { press: 'helpKind' }, { press: 'medicine' }, { press: 'not_needed' }]);
+    const steps = results.slice(-2).map((r) => promptOf(r).stepId);
+    expect(steps).toEqual(['prescription', 'summary']);
+    expect(state.answers.prescription).toBe('not_needed');
+  });
+
+  it('drops a branch answer that no longer applies from what is submitted', () => {
+    const inputs = [...HAPPY_PATH];
+    inputs[3] = { press: 'medicine' };
+    inputs.splice(4, 0, { press: 'has_prescription' });
+    const { state } = run([...inputs, { press: 'edit' }, { press: 'helpKind' }, { press: 'legal' }]);
+    const done = advance(scenario, state, { type: 'choice', seq: state.seq, value: 'submit' }, ctx);
+    if (done.kind !== 'completed') throw new Error(done.kind);
+    expect(done.answers).not.toHaveProperty('prescription');
+    expect(done.answers.helpKind).toBe('legal');
+  });
+
+  it('goes back from the edit menu to the summary', () => {
+    const { results } = run([...HAPPY_PATH, { press: 'edit' }, { type: 'back' }]);
+    expect(promptOf(last(results)).stepId).toBe('summary');
+  });
+});

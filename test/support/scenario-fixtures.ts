@@ -1,0 +1,14 @@
+import { join } from 'node:path';
+import type { EngineContext } from '../../src/scenario/engine.js';
+import { loadScenarioFile } from '../../src/scenario/load.js';
+import { loadCatalogs } from '../../src/messages/load-catalogs.js';
+import { renderText } from '../../src/messages/render.js';
+
+/** The real scenario and catalogs from the repository, as the bots load them. */
+export const catalogs = loadCatalogs(join(import.meta.dirname, '../../scenarios/locales'));
+export const helpScenario = loadScenarioFile(join(import.meta.dirname, '../../scenarios/request-help.yaml'), [catalogs.ru, catalogs.en]);
+export const DISTRICTS = ['Центральный', 'Ленинский', 'Октябрьский', 'Заельцовский'] as const;
+export const engineContext: EngineContext = {
+  lists: { districts: DISTRICTS },
+  render: (text) => renderText(catalogs.ru, text),
+};

@@ -1,0 +1,121 @@
+// Test harness around telegram-test-api 4.2.1: a front express app that
+// (a) intercepts/records Bot API calls, (b) injects errors (403/429/...),
+// (c) stubs unsupported methods, (d) long-polls getUpdates, and
+// (e) forwards everything else to the emulator's own express app (used as a sub-app).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js'; // typed named export (default import mis-types under NodeNext)
+
+export interface BotCall { method: string; token: string; payload: Record<string, any>; time: number }
+export interface Fault { error_code: number; description: string; parameters?: Record<string, unknown>; times?: number }
+type FaultRule = { method: string; match: (p: Record<string, any>) => boolean } & Fault;
+
+const USER_EVENTS = ['AddedUserMessage', 'AddedUserCommand', 'AddedUserCallbackQuery'] as const;
+// Methods the emulator doesn't know; answered with ok:true (result true unless given).
+const DEFAULT_STUBS: Record<string, unknown> = {
+  setMyCommands: true, deleteMyCommands: true, setChatMenuButton: true, setMyDescription: true,
+  setMyShortDescription: true, sendChatAction: true, pinChatMessage: true, unpinChatMessage: true,
+};
+
+export class TgEmulator {
+  readonly server: TelegramServer;
+  readonly calls: BotCall[] = [];
+  private faults: FaultRule[] = [];
+  private stubs: Record<string, unknown> = { ...DEFAULT_STUBS };
+  private http?: http.Server;
+  private longPollMaxMs: number;
+  private listenPort: number;
+
+  constructor(opts: { port?: number; host?: string; longPollMaxMs?: number } = {}) {
+    // storeTimeout is in seconds; cleanup daemon only runs if server.start() is called (we don't).
+    this.listenPort = opts.port ?? 0; // emulator's normalizeConfig turns 0 into 9000, so we listen ourselves
+    this.server = new TelegramServer({ port: this.listenPort || 9000, host: opts.host ?? '127.0.0.1', storeTimeout: 3600 });
+    this.longPollMaxMs = opts.longPollMaxMs ?? 250;
+  }
+
+  get apiRoot() { return this.server.config.apiURL; }
+
+  async start() {
+    const app = express();
+    app.use(express.json({ limit: '10mb' }));            // inner app's parsers then skip (req._body set)
+    app.use(express.urlencoded({ extended: true }));
+    app.all('/bot:token/:method', (req, res, next) => this.handleBotCall(req, res, next));
+    app.use((this.server as any).webServer);              // emulator's express app as sub-app
+    this.http = http.createServer(app);
+    await new Promise<void>((ok, ko) => this.http!.listen(this.listenPort, this.server.config.host).once('listening', ok).once('error', ko));
+    const port = (this.http.address() as AddressInfo).port;
+    // keep client URLs (server.getClient) consistent with the real port
+    Object.assign(this.server.config, { port, apiURL: `${this.server.config.protocol}://${this.server.config.host}:${port}` });
+  }
+
+  async stop() {
+    this.server.removeAllListeners();
+    await new Promise<void>((ok) => { this.http?.close(() => ok()); this.http?.closeAllConnections(); });
+  }
+
+  // ---- fault injection / stubs ----
+  fail(method: string, match: (payload: Record<string, any>) => boolean, fault: Fault) { this.faults.push({ method, match, ...fault }); }
+  forbidChat(chatId: number) {
+    this.fail('*', (p) => String(p.chat_id) === String(chatId),
+      { error_code: 403, description: "Forbidden: bot can't initiate conversation with a user" });
+  }
+  rateLimit(method: string, retryAfter: number, times = 1) {
+    this.fail(method, () => true, { error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter }, times });
+  }
+  stub(method: string, result: unknown = true) { this.stubs[method] = result; }
+
+  // ---- assertions helpers ----
+  callsOf(method: string) { return this.calls.filter((c) => c.method === method); }
+  /** messages the bot sent to chatId, current (edited) state */
+  sentTo(token: string, chatId: number) {
+    return this.server.storage.botMessages.filter((m) => m.botToken === token && String((m.message as any).chat_id) === String(chatId));
+  }
+  async waitFor<T>(fn: () => T | undefined | false | null, timeoutMs = 2000, stepMs = 5): Promise<T> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const v = fn();
+      if (v) return v as T;
+      if (Date.now() > end) throw new Error(`waitFor timed out after ${timeoutMs}ms`);
+      await new Promise((r) => setTimeout(r, stepMs));
+    }
+  }
+
+  private handleBotCall(req: express.Request, res: express.Response, next: express.NextFunction) {
+    const token = req.params.token ?? '';
+    const method = req.params.method ?? '';
+    const payload = { ...(req.query as any), ...(req.body ?? {}) };
+    if (method !== 'getUpdates') this.calls.push({ method, token, payload, time: Date.now() });
+
+    const rule = this.faults.find((f) => (f.method === '*' || f.method === method) && f.match(payload));
+    if (rule && method !== 'getUpdates' && method !== 'getMe') {
+      if (rule.times !== undefined && --rule.times <= 0) this.faults.splice(this.faults.indexOf(rule), 1);
+      res.status(rule.error_code).json({ ok: false, error_code: rule.error_code, description: rule.description, ...(rule.parameters ? { parameters: rule.parameters } : {}) });
+      return;
+    }
+    if (method in this.stubs) { res.json({ ok: true, result: this.stubs[method] }); return; }
+    if (method === 'answerCallbackQuery') { res.json({ ok: true, result: true }); return; } // recorded in this.calls
+    if (method === 'getUpdates') return this.longPoll(token, payload, res);
+    next(); // -> emulator (sendMessage, editMessageText, getMe, deleteMessage, ...)
+  }
+
+  /** emulator's getUpdates returns immediately -> grammY busy-loops; wait a bit for user updates. */
+  private longPoll(token: string, payload: Record<string, any>, res: express.Response) {
+    const waitMs = Math.min(Number(payload.timeout ?? 0) * 1000, this.longPollMaxMs);
+    const srv = this.server;
+    const hasPending = () => srv.storage.userMessages.some((u: any) => u.botToken === token && !u.isRead);
+    let done = false;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = () => {
+      if (done) return; done = true;
+      clearTimeout(timer); USER_EVENTS.forEach((e) => srv.off(e, onEvent));
+      if (res.destroyed || res.writableEnded) return;      // client aborted (bot.stop): don't consume updates
+      res.json({ ok: true, result: srv.getUpdates(token) });
+    };
+    const onEvent = () => finish();
+    if (hasPending() || waitMs <= 0) return finish();
+    timer = setTimeout(finish, waitMs);
+    USER_EVENTS.forEach((e) => srv.on(e, onEvent));
+    res.on('close', () => { done = true; clearTimeout(timer); USER_EVENTS.forEach((e) => srv.off(e, onEvent)); });
+  }
+}
