@@ -14,3 +14,4 @@ export function createLogger(level: string): Logger {
   });
 }
 export type { Logger };
+

@@ -2,10 +2,13 @@ import { RecipientUnreachableError } from '../domain/errors.js';
 import { isClosed } from '../domain/lifecycle.js';
 import { toPublicView, type HelpRequest, type Volunteer } from '../domain/request.js';
 import type { RequestTexts } from '../messages/request-texts.js';
-import type { Logger, Messengers, RequestRepository } from './ports.js';
+import type { DistrictChat, DistrictChatRepository, Logger, Messengers, RequestRepository } from './ports.js';
+import { describeError } from './describe-error.js';
 
 export interface ClaimDeps {
   requests: RequestRepository;
+  districtChats: DistrictChatRepository;
+  headquartersChat: Omit<DistrictChat, 'district'> | null;
   messengers: Messengers;
   texts: RequestTexts;
   logger: Logger;
@@ -18,6 +21,8 @@ export type ClaimOutcome =
   | { kind: 'taken' }
   | { kind: 'closed' }
   | { kind: 'not_found' }
+  /** The press came from a chat the request was never meant for (a forged or replayed button). */
+  | { kind: 'wrong_chat' }
   /** The presser won but cannot be written to privately, so the claim was given back. */
   | { kind: 'unreachable' }
   /** Sending the details failed for another reason; the claim was given back, pressing again may work. */
@@ -28,7 +33,12 @@ export type ClaimOutcome =
  * gets the details privately, the group posts show who took it, and the requester is told.
  */
 export function createClaimRequest(deps: ClaimDeps) {
-  return async function claimRequest(number: number, volunteer: Volunteer): Promise<ClaimOutcome> {
+  return async function claimRequest(number: number, volunteer: Volunteer, fromChat?: Omit<DistrictChat, 'district'>): Promise<ClaimOutcome> {
+    if (fromChat) {
+      const request = await deps.requests.findByNumber(number);
+      if (!request) return { kind: 'not_found' };
+      if (!(await isVolunteerChatOf(deps, request, fromChat))) return { kind: 'wrong_chat' };
+    }
     const claimed = await deps.requests.claim(number, volunteer, deps.now());
     if (!claimed) {
       const current = await deps.requests.findByNumber(number);
@@ -44,7 +54,7 @@ export function createClaimRequest(deps: ClaimDeps) {
       // Nobody must hold a request they cannot see: give it back so the next volunteer can take it.
       const unreachable = error instanceof RecipientUnreachableError;
       await deps.requests.undoClaim(number, volunteer, unreachable ? 'volunteer_unreachable' : 'details_not_sent', deps.now());
-      deps.logger.warn({ err: unreachable ? undefined : error, request: number }, 'claim undone: the details could not be sent');
+      deps.logger.warn({ err: unreachable ? undefined : describeError(error), request: number }, 'claim undone: the details could not be sent');
       return { kind: unreachable ? 'unreachable' : 'failed' };
     }
 
@@ -54,6 +64,17 @@ export function createClaimRequest(deps: ClaimDeps) {
   };
 }
 
+/**
+ * A request may be claimed from a chat it was posted to, or from a chat that serves its district now
+ * (a press can arrive before the post is recorded), or from the HQ chat.
+ */
+async function isVolunteerChatOf(deps: ClaimDeps, request: HelpRequest, chat: Omit<DistrictChat, 'district'>): Promise<boolean> {
+  const same = (c: Omit<DistrictChat, 'district'>) => c.platform === chat.platform && c.chatId === chat.chatId;
+  if (request.posts.some(same)) return true;
+  if (deps.headquartersChat && same(deps.headquartersChat)) return true;
+  return (await deps.districtChats.chatsOf(request.district)).some(same);
+}
+
 async function updatePosts(deps: ClaimDeps, request: HelpRequest): Promise<void> {
   const view = toPublicView(request);
   await Promise.all(
@@ -61,7 +82,7 @@ async function updatePosts(deps: ClaimDeps, request: HelpRequest): Promise<void>
       try {
         await deps.messengers[post.platform]?.updatePost(post, view);
       } catch (error) {
-        deps.logger.error({ err: error, request: request.number, platform: post.platform }, 'updating a group post failed');
+        deps.logger.error({ err: describeError(error), request: request.number, platform: post.platform }, 'updating a group post failed');
       }
     }),
   );
@@ -71,7 +92,7 @@ async function notifyRequester(deps: ClaimDeps, request: HelpRequest): Promise<v
   try {
     await deps.messengers[request.requester.platform]?.sendText(request.requester.chatId, deps.texts.requesterClaimed(request));
   } catch (error) {
-    deps.logger.warn({ err: error, request: request.number }, 'telling the requester about the claim failed');
+    deps.logger.warn({ err: describeError(error), request: request.number }, 'telling the requester about the claim failed');
   }
 }
 

@@ -1,5 +1,6 @@
 import { toPublicView, type HelpRequest } from '../domain/request.js';
 import type { DistrictChat, DistrictChatRepository, Logger, Messengers, RequestRepository } from './ports.js';
+import { describeError } from './describe-error.js';
 
 export interface DispatchDeps {
   requests: RequestRepository;
@@ -41,7 +42,7 @@ export function createDispatchRequest(deps: DispatchDeps) {
             deps.now(),
           );
         } catch (error) {
-          deps.logger.error({ err: error, request: request.number, platform: target.platform }, 'posting a request failed');
+          deps.logger.error({ err: describeError(error), request: request.number, platform: target.platform }, 'posting a request failed');
         }
       }),
     );

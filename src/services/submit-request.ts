@@ -1,6 +1,7 @@
 import { requestDraftSchema, type HelpRequest, type PersonRef, type Platform } from '../domain/request.js';
 import type { DispatchRequest } from './dispatch-request.js';
 import type { Logger, RequestRepository } from './ports.js';
+import { describeError } from './describe-error.js';
 
 export interface SubmitDeps {
   requests: RequestRepository;
@@ -24,7 +25,7 @@ export function createSubmitRequest(deps: SubmitDeps) {
     deps.logger.info({ request: request.number, district: request.district, channel: request.channel }, 'request created');
     // The request is stored: a failure to post it is logged, not shown to the requester as a failure.
     await deps.dispatch(request).catch((error: unknown) => {
-      deps.logger.error({ err: error, request: request.number }, 'dispatch failed');
+      deps.logger.error({ err: describeError(error), request: request.number }, 'dispatch failed');
     });
     return request;
   };

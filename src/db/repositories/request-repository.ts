@@ -80,7 +80,8 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
     async listByRequester(requester, limit) {
       const docs = await requests
         .find({ 'requester.platform': requester.platform, 'requester.userId': requester.userId })
-        .sort({ createdAt: -1 })
+        // The number breaks ties: requests created within one millisecond would otherwise come in any order.
+        .sort({ createdAt: -1, number: -1 })
         .limit(limit)
         .lean();
       return docs.map(toHelpRequest);

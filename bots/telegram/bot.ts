@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import { autoRetry } from '@grammyjs/auto-retry';
+import { conversations, createConversation, type ConversationData, type VersionedState } from '@grammyjs/conversations';
+import { sequentialize } from '@grammyjs/runner';
+import { Bot } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { Logger } from '../../src/logger.js';
+import type { Catalog } from '../../src/messages/catalog.js';
+import type { RequestTexts } from '../../src/messages/request-texts.js';
+import type { Scenario } from '../../src/scenario/schema.js';
+import type { DistrictBinding } from '../../src/services/bind-district.js';
+import type { ClaimRequest } from '../../src/services/claim-request.js';
+import { describeError } from '../../src/services/describe-error.js';
+import type { KeyValueStore } from '../../src/services/ports.js';
+import type { RequesterQueries } from '../../src/services/requester-queries.js';
+import type { SubmitRequest } from '../../src/services/submit-request.js';
+import type { BotContext } from './context.js';
+import { createCoordinatorHandlers } from './coordinator-handlers.js';
+import { createInFlightTracker } from './in-flight.js';
+import { createIntakeConversation, INTAKE_CONVERSATION } from './intake-conversation.js';
+import { createRequesterHandlers } from './requester-handlers.js';
+import { createVolunteerHandlers } from './volunteer-handlers.js';
+
+export interface TelegramConnection {
+  token: string;
+  /** The Bot API address; a self-hosted Bot API server or a test emulator. */
+  apiRoot: string;
+  /** Known bot identity, to skip getMe (tests); otherwise fetched at start. */
+  botInfo?: UserFromGetMe;
+}
+
+/** Creates the grammY bot with its API client; handlers are installed separately (they need services that need its API). */
+export function createTelegramBot(connection: TelegramConnection): Bot<BotContext> {
+  const bot = new Bot<BotContext>(connection.token, {
+    client: { apiRoot: connection.apiRoot },
+    ...(connection.botInfo ? { botInfo: connection.botInfo } : {}),
+  });
+  // 429 and 5xx answers are retried after the time Telegram asks for, instead of failing the update.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+  return bot;
+}
+
+export interface TelegramHandlerDeps {
+  catalog: Catalog;
+  texts: RequestTexts;
+  scenario: Scenario;
+  districts: readonly string[];
+  submitRequest: SubmitRequest;
+  claimRequest: ClaimRequest;
+  binding: DistrictBinding;
+  requesterQueries: RequesterQueries;
+  conversationStore: KeyValueStore<unknown>;
+  logger: Logger;
+}
+
+/**
+ * Installs the middleware: logging, per-chat ordering, the intake conversation and the commands.
+ * Returns `drained`, which resolves when no update is in hand (for a graceful shutdown).
+ */
+export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHandlerDeps): { drained: () => Promise<void> } {
+  const { catalog } = deps;
+  const inFlight = createInFlightTracker();
+  const myRequestsText = async (userId: string): Promise<string> => {
+    const mine = await deps.requesterQueries.listMine({ platform: 'telegram', userId });
+    if (mine.length === 0) return catalog.t('bot.my.empty');
+    return [catalog.t('bot.my.header'), ...mine.map((r) => deps.texts.myRequestLine(r))].join('\n');
+  };
+
+  bot.use(inFlight.middleware);
+  bot.use((ctx, next) => {
+    ctx.log = deps.logger.child({ platform: 'telegram', update_id: ctx.update.update_id });
+    return next();
+  });
+  // One update at a time per private chat, so a conversation's state is never written by two
+  // updates at once. Group updates are not held back: fifty Claim presses run side by side and the
+  // database decides the winner.
+  bot.use(sequentialize((ctx) => (ctx.chat?.type === 'private' ? String(ctx.chat.id) : undefined)));
+  bot.use(
+    conversations<BotContext, BotContext>({
+      storage: {
+        type: 'key',
+        prefix: 'telegram:',
+        // A changed scenario cannot replay an old conversation's log; such conversations start over.
+        version: scenarioVersion(deps.scenario),
+        adapter: deps.conversationStore as KeyValueStore<VersionedState<ConversationData>>,
+      },
+    }),
+  );
+  bot.use(createConversation(createIntakeConversation({ ...deps, myRequestsText }), INTAKE_CONVERSATION));
+  bot.use(createVolunteerHandlers({ catalog, claimRequest: deps.claimRequest, botUsername: () => bot.botInfo.username }));
+  bot.use(createCoordinatorHandlers({ catalog, binding: deps.binding, districts: deps.districts }));
+  bot.use(createRequesterHandlers({ catalog, myRequestsText }));
+  bot.chatType(['group', 'supergroup']).command('start', (ctx) => ctx.reply(catalog.t('bot.start.groupHint')));
+
+  bot.catch(async ({ ctx, error }) => {
+    ctx.log?.error({ err: describeError(error) }, 'update failed');
+    try {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: catalog.t('bot.errors.generic'), show_alert: true });
+      else if (ctx.chat) await ctx.reply(catalog.t('bot.errors.generic'));
+    } catch {
+      // Telegram itself is unreachable; the error is already logged.
+    }
+  });
+  return { drained: inFlight.drained };
+}
+
+function scenarioVersion(scenario: Scenario): string {
+  return createHash('sha256').update(JSON.stringify(scenario)).digest('hex').slice(0, 12);
+}

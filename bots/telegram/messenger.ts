@@ -1,0 +1,45 @@
+import { GrammyError, InlineKeyboard, type Api } from 'grammy';
+import { RecipientUnreachableError } from '../../src/domain/errors.js';
+import type { PublicRequestView } from '../../src/domain/request.js';
+import type { Catalog } from '../../src/messages/catalog.js';
+import type { RequestTexts } from '../../src/messages/request-texts.js';
+import type { Messenger } from '../../src/services/ports.js';
+import { encodeCallback } from './callback-data.js';
+
+/** The services' Messenger over the Telegram Bot API. */
+export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: Catalog): Messenger {
+  const claimKeyboard = (view: PublicRequestView) =>
+    new InlineKeyboard().text(catalog.t('group.claimButton'), encodeCallback({ kind: 'claim', number: view.number }));
+
+  return {
+    platform: 'telegram',
+    async postRequest(chatId, view, viaHeadquarters) {
+      const message = await api.sendMessage(chatId, texts.groupPost(view, viaHeadquarters), { reply_markup: claimKeyboard(view) });
+      return String(message.message_id);
+    },
+    async updatePost(post, view) {
+      // An empty keyboard removes the button once the request is no longer open.
+      const replyMarkup = view.status === 'new' ? claimKeyboard(view) : { inline_keyboard: [] };
+      try {
+        await api.editMessageText(post.chatId, Number(post.messageId), texts.groupPost(view, post.viaHeadquarters), { reply_markup: replyMarkup });
+      } catch (error) {
+        // Telegram refuses an edit that changes nothing; the post already shows this state.
+        if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
+        throw error;
+      }
+    },
+    async sendText(chatId, text) {
+      try {
+        await api.sendMessage(chatId, text);
+      } catch (error) {
+        if (error instanceof GrammyError && isUnreachable(error)) throw new RecipientUnreachableError('telegram', error.description);
+        throw error;
+      }
+    },
+  };
+}
+
+/** 403: never started, blocked the bot, or deactivated; 400 "chat not found": no such private chat. */
+function isUnreachable(error: GrammyError): boolean {
+  return error.error_code === 403 || (error.error_code === 400 && /chat not found|user not found/i.test(error.description));
+}

@@ -1,0 +1,50 @@
+import { Composer, InlineKeyboard } from 'grammy';
+import type { Catalog } from '../../src/messages/catalog.js';
+import { decodeCallback, encodeCallback } from './callback-data.js';
+import type { BotContext } from './context.js';
+import { INTAKE_CONVERSATION } from './intake-conversation.js';
+
+/** The deep-link payload a volunteer is sent with when the bot could not write to them. */
+export const VOLUNTEER_START_PAYLOAD = 'volunteer';
+
+/**
+ * Private chat outside a conversation: the greeting with "new request" and "my requests", /my, and
+ * a polite hint for anything else. (Inside a conversation the conversation handles everything.)
+ */
+export function createRequesterHandlers(deps: { catalog: Catalog; myRequestsText: (userId: string) => Promise<string> }) {
+  const { catalog } = deps;
+  const composer = new Composer<BotContext>();
+  const privateChat = composer.chatType('private');
+  const menu = () =>
+    new InlineKeyboard()
+      .text(catalog.t('bot.start.newRequest'), encodeCallback({ kind: 'menu', item: 'new' }))
+      .row()
+      .text(catalog.t('bot.start.myRequests'), encodeCallback({ kind: 'menu', item: 'my' }));
+
+  privateChat.command('start', async (ctx) => {
+    if (ctx.match === VOLUNTEER_START_PAYLOAD) {
+      await ctx.reply(catalog.t('bot.start.volunteerReady'));
+      return;
+    }
+    await ctx.reply(catalog.t('bot.start.greeting'), { reply_markup: menu() });
+  });
+  privateChat.command('my', async (ctx) => {
+    await ctx.reply(await deps.myRequestsText(String(ctx.from.id)));
+  });
+  privateChat.command('cancel', async (ctx) => {
+    await ctx.reply(catalog.t('bot.intake.idle'), { reply_markup: { remove_keyboard: true } });
+  });
+  privateChat.callbackQuery(/^m:/, async (ctx) => {
+    const action = decodeCallback(ctx.callbackQuery.data);
+    await ctx.answerCallbackQuery();
+    if (action?.kind === 'menu' && action.item === 'new') {
+      await ctx.conversation.enter(INTAKE_CONVERSATION);
+    } else {
+      await ctx.reply(await deps.myRequestsText(String(ctx.from.id)));
+    }
+  });
+  privateChat.on('message', async (ctx) => {
+    await ctx.reply(catalog.t('bot.intake.idle'), { reply_markup: menu() });
+  });
+  return composer;
+}

@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COORDINATOR_ID, TelegramHarness } from '../support/telegram-harness.js';
+
+let h: TelegramHarness;
+beforeAll(async () => {
+  h = await TelegramHarness.start();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe('a relative asks for help in Telegram', () => {
+  it('goes through the whole questionnaire, with wrong answers on the way, and gets a number', async () => {
+    const anna = h.person(101, 'Анна');
+    const greeting = await anna.ask('/start');
+    expect(greeting.message.text).toMatch(/Здравствуйте/);
+
+    let m = await anna.choose(greeting, 'Оставить заявку');
+    expect(m.message.text).toMatch(/Кому нужна помощь/);
+    m = await anna.choose(m, 'Пенсионеру');
+    expect(m.message.text).toMatch(/Сколько лет/);
+
+    m = await anna.ask('много');
+    expect(m.message.text).toMatch(/напишите число цифрами/);
+    expect(m.message.text).toMatch(/Сколько лет/);
+    m = await anna.ask('130');
+    expect(m.message.text).toMatch(/от 1 до 120/);
+    m = await anna.ask('78 лет');
+    expect(m.message.text).toMatch(/В каком районе/);
+
+    m = await anna.ask('Марс');
+    expect(m.message.text).toMatch(/выберите один из вариантов/);
+    m = await anna.choose(m, 'Ленинский');
+    expect(m.message.text).toMatch(/Какая помощь нужна/);
+    m = await anna.choose(m, 'Доставка лекарств');
+    expect(m.message.text).toMatch(/рецепт/);
+    m = await anna.choose(m, 'Рецепт есть');
+    expect(m.message.text).toMatch(/Опишите/);
+
+    await anna.sendSticker();
+    m = await anna.reply();
+    expect(m.message.text).toMatch(/ответьте текстом/);
+    m = await anna.ask('Корвалол и хлеб <b>срочно</b>');
+    expect(m.message.text).toMatch(/Как зовут/);
+    m = await anna.ask('Мария Ивановна');
+    expect(m.message.text).toMatch(/адрес/);
+    m = await anna.ask('ул. Ленина, д. 1, кв. 5');
+    expect(m.message.text).toMatch(/номер телефона/);
+    expect(m.message.reply_markup?.keyboard?.flat().some((b) => b.request_contact)).toBe(true);
+
+    m = await anna.ask('позвоните соседке');
+    expect(m.message.text).toMatch(/Не получилось распознать номер.*\+7 913 123-45-67/s);
+    await anna.shareContact('79131234567');
+    m = await anna.reply();
+    expect(m.message.text).toMatch(/согласны на обработку/);
+    m = await anna.choose(m, 'Нет');
+    expect(m.message.text).toMatch(/Без согласия/);
+    m = await anna.choose(m, 'Да');
+
+    expect(m.message.text).toMatch(/Проверьте/);
+    for (const shown of ['Пенсионеру', '78', 'Ленинский', 'Доставка лекарств', 'Рецепт есть', 'Корвалол и хлеб <b>срочно</b>', 'Мария Ивановна', 'ул. Ленина, д. 1, кв. 5', '+79131234567']) {
+      expect(m.message.text).toContain(shown);
+    }
+    m = await anna.choose(m, 'Отправить');
+    expect(m.message.text).toMatch(/Заявка №1 принята/);
+    expect(m.message.text).toMatch(/Ленинский/);
+
+    const stored = await h.database.db.repositories.requests.findByNumber(1);
+    expect(stored).toMatchObject({
+      status: 'new',
+      channel: 'telegram',
+      category: 'pensioner',
+      age: 78,
+      district: 'Ленинский',
+      helpKind: 'medicine',
+      extra: { prescription: 'has_prescription' },
+      personal: { name: 'Мария Ивановна', address: 'ул. Ленина, д. 1, кв. 5', phone: '+79131234567', description: 'Корвалол и хлеб <b>срочно</b>' },
+      requester: { platform: 'telegram', userId: '101', chatId: '101' },
+    });
+
+    const mine = await anna.ask('/my');
+    expect(mine.message.text).toMatch(/№1 от .*Доставка лекарств, ждёт волонтёра/);
+  });
+
+  it('a button of an older message is ignored politely and changes nothing', async () => {
+    const boris = h.person(102, 'Борис');
+    const greeting = await boris.ask('/start');
+    const first = await boris.choose(greeting, 'Оставить заявку');
+    const age = await boris.choose(first, 'Пенсионеру');
+    expect(age.message.text).toMatch(/Сколько лет/);
+    const answersBefore = h.callbackAnswers().length;
+    await boris.press(first, 'Семье с детьми');
+    const answer = await h.emulator.waitFor(() => h.callbackAnswers()[answersBefore]);
+    expect(answer.text).toMatch(/старого сообщения/);
+    const next = await boris.ask('80');
+    expect(next.message.text).toMatch(/В каком районе/);
+    // The category is still the one chosen before; the old press did not change it.
+    await boris.say('/cancel');
+  });
+
+  it('goes back a step and cancels, keeping nothing', async () => {
+    const vera = h.person(103, 'Вера');
+    const greeting = await vera.ask('/start');
+    let m = await vera.choose(greeting, 'Оставить заявку');
+    m = await vera.choose(m, 'Человеку с инвалидностью');
+    m = await vera.ask('45');
+    expect(m.message.text).toMatch(/В каком районе/);
+    m = await vera.choose(m, 'Назад');
+    expect(m.message.text).toMatch(/Сколько лет/);
+    expect(m.message.text).toMatch(/Сейчас указано: 45/);
+    m = await vera.choose(m, 'Назад');
+    expect(m.message.text).toMatch(/Кому нужна помощь/);
+    expect(m.message.text).toMatch(/Сейчас указано: Человеку с инвалидностью/);
+    m = await vera.ask('/cancel');
+    expect(m.message.text).toMatch(/Заявка отменена/);
+    m = await vera.ask('78');
+    expect(m.message.text).toMatch(/нажмите \/start/);
+    expect(await h.database.db.repositories.requests.listByRequester({ platform: 'telegram', userId: '103' }, 10)).toEqual([]);
+  });
+
+  it('resumes where it was after the bot process is replaced mid-conversation', async () => {
+    const gleb = h.person(104, 'Глеб');
+    const greeting = await gleb.ask('/start');
+    let m = await gleb.choose(greeting, 'Оставить заявку');
+    m = await gleb.choose(m, 'Пенсионеру');
+    m = await gleb.ask('90');
+    expect(m.message.text).toMatch(/В каком районе/);
+
+    await h.stopBot();
+    await h.startBot();
+
+    m = await gleb.choose(m, 'Центральный');
+    expect(m.message.text).toMatch(/Какая помощь нужна/);
+    m = await gleb.ask('/start');
+    expect(m.message.text).toMatch(/Продолжим/);
+    m = await gleb.reply();
+    expect(m.message.text).toMatch(/Какая помощь нужна/);
+    m = await gleb.choose(m, 'Помощь по дому');
+    m = await gleb.ask('Повесить полку в коридоре');
+    m = await gleb.ask('Пётр Петрович');
+    m = await gleb.ask('пр. Мира, 10-20');
+    m = await gleb.ask('+7 (913) 000-11-22');
+    m = await gleb.choose(m, 'Да');
+    expect(m.message.text).toMatch(/Возраст: 90/);
+    expect(m.message.text).toMatch(/Район: Центральный/);
+    m = await gleb.choose(m, 'Отправить');
+    expect(m.message.text).toMatch(/Заявка №\d+ принята/);
+  });
+
+  it('a coordinator id is configured for the other tests', () => {
+    expect(COORDINATOR_ID).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { HelpRequest } from '../../src/domain/request.js';
+import { createDispatchRequest } from '../../src/services/dispatch-request.js';
+import { createSubmitRequest } from '../../src/services/submit-request.js';
+import {
+  FakeDistrictChatRepository,
+  FakeRequestRepository,
+  leakedPersonalStrings,
+  makeDraft,
+  RecordingLogger,
+  RecordingMessenger,
+  steppingClock,
+} from '../support/fakes.js';
+
+const requester = { platform: 'telegram' as const, userId: '1001', chatId: '1001' };
+const draft = makeDraft();
+
+let requests: FakeRequestRepository;
+let logger: RecordingLogger;
+let dispatched: HelpRequest[];
+
+function submitWith(dispatch: (request: HelpRequest) => Promise<void>) {
+  return createSubmitRequest({ requests, dispatch, logger, now: steppingClock() });
+}
+
+beforeEach(() => {
+  requests = new FakeRequestRepository();
+  logger = new RecordingLogger();
+  dispatched = [];
+});
+
+afterEach(() => {
+  // Whatever happened in the test, nothing personal reached the log.
+  expect(leakedPersonalStrings(logger.serialized(), draft)).toEqual([]);
+});
+
+const recordDispatch = async (request: HelpRequest) => {
+  dispatched.push(request);
+};
+
+it('stores a valid draft as a new request and dispatches it', async () => {
+  const submit = submitWith(recordDispatch);
+  const request = await submit({ draft, channel: 'telegram', requester });
+
+  expect(request).toMatchObject({ number: 1, status: 'new', channel: 'telegram', requester, personal: draft.personal, district: draft.district });
+  expect(requests.all()).toEqual([request]);
+  expect(dispatched).toEqual([request]);
+  expect(logger.at('info')).toEqual([
+    expect.objectContaining({ obj: { request: 1, district: draft.district, channel: 'telegram' } }),
+  ]);
+});
+
+it('fills in an empty extra when the draft has none', async () => {
+  const { extra: _extra, ...withoutExtra } = makeDraft();
+  const request = await submitWith(recordDispatch)({ draft: withoutExtra, channel: 'vk', requester: { ...requester, platform: 'vk' } });
+  expect(request.extra).toEqual({});
+});
+
+describe('rejects a draft the domain schema refuses, storing and dispatching nothing', () => {
+  // Each of these could come from a buggy or forged adapter; none may become a request.
+  const bad: [string, unknown][] = [
+    ['no consent', { ...makeDraft(), consentGiven: false }],
+    ['an unnormalised phone', makeDraft({ personal: { ...draft.personal, phone: '8 913 123-45-67' } })],
+    ['an empty address', makeDraft({ personal: { ...draft.personal, address: '' } })],
+    ['an age of 0', makeDraft({ age: 0 })],
+    ['a fractional age', makeDraft({ age: 80.5 })],
+    ['an unknown category', { ...makeDraft(), category: 'alien' }],
+    ['an unknown kind of help', { ...makeDraft(), helpKind: 'taxi' }],
+    ['no personal data', { ...makeDraft(), personal: undefined }],
+    ['an over-long extra answer', makeDraft({ extra: { prescription: 'x'.repeat(201) } })],
+    ['not an object at all', 'hello'],
+  ];
+  it.each(bad)('%s', async (_label, badDraft) => {
+    const submit = submitWith(recordDispatch);
+    await expect(submit({ draft: badDraft, channel: 'telegram', requester })).rejects.toMatchObject({ name: 'ZodError' });
+    expect(requests.all()).toEqual([]);
+    expect(dispatched).toEqual([]);
+  });
+});
+
+it('still succeeds when dispatching fails, and logs the failure without personal data', async () => {
+  // An error that quotes personal data, as a validation error might.
+  const quoting = Object.assign(new Error(`Validation failed: phone ${draft.personal.phone}, address ${draft.personal.address}`), {
+    name: 'ValidationError',
+  });
+  const submit = submitWith(async () => {
+    throw quoting;
+  });
+
+  const request = await submit({ draft, channel: 'telegram', requester });
+  expect(request.number).toBe(1);
+  expect(requests.all()).toHaveLength(1);
+  const errors = logger.at('error');
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatchObject({ obj: { request: 1 }, msg: 'dispatch failed' });
+  // The afterEach check proves the quoted phone and address were not logged.
+});
+
+it('numbers successive submissions and posts them through a real dispatch', async () => {
+  const districtChats = new FakeDistrictChatRepository();
+  await districtChats.bind({ district: draft.district, platform: 'telegram', chatId: '-100' });
+  const telegram = new RecordingMessenger('telegram');
+  const now = steppingClock();
+  const dispatch = createDispatchRequest({ requests, districtChats, messengers: { telegram }, headquartersChat: null, logger, now });
+  const submit = createSubmitRequest({ requests, dispatch, logger, now });
+
+  const first = await submit({ draft, channel: 'telegram', requester });
+  const second = await submit({ draft, channel: 'telegram', requester });
+  expect([first.number, second.number]).toEqual([1, 2]);
+  expect(telegram.posts().map((p) => p.view.number)).toEqual([1, 2]);
+  expect((await requests.findByNumber(2))!.posts).toEqual([{ platform: 'telegram', chatId: '-100', messageId: telegram.posts()[1]!.messageId, viaHeadquarters: false }]);
+});

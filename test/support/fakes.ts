@@ -1,0 +1,266 @@
+import { RecipientUnreachableError } from '../../src/domain/errors.js';
+import { CLAIMABLE_STATUS } from '../../src/domain/lifecycle.js';
+import type { GroupPost, HelpRequest, PersonRef, Platform, PublicRequestView, RequestDraft, RequestStatus, Volunteer } from '../../src/domain/request.js';
+import type {
+  DistrictChat,
+  DistrictChatRepository,
+  Logger,
+  Messenger,
+  NewRequest,
+  RequestRepository,
+} from '../../src/services/ports.js';
+
+// In-memory fakes of the service ports. Every method changes state synchronously between awaits, so
+// each call is atomic exactly like one findOneAndUpdate; results are deep copies so a caller can never
+// change what is "stored" by mutating what it got back (the Mongo repository returns plain objects too).
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+/** A RequestRepository in memory, with the same semantics as the MongoDB one. */
+export class FakeRequestRepository implements RequestRepository {
+  private readonly byNumber = new Map<number, HelpRequest>();
+  private seq = 0;
+
+  async create({ draft, channel, requester, at }: NewRequest): Promise<HelpRequest> {
+    const number = ++this.seq;
+    const request: HelpRequest = {
+      id: `fake-${number}`,
+      number,
+      status: 'new',
+      channel,
+      requester: { ...requester },
+      category: draft.category,
+      age: draft.age,
+      district: draft.district,
+      helpKind: draft.helpKind,
+      extra: { ...draft.extra },
+      personal: { ...draft.personal },
+      consentAt: at,
+      posts: [],
+      history: [{ type: 'created', at, actor: { platform: requester.platform, userId: requester.userId }, channel }],
+      createdAt: at,
+    };
+    this.byNumber.set(number, request);
+    return copy(request);
+  }
+
+  async findByNumber(number: number): Promise<HelpRequest | null> {
+    const found = this.byNumber.get(number);
+    return found ? copy(found) : null;
+  }
+
+  async claim(number: number, volunteer: Volunteer, at: Date): Promise<HelpRequest | null> {
+    const request = this.byNumber.get(number);
+    if (!request || request.status !== CLAIMABLE_STATUS) return null;
+    request.status = 'claimed';
+    request.volunteer = { ...volunteer };
+    request.claimedAt = at;
+    request.history.push({ type: 'claimed', at, actor: { platform: volunteer.platform, userId: volunteer.userId }, channel: volunteer.platform });
+    return copy(request);
+  }
+
+  async undoClaim(number: number, volunteer: PersonRef, reason: string, at: Date): Promise<HelpRequest | null> {
+    const request = this.byNumber.get(number);
+    if (
+      !request ||
+      request.status !== 'claimed' ||
+      request.volunteer?.platform !== volunteer.platform ||
+      request.volunteer.userId !== volunteer.userId
+    ) {
+      return null;
+    }
+    request.status = CLAIMABLE_STATUS;
+    delete request.volunteer;
+    delete request.claimedAt;
+    request.history.push({ type: 'claim_undone', at, actor: { platform: volunteer.platform, userId: volunteer.userId }, channel: volunteer.platform, note: reason });
+    return copy(request);
+  }
+
+  async addPost(number: number, post: GroupPost, at: Date): Promise<void> {
+    const request = this.byNumber.get(number);
+    if (!request) return;
+    request.posts.push({ ...post });
+    request.history.push({ type: 'posted', at, channel: post.platform, note: post.viaHeadquarters ? 'headquarters' : 'district' });
+  }
+
+  async listByRequester(requester: PersonRef, limit: number): Promise<HelpRequest[]> {
+    return [...this.byNumber.values()]
+      .filter((r) => r.requester.platform === requester.platform && r.requester.userId === requester.userId)
+      // Newest first; the number breaks ties of equal timestamps the way insertion order would.
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.number - a.number)
+      .slice(0, limit)
+      .map(copy);
+  }
+
+  /** Every stored request, for assertions. */
+  all(): HelpRequest[] {
+    return [...this.byNumber.values()].map(copy);
+  }
+
+  /** Forces a status, for states no service reaches yet (done, cancelled). */
+  setStatus(number: number, status: RequestStatus): void {
+    const request = this.byNumber.get(number);
+    if (!request) throw new Error(`no request ${number}`);
+    request.status = status;
+  }
+}
+
+/** District bindings in memory, one entry per chat like the MongoDB repository. */
+export class FakeDistrictChatRepository implements DistrictChatRepository {
+  private readonly byChat = new Map<string, DistrictChat>();
+
+  async bind(chat: DistrictChat): Promise<{ previousDistrict: string | null }> {
+    const key = `${chat.platform}:${chat.chatId}`;
+    const before = this.byChat.get(key);
+    this.byChat.set(key, { ...chat });
+    return { previousDistrict: before?.district ?? null };
+  }
+
+  async unbind(platform: Platform, chatId: string): Promise<string | null> {
+    const key = `${platform}:${chatId}`;
+    const before = this.byChat.get(key);
+    this.byChat.delete(key);
+    return before?.district ?? null;
+  }
+
+  async chatsOf(district: string): Promise<DistrictChat[]> {
+    return [...this.byChat.values()].filter((c) => c.district === district).map((c) => ({ ...c }));
+  }
+
+  /** Every binding, for assertions. */
+  all(): DistrictChat[] {
+    return [...this.byChat.values()].map((c) => ({ ...c }));
+  }
+}
+
+export type MessengerCall =
+  | { method: 'postRequest'; chatId: string; view: PublicRequestView; viaHeadquarters: boolean; messageId: string }
+  | { method: 'updatePost'; post: GroupPost; view: PublicRequestView }
+  | { method: 'sendText'; chatId: string; text: string };
+
+/**
+ * A Messenger that records every call. `unreachable` chat ids make sendText throw
+ * RecipientUnreachableError (a person who never started the bot); `failing` chat ids make any
+ * method addressed to them throw the given error (a network failure, a deleted group).
+ */
+export class RecordingMessenger implements Messenger {
+  readonly calls: MessengerCall[] = [];
+  readonly unreachable = new Set<string>();
+  readonly failing = new Map<string, Error>();
+  private nextMessageId = 100;
+
+  constructor(readonly platform: Platform) {}
+
+  async postRequest(chatId: string, view: PublicRequestView, viaHeadquarters: boolean): Promise<string> {
+    this.throwIfFailing(chatId);
+    const messageId = String(this.nextMessageId++);
+    this.calls.push({ method: 'postRequest', chatId, view: copy(view), viaHeadquarters, messageId });
+    return messageId;
+  }
+
+  async updatePost(post: GroupPost, view: PublicRequestView): Promise<void> {
+    this.throwIfFailing(post.chatId);
+    this.calls.push({ method: 'updatePost', post: { ...post }, view: copy(view) });
+  }
+
+  async sendText(chatId: string, text: string): Promise<void> {
+    if (this.unreachable.has(chatId)) throw new RecipientUnreachableError(this.platform, 'bot was blocked by the user');
+    this.throwIfFailing(chatId);
+    this.calls.push({ method: 'sendText', chatId, text });
+  }
+
+  posts() {
+    return this.calls.filter((c): c is Extract<MessengerCall, { method: 'postRequest' }> => c.method === 'postRequest');
+  }
+
+  updates() {
+    return this.calls.filter((c): c is Extract<MessengerCall, { method: 'updatePost' }> => c.method === 'updatePost');
+  }
+
+  texts() {
+    return this.calls.filter((c): c is Extract<MessengerCall, { method: 'sendText' }> => c.method === 'sendText');
+  }
+
+  private throwIfFailing(chatId: string): void {
+    const error = this.failing.get(chatId);
+    if (error) throw error;
+  }
+}
+
+export interface LogEntry {
+  level: 'info' | 'warn' | 'error';
+  obj: object;
+  msg?: string;
+}
+
+/** A Logger that keeps everything, so tests can check what was (and was not) logged. */
+export class RecordingLogger implements Logger {
+  readonly entries: LogEntry[] = [];
+
+  info(obj: object, msg?: string): void {
+    this.entries.push({ level: 'info', obj, ...(msg === undefined ? {} : { msg }) });
+  }
+
+  warn(obj: object, msg?: string): void {
+    this.entries.push({ level: 'warn', obj, ...(msg === undefined ? {} : { msg }) });
+  }
+
+  error(obj: object, msg?: string): void {
+    this.entries.push({ level: 'error', obj, ...(msg === undefined ? {} : { msg }) });
+  }
+
+  at(level: LogEntry['level']): LogEntry[] {
+    return this.entries.filter((e) => e.level === level);
+  }
+
+  /**
+   * Everything logged as one string, errors included with their message and stack (pino would print
+   * those too), so a search for a phone number finds it wherever it hides.
+   */
+  serialized(): string {
+    return this.entries
+      .map((e) =>
+        JSON.stringify({ ...e }, (_key, value: unknown) =>
+          value instanceof Error ? { ...value, name: value.name, message: value.message, stack: value.stack } : value,
+        ),
+      )
+      .join('\n');
+  }
+}
+
+/** A valid draft whose personal strings are easy to search for in logs and posts. */
+export function makeDraft(overrides: Partial<RequestDraft> = {}): RequestDraft {
+  return {
+    category: 'pensioner',
+    age: 82,
+    district: 'Ленинский',
+    helpKind: 'medicine',
+    extra: { prescription: 'has_prescription' },
+    personal: {
+      name: 'Антонина Петровна Сидорова',
+      address: 'ул. Тестовая, д. 7, кв. 13',
+      phone: '+79131234567',
+      description: 'Купить лекарства по рецепту в аптеке у дома',
+    },
+    consentGiven: true,
+    ...overrides,
+  };
+}
+
+/** The personal strings of a draft, for "never shown / never logged" assertions. */
+export function personalStrings(draft: RequestDraft): string[] {
+  const { name, address, phone, description } = draft.personal;
+  // The phone is also searched for without +7, as a log line might carry it reformatted.
+  return [name, address, phone, phone.slice(2), description];
+}
+
+/** A clock that moves one second per call, so events have distinct, ordered times. */
+export function steppingClock(start = new Date('2025-03-01T09:00:00Z')): () => Date {
+  let t = start.getTime();
+  return () => new Date((t += 1000));
+}
+
+/** Which of the draft's personal strings occur in a text; tests expect none where nothing personal belongs. */
+export function leakedPersonalStrings(text: string, draft: RequestDraft): string[] {
+  return personalStrings(draft).filter((s) => text.includes(s));
+}

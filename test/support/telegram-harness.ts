@@ -1,0 +1,169 @@
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { startSystem, type RunningSystem } from '../../src/main.js';
+import { startTestDatabase, type TestDatabase } from './database.js';
+import { TgEmulator } from './telegram-emulator.js';
+
+export const BOT_TOKEN = '123456:TEST-token_for-the-emulator';
+export const COORDINATOR_ID = 900;
+export const HQ_CHAT_ID = -1009000;
+export const DISTRICTS = ['Центральный', 'Ленинский', 'Октябрьский'];
+
+type StoredBotMessage = { messageId: number; message: { chat_id: number | string; text: string; reply_markup?: ReplyMarkup } };
+type ReplyMarkup = {
+  inline_keyboard?: { text: string; callback_data?: string }[][];
+  keyboard?: { text: string; request_contact?: boolean }[][];
+  remove_keyboard?: boolean;
+};
+
+/**
+ * The whole system, started as main starts it (config from environment-like values), talking to the
+ * Bot API emulator over HTTP, on a database of its own. Tests act as people through `person()`.
+ */
+export class TelegramHarness {
+  system: RunningSystem | undefined;
+
+  private constructor(
+    readonly emulator: TgEmulator,
+    readonly database: TestDatabase,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  static async start(env: Record<string, string> = {}): Promise<TelegramHarness> {
+    const emulator = new TgEmulator();
+    await emulator.start();
+    const database = await startTestDatabase();
+    const harness = new TelegramHarness(emulator, database, env);
+    await harness.startBot();
+    return harness;
+  }
+
+  /** Starts a bot process (again); the database and the emulator stay. */
+  async startBot(): Promise<void> {
+    const config = loadConfig({
+      BOT_TOKEN,
+      TELEGRAM_API_ROOT: this.emulator.apiRoot,
+      MONGODB_URI: this.database.uri,
+      COORDINATOR_TELEGRAM_IDS: String(COORDINATOR_ID),
+      HQ_TELEGRAM_CHAT_ID: String(HQ_CHAT_ID),
+      DISTRICTS: DISTRICTS.join(','),
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      ...this.env,
+    });
+    this.system = await startSystem(config, { logger: createLogger(config.LOG_LEVEL) });
+  }
+
+  async stopBot(): Promise<void> {
+    await this.system?.stop();
+    this.system = undefined;
+  }
+
+  async stop(): Promise<void> {
+    await this.stopBot();
+    await this.emulator.stop();
+    await this.database.stop();
+  }
+
+  /** A person writing to the bot in a private chat, or in a group when `group` is given. */
+  person(userId: number, firstName: string, group?: { id: number; title: string }): Person {
+    return new Person(this, userId, firstName, group);
+  }
+
+  /** Everything the bot sent to a chat, in order, in its current (possibly edited) state. */
+  messagesTo(chatId: number): StoredBotMessage[] {
+    return this.emulator.sentTo(BOT_TOKEN, chatId) as unknown as StoredBotMessage[];
+  }
+
+  /** Waits until the bot has sent a chat more than `count` messages, and returns the new ones. */
+  async waitForMessages(chatId: number, count: number, timeoutMs = 5000): Promise<StoredBotMessage[]> {
+    return this.emulator.waitFor(() => {
+      const all = this.messagesTo(chatId);
+      return all.length > count ? all.slice(count) : undefined;
+    }, timeoutMs);
+  }
+
+  /** Answers the bot gave to button presses (the emulator does not keep them; our front records them). */
+  callbackAnswers(): { callback_query_id: string; text?: string; show_alert?: boolean | string; url?: string }[] {
+    return this.emulator.callsOf('answerCallbackQuery').map((c) => c.payload as never);
+  }
+}
+
+/** One person's side of a chat: says things, presses buttons, reads the bot's replies in order. */
+export class Person {
+  private seen = 0;
+  readonly chatId: number;
+  private readonly client;
+
+  constructor(
+    private readonly harness: TelegramHarness,
+    readonly userId: number,
+    readonly firstName: string,
+    group?: { id: number; title: string },
+  ) {
+    this.chatId = group?.id ?? userId;
+    this.client = harness.emulator.server.getClient(BOT_TOKEN, {
+      userId,
+      chatId: this.chatId,
+      firstName,
+      userName: `user${userId}`,
+      ...(group ? { type: 'supergroup', chatTitle: group.title } : { type: 'private' }),
+    } as never);
+    // In a group the earlier messages of the chat are not this person's news.
+    this.seen = harness.messagesTo(this.chatId).length;
+  }
+
+  async say(text: string): Promise<void> {
+    if (text.startsWith('/')) await this.client.sendCommand(this.client.makeCommand(text));
+    else await this.client.sendMessage(this.client.makeMessage(text));
+  }
+
+  async shareContact(phone: string): Promise<void> {
+    await this.client.sendMessage(
+      this.client.makeMessage(undefined as never, { contact: { phone_number: phone, first_name: this.firstName, user_id: this.userId } } as never),
+    );
+  }
+
+  async sendSticker(): Promise<void> {
+    await this.client.sendMessage(this.client.makeMessage(undefined as never, { sticker: { file_id: 'x', file_unique_id: 'x', type: 'regular', width: 1, height: 1, is_animated: false, is_video: false } } as never));
+  }
+
+  /** Presses the button whose label contains `label` on the given message. */
+  async press(message: StoredBotMessage, label: string): Promise<void> {
+    const buttons = message.message.reply_markup?.inline_keyboard?.flat() ?? [];
+    const button = buttons.find((b) => b.text.includes(label));
+    if (!button?.callback_data) throw new Error(`no button "${label}" on: ${message.message.text}\nbuttons: ${buttons.map((b) => b.text).join(' | ')}`);
+    await this.pressData(message, button.callback_data);
+  }
+
+  /** Sends callback data as if a button with it were pressed (also forged data). */
+  async pressData(message: StoredBotMessage, data: string): Promise<void> {
+    const callback = this.client.makeCallbackQuery(data, { message: { message_id: message.messageId, text: message.message.text } } as never);
+    await this.client.sendCallback(callback);
+  }
+
+  /** The next message from the bot in this chat not read yet. */
+  async reply(timeoutMs = 5000): Promise<StoredBotMessage> {
+    const [next] = await this.harness.waitForMessages(this.chatId, this.seen, timeoutMs);
+    this.seen++;
+    return next!;
+  }
+
+  /** Says something and returns the bot's next message. */
+  async ask(text: string): Promise<StoredBotMessage> {
+    await this.say(text);
+    return this.reply();
+  }
+
+  /** Presses a button and returns the bot's next message. */
+  async choose(message: StoredBotMessage, label: string): Promise<StoredBotMessage> {
+    await this.press(message, label);
+    return this.reply();
+  }
+
+  /** Marks everything sent so far as read. */
+  skipAll(): void {
+    this.seen = this.harness.messagesTo(this.chatId).length;
+  }
+}
