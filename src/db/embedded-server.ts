@@ -9,7 +9,8 @@ export interface EmbeddedMongo {
 /**
  * Starts the pure-TypeScript wire-compatible server shipped by @push.rocks/smartmongo (a development
  * dependency). It keeps data in memory only and does not enforce unique indexes: the project relies
- * on atomic single-document updates instead (see README, "The embedded database").
+ * on atomic single-document updates instead, which this wrapper makes hold (see README, "The
+ * embedded database").
  */
 export async function startEmbeddedMongo(options: { port?: number } = {}): Promise<EmbeddedMongo> {
   let CongoServer: typeof import('@push.rocks/smartmongo/dist_ts/congodb/index.js').CongoServer;
@@ -21,8 +22,30 @@ export async function startEmbeddedMongo(options: { port?: number } = {}): Promi
   // The server reports port 0 back as is, so a free port is found first.
   const port = options.port || (await findFreePort());
   const server = new CongoServer({ port, host: '127.0.0.1' });
+  runCommandsOneAtATime(server);
   await server.start();
-  return { uri: `${server.getConnectionUri()}/help-requests`, stop: () => server.stop() };
+  // The server announces a topologyVersion but cannot stream hello replies (moreToCome): the driver's
+  // streaming monitor then fails every few hundred milliseconds, clears the connection pool and fails
+  // whatever is in flight. Polling monitors only ask plain hello questions.
+  return { uri: `${server.getConnectionUri()}/help-requests?serverMonitoringMode=poll`, stop: () => server.stop() };
+}
+
+/**
+ * The server's findAndModify reads the matching document, awaits, then writes it back: it relies on
+ * no other command running in between. MongoDB makes every single-document write atomic and the
+ * project stands on that (claims, request numbers), so the commands are run one at a time rather
+ * than leaving the guarantee to how the event loop happens to schedule them.
+ */
+function runCommandsOneAtATime(server: object): void {
+  const router = (server as { commandRouter?: { route(command: unknown): Promise<unknown> } }).commandRouter;
+  if (!router) throw new Error('embedded MongoDB server: unknown version (no commandRouter), cannot make its writes atomic');
+  const route = router.route.bind(router);
+  let tail: Promise<unknown> = Promise.resolve();
+  router.route = (command) => {
+    const result = tail.then(() => route(command));
+    tail = result.catch(() => undefined);
+    return result;
+  };
 }
 
 function findFreePort(): Promise<number> {

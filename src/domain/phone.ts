@@ -8,7 +8,8 @@ export function normalizeRussianPhone(input: string): string | null {
   // ("звоните вечером") means the person wrote something other than a number.
   if (!/^\+?[\d\s().-]+$/.test(trimmed)) return null;
   const digits = trimmed.replace(/\D/g, '');
-  if (digits.length === 10) return `+7${digits}`;
+  // After a plus the digits begin with the country code, and +7 takes ten more: ten in all is foreign.
+  if (digits.length === 10) return trimmed.startsWith('+') ? null : `+7${digits}`;
   if (digits.length === 11 && (digits.startsWith('7') || digits.startsWith('8'))) {
     if (trimmed.startsWith('+') && digits.startsWith('8')) return null;
     return `+7${digits.slice(1)}`;

@@ -167,3 +167,23 @@ export class Person {
     this.seen = this.harness.messagesTo(this.chatId).length;
   }
 }
+
+/** Answers the whole questionnaire for a district and returns the request number the bot gave. */
+export async function fileRequest(person: Person, district: string, helpKind = 'Доставка продуктов'): Promise<number> {
+  let m = await person.ask('/start');
+  m = await person.choose(m, 'Оставить заявку');
+  m = await person.choose(m, 'Пенсионеру');
+  m = await person.ask('81');
+  m = await person.choose(m, district);
+  m = await person.choose(m, helpKind);
+  if (/рецепт/.test(m.message.text)) m = await person.choose(m, 'Рецепт не нужен');
+  m = await person.ask('Хлеб, молоко, гречка, яблоки');
+  m = await person.ask('Зинаида Петровна');
+  m = await person.ask('ул. Садовая, д. 7, кв. 12');
+  m = await person.ask('8 913 765-43-21');
+  m = await person.choose(m, 'Да');
+  m = await person.choose(m, 'Отправить');
+  const number = /№(\d+)/.exec(m.message.text)?.[1];
+  if (!number) throw new Error(`no request number in: ${m.message.text}`);
+  return Number(number);
+}
