@@ -93,7 +93,6 @@ describe('district volunteer groups', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(h.emulator.callsOf('editMessageText').slice(editsBefore).filter((c) => Number(c.payload.message_id) === post.messageId)).toHaveLength(edits.length);
-    if (edits.length !== 1) console.log(JSON.stringify(edits.slice(0, 3)), post.messageId);
     expect(edits).toHaveLength(1);
     const edited = h.messagesTo(LENINSKY_GROUP.id).find((m) => m.messageId === post.messageId)!;
     expect(edited.message.text).toMatch(new RegExp(`Заявку взял\\(а\\): Волонтёр${winnerId - 3000}`));

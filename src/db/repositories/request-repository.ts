@@ -36,6 +36,8 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
         extra: draft.extra,
         personal: draft.personal,
         consentAt: at,
+        // The service's clock, not the database's: the request's times stay consistent with its history.
+        createdAt: at,
         posts: [],
         history: [created],
       });

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const minimal = { BOT_TOKEN: '123:abc' };
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('the configuration was accepted');
+}
+
+describe('configuration from the environment', () => {
+  it('runs on defaults with only a bot token', () => {
+    const config = loadConfig(minimal);
+    expect(config.MONGODB_URI).toBeUndefined();
+    expect(config.TELEGRAM_MODE).toBe('polling');
+    expect(config.DISTRICTS.length).toBeGreaterThan(3);
+    expect(config.COORDINATOR_TELEGRAM_IDS).toEqual([]);
+  });
+
+  it('names a missing token', () => {
+    expect(problems({})).toEqual(['BOT_TOKEN is required but not set']);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(problems({ BOT_TOKEN: '' })).toEqual(['BOT_TOKEN is required but not set']);
+  });
+
+  it.each([
+    [{ BOT_TOKEN: 'nonsense' }, /^BOT_TOKEN: must look like/],
+    [{ ...minimal, MONGODB_URI: 'localhost:27017' }, /^MONGODB_URI: must start with mongodb:\/\//],
+    [{ ...minimal, COORDINATOR_TELEGRAM_IDS: '12,abc' }, /^COORDINATOR_TELEGRAM_IDS/],
+    [{ ...minimal, TIME_ZONE: 'Mars/Olympus' }, /^TIME_ZONE: must be an IANA time zone/],
+    [{ ...minimal, HTTP_PORT: '70000' }, /^HTTP_PORT/],
+    [{ ...minimal, TELEGRAM_MODE: 'webhook' }, /^TELEGRAM_MODE: TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET/],
+    [{ ...minimal, TELEGRAM_WEBHOOK_SECRET: 'short' }, /^TELEGRAM_WEBHOOK_SECRET: must be 16–256 characters/],
+  ])('names the malformed variable in %j', (env, message) => {
+    const found = problems(env);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(message);
+  });
+
+  it('reads lists separated by commas, ignoring spaces and empty items', () => {
+    const config = loadConfig({ ...minimal, COORDINATOR_TELEGRAM_IDS: ' 1, 2,,3 ', DISTRICTS: 'Первый, Второй ,' });
+    expect(config.COORDINATOR_TELEGRAM_IDS).toEqual(['1', '2', '3']);
+    expect(config.DISTRICTS).toEqual(['Первый', 'Второй']);
+  });
+});

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BOT_TOKEN, TelegramHarness } from '../support/telegram-harness.js';
+
+const SECRET = 'webhook-secret-0123456789';
+let h: TelegramHarness;
+beforeAll(async () => {
+  // A local address that nothing listens on: the emulator records it and never needs to call it.
+  h = await TelegramHarness.start({ TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_URL: 'http://127.0.0.1:9/', TELEGRAM_WEBHOOK_SECRET: SECRET });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+function startUpdate(updateId: number, userId: number) {
+  return {
+    update_id: updateId,
+    message: {
+      message_id: updateId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: userId, type: 'private', first_name: 'Вебхук' },
+      from: { id: userId, is_bot: false, first_name: 'Вебхук' },
+      text: '/start',
+      entities: [{ type: 'bot_command', offset: 0, length: 6 }],
+    },
+  };
+}
+
+async function post(body: unknown, secret?: string): Promise<Response> {
+  return fetch(`${h.system!.httpUrl}/telegram/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}) },
+    body: JSON.stringify(body),
+  });
+}
+
+describe('the HTTP side', () => {
+  it('registers the webhook with its secret at start-up', () => {
+    const [call] = h.emulator.callsOf('setWebhook');
+    expect(call?.payload).toMatchObject({ url: 'http://127.0.0.1:9/telegram/webhook', secret_token: SECRET });
+  });
+
+  it('answers 401 to a webhook call without the right secret, and handles nothing', async () => {
+    expect((await post(startUpdate(1, 701))).status).toBe(401);
+    expect((await post(startUpdate(2, 701), 'wrong-secret-0123456789')).status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(h.messagesTo(701)).toEqual([]);
+  });
+
+  it('handles an update posted with the right secret', async () => {
+    expect((await post(startUpdate(3, 702), SECRET)).status).toBe(200);
+    const [reply] = await h.waitForMessages(702, 0);
+    expect(reply?.message.text).toMatch(/Здравствуйте/);
+    expect(h.emulator.callsOf('sendMessage').at(-1)?.token).toBe(BOT_TOKEN);
+  });
+
+  it('reports liveness and readiness', async () => {
+    const health = await fetch(`${h.system!.httpUrl}/healthz`);
+    expect(health.status).toBe(200);
+    const ready = await fetch(`${h.system!.httpUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+});
