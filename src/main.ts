@@ -73,6 +73,9 @@ export async function startSystem(config: Config, options: { logger: Logger; bot
     conversationStore: conversations,
     logger,
   });
+  // grammY retries network failures here until Telegram answers (a wrong token fails at once), so
+  // say what is being waited for: a silent start-up looks like a hang.
+  logger.info({ apiRoot: config.TELEGRAM_API_ROOT }, 'connecting to the Telegram Bot API');
   await bot.init();
 
   const http = createHttpApp({

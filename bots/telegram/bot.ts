@@ -90,7 +90,8 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
   bot.use(createVolunteerHandlers({ catalog, claimRequest: deps.claimRequest, botUsername: () => bot.botInfo.username }));
   bot.use(createCoordinatorHandlers({ catalog, binding: deps.binding, districts: deps.districts }));
   bot.use(createRequesterHandlers({ catalog, myRequestsText }));
-  bot.chatType(['group', 'supergroup']).command('start', (ctx) => ctx.reply(catalog.t('bot.start.groupHint')));
+  // /start or /id in a group tells its id, which the HQ chat setting needs.
+  bot.chatType(['group', 'supergroup']).command(['start', 'id'], (ctx) => ctx.reply(catalog.t('bot.start.groupHint', { chatId: ctx.chat.id })));
 
   bot.catch(async ({ ctx, error }) => {
     ctx.log?.error({ err: describeError(error) }, 'update failed');

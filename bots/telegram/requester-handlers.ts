@@ -31,6 +31,10 @@ export function createRequesterHandlers(deps: { catalog: Catalog; myRequestsText
   privateChat.command('my', async (ctx) => {
     await ctx.reply(await deps.myRequestsText(String(ctx.from.id)));
   });
+  // A coordinator-to-be learns the id to put into COORDINATOR_TELEGRAM_IDS.
+  privateChat.command('id', async (ctx) => {
+    await ctx.reply(catalog.t('bot.start.yourId', { userId: ctx.from.id }));
+  });
   privateChat.command('cancel', async (ctx) => {
     await ctx.reply(catalog.t('bot.intake.idle'), { reply_markup: { remove_keyboard: true } });
   });

@@ -150,3 +150,10 @@ describe('district volunteer groups', () => {
     expect(post!.message.text).toMatch(/Для района «Ленинский» не подключён/);
   });
 });
+
+describe('ids for the configuration', () => {
+  it('tells a person their id privately and a group its id', async () => {
+    expect((await h.person(777, 'Будущий координатор').ask('/id')).message.text).toContain('777');
+    expect((await h.person(777, 'Будущий координатор', { id: -1007770, title: 'Штаб' }).ask('/id')).message.text).toContain('-1007770');
+  });
+});
