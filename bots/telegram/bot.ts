@@ -93,6 +93,10 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
   // /start or /id in a group tells its id, which the HQ chat setting needs.
   bot.chatType(['group', 'supergroup']).command(['start', 'id'], (ctx) => ctx.reply(catalog.t('bot.start.groupHint', { chatId: ctx.chat.id })));
 
+  // A button of a conversation that has ended, or of a message the bot no longer knows: stop the
+  // spinner and say so rather than leave the person waiting.
+  bot.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: catalog.t('bot.intake.stale') }));
+
   bot.catch(async ({ ctx, error }) => {
     ctx.log?.error({ err: describeError(error) }, 'update failed');
     try {

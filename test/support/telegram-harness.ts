@@ -187,3 +187,12 @@ export async function fileRequest(person: Person, district: string, helpKind = '
   if (!number) throw new Error(`no request number in: ${m.message.text}`);
   return Number(number);
 }
+
+/** Polls an async check until it holds: state written after a reply is sent lands a moment later. */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
