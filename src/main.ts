@@ -10,7 +10,10 @@ import { startEmbeddedMongo, type EmbeddedMongo } from './db/embedded-server.js'
 import { createHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
 import { loadCatalogs } from './messages/load-catalogs.js';
+import { renderText } from './messages/render.js';
 import { createRequestTexts } from './messages/request-texts.js';
+import type { PersonRef } from './domain/request.js';
+import { createIntake } from './services/intake.js';
 import { loadScenarioFile } from './scenario/load.js';
 import { createDistrictBinding } from './services/bind-district.js';
 import { createClaimRequest } from './services/claim-request.js';
@@ -55,12 +58,20 @@ export async function startSystem(config: Config, options: { logger: Logger; bot
   if (!headquartersChat) logger.warn('HQ_TELEGRAM_CHAT_ID is not set: requests of districts without a volunteer chat will not be posted anywhere');
 
   const dispatch = createDispatchRequest({ requests, districtChats, messengers, headquartersChat, logger, now });
+  const requesterQueries = createRequesterQueries({ requests });
+  const myRequestsText = async (person: PersonRef) => texts.myRequests(await requesterQueries.listMine(person));
+  const intake = createIntake({
+    scenario,
+    engine: { lists: { districts: config.DISTRICTS }, render: (text) => renderText(catalog, text) },
+    submitRequest: createSubmitRequest({ requests, dispatch, logger, now }),
+    myRequestsText,
+    logger,
+  });
   const telegram = installTelegramHandlers(bot, {
     catalog,
-    texts,
     scenario,
     districts: config.DISTRICTS,
-    submitRequest: createSubmitRequest({ requests, dispatch, logger, now }),
+    intake,
     claimRequest: createClaimRequest({ requests, districtChats, headquartersChat, messengers, texts, logger, now }),
     binding: createDistrictBinding({
       districtChats,
@@ -69,7 +80,7 @@ export async function startSystem(config: Config, options: { logger: Logger; bot
       logger,
       now,
     }),
-    requesterQueries: createRequesterQueries({ requests }),
+    myRequestsText,
     conversationStore: conversations,
     logger,
   });

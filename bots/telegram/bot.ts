@@ -6,14 +6,13 @@ import { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Logger } from '../../src/logger.js';
 import type { Catalog } from '../../src/messages/catalog.js';
-import type { RequestTexts } from '../../src/messages/request-texts.js';
 import type { Scenario } from '../../src/scenario/schema.js';
 import type { DistrictBinding } from '../../src/services/bind-district.js';
 import type { ClaimRequest } from '../../src/services/claim-request.js';
 import { describeError } from '../../src/services/describe-error.js';
 import type { KeyValueStore } from '../../src/services/ports.js';
-import type { RequesterQueries } from '../../src/services/requester-queries.js';
-import type { SubmitRequest } from '../../src/services/submit-request.js';
+import type { Intake } from '../../src/services/intake.js';
+import type { PersonRef } from '../../src/domain/request.js';
 import type { BotContext } from './context.js';
 import { createCoordinatorHandlers } from './coordinator-handlers.js';
 import { createInFlightTracker } from './in-flight.js';
@@ -42,13 +41,13 @@ export function createTelegramBot(connection: TelegramConnection): Bot<BotContex
 
 export interface TelegramHandlerDeps {
   catalog: Catalog;
-  texts: RequestTexts;
   scenario: Scenario;
   districts: readonly string[];
-  submitRequest: SubmitRequest;
+  intake: Intake;
   claimRequest: ClaimRequest;
   binding: DistrictBinding;
-  requesterQueries: RequesterQueries;
+  /** The text of /my for a person. */
+  myRequestsText: (person: PersonRef) => Promise<string>;
   conversationStore: KeyValueStore<unknown>;
   logger: Logger;
 }
@@ -60,11 +59,7 @@ export interface TelegramHandlerDeps {
 export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHandlerDeps): { drained: () => Promise<void> } {
   const { catalog } = deps;
   const inFlight = createInFlightTracker();
-  const myRequestsText = async (userId: string): Promise<string> => {
-    const mine = await deps.requesterQueries.listMine({ platform: 'telegram', userId });
-    if (mine.length === 0) return catalog.t('bot.my.empty');
-    return [catalog.t('bot.my.header'), ...mine.map((r) => deps.texts.myRequestLine(r))].join('\n');
-  };
+  const myRequestsText = (userId: string) => deps.myRequestsText({ platform: 'telegram', userId });
 
   bot.use(inFlight.middleware);
   bot.use((ctx, next) => {
@@ -86,7 +81,7 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
       },
     }),
   );
-  bot.use(createConversation(createIntakeConversation({ ...deps, myRequestsText }), INTAKE_CONVERSATION));
+  bot.use(createConversation(createIntakeConversation({ intake: deps.intake, catalog }), INTAKE_CONVERSATION));
   bot.use(createVolunteerHandlers({ catalog, claimRequest: deps.claimRequest, botUsername: () => bot.botInfo.username }));
   bot.use(createCoordinatorHandlers({ catalog, binding: deps.binding, districts: deps.districts }));
   bot.use(createRequesterHandlers({ catalog, myRequestsText }));

@@ -13,8 +13,8 @@ export interface RequestTexts {
   volunteerDetails(request: HelpRequest): string;
   /** Tells the requester that a volunteer took the request. */
   requesterClaimed(request: HelpRequest): string;
-  /** One line of /my. */
-  myRequestLine(request: HelpRequest): string;
+  /** The answer to /my: the requester's requests with their status, or that there are none. */
+  myRequests(requests: HelpRequest[]): string;
   category(code: string): string;
   helpKind(code: string): string;
   status(code: string): string;
@@ -83,13 +83,17 @@ export function createRequestTexts(catalog: Catalog, timeZone: string, scenario:
         volunteer: request.volunteer?.displayName ?? '',
       });
     },
-    myRequestLine(request) {
-      return catalog.t('bot.my.line', {
-        number: request.number,
-        date: texts.date(request.createdAt),
-        helpKind: helpKind(request.helpKind),
-        status: status(request.status),
-      });
+    myRequests(requests) {
+      if (requests.length === 0) return catalog.t('bot.my.empty');
+      const lines = requests.map((request) =>
+        catalog.t('bot.my.line', {
+          number: request.number,
+          date: texts.date(request.createdAt),
+          helpKind: helpKind(request.helpKind),
+          status: status(request.status),
+        }),
+      );
+      return [catalog.t('bot.my.header'), ...lines].join('\n');
     },
   };
   return texts;

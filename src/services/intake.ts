@@ -1,0 +1,121 @@
+import type { HelpRequest, PersonRef, Platform } from '../domain/request.js';
+import { advance, repeatPrompt, startScenario, type EngineContext, type EngineInput, type Prompt, type ScenarioState } from '../scenario/engine.js';
+import { toHelpRequestDraft } from '../scenario/help-request-draft.js';
+import type { Scenario } from '../scenario/schema.js';
+import { keyText, type Text } from '../scenario/text.js';
+import { describeError } from './describe-error.js';
+import type { Logger } from './ports.js';
+import type { SubmitRequest } from './submit-request.js';
+
+/** Where one person is in the questionnaire: the engine's state and the question on screen. Plain JSON. */
+export interface IntakeSession {
+  state: ScenarioState;
+  prompt: Prompt;
+}
+
+/** What a person did, as every adapter can express it. */
+export type IntakeInput =
+  | Exclude<EngineInput, { type: 'choice' | 'back' }>
+  /** "Back"; from a button, with the prompt it belongs to. */
+  | { type: 'back'; seq?: number }
+  /** A button: the prompt it belongs to and the position of the choice on it. */
+  | { type: 'pick'; seq: number; index: number }
+  /** /start (or the menu) in the middle: show where they are. */
+  | { type: 'resume' }
+  /** /my in the middle: list their requests, then the question again. */
+  | { type: 'mine' };
+
+/** What the adapter should show, in order. */
+export type IntakeReply =
+  | { kind: 'prompt'; prompt: Prompt; withHint: boolean }
+  | { kind: 'text'; text: Text; closesKeyboard?: boolean };
+
+export interface IntakeStep {
+  /** The session to keep, or null when the conversation is over (sent or cancelled). */
+  session: IntakeSession | null;
+  replies: IntakeReply[];
+  /** A button of an older message was pressed: nothing changed, the adapter says so briefly. */
+  stale: boolean;
+}
+
+export interface IntakeDeps {
+  scenario: Scenario;
+  engine: EngineContext;
+  submitRequest: SubmitRequest;
+  /** The text of /my for a person. */
+  myRequestsText: (person: PersonRef) => Promise<string>;
+  logger: Logger;
+}
+
+/**
+ * The help-request conversation as every channel runs it: the engine decides the next question,
+ * this turns a finished questionnaire into a request. Adapters only translate updates to inputs
+ * and replies to their platform, and keep the session where their platform keeps state.
+ */
+export function createIntake(deps: IntakeDeps) {
+  const { scenario, engine } = deps;
+  return {
+    /** Begins a questionnaire. */
+    start(): IntakeStep {
+      const { state, prompt } = startScenario(scenario, engine);
+      return { session: { state, prompt }, replies: [{ kind: 'prompt', prompt, withHint: true }], stale: false };
+    },
+
+    /** Takes one input. `requester` is whoever is writing, with the chat to answer in. */
+    async handle(session: IntakeSession, input: IntakeInput, requester: PersonRef & { chatId: string }): Promise<IntakeStep> {
+      if (input.type === 'resume' || input.type === 'mine') {
+        const first: IntakeReply =
+          input.type === 'mine'
+            ? { kind: 'text', text: { literal: await deps.myRequestsText(requester) } }
+            : { kind: 'text', text: keyText('bot.intake.resumed') };
+        const again = repeatPrompt(scenario, session.state, engine);
+        return { session: again, replies: [first, { kind: 'prompt', prompt: again.prompt, withHint: false }], stale: false };
+      }
+      const engineInput = toEngineInput(session, input);
+      if (!engineInput) return { session, replies: [], stale: true };
+
+      const result = advance(scenario, session.state, engineInput, engine);
+      switch (result.kind) {
+        case 'stale':
+          return { session, replies: [], stale: true };
+        case 'cancelled':
+          return { session: null, replies: [{ kind: 'text', text: keyText('bot.intake.cancelled'), closesKeyboard: true }], stale: false };
+        case 'prompt':
+          return { session: { state: result.state, prompt: result.prompt }, replies: [{ kind: 'prompt', prompt: result.prompt, withHint: false }], stale: false };
+        case 'completed':
+          return submit(session, result.answers, requester);
+      }
+    },
+  };
+
+  async function submit(session: IntakeSession, answers: Record<string, string | number>, requester: PersonRef & { chatId: string }): Promise<IntakeStep> {
+    let request: HelpRequest;
+    try {
+      request = await deps.submitRequest({ draft: toHelpRequestDraft(answers), channel: requester.platform as Platform, requester });
+    } catch (error) {
+      deps.logger.error({ err: describeError(error) }, 'saving a request failed');
+      // Nothing is lost: the person stays on the summary and can press "Send" again.
+      const again = repeatPrompt(scenario, session.state, engine);
+      return {
+        session: again,
+        replies: [{ kind: 'text', text: keyText('bot.intake.saveFailed') }, { kind: 'prompt', prompt: again.prompt, withHint: false }],
+        stale: false,
+      };
+    }
+    return {
+      session: null,
+      replies: [{ kind: 'text', text: keyText('bot.intake.submitted', { number: request.number, district: request.district }), closesKeyboard: true }],
+      stale: false,
+    };
+  }
+}
+
+export type Intake = ReturnType<typeof createIntake>;
+
+function toEngineInput(session: IntakeSession, input: Exclude<IntakeInput, { type: 'resume' | 'mine' }>): EngineInput | null {
+  if (input.type === 'back') return input.seq === undefined || input.seq === session.state.seq ? { type: 'back' } : null;
+  if (input.type !== 'pick') return input;
+  if (input.seq !== session.state.seq) return null;
+  const choice = session.prompt.choices[input.index];
+  return choice ? { type: 'choice', seq: input.seq, value: choice.value } : null;
+}

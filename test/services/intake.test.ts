@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { HelpRequest } from '../../src/domain/request.js';
+import { createIntake, type IntakeInput, type IntakeSession } from '../../src/services/intake.js';
+import type { SubmitInput } from '../../src/services/submit-request.js';
+import { RecordingLogger } from '../support/fakes.js';
+import { engineContext, helpScenario } from '../support/scenario-fixtures.js';
+
+const requester = { platform: 'vk' as const, userId: '42', chatId: '42' };
+
+function setup(submit: (input: SubmitInput) => Promise<HelpRequest>) {
+  const logger = new RecordingLogger();
+  const intake = createIntake({
+    scenario: helpScenario,
+    engine: engineContext,
+    submitRequest: submit,
+    myRequestsText: async (person) => `requests of ${person.platform}:${person.userId}`,
+    logger,
+  });
+  return { intake, logger };
+}
+
+/** Answers by pressing the choice whose value is given, or typing text. */
+async function answer(intake: ReturnType<typeof setup>['intake'], session: IntakeSession, value: string) {
+  const index = session.prompt.choices.findIndex((c) => c.value === value);
+  const input: IntakeInput = index >= 0 ? { type: 'pick', seq: session.state.seq, index } : { type: 'text', text: value };
+  const step = await intake.handle(session, input, requester);
+  if (!step.session) throw new Error('conversation ended');
+  return step.session;
+}
+
+async function toSummary(intake: ReturnType<typeof setup>['intake']) {
+  let session = intake.start().session!;
+  for (const value of ['pensioner', '80', 'Ленинский', 'legal', 'Помочь с наследством', 'Анна Сергеевна', 'ул. Мира, 1', '+79130000000', 'yes']) {
+    session = await answer(intake, session, value);
+  }
+  expect(session.prompt.stepId).toBe('summary');
+  return session;
+}
+
+describe('the shared intake', () => {
+  it('submits the request as the requester and closes the conversation with its number', async () => {
+    const submitted: SubmitInput[] = [];
+    const { intake } = setup(async (input) => {
+      submitted.push(input);
+      return { number: 7, district: 'Ленинский' } as HelpRequest;
+    });
+    const summary = await toSummary(intake);
+    const step = await intake.handle(summary, { type: 'pick', seq: summary.state.seq, index: 0 }, requester);
+    expect(step.session).toBeNull();
+    expect(step.replies).toEqual([{ kind: 'text', text: { key: 'bot.intake.submitted', params: { number: 7, district: 'Ленинский' } }, closesKeyboard: true }]);
+    expect(submitted).toHaveLength(1);
+    expect(submitted[0]).toMatchObject({ channel: 'vk', requester, draft: { helpKind: 'legal', personal: { phone: '+79130000000' } } });
+  });
+
+  it('keeps the person on the summary when saving fails, logging nothing personal', async () => {
+    const { intake, logger } = setup(async () => {
+      throw new Error('database down');
+    });
+    const summary = await toSummary(intake);
+    const step = await intake.handle(summary, { type: 'pick', seq: summary.state.seq, index: 0 }, requester);
+    expect(step.session?.prompt.stepId).toBe('summary');
+    expect(step.session?.state.answers).toEqual(summary.state.answers);
+    expect(step.replies[0]).toEqual({ kind: 'text', text: { key: 'bot.intake.saveFailed' } });
+    expect(logger.at('error')).toHaveLength(1);
+    expect(logger.serialized()).not.toMatch(/Анна|Мира|7913/);
+  });
+
+  it('treats a button of an older prompt, or of no prompt, as stale and changes nothing', async () => {
+    const { intake } = setup(async () => ({}) as HelpRequest);
+    const session = await answer(intake, intake.start().session!, 'pensioner');
+    for (const input of [
+      { type: 'pick', seq: session.state.seq - 1, index: 0 },
+      { type: 'pick', seq: session.state.seq, index: 99 },
+      { type: 'back', seq: session.state.seq - 1 },
+    ] as IntakeInput[]) {
+      const step = await intake.handle(session, input, requester);
+      expect(step).toEqual({ session, replies: [], stale: true });
+    }
+  });
+
+  it('answers /my and /start mid-way and asks the same question again', async () => {
+    const { intake } = setup(async () => ({}) as HelpRequest);
+    const session = await answer(intake, intake.start().session!, 'pensioner');
+    const mine = await intake.handle(session, { type: 'mine' }, requester);
+    expect(mine.replies[0]).toEqual({ kind: 'text', text: { literal: 'requests of vk:42' } });
+    expect(mine.session?.prompt.stepId).toBe('age');
+    const resumed = await intake.handle(session, { type: 'resume' }, requester);
+    expect(resumed.replies.map((r) => r.kind)).toEqual(['text', 'prompt']);
+    expect(resumed.session?.state.answers).toEqual(session.state.answers);
+  });
+});
