@@ -11,7 +11,7 @@ const DEFAULT_DISTRICTS = 'Центральный,Железнодорожный
 /** Every setting the system reads from the environment; .env.example documents each one. */
 export const configSchema = z
   .object({
-    BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-DEF… (from @BotFather)'),
+    BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-DEF… (from @BotFather)').optional(),
     TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
     TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
     TELEGRAM_WEBHOOK_URL: z.url().optional(),
@@ -19,6 +19,15 @@ export const configSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A-Z, a-z, 0-9, _ and -')
       .optional(),
+    VK_TOKEN: z.string().min(20, 'must be a community access token (Manage community → API usage)').optional(),
+    VK_GROUP_ID: z.coerce.number().int().positive('must be the community id, a positive number').optional(),
+    VK_API_BASE_URL: z.url().default('https://api.vk.ru/method'),
+    VK_MODE: z.enum(['polling', 'callback']).default('polling'),
+    VK_CALLBACK_SECRET: z.string().min(8, 'must be at least 8 characters').max(50).optional(),
+    VK_CALLBACK_CONFIRMATION: z.string().min(1).optional(),
+    VK_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(20),
+    COORDINATOR_VK_IDS: idList,
+    HQ_VK_PEER_ID: z.coerce.number().int().min(2_000_000_001, 'must be a conversation peer id (2000000001 or more)').optional(),
     MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
     EMBEDDED_MONGO_PORT: z.coerce.number().int().min(0).max(65535).default(27018),
     COORDINATOR_TELEGRAM_IDS: idList,
@@ -38,6 +47,15 @@ export const configSchema = z
     HTTP_HOST: z.string().default('0.0.0.0'),
     HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .refine((c) => c.BOT_TOKEN || c.VK_TOKEN, {
+    message: 'set BOT_TOKEN (Telegram) or VK_TOKEN (VK), or both',
+    path: ['BOT_TOKEN'],
+  })
+  .refine((c) => !c.VK_TOKEN || c.VK_GROUP_ID, { message: 'VK_TOKEN needs VK_GROUP_ID, the community id', path: ['VK_GROUP_ID'] })
+  .refine((c) => c.VK_MODE === 'polling' || (c.VK_CALLBACK_SECRET && c.VK_CALLBACK_CONFIRMATION), {
+    message: 'VK_MODE=callback needs VK_CALLBACK_SECRET and VK_CALLBACK_CONFIRMATION',
+    path: ['VK_MODE'],
   })
   .refine((c) => c.TELEGRAM_MODE === 'polling' || (c.TELEGRAM_WEBHOOK_URL && c.TELEGRAM_WEBHOOK_SECRET), {
     message: 'TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET',

@@ -4,16 +4,20 @@ import { pathToFileURL } from 'node:url';
 import { createTelegramBot, installTelegramHandlers } from '../bots/telegram/bot.js';
 import { createTelegramMessenger } from '../bots/telegram/messenger.js';
 import { createTelegramWebhookHandler, TELEGRAM_WEBHOOK_PATH } from '../bots/telegram/webhook.js';
+import { createVkClient, installVkHandlers } from '../bots/vk/bot.js';
+import { createVkCallbackHandler, VK_CALLBACK_PATH } from '../bots/vk/callback-route.js';
+import { createVkMessenger } from '../bots/vk/messenger.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { connectDatabase } from './db/database.js';
 import { startEmbeddedMongo, type EmbeddedMongo } from './db/embedded-server.js';
-import { createHttpApp } from './http/app.js';
+import { createHttpApp, type WebhookRoute } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
 import { loadCatalogs } from './messages/load-catalogs.js';
 import { renderText } from './messages/render.js';
 import { createRequestTexts } from './messages/request-texts.js';
 import type { PersonRef } from './domain/request.js';
 import { createIntake } from './services/intake.js';
+import type { ChatRef, Messengers } from './services/ports.js';
 import { loadScenarioFile } from './scenario/load.js';
 import { createDistrictBinding } from './services/bind-district.js';
 import { createClaimRequest } from './services/claim-request.js';
@@ -52,71 +56,106 @@ export async function startSystem(config: Config, options: { logger: Logger; bot
   const now = () => new Date();
 
   const texts = createRequestTexts(catalog, config.TIME_ZONE, scenario);
-  const bot = createTelegramBot({ token: config.BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, ...(options.botInfo ? { botInfo: options.botInfo } : {}) });
-  const messengers = { telegram: createTelegramMessenger(bot.api, texts, catalog) };
-  const headquartersChat = config.HQ_TELEGRAM_CHAT_ID ? { platform: 'telegram' as const, chatId: config.HQ_TELEGRAM_CHAT_ID } : null;
-  if (!headquartersChat) logger.warn('HQ_TELEGRAM_CHAT_ID is not set: requests of districts without a volunteer chat will not be posted anywhere');
 
-  const dispatch = createDispatchRequest({ requests, districtChats, messengers, headquartersChat, logger, now });
+  // Clients and messengers first: the services send through them, and the handlers use the services.
+  const telegramBot = config.BOT_TOKEN
+    ? createTelegramBot({ token: config.BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, ...(options.botInfo ? { botInfo: options.botInfo } : {}) })
+    : undefined;
+  const vk = config.VK_TOKEN
+    ? createVkClient({
+        token: config.VK_TOKEN,
+        groupId: config.VK_GROUP_ID!,
+        apiBaseUrl: config.VK_API_BASE_URL,
+        apiLimit: config.VK_API_RATE_LIMIT,
+      })
+    : undefined;
+  const messengers: Messengers = {
+    ...(telegramBot ? { telegram: createTelegramMessenger(telegramBot.api, texts, catalog) } : {}),
+    ...(vk ? { vk: createVkMessenger(vk.api, texts, catalog) } : {}),
+  };
+  const headquartersChats: ChatRef[] = [
+    ...(config.HQ_TELEGRAM_CHAT_ID ? [{ platform: 'telegram' as const, chatId: config.HQ_TELEGRAM_CHAT_ID }] : []),
+    ...(config.HQ_VK_PEER_ID ? [{ platform: 'vk' as const, chatId: String(config.HQ_VK_PEER_ID) }] : []),
+  ];
+  if (headquartersChats.length === 0) {
+    logger.warn('neither HQ_TELEGRAM_CHAT_ID nor HQ_VK_PEER_ID is set: requests of districts without a volunteer chat will not be posted anywhere');
+  }
+
+  const dispatch = createDispatchRequest({ requests, districtChats, messengers, headquartersChats, logger, now });
   const requesterQueries = createRequesterQueries({ requests });
   const myRequestsText = async (person: PersonRef) => texts.myRequests(await requesterQueries.listMine(person));
-  const intake = createIntake({
-    scenario,
-    engine: { lists: { districts: config.DISTRICTS }, render: (text) => renderText(catalog, text) },
-    submitRequest: createSubmitRequest({ requests, dispatch, logger, now }),
-    myRequestsText,
-    logger,
-  });
-  const telegram = installTelegramHandlers(bot, {
+  const shared = {
     catalog,
-    scenario,
     districts: config.DISTRICTS,
-    intake,
-    claimRequest: createClaimRequest({ requests, districtChats, headquartersChat, messengers, texts, logger, now }),
+    intake: createIntake({
+      scenario,
+      engine: { lists: { districts: config.DISTRICTS }, render: (text) => renderText(catalog, text) },
+      submitRequest: createSubmitRequest({ requests, dispatch, logger, now }),
+      myRequestsText,
+      logger,
+    }),
+    claimRequest: createClaimRequest({ requests, districtChats, headquartersChats, messengers, texts, logger, now }),
     binding: createDistrictBinding({
       districtChats,
       districts: config.DISTRICTS,
-      isCoordinator: createIsCoordinator({ telegram: config.COORDINATOR_TELEGRAM_IDS, vk: [] }),
+      isCoordinator: createIsCoordinator({ telegram: config.COORDINATOR_TELEGRAM_IDS, vk: config.COORDINATOR_VK_IDS }),
       logger,
       now,
     }),
     myRequestsText,
-    conversationStore: conversations,
     logger,
-  });
-  // grammY retries network failures here until Telegram answers (a wrong token fails at once), so
-  // say what is being waited for: a silent start-up looks like a hang.
-  logger.info({ apiRoot: config.TELEGRAM_API_ROOT }, 'connecting to the Telegram Bot API');
-  await bot.init();
+  };
+  const telegram = telegramBot && installTelegramHandlers(telegramBot, { ...shared, scenario, conversationStore: conversations });
+  const vkBot = vk && installVkHandlers(vk, { ...shared, groupId: config.VK_GROUP_ID!, sessions: conversations });
 
-  const http = createHttpApp({
-    logger,
-    isReady: db.isReady,
-    webhooks:
-      config.TELEGRAM_MODE === 'webhook'
-        ? [{ path: TELEGRAM_WEBHOOK_PATH, handler: createTelegramWebhookHandler(bot, config.TELEGRAM_WEBHOOK_SECRET!) }]
-        : [],
-  });
+  if (telegramBot) {
+    // grammY retries network failures here until Telegram answers (a wrong token fails at once), so
+    // say what is being waited for: a silent start-up looks like a hang.
+    logger.info({ apiRoot: config.TELEGRAM_API_ROOT }, 'connecting to the Telegram Bot API');
+    await telegramBot.init();
+  }
+
+  const webhooks: WebhookRoute[] = [];
+  if (telegramBot && config.TELEGRAM_MODE === 'webhook') {
+    webhooks.push({ path: TELEGRAM_WEBHOOK_PATH, handler: createTelegramWebhookHandler(telegramBot, config.TELEGRAM_WEBHOOK_SECRET!) });
+  }
+  if (vk && config.VK_MODE === 'callback') {
+    webhooks.push({
+      path: VK_CALLBACK_PATH,
+      handler: createVkCallbackHandler(vk, { groupId: config.VK_GROUP_ID!, secret: config.VK_CALLBACK_SECRET!, confirmation: config.VK_CALLBACK_CONFIRMATION! }),
+    });
+  }
+  const http = createHttpApp({ logger, isReady: db.isReady, webhooks });
   const httpUrl = await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
 
   let runner: RunnerHandle | undefined;
-  if (config.TELEGRAM_MODE === 'polling') {
-    await bot.api.deleteWebhook();
-    runner = run(bot);
-  } else {
-    await bot.api.setWebhook(new URL(TELEGRAM_WEBHOOK_PATH, config.TELEGRAM_WEBHOOK_URL).toString(), {
+  if (telegramBot && config.TELEGRAM_MODE === 'polling') {
+    await telegramBot.api.deleteWebhook();
+    runner = run(telegramBot);
+  } else if (telegramBot) {
+    await telegramBot.api.setWebhook(new URL(TELEGRAM_WEBHOOK_PATH, config.TELEGRAM_WEBHOOK_URL).toString(), {
       secret_token: config.TELEGRAM_WEBHOOK_SECRET!,
     });
   }
-  logger.info({ mode: config.TELEGRAM_MODE, bot: bot.botInfo.username, http: httpUrl, districts: config.DISTRICTS.length }, 'started');
+  if (vk && config.VK_MODE === 'polling') await vk.updates.startPolling();
+  logger.info(
+    {
+      telegram: telegramBot ? `${config.TELEGRAM_MODE} @${telegramBot.botInfo.username}` : 'off',
+      vk: vk ? `${config.VK_MODE} club${config.VK_GROUP_ID}` : 'off',
+      http: httpUrl,
+      districts: config.DISTRICTS.length,
+    },
+    'started',
+  );
 
   return {
     httpUrl,
     async stop() {
       // Stop taking updates first, let the ones in hand finish, then close what they use.
       await runner?.stop();
+      if (vk?.updates.isStarted) await vk.updates.stop();
       await http.close();
-      await telegram.drained();
+      await Promise.all([telegram?.drained(), vkBot?.drained()]);
       await db.close();
       await embedded?.stop();
     },

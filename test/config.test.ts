@@ -22,12 +22,22 @@ describe('configuration from the environment', () => {
     expect(config.COORDINATOR_TELEGRAM_IDS).toEqual([]);
   });
 
-  it('names a missing token', () => {
-    expect(problems({})).toEqual(['BOT_TOKEN is required but not set']);
+  it('asks for a token of at least one platform', () => {
+    expect(problems({})).toEqual(['BOT_TOKEN: set BOT_TOKEN (Telegram) or VK_TOKEN (VK), or both']);
   });
 
   it('treats an empty variable as unset', () => {
-    expect(problems({ BOT_TOKEN: '' })).toEqual(['BOT_TOKEN is required but not set']);
+    expect(problems({ BOT_TOKEN: '' })).toEqual(['BOT_TOKEN: set BOT_TOKEN (Telegram) or VK_TOKEN (VK), or both']);
+  });
+
+  it('runs VK alone, and asks for the community id with a VK token', () => {
+    const vkToken = 'vk1.a.community-token-0123456789';
+    expect(loadConfig({ VK_TOKEN: vkToken, VK_GROUP_ID: '123' }).BOT_TOKEN).toBeUndefined();
+    expect(problems({ VK_TOKEN: vkToken })).toEqual(['VK_GROUP_ID: VK_TOKEN needs VK_GROUP_ID, the community id']);
+    expect(problems({ VK_TOKEN: vkToken, VK_GROUP_ID: '123', VK_MODE: 'callback' })).toEqual([
+      'VK_MODE: VK_MODE=callback needs VK_CALLBACK_SECRET and VK_CALLBACK_CONFIRMATION',
+    ]);
+    expect(problems({ ...minimal, HQ_VK_PEER_ID: '12345' })[0]).toMatch(/^HQ_VK_PEER_ID: must be a conversation peer id/);
   });
 
   it.each([

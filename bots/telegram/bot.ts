@@ -15,7 +15,7 @@ import type { Intake } from '../../src/services/intake.js';
 import type { PersonRef } from '../../src/domain/request.js';
 import type { BotContext } from './context.js';
 import { createCoordinatorHandlers } from './coordinator-handlers.js';
-import { createInFlightTracker } from './in-flight.js';
+import { createInFlightTracker } from '../../src/in-flight.js';
 import { createIntakeConversation, INTAKE_CONVERSATION } from './intake-conversation.js';
 import { createRequesterHandlers } from './requester-handlers.js';
 import { createVolunteerHandlers } from './volunteer-handlers.js';

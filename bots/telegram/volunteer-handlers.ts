@@ -1,6 +1,7 @@
 import { Composer } from 'grammy';
 import type { User } from 'grammy/types';
 import type { Catalog } from '../../src/messages/catalog.js';
+import { claimOutcomeText } from '../../src/messages/command-texts.js';
 import type { ClaimRequest } from '../../src/services/claim-request.js';
 import { decodeCallback } from './callback-data.js';
 import type { BotContext } from './context.js';
@@ -23,32 +24,13 @@ export function createVolunteerHandlers(deps: { catalog: Catalog; claimRequest: 
       { platform: 'telegram', userId: String(ctx.from.id), displayName: displayName(ctx.from) },
       { platform: 'telegram', chatId: String(chatId) },
     );
-    switch (outcome.kind) {
-      case 'won':
-        await ctx.answerCallbackQuery({ text: catalog.t('claim.won', { number: action.number }) });
-        return;
-      case 'taken':
-        await ctx.answerCallbackQuery({ text: catalog.t('claim.taken'), show_alert: true });
-        return;
-      case 'closed':
-        await ctx.answerCallbackQuery({ text: catalog.t('claim.closed'), show_alert: true });
-        return;
-      case 'unreachable':
-        // The link opens the bot with "Start" pressed for them; then the button works.
-        await ctx.answerCallbackQuery({
-          text: catalog.t('claim.openBotFirst'),
-          show_alert: true,
-          url: `https://t.me/${deps.botUsername()}?start=${VOLUNTEER_START_PAYLOAD}`,
-        });
-        return;
-      case 'failed':
-        await ctx.answerCallbackQuery({ text: catalog.t('bot.errors.generic'), show_alert: true });
-        return;
-      case 'not_found':
-      case 'wrong_chat':
-        await ctx.answerCallbackQuery({ text: catalog.t('claim.notFound'), show_alert: true });
-        return;
-    }
+    const { text, alert } = claimOutcomeText(catalog, outcome, action.number);
+    await ctx.answerCallbackQuery({
+      text,
+      show_alert: alert,
+      // The link opens the bot with "Start" pressed for them; then the button works.
+      ...(outcome.kind === 'unreachable' ? { url: `https://t.me/${deps.botUsername()}?start=${VOLUNTEER_START_PAYLOAD}` } : {}),
+    });
   });
   return composer;
 }

@@ -2,13 +2,13 @@ import { RecipientUnreachableError } from '../domain/errors.js';
 import { isClosed } from '../domain/lifecycle.js';
 import { toPublicView, type HelpRequest, type Volunteer } from '../domain/request.js';
 import type { RequestTexts } from '../messages/request-texts.js';
-import type { DistrictChat, DistrictChatRepository, Logger, Messengers, RequestRepository } from './ports.js';
+import type { ChatRef, DistrictChatRepository, Logger, Messengers, RequestRepository } from './ports.js';
 import { describeError } from './describe-error.js';
 
 export interface ClaimDeps {
   requests: RequestRepository;
   districtChats: DistrictChatRepository;
-  headquartersChat: Omit<DistrictChat, 'district'> | null;
+  headquartersChats: readonly ChatRef[];
   messengers: Messengers;
   texts: RequestTexts;
   logger: Logger;
@@ -33,7 +33,7 @@ export type ClaimOutcome =
  * gets the details privately, the group posts show who took it, and the requester is told.
  */
 export function createClaimRequest(deps: ClaimDeps) {
-  return async function claimRequest(number: number, volunteer: Volunteer, fromChat?: Omit<DistrictChat, 'district'>): Promise<ClaimOutcome> {
+  return async function claimRequest(number: number, volunteer: Volunteer, fromChat?: ChatRef): Promise<ClaimOutcome> {
     if (fromChat) {
       const request = await deps.requests.findByNumber(number);
       if (!request) return { kind: 'not_found' };
@@ -68,10 +68,10 @@ export function createClaimRequest(deps: ClaimDeps) {
  * A request may be claimed from a chat it was posted to, or from a chat that serves its district now
  * (a press can arrive before the post is recorded), or from the HQ chat.
  */
-async function isVolunteerChatOf(deps: ClaimDeps, request: HelpRequest, chat: Omit<DistrictChat, 'district'>): Promise<boolean> {
-  const same = (c: Omit<DistrictChat, 'district'>) => c.platform === chat.platform && c.chatId === chat.chatId;
+async function isVolunteerChatOf(deps: ClaimDeps, request: HelpRequest, chat: ChatRef): Promise<boolean> {
+  const same = (c: ChatRef) => c.platform === chat.platform && c.chatId === chat.chatId;
   if (request.posts.some(same)) return true;
-  if (deps.headquartersChat && same(deps.headquartersChat)) return true;
+  if (deps.headquartersChats.some(same)) return true;
   return (await deps.districtChats.chatsOf(request.district)).some(same);
 }
 

@@ -1,13 +1,13 @@
 import { toPublicView, type HelpRequest } from '../domain/request.js';
-import type { DistrictChat, DistrictChatRepository, Logger, Messengers, RequestRepository } from './ports.js';
+import type { ChatRef, DistrictChatRepository, Logger, Messengers, RequestRepository } from './ports.js';
 import { describeError } from './describe-error.js';
 
 export interface DispatchDeps {
   requests: RequestRepository;
   districtChats: DistrictChatRepository;
   messengers: Messengers;
-  /** Where requests of a district without a volunteer chat go. */
-  headquartersChat: Omit<DistrictChat, 'district'> | null;
+  /** Where requests of a district without a volunteer chat go (one per platform at most). */
+  headquartersChats: readonly ChatRef[];
   logger: Logger;
   now: () => Date;
 }
@@ -18,9 +18,7 @@ export function createDispatchRequest(deps: DispatchDeps) {
     const chats = await deps.districtChats.chatsOf(request.district);
     const targets = chats.length > 0
       ? chats.map((chat) => ({ ...chat, viaHeadquarters: false }))
-      : deps.headquartersChat
-        ? [{ ...deps.headquartersChat, district: request.district, viaHeadquarters: true }]
-        : [];
+      : deps.headquartersChats.map((chat) => ({ ...chat, district: request.district, viaHeadquarters: true }));
     if (targets.length === 0) {
       deps.logger.error({ request: request.number, district: request.district }, 'no volunteer chat and no HQ chat: request not posted');
       return;

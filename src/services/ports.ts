@@ -23,11 +23,15 @@ export interface RequestRepository {
   listByRequester(requester: PersonRef, limit: number): Promise<HelpRequest[]>;
 }
 
-/** A volunteer chat bound to a district. */
-export interface DistrictChat {
-  district: string;
+/** A chat on some platform. */
+export interface ChatRef {
   platform: Platform;
   chatId: string;
+}
+
+/** A volunteer chat bound to a district. */
+export interface DistrictChat extends ChatRef {
+  district: string;
 }
 
 /** Which chat receives which district's requests. */

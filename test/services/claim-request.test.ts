@@ -32,7 +32,7 @@ function makeClaim(overrides: Partial<ClaimDeps> = {}) {
   return createClaimRequest({
     requests,
     districtChats,
-    headquartersChat: HQ,
+    headquartersChats: [HQ],
     messengers: { telegram, vk },
     texts,
     logger,

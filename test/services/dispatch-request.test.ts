@@ -28,7 +28,7 @@ let request: HelpRequest;
 
 function dispatcher(overrides: Partial<DispatchDeps> = {}) {
   const messengers: Messengers = { telegram, vk };
-  return createDispatchRequest({ requests, districtChats, messengers, headquartersChat: HQ, logger, now: steppingClock(), ...overrides });
+  return createDispatchRequest({ requests, districtChats, messengers, headquartersChats: [HQ], logger, now: steppingClock(), ...overrides });
 }
 
 beforeEach(async () => {
@@ -83,7 +83,7 @@ it('posts to the HQ chat, marked as such, when the district has no chat', async 
 });
 
 it('logs an error and does not throw when there is neither a district chat nor an HQ chat', async () => {
-  await expect(dispatcher({ headquartersChat: null })(request)).resolves.toBeUndefined();
+  await expect(dispatcher({ headquartersChats: [] })(request)).resolves.toBeUndefined();
 
   expect(telegram.calls).toEqual([]);
   expect(vk.calls).toEqual([]);

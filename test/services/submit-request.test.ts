@@ -101,7 +101,7 @@ it('numbers successive submissions and posts them through a real dispatch', asyn
   await districtChats.bind({ district: draft.district, platform: 'telegram', chatId: '-100' });
   const telegram = new RecordingMessenger('telegram');
   const now = steppingClock();
-  const dispatch = createDispatchRequest({ requests, districtChats, messengers: { telegram }, headquartersChat: null, logger, now });
+  const dispatch = createDispatchRequest({ requests, districtChats, messengers: { telegram }, headquartersChats: [], logger, now });
   const submit = createSubmitRequest({ requests, dispatch, logger, now });
 
   const first = await submit({ draft, channel: 'telegram', requester });

@@ -1,0 +1,206 @@
+import { VK, type MessageContext, type MessageEventContext } from 'vk-io';
+import type { PersonRef } from '../../src/domain/request.js';
+import { createInFlightTracker } from '../../src/in-flight.js';
+import type { Logger } from '../../src/logger.js';
+import type { Catalog } from '../../src/messages/catalog.js';
+import { bindReplyText, claimOutcomeText, unbindReplyText } from '../../src/messages/command-texts.js';
+import { foldForMatching } from '../../src/scenario/parse-answer.js';
+import type { DistrictBinding } from '../../src/services/bind-district.js';
+import type { ClaimRequest } from '../../src/services/claim-request.js';
+import { describeError } from '../../src/services/describe-error.js';
+import type { Intake, IntakeInput, IntakeReply, IntakeSession } from '../../src/services/intake.js';
+import type { KeyValueStore } from '../../src/services/ports.js';
+import { parsePayload, type VkPayload } from './payload.js';
+import { createPerKeyQueue } from './per-peer-queue.js';
+import { menuKeyboard, renderIntakeReply } from './render.js';
+
+/** Peer ids of VK conversations (group chats) start here; smaller ones are people. */
+export const CHAT_PEER_OFFSET = 2_000_000_000;
+/** VK cuts a snackbar at 90 characters. */
+const SNACKBAR_MAX = 90;
+
+export interface VkConnection {
+  token: string;
+  groupId: number;
+  apiBaseUrl: string;
+  /** Requests a second; VK allows a community token 20. */
+  apiLimit: number;
+  callback?: { secret: string; confirmation: string };
+}
+
+/** Creates the vk-io client for a community. */
+export function createVkClient(connection: VkConnection): VK {
+  return new VK({
+    token: connection.token,
+    pollingGroupId: connection.groupId,
+    apiBaseUrl: connection.apiBaseUrl,
+    apiLimit: connection.apiLimit,
+    apiMode: 'sequential',
+    ...(connection.callback ? { webhookSecret: connection.callback.secret, webhookConfirmation: connection.callback.confirmation } : {}),
+  });
+}
+
+export interface VkHandlerDeps {
+  catalog: Catalog;
+  groupId: number;
+  districts: readonly string[];
+  intake: Intake;
+  claimRequest: ClaimRequest;
+  binding: DistrictBinding;
+  myRequestsText: (person: PersonRef) => Promise<string>;
+  /** Intake sessions by peer, kept across restarts. */
+  sessions: KeyValueStore<unknown>;
+  logger: Logger;
+}
+
+/**
+ * Installs the VK bot's handlers: people's messages run the shared intake, conversations take
+ * coordinators' /bind and volunteers' "Take request". Returns `drained` for a graceful shutdown.
+ */
+export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () => Promise<void> } {
+  const { catalog } = deps;
+  const inFlight = createInFlightTracker();
+  const perPeer = createPerKeyQueue();
+  const backWords = new Set([foldForMatching(catalog.t('bot.intake.back')), 'назад', 'back']);
+
+  vk.updates.use(inFlight.middleware);
+
+  vk.updates.on('message_new', async (ctx) => {
+    if (ctx.isOutbox) return;
+    const log = deps.logger.child({ platform: 'vk', peer_kind: ctx.isChat ? 'chat' : 'person' });
+    try {
+      if (ctx.isChat) await onChatMessage(ctx);
+      else await perPeer(String(ctx.peerId), () => onPersonMessage(ctx));
+    } catch (error) {
+      log.error({ err: describeError(error) }, 'message failed');
+      await ctx.send(catalog.t('bot.errors.generic')).catch(() => undefined);
+    }
+  });
+
+  vk.updates.on('message_event', async (ctx) => {
+    const log = deps.logger.child({ platform: 'vk', event: 'message_event' });
+    try {
+      await onButtonEvent(ctx);
+    } catch (error) {
+      log.error({ err: describeError(error) }, 'button press failed');
+      await snackbar(ctx, catalog.t('bot.errors.generic')).catch(() => undefined);
+    }
+  });
+
+  /** A person writing to the community. */
+  async function onPersonMessage(ctx: MessageContext): Promise<void> {
+    const key = `vk:${ctx.peerId}`;
+    const requester = { platform: 'vk' as const, userId: String(ctx.senderId), chatId: String(ctx.peerId) };
+    const payload = parsePayload(ctx.messagePayload);
+    const command = commandOf(ctx.text);
+    const session = (await deps.sessions.read(key)) as IntakeSession | undefined;
+
+    if (session) {
+      const input = toIntakeInput(ctx, payload, command);
+      const step = await deps.intake.handle(session, input, requester);
+      if (step.stale) {
+        await ctx.send(catalog.t('bot.intake.stale'));
+        return;
+      }
+      if (step.session) await deps.sessions.write(key, step.session);
+      else await deps.sessions.delete(key);
+      await send(ctx, step.replies);
+      return;
+    }
+
+    if ((payload && 'm' in payload && payload.m === 'new') || command === 'new') {
+      const step = deps.intake.start();
+      await deps.sessions.write(key, step.session);
+      await send(ctx, step.replies);
+    } else if ((payload && 'm' in payload && payload.m === 'my') || command === 'my') {
+      await ctx.send(await deps.myRequestsText(requester));
+    } else if (command === 'id') {
+      await ctx.send(catalog.t('bot.start.yourId', { userId: ctx.senderId }));
+    } else if (command === 'cancel' || (payload && !('command' in payload))) {
+      // Nothing to cancel, or a button of a questionnaire that is over.
+      await ctx.send(catalog.t('bot.intake.idle'), { keyboard: menuKeyboard(catalog) });
+    } else {
+      await ctx.send(catalog.t('bot.start.greeting'), { keyboard: menuKeyboard(catalog) });
+    }
+  }
+
+  function toIntakeInput(ctx: MessageContext, payload: VkPayload | null, command: string | undefined): IntakeInput {
+    if (payload && 'a' in payload) return { type: 'pick', seq: payload.a, index: payload.i };
+    if (payload && 'b' in payload) return { type: 'back', seq: payload.b };
+    if (payload && 'm' in payload) return payload.m === 'my' ? { type: 'mine' } : { type: 'resume' };
+    if (payload && 'command' in payload) return { type: 'resume' };
+    if (command === 'cancel') return { type: 'cancel' };
+    if (command === 'start' || command === 'new') return { type: 'resume' };
+    if (command === 'my') return { type: 'mine' };
+    const text = ctx.text ?? '';
+    if (!text.trim()) return { type: 'other' };
+    if (backWords.has(foldForMatching(text))) return { type: 'back' };
+    return { type: 'text', text };
+  }
+
+  /** A message in a VK conversation: only coordinators' commands and /id mean anything there. */
+  async function onChatMessage(ctx: MessageContext): Promise<void> {
+    const text = stripMention(ctx.text ?? '');
+    const command = commandOf(text);
+    if (!command) return;
+    const by = { platform: 'vk' as const, userId: String(ctx.senderId) };
+    const chatId = String(ctx.peerId);
+    if (command === 'bind') {
+      const input = text.replace(/^\/\S+\s*/, '').trim();
+      const result = await deps.binding.bind(by, 'vk', chatId, input).catch((error: unknown) => ({ error }));
+      await ctx.send(bindReplyText(catalog, deps.districts, input, result));
+    } else if (command === 'unbind') {
+      const result = await deps.binding.unbind(by, 'vk', chatId).then((district) => ({ district }), (error: unknown) => ({ error }));
+      await ctx.send(unbindReplyText(catalog, result));
+    } else if (command === 'start' || command === 'id') {
+      await ctx.send(catalog.t('bot.start.groupHint', { chatId }));
+    }
+  }
+
+  /** A callback button: "Take request" under a group post. */
+  async function onButtonEvent(ctx: MessageEventContext): Promise<void> {
+    const payload = parsePayload(ctx.eventPayload);
+    if (!payload || !('claim' in payload) || ctx.peerId < CHAT_PEER_OFFSET) {
+      await snackbar(ctx, catalog.t('bot.intake.stale'));
+      return;
+    }
+    const volunteer = { platform: 'vk' as const, userId: String(ctx.userId), displayName: await displayName(ctx.userId) };
+    const outcome = await deps.claimRequest(payload.claim, volunteer, { platform: 'vk', chatId: String(ctx.peerId) });
+    const text =
+      outcome.kind === 'unreachable'
+        ? catalog.t('claim.allowCommunityMessages', { link: `vk.me/club${deps.groupId}` })
+        : claimOutcomeText(catalog, outcome, payload.claim).text;
+    await snackbar(ctx, text);
+  }
+
+  async function displayName(userId: number): Promise<string> {
+    const [user] = await vk.api.users.get({ user_ids: [userId] });
+    return user ? `${user.first_name} ${user.last_name}`.trim().slice(0, 100) : `id${userId}`;
+  }
+
+  async function send(ctx: MessageContext, replies: IntakeReply[]): Promise<void> {
+    for (const reply of replies) {
+      const rendered = renderIntakeReply(reply, catalog);
+      await ctx.send(rendered.message, { keyboard: rendered.keyboard });
+    }
+  }
+
+  return { drained: inFlight.drained };
+}
+
+function snackbar(ctx: MessageEventContext, text: string) {
+  const chars = [...text];
+  return ctx.answer({ type: 'show_snackbar', text: chars.length <= SNACKBAR_MAX ? text : `${chars.slice(0, SNACKBAR_MAX - 1).join('')}…` });
+}
+
+/** "/bind Ленинский" → "bind"; VK's "Начать" and plain words are not commands. */
+function commandOf(text: string | undefined): string | undefined {
+  return /^\/(\w+)/.exec(text?.trim() ?? '')?.[1]?.toLowerCase();
+}
+
+/** In a conversation VK may prefix a message with a mention of the community: "[club1|@bot] /bind …". */
+function stripMention(text: string): string {
+  return text.replace(/^\[club\d+\|[^\]]*\]\s*[,:]?\s*/, '').trim();
+}
+
+

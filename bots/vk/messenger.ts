@@ -1,0 +1,50 @@
+import { APIError, getRandomId, type API } from 'vk-io';
+import { RecipientUnreachableError } from '../../src/domain/errors.js';
+import type { Catalog } from '../../src/messages/catalog.js';
+import type { RequestTexts } from '../../src/messages/request-texts.js';
+import type { Messenger } from '../../src/services/ports.js';
+import { postKeyboard } from './render.js';
+
+/**
+ * VK refuses to write to a person who has not allowed messages from the community (901), whose
+ * privacy settings forbid it (902), or who blocked it (900).
+ */
+const UNREACHABLE_CODES = new Set([900, 901, 902]);
+
+/** The services' Messenger over the VK API. */
+export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalog): Messenger {
+  return {
+    platform: 'vk',
+    async postRequest(chatId, view, viaHeadquarters) {
+      // `peer_ids` makes VK return the conversation message id, the only id a community bot may
+      // use to edit its message in a conversation later.
+      const sent = (await api.messages.send({
+        peer_ids: Number(chatId),
+        message: texts.groupPost(view, viaHeadquarters),
+        keyboard: postKeyboard(catalog, view),
+        random_id: getRandomId(),
+      })) as unknown as { peer_id: number; conversation_message_id: number }[];
+      const cmid = sent[0]?.conversation_message_id;
+      if (cmid === undefined) throw new Error('VK did not return the conversation message id of a group post');
+      return String(cmid);
+    },
+    async updatePost(post, view) {
+      await api.messages.edit({
+        peer_id: Number(post.chatId),
+        conversation_message_id: Number(post.messageId),
+        message: texts.groupPost(view, post.viaHeadquarters),
+        keyboard: postKeyboard(catalog, view),
+      });
+    },
+    async sendText(chatId, text) {
+      try {
+        await api.messages.send({ peer_id: Number(chatId), message: text, random_id: getRandomId() });
+      } catch (error) {
+        if (error instanceof APIError && UNREACHABLE_CODES.has(Number(error.code))) {
+          throw new RecipientUnreachableError('vk', `${error.code}: ${error.message}`);
+        }
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/**
+ * Button payloads of the VK bot. VK sends them back as they were given; anything that does not
+ * parse is treated as no payload (typed text) or, for a callback button, refused.
+ */
+const payloadSchema = z.union([
+  /** A choice on the prompt with this seq. */
+  z.object({ a: z.number().int().min(0), i: z.number().int().min(0) }).strict(),
+  /** "Back" on the prompt with this seq. */
+  z.object({ b: z.number().int().min(0) }).strict(),
+  /** The greeting's menu. */
+  z.object({ m: z.enum(['new', 'my']) }).strict(),
+  /** VK's own "Start" button of a first conversation. */
+  z.object({ command: z.literal('start') }).strict(),
+  /** "Take request" on a group post. */
+  z.object({ claim: z.number().int().positive() }).strict(),
+]);
+export type VkPayload = z.infer<typeof payloadSchema>;
+
+/** Reads a payload VK handed back: a JSON string or an already parsed object. */
+export function parsePayload(raw: unknown): VkPayload | null {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return null;
+    }
+  }
+  const parsed = payloadSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}

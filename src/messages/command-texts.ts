@@ -1,0 +1,56 @@
+import { NotCoordinatorError, UnknownDistrictError } from '../domain/errors.js';
+import type { ClaimOutcome } from '../services/claim-request.js';
+import type { Catalog } from './catalog.js';
+
+/**
+ * The answers to volunteers' and coordinators' actions, the same in every channel. Adapters choose
+ * only how to show them (an alert, a snackbar, a message).
+ */
+
+/** What to tell whoever pressed "Take request"; `alert` when it must be read, not just glimpsed. */
+export function claimOutcomeText(catalog: Catalog, outcome: ClaimOutcome, number: number): { text: string; alert: boolean } {
+  switch (outcome.kind) {
+    case 'won':
+      return { text: catalog.t('claim.won', { number }), alert: false };
+    case 'taken':
+      return { text: catalog.t('claim.taken'), alert: true };
+    case 'closed':
+      return { text: catalog.t('claim.closed'), alert: true };
+    case 'unreachable':
+      return { text: catalog.t('claim.openBotFirst'), alert: true };
+    case 'failed':
+      return { text: catalog.t('bot.errors.generic'), alert: true };
+    case 'not_found':
+    case 'wrong_chat':
+      return { text: catalog.t('claim.notFound'), alert: true };
+  }
+}
+
+/** The answer to /bind: done, moved, or why not. Unexpected errors are rethrown. */
+export function bindReplyText(
+  catalog: Catalog,
+  districts: readonly string[],
+  input: string,
+  result: { district: string; previousDistrict: string | null } | { error: unknown },
+): string {
+  if ('error' in result) {
+    if (result.error instanceof NotCoordinatorError) return catalog.t('bot.errors.notCoordinator');
+    if (result.error instanceof UnknownDistrictError) {
+      const list = districts.join(', ');
+      return input ? catalog.t('bind.unknown', { input, districts: list }) : catalog.t('bind.usage', { districts: list });
+    }
+    throw result.error;
+  }
+  return result.previousDistrict
+    ? catalog.t('bind.moved', { district: result.district, previous: result.previousDistrict })
+    : catalog.t('bind.done', { district: result.district });
+}
+
+/** The answer to /unbind. Unexpected errors are rethrown. */
+export function unbindReplyText(catalog: Catalog, result: { district: string | null } | { error: unknown }): string {
+  if ('error' in result) {
+    if (result.error instanceof NotCoordinatorError) return catalog.t('bot.errors.notCoordinator');
+    throw result.error;
+  }
+  return result.district ? catalog.t('bind.unbound', { district: result.district }) : catalog.t('bind.notBound');
+}
