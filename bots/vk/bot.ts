@@ -1,4 +1,6 @@
-import { VK, type MessageContext, type MessageEventContext } from 'vk-io';
+import { Agent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import { getRandomId, VK, type KeyboardBuilder, type MessageContext, type MessageEventContext } from 'vk-io';
 import type { PersonRef } from '../../src/domain/request.js';
 import { createInFlightTracker } from '../../src/in-flight.js';
 import type { Logger } from '../../src/logger.js';
@@ -25,7 +27,6 @@ export interface VkConnection {
   apiBaseUrl: string;
   /** Requests a second; VK allows a community token 20. */
   apiLimit: number;
-  callback?: { secret: string; confirmation: string };
 }
 
 /** Creates the vk-io client for a community. */
@@ -36,7 +37,9 @@ export function createVkClient(connection: VkConnection): VK {
     apiBaseUrl: connection.apiBaseUrl,
     apiLimit: connection.apiLimit,
     apiMode: 'sequential',
-    ...(connection.callback ? { webhookSecret: connection.callback.secret, webhookConfirmation: connection.callback.confirmation } : {}),
+    // vk-io's default agent speaks only HTTPS; a plain-HTTP address (a local proxy, the test fake)
+    // needs an HTTP one.
+    ...(connection.apiBaseUrl.startsWith('http:') ? { agent: new Agent({ keepAlive: true }) as unknown as HttpsAgent } : {}),
   });
 }
 
@@ -73,7 +76,7 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
       else await perPeer(String(ctx.peerId), () => onPersonMessage(ctx));
     } catch (error) {
       log.error({ err: describeError(error) }, 'message failed');
-      await ctx.send(catalog.t('bot.errors.generic')).catch(() => undefined);
+      await reply(ctx, catalog.t('bot.errors.generic')).catch(() => undefined);
     }
   });
 
@@ -99,7 +102,7 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
       const input = toIntakeInput(ctx, payload, command);
       const step = await deps.intake.handle(session, input, requester);
       if (step.stale) {
-        await ctx.send(catalog.t('bot.intake.stale'));
+        await reply(ctx, catalog.t('bot.intake.stale'));
         return;
       }
       if (step.session) await deps.sessions.write(key, step.session);
@@ -113,14 +116,14 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
       await deps.sessions.write(key, step.session);
       await send(ctx, step.replies);
     } else if ((payload && 'm' in payload && payload.m === 'my') || command === 'my') {
-      await ctx.send(await deps.myRequestsText(requester));
+      await reply(ctx, await deps.myRequestsText(requester));
     } else if (command === 'id') {
-      await ctx.send(catalog.t('bot.start.yourId', { userId: ctx.senderId }));
+      await reply(ctx, catalog.t('bot.start.yourId', { userId: ctx.senderId }));
     } else if (command === 'cancel' || (payload && !('command' in payload))) {
       // Nothing to cancel, or a button of a questionnaire that is over.
-      await ctx.send(catalog.t('bot.intake.idle'), { keyboard: menuKeyboard(catalog) });
+      await reply(ctx, catalog.t('bot.intake.idle'), menuKeyboard(catalog));
     } else {
-      await ctx.send(catalog.t('bot.start.greeting'), { keyboard: menuKeyboard(catalog) });
+      await reply(ctx, catalog.t('bot.start.greeting'), menuKeyboard(catalog));
     }
   }
 
@@ -148,12 +151,12 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
     if (command === 'bind') {
       const input = text.replace(/^\/\S+\s*/, '').trim();
       const result = await deps.binding.bind(by, 'vk', chatId, input).catch((error: unknown) => ({ error }));
-      await ctx.send(bindReplyText(catalog, deps.districts, input, result));
+      await reply(ctx, bindReplyText(catalog, deps.districts, input, result));
     } else if (command === 'unbind') {
       const result = await deps.binding.unbind(by, 'vk', chatId).then((district) => ({ district }), (error: unknown) => ({ error }));
-      await ctx.send(unbindReplyText(catalog, result));
+      await reply(ctx, unbindReplyText(catalog, result));
     } else if (command === 'start' || command === 'id') {
-      await ctx.send(catalog.t('bot.start.groupHint', { chatId }));
+      await reply(ctx, catalog.t('bot.start.groupHint', { chatId }));
     }
   }
 
@@ -179,10 +182,18 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
   }
 
   async function send(ctx: MessageContext, replies: IntakeReply[]): Promise<void> {
-    for (const reply of replies) {
-      const rendered = renderIntakeReply(reply, catalog);
-      await ctx.send(rendered.message, { keyboard: rendered.keyboard });
+    for (const intakeReply of replies) {
+      const rendered = renderIntakeReply(intakeReply, catalog);
+      await reply(ctx, rendered.message, rendered.keyboard);
     }
+  }
+
+  /**
+   * Answers in the message's chat. Sent with `peer_id` rather than through ctx.send, which uses
+   * `peer_ids` and so turns VK's refusals into a silent per-peer error instead of an exception.
+   */
+  async function reply(ctx: MessageContext, message: string, keyboard?: KeyboardBuilder): Promise<void> {
+    await vk.api.messages.send({ peer_id: ctx.peerId, message, random_id: getRandomId(), ...(keyboard ? { keyboard } : {}) });
   }
 
   return { drained: inFlight.drained };

@@ -23,10 +23,12 @@ export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalo
         message: texts.groupPost(view, viaHeadquarters),
         keyboard: postKeyboard(catalog, view),
         random_id: getRandomId(),
-      })) as unknown as { peer_id: number; conversation_message_id: number }[];
-      const cmid = sent[0]?.conversation_message_id;
-      if (cmid === undefined) throw new Error('VK did not return the conversation message id of a group post');
-      return String(cmid);
+      })) as unknown as { peer_id: number; conversation_message_id?: number; error?: { code: number; description: string } }[];
+      const [result] = sent;
+      // With peer_ids VK reports a refusal (the community was removed from the chat) per peer.
+      if (result?.error) throw new Error(`VK refused the group post: ${result.error.code} ${result.error.description}`);
+      if (result?.conversation_message_id === undefined) throw new Error('VK did not return the conversation message id of a group post');
+      return String(result.conversation_message_id);
     },
     async updatePost(post, view) {
       await api.messages.edit({

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, TelegramHarness } from '../support/telegram-harness.js';
+import { eventually, SystemHarness } from '../support/harness.js';
 
-let h: TelegramHarness;
+let h: SystemHarness;
 beforeAll(async () => {
-  h = await TelegramHarness.start();
+  h = await SystemHarness.start();
 });
 afterAll(async () => {
   await h?.stop();

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COORDINATOR_ID, fileRequest, HQ_CHAT_ID, TelegramHarness } from '../support/telegram-harness.js';
+import { COORDINATOR_ID, fileRequest, HQ_CHAT_ID, SystemHarness } from '../support/harness.js';
 
 const LENINSKY_GROUP = { id: -1001001, title: 'Волонтёры Ленинского района' };
 const OTHER_GROUP = { id: -1001002, title: 'Волонтёры Центрального района' };
 const PERSONAL = ['Зинаида Петровна', 'Садовая', '+79137654321', '765', 'Хлеб, молоко'];
 
-let h: TelegramHarness;
+let h: SystemHarness;
 beforeAll(async () => {
-  h = await TelegramHarness.start();
+  h = await SystemHarness.start();
 });
 afterAll(async () => {
   await h?.stop();

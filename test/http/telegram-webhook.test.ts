@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOT_TOKEN, TelegramHarness } from '../support/telegram-harness.js';
+import { BOT_TOKEN, SystemHarness } from '../support/harness.js';
 
 const SECRET = 'webhook-secret-0123456789';
-let h: TelegramHarness;
+let h: SystemHarness;
 beforeAll(async () => {
   // A local address that nothing listens on: the emulator records it and never needs to call it.
-  h = await TelegramHarness.start({ TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_URL: 'http://127.0.0.1:9/', TELEGRAM_WEBHOOK_SECRET: SECRET });
+  h = await SystemHarness.start({ TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_URL: 'http://127.0.0.1:9/', TELEGRAM_WEBHOOK_SECRET: SECRET });
 });
 afterAll(async () => {
   await h?.stop();

@@ -3,11 +3,15 @@ import { createLogger } from '../../src/logger.js';
 import { startSystem, type RunningSystem } from '../../src/main.js';
 import { startTestDatabase, type TestDatabase } from './database.js';
 import { TgEmulator } from './telegram-emulator.js';
+import { VkApiFake, type VkSentMessage } from './vk-api-fake.js';
 
 export const BOT_TOKEN = '123456:TEST-token_for-the-emulator';
 export const COORDINATOR_ID = 900;
 export const HQ_CHAT_ID = -1009000;
 export const DISTRICTS = ['Центральный', 'Ленинский', 'Октябрьский'];
+export const VK_TOKEN = 'vk1.a.community-token-for-the-fake';
+export const VK_GROUP_ID = 222333;
+export const VK_COORDINATOR_ID = 9900;
 
 type StoredBotMessage = { messageId: number; message: { chat_id: number | string; text: string; reply_markup?: ReplyMarkup } };
 type ReplyMarkup = {
@@ -18,24 +22,37 @@ type ReplyMarkup = {
 
 /**
  * The whole system, started as main starts it (config from environment-like values), talking to the
- * Bot API emulator over HTTP, on a database of its own. Tests act as people through `person()`.
+ * Bot API emulator (and, with `{ vk: true }`, the VK API fake) over HTTP, on a database of its own.
+ * Tests act as people through `person()` (Telegram) and `vkPerson()`.
  */
-export class TelegramHarness {
+export class SystemHarness {
   system: RunningSystem | undefined;
 
   private constructor(
     readonly emulator: TgEmulator,
     readonly database: TestDatabase,
     private readonly env: Record<string, string>,
+    private readonly vkFake: VkApiFake | undefined,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<TelegramHarness> {
+  static async start(env: Record<string, string> = {}, options: { vk?: boolean } = {}): Promise<SystemHarness> {
     const emulator = new TgEmulator();
     await emulator.start();
+    let vk: VkApiFake | undefined;
+    if (options.vk) {
+      vk = new VkApiFake({ token: VK_TOKEN, groupId: VK_GROUP_ID });
+      await vk.start();
+    }
     const database = await startTestDatabase();
-    const harness = new TelegramHarness(emulator, database, env);
+    const harness = new SystemHarness(emulator, database, env, vk);
     await harness.startBot();
     return harness;
+  }
+
+  /** The VK API fake; only for a harness started with `{ vk: true }`. */
+  get vk(): VkApiFake {
+    if (!this.vkFake) throw new Error('this harness runs without VK');
+    return this.vkFake;
   }
 
   /** Starts a bot process (again); the database and the emulator stay. */
@@ -50,6 +67,16 @@ export class TelegramHarness {
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      ...(this.vkFake
+        ? {
+            VK_TOKEN,
+            VK_GROUP_ID: String(VK_GROUP_ID),
+            VK_API_BASE_URL: this.vkFake.apiBaseUrl,
+            // The fake has no rate limit; vk-io's pacing at VK's real 20 a second would only slow tests.
+            VK_API_RATE_LIMIT: '500',
+            COORDINATOR_VK_IDS: String(VK_COORDINATOR_ID),
+          }
+        : {}),
       ...this.env,
     });
     this.system = await startSystem(config, { logger: createLogger(config.LOG_LEVEL) });
@@ -58,12 +85,21 @@ export class TelegramHarness {
   async stopBot(): Promise<void> {
     await this.system?.stop();
     this.system = undefined;
+    // vk-io's stop does not end a long poll in progress: answer it, so no event goes to the old bot.
+    this.vkFake?.releaseHeldPolls();
   }
 
   async stop(): Promise<void> {
     await this.stopBot();
     await this.emulator.stop();
+    await this.vkFake?.stop();
     await this.database.stop();
+  }
+
+  /** A person writing to the VK community, or in a VK conversation when `peerId` is given. */
+  vkPerson(userId: number, firstName: string, peerId?: number): VkPerson {
+    this.vk.addUser({ id: userId, firstName, lastName: 'Тестова' });
+    return new VkPerson(this.vk, userId, peerId ?? userId);
   }
 
   /** A person writing to the bot in a private chat, or in a group when `group` is given. */
@@ -97,7 +133,7 @@ export class Person {
   private readonly client;
 
   constructor(
-    private readonly harness: TelegramHarness,
+    private readonly harness: SystemHarness,
     readonly userId: number,
     readonly firstName: string,
     group?: { id: number; title: string },
@@ -195,4 +231,73 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 3000
     if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** One person's side of a VK chat: writes, presses buttons, reads the community's replies in order. */
+export class VkPerson {
+  private seen: number;
+
+  constructor(
+    private readonly fake: VkApiFake,
+    readonly userId: number,
+    readonly peerId: number,
+  ) {
+    this.seen = fake.messagesTo(peerId).length;
+  }
+
+  say(text: string): void {
+    this.fake.pushMessage({ fromId: this.userId, peerId: this.peerId, text });
+  }
+
+  sendSticker(): void {
+    this.fake.pushSticker(this.userId, this.peerId);
+  }
+
+  /** Presses the button whose label contains `label` (labels may be cut at 40 characters). */
+  press(message: VkSentMessage, label: string): void {
+    const button = message.keyboard?.buttons.flat().find((b) => b.action.label?.includes(label));
+    if (!button?.action.label) {
+      throw new Error(`no button "${label}" on: ${message.text}\nbuttons: ${message.keyboard?.buttons.flat().map((b) => b.action.label).join(' | ')}`);
+    }
+    this.fake.press(this.userId, message, button.action.label);
+  }
+
+  async reply(timeoutMs = 5000): Promise<VkSentMessage> {
+    const next = await this.fake.waitFor(() => this.fake.messagesTo(this.peerId)[this.seen], timeoutMs);
+    this.seen++;
+    return next;
+  }
+
+  async ask(text: string): Promise<VkSentMessage> {
+    this.say(text);
+    return this.reply();
+  }
+
+  async choose(message: VkSentMessage, label: string): Promise<VkSentMessage> {
+    this.press(message, label);
+    return this.reply();
+  }
+
+  skipAll(): void {
+    this.seen = this.fake.messagesTo(this.peerId).length;
+  }
+}
+
+/** Answers the whole questionnaire in VK and returns the request number. */
+export async function fileVkRequest(person: VkPerson, district: string): Promise<number> {
+  let m = await person.ask('Здравствуйте');
+  m = await person.choose(m, 'Оставить заявку');
+  m = await person.choose(m, 'Пенсионеру');
+  m = await person.ask('81');
+  m = await person.choose(m, district);
+  m = await person.choose(m, 'Доставка продуктов');
+  m = await person.ask('Хлеб, молоко, гречка, яблоки');
+  m = await person.ask('Зинаида Петровна');
+  m = await person.ask('ул. Садовая, д. 7, кв. 12');
+  m = await person.ask('8 913 765-43-21');
+  m = await person.choose(m, 'Да');
+  m = await person.choose(m, 'Отправить');
+  const number = /№(\d+)/.exec(m.text)?.[1];
+  if (!number) throw new Error(`no request number in: ${m.text}`);
+  return Number(number);
 }

@@ -1,0 +1,256 @@
+// Proves test/support/vk-api-fake.ts against the real vk-io 4.10: polling, replies with keyboards,
+// callback buttons, edits by conversation_message_id, errors, idempotency, and a clean stop.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APIError, Keyboard, VK, type MessageContext, type MessageEventContext } from 'vk-io';
+import { PEER_CHAT_OFFSET, VkApiFake, type VkUpdate } from '../support/vk-api-fake.js';
+
+const TOKEN = 'vk1.a.test-community-token';
+const GROUP_ID = 222333;
+const ANNA = 101;
+const BORIS = 102;
+const CHAT = PEER_CHAT_OFFSET + 7;
+
+const replyKeyboard = () =>
+  Keyboard.builder().textButton({ label: 'Оставить заявку', payload: { m: 'new' } }).callbackButton({ label: 'Взять', payload: { c: 'take', r: 5 } }).inline();
+
+let fake: VkApiFake;
+let vk: VK;
+const seen: { messages: MessageContext[]; events: MessageEventContext[]; sendErrors: unknown[] } = { messages: [], events: [], sendErrors: [] };
+
+beforeAll(async () => {
+  fake = new VkApiFake({ token: TOKEN, groupId: GROUP_ID });
+  await fake.start();
+  fake.addUser({ id: ANNA, firstName: 'Анна', lastName: 'Петрова' });
+  vk = new VK({ token: TOKEN, apiBaseUrl: fake.apiBaseUrl, pollingGroupId: GROUP_ID, apiLimit: 100, apiMode: 'sequential', agent: fake.agent });
+
+  vk.updates.on('message_new', async (context) => {
+    seen.messages.push(context);
+    if (context.text === 'silent') return;
+    try {
+      const sent = await context.send(`echo: ${context.text ?? '(no text)'}`, { keyboard: replyKeyboard() });
+      (context as { state: Record<string, unknown> }).state.sent = sent;
+    } catch (error) {
+      seen.sendErrors.push(error);
+    }
+  });
+  vk.updates.on('message_event', async (context) => {
+    seen.events.push(context);
+    await vk.api.messages.sendMessageEventAnswer({
+      event_id: context.eventId,
+      user_id: context.userId,
+      peer_id: context.peerId,
+      event_data: JSON.stringify({ type: 'show_snackbar', text: `pressed ${String((context.eventPayload as { r?: number }).r)}` }),
+    });
+    if ((context.eventPayload as { c?: string }).c === 'take') {
+      await vk.api.messages.edit({
+        peer_id: context.peerId,
+        conversation_message_id: context.conversationMessageId,
+        message: 'taken',
+        keyboard: Keyboard.builder().callbackButton({ label: 'Отказаться', payload: { c: 'drop' } }).inline(),
+      });
+    }
+  });
+  await vk.updates.start();
+});
+
+afterAll(async () => {
+  await vk?.updates.stop();
+  await fake?.stop();
+});
+
+describe('VkApiFake with the real vk-io', () => {
+  it('starts polling with groups.getLongPollServer, form-encoded, with access_token and v', () => {
+    const [call] = fake.callsOf('groups.getLongPollServer');
+    expect(call?.params).toMatchObject({ group_id: String(GROUP_ID), v: '5.199' });
+    expect(call?.response).toMatchObject({ server: `${fake.baseUrl}/longpoll/${GROUP_ID}`, ts: '1' });
+  });
+
+  it('delivers a message_new; the bot replies with peer_ids and a keyboard', async () => {
+    const before = seen.messages.length;
+    fake.pushMessage({ fromId: ANNA, text: 'Привет <b>&"', payload: { m: 'start' } });
+    const [reply] = await fake.waitFor(() => fake.messagesTo(ANNA).length === 1 && fake.messagesTo(ANNA));
+    const ctx = seen.messages[before]!;
+    expect(ctx.text).toBe('Привет <b>&"'); // VK escapes it, vk-io unescapes it
+    expect(ctx.peerId).toBe(ANNA);
+    expect(ctx.senderId).toBe(ANNA);
+    expect(ctx.messagePayload).toEqual({ m: 'start' });
+    expect(ctx.conversationMessageId).toBe(1);
+    expect(ctx.isChat).toBe(false);
+    expect(ctx.isOutbox).toBe(false);
+    expect(ctx.clientInfo.button_actions).toContain('callback');
+    expect(ctx.$groupId).toBe(GROUP_ID);
+
+    expect(reply).toMatchObject({ text: 'echo: Привет <b>&"', conversationMessageId: 2, id: expect.any(Number) });
+    expect(reply!.keyboard).toEqual({
+      inline: true,
+      buttons: [[
+        { color: 'secondary', action: { type: 'text', label: 'Оставить заявку', payload: '{"m":"new"}' } },
+        { color: 'secondary', action: { type: 'callback', label: 'Взять', payload: '{"c":"take","r":5}' } },
+      ]],
+    });
+    // context.send: peer_ids (the context knows the group), random_id = floor(random*1e4)*Date.now()
+    const send = fake.callsOf('messages.send').at(-1)!;
+    expect(send.params.peer_ids).toBe(String(ANNA));
+    expect(send.params.peer_id).toBeUndefined();
+    expect(Number(send.params.random_id) % 1).toBe(0);
+    expect(send.response).toEqual([{ peer_id: ANNA, message_id: reply!.id, conversation_message_id: 2 }]);
+  });
+
+  it('a sticker arrives as a message with no text and a sticker attachment', async () => {
+    const before = seen.messages.length;
+    fake.pushSticker(ANNA);
+    await fake.waitFor(() => seen.messages.length > before);
+    const ctx = seen.messages[before]!;
+    expect(ctx.text).toBeUndefined();
+    expect(ctx.hasAttachments('sticker')).toBe(true);
+    expect(ctx.messagePayload).toBeUndefined();
+  });
+
+  it('a callback button gives a message_event; the bot answers it and edits its message by conversation_message_id', async () => {
+    const post = fake.messagesTo(ANNA)[0]!;
+    const event = fake.press(ANNA, post, 'Взять');
+    await fake.waitFor(() => fake.eventAnswers().length === 1);
+    const ctx = seen.events.at(-1)!;
+    expect(ctx.eventId).toBe(event.object.event_id);
+    expect(ctx.userId).toBe(ANNA);
+    expect(ctx.peerId).toBe(ANNA);
+    expect(ctx.eventPayload).toEqual({ c: 'take', r: 5 });
+    expect(ctx.conversationMessageId).toBe(post.conversationMessageId);
+    expect(fake.eventAnswers()[0]).toMatchObject({ eventId: event.object.event_id, userId: ANNA, peerId: ANNA, eventData: { type: 'show_snackbar', text: 'pressed 5' } });
+
+    await fake.waitFor(() => fake.messagesTo(ANNA)[0]!.edits === 1);
+    const edited = fake.messagesTo(ANNA)[0]!;
+    expect(edited.text).toBe('taken');
+    expect(edited.keyboard?.buttons[0]?.[0]?.action).toMatchObject({ type: 'callback', label: 'Отказаться' });
+  });
+
+  it('a text button sends its label as text with its payload', async () => {
+    const before = seen.messages.length;
+    fake.press(ANNA, fake.messagesTo(ANNA)[1]!, 'Оставить заявку');
+    await fake.waitFor(() => seen.messages.length > before);
+    expect(seen.messages[before]!.text).toBe('Оставить заявку');
+    expect(seen.messages[before]!.messagePayload).toEqual({ m: 'new' });
+  });
+
+  it('in a conversation messages have id 0 and are edited by conversation_message_id', async () => {
+    const before = seen.messages.length;
+    fake.pushMessage({ fromId: BORIS, peerId: CHAT, text: '/bind' });
+    const [reply] = await fake.waitFor(() => fake.messagesTo(CHAT).length === 1 && fake.messagesTo(CHAT));
+    const ctx = seen.messages[before]!;
+    expect([ctx.id, ctx.isChat, ctx.chatId, ctx.peerId, ctx.senderId]).toEqual([0, true, 7, CHAT, BORIS]);
+    expect(reply).toMatchObject({ id: 0, conversationMessageId: 2 });
+
+    await expect(vk.api.messages.edit({ peer_id: CHAT, message_id: 0, message: 'x' })).rejects.toMatchObject({ code: 100 });
+    await vk.api.messages.edit({ peer_id: CHAT, conversation_message_id: 2, message: 'edited' });
+    expect(fake.messagesTo(CHAT)[0]).toMatchObject({ text: 'edited', edits: 1 });
+    expect(fake.messagesTo(CHAT)[0]!.keyboard).toBeUndefined(); // not passed again: gone
+  });
+
+  it('the same random_id to the same peer is one message', async () => {
+    const a = await vk.api.messages.send({ peer_id: BORIS, message: 'once', random_id: 424242 });
+    const b = await vk.api.messages.send({ peer_id: BORIS, message: 'once', random_id: 424242 });
+    expect(typeof a).toBe('number');
+    expect(b).toBe(a);
+    expect(fake.messagesTo(BORIS)).toHaveLength(1);
+  });
+
+  it('error 901: APIError for peer_id; for peer_ids (what context.send uses) an error item, no exception', async () => {
+    const CLOSED = 555;
+    fake.forbidMessagesTo(CLOSED);
+    const error = await vk.api.messages.send({ peer_id: CLOSED, message: 'hi', random_id: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIError);
+    expect(error).toMatchObject({ code: 901, message: "Code №901 - Can't send messages for users without permission" });
+
+    const before = seen.messages.length;
+    fake.pushMessage({ fromId: CLOSED, text: 'hello' });
+    await fake.waitFor(() => fake.callsOf('messages.send').some((c) => c.params.peer_ids === String(CLOSED)));
+    await fake.waitFor(() => seen.messages.length > before);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen.sendErrors).toEqual([]);
+    const call = fake.callsOf('messages.send').find((c) => c.params.peer_ids === String(CLOSED))!;
+    expect(call.response).toEqual([{ peer_id: CLOSED, error: { code: 901, description: "Can't send messages for users without permission" } }]);
+    const sent = (seen.messages[before] as { state: { sent?: MessageContext } }).state.sent;
+    expect(sent?.id).toBeUndefined();
+    expect(fake.messagesTo(CLOSED)).toEqual([]);
+  });
+
+  it('users.get, a wrong token, an unknown method, a bad keyboard', async () => {
+    expect(await vk.api.users.get({ user_ids: [ANNA, 9] })).toMatchObject([
+      { id: ANNA, first_name: 'Анна', last_name: 'Петрова' },
+      { id: 9, first_name: 'User9' },
+    ]);
+    const stranger = new VK({ token: 'wrong', apiBaseUrl: fake.apiBaseUrl, agent: fake.agent });
+    await expect(stranger.api.users.get({})).rejects.toMatchObject({ code: 5 });
+    await expect(vk.api.call('messages.frobnicate', {})).rejects.toMatchObject({ code: 3, message: 'Code №3 - Unknown method passed' });
+    expect(fake.unknownCalls.map((c) => c.method)).toEqual(['messages.frobnicate']);
+    await expect(vk.api.messages.send({ peer_id: ANNA, message: 'x', random_id: 0, keyboard: { buttons: [] } as never })).rejects.toMatchObject({ code: 911 });
+  });
+
+  it('delivers 50 callback presses, each answered once', async () => {
+    const answered = fake.eventAnswers().length;
+    const events: VkUpdate[] = [];
+    for (let i = 0; i < 50; i += 1) events.push(fake.pushMessageEvent({ userId: ANNA, conversationMessageId: 1, payload: { c: 'n', r: i } }));
+    await fake.waitFor(() => fake.eventAnswers().length === answered + 50, 10_000);
+    expect(fake.eventAnswers().slice(answered).map((a) => a.eventId).sort()).toEqual(events.map((e) => e.object.event_id).sort());
+  });
+
+  it('a Callback API body is the event plus secret, and vk-io handles it like a polled one', async () => {
+    const before = seen.messages.length;
+    const body = fake.webhookBody(fake.makeMessageNew({ fromId: ANNA, text: 'silent' }), 's3cret');
+    expect(body).toMatchObject({ type: 'message_new', group_id: GROUP_ID, secret: 's3cret', v: '5.199' });
+    await vk.updates.handleWebhookUpdate(body);
+    expect(seen.messages[before]?.text).toBe('silent');
+  });
+
+  it('an expired long poll key makes vk-io fetch a new server and go on', async () => {
+    const servers = fake.callsOf('groups.getLongPollServer').length;
+    fake.expireLongPollKey();
+    await fake.waitFor(() => fake.callsOf('groups.getLongPollServer').length > servers, 3000);
+    const before = seen.messages.length;
+    fake.pushMessage({ fromId: ANNA, text: 'silent' });
+    await fake.waitFor(() => seen.messages.length > before, 3000);
+  });
+
+  it('without pollingGroupId vk-io asks groups.getById', async () => {
+    const other = new VK({ token: TOKEN, apiBaseUrl: fake.apiBaseUrl, agent: fake.agent, apiLimit: 100 });
+    other.updates.on('message_new', () => undefined);
+    const calls = fake.callsOf('groups.getById').length;
+    await other.updates.start();
+    expect(fake.callsOf('groups.getById')).toHaveLength(calls + 1);
+    expect(other.updates.isStarted).toBe(true);
+    await other.updates.stop();
+  });
+
+  it('releaseHeldPolls() lets a stopped vk-io loop end at once, so it takes no later event', async () => {
+    const other = new VK({ token: TOKEN, apiBaseUrl: fake.apiBaseUrl, pollingGroupId: GROUP_ID, agent: fake.agent, apiLimit: 100 });
+    const got: string[] = [];
+    other.updates.on('message_new', (context) => { got.push(context.text ?? ''); });
+    fake.releaseHeldPolls(); // ends the poll of the bot stopped in the test before
+    await fake.waitFor(() => fake.heldPollCount === 1); // the main bot's
+    await other.updates.start();
+    await fake.waitFor(() => fake.heldPollCount === 2); // and this one's
+    await other.updates.stop();
+    fake.releaseHeldPolls();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(fake.heldPollCount).toBe(1); // the main bot polls again, `other` does not
+    fake.pushMessage({ fromId: ANNA, text: 'silent after release' });
+    await fake.waitFor(() => seen.messages.at(-1)?.text === 'silent after release');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(got).toEqual([]);
+  });
+
+  it('vk.updates.stop() does not abort the held long poll; an event arriving meanwhile is still handled', async () => {
+    await fake.waitFor(() => fake.heldPollCount > 0 && !seen.messages.at(-1)?.text?.startsWith('late'));
+    const t0 = Date.now();
+    await vk.updates.stop();
+    expect(Date.now() - t0).toBeLessThan(20);
+    expect(vk.updates.isStarted).toBe(false);
+    expect(fake.heldPollCount).toBeGreaterThan(0); // still open
+    const before = seen.messages.length;
+    fake.pushMessage({ fromId: ANNA, text: 'late silent' });
+    await fake.waitFor(() => seen.messages.length > before, 1500);
+    expect(seen.messages.at(-1)!.text).toBe('late silent');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.heldPollCount).toBe(0); // no new poll after that
+  });
+});
