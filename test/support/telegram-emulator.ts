@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js'; // typed named export (default import mis-types under NodeNext)
+import { waitFor } from './wait.js';
 
 export interface BotCall { method: string; token: string; payload: Record<string, any>; time: number }
 export interface Fault { error_code: number; description: string; parameters?: Record<string, unknown>; times?: number }
@@ -71,14 +72,9 @@ export class TgEmulator {
   sentTo(token: string, chatId: number) {
     return this.server.storage.botMessages.filter((m) => m.botToken === token && String((m.message as any).chat_id) === String(chatId));
   }
-  async waitFor<T>(fn: () => T | undefined | false | null, timeoutMs = 2000, stepMs = 5): Promise<T> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const v = fn();
-      if (v) return v as T;
-      if (Date.now() > end) throw new Error(`waitFor timed out after ${timeoutMs}ms`);
-      await new Promise((r) => setTimeout(r, stepMs));
-    }
+  /** Polls until `fn` returns something truthy (see ./wait.ts). */
+  waitFor<T>(fn: () => T | undefined | false | null, timeoutMs = 2000, stepMs = 5): Promise<T> {
+    return waitFor(fn, timeoutMs, stepMs);
   }
 
   private handleBotCall(req: express.Request, res: express.Response, next: express.NextFunction) {

@@ -13,6 +13,7 @@ import http from 'node:http';
 import type https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { waitFor } from './wait.js';
 
 export const VK_API_VERSION = '5.199';
 export const PEER_CHAT_OFFSET = 2_000_000_000;
@@ -254,14 +255,9 @@ export class VkApiFake {
   allMessages(): VkSentMessage[] { return [...this.sent]; }
   /** messages.sendMessageEventAnswer calls that succeeded, event_data parsed. */
   eventAnswers(): VkEventAnswer[] { return [...this.answers]; }
-  async waitFor<T>(fn: () => T | undefined | false | null, timeoutMs = 2000, stepMs = 5): Promise<T> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const v = fn();
-      if (v) return v as T;
-      if (Date.now() > end) throw new Error(`waitFor timed out after ${timeoutMs}ms`);
-      await new Promise((r) => setTimeout(r, stepMs));
-    }
+  /** Polls until `fn` returns something truthy (see ./wait.ts). */
+  waitFor<T>(fn: () => T | undefined | false | null, timeoutMs = 2000, stepMs = 5): Promise<T> {
+    return waitFor(fn, timeoutMs, stepMs);
   }
 
   // ---- HTTP ----
