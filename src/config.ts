@@ -28,6 +28,12 @@ export const configSchema = z
     VK_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(20),
     COORDINATOR_VK_IDS: idList,
     HQ_VK_PEER_ID: z.coerce.number().int().min(2_000_000_001, 'must be a conversation peer id (2000000001 or more)').optional(),
+    SEND_LIMITS_SCALE: z.coerce
+      .number()
+      .positive()
+      .max(10_000)
+      .default(1)
+      .describe('speeds the platforms\' sending limits up (tests, benchmarks) keeping their ratios; 1 in production'),
     MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
     EMBEDDED_MONGO_PORT: z.coerce.number().int().min(0).max(65535).default(27018),
     COORDINATOR_TELEGRAM_IDS: idList,

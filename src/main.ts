@@ -1,6 +1,9 @@
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import type { UserFromGetMe } from 'grammy/types';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { Api } from 'grammy';
 import { createTelegramBot, installTelegramHandlers } from '../bots/telegram/bot.js';
 import { createTelegramMessenger } from '../bots/telegram/messenger.js';
 import { createTelegramWebhookHandler, TELEGRAM_WEBHOOK_PATH } from '../bots/telegram/webhook.js';
@@ -15,14 +18,15 @@ import { createLogger, type Logger } from './logger.js';
 import { loadCatalogs } from './messages/load-catalogs.js';
 import { renderText } from './messages/render.js';
 import { createRequestTexts } from './messages/request-texts.js';
-import type { PersonRef } from './domain/request.js';
+import type { HelpRequest, PersonRef } from './domain/request.js';
 import { createIntake } from './services/intake.js';
 import type { ChatRef, Messengers } from './services/ports.js';
 import { loadScenarioFile } from './scenario/load.js';
 import { createDistrictBinding } from './services/bind-district.js';
 import { createClaimRequest } from './services/claim-request.js';
 import { createIsCoordinator } from './services/coordinators.js';
-import { createDispatchRequest } from './services/dispatch-request.js';
+import { createOutboxWorker, PLATFORM_LIMITS, type SendingLimits } from './services/outbox-worker.js';
+import { createRequestEffects } from './services/request-effects.js';
 import { createRequesterQueries } from './services/requester-queries.js';
 import { createSubmitRequest } from './services/submit-request.js';
 
@@ -52,7 +56,7 @@ export async function startSystem(config: Config, options: { logger: Logger; bot
     );
   }
   const db = await connectDatabase(config.MONGODB_URI ?? embedded!.uri);
-  const { requests, districtChats, conversations } = db.repositories;
+  const { requests, districtChats, conversations, outbox, pacing } = db.repositories;
   const now = () => new Date();
 
   const texts = createRequestTexts(catalog, config.TIME_ZONE, scenario);
@@ -70,7 +74,8 @@ export async function startSystem(config: Config, options: { logger: Logger; bot
       })
     : undefined;
   const messengers: Messengers = {
-    ...(telegramBot ? { telegram: createTelegramMessenger(telegramBot.api, texts, catalog) } : {}),
+    // Its own API client, without the auto-retry of the bot's: the outbox paces and retries itself.
+    ...(telegramBot ? { telegram: createTelegramMessenger(new Api(config.BOT_TOKEN!, { apiRoot: config.TELEGRAM_API_ROOT }), texts, catalog) } : {}),
     ...(vk ? { vk: createVkMessenger(vk.api, texts, catalog) } : {}),
   };
   const headquartersChats: ChatRef[] = [
@@ -81,7 +86,25 @@ export async function startSystem(config: Config, options: { logger: Logger; bot
     logger.warn('neither HQ_TELEGRAM_CHAT_ID nor HQ_VK_PEER_ID is set: requests of districts without a volunteer chat will not be posted anywhere');
   }
 
-  const dispatch = createDispatchRequest({ requests, districtChats, messengers, headquartersChats, logger, now });
+  const effects = createRequestEffects({ requests, districtChats, headquartersChats, outbox, texts, now });
+  const worker = createOutboxWorker({
+    outbox,
+    pacing,
+    requests,
+    effects,
+    messengers,
+    headquartersChats,
+    catalog,
+    limits: scaleLimits(PLATFORM_LIMITS, config.SEND_LIMITS_SCALE),
+    logger: logger.child({ component: 'outbox' }),
+    now,
+    workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+  });
+  /** Enqueues what a request's new state calls for and wakes this process's worker. */
+  const afterChange = async (request: HelpRequest) => {
+    await effects.enqueueFor(request);
+    worker.wake();
+  };
   const requesterQueries = createRequesterQueries({ requests });
   const myRequestsText = async (person: PersonRef) => texts.myRequests(await requesterQueries.listMine(person));
   const shared = {
@@ -90,11 +113,11 @@ export async function startSystem(config: Config, options: { logger: Logger; bot
     intake: createIntake({
       scenario,
       engine: { lists: { districts: config.DISTRICTS }, render: (text) => renderText(catalog, text) },
-      submitRequest: createSubmitRequest({ requests, dispatch, logger, now }),
+      submitRequest: createSubmitRequest({ requests, dispatch: afterChange, logger, now }),
       myRequestsText,
       logger,
     }),
-    claimRequest: createClaimRequest({ requests, districtChats, headquartersChats, messengers, texts, logger, now }),
+    claimRequest: createClaimRequest({ requests, districtChats, headquartersChats, messengers, texts, afterChange, logger, now }),
     binding: createDistrictBinding({
       districtChats,
       districts: config.DISTRICTS,
@@ -138,6 +161,7 @@ export async function startSystem(config: Config, options: { logger: Logger; bot
     });
   }
   if (vk && config.VK_MODE === 'polling') await vk.updates.startPolling();
+  worker.start();
   logger.info(
     {
       telegram: telegramBot ? `${config.TELEGRAM_MODE} @${telegramBot.botInfo.username}` : 'off',
@@ -156,9 +180,21 @@ export async function startSystem(config: Config, options: { logger: Logger; bot
       if (vk?.updates.isStarted) await vk.updates.stop();
       await http.close();
       await Promise.all([telegram?.drained(), vkBot?.drained()]);
+      await worker.stop();
       await db.close();
       await embedded?.stop();
     },
+  };
+}
+
+/** The platforms' limits sped up by `scale` (for tests and benchmarks), their ratios kept. */
+function scaleLimits(limits: SendingLimits, scale: number): SendingLimits {
+  const each = <T extends Record<string, number>>(values: T, f: (v: number) => number) =>
+    Object.fromEntries(Object.entries(values).map(([k, v]) => [k, f(v)])) as T;
+  return {
+    groupIntervalMs: each(limits.groupIntervalMs, (v) => v / scale),
+    privateIntervalMs: each(limits.privateIntervalMs, (v) => v / scale),
+    perSecond: each(limits.perSecond, (v) => v * scale),
   };
 }
 

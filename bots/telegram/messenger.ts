@@ -1,4 +1,4 @@
-import { GrammyError, InlineKeyboard, type Api } from 'grammy';
+import { GrammyError, HttpError, InlineKeyboard, type Api } from 'grammy';
 import { RecipientUnreachableError } from '../../src/domain/errors.js';
 import type { PublicRequestView } from '../../src/domain/request.js';
 import type { Catalog } from '../../src/messages/catalog.js';
@@ -36,6 +36,20 @@ export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: 
         throw error;
       }
     },
+    describeFailure(error) {
+      if (error instanceof GrammyError) {
+        const reason = `${error.error_code}: ${error.description}`;
+        if (error.error_code === 429) return { permanent: false, reason, retryAfterMs: (error.parameters.retry_after ?? 1) * 1000 };
+        if (error.error_code >= 500) return { permanent: false, reason };
+        // 403 (blocked, kicked), 400 (chat or message gone, or a request Telegram will never take).
+        return { permanent: true, reason };
+      }
+      if (error instanceof RecipientUnreachableError) return { permanent: true, reason: error.reason };
+      // A network failure (HttpError) or anything unforeseen: worth another try.
+      return { permanent: false, reason: error instanceof HttpError ? 'network' : String((error as Error)?.name ?? error) };
+    },
+    // Group and channel ids are negative in the Bot API; people's are positive.
+    isGroupChat: (chatId) => chatId.startsWith('-'),
   };
 }
 

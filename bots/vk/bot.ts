@@ -12,12 +12,11 @@ import type { ClaimRequest } from '../../src/services/claim-request.js';
 import { describeError } from '../../src/services/describe-error.js';
 import type { Intake, IntakeInput, IntakeReply, IntakeSession } from '../../src/services/intake.js';
 import type { KeyValueStore } from '../../src/services/ports.js';
+import { CHAT_PEER_OFFSET } from './messenger.js';
 import { parsePayload, type VkPayload } from './payload.js';
 import { createPerKeyQueue } from './per-peer-queue.js';
 import { menuKeyboard, renderIntakeReply } from './render.js';
 
-/** Peer ids of VK conversations (group chats) start here; smaller ones are people. */
-export const CHAT_PEER_OFFSET = 2_000_000_000;
 /** VK cuts a snackbar at 90 characters. */
 const SNACKBAR_MAX = 90;
 

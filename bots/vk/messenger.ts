@@ -5,11 +5,18 @@ import type { RequestTexts } from '../../src/messages/request-texts.js';
 import type { Messenger } from '../../src/services/ports.js';
 import { postKeyboard } from './render.js';
 
+/** Peer ids of VK conversations start here; smaller ones are people. */
+export const CHAT_PEER_OFFSET = 2_000_000_000;
+
 /**
  * VK refuses to write to a person who has not allowed messages from the community (901), whose
  * privacy settings forbid it (902), or who blocked it (900).
  */
 const UNREACHABLE_CODES = new Set([900, 901, 902]);
+/** Errors that will not go away by waiting: no access to the chat or the message, bad parameters. */
+const PERMANENT_CODES = new Set([...UNREACHABLE_CODES, 7, 15, 100, 909, 911, 914, 917, 936, 945, 946]);
+/** VK's "too many requests per second" (6) and "flood control" (9): wait before trying again. */
+const SLOW_DOWN_MS: Record<number, number> = { 6: 1000, 9: 60_000 };
 
 /** The services' Messenger over the VK API. */
 export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalog): Messenger {
@@ -48,5 +55,16 @@ export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalo
         throw error;
       }
     },
+    describeFailure(error) {
+      if (error instanceof RecipientUnreachableError) return { permanent: true, reason: error.reason };
+      if (error instanceof APIError) {
+        const code = Number(error.code);
+        const reason = `${code}: ${error.message}`;
+        if (PERMANENT_CODES.has(code)) return { permanent: true, reason };
+        return { permanent: false, reason, ...(SLOW_DOWN_MS[code] ? { retryAfterMs: SLOW_DOWN_MS[code] } : {}) };
+      }
+      return { permanent: false, reason: String((error as Error)?.name ?? error) };
+    },
+    isGroupChat: (chatId) => Number(chatId) >= CHAT_PEER_OFFSET,
   };
 }

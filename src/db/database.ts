@@ -3,6 +3,10 @@ import { createConversationModel } from './models/conversation-model.js';
 import { createCounterModel } from './models/counter-model.js';
 import { createDistrictChatModel } from './models/district-chat-model.js';
 import { createRequestModel } from './models/request-model.js';
+import { createChatPacingModel } from './models/chat-pacing-model.js';
+import { createOutboxModel } from './models/outbox-model.js';
+import { createMongoChatPacing } from './repositories/chat-pacing-repository.js';
+import { createMongoOutbox } from './repositories/outbox-repository.js';
 import { createMongoConversationStore } from './repositories/conversation-store.js';
 import { createMongoDistrictChatRepository } from './repositories/district-chat-repository.js';
 import { createMongoRequestRepository } from './repositories/request-repository.js';
@@ -25,6 +29,8 @@ export async function connectDatabase(uri: string): Promise<Database> {
     counters: createCounterModel(connection),
     districtChats: createDistrictChatModel(connection),
     conversations: createConversationModel(connection),
+    outbox: createOutboxModel(connection),
+    chatPacing: createChatPacingModel(connection),
   };
   await Promise.all(Object.values(models).map((model) => model.createIndexes()));
   return {
@@ -40,10 +46,14 @@ function createRepositories(models: {
   counters: ReturnType<typeof createCounterModel>;
   districtChats: ReturnType<typeof createDistrictChatModel>;
   conversations: ReturnType<typeof createConversationModel>;
+  outbox: ReturnType<typeof createOutboxModel>;
+  chatPacing: ReturnType<typeof createChatPacingModel>;
 }) {
   return {
     requests: createMongoRequestRepository(models),
     districtChats: createMongoDistrictChatRepository(models.districtChats),
     conversations: createMongoConversationStore<unknown>(models.conversations),
+    outbox: createMongoOutbox(models.outbox),
+    pacing: createMongoChatPacing(models.chatPacing),
   };
 }

@@ -1,12 +1,14 @@
 import { RecipientUnreachableError } from '../domain/errors.js';
 import { isClosed } from '../domain/lifecycle.js';
-import { toPublicView, type HelpRequest, type Volunteer } from '../domain/request.js';
+import type { HelpRequest, Volunteer } from '../domain/request.js';
 import type { RequestTexts } from '../messages/request-texts.js';
 import type { ChatRef, DistrictChatRepository, Logger, Messengers, RequestRepository } from './ports.js';
 import { describeError } from './describe-error.js';
 
 export interface ClaimDeps {
   requests: RequestRepository;
+  /** Enqueues the messages a request's new state calls for (RequestEffects.enqueueFor). */
+  afterChange: (request: HelpRequest) => Promise<unknown>;
   districtChats: DistrictChatRepository;
   headquartersChats: readonly ChatRef[];
   messengers: Messengers;
@@ -30,7 +32,8 @@ export type ClaimOutcome =
 
 /**
  * A volunteer presses "Take request". The first press wins through one atomic update; the winner
- * gets the details privately, the group posts show who took it, and the requester is told.
+ * gets the details privately at once (whether they can be written to decides the claim), while the
+ * edits of the group posts and the requester's news go through the outbox.
  */
 export function createClaimRequest(deps: ClaimDeps) {
   return async function claimRequest(number: number, volunteer: Volunteer, fromChat?: ChatRef): Promise<ClaimOutcome> {
@@ -53,13 +56,17 @@ export function createClaimRequest(deps: ClaimDeps) {
     } catch (error) {
       // Nobody must hold a request they cannot see: give it back so the next volunteer can take it.
       const unreachable = error instanceof RecipientUnreachableError;
-      await deps.requests.undoClaim(number, volunteer, unreachable ? 'volunteer_unreachable' : 'details_not_sent', deps.now());
+      const undone = await deps.requests.undoClaim(number, volunteer, unreachable ? 'volunteer_unreachable' : 'details_not_sent', deps.now());
+      // Nothing was announced for this claim, so there is nothing to take back: the posts still
+      // show the button and the requester heard nothing.
+      if (undone) await deps.requests.clearEffectsMark(number, undone.history.length);
       deps.logger.warn({ err: unreachable ? undefined : describeError(error), request: number }, 'claim undone: the details could not be sent');
       return { kind: unreachable ? 'unreachable' : 'failed' };
     }
 
     deps.logger.info({ request: number, platform: volunteer.platform }, 'request claimed');
-    await Promise.all([updatePosts(deps, claimed), notifyRequester(deps, claimed)]);
+    // The posts show who took it and the requester hears of it through the outbox.
+    await announce(deps, claimed);
     return { kind: 'won', request: claimed };
   };
 }
@@ -75,24 +82,12 @@ async function isVolunteerChatOf(deps: ClaimDeps, request: HelpRequest, chat: Ch
   return (await deps.districtChats.chatsOf(request.district)).some(same);
 }
 
-async function updatePosts(deps: ClaimDeps, request: HelpRequest): Promise<void> {
-  const view = toPublicView(request);
-  await Promise.all(
-    request.posts.map(async (post) => {
-      try {
-        await deps.messengers[post.platform]?.updatePost(post, view);
-      } catch (error) {
-        deps.logger.error({ err: describeError(error), request: request.number, platform: post.platform }, 'updating a group post failed');
-      }
-    }),
-  );
-}
-
-async function notifyRequester(deps: ClaimDeps, request: HelpRequest): Promise<void> {
+/** Puts the messages that follow from a change into the outbox; a failure is left to the sweep. */
+async function announce(deps: ClaimDeps, request: HelpRequest): Promise<void> {
   try {
-    await deps.messengers[request.requester.platform]?.sendText(request.requester.chatId, deps.texts.requesterClaimed(request));
+    await deps.afterChange(request);
   } catch (error) {
-    deps.logger.warn({ err: describeError(error), request: request.number }, 'telling the requester about the claim failed');
+    deps.logger.error({ err: describeError(error), request: request.number }, 'enqueueing the messages of a claim failed; the sweep will');
   }
 }
 

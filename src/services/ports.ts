@@ -21,6 +21,13 @@ export interface RequestRepository {
   addPost(number: number, post: GroupPost, at: Date): Promise<void>;
   /** The requester's own requests, newest first. */
   listByRequester(requester: PersonRef, limit: number): Promise<HelpRequest[]>;
+  /**
+   * Every state change above marks the request, in the same write, as having messages to send;
+   * this clears the mark once they are in the outbox, unless the request changed again meanwhile.
+   */
+  clearEffectsMark(number: number, historyLength: number): Promise<void>;
+  /** Marked requests last changed before `before`: their messages may have been lost to a crash. */
+  listMarkedForEffects(before: Date, limit: number): Promise<HelpRequest[]>;
 }
 
 /** A chat on some platform. */
@@ -52,6 +59,10 @@ export interface Messenger {
   updatePost(post: GroupPost, view: PublicRequestView): Promise<void>;
   /** Sends a private message; throws RecipientUnreachableError when the person cannot be written to. */
   sendText(chatId: string, text: string): Promise<void>;
+  /** Reads an error of this platform: worth retrying (and when), or never going to work. */
+  describeFailure(error: unknown): DeliveryFailure;
+  /** Whether a chat id is a group chat (volunteer groups have stricter limits than private chats). */
+  isGroupChat(chatId: string): boolean;
 }
 
 /** The messengers by platform; a platform that is not configured is simply absent. */
@@ -70,3 +81,47 @@ export interface KeyValueStore<T> {
   write(key: string, value: T): Promise<void>;
   delete(key: string): Promise<void>;
 }
+
+/** A message the outbox delivers. Posts and syncs render the request as it is at delivery time. */
+export type OutboxMessage =
+  /** Post a request to a volunteer chat (with the claim button while it is new) and record the post. */
+  | { kind: 'post'; platform: Platform; chatId: string; requestNumber: number; viaHeadquarters: boolean }
+  /** Bring the request's post in a chat up to date (who took it, the button). Idempotent. */
+  | { kind: 'sync'; platform: Platform; chatId: string; requestNumber: number }
+  /** A plain text to a person or a chat, perhaps about a request. */
+  | { kind: 'text'; platform: Platform; chatId: string; text: string; requestNumber?: number };
+
+/** An outbox entry as a worker holds it. */
+export interface OutboxEntry {
+  key: string;
+  message: OutboxMessage;
+  attempts: number;
+}
+
+/** Messages waiting to be delivered, shared by every process on the database. */
+export interface Outbox {
+  /** Adds messages; a key already present is left as it is, so enqueueing twice sends once. */
+  enqueue(entries: { key: string; message: OutboxMessage }[], at: Date): Promise<void>;
+  /** Leases the next due message (not of the excluded chats) to this worker, or null. */
+  lease(worker: string, now: Date, leaseMs: number, excludeChats: readonly string[]): Promise<OutboxEntry | null>;
+  markSent(key: string, worker: string, at: Date): Promise<void>;
+  /** Puts a leased message back, due at `notBefore`; `error` is recorded when it failed. */
+  retryLater(key: string, worker: string, notBefore: Date, error?: string): Promise<void>;
+  /** Gives up on a message for good (the chat is gone, the person blocked the bot). */
+  markFailed(key: string, worker: string, reason: string, at: Date): Promise<void>;
+  /** How many messages are waiting or failed, for health and tests. */
+  counts(): Promise<{ pending: number; failed: number; sent: number }>;
+}
+
+/** Spacing of messages per chat, shared by every process, so no chat gets more than its platform allows. */
+export interface ChatPacing {
+  /** Takes the chat's next slot if it is due now; otherwise says when it will be. */
+  reserve(chat: string, intervalMs: number, now: Date): Promise<{ ok: true } | { ok: false; nextAt: Date }>;
+  /** Keeps a chat quiet until `until` (after the platform said "too many requests"). */
+  holdUntil(chat: string, until: Date): Promise<void>;
+}
+
+/** Why a delivery failed, as the platform's adapter reads its error. */
+export type DeliveryFailure =
+  | { permanent: true; reason: string }
+  | { permanent: false; reason: string; retryAfterMs?: number };

@@ -1,11 +1,11 @@
 import { requestDraftSchema, type HelpRequest, type PersonRef, type Platform } from '../domain/request.js';
-import type { DispatchRequest } from './dispatch-request.js';
 import type { Logger, RequestRepository } from './ports.js';
 import { describeError } from './describe-error.js';
 
 export interface SubmitDeps {
   requests: RequestRepository;
-  dispatch: DispatchRequest;
+  /** Hands a stored request on to the volunteers (enqueues its posts). */
+  dispatch: (request: HelpRequest) => Promise<unknown>;
   logger: Logger;
   now: () => Date;
 }

@@ -11,6 +11,7 @@ import {
   RecordingMessenger,
   steppingClock,
 } from '../support/fakes.js';
+import { createTestDelivery } from '../support/delivery.js';
 import { catalogs, helpScenario } from '../support/scenario-fixtures.js';
 
 const draft = makeDraft({ district: 'Ленинский' });
@@ -28,8 +29,11 @@ let logger: RecordingLogger;
 let request: HelpRequest;
 let claimRequest: ReturnType<typeof createClaimRequest>;
 
+let delivery: ReturnType<typeof createTestDelivery>;
+
 function makeClaim(overrides: Partial<ClaimDeps> = {}) {
   return createClaimRequest({
+    afterChange: delivery.afterChange,
     requests,
     districtChats,
     headquartersChats: [HQ],
@@ -48,6 +52,7 @@ beforeEach(async () => {
   vk = new RecordingMessenger('vk');
   logger = new RecordingLogger();
   request = await requests.create({ draft, channel: 'telegram', requester, at: new Date('2025-03-01T09:00:00Z') });
+  delivery = createTestDelivery({ requests, districtChats, messengers: { telegram, vk }, headquartersChats: [HQ], texts, catalog: catalogs.ru, logger, now: steppingClock() });
   // Posted to a Telegram group and a VK conversation of the district, as dispatch would have done.
   await requests.addPost(request.number, { platform: 'telegram', chatId: '-100222', messageId: '10', viaHeadquarters: false }, new Date());
   await requests.addPost(request.number, { platform: 'vk', chatId: '2000000002', messageId: '20', viaHeadquarters: false }, new Date());
@@ -76,7 +81,8 @@ describe('won', () => {
     // The branch answer is shown with its label, not as a raw code.
     expect(details).toContain(catalogs.ru.t('request.prescription.has'));
 
-    // Both posts now show the volunteer, and still nothing personal.
+    // Both posts now show the volunteer, and still nothing personal (delivered through the outbox).
+    await delivery.drain();
     const updates = [...telegram.updates(), ...vk.updates()];
     expect(updates.map((u) => [u.post.platform, u.post.messageId]).sort()).toEqual([['telegram', '10'], ['vk', '20']]);
     for (const { view } of updates) {
@@ -95,21 +101,29 @@ describe('won', () => {
   it('sends the details on the volunteer\'s platform and the news on the requester\'s', async () => {
     const outcome = await claimRequest(request.number, boris);
     expect(outcome.kind).toBe('won');
+    await delivery.drain();
     expect(vk.texts().map((t) => t.chatId)).toEqual([boris.userId]);
     expect(vk.texts()[0]!.text).toContain(draft.personal.phone);
     expect(telegram.texts().map((t) => t.chatId)).toEqual([requester.chatId]);
   });
 
-  it('still wins when updating a post or telling the requester fails', async () => {
-    vk.failing.set('2000000002', new Error('VK API error 15: access denied'));
+  it('still wins when updating a post fails for now or the requester blocked the bot', async () => {
+    vk.failing.set('2000000002', new Error('VK is having a bad day'));
     telegram.unreachable.add(requester.chatId);
     const outcome = await claimRequest(request.number, anna);
+    await delivery.drain();
 
     expect(outcome.kind).toBe('won');
     expect((await requests.findByNumber(request.number))!.status).toBe('claimed');
     expect(telegram.updates()).toHaveLength(1);
-    expect(logger.at('error')).toEqual([expect.objectContaining({ obj: expect.objectContaining({ platform: 'vk', request: request.number }) })]);
-    expect(logger.at('warn')).toHaveLength(1);
+    const records = [...delivery.outbox.records.values()];
+    // The VK edit waits for another try; the news to a requester who blocked the bot is given up.
+    expect(records.find((r) => r.message.platform === 'vk')).toMatchObject({ status: 'pending', lastError: 'VK is having a bad day' });
+    expect(records.find((r) => r.message.kind === 'text' && r.message.chatId === requester.chatId)).toMatchObject({ status: 'failed' });
+    // ... and the HQ chat is told, with the request's number and nothing personal.
+    const toHq = telegram.texts().filter((t) => t.chatId === HQ.chatId);
+    expect(toHq).toHaveLength(1);
+    expect(toHq[0]!.text).toContain(`№${request.number}`);
   });
 
   it('lets exactly one of many simultaneous presses win', async () => {
@@ -158,7 +172,9 @@ describe('the details cannot be delivered', () => {
     expect(stored!.volunteer).toBeUndefined();
     expect(stored!.history.map((h) => h.type)).toEqual(['created', 'posted', 'posted', 'claimed', 'claim_undone']);
     expect(stored!.history.at(-1)).toMatchObject({ note: 'volunteer_unreachable', actor: { platform: 'telegram', userId: anna.userId } });
-    // The group and the requester were told nothing about a claim that did not hold.
+    // The group and the requester are told nothing about a claim that did not hold.
+    await delivery.drain();
+    expect(delivery.outbox.records.size).toBe(0);
     expect(telegram.updates()).toEqual([]);
     expect(vk.updates()).toEqual([]);
     expect(telegram.texts()).toEqual([]);

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HelpRequest } from '../../src/domain/request.js';
-import { createDispatchRequest } from '../../src/services/dispatch-request.js';
 import { createSubmitRequest } from '../../src/services/submit-request.js';
 import {
   FakeDistrictChatRepository,
@@ -11,6 +10,11 @@ import {
   RecordingMessenger,
   steppingClock,
 } from '../support/fakes.js';
+import { createRequestTexts } from '../../src/messages/request-texts.js';
+import { createTestDelivery } from '../support/delivery.js';
+import { catalogs, helpScenario } from '../support/scenario-fixtures.js';
+
+const texts = createRequestTexts(catalogs.ru, 'Europe/Moscow', helpScenario);
 
 const requester = { platform: 'telegram' as const, userId: '1001', chatId: '1001' };
 const draft = makeDraft();
@@ -101,12 +105,15 @@ it('numbers successive submissions and posts them through a real dispatch', asyn
   await districtChats.bind({ district: draft.district, platform: 'telegram', chatId: '-100' });
   const telegram = new RecordingMessenger('telegram');
   const now = steppingClock();
-  const dispatch = createDispatchRequest({ requests, districtChats, messengers: { telegram }, headquartersChats: [], logger, now });
-  const submit = createSubmitRequest({ requests, dispatch, logger, now });
+  const delivery = createTestDelivery({
+    requests, districtChats, messengers: { telegram }, headquartersChats: [], texts, catalog: catalogs.ru, logger, now,
+  });
+  const submit = createSubmitRequest({ requests, dispatch: delivery.afterChange, logger, now });
 
   const first = await submit({ draft, channel: 'telegram', requester });
   const second = await submit({ draft, channel: 'telegram', requester });
   expect([first.number, second.number]).toEqual([1, 2]);
+  await delivery.drain();
   expect(telegram.posts().map((p) => p.view.number)).toEqual([1, 2]);
   expect((await requests.findByNumber(2))!.posts).toEqual([{ platform: 'telegram', chatId: '-100', messageId: telegram.posts()[1]!.messageId, viaHeadquarters: false }]);
 });

@@ -2,6 +2,11 @@ import { RecipientUnreachableError } from '../../src/domain/errors.js';
 import { CLAIMABLE_STATUS } from '../../src/domain/lifecycle.js';
 import type { GroupPost, HelpRequest, PersonRef, Platform, PublicRequestView, RequestDraft, RequestStatus, Volunteer } from '../../src/domain/request.js';
 import type {
+  ChatPacing,
+  DeliveryFailure,
+  Outbox,
+  OutboxEntry,
+  OutboxMessage,
   DistrictChat,
   DistrictChatRepository,
   Logger,
@@ -19,6 +24,8 @@ const copy = <T>(value: T): T => structuredClone(value);
 /** A RequestRepository in memory, with the same semantics as the MongoDB one. */
 export class FakeRequestRepository implements RequestRepository {
   private readonly byNumber = new Map<number, HelpRequest>();
+  /** Requests whose messages are not yet in the outbox, with when they last changed. */
+  readonly marked = new Map<number, Date>();
   private seq = 0;
 
   async create({ draft, channel, requester, at }: NewRequest): Promise<HelpRequest> {
@@ -41,6 +48,7 @@ export class FakeRequestRepository implements RequestRepository {
       createdAt: at,
     };
     this.byNumber.set(number, request);
+    this.marked.set(number, at);
     return copy(request);
   }
 
@@ -56,6 +64,7 @@ export class FakeRequestRepository implements RequestRepository {
     request.volunteer = { ...volunteer };
     request.claimedAt = at;
     request.history.push({ type: 'claimed', at, actor: { platform: volunteer.platform, userId: volunteer.userId }, channel: volunteer.platform });
+    this.marked.set(number, at);
     return copy(request);
   }
 
@@ -73,6 +82,7 @@ export class FakeRequestRepository implements RequestRepository {
     delete request.volunteer;
     delete request.claimedAt;
     request.history.push({ type: 'claim_undone', at, actor: { platform: volunteer.platform, userId: volunteer.userId }, channel: volunteer.platform, note: reason });
+    this.marked.set(number, at);
     return copy(request);
   }
 
@@ -81,6 +91,17 @@ export class FakeRequestRepository implements RequestRepository {
     if (!request) return;
     request.posts.push({ ...post });
     request.history.push({ type: 'posted', at, channel: post.platform, note: post.viaHeadquarters ? 'headquarters' : 'district' });
+  }
+
+  async clearEffectsMark(number: number, historyLength: number): Promise<void> {
+    if (this.byNumber.get(number)?.history.length === historyLength) this.marked.delete(number);
+  }
+
+  async listMarkedForEffects(before: Date, limit: number): Promise<HelpRequest[]> {
+    return [...this.marked.entries()]
+      .filter(([, at]) => at <= before)
+      .slice(0, limit)
+      .map(([number]) => copy(this.byNumber.get(number)!));
   }
 
   async listByRequester(requester: PersonRef, limit: number): Promise<HelpRequest[]> {
@@ -167,6 +188,17 @@ export class RecordingMessenger implements Messenger {
     if (this.unreachable.has(chatId)) throw new RecipientUnreachableError(this.platform, 'bot was blocked by the user');
     this.throwIfFailing(chatId);
     this.calls.push({ method: 'sendText', chatId, text });
+  }
+
+  /** Errors marked `permanent: true` (a deleted group) are never retried; any other is. */
+  describeFailure(error: unknown): DeliveryFailure {
+    if (error instanceof RecipientUnreachableError) return { permanent: true, reason: error.reason };
+    const reason = error instanceof Error ? error.message : String(error);
+    return (error as { permanent?: boolean }).permanent ? { permanent: true, reason } : { permanent: false, reason };
+  }
+
+  isGroupChat(chatId: string): boolean {
+    return chatId.startsWith('-') || Number(chatId) >= 2_000_000_000;
   }
 
   posts() {
@@ -264,3 +296,71 @@ export function steppingClock(start = new Date('2025-03-01T09:00:00Z')): () => D
 export function leakedPersonalStrings(text: string, draft: RequestDraft): string[] {
   return personalStrings(draft).filter((s) => text.includes(s));
 }
+
+interface FakeOutboxRecord {
+  key: string;
+  message: OutboxMessage;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  notBefore: Date;
+  leaseOwner?: string;
+  leaseUntil?: Date;
+  lastError?: string;
+}
+
+/** An Outbox in memory with the MongoDB one's semantics (enqueue keeps existing keys; leases are exclusive). */
+export class FakeOutbox implements Outbox {
+  readonly records = new Map<string, FakeOutboxRecord>();
+
+  async enqueue(entries: { key: string; message: OutboxMessage }[], at: Date): Promise<void> {
+    for (const { key, message } of entries) {
+      if (!this.records.has(key)) this.records.set(key, { key, message: copy(message), status: 'pending', attempts: 0, notBefore: at });
+    }
+  }
+
+  async lease(worker: string, now: Date, leaseMs: number, excludeChats: readonly string[]): Promise<OutboxEntry | null> {
+    const due = [...this.records.values()]
+      .filter((r) => (r.status === 'pending' && r.notBefore <= now) || (r.status === 'sending' && r.leaseUntil! <= now))
+      .filter((r) => !excludeChats.includes(`${r.message.platform}:${r.message.chatId}`))
+      .sort((a, b) => a.notBefore.getTime() - b.notBefore.getTime());
+    const record = due[0];
+    if (!record) return null;
+    Object.assign(record, { status: 'sending', leaseOwner: worker, leaseUntil: new Date(now.getTime() + leaseMs), attempts: record.attempts + 1 });
+    return { key: record.key, message: copy(record.message), attempts: record.attempts };
+  }
+
+  async markSent(key: string, worker: string): Promise<void> {
+    this.settle(key, worker, { status: 'sent' });
+  }
+
+  async retryLater(key: string, worker: string, notBefore: Date, error?: string): Promise<void> {
+    this.settle(key, worker, { status: 'pending', notBefore, ...(error ? { lastError: error } : {}) });
+  }
+
+  async markFailed(key: string, worker: string, reason: string): Promise<void> {
+    this.settle(key, worker, { status: 'failed', lastError: reason });
+  }
+
+  async counts() {
+    const all = [...this.records.values()];
+    return {
+      pending: all.filter((r) => r.status === 'pending' || r.status === 'sending').length,
+      failed: all.filter((r) => r.status === 'failed').length,
+      sent: all.filter((r) => r.status === 'sent').length,
+    };
+  }
+
+  private settle(key: string, worker: string, change: Partial<FakeOutboxRecord>): void {
+    const record = this.records.get(key);
+    if (!record || record.status !== 'sending' || record.leaseOwner !== worker) return;
+    Object.assign(record, change);
+    delete record.leaseOwner;
+    delete record.leaseUntil;
+  }
+}
+
+/** No pacing: every chat's slot is always free (the pacing itself is tested against MongoDB). */
+export const freePacing: ChatPacing = {
+  reserve: async () => ({ ok: true }),
+  holdUntil: async () => undefined,
+};

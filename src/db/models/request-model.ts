@@ -47,6 +47,8 @@ const requestSchema = new Schema(
     volunteer: { type: new Schema({ ...personRef, displayName: { type: String, required: true } }, { _id: false }) },
     claimedAt: Date,
     posts: { type: [groupPostSchema], default: [] },
+    /** Set with every state change, cleared once its messages are in the outbox (see request-effects). */
+    effectsPending: { type: Boolean, default: false },
     history: { type: [historyEventSchema], default: [] },
   },
   { timestamps: true, collection: 'requests' },
@@ -56,6 +58,8 @@ const requestSchema = new Schema(
 requestSchema.index({ number: 1 }, { unique: true });
 // Open requests of a district, newest first (/open, escalation).
 requestSchema.index({ status: 1, district: 1, createdAt: -1 });
+// The sweep for messages a crash left unenqueued.
+requestSchema.index({ effectsPending: 1, updatedAt: 1 });
 // A requester's own requests (/my).
 requestSchema.index({ 'requester.platform': 1, 'requester.userId': 1, createdAt: -1 });
 

@@ -38,6 +38,7 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
         consentAt: at,
         // The service's clock, not the database's: the request's times stay consistent with its history.
         createdAt: at,
+        effectsPending: true,
         posts: [],
         history: [created],
       });
@@ -55,7 +56,7 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
       const doc = await requests
         .findOneAndUpdate(
           { number, status: CLAIMABLE_STATUS },
-          { $set: { status: 'claimed', volunteer, claimedAt: at }, $push: { history: event } },
+          { $set: { status: 'claimed', volunteer, claimedAt: at, effectsPending: true }, $push: { history: event } },
           { returnDocument: 'after' },
         )
         .lean();
@@ -67,7 +68,7 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
       const doc = await requests
         .findOneAndUpdate(
           { number, status: 'claimed', 'volunteer.platform': volunteer.platform, 'volunteer.userId': volunteer.userId },
-          { $set: { status: CLAIMABLE_STATUS }, $unset: { volunteer: 1, claimedAt: 1 }, $push: { history: event } },
+          { $set: { status: CLAIMABLE_STATUS, effectsPending: true }, $unset: { volunteer: 1, claimedAt: 1 }, $push: { history: event } },
           { returnDocument: 'after' },
         )
         .lean();
@@ -77,6 +78,15 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
     async addPost(number, post, at) {
       const event: HistoryEvent = { type: 'posted', at, channel: post.platform, note: post.viaHeadquarters ? 'headquarters' : 'district' };
       await requests.updateOne({ number }, { $push: { posts: post, history: event } });
+    },
+
+    async clearEffectsMark(number, historyLength) {
+      await requests.updateOne({ number, effectsPending: true, history: { $size: historyLength } }, { $set: { effectsPending: false } });
+    },
+
+    async listMarkedForEffects(before, limit) {
+      const docs = await requests.find({ effectsPending: true, updatedAt: { $lte: before } }).sort({ updatedAt: 1 }).limit(limit).lean();
+      return docs.map(toHelpRequest);
     },
 
     async listByRequester(requester, limit) {

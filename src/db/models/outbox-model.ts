@@ -1,0 +1,38 @@
+import { Schema, type Connection } from 'mongoose';
+import { PLATFORMS } from '../../domain/request.js';
+
+export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
+
+// Every message to a group or a person, written before it is sent and delivered by a worker.
+const outboxSchema = new Schema(
+  {
+    /** What the message is about, e.g. "post:17:telegram:-100123"; enqueueing twice keeps one. */
+    key: { type: String, required: true },
+    kind: { type: String, enum: ['post', 'sync', 'text'], required: true },
+    platform: { type: String, enum: PLATFORMS, required: true },
+    chatId: { type: String, required: true },
+    /** platform:chatId, what pacing and the workers' exclusions look at. */
+    chatKey: { type: String, required: true },
+    requestNumber: Number,
+    viaHeadquarters: Boolean,
+    // Only requester notifications carry text, and never a requester's personal data.
+    text: String,
+    status: { type: String, enum: OUTBOX_STATUSES, required: true },
+    attempts: { type: Number, required: true },
+    notBefore: { type: Date, required: true },
+    leaseOwner: String,
+    leaseUntil: Date,
+    lastError: String,
+    createdAt: { type: Date, required: true },
+    sentAt: Date,
+  },
+  { collection: 'outbox', versionKey: false },
+);
+outboxSchema.index({ key: 1 }, { unique: true });
+// What a worker asks for: due messages, oldest first.
+outboxSchema.index({ status: 1, notBefore: 1 });
+
+export function createOutboxModel(connection: Connection) {
+  return connection.model('Outbox', outboxSchema);
+}
+export type OutboxModel = ReturnType<typeof createOutboxModel>;

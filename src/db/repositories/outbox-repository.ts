@@ -1,0 +1,98 @@
+import type { Outbox, OutboxEntry, OutboxMessage } from '../../services/ports.js';
+import type { OutboxModel } from '../models/outbox-model.js';
+
+/** The outbox in MongoDB. A lease is one atomic update, so two workers never hold one message. */
+export function createMongoOutbox(model: OutboxModel): Outbox {
+  return {
+    async enqueue(entries, at) {
+      // $setOnInsert: a key already there (sent, or waiting) stays as it is.
+      await Promise.all(
+        entries.map(({ key, message }) =>
+          model.updateOne(
+            { key },
+            {
+              $setOnInsert: {
+                key,
+                ...message,
+                chatKey: `${message.platform}:${message.chatId}`,
+                status: 'pending',
+                attempts: 0,
+                notBefore: at,
+                createdAt: at,
+              },
+            },
+            { upsert: true },
+          ),
+        ),
+      );
+    },
+
+    async lease(worker, now, leaseMs, excludeChats) {
+      const doc = await model
+        .findOneAndUpdate(
+          {
+            // Waiting and due, or held by a worker whose lease ran out (it died or hung).
+            $or: [
+              { status: 'pending', notBefore: { $lte: now } },
+              { status: 'sending', leaseUntil: { $lte: now } },
+            ],
+            ...(excludeChats.length > 0 ? { chatKey: { $nin: [...excludeChats] } } : {}),
+          },
+          { $set: { status: 'sending', leaseOwner: worker, leaseUntil: new Date(now.getTime() + leaseMs) }, $inc: { attempts: 1 } },
+          { sort: { notBefore: 1 }, returnDocument: 'after' },
+        )
+        .lean();
+      return doc ? toEntry(doc) : null;
+    },
+
+    async markSent(key, worker, at) {
+      await model.updateOne(
+        { key, status: 'sending', leaseOwner: worker },
+        { $set: { status: 'sent', sentAt: at }, $unset: { leaseOwner: 1, leaseUntil: 1, lastError: 1 } },
+      );
+    },
+
+    async retryLater(key, worker, notBefore, error) {
+      await model.updateOne(
+        { key, status: 'sending', leaseOwner: worker },
+        { $set: { status: 'pending', notBefore, ...(error ? { lastError: error } : {}) }, $unset: { leaseOwner: 1, leaseUntil: 1 } },
+      );
+    },
+
+    async markFailed(key, worker, reason, at) {
+      await model.updateOne(
+        { key, status: 'sending', leaseOwner: worker },
+        { $set: { status: 'failed', lastError: reason, sentAt: at }, $unset: { leaseOwner: 1, leaseUntil: 1 } },
+      );
+    },
+
+    async counts() {
+      const [pending, failed, sent] = await Promise.all([
+        model.countDocuments({ status: { $in: ['pending', 'sending'] } }),
+        model.countDocuments({ status: 'failed' }),
+        model.countDocuments({ status: 'sent' }),
+      ]);
+      return { pending, failed, sent };
+    },
+  };
+}
+
+function toEntry(doc: {
+  key: string;
+  kind: string;
+  platform: string;
+  chatId: string;
+  requestNumber?: number | null;
+  viaHeadquarters?: boolean | null;
+  text?: string | null;
+  attempts: number;
+}): OutboxEntry {
+  const base = { platform: doc.platform as OutboxMessage['platform'], chatId: doc.chatId };
+  const message: OutboxMessage =
+    doc.kind === 'text'
+      ? { kind: 'text', ...base, text: doc.text ?? '', ...(doc.requestNumber != null ? { requestNumber: doc.requestNumber } : {}) }
+      : doc.kind === 'post'
+        ? { kind: 'post', ...base, requestNumber: doc.requestNumber!, viaHeadquarters: doc.viaHeadquarters ?? false }
+        : { kind: 'sync', ...base, requestNumber: doc.requestNumber! };
+  return { key: doc.key, message, attempts: doc.attempts };
+}

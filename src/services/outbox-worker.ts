@@ -1,0 +1,217 @@
+import { toPublicView, type Platform } from '../domain/request.js';
+import type { Catalog } from '../messages/catalog.js';
+import { describeError } from './describe-error.js';
+import type { ChatPacing, ChatRef, Logger, Messengers, Outbox, OutboxEntry, RequestRepository } from './ports.js';
+import type { RequestEffects } from './request-effects.js';
+
+/** The platforms' sending limits: spacing per chat and a rate for the whole bot. */
+export interface SendingLimits {
+  groupIntervalMs: Record<Platform, number>;
+  privateIntervalMs: Record<Platform, number>;
+  perSecond: Record<Platform, number>;
+}
+
+/** Telegram: 20 a minute per group, 1 a second per person, about 30 a second in all; VK: 20 requests a second. */
+export const PLATFORM_LIMITS: SendingLimits = {
+  groupIntervalMs: { telegram: 3000, vk: 1000 },
+  privateIntervalMs: { telegram: 1000, vk: 1000 },
+  perSecond: { telegram: 30, vk: 20 },
+};
+
+export interface OutboxWorkerDeps {
+  outbox: Outbox;
+  pacing: ChatPacing;
+  requests: RequestRepository;
+  effects: RequestEffects;
+  messengers: Messengers;
+  headquartersChats: readonly ChatRef[];
+  catalog: Catalog;
+  limits: SendingLimits;
+  logger: Logger;
+  now: () => Date;
+  /** Names this worker in leases; unique per process. */
+  workerId: string;
+  /** Deliveries in flight at once in this process. */
+  concurrency?: number;
+  /** How long a lease lasts: a worker that dies holding a message loses it to another after this. */
+  leaseMs?: number;
+  /** How often an idle worker looks for due messages (it is also woken when something is enqueued here). */
+  idleMs?: number;
+  /** How often to look for requests whose messages a crash left unenqueued. */
+  sweepEveryMs?: number;
+}
+
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+/**
+ * Delivers the outbox: leases one due message at a time (atomically, so each is sent once however
+ * many processes run), waits for its chat's slot and the bot's rate, sends it, and marks it. A
+ * transient failure is retried with backoff (or after Telegram's retry_after); a permanent one is
+ * recorded and reported to the HQ chat.
+ */
+export function createOutboxWorker(deps: OutboxWorkerDeps) {
+  const concurrency = deps.concurrency ?? 4;
+  const leaseMs = deps.leaseMs ?? 60_000;
+  const idleMs = deps.idleMs ?? 500;
+  const sweepEveryMs = deps.sweepEveryMs ?? 30_000;
+  /** Chats known to be busy until a time: not asked for until then. */
+  const quietChats = new Map<string, number>();
+  /** The earliest time the next message of each platform may go, for the bot-wide rate. */
+  const nextGlobalSlot: Record<Platform, number> = { telegram: 0, vk: 0 };
+  let running = false;
+  let loops: Promise<void>[] = [];
+  let wakers: (() => void)[] = [];
+  let sweepTimer: NodeJS.Timeout | undefined;
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wakers = wakers.filter((w) => w !== done);
+        resolve();
+      }
+      wakers.push(done);
+    });
+  }
+
+  function excluded(now: number): string[] {
+    for (const [chat, until] of quietChats) if (until <= now) quietChats.delete(chat);
+    return [...quietChats.keys()];
+  }
+
+  /** Leases and handles one message; false when nothing was due. */
+  async function step(): Promise<boolean> {
+    const now = deps.now();
+    const entry = await deps.outbox.lease(deps.workerId, now, leaseMs, excluded(now.getTime()));
+    if (!entry) return false;
+    const { platform, chatId } = entry.message;
+    const messenger = deps.messengers[platform];
+    if (!messenger) {
+      await deps.outbox.retryLater(entry.key, deps.workerId, new Date(now.getTime() + 60_000), `${platform} is not running here`);
+      return true;
+    }
+    const chat = `${platform}:${chatId}`;
+    const interval = messenger.isGroupChat(chatId) ? deps.limits.groupIntervalMs[platform] : deps.limits.privateIntervalMs[platform];
+    const slot = await deps.pacing.reserve(chat, interval, now);
+    if (!slot.ok) {
+      quietChats.set(chat, slot.nextAt.getTime());
+      await deps.outbox.retryLater(entry.key, deps.workerId, slot.nextAt);
+      return true;
+    }
+    await waitForGlobalSlot(platform);
+    await deliver(entry, chat);
+    return true;
+  }
+
+  async function waitForGlobalSlot(platform: Platform): Promise<void> {
+    const spacing = 1000 / deps.limits.perSecond[platform];
+    const now = Date.now();
+    const at = Math.max(now, nextGlobalSlot[platform]);
+    nextGlobalSlot[platform] = at + spacing;
+    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
+  }
+
+  async function deliver(entry: OutboxEntry, chat: string): Promise<void> {
+    const { message } = entry;
+    const messenger = deps.messengers[message.platform]!;
+    try {
+      if (message.kind === 'text') {
+        await messenger.sendText(message.chatId, message.text);
+      } else {
+        const request = await deps.requests.findByNumber(message.requestNumber);
+        if (!request) throw Object.assign(new Error(`request ${message.requestNumber} does not exist`), { permanent: true });
+        const post = request.posts.find((p) => p.platform === message.platform && p.chatId === message.chatId);
+        if (message.kind === 'post') {
+          // Already posted: this worker's predecessor died after sending, before marking.
+          if (!post) {
+            const messageId = await messenger.postRequest(message.chatId, toPublicView(request), message.viaHeadquarters);
+            await deps.requests.addPost(request.number, { platform: message.platform, chatId: message.chatId, messageId, viaHeadquarters: message.viaHeadquarters }, deps.now());
+          }
+        } else if (post) {
+          await messenger.updatePost(post, toPublicView(request));
+        } else {
+          // The post itself is still on its way; the edit waits for it (it renders the state then).
+          await deps.outbox.retryLater(entry.key, deps.workerId, new Date(deps.now().getTime() + 2000), 'post not sent yet');
+          return;
+        }
+      }
+      await deps.outbox.markSent(entry.key, deps.workerId, deps.now());
+    } catch (error) {
+      const failure = (error as { permanent?: boolean }).permanent
+        ? { permanent: true as const, reason: (error as Error).message }
+        : messenger.describeFailure(error);
+      if (failure.permanent) {
+        await deps.outbox.markFailed(entry.key, deps.workerId, failure.reason, deps.now());
+        deps.logger.warn({ key: entry.key, reason: failure.reason }, 'outbox: giving up on a message');
+        await reportUndelivered(entry);
+        return;
+      }
+      const backoff = failure.retryAfterMs ?? Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(entry.attempts, 12));
+      const notBefore = new Date(deps.now().getTime() + backoff);
+      if (failure.retryAfterMs) {
+        // The platform asked this chat (or the bot) to slow down: keep the chat quiet everywhere.
+        await deps.pacing.holdUntil(chat, notBefore);
+        quietChats.set(chat, notBefore.getTime());
+      }
+      await deps.outbox.retryLater(entry.key, deps.workerId, notBefore, failure.reason);
+      deps.logger.info({ key: entry.key, attempts: entry.attempts, retryInMs: backoff, err: describeError(error) }, 'outbox: will retry');
+    }
+  }
+
+  /** Tells the HQ chats that a message could not be delivered (what it was about, nothing personal). */
+  async function reportUndelivered(entry: OutboxEntry): Promise<void> {
+    if (entry.key.startsWith('undelivered:')) return;
+    const about = entry.message.requestNumber;
+    const text = about !== undefined ? deps.catalog.t('outbox.undeliveredAbout', { number: about }) : deps.catalog.t('outbox.undelivered');
+    await deps.outbox.enqueue(
+      deps.headquartersChats.map((hq) => ({ key: `undelivered:${entry.key}:${hq.platform}:${hq.chatId}`, message: { kind: 'text' as const, ...hq, text } })),
+      deps.now(),
+    );
+  }
+
+  async function loop(): Promise<void> {
+    while (running) {
+      try {
+        if (!(await step())) await sleep(idleMs);
+      } catch (error) {
+        // The database is away: wait and go on; leases keep every message safe meanwhile.
+        deps.logger.error({ err: describeError(error) }, 'outbox: worker step failed');
+        await sleep(idleMs * 4);
+      }
+    }
+  }
+
+  async function sweep(): Promise<void> {
+    try {
+      const found = await deps.effects.sweep(sweepEveryMs);
+      if (found > 0) deps.logger.warn({ requests: found }, 'outbox: enqueued messages a crash had left behind');
+    } catch (error) {
+      deps.logger.error({ err: describeError(error) }, 'outbox: sweep failed');
+    }
+  }
+
+  return {
+    start(): void {
+      if (running) return;
+      running = true;
+      loops = Array.from({ length: concurrency }, () => loop());
+      void sweep();
+      sweepTimer = setInterval(() => void sweep(), sweepEveryMs);
+    },
+    /** Something was enqueued: look now rather than at the next idle tick. */
+    wake(): void {
+      for (const wake of [...wakers]) wake();
+    },
+    /** Finishes the deliveries in hand and stops. */
+    async stop(): Promise<void> {
+      running = false;
+      clearInterval(sweepTimer);
+      for (const wake of [...wakers]) wake();
+      await Promise.all(loops);
+      loops = [];
+    },
+  };
+}
+
+export type OutboxWorker = ReturnType<typeof createOutboxWorker>;

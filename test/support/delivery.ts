@@ -1,0 +1,54 @@
+import type { Catalog } from '../../src/messages/catalog.js';
+import type { RequestTexts } from '../../src/messages/request-texts.js';
+import { createOutboxWorker } from '../../src/services/outbox-worker.js';
+import type { ChatRef, DistrictChatRepository, Logger, Messengers, RequestRepository } from '../../src/services/ports.js';
+import { createRequestEffects } from '../../src/services/request-effects.js';
+import { FakeOutbox, freePacing } from './fakes.js';
+
+/**
+ * The outbox path of the services, in memory: effects enqueue into a FakeOutbox and `drain()` runs
+ * the real worker until nothing is due, so a test sees what the messengers were asked to do.
+ */
+export function createTestDelivery(deps: {
+  requests: RequestRepository;
+  districtChats: DistrictChatRepository;
+  messengers: Messengers;
+  headquartersChats: readonly ChatRef[];
+  texts: RequestTexts;
+  catalog: Catalog;
+  logger: Logger;
+  now: () => Date;
+}) {
+  const outbox = new FakeOutbox();
+  const effects = createRequestEffects({ ...deps, outbox, now: () => new Date() });
+  const unlimited = { telegram: 0, vk: 0 };
+  const worker = createOutboxWorker({
+    ...deps,
+    outbox,
+    pacing: freePacing,
+    // The sweep (for crashes) is tested on its own; here it would pick up every request a test made.
+    effects: { ...effects, sweep: async () => 0 },
+    limits: { groupIntervalMs: unlimited, privateIntervalMs: unlimited, perSecond: { telegram: 1e6, vk: 1e6 } },
+    workerId: 'test-worker',
+    concurrency: 1,
+    idleMs: 1,
+    // Test clocks step on every call; wall time for leases and backoff is what the worker needs here.
+    now: () => new Date(),
+  });
+  return {
+    outbox,
+    effects,
+    afterChange: (request: Parameters<typeof effects.enqueueFor>[0]) => effects.enqueueFor(request),
+    /** Delivers everything due now; messages retried later stay in the outbox. */
+    async drain(): Promise<void> {
+      worker.start();
+      const deadline = Date.now() + 2000;
+      while (Date.now() < deadline) {
+        const due = [...outbox.records.values()].some((r) => r.status === 'sending' || (r.status === 'pending' && r.notBefore <= new Date()));
+        if (!due) break;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      await worker.stop();
+    },
+  };
+}
