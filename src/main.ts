@@ -56,7 +56,7 @@ export async function startSystem(config: Config, options: { logger: Logger; bot
     );
   }
   const db = await connectDatabase(config.MONGODB_URI ?? embedded!.uri);
-  const { requests, districtChats, conversations, outbox, pacing } = db.repositories;
+  const { requests, districtChats, conversations, outbox, pacing, updates } = db.repositories;
   const now = () => new Date();
 
   const texts = createRequestTexts(catalog, config.TIME_ZONE, scenario);
@@ -126,6 +126,7 @@ export async function startSystem(config: Config, options: { logger: Logger; bot
       now,
     }),
     myRequestsText,
+    updateLog: updates,
     logger,
   };
   const telegram = telegramBot && installTelegramHandlers(telegramBot, { ...shared, scenario, conversationStore: conversations });

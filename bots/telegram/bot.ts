@@ -16,6 +16,8 @@ import type { PersonRef } from '../../src/domain/request.js';
 import type { BotContext } from './context.js';
 import { createCoordinatorHandlers } from './coordinator-handlers.js';
 import { createInFlightTracker } from '../../src/in-flight.js';
+import type { UpdateLog } from '../../src/services/update-log.js';
+import { createTelegramDedup } from './dedup.js';
 import { createIntakeConversation, INTAKE_CONVERSATION } from './intake-conversation.js';
 import { createRequesterHandlers } from './requester-handlers.js';
 import { createVolunteerHandlers } from './volunteer-handlers.js';
@@ -49,6 +51,8 @@ export interface TelegramHandlerDeps {
   /** The text of /my for a person. */
   myRequestsText: (person: PersonRef) => Promise<string>;
   conversationStore: KeyValueStore<unknown>;
+  /** Updates handled already, so a redelivered one is dropped. */
+  updateLog: UpdateLog;
   logger: Logger;
 }
 
@@ -66,6 +70,7 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
     ctx.log = deps.logger.child({ platform: 'telegram', update_id: ctx.update.update_id });
     return next();
   });
+  bot.use(createTelegramDedup(deps.updateLog, deps.logger));
   // One update at a time per private chat, so a conversation's state is never written by two
   // updates at once. Group updates are not held back: fifty Claim presses run side by side and the
   // database decides the winner.

@@ -3,6 +3,8 @@ import type { Agent as HttpsAgent } from 'node:https';
 import { getRandomId, VK, type KeyboardBuilder, type MessageContext, type MessageEventContext } from 'vk-io';
 import type { PersonRef } from '../../src/domain/request.js';
 import { createInFlightTracker } from '../../src/in-flight.js';
+import type { UpdateLog } from '../../src/services/update-log.js';
+import { createVkDedup } from './dedup.js';
 import type { Logger } from '../../src/logger.js';
 import type { Catalog } from '../../src/messages/catalog.js';
 import { bindReplyText, claimOutcomeText, unbindReplyText } from '../../src/messages/command-texts.js';
@@ -52,6 +54,8 @@ export interface VkHandlerDeps {
   myRequestsText: (person: PersonRef) => Promise<string>;
   /** Intake sessions by peer, kept across restarts. */
   sessions: KeyValueStore<unknown>;
+  /** Events handled already, so a redelivered one is dropped. */
+  updateLog: UpdateLog;
   logger: Logger;
 }
 
@@ -66,6 +70,7 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
   const backWords = new Set([foldForMatching(catalog.t('bot.intake.back')), 'назад', 'back']);
 
   vk.updates.use(inFlight.middleware);
+  vk.updates.use(createVkDedup(deps.updateLog, deps.logger));
 
   vk.updates.on('message_new', async (ctx) => {
     if (ctx.isOutbox) return;

@@ -7,6 +7,8 @@ import { createChatPacingModel } from './models/chat-pacing-model.js';
 import { createOutboxModel } from './models/outbox-model.js';
 import { createMongoChatPacing } from './repositories/chat-pacing-repository.js';
 import { createMongoOutbox } from './repositories/outbox-repository.js';
+import { createProcessedUpdateModel } from './models/processed-update-model.js';
+import { createMongoUpdateLog } from './repositories/update-log.js';
 import { createMongoConversationStore } from './repositories/conversation-store.js';
 import { createMongoDistrictChatRepository } from './repositories/district-chat-repository.js';
 import { createMongoRequestRepository } from './repositories/request-repository.js';
@@ -31,6 +33,7 @@ export async function connectDatabase(uri: string): Promise<Database> {
     conversations: createConversationModel(connection),
     outbox: createOutboxModel(connection),
     chatPacing: createChatPacingModel(connection),
+    processedUpdates: createProcessedUpdateModel(connection),
   };
   await Promise.all(Object.values(models).map((model) => model.createIndexes()));
   return {
@@ -48,6 +51,7 @@ function createRepositories(models: {
   conversations: ReturnType<typeof createConversationModel>;
   outbox: ReturnType<typeof createOutboxModel>;
   chatPacing: ReturnType<typeof createChatPacingModel>;
+  processedUpdates: ReturnType<typeof createProcessedUpdateModel>;
 }) {
   return {
     requests: createMongoRequestRepository(models),
@@ -55,5 +59,6 @@ function createRepositories(models: {
     conversations: createMongoConversationStore<unknown>(models.conversations),
     outbox: createMongoOutbox(models.outbox),
     pacing: createMongoChatPacing(models.chatPacing),
+    updates: createMongoUpdateLog(models.processedUpdates),
   };
 }

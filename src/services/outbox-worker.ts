@@ -93,14 +93,16 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
     }
     const chat = `${platform}:${chatId}`;
     const interval = messenger.isGroupChat(chatId) ? deps.limits.groupIntervalMs[platform] : deps.limits.privateIntervalMs[platform];
-    const slot = await deps.pacing.reserve(chat, interval, now);
-    if (!slot.ok) {
+    /** Takes the chat's slot right before the call, so the spacing Telegram sees is the one reserved. */
+    const pace = async (): Promise<boolean> => {
+      await waitForGlobalSlot(platform);
+      const slot = await deps.pacing.reserve(chat, interval, deps.now());
+      if (slot.ok) return true;
       quietChats.set(chat, slot.nextAt.getTime());
       await deps.outbox.retryLater(entry.key, deps.workerId, slot.nextAt);
-      return true;
-    }
-    await waitForGlobalSlot(platform);
-    await deliver(entry, chat);
+      return false;
+    };
+    await deliver(entry, chat, pace);
     return true;
   }
 
@@ -112,11 +114,12 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
     if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
   }
 
-  async function deliver(entry: OutboxEntry, chat: string): Promise<void> {
+  async function deliver(entry: OutboxEntry, chat: string, pace: () => Promise<boolean>): Promise<void> {
     const { message } = entry;
     const messenger = deps.messengers[message.platform]!;
     try {
       if (message.kind === 'text') {
+        if (!(await pace())) return;
         await messenger.sendText(message.chatId, message.text);
       } else {
         const request = await deps.requests.findByNumber(message.requestNumber);
@@ -125,10 +128,12 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
         if (message.kind === 'post') {
           // Already posted: this worker's predecessor died after sending, before marking.
           if (!post) {
+            if (!(await pace())) return;
             const messageId = await messenger.postRequest(message.chatId, toPublicView(request), message.viaHeadquarters);
             await deps.requests.addPost(request.number, { platform: message.platform, chatId: message.chatId, messageId, viaHeadquarters: message.viaHeadquarters }, deps.now());
           }
         } else if (post) {
+          if (!(await pace())) return;
           await messenger.updatePost(post, toPublicView(request));
         } else {
           // The post itself is still on its way; the edit waits for it (it renders the state then).
@@ -170,10 +175,17 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
     );
   }
 
+  /** Idle until a quiet chat reopens, or the idle tick, whichever comes first. */
+  function untilNextChance(): number {
+    const now = Date.now();
+    const reopens = Math.min(...quietChats.values());
+    return Math.max(1, Math.min(idleMs, reopens - now));
+  }
+
   async function loop(): Promise<void> {
     while (running) {
       try {
-        if (!(await step())) await sleep(idleMs);
+        if (!(await step())) await sleep(untilNextChance());
       } catch (error) {
         // The database is away: wait and go on; leases keep every message safe meanwhile.
         deps.logger.error({ err: describeError(error) }, 'outbox: worker step failed');

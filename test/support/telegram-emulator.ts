@@ -55,6 +55,24 @@ export class TgEmulator {
     await new Promise<void>((ok) => { this.http?.close(() => ok()); this.http?.closeAllConnections(); });
   }
 
+  // ---- Telegram's limits ----
+  private limits?: { groupMs: number; privateMs: number };
+  private lastSentAt = new Map<string, number>();
+  /** 429 answers the emulator gave because a chat was written to faster than its limit. */
+  limitViolations = 0;
+  /** Answers 429 (retry_after 1) to a message or edit that comes sooner than the chat's interval allows. */
+  enforceChatIntervals(limits: { groupMs: number; privateMs: number }) { this.limits = limits; }
+  private tooFast(method: string, payload: Record<string, any>): boolean {
+    if (!this.limits || !['sendMessage', 'editMessageText', 'editMessageReplyMarkup'].includes(method)) return false;
+    const chat = String(payload.chat_id);
+    const interval = chat.startsWith('-') ? this.limits.groupMs : this.limits.privateMs;
+    const now = Date.now();
+    const last = this.lastSentAt.get(chat);
+    if (last !== undefined && now - last < interval) return true;
+    this.lastSentAt.set(chat, now);
+    return false;
+  }
+
   // ---- fault injection / stubs ----
   fail(method: string, match: (payload: Record<string, any>) => boolean, fault: Fault) { this.faults.push({ method, match, ...fault }); }
   forbidChat(chatId: number) {
@@ -87,6 +105,11 @@ export class TgEmulator {
     if (rule && method !== 'getUpdates' && method !== 'getMe') {
       if (rule.times !== undefined && --rule.times <= 0) this.faults.splice(this.faults.indexOf(rule), 1);
       res.status(rule.error_code).json({ ok: false, error_code: rule.error_code, description: rule.description, ...(rule.parameters ? { parameters: rule.parameters } : {}) });
+      return;
+    }
+    if (this.tooFast(method, payload)) {
+      this.limitViolations++;
+      res.status(429).json({ ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
       return;
     }
     if (method in this.stubs) { res.json({ ok: true, result: this.stubs[method] }); return; }
