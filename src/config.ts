@@ -42,7 +42,8 @@ export const configSchema = z
       .string()
       .default(DEFAULT_DISTRICTS)
       .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-      .pipe(z.array(z.string().max(60)).min(1, 'needs at least one district')),
+      // VK shows at most 40 buttons; a longer list would not fit a keyboard.
+      .pipe(z.array(z.string().max(60)).min(1, 'needs at least one district').max(40, 'at most 40 districts')),
     LOCALE: z.enum(['ru', 'en']).default('ru'),
     TIME_ZONE: z
       .string()

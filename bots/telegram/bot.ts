@@ -9,7 +9,7 @@ import type { Catalog } from '../../src/messages/catalog.js';
 import type { Scenario } from '../../src/scenario/schema.js';
 import type { DistrictBinding } from '../../src/services/bind-district.js';
 import type { ClaimRequest } from '../../src/services/claim-request.js';
-import { describeError } from '../../src/services/describe-error.js';
+import { describeError, isDatabaseUnavailable } from '../../src/services/describe-error.js';
 import type { KeyValueStore } from '../../src/services/ports.js';
 import type { Intake } from '../../src/services/intake.js';
 import type { PersonRef } from '../../src/domain/request.js';
@@ -99,9 +99,10 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
 
   bot.catch(async ({ ctx, error }) => {
     ctx.log?.error({ err: describeError(error) }, 'update failed');
+    const text = catalog.t(isDatabaseUnavailable(error) ? 'bot.errors.databaseDown' : 'bot.errors.generic');
     try {
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: catalog.t('bot.errors.generic'), show_alert: true });
-      else if (ctx.chat) await ctx.reply(catalog.t('bot.errors.generic'));
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true });
+      else if (ctx.chat) await ctx.reply(text);
     } catch {
       // Telegram itself is unreachable; the error is already logged.
     }

@@ -11,7 +11,8 @@ export type CallbackAction =
   | { kind: 'menu'; item: 'new' | 'my' }
   | { kind: 'claim'; number: number };
 
-const int = z.coerce.number().int().min(0).max(1e9);
+// Plain digits only: "007", "1e0" or "" are not numbers any button of ours carries.
+const int = z.string().regex(/^(0|[1-9]\d{0,8})$/).transform(Number);
 
 export function encodeCallback(action: CallbackAction): string {
   switch (action.kind) {
@@ -40,6 +41,6 @@ export function decodeCallback(data: string): CallbackAction | null {
     return seq.success ? { kind: 'back', seq: seq.data } : null;
   }
   if (tag === 'm' && parts.length === 2 && (a === 'new' || a === 'my')) return { kind: 'menu', item: a };
-  if (tag === 'claim' && parts.length === 2 && /^\d{1,9}$/.test(a ?? '')) return { kind: 'claim', number: Number(a) };
+  if (tag === 'claim' && parts.length === 2 && /^[1-9]\d{0,8}$/.test(a ?? '')) return { kind: 'claim', number: Number(a) };
   return null;
 }

@@ -11,7 +11,7 @@ import { bindReplyText, claimOutcomeText, unbindReplyText } from '../../src/mess
 import { foldForMatching } from '../../src/scenario/parse-answer.js';
 import type { DistrictBinding } from '../../src/services/bind-district.js';
 import type { ClaimRequest } from '../../src/services/claim-request.js';
-import { describeError } from '../../src/services/describe-error.js';
+import { describeError, isDatabaseUnavailable } from '../../src/services/describe-error.js';
 import type { Intake, IntakeInput, IntakeReply, IntakeSession } from '../../src/services/intake.js';
 import type { KeyValueStore } from '../../src/services/ports.js';
 import { CHAT_PEER_OFFSET } from './messenger.js';
@@ -80,7 +80,7 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
       else await perPeer(String(ctx.peerId), () => onPersonMessage(ctx));
     } catch (error) {
       log.error({ err: describeError(error) }, 'message failed');
-      await reply(ctx, catalog.t('bot.errors.generic')).catch(() => undefined);
+      await reply(ctx, catalog.t(isDatabaseUnavailable(error) ? 'bot.errors.databaseDown' : 'bot.errors.generic')).catch(() => undefined);
     }
   });
 

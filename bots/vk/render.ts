@@ -5,10 +5,11 @@ import { renderText } from '../../src/messages/render.js';
 import type { Prompt } from '../../src/scenario/engine.js';
 import type { IntakeReply } from '../../src/services/intake.js';
 
-/** VK refuses button labels longer than 40 characters. */
+/** VK (and vk-io) refuse button labels longer than 40 UTF-16 units, so an emoji counts twice. */
 const MAX_LABEL = 40;
-/** VK shows at most 10 rows on a keyboard; longer lists go two to a row. */
+/** VK takes at most 10 rows on a keyboard and 5 buttons in a row; longer lists share rows. */
 const MAX_ROWS = 10;
+const MAX_PER_ROW = 5;
 
 export interface RenderedMessage {
   message: string;
@@ -32,12 +33,13 @@ function renderPrompt(prompt: Prompt, catalog: Catalog, withHint: boolean): Rend
   if (prompt.summary) lines.push('', ...prompt.summary.map((l) => `${renderText(catalog, l.label)}: ${renderText(catalog, l.value)}`));
   // Long labels are cut on the buttons, so the full wording is listed, numbered, in the message.
   const labels = prompt.choices.map((c) => renderText(catalog, c.label));
-  if (labels.some((l) => [...l].length > MAX_LABEL)) lines.push('', ...labels.map((l, i) => `${i + 1}. ${l}`));
+  if (labels.some((l) => l.length > MAX_LABEL)) lines.push('', ...labels.map((l, i) => `${i + 1}. ${l}`));
   if (prompt.current) lines.push('', catalog.t('bot.intake.currentAnswer', { value: renderText(catalog, prompt.current) }));
   if (withHint) lines.push('', catalog.t('bot.intake.hint'));
 
   const keyboard = Keyboard.builder().oneTime();
-  const perRow = prompt.choices.length + (prompt.canGoBack ? 1 : 0) > MAX_ROWS ? 2 : 1;
+  const rowsForChoices = MAX_ROWS - (prompt.canGoBack ? 1 : 0);
+  const perRow = Math.min(MAX_PER_ROW, Math.max(1, Math.ceil(prompt.choices.length / rowsForChoices)));
   labels.forEach((label, index) => {
     keyboard.textButton({ label: cut(label), payload: { a: prompt.seq, i: index } });
     if ((index + 1) % perRow === 0) keyboard.row();
@@ -68,6 +70,12 @@ export function emptyKeyboard(): KeyboardBuilder {
 }
 
 function cut(label: string): string {
-  const chars = [...label];
-  return chars.length <= MAX_LABEL ? label : `${chars.slice(0, MAX_LABEL - 1).join('')}…`;
+  if (label.length <= MAX_LABEL) return label;
+  // Whole code points only, so an emoji is never split in half.
+  let out = '';
+  for (const char of label) {
+    if (out.length + char.length > MAX_LABEL - 1) break;
+    out += char;
+  }
+  return `${out}…`;
 }

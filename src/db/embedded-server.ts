@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 /** An in-process MongoDB-compatible server for development and tests, where no mongod exists. */
 export interface EmbeddedMongo {
   uri: string;
+  port: number;
   stop(): Promise<void>;
 }
 
@@ -12,7 +13,7 @@ export interface EmbeddedMongo {
  * on atomic single-document updates instead, which this wrapper makes hold (see README, "The
  * embedded database").
  */
-export async function startEmbeddedMongo(options: { port?: number } = {}): Promise<EmbeddedMongo> {
+export async function startEmbeddedMongo(options: { port?: number; persistPath?: string } = {}): Promise<EmbeddedMongo> {
   let CongoServer: typeof import('@push.rocks/smartmongo/dist_ts/congodb/index.js').CongoServer;
   try {
     ({ CongoServer } = await import('@push.rocks/smartmongo/dist_ts/congodb/index.js'));
@@ -21,13 +22,14 @@ export async function startEmbeddedMongo(options: { port?: number } = {}): Promi
   }
   // The server reports port 0 back as is, so a free port is found first.
   const port = options.port || (await findFreePort());
-  const server = new CongoServer({ port, host: '127.0.0.1' });
+  // persistPath (tests of an outage) keeps the data in a file across a stop and a start.
+  const server = new CongoServer({ port, host: '127.0.0.1', ...(options.persistPath ? { persistPath: options.persistPath } : {}) });
   runCommandsOneAtATime(server);
   await server.start();
   // The server announces a topologyVersion but cannot stream hello replies (moreToCome): the driver's
   // streaming monitor then fails every few hundred milliseconds, clears the connection pool and fails
   // whatever is in flight. Polling monitors only ask plain hello questions.
-  return { uri: `${server.getConnectionUri()}/help-requests?serverMonitoringMode=poll`, stop: () => server.stop() };
+  return { uri: `${server.getConnectionUri()}/help-requests?serverMonitoringMode=poll`, port, stop: () => server.stop() };
 }
 
 /**

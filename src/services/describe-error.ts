@@ -1,3 +1,13 @@
+/** Whether an error means the database cannot be reached now (as opposed to a bug or bad data). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    /^Mongo(Network|NetworkTimeout|ServerSelection|NotConnected|PoolCleared|TopologyClosed|ClientClosed)Error$/.test(error.name) ||
+    error.name === 'MongooseServerSelectionError' ||
+    /buffering timed out/.test(error.message)
+  );
+}
+
 // Errors whose messages may quote the offending value, which can be a phone or an address.
 const VALUE_QUOTING_ERRORS = new Set(['ValidationError', 'CastError', 'ZodError', 'ValidatorError']);
 

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connectDatabase, type Database } from '../../src/db/database.js';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/db/embedded-server.js';
 
@@ -11,18 +14,25 @@ export interface TestDatabase {
   db: Database;
   /** Opens another connection to the same database, as a second bot process would. */
   connectAgain(): Promise<Database>;
+  /** Stops the embedded server (an outage); its data is kept for `startServer`. Embedded only. */
+  stopServer(): Promise<void>;
+  /** Starts the embedded server again on the same port with the same data. */
+  startServer(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startTestDatabase(): Promise<TestDatabase> {
   let embedded: EmbeddedMongo | undefined;
+  let persistPath: string | undefined;
+  let serverDown = false;
   let uri: string;
   if (process.env.MONGODB_URI) {
     const base = new URL(process.env.MONGODB_URI);
     base.pathname = `/test-${randomUUID().slice(0, 8)}`;
     uri = base.toString();
   } else {
-    embedded = await startEmbeddedMongo();
+    persistPath = join(mkdtempSync(join(tmpdir(), 'embedded-mongo-')), 'data.json');
+    embedded = await startEmbeddedMongo({ persistPath });
     uri = embedded.uri;
   }
   const db = await connectDatabase(uri);
@@ -35,11 +45,21 @@ export async function startTestDatabase(): Promise<TestDatabase> {
       extra.push(again);
       return again;
     },
+    async stopServer() {
+      if (!embedded) throw new Error('only the embedded server can be stopped by a test');
+      await embedded.stop();
+      serverDown = true;
+    },
+    async startServer() {
+      if (!embedded) throw new Error('only the embedded server can be started by a test');
+      embedded = await startEmbeddedMongo({ port: embedded.port, persistPath: persistPath! });
+      serverDown = false;
+    },
     async stop() {
       await Promise.all(extra.map((d) => d.close()));
       if (!embedded) await db.connection.dropDatabase();
       await db.close();
-      await embedded?.stop();
+      if (!serverDown) await embedded?.stop();
     },
   };
 }

@@ -189,9 +189,9 @@ export class Person {
   }
 
   /** Says something and returns the bot's next message. */
-  async ask(text: string): Promise<StoredBotMessage> {
+  async ask(text: string, timeoutMs?: number): Promise<StoredBotMessage> {
     await this.say(text);
-    return this.reply();
+    return this.reply(timeoutMs);
   }
 
   /** Presses a button and returns the bot's next message. */
