@@ -20,13 +20,6 @@ export class UnknownDistrictError extends DomainError {
   }
 }
 
-/** The request number does not exist. */
-export class RequestNotFoundError extends DomainError {
-  constructor(readonly number: number) {
-    super(`request ${number} not found`);
-  }
-}
-
 /** The person who would receive a private message cannot be written to (never started the bot, blocked it). */
 export class RecipientUnreachableError extends DomainError {
   constructor(readonly platform: string, readonly reason: string) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileRequest, SystemHarness } from '../support/harness.js';
+import { fileRequest, postTelegramWebhook, startCommandUpdate, SystemHarness } from '../support/harness.js';
 import { PEER_CHAT_OFFSET, type VkUpdate } from '../support/vk-api-fake.js';
 
 // A webhook is retried when its answer is slow or lost, so the same update can arrive twice (even
@@ -18,28 +18,8 @@ describe('Telegram webhook', () => {
     await h?.stop();
   });
 
-  function startUpdate(updateId: number, userId: number) {
-    return {
-      update_id: updateId,
-      message: {
-        message_id: updateId,
-        date: Math.floor(Date.now() / 1000),
-        chat: { id: userId, type: 'private', first_name: 'Повтор' },
-        from: { id: userId, is_bot: false, first_name: 'Повтор' },
-        text: '/start',
-        entities: [{ type: 'bot_command', offset: 0, length: 6 }],
-      },
-    };
-  }
-
-  async function post(body: unknown): Promise<number> {
-    const response = await fetch(`${h.system!.httpUrl}/telegram/webhook`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-      body: JSON.stringify(body),
-    });
-    return response.status;
-  }
+  const startUpdate = (updateId: number, userId: number) => startCommandUpdate(updateId, userId, 'Повтор');
+  const post = async (body: unknown): Promise<number> => (await postTelegramWebhook(h, body, SECRET)).status;
 
   it('greets once for a /start update delivered twice', async () => {
     const update = startUpdate(5001, 801);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOT_TOKEN, SystemHarness } from '../support/harness.js';
+import { BOT_TOKEN, postTelegramWebhook, startCommandUpdate, SystemHarness } from '../support/harness.js';
 
 const SECRET = 'webhook-secret-0123456789';
 let h: SystemHarness;
@@ -11,27 +11,8 @@ afterAll(async () => {
   await h?.stop();
 });
 
-function startUpdate(updateId: number, userId: number) {
-  return {
-    update_id: updateId,
-    message: {
-      message_id: updateId,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: userId, type: 'private', first_name: 'Вебхук' },
-      from: { id: userId, is_bot: false, first_name: 'Вебхук' },
-      text: '/start',
-      entities: [{ type: 'bot_command', offset: 0, length: 6 }],
-    },
-  };
-}
-
-async function post(body: unknown, secret?: string): Promise<Response> {
-  return fetch(`${h.system!.httpUrl}/telegram/webhook`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}) },
-    body: JSON.stringify(body),
-  });
-}
+const startUpdate = (updateId: number, userId: number) => startCommandUpdate(updateId, userId);
+const post = (body: unknown, secret?: string) => postTelegramWebhook(h, body, secret);
 
 describe('the HTTP side', () => {
   it('registers the webhook with its secret at start-up', () => {

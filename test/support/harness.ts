@@ -303,3 +303,27 @@ export async function fileVkRequest(person: VkPerson, district: string): Promise
   if (!number) throw new Error(`no request number in: ${m.text}`);
   return Number(number);
 }
+
+/** A Telegram update carrying /start from a person in their private chat, as a webhook receives it. */
+export function startCommandUpdate(updateId: number, userId: number, firstName = 'Вебхук') {
+  return {
+    update_id: updateId,
+    message: {
+      message_id: updateId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: userId, type: 'private', first_name: firstName },
+      from: { id: userId, is_bot: false, first_name: firstName },
+      text: '/start',
+      entities: [{ type: 'bot_command', offset: 0, length: 6 }],
+    },
+  };
+}
+
+/** Posts a body to the running system's Telegram webhook, with the secret header when given. */
+export function postTelegramWebhook(h: SystemHarness, body: unknown, secret?: string): Promise<Response> {
+  return fetch(`${h.system!.httpUrl}/telegram/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}) },
+    body: JSON.stringify(body),
+  });
+}

@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 import { CATEGORIES, HELP_KINDS, HISTORY_EVENT_TYPES, PLATFORMS, REQUEST_STATUSES } from '../../domain/request.js';
 
 const personRef = { platform: { type: String, enum: PLATFORMS, required: true }, userId: { type: String, required: true } };
@@ -62,8 +62,6 @@ requestSchema.index({ status: 1, district: 1, createdAt: -1 });
 requestSchema.index({ effectsPending: 1, updatedAt: 1 });
 // A requester's own requests (/my).
 requestSchema.index({ 'requester.platform': 1, 'requester.userId': 1, createdAt: -1 });
-
-export type RequestDoc = InferSchemaType<typeof requestSchema>;
 
 export function createRequestModel(connection: Connection) {
   return connection.model('Request', requestSchema);
