@@ -13,7 +13,7 @@ export interface EmbeddedMongo {
  * on atomic single-document updates instead, which this wrapper makes hold (see README, "The
  * embedded database").
  */
-export async function startEmbeddedMongo(options: { port?: number; persistPath?: string } = {}): Promise<EmbeddedMongo> {
+export async function startEmbeddedMongo(options: { port?: number } = {}): Promise<EmbeddedMongo> {
   let CongoServer: typeof import('@push.rocks/smartmongo/dist_ts/congodb/index.js').CongoServer;
   try {
     ({ CongoServer } = await import('@push.rocks/smartmongo/dist_ts/congodb/index.js'));
@@ -22,8 +22,7 @@ export async function startEmbeddedMongo(options: { port?: number; persistPath?:
   }
   // The server reports port 0 back as is, so a free port is found first.
   const port = options.port || (await findFreePort());
-  // persistPath (tests of an outage) keeps the data in a file across a stop and a start.
-  const server = new CongoServer({ port, host: '127.0.0.1', ...(options.persistPath ? { persistPath: options.persistPath } : {}) });
+  const server = new CongoServer({ port, host: '127.0.0.1' });
   runCommandsOneAtATime(server);
   await server.start();
   // The server announces a topologyVersion but cannot stream hello replies (moreToCome): the driver's

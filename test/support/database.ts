@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connectDatabase, type Database } from '../../src/db/database.js';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/db/embedded-server.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 /**
  * A database for one test file: a real MongoDB when MONGODB_URI is set (each file gets a database of
@@ -14,26 +12,43 @@ export interface TestDatabase {
   db: Database;
   /** Opens another connection to the same database, as a second bot process would. */
   connectAgain(): Promise<Database>;
-  /** Stops the embedded server (an outage); its data is kept for `startServer`. Embedded only. */
-  stopServer(): Promise<void>;
-  /** Starts the embedded server again on the same port with the same data. */
-  startServer(): Promise<void>;
+  /** Makes the database unreachable (connections dropped and refused); only with `{ outages: true }`. */
+  cutNetwork(): void;
+  /** Makes it reachable again; the server kept its data all along. */
+  restoreNetwork(): void;
   stop(): Promise<void>;
 }
 
-export async function startTestDatabase(): Promise<TestDatabase> {
+/** Whether outages can be staged: the database must be one host the proxy can stand in front of. */
+export function canStageOutages(): boolean {
+  const uri = process.env.MONGODB_URI;
+  return !uri || (uri.startsWith('mongodb://') && !new URL(uri).host.includes(','));
+}
+
+/**
+ * Starts (or names) the test database. With `outages`, every connection goes through a TCP proxy
+ * the test can cut, as a network failure or a database restart would.
+ */
+export async function startTestDatabase(options: { outages?: boolean } = {}): Promise<TestDatabase> {
   let embedded: EmbeddedMongo | undefined;
-  let persistPath: string | undefined;
-  let serverDown = false;
   let uri: string;
   if (process.env.MONGODB_URI) {
     const base = new URL(process.env.MONGODB_URI);
     base.pathname = `/test-${randomUUID().slice(0, 8)}`;
     uri = base.toString();
   } else {
-    persistPath = join(mkdtempSync(join(tmpdir(), 'embedded-mongo-')), 'data.json');
-    embedded = await startEmbeddedMongo({ persistPath });
+    embedded = await startEmbeddedMongo();
     uri = embedded.uri;
+  }
+  let proxy: TcpProxy | undefined;
+  if (options.outages) {
+    if (!canStageOutages()) throw new Error('outages need a single-host mongodb:// URI');
+    const direct = new URL(uri);
+    proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 27017) });
+    direct.host = `${proxy.host}:${proxy.port}`;
+    // A replica set member would name its real address and the driver would go round the proxy.
+    direct.searchParams.set('directConnection', 'true');
+    uri = direct.toString();
   }
   const db = await connectDatabase(uri);
   const extra: Database[] = [];
@@ -45,21 +60,21 @@ export async function startTestDatabase(): Promise<TestDatabase> {
       extra.push(again);
       return again;
     },
-    async stopServer() {
-      if (!embedded) throw new Error('only the embedded server can be stopped by a test');
-      await embedded.stop();
-      serverDown = true;
+    cutNetwork() {
+      if (!proxy) throw new Error('start the test database with { outages: true } to stage an outage');
+      proxy.cut();
     },
-    async startServer() {
-      if (!embedded) throw new Error('only the embedded server can be started by a test');
-      embedded = await startEmbeddedMongo({ port: embedded.port, persistPath: persistPath! });
-      serverDown = false;
+    restoreNetwork() {
+      if (!proxy) throw new Error('start the test database with { outages: true } to stage an outage');
+      proxy.restore();
     },
     async stop() {
+      proxy?.restore();
       await Promise.all(extra.map((d) => d.close()));
       if (!embedded) await db.connection.dropDatabase();
       await db.close();
-      if (!serverDown) await embedded?.stop();
+      await proxy?.close();
+      await embedded?.stop();
     },
   };
 }

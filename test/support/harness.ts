@@ -35,7 +35,8 @@ export class SystemHarness {
     private readonly vkFake: VkApiFake | undefined,
   ) {}
 
-  static async start(env: Record<string, string> = {}, options: { vk?: boolean } = {}): Promise<SystemHarness> {
+  /** `outages`: the database sits behind a proxy the test can cut (see TestDatabase.cutNetwork). */
+  static async start(env: Record<string, string> = {}, options: { vk?: boolean; outages?: boolean } = {}): Promise<SystemHarness> {
     const emulator = new TgEmulator();
     await emulator.start();
     let vk: VkApiFake | undefined;
@@ -43,7 +44,7 @@ export class SystemHarness {
       vk = new VkApiFake({ token: VK_TOKEN, groupId: VK_GROUP_ID });
       await vk.start();
     }
-    const database = await startTestDatabase();
+    const database = await startTestDatabase({ outages: options.outages ?? false });
     const harness = new SystemHarness(emulator, database, env, vk);
     await harness.startBot();
     return harness;
