@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { APIError, getRandomId, type API } from 'vk-io';
 import { RecipientUnreachableError } from '../../src/domain/errors.js';
 import type { Catalog } from '../../src/messages/catalog.js';
@@ -22,14 +23,14 @@ const SLOW_DOWN_MS: Record<number, number> = { 6: 1000, 9: 60_000 };
 export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalog): Messenger {
   return {
     platform: 'vk',
-    async postRequest(chatId, view, viaHeadquarters) {
+    async postRequest(chatId, view, viaHeadquarters, options) {
       // `peer_ids` makes VK return the conversation message id, the only id a community bot may
       // use to edit its message in a conversation later.
       const sent = (await api.messages.send({
         peer_ids: Number(chatId),
         message: texts.groupPost(view, viaHeadquarters),
         keyboard: postKeyboard(catalog, view),
-        random_id: getRandomId(),
+        random_id: randomIdFor(options?.deliveryKey),
       })) as unknown as { peer_id: number; conversation_message_id?: number; error?: { code: number; description: string } }[];
       const [result] = sent;
       // With peer_ids VK reports a refusal (the community was removed from the chat) per peer.
@@ -45,9 +46,9 @@ export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalo
         keyboard: postKeyboard(catalog, view),
       });
     },
-    async sendText(chatId, text) {
+    async sendText(chatId, text, options) {
       try {
-        await api.messages.send({ peer_id: Number(chatId), message: text, random_id: getRandomId() });
+        await api.messages.send({ peer_id: Number(chatId), message: text, random_id: randomIdFor(options?.deliveryKey) });
       } catch (error) {
         if (error instanceof APIError && UNREACHABLE_CODES.has(Number(error.code))) {
           throw new RecipientUnreachableError('vk', `${error.code}: ${error.message}`);
@@ -67,4 +68,14 @@ export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalo
     },
     isGroupChat: (chatId) => Number(chatId) >= CHAT_PEER_OFFSET,
   };
+}
+
+/**
+ * VK drops a message whose random_id it has seen from this community to this peer recently, which is
+ * exactly the guard a resend after a crash needs: the same outbox key always gives the same id. VK
+ * takes a positive 32-bit integer; without a key a random one is used.
+ */
+export function randomIdFor(deliveryKey: string | undefined): number {
+  if (!deliveryKey) return getRandomId() % 2_147_483_647 || 1;
+  return createHash('sha256').update(deliveryKey).digest().readUInt32BE(0) % 2_147_483_647 || 1;
 }

@@ -52,7 +52,7 @@ export function createClaimRequest(deps: ClaimDeps) {
     const messenger = deps.messengers[volunteer.platform];
     try {
       if (!messenger) throw new RecipientUnreachableError(volunteer.platform, 'platform not running');
-      await messenger.sendText(volunteer.userId, deps.texts.volunteerDetails(claimed));
+      await messenger.sendText(volunteer.userId, deps.texts.volunteerDetails(claimed), { deliveryKey: `details:${number}:${claimed.history.length}` });
     } catch (error) {
       // Nobody must hold a request they cannot see: give it back so the next volunteer can take it.
       const unreachable = error instanceof RecipientUnreachableError;

@@ -120,7 +120,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
     try {
       if (message.kind === 'text') {
         if (!(await pace())) return;
-        await messenger.sendText(message.chatId, message.text);
+        await messenger.sendText(message.chatId, message.text, { deliveryKey: entry.key });
       } else {
         const request = await deps.requests.findByNumber(message.requestNumber);
         if (!request) throw Object.assign(new Error(`request ${message.requestNumber} does not exist`), { permanent: true });
@@ -129,7 +129,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
           // Already posted: this worker's predecessor died after sending, before marking.
           if (!post) {
             if (!(await pace())) return;
-            const messageId = await messenger.postRequest(message.chatId, toPublicView(request), message.viaHeadquarters);
+            const messageId = await messenger.postRequest(message.chatId, toPublicView(request), message.viaHeadquarters, { deliveryKey: entry.key });
             await deps.requests.addPost(request.number, { platform: message.platform, chatId: message.chatId, messageId, viaHeadquarters: message.viaHeadquarters }, deps.now());
           }
         } else if (post) {

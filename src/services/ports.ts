@@ -50,15 +50,23 @@ export interface DistrictChatRepository {
   chatsOf(district: string): Promise<DistrictChat[]>;
 }
 
+/**
+ * Names one message for the platform, so that sending it again (a worker that died between the send
+ * and its mark) is recognised by a platform that can (VK's random_id); Telegram has no such key.
+ */
+export interface SendOptions {
+  deliveryKey?: string;
+}
+
 /** Sending to one platform; implemented by each bot adapter. */
 export interface Messenger {
   readonly platform: Platform;
   /** Posts a request to a volunteer chat, with the claim button while it is new; returns the message id. */
-  postRequest(chatId: string, view: PublicRequestView, viaHeadquarters: boolean): Promise<string>;
+  postRequest(chatId: string, view: PublicRequestView, viaHeadquarters: boolean, options?: SendOptions): Promise<string>;
   /** Brings a post up to date with the request: shows who took it and removes the button. */
   updatePost(post: GroupPost, view: PublicRequestView): Promise<void>;
   /** Sends a private message; throws RecipientUnreachableError when the person cannot be written to. */
-  sendText(chatId: string, text: string): Promise<void>;
+  sendText(chatId: string, text: string, options?: SendOptions): Promise<void>;
   /** Reads an error of this platform: worth retrying (and when), or never going to work. */
   describeFailure(error: unknown): DeliveryFailure;
   /** Whether a chat id is a group chat (volunteer groups have stricter limits than private chats). */
