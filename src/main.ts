@@ -1,9 +1,9 @@
 import { run, type RunnerHandle } from '@grammyjs/runner';
-import type { UserFromGetMe } from 'grammy/types';
+import type { Update, UserFromGetMe } from 'grammy/types';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { Api } from 'grammy';
+import { Api, type Transformer } from 'grammy';
 import { createTelegramBot, installTelegramHandlers } from '../bots/telegram/bot.js';
 import { createTelegramMessenger } from '../bots/telegram/messenger.js';
 import { createTelegramWebhookHandler, TELEGRAM_WEBHOOK_PATH } from '../bots/telegram/webhook.js';
@@ -34,6 +34,8 @@ import { createSubmitRequest } from './services/submit-request.js';
 export interface RunningSystem {
   /** The address the HTTP server listens on. */
   httpUrl: string;
+  /** Hands one Telegram update to the bot in this process, as a webhook would; absent without Telegram. */
+  handleTelegramUpdate?: (update: Update) => Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -41,7 +43,15 @@ export interface RunningSystem {
  * The one composition root: config → logger → database → services → bots → HTTP. Everything is
  * passed down explicitly; nothing below reads the environment.
  */
-export async function startSystem(config: Config, options: { logger: Logger; botInfo?: UserFromGetMe }): Promise<RunningSystem> {
+export async function startSystem(
+  config: Config,
+  options: {
+    logger: Logger;
+    botInfo?: UserFromGetMe;
+    /** Put on every Telegram API client of the system; the benchmark answers the calls in process with it. */
+    telegramTransformer?: Transformer;
+  },
+): Promise<RunningSystem> {
   const { logger } = options;
   const catalogs = loadCatalogs(config.LOCALES_DIR);
   const catalog = catalogs[config.LOCALE];
@@ -73,9 +83,14 @@ export async function startSystem(config: Config, options: { logger: Logger; bot
         apiLimit: config.VK_API_RATE_LIMIT,
       })
     : undefined;
+  // Its own API client, without the auto-retry of the bot's: the outbox paces and retries itself.
+  const outboxTelegramApi = telegramBot ? new Api(config.BOT_TOKEN!, { apiRoot: config.TELEGRAM_API_ROOT }) : undefined;
+  if (options.telegramTransformer) {
+    telegramBot?.api.config.use(options.telegramTransformer);
+    outboxTelegramApi?.config.use(options.telegramTransformer);
+  }
   const messengers: Messengers = {
-    // Its own API client, without the auto-retry of the bot's: the outbox paces and retries itself.
-    ...(telegramBot ? { telegram: createTelegramMessenger(new Api(config.BOT_TOKEN!, { apiRoot: config.TELEGRAM_API_ROOT }), texts, catalog) } : {}),
+    ...(outboxTelegramApi ? { telegram: createTelegramMessenger(outboxTelegramApi, texts, catalog) } : {}),
     ...(vk ? { vk: createVkMessenger(vk.api, texts, catalog) } : {}),
   };
   const headquartersChats: ChatRef[] = [
@@ -175,6 +190,7 @@ export async function startSystem(config: Config, options: { logger: Logger; bot
 
   return {
     httpUrl,
+    ...(telegramBot ? { handleTelegramUpdate: (update: Update) => telegramBot.handleUpdate(update) } : {}),
     async stop() {
       // Stop taking updates first, let the ones in hand finish, then close what they use.
       await runner?.stop();
