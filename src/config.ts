@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quietHoursSchema } from './domain/quiet-hours.js';
 
 const idList = z
   .string()
@@ -49,6 +50,12 @@ export const configSchema = z
       .string()
       .default('Europe/Moscow')
       .refine((tz) => isTimeZone(tz), 'must be an IANA time zone such as Asia/Novosibirsk'),
+    // Requesters are not written to in this window of TIME_ZONE's wall clock; their messages wait for its end.
+    QUIET_HOURS: z.string().default('21:00-09:00').pipe(quietHoursSchema),
+    // How often each process asks the jobs collection for due jobs: a job runs at most this late.
+    JOBS_PROCESS_EVERY_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
+    // A job whose process died mid-run is run again by another process after this long.
+    JOBS_LOCK_LIFETIME_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
     SCENARIO_FILE: z.string().default('scenarios/request-help.yaml'),
     LOCALES_DIR: z.string().default('scenarios/locales'),
     HTTP_HOST: z.string().default('0.0.0.0'),

@@ -59,4 +59,33 @@ describe('configuration from the environment', () => {
     expect(config.COORDINATOR_TELEGRAM_IDS).toEqual(['1', '2', '3']);
     expect(config.DISTRICTS).toEqual(['Первый', 'Второй']);
   });
+
+  describe('scheduled jobs and quiet hours', () => {
+    it('holds requesters\' messages from 21:00 to 09:00 and polls for jobs every 5 s by default', () => {
+      const config = loadConfig(minimal);
+      expect(config.QUIET_HOURS).toEqual({ start: '21:00', end: '09:00' });
+      expect(config.JOBS_PROCESS_EVERY_MS).toBe(5_000);
+      expect(config.JOBS_LOCK_LIFETIME_MS).toBe(600_000);
+    });
+
+    it('reads a window that does not cross midnight, and off for none', () => {
+      expect(loadConfig({ ...minimal, QUIET_HOURS: ' 13:00 - 15:30 ' }).QUIET_HOURS).toEqual({ start: '13:00', end: '15:30' });
+      expect(loadConfig({ ...minimal, QUIET_HOURS: 'off' }).QUIET_HOURS).toBeNull();
+      expect(loadConfig({ ...minimal, JOBS_PROCESS_EVERY_MS: '100' }).JOBS_PROCESS_EVERY_MS).toBe(100);
+    });
+
+    it.each([
+      [{ QUIET_HOURS: '21-9' }, /^QUIET_HOURS: must be HH:MM-HH:MM/],
+      [{ QUIET_HOURS: '24:00-09:00' }, /^QUIET_HOURS: must be HH:MM-HH:MM/],
+      [{ QUIET_HOURS: '21:00-09:00-10:00' }, /^QUIET_HOURS: must be HH:MM-HH:MM/],
+      [{ QUIET_HOURS: '09:00-09:00' }, /^QUIET_HOURS: start and end must differ/],
+      [{ JOBS_PROCESS_EVERY_MS: '10' }, /^JOBS_PROCESS_EVERY_MS/],
+      [{ JOBS_PROCESS_EVERY_MS: 'often' }, /^JOBS_PROCESS_EVERY_MS/],
+      [{ JOBS_LOCK_LIFETIME_MS: '0' }, /^JOBS_LOCK_LIFETIME_MS/],
+    ])('names the malformed variable in %j', (env, message) => {
+      const found = problems({ ...minimal, ...env });
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatch(message);
+    });
+  });
 });
