@@ -86,19 +86,7 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
       },
     }),
   );
-  bot.use(
-    createConversation(createIntakeConversation({ intake: deps.intake, catalog }), {
-      id: INTAKE_CONVERSATION,
-      // The plugin gives a conversation an API client of its own, without the bot's transformers:
-      // hand them over, so the questionnaire's replies are retried on 429 like every other call.
-      plugins: [
-        (ctx, next) => {
-          ctx.api.config.use(...bot.api.config.installedTransformers());
-          return next();
-        },
-      ],
-    }),
-  );
+  bot.use(createConversation(createIntakeConversation({ intake: deps.intake, catalog }), INTAKE_CONVERSATION));
   bot.use(createVolunteerHandlers({ catalog, claimRequest: deps.claimRequest, botUsername: () => bot.botInfo.username }));
   bot.use(createCoordinatorHandlers({ catalog, binding: deps.binding, districts: deps.districts }));
   bot.use(createRequesterHandlers({ catalog, myRequestsText }));
