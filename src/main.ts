@@ -3,7 +3,7 @@ import type { Update, UserFromGetMe } from 'grammy/types';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { Api, type Transformer } from 'grammy';
+import { Api, type ApiClientOptions } from 'grammy';
 import { createTelegramBot, installTelegramHandlers } from '../bots/telegram/bot.js';
 import { createTelegramMessenger } from '../bots/telegram/messenger.js';
 import { createTelegramWebhookHandler, TELEGRAM_WEBHOOK_PATH } from '../bots/telegram/webhook.js';
@@ -48,8 +48,11 @@ export async function startSystem(
   options: {
     logger: Logger;
     botInfo?: UserFromGetMe;
-    /** Put on every Telegram API client of the system; the benchmark answers the calls in process with it. */
-    telegramTransformer?: Transformer;
+    /**
+     * The fetch of every Telegram API client of the system; the benchmark answers the calls in process
+     * with it. (A transformer would not reach the clients the conversations plugin makes of its own.)
+     */
+    telegramFetch?: ApiClientOptions['fetch'];
   },
 ): Promise<RunningSystem> {
   const { logger } = options;
@@ -73,7 +76,12 @@ export async function startSystem(
 
   // Clients and messengers first: the services send through them, and the handlers use the services.
   const telegramBot = config.BOT_TOKEN
-    ? createTelegramBot({ token: config.BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, ...(options.botInfo ? { botInfo: options.botInfo } : {}) })
+    ? createTelegramBot({
+        token: config.BOT_TOKEN,
+        apiRoot: config.TELEGRAM_API_ROOT,
+        ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+        ...(options.telegramFetch ? { fetch: options.telegramFetch } : {}),
+      })
     : undefined;
   const vk = config.VK_TOKEN
     ? createVkClient({
@@ -83,14 +91,17 @@ export async function startSystem(
         apiLimit: config.VK_API_RATE_LIMIT,
       })
     : undefined;
-  // Its own API client, without the auto-retry of the bot's: the outbox paces and retries itself.
-  const outboxTelegramApi = telegramBot ? new Api(config.BOT_TOKEN!, { apiRoot: config.TELEGRAM_API_ROOT }) : undefined;
-  if (options.telegramTransformer) {
-    telegramBot?.api.config.use(options.telegramTransformer);
-    outboxTelegramApi?.config.use(options.telegramTransformer);
-  }
   const messengers: Messengers = {
-    ...(outboxTelegramApi ? { telegram: createTelegramMessenger(outboxTelegramApi, texts, catalog) } : {}),
+    // Its own API client, without the auto-retry of the bot's: the outbox paces and retries itself.
+    ...(telegramBot
+      ? {
+          telegram: createTelegramMessenger(
+            new Api(config.BOT_TOKEN!, { apiRoot: config.TELEGRAM_API_ROOT, ...(options.telegramFetch ? { fetch: options.telegramFetch } : {}) }),
+            texts,
+            catalog,
+          ),
+        }
+      : {}),
     ...(vk ? { vk: createVkMessenger(vk.api, texts, catalog) } : {}),
   };
   const headquartersChats: ChatRef[] = [

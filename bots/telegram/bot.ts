@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations, createConversation, type ConversationData, type VersionedState } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
-import { Bot } from 'grammy';
+import { Bot, type ApiClientOptions } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Logger } from '../../src/logger.js';
 import type { Catalog } from '../../src/messages/catalog.js';
@@ -28,12 +28,14 @@ export interface TelegramConnection {
   apiRoot: string;
   /** Known bot identity, to skip getMe (tests); otherwise fetched at start. */
   botInfo?: UserFromGetMe;
+  /** Replaces the HTTP client (the benchmark answers in process); the conversations plugin's clients get it too. */
+  fetch?: ApiClientOptions['fetch'];
 }
 
 /** Creates the grammY bot with its API client; handlers are installed separately (they need services that need its API). */
 export function createTelegramBot(connection: TelegramConnection): Bot<BotContext> {
   const bot = new Bot<BotContext>(connection.token, {
-    client: { apiRoot: connection.apiRoot },
+    client: { apiRoot: connection.apiRoot, ...(connection.fetch ? { fetch: connection.fetch } : {}) },
     ...(connection.botInfo ? { botInfo: connection.botInfo } : {}),
   });
   // 429 and 5xx answers are retried after the time Telegram asks for, instead of failing the update.
