@@ -27,6 +27,7 @@ import { createClaimRequest } from './services/claim-request.js';
 import { createIsCoordinator } from './services/coordinators.js';
 import { createOutboxWorker, PLATFORM_LIMITS, type SendingLimits } from './services/outbox-worker.js';
 import { createRequestEffects } from './services/request-effects.js';
+import { createRequestLifecycle } from './services/request-lifecycle.js';
 import { createRequesterQueries } from './services/requester-queries.js';
 import { createSubmitRequest } from './services/submit-request.js';
 
@@ -132,6 +133,7 @@ export async function startSystem(
     worker.wake();
   };
   const requesterQueries = createRequesterQueries({ requests });
+  const isCoordinator = createIsCoordinator({ telegram: config.COORDINATOR_TELEGRAM_IDS, vk: config.COORDINATOR_VK_IDS });
   const myRequestsText = async (person: PersonRef) => texts.myRequests(await requesterQueries.listMine(person));
   const shared = {
     catalog,
@@ -143,14 +145,9 @@ export async function startSystem(
       myRequestsText,
       logger,
     }),
-    claimRequest: createClaimRequest({ requests, districtChats, headquartersChats, messengers, texts, afterChange, logger, now }),
-    binding: createDistrictBinding({
-      districtChats,
-      districts: config.DISTRICTS,
-      isCoordinator: createIsCoordinator({ telegram: config.COORDINATOR_TELEGRAM_IDS, vk: config.COORDINATOR_VK_IDS }),
-      logger,
-      now,
-    }),
+    claimRequest: createClaimRequest({ requests, districtChats, headquartersChats, messengers, afterChange, logger, now }),
+    lifecycle: createRequestLifecycle({ requests, isCoordinator, afterChange, logger, now }),
+    binding: createDistrictBinding({ districtChats, districts: config.DISTRICTS, isCoordinator, logger, now }),
     myRequestsText,
     updateLog: updates,
     logger,

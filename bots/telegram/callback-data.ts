@@ -9,7 +9,15 @@ export type CallbackAction =
   | { kind: 'answer'; seq: number; index: number }
   | { kind: 'back'; seq: number }
   | { kind: 'menu'; item: 'new' | 'my' }
-  | { kind: 'claim'; number: number };
+  | { kind: 'claim'; number: number }
+  /** A volunteer's action on the card of a request they hold. */
+  | { kind: 'task'; action: TaskAction; number: number }
+  /** The reason a volunteer picked for giving a request back (an index into the catalog's list). */
+  | { kind: 'release'; number: number; reason: number };
+
+/** What a volunteer can do from a request's card: done, cannot do it (→ a reason), the contact. */
+export const TASK_ACTIONS = ['done', 'release', 'contact'] as const;
+export type TaskAction = (typeof TASK_ACTIONS)[number];
 
 // Plain digits only: "007", "1e0" or "" are not numbers any button of ours carries.
 const int = z.string().regex(/^(0|[1-9]\d{0,8})$/).transform(Number);
@@ -24,6 +32,10 @@ export function encodeCallback(action: CallbackAction): string {
       return `m:${action.item}`;
     case 'claim':
       return `claim:${action.number}`;
+    case 'task':
+      return `t:${action.action}:${action.number}`;
+    case 'release':
+      return `r:${action.number}:${action.reason}`;
   }
 }
 
@@ -42,5 +54,12 @@ export function decodeCallback(data: string): CallbackAction | null {
   }
   if (tag === 'm' && parts.length === 2 && (a === 'new' || a === 'my')) return { kind: 'menu', item: a };
   if (tag === 'claim' && parts.length === 2 && /^[1-9]\d{0,8}$/.test(a ?? '')) return { kind: 'claim', number: Number(a) };
+  if (tag === 't' && parts.length === 3 && (TASK_ACTIONS as readonly string[]).includes(a ?? '') && /^[1-9]\d{0,8}$/.test(b ?? '')) {
+    return { kind: 'task', action: a as TaskAction, number: Number(b) };
+  }
+  if (tag === 'r' && parts.length === 3 && /^[1-9]\d{0,8}$/.test(a ?? '')) {
+    const reason = int.safeParse(b);
+    return reason.success ? { kind: 'release', number: Number(a), reason: reason.data } : null;
+  }
   return null;
 }

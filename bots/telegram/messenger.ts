@@ -6,6 +6,25 @@ import type { RequestTexts } from '../../src/messages/request-texts.js';
 import type { Messenger } from '../../src/services/ports.js';
 import { encodeCallback } from './callback-data.js';
 
+/** The buttons under a request's card in the volunteer's private chat. */
+export function taskKeyboard(catalog: Catalog, number: number): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(catalog.t('volunteer.doneButton'), encodeCallback({ kind: 'task', action: 'done', number }))
+    .text(catalog.t('volunteer.releaseButton'), encodeCallback({ kind: 'task', action: 'release', number }))
+    .row()
+    .text(catalog.t('volunteer.contactButton'), encodeCallback({ kind: 'task', action: 'contact', number }));
+}
+
+/** A private message, with Telegram's "cannot write to this person" turned into the domain's error. */
+async function send(call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    if (error instanceof GrammyError && isUnreachable(error)) throw new RecipientUnreachableError('telegram', error.description);
+    throw error;
+  }
+}
+
 /** The services' Messenger over the Telegram Bot API. */
 export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: Catalog): Messenger {
   const claimKeyboard = (view: PublicRequestView) =>
@@ -29,12 +48,10 @@ export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: 
       }
     },
     async sendText(chatId, text) {
-      try {
-        await api.sendMessage(chatId, text);
-      } catch (error) {
-        if (error instanceof GrammyError && isUnreachable(error)) throw new RecipientUnreachableError('telegram', error.description);
-        throw error;
-      }
+      await send(() => api.sendMessage(chatId, text));
+    },
+    async sendTaskCard(chatId, request) {
+      await send(() => api.sendMessage(chatId, texts.volunteerDetails(request), { reply_markup: taskKeyboard(catalog, request.number) }));
     },
     describeFailure(error) {
       if (error instanceof GrammyError) {

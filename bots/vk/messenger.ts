@@ -4,7 +4,7 @@ import { RecipientUnreachableError } from '../../src/domain/errors.js';
 import type { Catalog } from '../../src/messages/catalog.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
 import type { Messenger } from '../../src/services/ports.js';
-import { postKeyboard } from './render.js';
+import { postKeyboard, taskKeyboard } from './render.js';
 
 /** Peer ids of VK conversations start here; smaller ones are people. */
 export const CHAT_PEER_OFFSET = 2_000_000_000;
@@ -47,14 +47,17 @@ export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalo
       });
     },
     async sendText(chatId, text, options) {
-      try {
-        await api.messages.send({ peer_id: Number(chatId), message: text, random_id: randomIdFor(options?.deliveryKey) });
-      } catch (error) {
-        if (error instanceof APIError && UNREACHABLE_CODES.has(Number(error.code))) {
-          throw new RecipientUnreachableError('vk', `${error.code}: ${error.message}`);
-        }
-        throw error;
-      }
+      await send(() => api.messages.send({ peer_id: Number(chatId), message: text, random_id: randomIdFor(options?.deliveryKey) }));
+    },
+    async sendTaskCard(chatId, request, options) {
+      await send(() =>
+        api.messages.send({
+          peer_id: Number(chatId),
+          message: texts.volunteerDetails(request),
+          keyboard: taskKeyboard(catalog, request.number),
+          random_id: randomIdFor(options?.deliveryKey),
+        }),
+      );
     },
     describeFailure(error) {
       if (error instanceof RecipientUnreachableError) return { permanent: true, reason: error.reason };
@@ -78,4 +81,16 @@ export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalo
 export function randomIdFor(deliveryKey: string | undefined): number {
   if (!deliveryKey) return getRandomId() % 2_147_483_647 || 1;
   return createHash('sha256').update(deliveryKey).digest().readUInt32BE(0) % 2_147_483_647 || 1;
+}
+
+/** A private message, with VK's "cannot write to this person" turned into the domain's error. */
+async function send(call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    if (error instanceof APIError && UNREACHABLE_CODES.has(Number(error.code))) {
+      throw new RecipientUnreachableError('vk', `${error.code}: ${error.message}`);
+    }
+    throw error;
+  }
 }

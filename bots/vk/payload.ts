@@ -15,6 +15,10 @@ const payloadSchema = z.union([
   z.object({ command: z.literal('start') }).strict(),
   /** "Take request" on a group post. */
   z.object({ claim: z.number().int().positive() }).strict(),
+  /** A volunteer's action on the card of a request they hold. */
+  z.object({ t: z.enum(['done', 'release', 'contact']), r: z.number().int().positive() }).strict(),
+  /** The reason picked for giving a request back (an index into the catalog's list). */
+  z.object({ rr: z.number().int().positive(), i: z.number().int().min(0).max(20) }).strict(),
 ]);
 export type VkPayload = z.infer<typeof payloadSchema>;
 

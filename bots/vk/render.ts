@@ -64,6 +64,16 @@ export function postKeyboard(catalog: Catalog, view: PublicRequestView): Keyboar
   return keyboard;
 }
 
+/** The callback buttons under a request's card in the volunteer's private chat. */
+export function taskKeyboard(catalog: Catalog, number: number): KeyboardBuilder {
+  return Keyboard.builder()
+    .inline()
+    .callbackButton({ label: cut(catalog.t('volunteer.doneButton')), payload: { t: 'done', r: number }, color: Keyboard.POSITIVE_COLOR })
+    .callbackButton({ label: cut(catalog.t('volunteer.releaseButton')), payload: { t: 'release', r: number } })
+    .row()
+    .callbackButton({ label: cut(catalog.t('volunteer.contactButton')), payload: { t: 'contact', r: number } });
+}
+
 /** A keyboard with no buttons: VK hides the previous one. */
 export function emptyKeyboard(): KeyboardBuilder {
   return Keyboard.builder().oneTime();

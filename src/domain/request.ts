@@ -65,7 +65,7 @@ export const requestDraftSchema = z.object({
 });
 export type RequestDraft = z.infer<typeof requestDraftSchema>;
 
-export const HISTORY_EVENT_TYPES = ['created', 'posted', 'claimed', 'claim_undone'] as const;
+export const HISTORY_EVENT_TYPES = ['created', 'posted', 'claimed', 'claim_undone', 'released', 'assigned', 'done', 'cancelled'] as const;
 export type HistoryEventType = (typeof HISTORY_EVENT_TYPES)[number];
 
 /** One line of a request's append-only history. */
@@ -78,6 +78,12 @@ export interface HistoryEvent {
   channel?: Platform;
   /** Short machine-readable reason, never personal data. */
   note?: string;
+  /** What a person wrote with the change (a reason, a comment): free text, erased with the personal data. */
+  comment?: string;
+  /** Who holds the request after a claim or an assignment. */
+  volunteer?: Volunteer;
+  /** Who held it before the change, if anyone: they are told when it is taken from them. */
+  previousVolunteer?: Volunteer;
 }
 
 /** Where a request was posted for volunteers, so the post can be edited later. */
@@ -87,6 +93,8 @@ export interface GroupPost {
   messageId: string;
   /** True when the district had no volunteer chat and the post went to the HQ chat instead. */
   viaHeadquarters: boolean;
+  /** The posting round: a released request is posted anew, and the posts of earlier rounds say so. */
+  round: number;
 }
 
 /** A stored help request, as plain data. */
@@ -105,6 +113,14 @@ export interface HelpRequest {
   consentAt: Date;
   volunteer?: Volunteer;
   claimedAt?: Date;
+  /** When a volunteer first had it: time to claim counts to here, whatever happened after. */
+  firstClaimedAt?: Date;
+  /** When it was done or cancelled. */
+  closedAt?: Date;
+  /** How many times it was released and posted anew; its current posts carry this round. */
+  round: number;
+  /** Events before this index have had their news put into the outbox. */
+  announcedUpTo: number;
   posts: GroupPost[];
   history: HistoryEvent[];
   createdAt: Date;
@@ -120,10 +136,12 @@ export interface PublicRequestView {
   helpKind: HelpKind;
   createdAt: Date;
   volunteerName?: string;
+  /** A post of an earlier round: the request was given back and posted again below. */
+  superseded?: boolean;
 }
 
 /** Strips everything personal; the only way a request reaches a group chat. */
-export function toPublicView(request: HelpRequest): PublicRequestView {
+export function toPublicView(request: HelpRequest, post?: GroupPost): PublicRequestView {
   return {
     number: request.number,
     status: request.status,
@@ -133,5 +151,6 @@ export function toPublicView(request: HelpRequest): PublicRequestView {
     helpKind: request.helpKind,
     createdAt: request.createdAt,
     ...(request.volunteer ? { volunteerName: request.volunteer.displayName } : {}),
+    ...(post && post.round < request.round ? { superseded: true } : {}),
   };
 }

@@ -11,8 +11,17 @@ export interface RequestTexts {
   groupPost(view: PublicRequestView, viaHeadquarters: boolean): string;
   /** The full request, for the volunteer who claimed it only. */
   volunteerDetails(request: HelpRequest): string;
-  /** Tells the requester that a volunteer took the request. */
-  requesterClaimed(request: HelpRequest): string;
+  /** Tells the requester that a volunteer took (or was given) the request. */
+  requesterClaimed(number: number, volunteerName: string): string;
+  requesterReleased(number: number): string;
+  requesterDone(number: number): string;
+  /** Confirms to the requester that they withdrew their request. */
+  requesterWithdrew(number: number): string;
+  requesterCancelled(number: number, reason: string): string;
+  /** Tells a volunteer that a coordinator gave their request to someone else. */
+  volunteerReassigned(number: number): string;
+  volunteerClosedByCoordinator(number: number): string;
+  volunteerCancelled(number: number): string;
   /** The answer to /my: the requester's requests with their status, or that there are none. */
   myRequests(requests: HelpRequest[]): string;
   category(code: string): string;
@@ -50,9 +59,11 @@ export function createRequestTexts(catalog: Catalog, timeZone: string, scenario:
           time: texts.dateTime(view.createdAt),
         }),
       );
-      if (view.volunteerName && view.status === 'claimed') {
-        lines.push(catalog.t('group.claimedBy', { volunteer: view.volunteerName }));
-      }
+      // A post of an earlier round points to the new one; otherwise it shows where the request stands.
+      if (view.superseded) lines.push(catalog.t('group.superseded'));
+      else if (view.status === 'claimed' && view.volunteerName) lines.push(catalog.t('group.claimedBy', { volunteer: view.volunteerName }));
+      else if (view.status === 'done') lines.push(view.volunteerName ? catalog.t('group.doneBy', { volunteer: view.volunteerName }) : catalog.t('group.done'));
+      else if (view.status === 'cancelled') lines.push(catalog.t('group.cancelled'));
       return lines.join('\n\n');
     },
     volunteerDetails(request) {
@@ -77,12 +88,14 @@ export function createRequestTexts(catalog: Catalog, timeZone: string, scenario:
         phone: request.personal.phone,
       });
     },
-    requesterClaimed(request) {
-      return catalog.t('claim.requesterNotified', {
-        number: request.number,
-        volunteer: request.volunteer?.displayName ?? '',
-      });
-    },
+    requesterClaimed: (number, volunteer) => catalog.t('claim.requesterNotified', { number, volunteer }),
+    requesterReleased: (number) => catalog.t('lifecycle.requesterReleased', { number }),
+    requesterDone: (number) => catalog.t('lifecycle.requesterDone', { number }),
+    requesterWithdrew: (number) => catalog.t('lifecycle.requesterWithdrew', { number }),
+    requesterCancelled: (number, reason) => catalog.t('lifecycle.requesterCancelled', { number, reason }),
+    volunteerReassigned: (number) => catalog.t('lifecycle.volunteerReassigned', { number }),
+    volunteerClosedByCoordinator: (number) => catalog.t('lifecycle.volunteerClosedByCoordinator', { number }),
+    volunteerCancelled: (number) => catalog.t('lifecycle.volunteerCancelled', { number }),
     myRequests(requests) {
       if (requests.length === 0) return catalog.t('bot.my.empty');
       const lines = requests.map((request) =>

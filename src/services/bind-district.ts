@@ -17,7 +17,7 @@ export function createDistrictBinding(deps: BindDeps) {
   return {
     /** Binds a chat to the district the coordinator named (throws UnknownDistrictError, NotCoordinatorError). */
     async bind(by: PersonRef, platform: Platform, chatId: string, districtInput: string) {
-      if (!deps.isCoordinator(by)) throw new NotCoordinatorError();
+      if (!(await deps.isCoordinator(by))) throw new NotCoordinatorError();
       const district = resolveDistrict(districtInput, deps.districts);
       const { previousDistrict } = await deps.districtChats.bind({ district, platform, chatId }, by, deps.now());
       deps.logger.info({ district, platform, previousDistrict }, 'chat bound to district');
@@ -25,7 +25,7 @@ export function createDistrictBinding(deps: BindDeps) {
     },
     /** Unbinds a chat; returns the district it served, or null. */
     async unbind(by: PersonRef, platform: Platform, chatId: string): Promise<string | null> {
-      if (!deps.isCoordinator(by)) throw new NotCoordinatorError();
+      if (!(await deps.isCoordinator(by))) throw new NotCoordinatorError();
       const district = await deps.districtChats.unbind(platform, chatId);
       deps.logger.info({ district, platform }, 'chat unbound');
       return district;

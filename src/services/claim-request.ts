@@ -1,7 +1,6 @@
 import { RecipientUnreachableError } from '../domain/errors.js';
 import { isClosed } from '../domain/lifecycle.js';
 import type { HelpRequest, Volunteer } from '../domain/request.js';
-import type { RequestTexts } from '../messages/request-texts.js';
 import type { ChatRef, DistrictChatRepository, Logger, Messengers, RequestRepository } from './ports.js';
 import { describeError } from './describe-error.js';
 
@@ -12,7 +11,6 @@ export interface ClaimDeps {
   districtChats: DistrictChatRepository;
   headquartersChats: readonly ChatRef[];
   messengers: Messengers;
-  texts: RequestTexts;
   logger: Logger;
   now: () => Date;
 }
@@ -52,7 +50,7 @@ export function createClaimRequest(deps: ClaimDeps) {
     const messenger = deps.messengers[volunteer.platform];
     try {
       if (!messenger) throw new RecipientUnreachableError(volunteer.platform, 'platform not running');
-      await messenger.sendText(volunteer.userId, deps.texts.volunteerDetails(claimed), { deliveryKey: `details:${number}:${claimed.history.length}` });
+      await messenger.sendTaskCard(volunteer.userId, claimed, { deliveryKey: `details:${number}:${claimed.history.length}` });
     } catch (error) {
       // Nobody must hold a request they cannot see: give it back so the next volunteer can take it.
       const unreachable = error instanceof RecipientUnreachableError;

@@ -1,9 +1,13 @@
 import type { PersonRef } from '../domain/request.js';
 
-/** Tells whether a person is a coordinator; for now the configured ids, per platform. */
-export type IsCoordinator = (person: PersonRef) => boolean;
+/** Tells whether a person is a coordinator. */
+export type IsCoordinator = (person: PersonRef) => Promise<boolean>;
 
-export function createIsCoordinator(ids: { telegram: readonly string[]; vk: readonly string[] }): IsCoordinator {
+/** The configured coordinators, per platform, and those granted the role since (if a lookup is given). */
+export function createIsCoordinator(
+  ids: { telegram: readonly string[]; vk: readonly string[] },
+  granted: (person: PersonRef) => Promise<boolean> = async () => false,
+): IsCoordinator {
   const sets = { telegram: new Set(ids.telegram), vk: new Set(ids.vk) };
-  return (person) => sets[person.platform].has(person.userId);
+  return async (person) => sets[person.platform].has(person.userId) || (await granted(person));
 }

@@ -124,21 +124,35 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
       } else {
         const request = await deps.requests.findByNumber(message.requestNumber);
         if (!request) throw Object.assign(new Error(`request ${message.requestNumber} does not exist`), { permanent: true });
-        const post = request.posts.find((p) => p.platform === message.platform && p.chatId === message.chatId);
-        if (message.kind === 'post') {
-          // Already posted: this worker's predecessor died after sending, before marking.
-          if (!post) {
+        if (message.kind === 'task') {
+          // Details go only to whoever holds the request when they are sent: a volunteer it was taken
+          // from meanwhile must not receive the address and phone.
+          if (request.status === 'claimed' && request.volunteer?.platform === message.platform && request.volunteer.userId === message.volunteerId) {
             if (!(await pace())) return;
-            const messageId = await messenger.postRequest(message.chatId, toPublicView(request), message.viaHeadquarters, { deliveryKey: entry.key });
-            await deps.requests.addPost(request.number, { platform: message.platform, chatId: message.chatId, messageId, viaHeadquarters: message.viaHeadquarters }, deps.now());
+            await messenger.sendTaskCard(message.chatId, request, { deliveryKey: entry.key });
           }
-        } else if (post) {
-          if (!(await pace())) return;
-          await messenger.updatePost(post, toPublicView(request));
         } else {
-          // The post itself is still on its way; the edit waits for it (it renders the state then).
-          await deps.outbox.retryLater(entry.key, deps.workerId, new Date(deps.now().getTime() + 2000), 'post not sent yet');
-          return;
+          const post = request.posts.find((p) => p.platform === message.platform && p.chatId === message.chatId && p.round === message.round);
+          if (message.kind === 'post') {
+            // Already posted (this worker's predecessor died after sending, before marking), or a post
+            // of a round the request has left behind: nothing to do.
+            if (!post && message.round === request.round) {
+              if (!(await pace())) return;
+              const messageId = await messenger.postRequest(message.chatId, toPublicView(request), message.viaHeadquarters, { deliveryKey: entry.key });
+              await deps.requests.addPost(
+                request.number,
+                { platform: message.platform, chatId: message.chatId, messageId, viaHeadquarters: message.viaHeadquarters, round: message.round },
+                deps.now(),
+              );
+            }
+          } else if (post) {
+            if (!(await pace())) return;
+            await messenger.updatePost(post, toPublicView(request, post));
+          } else if (message.round === request.round) {
+            // The post itself is still on its way; the edit waits for it (it renders the state then).
+            await deps.outbox.retryLater(entry.key, deps.workerId, new Date(deps.now().getTime() + 2000), 'post not sent yet');
+            return;
+          }
         }
       }
       await deps.outbox.markSent(entry.key, deps.workerId, deps.now());

@@ -1,4 +1,5 @@
-import type { GroupPost, HelpRequest, PersonRef, Platform, PublicRequestView, RequestDraft, Volunteer } from '../domain/request.js';
+import type { Transition } from '../domain/lifecycle.js';
+import type { GroupPost, HelpRequest, PersonRef, Platform, PublicRequestView, RequestDraft, RequestStatus, Volunteer } from '../domain/request.js';
 
 /** What a new request is stored with besides the questionnaire. */
 export interface NewRequest {
@@ -17,6 +18,17 @@ export interface RequestRepository {
   claim(number: number, volunteer: Volunteer, at: Date): Promise<HelpRequest | null>;
   /** Takes a claim back from this volunteer (they cannot be written to); null if it is not theirs now. */
   undoClaim(number: number, volunteer: PersonRef, reason: string, at: Date): Promise<HelpRequest | null>;
+  /**
+   * Stores a transition the lifecycle rules allowed, provided the request still has the status and
+   * volunteer the rules saw; null when it changed meanwhile (the caller decides again).
+   */
+  applyTransition(number: number, transition: Transition): Promise<HelpRequest | null>;
+  /** Open requests (new or claimed), newest first, one page of them and how many there are. */
+  listOpen(query: OpenRequestsQuery): Promise<{ items: HelpRequest[]; total: number }>;
+  /** A volunteer's claimed requests, oldest claim first (what they still have to do). */
+  listByVolunteer(volunteer: PersonRef, limit: number): Promise<HelpRequest[]>;
+  /** Requests created in [from, to), oldest first, for statistics and export. */
+  listCreatedBetween(from: Date, to: Date): Promise<HelpRequest[]>;
   /** Remembers where the request was posted, so the post can be edited later. */
   addPost(number: number, post: GroupPost, at: Date): Promise<void>;
   /** The requester's own requests, newest first. */
@@ -28,6 +40,17 @@ export interface RequestRepository {
   clearEffectsMark(number: number, historyLength: number): Promise<void>;
   /** Marked requests last changed before `before`: their messages may have been lost to a crash. */
   listMarkedForEffects(before: Date, limit: number): Promise<HelpRequest[]>;
+}
+
+/** Which open requests to list. */
+export interface OpenRequestsQuery {
+  district?: string;
+  /** Only requests in this status (new: waiting for a volunteer). */
+  status?: Extract<RequestStatus, 'new' | 'claimed'>;
+  /** Only requests created before this time (overdue ones). */
+  createdBefore?: Date;
+  skip: number;
+  limit: number;
 }
 
 /** A chat on some platform. */
@@ -67,6 +90,11 @@ export interface Messenger {
   updatePost(post: GroupPost, view: PublicRequestView): Promise<void>;
   /** Sends a private message; throws RecipientUnreachableError when the person cannot be written to. */
   sendText(chatId: string, text: string, options?: SendOptions): Promise<void>;
+  /**
+   * Sends the volunteer holding a request its full details with their actions (done, cannot do,
+   * contact); throws RecipientUnreachableError like sendText.
+   */
+  sendTaskCard(chatId: string, request: HelpRequest, options?: SendOptions): Promise<void>;
   /** Reads an error of this platform: worth retrying (and when), or never going to work. */
   describeFailure(error: unknown): DeliveryFailure;
   /** Whether a chat id is a group chat (volunteer groups have stricter limits than private chats). */
@@ -93,9 +121,11 @@ export interface KeyValueStore<T> {
 /** A message the outbox delivers. Posts and syncs render the request as it is at delivery time. */
 export type OutboxMessage =
   /** Post a request to a volunteer chat (with the claim button while it is new) and record the post. */
-  | { kind: 'post'; platform: Platform; chatId: string; requestNumber: number; viaHeadquarters: boolean }
-  /** Bring the request's post in a chat up to date (who took it, the button). Idempotent. */
-  | { kind: 'sync'; platform: Platform; chatId: string; requestNumber: number }
+  | { kind: 'post'; platform: Platform; chatId: string; requestNumber: number; viaHeadquarters: boolean; round: number }
+  /** Bring the request's post of a round in a chat up to date (who took it, the button). Idempotent. */
+  | { kind: 'sync'; platform: Platform; chatId: string; requestNumber: number; round: number }
+  /** The details and actions for the volunteer a request was assigned to; sent only while they hold it. */
+  | { kind: 'task'; platform: Platform; chatId: string; requestNumber: number; volunteerId: string }
   /** A plain text to a person or a chat, perhaps about a request. */
   | { kind: 'text'; platform: Platform; chatId: string; text: string; requestNumber?: number };
 

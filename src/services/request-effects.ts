@@ -1,4 +1,4 @@
-import type { HelpRequest } from '../domain/request.js';
+import type { HelpRequest, HistoryEvent, PersonRef } from '../domain/request.js';
 import type { RequestTexts } from '../messages/request-texts.js';
 import type { ChatRef, DistrictChatRepository, Outbox, OutboxMessage, RequestRepository } from './ports.js';
 
@@ -11,50 +11,98 @@ export interface EffectsDeps {
   now: () => Date;
 }
 
+type Keyed = { key: string; message: OutboxMessage };
+
 /**
- * What the outside world must see of a request in its current state: its posts in volunteer chats,
- * their current look, and the requester's news. Derived from the stored request alone, with keys
- * that name the state they follow from, so deriving twice (after a crash, by two processes) enqueues
- * each message once. Every state change marks the request in the same write; the mark is cleared
- * once the messages are in the outbox, and a sweep finishes whatever a crash left marked.
+ * What the outside world must see of a request: its posts in volunteer chats and their current look
+ * (from its state), and the news of each change to the people concerned (from its history). Keys
+ * name the state or the event they follow from, so deriving twice (after a crash, by two processes)
+ * enqueues each message once. Every state change marks the request in the same write; the mark is
+ * cleared once the messages are in the outbox, and a sweep finishes whatever a crash left marked.
+ * Events up to `announcedUpTo` were announced already and are not derived again.
  */
 export function createRequestEffects(deps: EffectsDeps) {
-  async function messagesFor(request: HelpRequest): Promise<{ key: string; message: OutboxMessage }[]> {
+  async function postsFor(request: HelpRequest): Promise<Keyed[]> {
     const n = request.number;
     const version = request.history.length;
-    const out: { key: string; message: OutboxMessage }[] = request.posts.map((post) => ({
-      key: `sync:${n}:${post.platform}:${post.chatId}:${version}`,
-      message: { kind: 'sync', platform: post.platform, chatId: post.chatId, requestNumber: n },
+    const out: Keyed[] = request.posts.map((post) => ({
+      key: `sync:${n}:${post.platform}:${post.chatId}:${post.round}:${version}`,
+      message: { kind: 'sync', platform: post.platform, chatId: post.chatId, requestNumber: n, round: post.round },
     }));
-    if (request.status === 'new' && request.posts.length === 0) {
+    const postedThisRound = request.posts.some((p) => p.round === request.round);
+    if (request.status === 'new' && !postedThisRound) {
       const chats = await deps.districtChats.chatsOf(request.district);
       const targets = chats.length > 0
         ? chats.map((c) => ({ ...c, viaHeadquarters: false }))
         : deps.headquartersChats.map((c) => ({ ...c, viaHeadquarters: true }));
       for (const target of targets) {
         out.push({
-          key: `post:${n}:${target.platform}:${target.chatId}`,
-          message: { kind: 'post', platform: target.platform, chatId: target.chatId, requestNumber: n, viaHeadquarters: target.viaHeadquarters },
+          key: `post:${n}:${target.platform}:${target.chatId}:${request.round}`,
+          message: { kind: 'post', platform: target.platform, chatId: target.chatId, requestNumber: n, viaHeadquarters: target.viaHeadquarters, round: request.round },
         });
       }
-    }
-    if (request.status === 'claimed' && request.volunteer && request.claimedAt) {
-      out.push({
-        key: `notify:${n}:claimed:${request.claimedAt.getTime()}`,
-        message: {
-          kind: 'text',
-          platform: request.requester.platform,
-          chatId: request.requester.chatId,
-          text: deps.texts.requesterClaimed(request),
-          requestNumber: n,
-        },
-      });
     }
     return out;
   }
 
+  /** Who hears of one event, and what; texts come from the event itself, not from later state. */
+  function newsOf(request: HelpRequest, event: HistoryEvent, index: number): Keyed[] {
+    const n = request.number;
+    const key = (to: string) => `event:${n}:${index}:${to}`;
+    const requester = request.requester;
+    const toRequester = (text: string): Keyed => ({
+      key: key('requester'),
+      message: { kind: 'text', platform: requester.platform, chatId: requester.chatId, text, requestNumber: n },
+    });
+    // Volunteers are written to privately, where their chat id is their user id on both platforms.
+    const toVolunteer = (person: PersonRef, to: string, text: string): Keyed => ({
+      key: key(to),
+      message: { kind: 'text', platform: person.platform, chatId: person.userId, text, requestNumber: n },
+    });
+    const byHolder = (e: HistoryEvent) => !!e.previousVolunteer && e.actor?.platform === e.previousVolunteer.platform && e.actor.userId === e.previousVolunteer.userId;
+
+    switch (event.type) {
+      case 'claimed':
+        return event.volunteer ? [toRequester(deps.texts.requesterClaimed(n, event.volunteer.displayName))] : [];
+      case 'released':
+        return [toRequester(deps.texts.requesterReleased(n))];
+      case 'assigned': {
+        const out: Keyed[] = [];
+        if (event.volunteer) {
+          out.push({
+            key: key('volunteer'),
+            message: { kind: 'task', platform: event.volunteer.platform, chatId: event.volunteer.userId, requestNumber: n, volunteerId: event.volunteer.userId },
+          });
+          out.push(toRequester(deps.texts.requesterClaimed(n, event.volunteer.displayName)));
+        }
+        if (event.previousVolunteer) out.push(toVolunteer(event.previousVolunteer, 'previous', deps.texts.volunteerReassigned(n)));
+        return out;
+      }
+      case 'done': {
+        const out = [toRequester(deps.texts.requesterDone(n))];
+        // A coordinator closed it for the volunteer: they should know they need not go.
+        if (event.previousVolunteer && !byHolder(event)) out.push(toVolunteer(event.previousVolunteer, 'previous', deps.texts.volunteerClosedByCoordinator(n)));
+        return out;
+      }
+      case 'cancelled': {
+        const out = [toRequester(event.note === 'by_requester' ? deps.texts.requesterWithdrew(n) : deps.texts.requesterCancelled(n, event.comment ?? ''))];
+        if (event.previousVolunteer) out.push(toVolunteer(event.previousVolunteer, 'previous', deps.texts.volunteerCancelled(n)));
+        return out;
+      }
+      case 'created':
+      case 'posted':
+      case 'claim_undone':
+        return [];
+    }
+  }
+
+  async function messagesFor(request: HelpRequest): Promise<Keyed[]> {
+    const news = request.history.flatMap((event, index) => (index < request.announcedUpTo ? [] : newsOf(request, event, index)));
+    return [...(await postsFor(request)), ...news];
+  }
+
   return {
-    /** Puts the messages a request's current state calls for into the outbox, then clears its mark. */
+    /** Puts the messages a request's current state and new events call for into the outbox, then clears its mark. */
     async enqueueFor(request: HelpRequest): Promise<number> {
       const messages = await messagesFor(request);
       await deps.outbox.enqueue(messages, deps.now());

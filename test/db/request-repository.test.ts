@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
+import { decide } from '../../src/domain/lifecycle.js';
 import type { Volunteer } from '../../src/domain/request.js';
 import type { NewRequest, RequestRepository } from '../../src/services/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/database.js';
@@ -115,9 +116,9 @@ describe('claim', () => {
     const at = new Date('2025-03-01T10:00:00Z');
     const claimed = await requests.claim(number, volunteer(1), at);
 
-    expect(claimed).toMatchObject({ number, status: 'claimed', volunteer: volunteer(1), claimedAt: at });
+    expect(claimed).toMatchObject({ number, status: 'claimed', volunteer: volunteer(1), claimedAt: at, firstClaimedAt: at });
     expect(claimed!.history.map((h) => h.type)).toEqual(['created', 'claimed']);
-    expect(claimed!.history[1]).toEqual({ type: 'claimed', at, actor: { platform: 'telegram', userId: 'v1' }, channel: 'telegram' });
+    expect(claimed!.history[1]).toEqual({ type: 'claimed', at, actor: { platform: 'telegram', userId: 'v1' }, channel: 'telegram', volunteer: volunteer(1) });
     expect(await requests.findByNumber(number)).toEqual(claimed);
   });
 
@@ -209,8 +210,8 @@ describe('undoClaim', () => {
 describe('addPost', () => {
   it('appends each post and a posted event', async () => {
     const { number } = await requests.create(newRequest());
-    const district = { platform: 'telegram' as const, chatId: '-100123', messageId: '77', viaHeadquarters: false };
-    const hq = { platform: 'vk' as const, chatId: '2000000001', messageId: '5', viaHeadquarters: true };
+    const district = { platform: 'telegram' as const, chatId: '-100123', messageId: '77', viaHeadquarters: false, round: 0 };
+    const hq = { platform: 'vk' as const, chatId: '2000000001', messageId: '5', viaHeadquarters: true, round: 0 };
     await requests.addPost(number, district, new Date('2025-03-01T09:00:01Z'));
     await requests.addPost(number, hq, new Date('2025-03-01T09:00:02Z'));
 
@@ -225,8 +226,8 @@ describe('addPost', () => {
   it('keeps both posts when two are added at once (two platforms posting in parallel)', async () => {
     const { number } = await requests.create(newRequest());
     await Promise.all([
-      requests.addPost(number, { platform: 'telegram', chatId: '-1', messageId: '1', viaHeadquarters: false }, AT),
-      requests.addPost(number, { platform: 'vk', chatId: '2', messageId: '2', viaHeadquarters: false }, AT),
+      requests.addPost(number, { platform: 'telegram', chatId: '-1', messageId: '1', viaHeadquarters: false, round: 0 }, AT),
+      requests.addPost(number, { platform: 'vk', chatId: '2', messageId: '2', viaHeadquarters: false, round: 0 }, AT),
     ]);
     const stored = await requests.findByNumber(number);
     expect(stored!.posts.map((p) => p.platform).sort()).toEqual(['telegram', 'vk']);
@@ -266,3 +267,115 @@ describe('listByRequester', () => {
     expect(await requests.listByRequester({ platform: 'telegram', userId: 'nobody' }, 10)).toEqual([]);
   });
 });
+
+describe('applyTransition', () => {
+  const coordinator = { person: { platform: 'telegram' as const, userId: '900' }, channel: 'telegram' as const, isCoordinator: true };
+  const asHolder = (v: Volunteer) => ({ person: { platform: v.platform, userId: v.userId }, channel: v.platform, isCoordinator: false });
+
+  it('stores an allowed change with its event, and the times it implies', async () => {
+    const { number } = await requests.create(newRequest());
+    const claimed = await requests.claim(number, volunteer(1), AT);
+    const later = new Date('2025-03-01T12:00:00Z');
+    const decision = decide(claimed!, { type: 'complete', comment: 'Всё привёз' }, asHolder(volunteer(1)), later);
+    const done = await requests.applyTransition(number, decision.ok ? decision.transition : never());
+    expect(done).toMatchObject({ status: 'done', volunteer: volunteer(1), closedAt: later, firstClaimedAt: AT });
+    expect(done!.history.at(-1)).toEqual({
+      type: 'done', at: later, actor: { platform: 'telegram', userId: 'v1' }, channel: 'telegram', comment: 'Всё привёз', previousVolunteer: volunteer(1),
+    });
+    expect(await requests.findByNumber(number)).toEqual(done);
+  });
+
+  it('starts a new posting round on release and keeps the first claim time through a reassignment', async () => {
+    const { number } = await requests.create(newRequest());
+    const claimed = await requests.claim(number, volunteer(1), AT);
+    const released = decide(claimed!, { type: 'release', reason: 'Заболел' }, asHolder(volunteer(1)), new Date('2025-03-01T10:00:00Z'));
+    const back = await requests.applyTransition(number, released.ok ? released.transition : never());
+    expect(back).toMatchObject({ status: 'new', round: 1 });
+    expect(back).not.toHaveProperty('volunteer');
+    expect(back).not.toHaveProperty('claimedAt');
+    const assign = decide(back!, { type: 'assign', volunteer: volunteer(2) }, coordinator, new Date('2025-03-01T11:00:00Z'));
+    const assigned = await requests.applyTransition(number, assign.ok ? assign.transition : never());
+    expect(assigned).toMatchObject({ status: 'claimed', volunteer: volunteer(2), claimedAt: new Date('2025-03-01T11:00:00Z'), firstClaimedAt: AT, round: 1 });
+  });
+
+  it('refuses to store a change decided on a request that has changed since', async () => {
+    const { number } = await requests.create(newRequest());
+    const claimed = await requests.claim(number, volunteer(1), AT);
+    const release = decide(claimed!, { type: 'release', reason: 'Не успеваю' }, asHolder(volunteer(1)), AT);
+    const reassign = decide(claimed!, { type: 'assign', volunteer: volunteer(2) }, coordinator, AT);
+    expect(await requests.applyTransition(number, reassign.ok ? reassign.transition : never())).not.toBeNull();
+    // The release was decided when volunteer 1 held it; now volunteer 2 does.
+    expect(await requests.applyTransition(number, release.ok ? release.transition : never())).toBeNull();
+    expect(await requests.findByNumber(number)).toMatchObject({ status: 'claimed', volunteer: volunteer(2) });
+  });
+
+  it('leaves a volunteer releasing and a coordinator reassigning at once in one consistent state, every round', async () => {
+    const outcomes = { releaseFirst: 0, reassignFirst: 0 };
+    for (let round = 0; round < 20; round++) {
+      const { number } = await requests.create(newRequest());
+      const claimed = (await requests.claim(number, volunteer(1), AT))!;
+      const release = decide(claimed, { type: 'release', reason: 'Не успеваю' }, asHolder(volunteer(1)), AT);
+      const reassign = decide(claimed, { type: 'assign', volunteer: volunteer(2) }, coordinator, AT);
+      // From two connections, as a volunteer's and a coordinator's updates would arrive.
+      const [released, reassigned] = await Promise.all([
+        others[0]!.repositories.requests.applyTransition(number, release.ok ? release.transition : never()),
+        others[1]!.repositories.requests.applyTransition(number, reassign.ok ? reassign.transition : never()),
+      ]);
+      expect([released, reassigned].filter(Boolean)).toHaveLength(1);
+      const stored = (await requests.findByNumber(number))!;
+      const changes = stored.history.filter((e) => e.type === 'released' || e.type === 'assigned');
+      expect(changes).toHaveLength(1);
+      if (released) {
+        outcomes.releaseFirst++;
+        expect(stored).toMatchObject({ status: 'new', round: 1 });
+        expect(stored.volunteer).toBeUndefined();
+      } else {
+        outcomes.reassignFirst++;
+        expect(stored).toMatchObject({ status: 'claimed', volunteer: volunteer(2), round: 0 });
+      }
+    }
+    console.log(`release vs reassign, 20 rounds: release won ${outcomes.releaseFirst}, reassign won ${outcomes.reassignFirst}, inconsistent 0`);
+  });
+});
+
+describe('listOpen, listByVolunteer, listCreatedBetween', () => {
+  async function seed() {
+    const at = (h: number) => new Date(Date.UTC(2025, 2, 1, h));
+    const made = [];
+    for (const [i, district] of ['Ленинский', 'Центральный', 'Ленинский', 'Ленинский'].entries()) {
+      made.push(await requests.create(newRequest({ draft: makeDraft({ district }), at: at(8 + i) })));
+    }
+    await requests.claim(made[2]!.number, volunteer(1), at(12));
+    const claimedFour = await requests.claim(made[3]!.number, volunteer(1), at(13));
+    const done = decide(claimedFour!, { type: 'complete' }, { person: { platform: 'telegram', userId: 'v1' }, channel: 'telegram', isCoordinator: false }, at(14));
+    await requests.applyTransition(made[3]!.number, done.ok ? done.transition : never());
+    return made.map((r) => r.number);
+  }
+
+  it('lists open requests newest first, by district, status and age, a page at a time', async () => {
+    const [n1, n2, n3] = await seed();
+    expect(await requests.listOpen({ skip: 0, limit: 10 }).then((p) => [p.total, p.items.map((r) => r.number)])).toEqual([3, [n3, n2, n1]]);
+    expect(await requests.listOpen({ district: 'Ленинский', skip: 0, limit: 10 }).then((p) => p.items.map((r) => r.number))).toEqual([n3, n1]);
+    expect(await requests.listOpen({ status: 'new', skip: 0, limit: 10 }).then((p) => p.items.map((r) => r.number))).toEqual([n2, n1]);
+    expect(await requests.listOpen({ status: 'new', createdBefore: new Date(Date.UTC(2025, 2, 1, 9)), skip: 0, limit: 10 }).then((p) => p.items.map((r) => r.number))).toEqual([n1]);
+    expect(await requests.listOpen({ skip: 1, limit: 1 }).then((p) => [p.total, p.items.map((r) => r.number)])).toEqual([3, [n2]]);
+  });
+
+  it("lists a volunteer's claimed requests only", async () => {
+    const [, , n3] = await seed();
+    expect((await requests.listByVolunteer({ platform: 'telegram', userId: 'v1' }, 10)).map((r) => r.number)).toEqual([n3]);
+    expect(await requests.listByVolunteer({ platform: 'vk', userId: 'v1' }, 10)).toEqual([]);
+  });
+
+  it('lists the requests created in a period, oldest first', async () => {
+    const [n1, n2, n3, n4] = await seed();
+    const all = await requests.listCreatedBetween(new Date(Date.UTC(2025, 2, 1)), new Date(Date.UTC(2025, 2, 2)));
+    expect(all.map((r) => r.number)).toEqual([n1, n2, n3, n4]);
+    const some = await requests.listCreatedBetween(new Date(Date.UTC(2025, 2, 1, 9)), new Date(Date.UTC(2025, 2, 1, 11)));
+    expect(some.map((r) => r.number)).toEqual([n2, n3]);
+  });
+});
+
+function never(): never {
+  throw new Error('the rules refused a change the test expects to be allowed');
+}

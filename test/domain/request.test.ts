@@ -18,6 +18,8 @@ function request(overrides: Partial<HelpRequest> = {}): HelpRequest {
     extra: draft.extra,
     personal: draft.personal,
     consentAt: at,
+    round: 0,
+    announcedUpTo: 0,
     posts: [],
     history: [],
     createdAt: at,

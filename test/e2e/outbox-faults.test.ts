@@ -43,7 +43,7 @@ describe('the outbox against Telegram limits and faults', () => {
       ),
     );
     await outbox.enqueue(
-      stored.map((r) => ({ key: `post:${r.number}:telegram:${GROUP.id}`, message: { kind: 'post' as const, platform: 'telegram' as const, chatId: String(GROUP.id), requestNumber: r.number, viaHeadquarters: false } })),
+      stored.map((r) => ({ key: `post:${r.number}:telegram:${GROUP.id}:0`, message: { kind: 'post' as const, platform: 'telegram' as const, chatId: String(GROUP.id), requestNumber: r.number, viaHeadquarters: false, round: 0 } })),
       new Date(),
     );
     const posts = await postsOf(stored.map((r) => r.number), 20_000);

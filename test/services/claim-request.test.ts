@@ -38,7 +38,6 @@ function makeClaim(overrides: Partial<ClaimDeps> = {}) {
     districtChats,
     headquartersChats: [HQ],
     messengers: { telegram, vk },
-    texts,
     logger,
     now: steppingClock(),
     ...overrides,
@@ -54,8 +53,8 @@ beforeEach(async () => {
   request = await requests.create({ draft, channel: 'telegram', requester, at: new Date('2025-03-01T09:00:00Z') });
   delivery = createTestDelivery({ requests, districtChats, messengers: { telegram, vk }, headquartersChats: [HQ], texts, catalog: catalogs.ru, logger, now: steppingClock() });
   // Posted to a Telegram group and a VK conversation of the district, as dispatch would have done.
-  await requests.addPost(request.number, { platform: 'telegram', chatId: '-100222', messageId: '10', viaHeadquarters: false }, new Date());
-  await requests.addPost(request.number, { platform: 'vk', chatId: '2000000002', messageId: '20', viaHeadquarters: false }, new Date());
+  await requests.addPost(request.number, { platform: 'telegram', chatId: '-100222', messageId: '10', viaHeadquarters: false, round: 0 }, new Date());
+  await requests.addPost(request.number, { platform: 'vk', chatId: '2000000002', messageId: '20', viaHeadquarters: false, round: 0 }, new Date());
   claimRequest = makeClaim();
 });
 
@@ -74,9 +73,10 @@ describe('won', () => {
     if (outcome.kind === 'won') expect(outcome.request).toMatchObject({ number: request.number, status: 'claimed', volunteer: anna });
 
     // Details: in a private chat with the volunteer (their user id), with everything needed to help.
-    const toAnna = telegram.texts().filter((t) => t.chatId === anna.userId);
+    const toAnna = telegram.cards().filter((t) => t.chatId === anna.userId);
     expect(toAnna).toHaveLength(1);
-    const details = toAnna[0]!.text;
+    expect(toAnna[0]!.request).toMatchObject({ number: request.number, status: 'claimed', volunteer: anna });
+    const details = texts.volunteerDetails(toAnna[0]!.request);
     for (const s of [draft.personal.address, draft.personal.phone, draft.personal.name, draft.personal.description]) expect(details).toContain(s);
     // The branch answer is shown with its label, not as a raw code.
     expect(details).toContain(catalogs.ru.t('request.prescription.has'));
@@ -102,8 +102,9 @@ describe('won', () => {
     const outcome = await claimRequest(request.number, boris);
     expect(outcome.kind).toBe('won');
     await delivery.drain();
-    expect(vk.texts().map((t) => t.chatId)).toEqual([boris.userId]);
-    expect(vk.texts()[0]!.text).toContain(draft.personal.phone);
+    expect(vk.cards().map((t) => t.chatId)).toEqual([boris.userId]);
+    expect(vk.texts()).toEqual([]);
+    expect(texts.volunteerDetails(vk.cards()[0]!.request)).toContain(draft.personal.phone);
     expect(telegram.texts().map((t) => t.chatId)).toEqual([requester.chatId]);
   });
 
@@ -133,8 +134,9 @@ describe('won', () => {
     expect(outcomes.filter((o) => o.kind === 'won')).toHaveLength(1);
     expect(outcomes.filter((o) => o.kind === 'taken')).toHaveLength(19);
     // Only the winner got the address.
-    const detailMessages = [...telegram.texts(), ...vk.texts()].filter((t) => t.text.includes(draft.personal.address));
+    const detailMessages = [...telegram.cards(), ...vk.cards()].filter((t) => texts.volunteerDetails(t.request).includes(draft.personal.address));
     expect(detailMessages).toHaveLength(1);
+    expect([...telegram.texts(), ...vk.texts()].filter((t) => t.text.includes(draft.personal.address))).toEqual([]);
     const winner = volunteers[outcomes.findIndex((o) => o.kind === 'won')]!;
     expect(detailMessages[0]!.chatId).toBe(winner.userId);
   });

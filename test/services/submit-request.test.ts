@@ -115,5 +115,5 @@ it('numbers successive submissions and posts them through a real dispatch', asyn
   expect([first.number, second.number]).toEqual([1, 2]);
   await delivery.drain();
   expect(telegram.posts().map((p) => p.view.number)).toEqual([1, 2]);
-  expect((await requests.findByNumber(2))!.posts).toEqual([{ platform: 'telegram', chatId: '-100', messageId: telegram.posts()[1]!.messageId, viaHeadquarters: false }]);
+  expect((await requests.findByNumber(2))!.posts).toEqual([{ platform: 'telegram', chatId: '-100', messageId: telegram.posts()[1]!.messageId, viaHeadquarters: false, round: 0 }]);
 });

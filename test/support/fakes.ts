@@ -1,5 +1,5 @@
 import { RecipientUnreachableError } from '../../src/domain/errors.js';
-import { CLAIMABLE_STATUS } from '../../src/domain/lifecycle.js';
+import { CLAIMABLE_STATUS, isClosed, type Transition } from '../../src/domain/lifecycle.js';
 import type { GroupPost, HelpRequest, PersonRef, Platform, PublicRequestView, RequestDraft, RequestStatus, Volunteer } from '../../src/domain/request.js';
 import type {
   ChatPacing,
@@ -12,6 +12,7 @@ import type {
   Logger,
   Messenger,
   NewRequest,
+  OpenRequestsQuery,
   RequestRepository,
 } from '../../src/services/ports.js';
 
@@ -43,6 +44,8 @@ export class FakeRequestRepository implements RequestRepository {
       extra: { ...draft.extra },
       personal: { ...draft.personal },
       consentAt: at,
+      round: 0,
+      announcedUpTo: 0,
       posts: [],
       history: [{ type: 'created', at, actor: { platform: requester.platform, userId: requester.userId }, channel }],
       createdAt: at,
@@ -63,9 +66,59 @@ export class FakeRequestRepository implements RequestRepository {
     request.status = 'claimed';
     request.volunteer = { ...volunteer };
     request.claimedAt = at;
-    request.history.push({ type: 'claimed', at, actor: { platform: volunteer.platform, userId: volunteer.userId }, channel: volunteer.platform });
+    request.firstClaimedAt ??= at;
+    request.history.push({ type: 'claimed', at, actor: { platform: volunteer.platform, userId: volunteer.userId }, channel: volunteer.platform, volunteer: { ...volunteer } });
     this.marked.set(number, at);
     return copy(request);
+  }
+
+  async applyTransition(number: number, transition: Transition): Promise<HelpRequest | null> {
+    const request = this.byNumber.get(number);
+    const { expected, event } = transition;
+    const holder = request?.volunteer;
+    const holderMatches = expected.volunteer
+      ? holder?.platform === expected.volunteer.platform && holder.userId === expected.volunteer.userId
+      : !holder;
+    if (!request || request.status !== expected.status || !holderMatches) return null;
+    request.status = transition.status;
+    if (transition.volunteer) request.volunteer = { ...transition.volunteer };
+    else {
+      delete request.volunteer;
+      delete request.claimedAt;
+    }
+    if (transition.status === 'claimed') {
+      request.claimedAt = event.at;
+      request.firstClaimedAt ??= event.at;
+    }
+    if (isClosed(transition.status)) request.closedAt = event.at;
+    if (transition.repost) request.round++;
+    request.history.push(copy(event));
+    this.marked.set(number, event.at);
+    return copy(request);
+  }
+
+  async listOpen({ district, status, createdBefore, skip, limit }: OpenRequestsQuery): Promise<{ items: HelpRequest[]; total: number }> {
+    const matching = [...this.byNumber.values()]
+      .filter((r) => (status ? r.status === status : r.status === 'new' || r.status === 'claimed'))
+      .filter((r) => !district || r.district === district)
+      .filter((r) => !createdBefore || r.createdAt < createdBefore)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.number - a.number);
+    return { items: matching.slice(skip, skip + limit).map(copy), total: matching.length };
+  }
+
+  async listByVolunteer(volunteer: PersonRef, limit: number): Promise<HelpRequest[]> {
+    return [...this.byNumber.values()]
+      .filter((r) => r.status === 'claimed' && r.volunteer?.platform === volunteer.platform && r.volunteer.userId === volunteer.userId)
+      .sort((a, b) => a.claimedAt!.getTime() - b.claimedAt!.getTime())
+      .slice(0, limit)
+      .map(copy);
+  }
+
+  async listCreatedBetween(from: Date, to: Date): Promise<HelpRequest[]> {
+    return [...this.byNumber.values()]
+      .filter((r) => r.createdAt >= from && r.createdAt < to)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .map(copy);
   }
 
   async undoClaim(number: number, volunteer: PersonRef, reason: string, at: Date): Promise<HelpRequest | null> {
@@ -94,7 +147,10 @@ export class FakeRequestRepository implements RequestRepository {
   }
 
   async clearEffectsMark(number: number, historyLength: number): Promise<void> {
-    if (this.byNumber.get(number)?.history.length === historyLength) this.marked.delete(number);
+    const request = this.byNumber.get(number);
+    if (!request) return;
+    request.announcedUpTo = Math.max(request.announcedUpTo, historyLength);
+    if (request.history.length === historyLength) this.marked.delete(number);
   }
 
   async listMarkedForEffects(before: Date, limit: number): Promise<HelpRequest[]> {
@@ -157,7 +213,8 @@ export class FakeDistrictChatRepository implements DistrictChatRepository {
 export type MessengerCall =
   | { method: 'postRequest'; chatId: string; view: PublicRequestView; viaHeadquarters: boolean; messageId: string }
   | { method: 'updatePost'; post: GroupPost; view: PublicRequestView }
-  | { method: 'sendText'; chatId: string; text: string };
+  | { method: 'sendText'; chatId: string; text: string }
+  | { method: 'sendTaskCard'; chatId: string; request: HelpRequest };
 
 /**
  * A Messenger that records every call. `unreachable` chat ids make sendText throw
@@ -190,6 +247,12 @@ export class RecordingMessenger implements Messenger {
     this.calls.push({ method: 'sendText', chatId, text });
   }
 
+  async sendTaskCard(chatId: string, request: HelpRequest): Promise<void> {
+    if (this.unreachable.has(chatId)) throw new RecipientUnreachableError(this.platform, 'bot was blocked by the user');
+    this.throwIfFailing(chatId);
+    this.calls.push({ method: 'sendTaskCard', chatId, request: copy(request) });
+  }
+
   /** Errors marked `permanent: true` (a deleted group) are never retried; any other is. */
   describeFailure(error: unknown): DeliveryFailure {
     if (error instanceof RecipientUnreachableError) return { permanent: true, reason: error.reason };
@@ -207,6 +270,11 @@ export class RecordingMessenger implements Messenger {
 
   updates() {
     return this.calls.filter((c): c is Extract<MessengerCall, { method: 'updatePost' }> => c.method === 'updatePost');
+  }
+
+  /** Task cards (a request's details with the volunteer's buttons) as sent. */
+  cards() {
+    return this.calls.filter((c): c is Extract<MessengerCall, { method: 'sendTaskCard' }> => c.method === 'sendTaskCard');
   }
 
   texts() {

@@ -8,14 +8,19 @@ const outboxSchema = new Schema(
   {
     /** What the message is about, e.g. "post:17:telegram:-100123"; enqueueing twice keeps one. */
     key: { type: String, required: true },
-    kind: { type: String, enum: ['post', 'sync', 'text'], required: true },
+    kind: { type: String, enum: ['post', 'sync', 'text', 'task'], required: true },
     platform: { type: String, enum: PLATFORMS, required: true },
     chatId: { type: String, required: true },
     /** platform:chatId, what pacing and the workers' exclusions look at. */
     chatKey: { type: String, required: true },
     requestNumber: Number,
     viaHeadquarters: Boolean,
-    // Only requester notifications carry text, and never a requester's personal data.
+    /** The posting round of a post or sync (see HelpRequest.round). */
+    round: Number,
+    /** Whom a task card is for: sent only while this volunteer holds the request. */
+    volunteerId: String,
+    // Only notifications carry text, and never a requester's personal data (task cards are rendered
+    // from the request when they are sent, so the details are not copied here).
     text: String,
     status: { type: String, enum: OUTBOX_STATUSES, required: true },
     attempts: { type: Number, required: true },

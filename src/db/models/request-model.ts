@@ -2,6 +2,7 @@ import { Schema, type Connection } from 'mongoose';
 import { CATEGORIES, HELP_KINDS, HISTORY_EVENT_TYPES, PLATFORMS, REQUEST_STATUSES } from '../../domain/request.js';
 
 const personRef = { platform: { type: String, enum: PLATFORMS, required: true }, userId: { type: String, required: true } };
+const volunteerSchema = new Schema({ ...personRef, displayName: { type: String, required: true } }, { _id: false });
 
 const historyEventSchema = new Schema(
   {
@@ -10,6 +11,9 @@ const historyEventSchema = new Schema(
     actor: { type: new Schema(personRef, { _id: false }), required: false },
     channel: { type: String, enum: PLATFORMS },
     note: String,
+    comment: String,
+    volunteer: { type: volunteerSchema, required: false },
+    previousVolunteer: { type: volunteerSchema, required: false },
   },
   { _id: false },
 );
@@ -20,6 +24,7 @@ const groupPostSchema = new Schema(
     chatId: { type: String, required: true },
     messageId: { type: String, required: true },
     viaHeadquarters: { type: Boolean, required: true },
+    round: { type: Number, default: 0 },
   },
   { _id: false },
 );
@@ -44,11 +49,16 @@ const requestSchema = new Schema(
       required: true,
     },
     consentAt: { type: Date, required: true },
-    volunteer: { type: new Schema({ ...personRef, displayName: { type: String, required: true } }, { _id: false }) },
+    volunteer: { type: volunteerSchema },
     claimedAt: Date,
+    firstClaimedAt: Date,
+    closedAt: Date,
+    round: { type: Number, default: 0 },
     posts: { type: [groupPostSchema], default: [] },
     /** Set with every state change, cleared once its messages are in the outbox (see request-effects). */
     effectsPending: { type: Boolean, default: false },
+    /** How many history events have had their news put into the outbox. */
+    announcedUpTo: { type: Number, default: 0 },
     history: { type: [historyEventSchema], default: [] },
   },
   { timestamps: true, collection: 'requests' },
@@ -60,6 +70,11 @@ requestSchema.index({ number: 1 }, { unique: true });
 requestSchema.index({ status: 1, district: 1, createdAt: -1 });
 // The sweep for messages a crash left unenqueued.
 requestSchema.index({ effectsPending: 1, updatedAt: 1 });
+// A volunteer's own requests (/tasks).
+requestSchema.index({ 'volunteer.platform': 1, 'volunteer.userId': 1, status: 1, claimedAt: 1 });
+// All open requests newest first (/open without a district), and periods for statistics and export.
+requestSchema.index({ status: 1, createdAt: -1 });
+requestSchema.index({ createdAt: 1 });
 // A requester's own requests (/my).
 requestSchema.index({ 'requester.platform': 1, 'requester.userId': 1, createdAt: -1 });
 

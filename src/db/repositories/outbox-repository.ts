@@ -84,15 +84,20 @@ function toEntry(doc: {
   chatId: string;
   requestNumber?: number | null;
   viaHeadquarters?: boolean | null;
+  round?: number | null;
+  volunteerId?: string | null;
   text?: string | null;
   attempts: number;
 }): OutboxEntry {
   const base = { platform: doc.platform as OutboxMessage['platform'], chatId: doc.chatId };
+  const round = doc.round ?? 0;
   const message: OutboxMessage =
     doc.kind === 'text'
       ? { kind: 'text', ...base, text: doc.text ?? '', ...(doc.requestNumber != null ? { requestNumber: doc.requestNumber } : {}) }
       : doc.kind === 'post'
-        ? { kind: 'post', ...base, requestNumber: doc.requestNumber!, viaHeadquarters: doc.viaHeadquarters ?? false }
-        : { kind: 'sync', ...base, requestNumber: doc.requestNumber! };
+        ? { kind: 'post', ...base, requestNumber: doc.requestNumber!, viaHeadquarters: doc.viaHeadquarters ?? false, round }
+        : doc.kind === 'task'
+          ? { kind: 'task', ...base, requestNumber: doc.requestNumber!, volunteerId: doc.volunteerId ?? '' }
+          : { kind: 'sync', ...base, requestNumber: doc.requestNumber!, round };
   return { key: doc.key, message, attempts: doc.attempts };
 }

@@ -1,11 +1,12 @@
 import type { Types } from 'mongoose';
-import { CLAIMABLE_STATUS } from '../../domain/lifecycle.js';
-import type { HelpRequest, HistoryEvent } from '../../domain/request.js';
+import { CLAIMABLE_STATUS, isClosed } from '../../domain/lifecycle.js';
+import type { HelpRequest, HistoryEvent, RequestStatus, Volunteer } from '../../domain/request.js';
 import type { RequestRepository } from '../../services/ports.js';
 import type { CounterModel } from '../models/counter-model.js';
 import type { RequestModel } from '../models/request-model.js';
 
 const REQUEST_SEQUENCE = 'request';
+const OPEN_STATUSES: RequestStatus[] = ['new', 'claimed'];
 
 /** Requests in MongoDB; each change is a single-document atomic write, and reads return plain objects. */
 export function createMongoRequestRepository(models: { requests: RequestModel; counters: CounterModel }): RequestRepository {
@@ -51,16 +52,71 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
     },
 
     async claim(number, volunteer, at) {
-      const event: HistoryEvent = { type: 'claimed', at, actor: { platform: volunteer.platform, userId: volunteer.userId }, channel: volunteer.platform };
+      const event: HistoryEvent = { type: 'claimed', at, actor: { platform: volunteer.platform, userId: volunteer.userId }, channel: volunteer.platform, volunteer };
       // The expected status is part of the filter: of many simultaneous presses exactly one matches.
       const doc = await requests
         .findOneAndUpdate(
           { number, status: CLAIMABLE_STATUS },
-          { $set: { status: 'claimed', volunteer, claimedAt: at, effectsPending: true }, $push: { history: event } },
+          { $set: { status: 'claimed', volunteer, claimedAt: at, effectsPending: true }, $min: { firstClaimedAt: at }, $push: { history: event } },
           { returnDocument: 'after' },
         )
         .lean();
       return doc ? toHelpRequest(doc) : null;
+    },
+
+    async applyTransition(number, transition) {
+      const { expected, event } = transition;
+      // Compare-and-set on what the rules saw: a release racing a reassignment cannot both land.
+      const filter = {
+        number,
+        status: expected.status,
+        ...(expected.volunteer
+          ? { 'volunteer.platform': expected.volunteer.platform, 'volunteer.userId': expected.volunteer.userId }
+          : { volunteer: { $exists: false } }),
+      };
+      const taken = transition.status === 'claimed';
+      const update = {
+        $set: {
+          status: transition.status,
+          effectsPending: true,
+          ...(transition.volunteer ? { volunteer: transition.volunteer } : {}),
+          ...(taken ? { claimedAt: event.at } : {}),
+          ...(isClosed(transition.status) ? { closedAt: event.at } : {}),
+        },
+        ...(transition.volunteer ? {} : { $unset: { volunteer: 1, claimedAt: 1 } }),
+        ...(taken ? { $min: { firstClaimedAt: event.at } } : {}),
+        ...(transition.repost ? { $inc: { round: 1 } } : {}),
+        $push: { history: event },
+      };
+      const doc = await requests.findOneAndUpdate(filter, update, { returnDocument: 'after' }).lean();
+      return doc ? toHelpRequest(doc) : null;
+    },
+
+    async listOpen({ district, status, createdBefore, skip, limit }) {
+      const filter = {
+        status: status ?? { $in: OPEN_STATUSES },
+        ...(district ? { district } : {}),
+        ...(createdBefore ? { createdAt: { $lt: createdBefore } } : {}),
+      };
+      const [docs, total] = await Promise.all([
+        requests.find(filter).sort({ createdAt: -1, number: -1 }).skip(skip).limit(limit).lean(),
+        requests.countDocuments(filter),
+      ]);
+      return { items: docs.map(toHelpRequest), total };
+    },
+
+    async listByVolunteer(volunteer, limit) {
+      const docs = await requests
+        .find({ 'volunteer.platform': volunteer.platform, 'volunteer.userId': volunteer.userId, status: 'claimed' })
+        .sort({ claimedAt: 1 })
+        .limit(limit)
+        .lean();
+      return docs.map(toHelpRequest);
+    },
+
+    async listCreatedBetween(from, to) {
+      const docs = await requests.find({ createdAt: { $gte: from, $lt: to } }).sort({ createdAt: 1 }).lean();
+      return docs.map(toHelpRequest);
     },
 
     async undoClaim(number, volunteer, reason, at) {
@@ -81,7 +137,13 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
     },
 
     async clearEffectsMark(number, historyLength) {
-      await requests.updateOne({ number, effectsPending: true, history: { $size: historyLength } }, { $set: { effectsPending: false } });
+      // The events seen are announced either way; the mark stays if the request changed meanwhile,
+      // so the newer change's messages are not forgotten.
+      const cleared = await requests.updateOne(
+        { number, history: { $size: historyLength } },
+        { $set: { effectsPending: false }, $max: { announcedUpTo: historyLength } },
+      );
+      if (cleared.matchedCount === 0) await requests.updateOne({ number }, { $max: { announcedUpTo: historyLength } });
     },
 
     async listMarkedForEffects(before, limit) {
@@ -101,6 +163,12 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
   };
 }
 
+type StoredVolunteer = { platform: string; userId: string; displayName: string };
+
+function toVolunteer(v: StoredVolunteer): Volunteer {
+  return { platform: v.platform as Volunteer['platform'], userId: v.userId, displayName: v.displayName };
+}
+
 /** Maps a stored document to the domain's plain object (no mongoose types escape the db layer). */
 function toHelpRequest(doc: {
   _id: Types.ObjectId;
@@ -115,10 +183,23 @@ function toHelpRequest(doc: {
   extra?: Map<string, string> | Record<string, string> | null;
   personal: { name?: string | null; address?: string | null; phone?: string | null; description?: string | null };
   consentAt: Date;
-  volunteer?: { platform: string; userId: string; displayName: string } | null;
+  volunteer?: StoredVolunteer | null;
   claimedAt?: Date | null;
-  posts?: { platform: string; chatId: string; messageId: string; viaHeadquarters: boolean }[];
-  history?: { type: string; at: Date; actor?: { platform: string; userId: string } | null; channel?: string | null; note?: string | null }[];
+  firstClaimedAt?: Date | null;
+  closedAt?: Date | null;
+  round?: number | null;
+  announcedUpTo?: number | null;
+  posts?: { platform: string; chatId: string; messageId: string; viaHeadquarters: boolean; round?: number | null }[];
+  history?: {
+    type: string;
+    at: Date;
+    actor?: { platform: string; userId: string } | null;
+    channel?: string | null;
+    note?: string | null;
+    comment?: string | null;
+    volunteer?: StoredVolunteer | null;
+    previousVolunteer?: StoredVolunteer | null;
+  }[];
   createdAt: Date;
 }): HelpRequest {
   const extra = doc.extra instanceof Map ? Object.fromEntries(doc.extra) : { ...(doc.extra ?? {}) };
@@ -140,17 +221,28 @@ function toHelpRequest(doc: {
       description: doc.personal.description ?? '',
     },
     consentAt: doc.consentAt,
-    ...(doc.volunteer
-      ? { volunteer: { platform: doc.volunteer.platform as HelpRequest['channel'], userId: doc.volunteer.userId, displayName: doc.volunteer.displayName } }
-      : {}),
+    ...(doc.volunteer ? { volunteer: toVolunteer(doc.volunteer) } : {}),
     ...(doc.claimedAt ? { claimedAt: doc.claimedAt } : {}),
-    posts: (doc.posts ?? []).map((p) => ({ platform: p.platform as HelpRequest['channel'], chatId: p.chatId, messageId: p.messageId, viaHeadquarters: p.viaHeadquarters })),
+    ...(doc.firstClaimedAt ? { firstClaimedAt: doc.firstClaimedAt } : {}),
+    ...(doc.closedAt ? { closedAt: doc.closedAt } : {}),
+    round: doc.round ?? 0,
+    announcedUpTo: doc.announcedUpTo ?? 0,
+    posts: (doc.posts ?? []).map((p) => ({
+      platform: p.platform as HelpRequest['channel'],
+      chatId: p.chatId,
+      messageId: p.messageId,
+      viaHeadquarters: p.viaHeadquarters,
+      round: p.round ?? 0,
+    })),
     history: (doc.history ?? []).map((h) => ({
       type: h.type as HistoryEvent['type'],
       at: h.at,
       ...(h.actor ? { actor: { platform: h.actor.platform as HelpRequest['channel'], userId: h.actor.userId } } : {}),
       ...(h.channel ? { channel: h.channel as HelpRequest['channel'] } : {}),
       ...(h.note ? { note: h.note } : {}),
+      ...(h.comment ? { comment: h.comment } : {}),
+      ...(h.volunteer ? { volunteer: toVolunteer(h.volunteer) } : {}),
+      ...(h.previousVolunteer ? { previousVolunteer: toVolunteer(h.previousVolunteer) } : {}),
     })),
     createdAt: doc.createdAt,
   };

@@ -1,0 +1,62 @@
+import { decide, type LifecycleAction, type Refusal } from '../domain/lifecycle.js';
+import type { HelpRequest, PersonRef, Platform } from '../domain/request.js';
+import type { IsCoordinator } from './coordinators.js';
+import { describeError } from './describe-error.js';
+import type { Logger, RequestRepository } from './ports.js';
+
+export interface LifecycleDeps {
+  requests: RequestRepository;
+  isCoordinator: IsCoordinator;
+  /** Enqueues the messages a request's new state calls for (RequestEffects.enqueueFor). */
+  afterChange: (request: HelpRequest) => Promise<unknown>;
+  logger: Logger;
+  now: () => Date;
+}
+
+/** How an action on a request ended, for the adapter to answer the person. */
+export type LifecycleOutcome =
+  | { kind: 'changed'; request: HelpRequest }
+  | { kind: 'refused'; refusal: Refusal; request: HelpRequest }
+  | { kind: 'not_found' };
+
+/**
+ * A change that lost a race is decided again on the fresh request; a few rounds settle any real
+ * contention (each round means somebody else's change landed).
+ */
+const ATTEMPTS = 5;
+
+/**
+ * Everything that happens to a request after it was filed and claimed: a volunteer gives it back or
+ * finishes it, the requester withdraws it, a coordinator closes, cancels or (re)assigns it. The
+ * domain decides whether it is allowed; the change is stored only if the request is still as it was
+ * seen, so a volunteer and a coordinator acting at once leave it in one consistent state.
+ */
+export function createRequestLifecycle(deps: LifecycleDeps) {
+  return async function act(number: number, by: PersonRef, channel: Platform, action: LifecycleAction): Promise<LifecycleOutcome> {
+    const isCoordinator = await deps.isCoordinator(by);
+    for (let attempt = 1; ; attempt++) {
+      const request = await deps.requests.findByNumber(number);
+      if (!request) return { kind: 'not_found' };
+      const decision = decide(request, action, { person: by, channel, isCoordinator }, deps.now());
+      if (!decision.ok) return { kind: 'refused', refusal: decision.refusal, request };
+      const changed = await deps.requests.applyTransition(number, decision.transition);
+      if (changed) {
+        deps.logger.info({ request: number, event: decision.transition.event.type, platform: channel }, 'request changed');
+        await announce(changed);
+        return { kind: 'changed', request: changed };
+      }
+      if (attempt >= ATTEMPTS) throw new Error(`request ${number} kept changing under ${action.type}`);
+    }
+  };
+
+  /** Puts the messages that follow from a change into the outbox; a failure is left to the sweep. */
+  async function announce(request: HelpRequest): Promise<void> {
+    try {
+      await deps.afterChange(request);
+    } catch (error) {
+      deps.logger.error({ err: describeError(error), request: request.number }, 'enqueueing the messages of a change failed; the sweep will');
+    }
+  }
+}
+
+export type RequestLifecycle = ReturnType<typeof createRequestLifecycle>;
