@@ -155,10 +155,11 @@ describe('one-time jobs', () => {
 
 describe('processes sharing the database', () => {
   it('survives a restart: a job locked ahead of its time by a stopped process runs in the next one', async () => {
-    const first = makeScheduler(t.db, { processEveryMs: 400 });
+    // Polls at 0 and 1000 ms; the second poll looks 1000 ms ahead and locks the job due at 1500 ms.
+    const first = makeScheduler(t.db, { processEveryMs: 1_000 });
     const runsInFirst = new Map<string, number>();
     first.define('test.restart', counting(runsInFirst));
-    await first.scheduleOnce('test.restart', inMs(900), { requestNumber: 5 }, '5');
+    await first.scheduleOnce('test.restart', inMs(1_500), { requestNumber: 5 }, '5');
     await start(first);
     // The first process polls ahead by its interval and locks the job before it is due ...
     const locked = await waitForAsync(async () => (await jobs().findOne({ 'data.jobKey': '5' }))?.lockedAt, 5_000);
@@ -253,10 +254,11 @@ describe('processes sharing the database', () => {
 
 describe('cancelling', () => {
   it('removes every job of a request, also those a process has locked ahead of their time; they never run', async () => {
-    const scheduler = makeScheduler(t.db, { processEveryMs: 400 });
+    // As above: locked at the poll 1000 ms in, due 500 ms later.
+    const scheduler = makeScheduler(t.db, { processEveryMs: 1_000 });
     const runs = new Map<string, number>();
     for (const name of ['test.feedback', 'test.escalate', 'test.remind']) scheduler.define(name, counting(runs));
-    const at = inMs(900);
+    const at = inMs(1_500);
     await scheduler.scheduleOnce('test.feedback', at, { requestNumber: 7 }, '7:feedback');
     await scheduler.scheduleOnce('test.escalate', at, { requestNumber: 7 }, '7:escalate');
     await scheduler.scheduleOnce('test.remind', at, { requestNumber: 7 }, '7:remind');
@@ -332,7 +334,7 @@ describe('failures', () => {
 
 describe('quiet hours', () => {
   it('holds a job that writes to requesters until quiet hours end; a volunteers\' job runs at once', async () => {
-    const quietEnds = inMs(1_200);
+    const quietEnds = inMs(2_000);
     const scheduler = makeScheduler(t.db, { requestersAllowedFrom: (at) => (at < quietEnds ? quietEnds : at) });
     const ranAt = new Map<string, number>();
     let seenQuietUntil: Date | undefined = new Date(0);
