@@ -53,7 +53,7 @@ export function createIntakeConversation(deps: { intake: Intake; catalog: Catalo
   }
 
   return async function intake(conversation: Conversation<BotContext, IntakeContext>, ctx: IntakeContext): Promise<void> {
-    const first = await conversation.external(() => deps.intake.start());
+    const first = await conversation.external({ task: () => deps.intake.start(), beforeStore: pack, afterLoad: unpack });
     let session: IntakeSession | null = first.session;
     await show(ctx, first.replies);
 
@@ -63,12 +63,41 @@ export function createIntakeConversation(deps: { intake: Intake; catalog: Catalo
       if (!input) continue;
       const current: IntakeSession = session;
       const requester = { platform: 'telegram' as const, userId: String(next.from?.id), chatId: String(next.chat?.id) };
-      const step: IntakeStep = await conversation.external(() => deps.intake.handle(current, input, requester));
+      const step: IntakeStep = await conversation.external({ task: () => deps.intake.handle(current, input, requester), beforeStore: pack, afterLoad: unpack });
       if (next.callbackQuery) {
         await next.answerCallbackQuery(step.stale ? { text: catalog.t('bot.intake.stale') } : {});
       }
       await show(next, step.replies);
       session = step.session;
     }
+  };
+}
+
+/** A reply that shows the session's own prompt, stored as a reference to it. */
+type StoredReply = IntakeReply | { kind: 'sessionPrompt'; withHint: boolean };
+type StoredStep = Omit<IntakeStep, 'replies'> & { replies: StoredReply[] };
+
+/**
+ * The plugin keeps every result of conversation.external in the conversation's log, and reads,
+ * replays (cloning each result) and writes the whole log back on every update. A step's reply
+ * usually shows the very prompt its session holds: keeping it once halves what the questionnaire
+ * adds to the log (the benchmark's largest cost).
+ */
+function pack(step: IntakeStep): StoredStep {
+  const prompt = step.session?.prompt;
+  return {
+    ...step,
+    replies: step.replies.map((reply) => (reply.kind === 'prompt' && reply.prompt === prompt ? { kind: 'sessionPrompt', withHint: reply.withHint } : reply)),
+  };
+}
+
+function unpack(stored: StoredStep): IntakeStep {
+  return {
+    ...stored,
+    replies: stored.replies.map((reply): IntakeReply => {
+      if (reply.kind !== 'sessionPrompt') return reply;
+      if (!stored.session) throw new Error('a stored intake step refers to the prompt of a session it does not have');
+      return { kind: 'prompt', prompt: stored.session.prompt, withHint: reply.withHint };
+    }),
   };
 }
