@@ -1,5 +1,6 @@
 import { NotCoordinatorError, UnknownDistrictError } from '../domain/errors.js';
 import type { ClaimOutcome } from '../services/claim-request.js';
+import type { LifecycleOutcome } from '../services/request-lifecycle.js';
 import type { Catalog } from './catalog.js';
 
 /**
@@ -53,4 +54,14 @@ export function unbindReplyText(catalog: Catalog, result: { district: string | n
     throw result.error;
   }
   return result.district ? catalog.t('bind.unbound', { district: result.district }) : catalog.t('bind.notBound');
+}
+
+/**
+ * Why an action on a request did not happen, in plain words; null when it did (the caller says what
+ * changed in its own words).
+ */
+export function lifecycleRefusalText(catalog: Catalog, outcome: LifecycleOutcome, number: number): string | null {
+  if (outcome.kind === 'not_found') return catalog.t('lifecycle.notFound', { number });
+  if (outcome.kind === 'refused') return catalog.t(`lifecycle.refused.${outcome.refusal}`, { number });
+  return null;
 }
