@@ -92,7 +92,11 @@ export interface Scheduler {
    * key again, from this or another process, keeps the first job as it is (also once it has run).
    */
   scheduleOnce<D extends JobData>(name: string, at: Date, data: D, uniqueKey: string): Promise<ScheduledJob>;
-  /** Moves the job (name, uniqueKey) to a new time with new data, creating it if missing, even if it ran already. */
+  /**
+   * Moves the job (name, uniqueKey) to a new time with new data, creating it if missing, even if it
+   * ran already. It removes the old document, then inserts: a crash in between leaves no job, which
+   * the caller's recovery (deriving a request's effects again) schedules anew.
+   */
   reschedule<D extends JobData>(name: string, at: Date, data: D, uniqueKey: string): Promise<ScheduledJob>;
   /** A recurring job: `interval` is milliseconds or a cron expression read on the wall clock of `timeZone`. */
   every(name: string, interval: number | string, options?: { timeZone?: string }): Promise<ScheduledJob>;

@@ -252,6 +252,18 @@ describe('processes sharing the database', () => {
   });
 });
 
+describe('the daily report\'s kind of schedule', () => {
+  it('reads a cron expression on the wall clock of the configured time zone', async () => {
+    const scheduler = makeScheduler(t.db, { timeZone: 'Asia/Novosibirsk' });
+    scheduler.define('test.daily', async () => {});
+    const job = await scheduler.every('test.daily', '0 9 * * *');
+    // 09:00 in Novosibirsk (UTC+7) is 02:00 UTC, within the next day.
+    expect([job.nextRunAt!.getUTCHours(), job.nextRunAt!.getUTCMinutes()]).toEqual([2, 0]);
+    expect(job.nextRunAt!.getTime() - Date.now()).toBeGreaterThan(0);
+    expect(job.nextRunAt!.getTime() - Date.now()).toBeLessThanOrEqual(24 * 60 * 60_000);
+  });
+});
+
 describe('cancelling', () => {
   it('removes every job of a request, also those a process has locked ahead of their time; they never run', async () => {
     // As above: locked at the poll 1000 ms in, due 500 ms later.
