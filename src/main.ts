@@ -28,6 +28,7 @@ import { createIsCoordinator } from './services/coordinators.js';
 import { createOutboxWorker, PLATFORM_LIMITS, type SendingLimits } from './services/outbox-worker.js';
 import { createRequestEffects } from './services/request-effects.js';
 import { createRequestLifecycle } from './services/request-lifecycle.js';
+import { createVolunteerDesk } from './services/volunteer-desk.js';
 import { createRequesterQueries } from './services/requester-queries.js';
 import { createSubmitRequest } from './services/submit-request.js';
 
@@ -134,6 +135,7 @@ export async function startSystem(
   };
   const requesterQueries = createRequesterQueries({ requests });
   const isCoordinator = createIsCoordinator({ telegram: config.COORDINATOR_TELEGRAM_IDS, vk: config.COORDINATOR_VK_IDS });
+  const lifecycle = createRequestLifecycle({ requests, isCoordinator, afterChange, logger, now });
   const myRequestsText = async (person: PersonRef) => texts.myRequests(await requesterQueries.listMine(person));
   const shared = {
     catalog,
@@ -146,7 +148,9 @@ export async function startSystem(
       logger,
     }),
     claimRequest: createClaimRequest({ requests, districtChats, headquartersChats, messengers, afterChange, logger, now }),
-    lifecycle: createRequestLifecycle({ requests, isCoordinator, afterChange, logger, now }),
+    lifecycle,
+    desk: createVolunteerDesk({ lifecycle, requests, store: conversations, now }),
+    texts,
     binding: createDistrictBinding({ districtChats, districts: config.DISTRICTS, isCoordinator, logger, now }),
     myRequestsText,
     updateLog: updates,

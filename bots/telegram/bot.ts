@@ -20,6 +20,9 @@ import type { UpdateLog } from '../../src/services/update-log.js';
 import { createTelegramDedup } from './dedup.js';
 import { createIntakeConversation, INTAKE_CONVERSATION } from './intake-conversation.js';
 import { createRequesterHandlers } from './requester-handlers.js';
+import { createTaskHandlers } from './task-handlers.js';
+import type { RequestTexts } from '../../src/messages/request-texts.js';
+import type { VolunteerDesk } from '../../src/services/volunteer-desk.js';
 import { createVolunteerHandlers } from './volunteer-handlers.js';
 
 export interface TelegramConnection {
@@ -52,6 +55,9 @@ export interface TelegramHandlerDeps {
   binding: DistrictBinding;
   /** The text of /my for a person. */
   myRequestsText: (person: PersonRef) => Promise<string>;
+  /** Volunteers' and requesters' actions on their requests. */
+  desk: VolunteerDesk;
+  texts: RequestTexts;
   conversationStore: KeyValueStore<unknown>;
   /** Updates handled already, so a redelivered one is dropped. */
   updateLog: UpdateLog;
@@ -91,7 +97,8 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
   bot.use(createConversation(createIntakeConversation({ intake: deps.intake, catalog }), INTAKE_CONVERSATION));
   bot.use(createVolunteerHandlers({ catalog, claimRequest: deps.claimRequest, botUsername: () => bot.botInfo.username }));
   bot.use(createCoordinatorHandlers({ catalog, binding: deps.binding, districts: deps.districts }));
-  bot.use(createRequesterHandlers({ catalog, myRequestsText }));
+  bot.use(createTaskHandlers({ catalog, texts: deps.texts, desk: deps.desk }));
+  bot.use(createRequesterHandlers({ catalog, myRequestsText, withdrawable: (userId) => deps.desk.withdrawable({ platform: 'telegram', userId }) }));
   // /start or /id in a group tells its id, which the HQ chat setting needs.
   bot.chatType(['group', 'supergroup']).command(['start', 'id'], (ctx) => ctx.reply(catalog.t('bot.start.groupHint', { chatId: ctx.chat.id })));
 

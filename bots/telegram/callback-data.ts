@@ -12,11 +12,17 @@ export type CallbackAction =
   | { kind: 'claim'; number: number }
   /** A volunteer's action on the card of a request they hold. */
   | { kind: 'task'; action: TaskAction; number: number }
-  /** The reason a volunteer picked for giving a request back (an index into the catalog's list). */
-  | { kind: 'release'; number: number; reason: number };
+  /** The reason a volunteer picked for giving a request back (an index into RELEASE_REASONS). */
+  | { kind: 'release'; number: number; reason: number }
+  /** "No comment" after marking a request done. */
+  | { kind: 'noComment' }
+  /** A requester's "cancel my request" (asks first) and their confirmation. */
+  | { kind: 'withdraw'; number: number; confirmed: boolean }
+  /** The requester's "no, keep it" to that question. */
+  | { kind: 'keep'; number: number };
 
 /** What a volunteer can do from a request's card: done, cannot do it (→ a reason), the contact. */
-export const TASK_ACTIONS = ['done', 'release', 'contact'] as const;
+export const TASK_ACTIONS = ['done', 'release', 'contact', 'card'] as const;
 export type TaskAction = (typeof TASK_ACTIONS)[number];
 
 // Plain digits only: "007", "1e0" or "" are not numbers any button of ours carries.
@@ -36,6 +42,12 @@ export function encodeCallback(action: CallbackAction): string {
       return `t:${action.action}:${action.number}`;
     case 'release':
       return `r:${action.number}:${action.reason}`;
+    case 'noComment':
+      return 'nc';
+    case 'withdraw':
+      return `${action.confirmed ? 'wy' : 'w'}:${action.number}`;
+    case 'keep':
+      return `wn:${action.number}`;
   }
 }
 
@@ -57,6 +69,9 @@ export function decodeCallback(data: string): CallbackAction | null {
   if (tag === 't' && parts.length === 3 && (TASK_ACTIONS as readonly string[]).includes(a ?? '') && /^[1-9]\d{0,8}$/.test(b ?? '')) {
     return { kind: 'task', action: a as TaskAction, number: Number(b) };
   }
+  if (tag === 'nc' && parts.length === 1) return { kind: 'noComment' };
+  if (tag === 'wn' && parts.length === 2 && /^[1-9]\d{0,8}$/.test(a ?? '')) return { kind: 'keep', number: Number(a) };
+  if ((tag === 'w' || tag === 'wy') && parts.length === 2 && /^[1-9]\d{0,8}$/.test(a ?? '')) return { kind: 'withdraw', number: Number(a), confirmed: tag === 'wy' };
   if (tag === 'r' && parts.length === 3 && /^[1-9]\d{0,8}$/.test(a ?? '')) {
     const reason = int.safeParse(b);
     return reason.success ? { kind: 'release', number: Number(a), reason: reason.data } : null;

@@ -38,7 +38,7 @@ export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: 
     },
     async updatePost(post, view) {
       // An empty keyboard removes the button once the request is no longer open.
-      const replyMarkup = view.status === 'new' ? claimKeyboard(view) : { inline_keyboard: [] };
+      const replyMarkup = view.status === 'new' && !view.superseded ? claimKeyboard(view) : { inline_keyboard: [] };
       try {
         await api.editMessageText(post.chatId, Number(post.messageId), texts.groupPost(view, post.viaHeadquarters), { reply_markup: replyMarkup });
       } catch (error) {

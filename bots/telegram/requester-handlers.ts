@@ -11,7 +11,12 @@ export const VOLUNTEER_START_PAYLOAD = 'volunteer';
  * Private chat outside a conversation: the greeting with "new request" and "my requests", /my, and
  * a polite hint for anything else. (Inside a conversation the conversation handles everything.)
  */
-export function createRequesterHandlers(deps: { catalog: Catalog; myRequestsText: (userId: string) => Promise<string> }) {
+export function createRequesterHandlers(deps: {
+  catalog: Catalog;
+  myRequestsText: (userId: string) => Promise<string>;
+  /** The person's open requests, each offered with a "cancel" button under /my. */
+  withdrawable: (userId: string) => Promise<number[]>;
+}) {
   const { catalog } = deps;
   const composer = new Composer<BotContext>();
   const privateChat = composer.chatType('private');
@@ -28,8 +33,15 @@ export function createRequesterHandlers(deps: { catalog: Catalog; myRequestsText
     }
     await ctx.reply(catalog.t('bot.start.greeting'), { reply_markup: menu() });
   });
+  const myRequests = async (userId: string) => {
+    const [text, open] = await Promise.all([deps.myRequestsText(userId), deps.withdrawable(userId)]);
+    const keyboard = new InlineKeyboard();
+    for (const number of open) keyboard.text(catalog.t('requester.withdrawButton', { number }), encodeCallback({ kind: 'withdraw', number, confirmed: false })).row();
+    return { text, options: open.length > 0 ? { reply_markup: keyboard } : {} };
+  };
   privateChat.command('my', async (ctx) => {
-    await ctx.reply(await deps.myRequestsText(String(ctx.from.id)));
+    const { text, options } = await myRequests(String(ctx.from.id));
+    await ctx.reply(text, options);
   });
   // A coordinator-to-be learns the id to put into COORDINATOR_TELEGRAM_IDS.
   privateChat.command('id', async (ctx) => {
@@ -44,7 +56,8 @@ export function createRequesterHandlers(deps: { catalog: Catalog; myRequestsText
     if (action?.kind === 'menu' && action.item === 'new') {
       await ctx.conversation.enter(INTAKE_CONVERSATION);
     } else {
-      await ctx.reply(await deps.myRequestsText(String(ctx.from.id)));
+      const { text, options } = await myRequests(String(ctx.from.id));
+      await ctx.reply(text, options);
     }
   });
   privateChat.on('message', async (ctx) => {

@@ -60,7 +60,8 @@ export function menuKeyboard(catalog: Catalog): KeyboardBuilder {
 /** The callback button under a group post while the request is new, none after. */
 export function postKeyboard(catalog: Catalog, view: PublicRequestView): KeyboardBuilder {
   const keyboard = Keyboard.builder().inline();
-  if (view.status === 'new') keyboard.callbackButton({ label: cut(catalog.t('group.claimButton')), payload: { claim: view.number }, color: Keyboard.POSITIVE_COLOR });
+  // A post of an earlier round points to the new one below; only that one is pressed.
+  if (view.status === 'new' && !view.superseded) keyboard.callbackButton({ label: cut(catalog.t('group.claimButton')), payload: { claim: view.number }, color: Keyboard.POSITIVE_COLOR });
   return keyboard;
 }
 

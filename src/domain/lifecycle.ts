@@ -20,7 +20,9 @@ export type LifecycleAction =
   /** The request will not be done: withdrawn by the requester, or cancelled by a coordinator. */
   | { type: 'cancel'; reason?: string }
   /** A coordinator gives the request to a volunteer (taking it from the one holding it, if any). */
-  | { type: 'assign'; volunteer: Volunteer };
+  | { type: 'assign'; volunteer: Volunteer }
+  /** A short note on a done request, by whoever did it or a coordinator; the status stays. */
+  | { type: 'comment'; comment: string };
 
 /** Who acts, through which channel, and whether they coordinate (the role is looked up by the caller). */
 export interface Actor {
@@ -72,6 +74,7 @@ function note(text: string | undefined): string | undefined {
  * (re)assignment: who may do what from which status. Pure: the caller stores the transition.
  */
 export function decide(request: HelpRequest, action: LifecycleAction, actor: Actor, at: Date): Decision {
+  if (action.type === 'comment') return decideComment(request, action.comment, actor, at);
   if (request.status === 'done') return { ok: false, refusal: 'already_done' };
   if (request.status === 'cancelled') return { ok: false, refusal: 'already_cancelled' };
 
@@ -114,4 +117,24 @@ export function decide(request: HelpRequest, action: LifecycleAction, actor: Act
       return allow({ status: 'claimed', volunteer: action.volunteer, repost: false, event: { type: 'assigned', ...base, volunteer: action.volunteer } });
     }
   }
+}
+
+/** A comment is added to a done request without changing it; only its volunteer or a coordinator may. */
+function decideComment(request: HelpRequest, text: string, actor: Actor, at: Date): Decision {
+  if (request.status === 'cancelled') return { ok: false, refusal: 'already_cancelled' };
+  if (request.status !== 'done') return { ok: false, refusal: 'not_claimed' };
+  const holder = request.volunteer ?? null;
+  if (!same(holder, actor.person) && !actor.isCoordinator) return { ok: false, refusal: 'not_yours' };
+  const comment = note(text);
+  if (!comment) return { ok: false, refusal: 'reason_required' };
+  return {
+    ok: true,
+    transition: {
+      expected: { status: 'done', volunteer: holder ? { platform: holder.platform, userId: holder.userId } : null },
+      status: 'done',
+      volunteer: holder,
+      repost: false,
+      event: { type: 'commented', at, actor: actor.person, channel: actor.channel, comment },
+    },
+  };
 }

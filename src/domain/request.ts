@@ -65,7 +65,7 @@ export const requestDraftSchema = z.object({
 });
 export type RequestDraft = z.infer<typeof requestDraftSchema>;
 
-export const HISTORY_EVENT_TYPES = ['created', 'posted', 'claimed', 'claim_undone', 'released', 'assigned', 'done', 'cancelled'] as const;
+export const HISTORY_EVENT_TYPES = ['created', 'posted', 'claimed', 'claim_undone', 'released', 'assigned', 'done', 'cancelled', 'commented'] as const;
 export type HistoryEventType = (typeof HISTORY_EVENT_TYPES)[number];
 
 /** One line of a request's append-only history. */

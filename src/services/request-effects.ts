@@ -92,6 +92,7 @@ export function createRequestEffects(deps: EffectsDeps) {
       case 'created':
       case 'posted':
       case 'claim_undone':
+      case 'commented':
         return [];
     }
   }

@@ -127,3 +127,20 @@ describe('refusals', () => {
     expect(decide(r, action, actor, AT)).toEqual({ ok: false, refusal });
   });
 });
+
+describe('comments on a done request', () => {
+  it('lets whoever did it, or a coordinator, add a comment without changing the request', () => {
+    for (const actor of [volunteer(IVAN), coordinator]) {
+      const d = decide(request('done', IVAN), { type: 'comment', comment: ' Всё хорошо ' }, actor, AT);
+      expect(d.ok && d.transition).toMatchObject({ expected: { status: 'done' }, status: 'done', volunteer: IVAN, event: { type: 'commented', comment: 'Всё хорошо' } });
+    }
+  });
+
+  it.each([
+    ['by another volunteer', request('done', IVAN), volunteer(OLGA), 'not_yours'],
+    ['on a request not done yet', request('claimed', IVAN), volunteer(IVAN), 'not_claimed'],
+    ['on a cancelled request', request('cancelled', IVAN), volunteer(IVAN), 'already_cancelled'],
+  ] as [string, HelpRequest, Actor, Refusal][])('refuses a comment %s', (_name, r, actor, refusal) => {
+    expect(decide(r, { type: 'comment', comment: 'x' }, actor, AT)).toEqual({ ok: false, refusal });
+  });
+});

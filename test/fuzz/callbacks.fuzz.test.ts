@@ -19,7 +19,7 @@ const DECODER_RUNS = Number(process.env.FUZZ_RUNS ?? 5000);
 describe('callback data and VK payloads, decoded alone', () => {
   it('decodeCallback never throws and decodes only canonical, in-range data', () => {
     const rng = new Rng(SEED);
-    const counts = { tried: 0, decoded: 0, answer: 0, back: 0, menu: 0, claim: 0, task: 0, release: 0 };
+    const counts = { tried: 0, decoded: 0, answer: 0, back: 0, menu: 0, claim: 0, task: 0, release: 0, noComment: 0, withdraw: 0, keep: 0 };
     const outOfRange: string[] = [];
     const nonCanonical = new Map<string, CallbackAction>();
     for (let i = 0; i < DECODER_RUNS; i++) {
@@ -39,7 +39,7 @@ describe('callback data and VK payloads, decoded alone', () => {
           ? [action.seq, action.index]
           : action.kind === 'back'
             ? [action.seq]
-            : action.kind === 'claim' || action.kind === 'task'
+            : action.kind === 'claim' || action.kind === 'task' || action.kind === 'withdraw' || action.kind === 'keep'
               ? [action.number]
               : action.kind === 'release'
                 ? [action.number, action.reason]
@@ -50,7 +50,7 @@ describe('callback data and VK payloads, decoded alone', () => {
       if (encodeCallback(action) !== data) nonCanonical.set(data, action);
     }
     console.log(
-      `[fuzz callbacks] decodeCallback: tried ${counts.tried}, decoded ${counts.decoded} (answer ${counts.answer}, back ${counts.back}, menu ${counts.menu}, claim ${counts.claim}, task ${counts.task}, release ${counts.release}), ` +
+      `[fuzz callbacks] decodeCallback: tried ${counts.tried}, decoded ${counts.decoded} (answer ${counts.answer}, back ${counts.back}, menu ${counts.menu}, claim ${counts.claim}, task ${counts.task}, release ${counts.release}, noComment ${counts.noComment}, withdraw ${counts.withdraw}), ` +
         `refused ${counts.tried - counts.decoded}; out of range ${outOfRange.length}; non-canonical accepted ${nonCanonical.size}`,
     );
     for (const [data, action] of [...nonCanonical].slice(0, 10)) console.log(`[fuzz callbacks]   accepted ${JSON.stringify(data)} as ${JSON.stringify(action)}`);

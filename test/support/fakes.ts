@@ -90,7 +90,7 @@ export class FakeRequestRepository implements RequestRepository {
       request.claimedAt = event.at;
       request.firstClaimedAt ??= event.at;
     }
-    if (isClosed(transition.status)) request.closedAt = event.at;
+    if (isClosed(transition.status) && !isClosed(expected.status)) request.closedAt = event.at;
     if (transition.repost) request.round++;
     request.history.push(copy(event));
     this.marked.set(number, event.at);
@@ -202,6 +202,10 @@ export class FakeDistrictChatRepository implements DistrictChatRepository {
 
   async chatsOf(district: string): Promise<DistrictChat[]> {
     return [...this.byChat.values()].filter((c) => c.district === district).map((c) => ({ ...c }));
+  }
+
+  async listAll(): Promise<DistrictChat[]> {
+    return this.all();
   }
 
   /** Every binding, for assertions. */

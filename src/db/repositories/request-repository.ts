@@ -81,7 +81,8 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
           effectsPending: true,
           ...(transition.volunteer ? { volunteer: transition.volunteer } : {}),
           ...(taken ? { claimedAt: event.at } : {}),
-          ...(isClosed(transition.status) ? { closedAt: event.at } : {}),
+          // Closing time is the moment it closed; a comment added later does not move it.
+          ...(isClosed(transition.status) && !isClosed(expected.status) ? { closedAt: event.at } : {}),
         },
         ...(transition.volunteer ? {} : { $unset: { volunteer: 1, claimedAt: 1 } }),
         ...(taken ? { $min: { firstClaimedAt: event.at } } : {}),

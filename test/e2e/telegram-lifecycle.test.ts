@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { COORDINATOR_ID, eventually, fileRequest, SystemHarness, type Person } from '../support/harness.js';
+
+// A request seen through to the end in Telegram: claimed, given back, posted anew, taken by someone
+// else, done with a comment; and a requester withdrawing another one. Everyone concerned hears of it.
+const GROUP = { id: -1005005, title: 'Волонтёры Центрального района' };
+const PERSONAL = ['Зинаида Петровна', 'Садовая', '+79137654321', 'Хлеб, молоко'];
+
+let h: SystemHarness;
+beforeAll(async () => {
+  h = await SystemHarness.start();
+  // The emulator has no sendContact; answer it as Telegram would and keep the call for the checks.
+  h.emulator.stub('sendContact', { message_id: 1, date: 0, chat: { id: 1, type: 'private' } });
+  await h.person(COORDINATOR_ID, 'Координатор', GROUP).ask('/bind Центральный');
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const stored = (number: number) => h.database.db.repositories.requests.findByNumber(number);
+const postsOf = (number: number) => h.messagesTo(GROUP.id).filter((m) => m.message.text.includes(`№${number}`));
+
+/** Claims a post as this volunteer and returns the task card they got privately. */
+async function claim(volunteer: Person, privately: Person, number: number) {
+  const post = await h.emulator.waitFor(() => postsOf(number).find((m) => m.message.reply_markup?.inline_keyboard?.flat().length));
+  privately.skipAll();
+  await volunteer.press(post, 'Взять заявку');
+  return privately.reply();
+}
+
+it('takes a request from claim through "cannot do it", a new post, another volunteer, to done with a comment', async () => {
+  const relative = h.person(601, 'Ирина');
+  const number = await fileRequest(relative, 'Центральный');
+  relative.skipAll();
+
+  // The first volunteer takes it; their card has the details and the three actions.
+  const ivan = h.person(6101, 'Иван');
+  const card = await claim(h.person(6101, 'Иван', GROUP), ivan, number);
+  expect(card.message.text).toContain(`Вы взяли заявку №${number}`);
+  expect(card.message.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toEqual(['✅ Выполнено', '↩️ Не могу выполнить', '📞 Контакт']);
+  expect((await relative.reply()).message.text).toMatch(/взял волонтёр Иван/);
+
+  // The contact is a card the phone can call; only the holder gets it.
+  await ivan.press(card, 'Контакт');
+  const contact = await h.emulator.waitFor(() => h.emulator.callsOf('sendContact').at(-1));
+  expect(contact.payload).toMatchObject({ chat_id: 6101, phone_number: '+79137654321', first_name: 'Зинаида Петровна' });
+
+  // He cannot do it after all: a reason, then the request waits for someone else.
+  const question = await ivan.choose(card, 'Не могу выполнить');
+  expect(question.message.text).toMatch(new RegExp(`Почему не получится выполнить заявку №${number}`));
+  const released = await ivan.choose(question, 'Не дозвонился');
+  expect(released.message.text).toMatch(/возвращена/);
+  expect(await stored(number)).toMatchObject({ status: 'new', round: 1 });
+  expect((await relative.reply()).message.text).toMatch(/не сможет её выполнить/);
+
+  // Posted anew with the button; the old post says so and has none.
+  await h.emulator.waitFor(() => (postsOf(number).length === 2 ? true : undefined));
+  await eventually(async () => /опубликована заново/.test(postsOf(number)[0]!.message.text));
+  const [oldPost, newPost] = postsOf(number);
+  expect(oldPost!.message.reply_markup?.inline_keyboard?.flat() ?? []).toEqual([]);
+  expect(newPost!.message.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toEqual(['✋ Взять заявку']);
+  for (const post of [oldPost!, newPost!]) for (const personal of PERSONAL) expect(post.message.text).not.toContain(personal);
+
+  // His old card's buttons no longer work for him.
+  const answersBefore = h.callbackAnswers().length;
+  await ivan.pressData(card, `t:done:${number}`);
+  expect((await h.emulator.waitFor(() => h.callbackAnswers()[answersBefore])).text).toMatch(/пока никто не взял/);
+  await ivan.pressData(card, `t:contact:${number}`);
+  expect((await h.emulator.waitFor(() => h.callbackAnswers()[answersBefore + 1])).text).toMatch(/у другого волонтёра/);
+
+  // Olga takes it from the new post and sees it in /tasks.
+  const olga = h.person(6102, 'Ольга');
+  const olgaCard = await claim(h.person(6102, 'Ольга', GROUP), olga, number);
+  expect((await relative.reply()).message.text).toMatch(/взял волонтёр Ольга/);
+  const tasks = await olga.ask('/tasks');
+  expect(tasks.message.text).toMatch(new RegExp(`№${number} · Центральный · Доставка продуктов`));
+
+  // Done, with a comment as her next message.
+  const thanks = await olga.choose(olgaCard, 'Выполнено');
+  expect(thanks.message.text).toMatch(new RegExp(`Заявка №${number} отмечена выполненной`));
+  expect((await olga.ask('Всё привезла, бабушка довольна')).message.text).toMatch(/Комментарий .* сохранён/);
+  const done = await stored(number);
+  expect(done).toMatchObject({ status: 'done', volunteer: { userId: '6102' } });
+  expect(done!.history.map((e) => e.type)).toEqual(['created', 'posted', 'claimed', 'released', 'posted', 'claimed', 'done', 'commented']);
+  expect(done!.history.at(-1)!.comment).toBe('Всё привезла, бабушка довольна');
+  expect((await relative.reply()).message.text).toMatch(new RegExp(`Заявка №${number} выполнена`));
+  await eventually(async () => /Заявка выполнена/.test(postsOf(number)[1]!.message.text));
+
+  // A second "done" is refused politely and changes nothing.
+  const before = h.callbackAnswers().length;
+  await olga.pressData(olgaCard, `t:done:${number}`);
+  expect((await h.emulator.waitFor(() => h.callbackAnswers()[before])).text).toMatch(/уже выполнена/);
+  expect((await stored(number))!.history).toHaveLength(done!.history.length);
+  // And her next ordinary message is not taken for a comment any more.
+  expect((await olga.ask('Спасибо')).message.text).toMatch(/нажмите \/start/);
+}, 60_000);
+
+it('lets the requester withdraw a request from /my after confirming, and tells its volunteer', async () => {
+  const relative = h.person(602, 'Павел');
+  const number = await fileRequest(relative, 'Центральный');
+  relative.skipAll();
+  const boris = h.person(6103, 'Борис');
+  await claim(h.person(6103, 'Борис', GROUP), boris, number);
+  expect((await relative.reply()).message.text).toMatch(/взял волонтёр Борис/);
+
+  const my = await relative.ask('/my');
+  const question = await relative.choose(my, `Отменить №${number}`);
+  expect(question.message.text).toMatch(new RegExp(`Отменить заявку №${number}\\?`));
+  // "No" keeps it.
+  expect((await relative.choose(question, 'Нет, оставить')).message.text).toMatch(/остаётся в работе/);
+  expect((await stored(number))!.status).toBe('claimed');
+
+  const again = await relative.choose(await relative.ask('/my'), `Отменить №${number}`);
+  await relative.press(again, 'Да, отменить');
+  expect((await relative.reply()).message.text).toMatch(new RegExp(`Заявка №${number} отменена`));
+  expect(await stored(number)).toMatchObject({ status: 'cancelled' });
+  expect((await boris.reply()).message.text).toMatch(new RegExp(`Заявка №${number} отменена. Ехать по ней больше не нужно`));
+  await eventually(async () => /Заявка отменена/.test(postsOf(number)[0]!.message.text));
+
+  // A closed request offers no cancel button any more.
+  const after = await relative.ask('/my');
+  expect(after.message.reply_markup?.inline_keyboard?.flat().map((b) => b.text) ?? []).not.toContain(`❌ Отменить №${number}`);
+}, 60_000);
