@@ -12,6 +12,10 @@ import { createMongoUpdateLog } from './repositories/update-log.js';
 import { createMongoConversationStore } from './repositories/conversation-store.js';
 import { createMongoDistrictChatRepository } from './repositories/district-chat-repository.js';
 import { createMongoRequestRepository } from './repositories/request-repository.js';
+import { createPersonModel } from './models/person-model.js';
+import { createRoleModel } from './models/role-model.js';
+import { createMongoPeopleRepository } from './repositories/people-repository.js';
+import { createMongoRoleRepository } from './repositories/role-repository.js';
 
 /** The database: one mongoose connection, its models and the repositories built on them. */
 export interface Database {
@@ -34,6 +38,8 @@ export async function connectDatabase(uri: string): Promise<Database> {
     outbox: createOutboxModel(connection),
     chatPacing: createChatPacingModel(connection),
     processedUpdates: createProcessedUpdateModel(connection),
+    people: createPersonModel(connection),
+    roles: createRoleModel(connection),
   };
   await Promise.all(Object.values(models).map((model) => model.createIndexes()));
   return {
@@ -52,6 +58,8 @@ function createRepositories(models: {
   outbox: ReturnType<typeof createOutboxModel>;
   chatPacing: ReturnType<typeof createChatPacingModel>;
   processedUpdates: ReturnType<typeof createProcessedUpdateModel>;
+  people: ReturnType<typeof createPersonModel>;
+  roles: ReturnType<typeof createRoleModel>;
 }) {
   return {
     requests: createMongoRequestRepository(models),
@@ -60,5 +68,7 @@ function createRepositories(models: {
     outbox: createMongoOutbox(models.outbox),
     pacing: createMongoChatPacing(models.chatPacing),
     updates: createMongoUpdateLog(models.processedUpdates),
+    people: createMongoPeopleRepository(models.people),
+    roles: createMongoRoleRepository(models.roles),
   };
 }

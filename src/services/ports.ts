@@ -71,6 +71,8 @@ export interface DistrictChatRepository {
   /** Unbinds a chat; returns the district it served, or null if it served none. */
   unbind(platform: Platform, chatId: string): Promise<string | null>;
   chatsOf(district: string): Promise<DistrictChat[]>;
+  /** Every binding, for the coordinators' /districts. */
+  listAll(): Promise<DistrictChat[]>;
 }
 
 /**
@@ -163,3 +165,44 @@ export interface ChatPacing {
 export type DeliveryFailure =
   | { permanent: true; reason: string }
   | { permanent: false; reason: string; retryAfterMs?: number };
+
+/** Someone the bot has seen: they pressed a button or wrote to it. Never a phone. */
+export interface KnownPerson extends PersonRef {
+  /** Telegram @username without the @, spelled as they spell it. */
+  username?: string;
+  /** The public name others see (a volunteer's name on a post). */
+  displayName?: string;
+  lastSeenAt: Date;
+  /** When they last wrote to the bot privately; a bot may write only to people who did. */
+  privateChatAt?: Date;
+}
+
+/** What one update showed of a person; username null: they have none (any old one is forgotten). */
+export interface PersonSighting {
+  person: PersonRef;
+  username?: string | null;
+  displayName?: string;
+  privately: boolean;
+  at: Date;
+}
+
+/** People the bot has seen, so coordinators can name a volunteer by @username or id. */
+export interface PeopleRepository {
+  /** Records a sighting; returns the entry as it was before, or null for someone new. */
+  record(sighting: PersonSighting): Promise<KnownPerson | null>;
+  find(person: PersonRef): Promise<KnownPerson | null>;
+  /** The person last seen with this username (case does not matter), or null. */
+  findByUsername(platform: Platform, username: string): Promise<KnownPerson | null>;
+  findMany(people: readonly PersonRef[]): Promise<KnownPerson[]>;
+}
+
+/** Coordinator roles granted by command; those from the configuration are not stored. */
+export interface RoleRepository {
+  /** Grants the coordinator role; false when the person had it already. */
+  grant(person: PersonRef, by: PersonRef, at: Date): Promise<boolean>;
+  /** Takes the role back; false when the person did not have it. */
+  revoke(person: PersonRef): Promise<boolean>;
+  isCoordinator(person: PersonRef): Promise<boolean>;
+  /** Everyone granted the role on a platform. */
+  listCoordinators(platform: Platform): Promise<PersonRef[]>;
+}

@@ -95,3 +95,14 @@ it('returns no chats for a district nobody serves', async () => {
   await chats.bind({ district: 'Ленинский', platform: 'telegram', chatId: '-1' }, coordinator, AT);
   expect(await chats.chatsOf('Заельцовский')).toEqual([]);
 });
+
+it('lists every binding by district, for /districts', async () => {
+  await chats.bind({ district: 'Октябрьский', platform: 'vk', chatId: '2000000003' }, coordinator, AT);
+  await chats.bind({ district: 'Ленинский', platform: 'telegram', chatId: '-100500' }, coordinator, AT);
+  await chats.bind({ district: 'Ленинский', platform: 'vk', chatId: '2000000001' }, coordinator, AT);
+  expect(await chats.listAll()).toEqual([
+    { district: 'Ленинский', platform: 'telegram', chatId: '-100500' },
+    { district: 'Ленинский', platform: 'vk', chatId: '2000000001' },
+    { district: 'Октябрьский', platform: 'vk', chatId: '2000000003' },
+  ]);
+});

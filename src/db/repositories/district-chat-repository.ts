@@ -24,5 +24,9 @@ export function createMongoDistrictChatRepository(model: DistrictChatModel): Dis
       const docs = await model.find({ district }).lean();
       return docs.map((d) => ({ district: d.district, platform: d.platform, chatId: d.chatId }));
     },
+    async listAll() {
+      const docs = await model.find({}).sort({ district: 1, platform: 1, chatId: 1 }).lean();
+      return docs.map((d) => ({ district: d.district, platform: d.platform, chatId: d.chatId }));
+    },
   };
 }
