@@ -18,6 +18,9 @@ import { CHAT_PEER_OFFSET } from './messenger.js';
 import { parsePayload, type VkPayload } from './payload.js';
 import { createPerKeyQueue } from './per-peer-queue.js';
 import { menuKeyboard, renderIntakeReply } from './render.js';
+import { createVkTaskEvents } from './task-events.js';
+import type { RequestTexts } from '../../src/messages/request-texts.js';
+import type { VolunteerDesk } from '../../src/services/volunteer-desk.js';
 
 /** VK cuts a snackbar at 90 characters. */
 const SNACKBAR_MAX = 90;
@@ -56,6 +59,9 @@ export interface VkHandlerDeps {
   sessions: KeyValueStore<unknown>;
   /** Events handled already, so a redelivered one is dropped. */
   updateLog: UpdateLog;
+  /** Volunteers' and requesters' actions on their requests. */
+  desk: VolunteerDesk;
+  texts: RequestTexts;
   logger: Logger;
 }
 
@@ -68,6 +74,7 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
   const inFlight = createInFlightTracker();
   const perPeer = createPerKeyQueue();
   const backWords = new Set([foldForMatching(catalog.t('bot.intake.back')), 'назад', 'back']);
+  const taskEvents = createVkTaskEvents({ catalog, texts: deps.texts, desk: deps.desk });
 
   vk.updates.use(inFlight.middleware);
   vk.updates.use(createVkDedup(deps.updateLog, deps.logger));
@@ -115,12 +122,18 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
       return;
     }
 
-    if ((payload && 'm' in payload && payload.m === 'new') || command === 'new') {
+    // A volunteer who just marked a request done may add a comment as their next message.
+    const comment = !command && !payload && ctx.text?.trim() ? await taskEvents.comment(ctx.senderId, ctx.text) : null;
+    if (comment) {
+      await reply(ctx, comment);
+    } else if ((payload && 'm' in payload && payload.m === 'new') || command === 'new') {
       const step = deps.intake.start();
       await deps.sessions.write(key, step.session);
       await send(ctx, step.replies);
     } else if ((payload && 'm' in payload && payload.m === 'my') || command === 'my') {
-      await reply(ctx, await deps.myRequestsText(requester));
+      await reply(ctx, await deps.myRequestsText(requester), await taskEvents.withdrawKeyboard(ctx.senderId));
+    } else if (command === 'tasks') {
+      for (const m of (await taskEvents.tasks(ctx.senderId)).messages) await reply(ctx, m.text, m.keyboard);
     } else if (command === 'id') {
       await reply(ctx, catalog.t('bot.start.yourId', { userId: ctx.senderId }));
     } else if (command === 'cancel' || (payload && !('command' in payload))) {
@@ -164,9 +177,17 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
     }
   }
 
-  /** A callback button: "Take request" under a group post. */
+  /** A callback button: "Take request" under a group post, or a volunteer's or requester's own. */
   async function onButtonEvent(ctx: MessageEventContext): Promise<void> {
     const payload = parsePayload(ctx.eventPayload);
+    if (payload && taskEvents.handles(payload) && ctx.peerId < CHAT_PEER_OFFSET) {
+      const answer = await perPeer(String(ctx.peerId), () => taskEvents.press(ctx.userId, payload));
+      if (answer.snackbar) await snackbar(ctx, answer.snackbar);
+      // No words needed: the message that follows is the answer; this only stops the spinner.
+      else await vk.api.messages.sendMessageEventAnswer({ event_id: ctx.eventId, user_id: ctx.userId, peer_id: ctx.peerId });
+      for (const m of answer.messages) await vk.api.messages.send({ peer_id: ctx.peerId, message: m.text, random_id: getRandomId(), ...(m.keyboard ? { keyboard: m.keyboard } : {}) });
+      return;
+    }
     if (!payload || !('claim' in payload) || ctx.peerId < CHAT_PEER_OFFSET) {
       await snackbar(ctx, catalog.t('bot.intake.stale'));
       return;

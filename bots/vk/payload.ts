@@ -16,9 +16,15 @@ const payloadSchema = z.union([
   /** "Take request" on a group post. */
   z.object({ claim: z.number().int().positive() }).strict(),
   /** A volunteer's action on the card of a request they hold. */
-  z.object({ t: z.enum(['done', 'release', 'contact']), r: z.number().int().positive() }).strict(),
-  /** The reason picked for giving a request back (an index into the catalog's list). */
+  z.object({ t: z.enum(['done', 'release', 'contact', 'card']), r: z.number().int().positive() }).strict(),
+  /** The reason picked for giving a request back (an index into RELEASE_REASONS). */
   z.object({ rr: z.number().int().positive(), i: z.number().int().min(0).max(20) }).strict(),
+  /** "No comment" after marking a request done. */
+  z.object({ nc: z.literal(1) }).strict(),
+  /** A requester's "cancel my request" (w), their confirmation (wy) and "keep it" (wn). */
+  z.object({ w: z.number().int().positive() }).strict(),
+  z.object({ wy: z.number().int().positive() }).strict(),
+  z.object({ wn: z.number().int().positive() }).strict(),
 ]);
 export type VkPayload = z.infer<typeof payloadSchema>;
 

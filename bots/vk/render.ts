@@ -80,7 +80,8 @@ export function emptyKeyboard(): KeyboardBuilder {
   return Keyboard.builder().oneTime();
 }
 
-function cut(label: string): string {
+/** A button label within VK's 40 characters, cut at whole code points. */
+export function cut(label: string): string {
   if (label.length <= MAX_LABEL) return label;
   // Whole code points only, so an emoji is never split in half.
   let out = '';
