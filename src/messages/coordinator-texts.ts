@@ -1,0 +1,279 @@
+import type { HelpRequest, HistoryEvent, PersonRef, Platform } from '../domain/request.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { DistrictChat } from '../services/ports.js';
+import type { LifecycleOutcome } from '../services/request-lifecycle.js';
+import type { ExportColumn, ExportLabels } from '../services/request-export.js';
+import { isoDate, MAX_PERIOD_DAYS, type Period, type PeriodError, type RequestStats } from '../services/request-stats.js';
+import type { Catalog } from './catalog.js';
+import type { RequestTexts } from './request-texts.js';
+
+/** How a command named a person (mirrors the console's PersonName, kept here so texts import no service code). */
+type NamedPerson = { kind: 'id'; userId: string } | { kind: 'username'; username: string };
+
+type Command = 'open' | 'overdue' | 'request' | 'assign' | 'close' | 'cancel' | 'stats' | 'export' | 'districts' | 'grant' | 'revoke' | 'help';
+type ButtonKind = 'card' | 'previous' | 'next' | 'close' | 'cancel' | 'assign' | 'closeConfirmed';
+
+/** Telegram and VK both cut a message at 4096 characters; a card longer than that loses its oldest history. */
+const MAX_MESSAGE = 4000;
+/** The newest history events a card shows; older ones are counted. */
+const HISTORY_SHOWN = 25;
+
+/** One page of a list of requests, as the console found it. */
+export interface ListView {
+  kind: 'open' | 'overdue';
+  district: string | undefined;
+  total: number;
+  page: number;
+  pages: number;
+  items: HelpRequest[];
+  overdueAfterMs: number;
+}
+
+/**
+ * Everything coordinators read, from the `coordinator:` section of the catalogs: command syntax,
+ * lists, the request card with its history, outcomes and refusals, statistics, export captions and
+ * the command menus. Plain text only: whatever people typed is shown exactly, never parsed as markup.
+ */
+export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTexts, scenario: Scenario, timeZone: string) {
+  const t = (key: string, params?: Record<string, string | number>) => catalog.t(`coordinator.${key}`, params);
+  const channel = (platform: string) => t(`channel.${platform}`);
+  const commands: Command[] = ['open', 'overdue', 'request', 'assign', 'close', 'cancel', 'stats', 'export', 'districts', 'grant', 'revoke', 'help'];
+
+  const personName = (name: NamedPerson) => (name.kind === 'username' ? `@${name.username}` : t('idLabel', { userId: name.userId }));
+  const periodLabel = (period: Period) => {
+    const first = requestTexts.date(new Date(Date.UTC(period.firstDay.year, period.firstDay.month - 1, period.firstDay.day, 12)));
+    const last = requestTexts.date(new Date(Date.UTC(period.lastDay.year, period.lastDay.month - 1, period.lastDay.day, 12)));
+    return first === last ? first : `${first}–${last}`;
+  };
+
+  function duration(ms: number): string {
+    const minutes = Math.round(ms / 60_000);
+    if (minutes < 1) return t('duration.lessThanMinute');
+    const days = Math.floor(minutes / 1440);
+    const hours = Math.floor((minutes % 1440) / 60);
+    const rest = minutes % 60;
+    const parts = [];
+    if (days) parts.push(t('duration.days', { n: days }));
+    if (hours) parts.push(t('duration.hours', { n: hours }));
+    // Minutes stop mattering once a wait is counted in days.
+    if (rest && !days) parts.push(t('duration.minutes', { n: rest }));
+    return parts.join(' ');
+  }
+
+  function extraLines(request: HelpRequest): string {
+    return Object.entries(request.extra)
+      .map(([stepId, value]) => {
+        const step = scenario.steps.find((s) => s.id === stepId);
+        if (!step?.label) return '';
+        const choice = step.type === 'choice' ? step.choices?.find((c) => c.value === value) : undefined;
+        return `\n${catalog.t(step.label)}: ${choice ? catalog.t(choice.label) : value}`;
+      })
+      .join('');
+  }
+
+  function historyLine(request: HelpRequest, event: HistoryEvent, names: ReadonlyMap<string, string>, personal: boolean): string {
+    const same = (a: PersonRef | undefined, b: PersonRef | undefined) => !!a && !!b && a.platform === b.platform && a.userId === b.userId;
+    const who = (person: PersonRef | undefined): string => {
+      if (!person) return t('history.system');
+      if (same(person, request.requester)) return t('history.requester');
+      for (const v of [event.volunteer, event.previousVolunteer, request.volunteer]) if (v && same(v, person)) return v.displayName;
+      return names.get(`${person.platform}:${person.userId}`) ?? t('idLabel', { userId: person.userId });
+    };
+    let key: string = event.type;
+    if (event.type === 'posted' && event.note === 'headquarters') key = 'postedHeadquarters';
+    if (event.type === 'assigned' && event.previousVolunteer) key = 'reassigned';
+    if (event.type === 'cancelled' && event.note === 'by_requester') key = 'withdrawn';
+    const what = catalog.has(`coordinator.history.${key}`)
+      ? t(`history.${key}`, {
+          who: who(event.actor),
+          volunteer: event.volunteer?.displayName ?? who(event.actor),
+          previous: event.previousVolunteer?.displayName ?? '',
+        })
+      : event.type;
+    const line = t('history.line', { time: requestTexts.dateTime(event.at), what, channel: event.channel ? channel(event.channel) : '—' });
+    if (!event.comment) return line;
+    // Reasons and comments are what people typed, erased with the personal data: not for the HQ chat.
+    return `${line}\n    ${personal ? t('history.comment', { comment: event.comment }) : t('history.commentHidden')}`;
+  }
+
+  const texts = {
+    notCoordinator: () => catalog.t('bot.errors.notCoordinator'),
+    wrongPlace: () => t('wrongPlace'),
+    staleButton: () => t('staleButton'),
+    usage: (command: Command) => t(`usage.${command}`),
+    help: () => [t('helpTitle'), ...commands.map((c) => t(`usage.${c}`))].join('\n\n'),
+    unknownDistrict: (input: string, districts: readonly string[]) => t('unknownDistrict', { input, districts: districts.join(', ') }),
+    notFound: (number: number) => t('notFound', { number }),
+    button: (kind: ButtonKind, number?: number) => t(`button.${kind}`, number === undefined ? {} : { number }),
+    /** The channel's name as people know it. */
+    channel,
+    duration,
+
+    list(view: ListView): string {
+      const hours = duration(view.overdueAfterMs);
+      if (view.total === 0) {
+        if (view.kind === 'overdue') return t('list.overdueEmpty', { hours });
+        return view.district ? t('list.openEmptyDistrict', { district: view.district }) : t('list.openEmpty');
+      }
+      const title =
+        view.kind === 'overdue'
+          ? t('list.overdueTitle', { hours, total: view.total })
+          : view.district
+            ? t('list.openTitleDistrict', { district: view.district, total: view.total })
+            : t('list.openTitle', { total: view.total });
+      const lines = view.items.map((r) =>
+        t(r.volunteer ? 'list.lineWithVolunteer' : 'list.line', {
+          number: r.number,
+          time: requestTexts.dateTime(r.createdAt),
+          district: r.district,
+          helpKind: requestTexts.helpKind(r.helpKind),
+          status: requestTexts.status(r.status),
+          volunteer: r.volunteer?.displayName ?? '',
+        }),
+      );
+      const page = view.pages > 1 ? ` (${t('list.page', { page: view.page + 1, pages: view.pages })})` : '';
+      return [`${title}${page}`, '', ...lines, '', t('list.hint')].join('\n');
+    },
+
+    /** The request card: everything in a coordinator's private chat, nothing personal elsewhere. */
+    card(request: HelpRequest, options: { personal: boolean; names: ReadonlyMap<string, string> }): string {
+      const head = [
+        t('card.title', { number: request.number, status: requestTexts.status(request.status) }),
+        t('card.fields', {
+          district: request.district,
+          category: requestTexts.category(request.category),
+          age: request.age,
+          helpKind: requestTexts.helpKind(request.helpKind),
+          extra: extraLines(request),
+          time: requestTexts.dateTime(request.createdAt),
+          channel: channel(request.channel),
+        }),
+      ];
+      if (request.volunteer) head.push(t('card.volunteer', { volunteer: request.volunteer.displayName, channel: channel(request.volunteer.platform) }));
+      const personal = options.personal
+        ? t('card.personal', { ...request.personal })
+        : t('card.personalHidden');
+      const events = request.history.slice(-HISTORY_SHOWN);
+      const earlier = request.history.length - events.length;
+      const history = [
+        t('card.history'),
+        ...(earlier > 0 ? [t('card.earlier', { count: earlier })] : []),
+        ...events.map((e) => historyLine(request, e, options.names, options.personal)),
+      ];
+      const text = [head.join('\n'), personal, history.join('\n')].join('\n\n');
+      return text.length <= MAX_MESSAGE ? text : `${text.slice(0, MAX_MESSAGE - 1)}…`;
+    },
+
+    confirmClose: (number: number) => t('confirmClose', { number }),
+    cancelHint: (number: number) => t('cancelHint', { number }),
+    assignHint: (number: number) => t('assignHint', { number }),
+
+    closed(request: HelpRequest): string {
+      const volunteer = request.volunteer?.displayName;
+      return volunteer ? t('closedWithVolunteer', { number: request.number, volunteer }) : t('closed', { number: request.number });
+    },
+    cancelled(request: HelpRequest): string {
+      const volunteer = request.volunteer?.displayName;
+      return volunteer ? t('cancelledWithVolunteer', { number: request.number, volunteer }) : t('cancelled', { number: request.number });
+    },
+    assigned(request: HelpRequest): string {
+      const last = request.history.at(-1);
+      const volunteer = request.volunteer?.displayName ?? '';
+      const previous = last?.type === 'assigned' ? last.previousVolunteer?.displayName : undefined;
+      return previous
+        ? t('reassigned', { number: request.number, volunteer, previous })
+        : t('assigned', { number: request.number, volunteer });
+    },
+    /** Why a command on a request did nothing, with what to type instead where that helps. */
+    refused(outcome: Exclude<LifecycleOutcome, { kind: 'changed' }>, number: number, command: 'close' | 'cancel' | 'assign'): string {
+      if (outcome.kind === 'not_found') return t('notFound', { number });
+      const specific = `coordinator.refused.${command}.${outcome.refusal}`;
+      return catalog.has(specific) ? catalog.t(specific, { number }) : t(`refused.${outcome.refusal}`, { number });
+    },
+
+    unknownVolunteer: (name: NamedPerson, number: number) => t('unknownVolunteer', { who: personName(name), number }),
+    unknownPerson: (name: NamedPerson) => t('unknownPerson', { who: personName(name) }),
+    usernamesTelegramOnly: () => t('usernamesTelegramOnly'),
+    /** The name an assignment shows when the bot knows none (a VK person whose profile it could not read). */
+    fallbackName: (person: PersonRef) => t('idLabel', { userId: person.userId }),
+    /** "Иван Петров (@ivan), id 501", or "id 501" for someone the bot has not seen. */
+    personLabel: (person: PersonRef & { displayName?: string }) =>
+      person.displayName ? t('personLabel', { name: person.displayName, userId: person.userId }) : t('idLabel', { userId: person.userId }),
+
+    granted: (person: string) => t('roles.granted', { person }),
+    alreadyCoordinator: (person: string) => t('roles.alreadyCoordinator', { person }),
+    alreadyConfigured: (person: string) => t('roles.alreadyConfigured', { person }),
+    cannotRevokeConfigured: (person: string, platform: Platform) =>
+      t('roles.cannotRevokeConfigured', { person, variable: platform === 'telegram' ? 'COORDINATOR_TELEGRAM_IDS' : 'COORDINATOR_VK_IDS' }),
+    revoked: (person: string) => t('roles.revoked', { person }),
+    notCoordinatorAnyway: (person: string) => t('roles.notCoordinator', { person }),
+
+    badPeriod(command: 'stats' | 'export', input: string, error: PeriodError): string {
+      const problem = error === 'unknown' ? t('period.unknown', { input }) : t(`period.${error}`, { input, max: MAX_PERIOD_DAYS });
+      return `${problem}\n\n${t(`usage.${command}`)}`;
+    },
+
+    stats(period: Period, stats: RequestStats): string {
+      const label = periodLabel(period);
+      if (stats.total === 0) return t('stats.empty', { period: label });
+      const items = (entries: [string, number][]) => entries.map(([name, count]) => t('stats.item', { name, count })).join(', ');
+      const nonZero = <K extends string>(record: Record<K, number>) => (Object.entries(record) as [K, number][]).filter(([, n]) => n > 0);
+      const median = (m: { medianMs: number | null; count: number }) => (m.medianMs === null ? t('stats.noData') : t('stats.median', { duration: duration(m.medianMs), count: m.count }));
+      return [
+        t('stats.title', { period: label, total: stats.total }),
+        '',
+        t('stats.byStatus', { list: items(nonZero(stats.byStatus).map(([s, n]) => [requestTexts.status(s), n])) }),
+        t('stats.byDistrict', { list: items(stats.byDistrict) }),
+        t('stats.byHelpKind', { list: items(stats.byHelpKind.map(([k, n]) => [requestTexts.helpKind(k), n])) }),
+        t('stats.byCategory', { list: items(stats.byCategory.map(([c, n]) => [requestTexts.category(c), n])) }),
+        t('stats.byChannel', { list: items(nonZero(stats.byChannel).map(([c, n]) => [channel(c), n])) }),
+        '',
+        t('stats.toClaim', { value: median(stats.toClaim) }),
+        t('stats.toDone', { value: median(stats.toDone) }),
+      ].join('\n');
+    },
+
+    exportLabels(): ExportLabels {
+      const format = new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      });
+      return {
+        header: (column: ExportColumn) => t(`export.column.${column}`),
+        category: requestTexts.category,
+        helpKind: requestTexts.helpKind,
+        status: requestTexts.status,
+        channel,
+        dateTime: (at) => format.format(at).replace(', ', ' '),
+      };
+    },
+    exportCaption: (period: Period, count: number, full: boolean) => t(full ? 'export.captionFull' : 'export.caption', { period: periodLabel(period), count }),
+    /** ASCII only: some mail and messenger clients mangle other names of attachments. */
+    exportFileName: (period: Period, full: boolean) =>
+      `requests${full ? '-full' : ''}_${isoDate(period.firstDay)}_${isoDate(period.lastDay)}.csv`,
+    exportTelegramOnly: () => t('export.telegramOnly'),
+    fullExportPrivateOnly: () => t('export.fullPrivateOnly'),
+
+    districts(districts: readonly string[], chats: readonly DistrictChat[]): string {
+      const chatsOf = (district: string) => chats.filter((c) => c.district === district).map((c) => t('districts.chat', { channel: channel(c.platform), chatId: c.chatId }));
+      const line = (district: string, key: 'line' | 'lineUnknown') => {
+        const bound = chatsOf(district);
+        return t(`districts.${key}`, { district, chats: bound.length > 0 ? bound.join(', ') : t('districts.none') });
+      };
+      // A chat may still be bound to a district since taken out of the configuration: show it too.
+      const stray = [...new Set(chats.map((c) => c.district))].filter((d) => !districts.includes(d));
+      return [t('districts.title'), ...districts.map((d) => line(d, 'line')), ...stray.map((d) => line(d, 'lineUnknown'))].join('\n');
+    },
+
+    /** The description of a command in Telegram's command menu. */
+    menu: (command: string) => t(`menu.${command}`),
+  };
+  return texts;
+}
+
+export type CoordinatorTexts = ReturnType<typeof createCoordinatorTexts>;
