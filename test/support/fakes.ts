@@ -9,11 +9,15 @@ import type {
   OutboxMessage,
   DistrictChat,
   DistrictChatRepository,
+  KnownPerson,
   Logger,
   Messenger,
   NewRequest,
   OpenRequestsQuery,
+  PeopleRepository,
+  PersonSighting,
   RequestRepository,
+  RoleRepository,
 } from '../../src/services/ports.js';
 
 // In-memory fakes of the service ports. Every method changes state synchronously between awaits, so
@@ -436,3 +440,61 @@ export const freePacing: ChatPacing = {
   reserve: async () => ({ ok: true }),
   holdUntil: async () => undefined,
 };
+
+/** The people registry in memory, with the MongoDB one's semantics (one entry per person). */
+export class FakePeopleRepository implements PeopleRepository {
+  private readonly byKey = new Map<string, KnownPerson>();
+
+  async record({ person, username, displayName, privately, at }: PersonSighting): Promise<KnownPerson | null> {
+    const key = `${person.platform}:${person.userId}`;
+    const before = this.byKey.get(key);
+    const next: KnownPerson = { ...(before ?? { platform: person.platform, userId: person.userId }), lastSeenAt: at };
+    if (username) next.username = username;
+    else if (username === null) delete next.username;
+    if (displayName) next.displayName = displayName;
+    if (privately) next.privateChatAt = at;
+    this.byKey.set(key, next);
+    return before ? copy(before) : null;
+  }
+
+  async find(person: PersonRef): Promise<KnownPerson | null> {
+    const found = this.byKey.get(`${person.platform}:${person.userId}`);
+    return found ? copy(found) : null;
+  }
+
+  async findByUsername(platform: Platform, username: string): Promise<KnownPerson | null> {
+    const matching = [...this.byKey.values()]
+      .filter((p) => p.platform === platform && p.username?.toLowerCase() === username.toLowerCase())
+      .sort((a, b) => b.lastSeenAt.getTime() - a.lastSeenAt.getTime());
+    return matching[0] ? copy(matching[0]) : null;
+  }
+
+  async findMany(people: readonly PersonRef[]): Promise<KnownPerson[]> {
+    const keys = new Set(people.map((p) => `${p.platform}:${p.userId}`));
+    return [...this.byKey.entries()].filter(([key]) => keys.has(key)).map(([, p]) => copy(p));
+  }
+}
+
+/** Granted coordinator roles in memory. */
+export class FakeRoleRepository implements RoleRepository {
+  readonly granted = new Map<string, { person: PersonRef; by: PersonRef; at: Date }>();
+
+  async grant(person: PersonRef, by: PersonRef, at: Date): Promise<boolean> {
+    const key = `${person.platform}:${person.userId}`;
+    if (this.granted.has(key)) return false;
+    this.granted.set(key, { person: { ...person }, by: { ...by }, at });
+    return true;
+  }
+
+  async revoke(person: PersonRef): Promise<boolean> {
+    return this.granted.delete(`${person.platform}:${person.userId}`);
+  }
+
+  async isCoordinator(person: PersonRef): Promise<boolean> {
+    return this.granted.has(`${person.platform}:${person.userId}`);
+  }
+
+  async listCoordinators(platform: Platform): Promise<PersonRef[]> {
+    return [...this.granted.values()].filter((g) => g.person.platform === platform).map((g) => ({ ...g.person }));
+  }
+}
