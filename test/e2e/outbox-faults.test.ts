@@ -9,10 +9,10 @@ const GROUP_INTERVAL_MS = 30;
 let h: SystemHarness;
 beforeAll(async () => {
   h = await SystemHarness.start();
-  // The emulator answers 429 to a group written to faster than 20 ms apart (some slack for the
-  // network between our pacing and its clock); private chats are not limited here because the
-  // questionnaire's own replies are not paced by the outbox.
-  h.emulator.enforceChatIntervals({ groupMs: 20, privateMs: 0 });
+  // The emulator answers 429 to a 21st message to a group within any 600 ms (Telegram's 20 a minute,
+  // a hundred times faster); private chats are not limited here because the questionnaire's own
+  // replies are not paced by the outbox.
+  h.emulator.enforceChatRates({ group: { count: 20, windowMs: 20 * GROUP_INTERVAL_MS }, private: { count: 0, windowMs: 0 } });
   await h.person(COORDINATOR_ID, 'Координатор', GROUP).ask('/bind Октябрьский');
 });
 afterAll(async () => {
@@ -52,8 +52,9 @@ describe('the outbox against Telegram limits and faults', () => {
     const times = groupSendTimes().slice(before);
     const span = times.at(-1)! - times[0]!;
     const fractionOfAllowed = ((times.length - 1) * GROUP_INTERVAL_MS) / span;
+    // Never faster than allowed; how close it comes is the benchmark's business (npm run bench).
     console.log(`burst: ${times.length} posts to one group in ${span} ms; ${(fractionOfAllowed * 100).toFixed(0)}% of the allowed rate; 429s: ${h.emulator.limitViolations}; lost: 0; doubled: 0`);
-    expect(fractionOfAllowed).toBeLessThanOrEqual(1.15);
+    expect(fractionOfAllowed).toBeLessThanOrEqual(1);
   });
 
   it('waits out a 429 storm as Telegram asks, then delivers each post once', async () => {

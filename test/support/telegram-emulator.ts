@@ -62,9 +62,23 @@ export class TgEmulator {
   limitViolations = 0;
   /** Answers 429 (retry_after 1) to a message or edit that comes sooner than the chat's interval allows. */
   enforceChatIntervals(limits: { groupMs: number; privateMs: number }) { this.limits = limits; }
+  // Telegram states its group limit as "20 messages a minute": a count in a sliding window, which
+  // tolerates the jitter between a sender's clock and the server's that a strict gap would not.
+  private rates?: { group: { count: number; windowMs: number }; private: { count: number; windowMs: number } };
+  private recentSends = new Map<string, number[]>();
+  /** Answers 429 (retry_after 1) to a message or edit beyond `count` in any `windowMs` for its chat. */
+  enforceChatRates(rates: { group: { count: number; windowMs: number }; private: { count: number; windowMs: number } }) { this.rates = rates; }
   private tooFast(method: string, payload: Record<string, any>): boolean {
-    if (!this.limits || !['sendMessage', 'editMessageText', 'editMessageReplyMarkup'].includes(method)) return false;
+    if (!['sendMessage', 'editMessageText', 'editMessageReplyMarkup'].includes(method)) return false;
     const chat = String(payload.chat_id);
+    if (this.rates) {
+      const { count, windowMs } = chat.startsWith('-') ? this.rates.group : this.rates.private;
+      const now = Date.now();
+      const recent = (this.recentSends.get(chat) ?? []).filter((t) => now - t < windowMs);
+      if (count > 0 && recent.length >= count) return true;
+      this.recentSends.set(chat, [...recent, now]);
+    }
+    if (!this.limits) return false;
     const interval = chat.startsWith('-') ? this.limits.groupMs : this.limits.privateMs;
     const now = Date.now();
     const last = this.lastSentAt.get(chat);
