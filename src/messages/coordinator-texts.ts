@@ -36,7 +36,8 @@ export interface ListView {
  */
 export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTexts, scenario: Scenario, timeZone: string) {
   const t = (key: string, params?: Record<string, string | number>) => catalog.t(`coordinator.${key}`, params);
-  const channel = (platform: string) => t(`channel.${platform}`);
+  // A channel without a name in the catalog (a partner line, say) is shown by its code.
+  const channel = (code: string) => (catalog.has(`coordinator.channel.${code}`) ? t(`channel.${code}`) : code);
   const commands: Command[] = ['open', 'overdue', 'request', 'assign', 'close', 'cancel', 'stats', 'export', 'districts', 'grant', 'revoke', 'help'];
 
   const personName = (name: NamedPerson) => (name.kind === 'username' ? `@${name.username}` : t('idLabel', { userId: name.userId }));

@@ -69,6 +69,8 @@ export interface ConsoleReply {
   document?: { fileName: string; content: string };
   /** For a button press: replace the message the button was on (a list turning pages). */
   edit?: boolean;
+  /** For a button press: a short refusal shown on the button (an alert, a snackbar), not a message. */
+  notice?: boolean;
 }
 
 export interface ConsoleDeps {
@@ -231,13 +233,13 @@ export function createCoordinatorConsole(deps: ConsoleDeps) {
   /** Answers a press of one of the console's buttons. */
   async function press(ctx: CommandContext, data: string): Promise<ConsoleReply> {
     const action = decodeConsoleAction(data);
-    if (!action) return { text: texts.staleButton() };
-    if (!(await deps.isCoordinator(ctx.by))) return { text: texts.notCoordinator() };
-    if (ctx.place === 'group') return { text: texts.wrongPlace() };
+    if (!action) return { text: texts.staleButton(), notice: true };
+    if (!(await deps.isCoordinator(ctx.by))) return { text: texts.notCoordinator(), notice: true };
+    if (ctx.place === 'group') return { text: texts.wrongPlace(), notice: true };
     switch (action.type) {
       case 'page': {
         const district = action.district === undefined ? undefined : deps.districts[action.district];
-        if (action.district !== undefined && district === undefined) return { text: texts.staleButton() };
+        if (action.district !== undefined && district === undefined) return { text: texts.staleButton(), notice: true };
         return { ...(await list(action.list, district, action.page)), edit: true };
       }
       case 'card':
