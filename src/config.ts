@@ -1,11 +1,43 @@
 import { z } from 'zod';
 import { quietHoursSchema } from './domain/quiet-hours.js';
+import { HELP_KINDS } from './domain/request.js';
 
 const idList = z
   .string()
   .default('')
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^-?\d+$/, 'must be numeric ids separated by commas')));
+
+const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** "30m", "2h", "90d", "500ms" → milliseconds; tests move the clock by setting these short. */
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, 'must be a number with a unit: 500ms, 30s, 30m, 2h or 90d')
+  .transform((text) => {
+    const [, amount, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(text)!;
+    return Number(amount) * DURATION_UNITS_MS[unit as keyof typeof DURATION_UNITS_MS];
+  })
+  .pipe(z.number().int().positive('must be longer than zero'));
+
+/** "medicine=15m/1h,legal=4h/1d": escalation times per kind of help (reminder / coordinators). */
+const escalationOverrides = z
+  .string()
+  .default('medicine=15m/1h')
+  .transform((text, ctx) => {
+    const out: Record<string, { remindMs: number; alertMs: number }> = {};
+    for (const item of text.split(',').map((x) => x.trim()).filter(Boolean)) {
+      const match = /^(\w+)=([^/]+)\/(.+)$/.exec(item);
+      const remind = match && duration.safeParse(match[2]);
+      const alert = match && duration.safeParse(match[3]);
+      if (!match || !remind?.success || !alert?.success || !(HELP_KINDS as readonly string[]).includes(match[1]!)) {
+        ctx.addIssue({ code: 'custom', message: `"${item}" must look like medicine=15m/1h, with a kind of help from: ${HELP_KINDS.join(', ')}` });
+        return z.NEVER;
+      }
+      out[match[1]!] = { remindMs: remind.data, alertMs: alert.data };
+    }
+    return out;
+  });
 
 const DEFAULT_DISTRICTS = 'Центральный,Железнодорожный,Заельцовский,Калининский,Кировский,Ленинский,Октябрьский,Первомайский,Советский,Дзержинский';
 
@@ -56,6 +88,26 @@ export const configSchema = z
     JOBS_PROCESS_EVERY_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
     // A job whose process died mid-run is run again by another process after this long.
     JOBS_LOCK_LIFETIME_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
+    // An unclaimed request is raised again in its volunteer chat after this long, and the coordinators
+    // are told after the second; ESCALATION_BY_HELP_KIND sets both per kind of help.
+    ESCALATION_REMIND_AFTER: duration.default(30 * 60_000),
+    ESCALATION_ALERT_AFTER: duration.default(2 * 3_600_000),
+    ESCALATION_BY_HELP_KIND: escalationOverrides,
+    // A claim not done after this long nudges its volunteer; after the second, the coordinators are told.
+    STALE_CLAIM_NUDGE_AFTER: duration.default(24 * 3_600_000),
+    STALE_CLAIM_ALERT_AFTER: duration.default(48 * 3_600_000),
+    // The requester is asked how it went this long after the request is done; one reminder after the second.
+    FEEDBACK_AFTER: duration.default(24 * 3_600_000),
+    FEEDBACK_REMINDER_AFTER: duration.default(24 * 3_600_000),
+    // The daily report goes to the HQ chats at this time of TIME_ZONE; "off" sends none.
+    DAILY_REPORT_TIME: z
+      .string()
+      .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'must be a time such as 09:00, or off')
+      .default('09:00'),
+    // Personal data of a closed request is erased this long after it closed.
+    RETENTION_PERIOD: duration.default(90 * 86_400_000),
+    // A questionnaire left half-way this long is forgotten with what was typed into it.
+    ABANDONED_CONVERSATION_AFTER: duration.default(7 * 86_400_000),
     SCENARIO_FILE: z.string().default('scenarios/request-help.yaml'),
     LOCALES_DIR: z.string().default('scenarios/locales'),
     HTTP_HOST: z.string().default('0.0.0.0'),

@@ -89,3 +89,22 @@ describe('configuration from the environment', () => {
     });
   });
 });
+
+describe('scheduled work', () => {
+  const base = { BOT_TOKEN: '123:abc' };
+  it('reads durations with units and per-kind escalation times', () => {
+    const config = loadConfig({ ...base, ESCALATION_REMIND_AFTER: '500ms', FEEDBACK_AFTER: '2h', RETENTION_PERIOD: '90d', ESCALATION_BY_HELP_KIND: 'medicine=15m/1h, legal=4h/1d' });
+    expect(config.ESCALATION_REMIND_AFTER).toBe(500);
+    expect(config.FEEDBACK_AFTER).toBe(7_200_000);
+    expect(config.RETENTION_PERIOD).toBe(90 * 86_400_000);
+    expect(config.ESCALATION_BY_HELP_KIND).toEqual({ medicine: { remindMs: 900_000, alertMs: 3_600_000 }, legal: { remindMs: 14_400_000, alertMs: 86_400_000 } });
+    expect(loadConfig(base)).toMatchObject({ ESCALATION_REMIND_AFTER: 1_800_000, ESCALATION_ALERT_AFTER: 7_200_000, DAILY_REPORT_TIME: '09:00' });
+  });
+
+  it('names a malformed duration, kind of help or report time', () => {
+    expect(() => loadConfig({ ...base, STALE_CLAIM_NUDGE_AFTER: '24' })).toThrow(/STALE_CLAIM_NUDGE_AFTER: must be a number with a unit/);
+    expect(() => loadConfig({ ...base, ESCALATION_BY_HELP_KIND: 'pizza=1m/2m' })).toThrow(/ESCALATION_BY_HELP_KIND: "pizza=1m\/2m" must look like/);
+    expect(() => loadConfig({ ...base, DAILY_REPORT_TIME: '25:00' })).toThrow(/DAILY_REPORT_TIME: must be a time/);
+    expect(loadConfig({ ...base, DAILY_REPORT_TIME: 'off' }).DAILY_REPORT_TIME).toBe('off');
+  });
+});
