@@ -1,4 +1,4 @@
-import type { HelpRequest, HistoryEvent, PersonRef, Platform, RequestStatus, Volunteer } from './request.js';
+import type { HelpRequest, HistoryEvent, PersonRef, RequestChannel, RequestStatus, Volunteer } from './request.js';
 
 /** The status a request must have to be claimed: a volunteer may take only a request nobody holds. */
 export const CLAIMABLE_STATUS: RequestStatus = 'new';
@@ -27,7 +27,7 @@ export type LifecycleAction =
 /** Who acts, through which channel, and whether they coordinate (the role is looked up by the caller). */
 export interface Actor {
   person: PersonRef;
-  channel: Platform;
+  channel: RequestChannel;
   isCoordinator: boolean;
 }
 

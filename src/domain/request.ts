@@ -27,6 +27,27 @@ export const PLATFORMS = ['telegram', 'vk'] as const;
 export const platformSchema = z.enum(PLATFORMS);
 export type Platform = z.infer<typeof platformSchema>;
 
+/** A partner line's name in its channel (`api:112`): lowercase letters, digits, `_` and `-`. */
+export const API_SOURCE_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
+/**
+ * Where a request came in, or through which an action on it was taken: a messenger, a call an
+ * operator took ('phone'), the web console ('web'), or a partner line's API ('api:<source>'). Only a
+ * messenger has a chat to write back to; Platform keeps naming where messages go.
+ */
+export type RequestChannel = Platform | 'phone' | 'web' | `api:${string}`;
+
+/** Whether a stored string is a channel this version knows. */
+export function isRequestChannel(value: string): value is RequestChannel {
+  if ((PLATFORMS as readonly string[]).includes(value) || value === 'phone' || value === 'web') return true;
+  return value.startsWith('api:') && API_SOURCE_PATTERN.test(value.slice(4));
+}
+
+/** Whether a channel is a messenger, where the people of a request can be written to. */
+export function isMessenger(channel: RequestChannel): channel is Platform {
+  return (PLATFORMS as readonly string[]).includes(channel);
+}
+
 /** A person on a messaging platform; ids are kept as strings so Telegram and VK ids look alike. */
 export const personRefSchema = z.object({
   platform: platformSchema,
@@ -74,8 +95,8 @@ export interface HistoryEvent {
   at: Date;
   /** Who caused it; absent for the system itself. */
   actor?: PersonRef;
-  /** The channel it came through (telegram, vk, …). */
-  channel?: Platform;
+  /** The channel it came through (telegram, vk, phone, web, api:…). */
+  channel?: RequestChannel;
   /** Short machine-readable reason, never personal data. */
   note?: string;
   /** What a person wrote with the change (a reason, a comment): free text, erased with the personal data. */
@@ -97,13 +118,33 @@ export interface GroupPost {
   round: number;
 }
 
+/** The person who filed a request in a messenger, with the chat the bot answers them in. */
+export type Requester = PersonRef & { chatId: string };
+
+/**
+ * The name a client gave a request when filing it (a partner's own id, a console form's token), with
+ * a digest of what it filed: the same key again returns the same request instead of a second one,
+ * and the digest tells a true retry from a different request sent under a used key.
+ */
+export interface ClientKey {
+  key: string;
+  fingerprint: string;
+}
+
 /** A stored help request, as plain data. */
 export interface HelpRequest {
   id: string;
   number: number;
   status: RequestStatus;
-  channel: Platform;
-  requester: PersonRef & { chatId: string };
+  channel: RequestChannel;
+  /**
+   * Who filed it in a messenger. Absent for a request taken by phone or sent by a partner line: there
+   * is no chat to write to, so the requester is not notified (the operator calls back).
+   */
+  requester?: Requester;
+  /** The operator who took the call, for a request taken by phone in the web console. */
+  takenBy?: PersonRef & { displayName: string };
+  clientKey?: ClientKey;
   category: Category;
   age: number;
   district: string;

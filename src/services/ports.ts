@@ -1,11 +1,14 @@
 import type { Transition } from '../domain/lifecycle.js';
-import type { GroupPost, HelpRequest, PersonRef, Platform, PublicRequestView, RequestDraft, RequestStatus, Volunteer } from '../domain/request.js';
+import type { ClientKey, GroupPost, HelpRequest, PersonRef, Platform, PublicRequestView, RequestChannel, RequestDraft, Requester, RequestStatus, Volunteer } from '../domain/request.js';
 
 /** What a new request is stored with besides the questionnaire. */
 export interface NewRequest {
   draft: RequestDraft;
-  channel: Platform;
-  requester: PersonRef & { chatId: string };
+  channel: RequestChannel;
+  /** Who filed it in a messenger; absent for a phone call or a partner line. */
+  requester?: Requester;
+  /** The operator who took it by phone. */
+  takenBy?: PersonRef & { displayName: string };
   at: Date;
 }
 
@@ -13,6 +16,11 @@ export interface NewRequest {
 export interface RequestRepository {
   /** Stores a request under the next number, which is never handed out twice. */
   create(input: NewRequest): Promise<HelpRequest>;
+  /**
+   * Stores a request unless one of its channel already has this client key; then returns that one
+   * (created: false), however many of the same arrive at once.
+   */
+  createOnce(input: NewRequest & { clientKey: ClientKey }): Promise<{ request: HelpRequest; created: boolean }>;
   findByNumber(number: number): Promise<HelpRequest | null>;
   /** Gives a new request to a volunteer; null when it is no longer new (somebody was faster). */
   claim(number: number, volunteer: Volunteer, at: Date): Promise<HelpRequest | null>;
@@ -23,6 +31,8 @@ export interface RequestRepository {
    * volunteer the rules saw; null when it changed meanwhile (the caller decides again).
    */
   applyTransition(number: number, transition: Transition): Promise<HelpRequest | null>;
+  /** Requests matching a board's filters, newest first, one page of them and how many there are. */
+  search(query: RequestSearch): Promise<{ items: HelpRequest[]; total: number }>;
   /** Open requests (new or claimed), newest first, one page of them and how many there are. */
   listOpen(query: OpenRequestsQuery): Promise<{ items: HelpRequest[]; total: number }>;
   /** A volunteer's claimed requests, oldest claim first (what they still have to do). */
@@ -49,6 +59,20 @@ export interface OpenRequestsQuery {
   status?: Extract<RequestStatus, 'new' | 'claimed'>;
   /** Only requests created before this time (overdue ones). */
   createdBefore?: Date;
+  skip: number;
+  limit: number;
+}
+
+/** The filters of the web console's request board; each one left out matches everything. */
+export interface RequestSearch {
+  statuses?: readonly RequestStatus[];
+  district?: string;
+  helpKind?: string;
+  channel?: RequestChannel;
+  /** Created at or after. */
+  createdFrom?: Date;
+  /** Created before. */
+  createdTo?: Date;
   skip: number;
   limit: number;
 }

@@ -50,10 +50,9 @@ export function createRequestEffects(deps: EffectsDeps) {
     const n = request.number;
     const key = (to: string) => `event:${n}:${index}:${to}`;
     const requester = request.requester;
-    const toRequester = (text: string): Keyed => ({
-      key: key('requester'),
-      message: { kind: 'text', platform: requester.platform, chatId: requester.chatId, text, requestNumber: n },
-    });
+    // A request taken by phone or sent by a partner line has nobody in a chat: the operator calls back.
+    const toRequester = (text: string): Keyed[] =>
+      requester ? [{ key: key('requester'), message: { kind: 'text', platform: requester.platform, chatId: requester.chatId, text, requestNumber: n } }] : [];
     // Volunteers are written to privately, where their chat id is their user id on both platforms.
     const toVolunteer = (person: PersonRef, to: string, text: string): Keyed => ({
       key: key(to),
@@ -63,9 +62,9 @@ export function createRequestEffects(deps: EffectsDeps) {
 
     switch (event.type) {
       case 'claimed':
-        return event.volunteer ? [toRequester(deps.texts.requesterClaimed(n, event.volunteer.displayName))] : [];
+        return event.volunteer ? toRequester(deps.texts.requesterClaimed(n, event.volunteer.displayName)) : [];
       case 'released':
-        return [toRequester(deps.texts.requesterReleased(n))];
+        return toRequester(deps.texts.requesterReleased(n));
       case 'assigned': {
         const out: Keyed[] = [];
         if (event.volunteer) {
@@ -73,19 +72,19 @@ export function createRequestEffects(deps: EffectsDeps) {
             key: key('volunteer'),
             message: { kind: 'task', platform: event.volunteer.platform, chatId: event.volunteer.userId, requestNumber: n, volunteerId: event.volunteer.userId },
           });
-          out.push(toRequester(deps.texts.requesterClaimed(n, event.volunteer.displayName)));
+          out.push(...toRequester(deps.texts.requesterClaimed(n, event.volunteer.displayName)));
         }
         if (event.previousVolunteer) out.push(toVolunteer(event.previousVolunteer, 'previous', deps.texts.volunteerReassigned(n)));
         return out;
       }
       case 'done': {
-        const out = [toRequester(deps.texts.requesterDone(n))];
+        const out = toRequester(deps.texts.requesterDone(n));
         // A coordinator closed it for the volunteer: they should know they need not go.
         if (event.previousVolunteer && !byHolder(event)) out.push(toVolunteer(event.previousVolunteer, 'previous', deps.texts.volunteerClosedByCoordinator(n)));
         return out;
       }
       case 'cancelled': {
-        const out = [toRequester(event.note === 'by_requester' ? deps.texts.requesterWithdrew(n) : deps.texts.requesterCancelled(n, event.comment ?? ''))];
+        const out = toRequester(event.note === 'by_requester' ? deps.texts.requesterWithdrew(n) : deps.texts.requesterCancelled(n, event.comment ?? ''));
         if (event.previousVolunteer) out.push(toVolunteer(event.previousVolunteer, 'previous', deps.texts.volunteerCancelled(n)));
         return out;
       }

@@ -1,5 +1,5 @@
 import { decide, type LifecycleAction, type Refusal } from '../domain/lifecycle.js';
-import type { HelpRequest, PersonRef, Platform } from '../domain/request.js';
+import type { HelpRequest, PersonRef, RequestChannel } from '../domain/request.js';
 import type { IsCoordinator } from './coordinators.js';
 import { describeError } from './describe-error.js';
 import type { Logger, RequestRepository } from './ports.js';
@@ -32,7 +32,7 @@ const ATTEMPTS = 5;
  * seen, so a volunteer and a coordinator acting at once leave it in one consistent state.
  */
 export function createRequestLifecycle(deps: LifecycleDeps) {
-  return async function act(number: number, by: PersonRef, channel: Platform, action: LifecycleAction): Promise<LifecycleOutcome> {
+  return async function act(number: number, by: PersonRef, channel: RequestChannel, action: LifecycleAction): Promise<LifecycleOutcome> {
     const isCoordinator = await deps.isCoordinator(by);
     for (let attempt = 1; ; attempt++) {
       const request = await deps.requests.findByNumber(number);

@@ -1,4 +1,4 @@
-import { CATEGORIES, HELP_KINDS, PLATFORMS, REQUEST_STATUSES, type HelpRequest, type HelpKind, type Platform, type RequestStatus } from '../domain/request.js';
+import { CATEGORIES, HELP_KINDS, PLATFORMS, REQUEST_STATUSES, type HelpRequest, type HelpKind, type RequestStatus } from '../domain/request.js';
 import type { RequestRepository } from './ports.js';
 
 /** A day on the headquarters' calendar (its time zone), not an instant. */
@@ -75,7 +75,8 @@ export interface RequestStats {
   byDistrict: [string, number][];
   byHelpKind: [HelpKind, number][];
   byCategory: [string, number][];
-  byChannel: Record<Platform, number>;
+  /** Every messenger, with 0 if none came through it, and whichever other channels (phone, api:…) had some. */
+  byChannel: Record<string, number>;
   /** Median time from creation to the first claim, over the requests ever claimed. */
   toClaim: { medianMs: number | null; count: number };
   /** Median time from creation to done, over the done requests. */
@@ -85,7 +86,7 @@ export interface RequestStats {
 /** The statistics of a set of requests (those created in a period). Pure. */
 export function computeStats(requests: readonly HelpRequest[]): RequestStats {
   const byStatus = Object.fromEntries(REQUEST_STATUSES.map((s) => [s, 0])) as Record<RequestStatus, number>;
-  const byChannel = Object.fromEntries(PLATFORMS.map((p) => [p, 0])) as Record<Platform, number>;
+  const byChannel: Record<string, number> = Object.fromEntries(PLATFORMS.map((p) => [p, 0]));
   const districts = new Map<string, number>();
   const kinds = new Map<HelpKind, number>();
   const categories = new Map<string, number>();
@@ -93,7 +94,7 @@ export function computeStats(requests: readonly HelpRequest[]): RequestStats {
   const toDone: number[] = [];
   for (const r of requests) {
     byStatus[r.status]++;
-    byChannel[r.channel]++;
+    byChannel[r.channel] = (byChannel[r.channel] ?? 0) + 1;
     districts.set(r.district, (districts.get(r.district) ?? 0) + 1);
     kinds.set(r.helpKind, (kinds.get(r.helpKind) ?? 0) + 1);
     categories.set(r.category, (categories.get(r.category) ?? 0) + 1);

@@ -248,7 +248,7 @@ describe('listByRequester', () => {
     // Requests of the requester are numbered 1, 4, 7, 10, 13.
     const mine = await requests.listByRequester(requester, 3);
     expect(mine.map((r) => r.number)).toEqual([13, 10, 7]);
-    expect(mine.every((r) => r.requester.userId === '1001' && r.requester.platform === 'telegram')).toBe(true);
+    expect(mine.every((r) => r.requester?.userId === '1001' && r.requester.platform === 'telegram')).toBe(true);
 
     const all = await requests.listByRequester(requester, 10);
     expect(all.map((r) => r.number)).toEqual([13, 10, 7, 4, 1]);

@@ -14,7 +14,7 @@ it("lists the requester's own latest requests, newest first, at most MY_REQUESTS
 
   const mine = await createRequesterQueries({ requests }).listMine({ platform: 'vk', userId: '5' });
   expect(mine).toHaveLength(MY_REQUESTS_LIMIT);
-  expect(mine.every((r) => r.requester.userId === '5')).toBe(true);
+  expect(mine.every((r) => r.requester?.userId === '5')).toBe(true);
   // Mine are the odd numbers; the newest is 2 * (limit + 2) - 1.
   expect(mine.map((r) => r.number)).toEqual(Array.from({ length: MY_REQUESTS_LIMIT }, (_, i) => 2 * (MY_REQUESTS_LIMIT + 2) - 1 - 2 * i));
 });

@@ -1,6 +1,6 @@
 import { RecipientUnreachableError } from '../../src/domain/errors.js';
 import { CLAIMABLE_STATUS, isClosed, type Transition } from '../../src/domain/lifecycle.js';
-import type { GroupPost, HelpRequest, PersonRef, Platform, PublicRequestView, RequestDraft, RequestStatus, Volunteer } from '../../src/domain/request.js';
+import type { ClientKey, GroupPost, HelpRequest, PersonRef, Platform, PublicRequestView, RequestDraft, RequestStatus, Volunteer } from '../../src/domain/request.js';
 import type {
   ChatPacing,
   DeliveryFailure,
@@ -17,6 +17,7 @@ import type {
   PeopleRepository,
   PersonSighting,
   RequestRepository,
+  RequestSearch,
   RoleRepository,
 } from '../../src/services/ports.js';
 
@@ -33,14 +34,16 @@ export class FakeRequestRepository implements RequestRepository {
   readonly marked = new Map<number, Date>();
   private seq = 0;
 
-  async create({ draft, channel, requester, at }: NewRequest): Promise<HelpRequest> {
+  async create({ draft, channel, requester, takenBy, at }: NewRequest): Promise<HelpRequest> {
     const number = ++this.seq;
+    const actor = requester ?? takenBy;
     const request: HelpRequest = {
       id: `fake-${number}`,
       number,
       status: 'new',
       channel,
-      requester: { ...requester },
+      ...(requester ? { requester: { ...requester } } : {}),
+      ...(takenBy ? { takenBy: { ...takenBy } } : {}),
       category: draft.category,
       age: draft.age,
       district: draft.district,
@@ -51,12 +54,35 @@ export class FakeRequestRepository implements RequestRepository {
       round: 0,
       announcedUpTo: 0,
       posts: [],
-      history: [{ type: 'created', at, actor: { platform: requester.platform, userId: requester.userId }, channel }],
+      history: [{ type: 'created', at, ...(actor ? { actor: { platform: actor.platform, userId: actor.userId } } : {}), channel }],
       createdAt: at,
     };
     this.byNumber.set(number, request);
     this.marked.set(number, at);
     return copy(request);
+  }
+
+  async createOnce(input: NewRequest & { clientKey: ClientKey }): Promise<{ request: HelpRequest; created: boolean }> {
+    const existing = [...this.byNumber.values()].find((r) => r.channel === input.channel && r.clientKey?.key === input.clientKey.key);
+    if (existing) return { request: copy(existing), created: false };
+    const request = await this.create(input);
+    this.byNumber.get(request.number)!.clientKey = { ...input.clientKey };
+    return { request: { ...request, clientKey: { ...input.clientKey } }, created: true };
+  }
+
+  async search(query: RequestSearch): Promise<{ items: HelpRequest[]; total: number }> {
+    const found = [...this.byNumber.values()]
+      .filter(
+        (r) =>
+          (!query.statuses || query.statuses.includes(r.status)) &&
+          (!query.district || r.district === query.district) &&
+          (!query.helpKind || r.helpKind === query.helpKind) &&
+          (!query.channel || r.channel === query.channel) &&
+          (!query.createdFrom || r.createdAt >= query.createdFrom) &&
+          (!query.createdTo || r.createdAt < query.createdTo),
+      )
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.number - a.number);
+    return { items: found.slice(query.skip, query.skip + query.limit).map(copy), total: found.length };
   }
 
   async findByNumber(number: number): Promise<HelpRequest | null> {
@@ -166,7 +192,7 @@ export class FakeRequestRepository implements RequestRepository {
 
   async listByRequester(requester: PersonRef, limit: number): Promise<HelpRequest[]> {
     return [...this.byNumber.values()]
-      .filter((r) => r.requester.platform === requester.platform && r.requester.userId === requester.userId)
+      .filter((r) => r.requester?.platform === requester.platform && r.requester.userId === requester.userId)
       // Newest first; the number breaks ties of equal timestamps the way insertion order would.
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.number - a.number)
       .slice(0, limit)

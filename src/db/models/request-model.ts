@@ -1,15 +1,17 @@
 import { Schema, type Connection } from 'mongoose';
-import { CATEGORIES, HELP_KINDS, HISTORY_EVENT_TYPES, PLATFORMS, REQUEST_STATUSES } from '../../domain/request.js';
+import { CATEGORIES, HELP_KINDS, HISTORY_EVENT_TYPES, isRequestChannel, PLATFORMS, REQUEST_STATUSES } from '../../domain/request.js';
 
 const personRef = { platform: { type: String, enum: PLATFORMS, required: true }, userId: { type: String, required: true } };
 const volunteerSchema = new Schema({ ...personRef, displayName: { type: String, required: true } }, { _id: false });
+// A messenger, 'phone', 'web' or 'api:<source>': open-ended, so checked by the domain rather than an enum.
+const channel = { type: String, validate: { validator: isRequestChannel, message: 'not a request channel' } };
 
 const historyEventSchema = new Schema(
   {
     type: { type: String, enum: HISTORY_EVENT_TYPES, required: true },
     at: { type: Date, required: true },
     actor: { type: new Schema(personRef, { _id: false }), required: false },
-    channel: { type: String, enum: PLATFORMS },
+    channel,
     note: String,
     comment: String,
     volunteer: { type: volunteerSchema, required: false },
@@ -33,8 +35,14 @@ const requestSchema = new Schema(
   {
     number: { type: Number, required: true },
     status: { type: String, enum: REQUEST_STATUSES, required: true },
-    channel: { type: String, enum: PLATFORMS, required: true },
-    requester: { type: new Schema({ ...personRef, chatId: { type: String, required: true } }, { _id: false }), required: true },
+    channel: { ...channel, required: true },
+    // Absent for a phone call or a partner line: nobody to write back to.
+    requester: { type: new Schema({ ...personRef, chatId: { type: String, required: true } }, { _id: false }), required: false },
+    takenBy: { type: volunteerSchema, required: false },
+    // A client's key and the digest of what it sent (domain ClientKey), flat so that the upsert that
+    // stores it once can take the key from its filter.
+    clientKey: String,
+    clientFingerprint: String,
     category: { type: String, enum: CATEGORIES, required: true },
     age: { type: Number, required: true, min: 1, max: 120 },
     district: { type: String, required: true },
@@ -75,6 +83,9 @@ requestSchema.index({ 'volunteer.platform': 1, 'volunteer.userId': 1, status: 1,
 // All open requests newest first (/open without a district), and periods for statistics and export.
 requestSchema.index({ status: 1, createdAt: -1 });
 requestSchema.index({ createdAt: 1 });
+// A client's key is one request per channel; createOnce's upsert keeps that on a server that does not
+// enforce the index (the embedded one), the index keeps it on a real MongoDB.
+requestSchema.index({ channel: 1, clientKey: 1 }, { unique: true, partialFilterExpression: { clientKey: { $exists: true } } });
 // A requester's own requests (/my).
 requestSchema.index({ 'requester.platform': 1, 'requester.userId': 1, createdAt: -1 });
 

@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import { CLAIMABLE_STATUS, isClosed } from '../../domain/lifecycle.js';
-import type { HelpRequest, HistoryEvent, RequestStatus, Volunteer } from '../../domain/request.js';
-import type { RequestRepository } from '../../services/ports.js';
+import type { HelpKind, HelpRequest, HistoryEvent, Platform, RequestChannel, RequestStatus, Volunteer } from '../../domain/request.js';
+import type { NewRequest, RequestRepository } from '../../services/ports.js';
 import type { CounterModel } from '../models/counter-model.js';
 import type { RequestModel } from '../models/request-model.js';
 
@@ -22,31 +22,28 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
   }
 
   return {
-    async create({ draft, channel, requester, at }) {
-      const number = await nextNumber();
-      const created: HistoryEvent = { type: 'created', at, actor: { platform: requester.platform, userId: requester.userId }, channel };
-      const doc = await requests.create({
-        number,
-        status: 'new',
-        channel,
-        requester,
-        category: draft.category,
-        age: draft.age,
-        district: draft.district,
-        helpKind: draft.helpKind,
-        extra: draft.extra,
-        personal: draft.personal,
-        consentAt: at,
-        // The service's clock, not the database's: the request's times stay consistent with its history.
-        createdAt: at,
-        effectsPending: true,
-        posts: [],
-        history: [created],
-      });
+    async create(input) {
+      const doc = await requests.create({ number: await nextNumber(), channel: input.channel, ...newRequestFields(input) });
       return toHelpRequest(doc.toObject());
     },
 
+    async createOnce(input) {
+      const filter = { channel: input.channel, clientKey: input.clientKey.key };
+      // Replays are the usual case of a known key: answer them without spending a number.
+      const existing = await requests.findOne(filter).lean();
+      if (existing) return { request: toHelpRequest(existing), created: false };
+      const number = await nextNumber();
+      // One atomic upsert keyed by the channel and key: of two equal submissions at once one inserts
+      // and the other gets its document (a number is spent only in that race). The channel and key come
+      // from the filter, so $setOnInsert names the rest.
+      const doc = await requests
+        .findOneAndUpdate(filter, { $setOnInsert: { number, clientFingerprint: input.clientKey.fingerprint, ...newRequestFields(input) } }, { upsert: true, returnDocument: 'after' })
+        .lean();
+      return { request: toHelpRequest(doc!), created: doc!.number === number };
+    },
+
     async findByNumber(number) {
+
       const doc = await requests.findOne({ number }).lean();
       return doc ? toHelpRequest(doc) : null;
     },
@@ -91,6 +88,22 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
       };
       const doc = await requests.findOneAndUpdate(filter, update, { returnDocument: 'after' }).lean();
       return doc ? toHelpRequest(doc) : null;
+    },
+
+    async search({ statuses, district, helpKind, channel, createdFrom, createdTo, skip, limit }) {
+      const filter = {
+        ...(statuses ? { status: { $in: [...statuses] } } : {}),
+        ...(district ? { district } : {}),
+        ...(helpKind ? { helpKind: helpKind as HelpKind } : {}),
+        ...(channel ? { channel } : {}),
+        ...(createdFrom || createdTo ? { createdAt: { ...(createdFrom ? { $gte: createdFrom } : {}), ...(createdTo ? { $lt: createdTo } : {}) } } : {}),
+      };
+      // A count alone (limit 0) reads no documents.
+      const [docs, total] = await Promise.all([
+        limit > 0 ? requests.find(filter).sort({ createdAt: -1, number: -1 }).skip(skip).limit(limit).lean() : Promise.resolve([]),
+        requests.countDocuments(filter),
+      ]);
+      return { items: docs.map(toHelpRequest), total };
     },
 
     async listOpen({ district, status, createdBefore, skip, limit }) {
@@ -164,6 +177,29 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
   };
 }
 
+/** The fields of a new request besides its number (and, for createOnce, its key). */
+function newRequestFields({ draft, channel, requester, takenBy, at }: NewRequest) {
+  const actor = requester ?? takenBy;
+  const created: HistoryEvent = { type: 'created', at, ...(actor ? { actor: { platform: actor.platform, userId: actor.userId } } : {}), channel };
+  return {
+    status: 'new' as const,
+    ...(requester ? { requester } : {}),
+    ...(takenBy ? { takenBy } : {}),
+    category: draft.category,
+    age: draft.age,
+    district: draft.district,
+    helpKind: draft.helpKind,
+    extra: draft.extra,
+    personal: draft.personal,
+    consentAt: at,
+    // The service's clock, not the database's: the request's times stay consistent with its history.
+    createdAt: at,
+    effectsPending: true,
+    posts: [],
+    history: [created],
+  };
+}
+
 type StoredVolunteer = { platform: string; userId: string; displayName: string };
 
 function toVolunteer(v: StoredVolunteer): Volunteer {
@@ -176,7 +212,10 @@ function toHelpRequest(doc: {
   number: number;
   status: string;
   channel: string;
-  requester: { platform: string; userId: string; chatId: string };
+  requester?: { platform: string; userId: string; chatId: string } | null;
+  takenBy?: StoredVolunteer | null;
+  clientKey?: string | null;
+  clientFingerprint?: string | null;
   category: string;
   age: number;
   district: string;
@@ -208,8 +247,10 @@ function toHelpRequest(doc: {
     id: String(doc._id),
     number: doc.number,
     status: doc.status as HelpRequest['status'],
-    channel: doc.channel as HelpRequest['channel'],
-    requester: { platform: doc.requester.platform as HelpRequest['channel'], userId: doc.requester.userId, chatId: doc.requester.chatId },
+    channel: doc.channel as RequestChannel,
+    ...(doc.requester ? { requester: { platform: doc.requester.platform as Platform, userId: doc.requester.userId, chatId: doc.requester.chatId } } : {}),
+    ...(doc.takenBy ? { takenBy: toVolunteer(doc.takenBy) } : {}),
+    ...(doc.clientKey ? { clientKey: { key: doc.clientKey, fingerprint: doc.clientFingerprint ?? '' } } : {}),
     category: doc.category as HelpRequest['category'],
     age: doc.age,
     district: doc.district,
@@ -229,7 +270,7 @@ function toHelpRequest(doc: {
     round: doc.round ?? 0,
     announcedUpTo: doc.announcedUpTo ?? 0,
     posts: (doc.posts ?? []).map((p) => ({
-      platform: p.platform as HelpRequest['channel'],
+      platform: p.platform as Platform,
       chatId: p.chatId,
       messageId: p.messageId,
       viaHeadquarters: p.viaHeadquarters,
@@ -238,8 +279,8 @@ function toHelpRequest(doc: {
     history: (doc.history ?? []).map((h) => ({
       type: h.type as HistoryEvent['type'],
       at: h.at,
-      ...(h.actor ? { actor: { platform: h.actor.platform as HelpRequest['channel'], userId: h.actor.userId } } : {}),
-      ...(h.channel ? { channel: h.channel as HelpRequest['channel'] } : {}),
+      ...(h.actor ? { actor: { platform: h.actor.platform as Platform, userId: h.actor.userId } } : {}),
+      ...(h.channel ? { channel: h.channel as RequestChannel } : {}),
       ...(h.note ? { note: h.note } : {}),
       ...(h.comment ? { comment: h.comment } : {}),
       ...(h.volunteer ? { volunteer: toVolunteer(h.volunteer) } : {}),
