@@ -220,13 +220,20 @@ export interface PeopleRepository {
   findMany(people: readonly PersonRef[]): Promise<KnownPerson[]>;
 }
 
-/** Coordinator roles granted by command; those from the configuration are not stored. */
+/** The roles a person may be granted; coordinators do everything, operators take and view requests in the web console. */
+export type GrantedRole = 'coordinator' | 'operator';
+
+/** Roles granted by command or in the web console; those from the configuration are not stored. */
 export interface RoleRepository {
-  /** Grants the coordinator role; false when the person had it already. */
-  grant(person: PersonRef, by: PersonRef, at: Date): Promise<boolean>;
-  /** Takes the role back; false when the person did not have it. */
-  revoke(person: PersonRef): Promise<boolean>;
+  /** Grants a role (coordinator unless named); false when the person had it already. */
+  grant(person: PersonRef, by: PersonRef, at: Date, role?: GrantedRole): Promise<boolean>;
+  /** Takes a role back (coordinator unless named); false when the person did not have it. */
+  revoke(person: PersonRef, role?: GrantedRole): Promise<boolean>;
   isCoordinator(person: PersonRef): Promise<boolean>;
-  /** Everyone granted the role on a platform. */
+  /** Whether the person was granted this role. */
+  hasRole(person: PersonRef, role: GrantedRole): Promise<boolean>;
+  /** Everyone granted the coordinator role on a platform. */
   listCoordinators(platform: Platform): Promise<PersonRef[]>;
+  /** Everyone granted a role, on every platform, earliest grant first. */
+  listGranted(role: GrantedRole): Promise<(PersonRef & { grantedAt: Date })[]>;
 }

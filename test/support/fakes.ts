@@ -9,6 +9,7 @@ import type {
   OutboxMessage,
   DistrictChat,
   DistrictChatRepository,
+  GrantedRole,
   KnownPerson,
   Logger,
   Messenger,
@@ -504,23 +505,38 @@ export class FakePeopleRepository implements PeopleRepository {
 /** Granted coordinator roles in memory. */
 export class FakeRoleRepository implements RoleRepository {
   readonly granted = new Map<string, { person: PersonRef; by: PersonRef; at: Date }>();
+  /** Operators granted, apart from the coordinators. */
+  readonly operators = new Map<string, { person: PersonRef; by: PersonRef; at: Date }>();
 
-  async grant(person: PersonRef, by: PersonRef, at: Date): Promise<boolean> {
+  async grant(person: PersonRef, by: PersonRef, at: Date, role: GrantedRole = 'coordinator'): Promise<boolean> {
     const key = `${person.platform}:${person.userId}`;
-    if (this.granted.has(key)) return false;
-    this.granted.set(key, { person: { ...person }, by: { ...by }, at });
+    const map = this.mapOf(role);
+    if (map.has(key)) return false;
+    map.set(key, { person: { ...person }, by: { ...by }, at });
     return true;
   }
 
-  async revoke(person: PersonRef): Promise<boolean> {
-    return this.granted.delete(`${person.platform}:${person.userId}`);
+  async revoke(person: PersonRef, role: GrantedRole = 'coordinator'): Promise<boolean> {
+    return this.mapOf(role).delete(`${person.platform}:${person.userId}`);
   }
 
   async isCoordinator(person: PersonRef): Promise<boolean> {
     return this.granted.has(`${person.platform}:${person.userId}`);
   }
 
+  async hasRole(person: PersonRef, role: GrantedRole): Promise<boolean> {
+    return this.mapOf(role).has(`${person.platform}:${person.userId}`);
+  }
+
   async listCoordinators(platform: Platform): Promise<PersonRef[]> {
     return [...this.granted.values()].filter((g) => g.person.platform === platform).map((g) => ({ ...g.person }));
+  }
+
+  async listGranted(role: GrantedRole): Promise<(PersonRef & { grantedAt: Date })[]> {
+    return [...this.mapOf(role).values()].sort((a, b) => a.at.getTime() - b.at.getTime()).map((g) => ({ ...g.person, grantedAt: g.at }));
+  }
+
+  private mapOf(role: GrantedRole) {
+    return role === 'coordinator' ? this.granted : this.operators;
   }
 }

@@ -1,12 +1,12 @@
 import { Schema, type Connection } from 'mongoose';
 import { PLATFORMS } from '../../domain/request.js';
 
-// Roles granted by command (/grant); the coordinators named in the configuration are not stored here.
+// Roles granted by command (/grant) or in the web console; those named in the configuration are not stored here.
 const roleSchema = new Schema(
   {
     platform: { type: String, enum: PLATFORMS, required: true },
     userId: { type: String, required: true },
-    role: { type: String, enum: ['coordinator'], required: true },
+    role: { type: String, enum: ['coordinator', 'operator'], required: true },
     grantedBy: { platform: { type: String, enum: PLATFORMS }, userId: String },
     grantedAt: { type: Date, required: true },
   },
