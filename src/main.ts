@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Api, type ApiClientOptions } from 'grammy';
 import { createTelegramBot, installTelegramHandlers } from '../bots/telegram/bot.js';
+import { createTelegramCommandMenus } from '../bots/telegram/coordinator-commands.js';
 import { createTelegramMessenger } from '../bots/telegram/messenger.js';
 import { createTelegramWebhookHandler, TELEGRAM_WEBHOOK_PATH } from '../bots/telegram/webhook.js';
 import { createVkClient, installVkHandlers } from '../bots/vk/bot.js';
@@ -18,6 +19,9 @@ import { createLogger, type Logger } from './logger.js';
 import { loadCatalogs } from './messages/load-catalogs.js';
 import { renderText } from './messages/render.js';
 import { createRequestTexts } from './messages/request-texts.js';
+import { createCoordinatorTexts } from './messages/coordinator-texts.js';
+import { createCoordinatorConsole, DEFAULT_OVERDUE_AFTER_MS } from './services/coordinator-commands.js';
+import { createPeopleRegistry } from './services/people-registry.js';
 import type { HelpRequest, PersonRef } from './domain/request.js';
 import { createIntake } from './services/intake.js';
 import type { ChatRef, Messengers } from './services/ports.js';
@@ -134,8 +138,38 @@ export async function startSystem(
     worker.wake();
   };
   const requesterQueries = createRequesterQueries({ requests });
-  const isCoordinator = createIsCoordinator({ telegram: config.COORDINATOR_TELEGRAM_IDS, vk: config.COORDINATOR_VK_IDS });
+  const { people, roles } = db.repositories;
+  const isCoordinator = createIsCoordinator({ telegram: config.COORDINATOR_TELEGRAM_IDS, vk: config.COORDINATOR_VK_IDS }, (person) => roles.isCoordinator(person));
   const lifecycle = createRequestLifecycle({ requests, isCoordinator, afterChange, logger, now });
+  const coordinatorTexts = createCoordinatorTexts(catalog, texts, scenario, config.TIME_ZONE);
+  const menus = telegramBot
+    ? createTelegramCommandMenus(telegramBot.api, {
+        texts: coordinatorTexts,
+        configuredIds: config.COORDINATOR_TELEGRAM_IDS,
+        roles,
+        ...(config.HQ_TELEGRAM_CHAT_ID ? { hqChatId: config.HQ_TELEGRAM_CHAT_ID } : {}),
+        logger,
+      })
+    : undefined;
+  const coordinatorConsole = createCoordinatorConsole({
+    requests,
+    people,
+    roles,
+    districtChats,
+    lifecycle,
+    isCoordinator,
+    configuredCoordinators: { telegram: config.COORDINATOR_TELEGRAM_IDS, vk: config.COORDINATOR_VK_IDS },
+    districts: config.DISTRICTS,
+    texts: coordinatorTexts,
+    timeZone: config.TIME_ZONE,
+    overdueAfterMs: DEFAULT_OVERDUE_AFTER_MS,
+    roleChanged: async (person, coordinator) => {
+      if (person.platform === 'telegram') await menus?.update(person.userId, coordinator);
+    },
+    logger,
+    now,
+  });
+  const peopleRegistry = createPeopleRegistry({ people, now });
   const myRequestsText = async (person: PersonRef) => texts.myRequests(await requesterQueries.listMine(person));
   const shared = {
     catalog,
@@ -156,7 +190,14 @@ export async function startSystem(
     updateLog: updates,
     logger,
   };
-  const telegram = telegramBot && installTelegramHandlers(telegramBot, { ...shared, scenario, conversationStore: conversations });
+  const telegram =
+    telegramBot &&
+    installTelegramHandlers(telegramBot, {
+      ...shared,
+      scenario,
+      conversationStore: conversations,
+      coordinatorCommands: { console: coordinatorConsole, registry: peopleRegistry, ...(config.HQ_TELEGRAM_CHAT_ID ? { hqChatId: config.HQ_TELEGRAM_CHAT_ID } : {}), logger },
+    });
   const vkBot = vk && installVkHandlers(vk, { ...shared, groupId: config.VK_GROUP_ID!, sessions: conversations });
 
   if (telegramBot) {
@@ -164,6 +205,8 @@ export async function startSystem(
     // say what is being waited for: a silent start-up looks like a hang.
     logger.info({ apiRoot: config.TELEGRAM_API_ROOT }, 'connecting to the Telegram Bot API');
     await telegramBot.init();
+    // Each person sees the commands they may use; a failure is logged and does not stop the bot.
+    await menus?.registerAll();
   }
 
   const webhooks: WebhookRoute[] = [];

@@ -15,6 +15,7 @@ import type { Intake } from '../../src/services/intake.js';
 import type { PersonRef } from '../../src/domain/request.js';
 import type { BotContext } from './context.js';
 import { createCoordinatorHandlers } from './coordinator-handlers.js';
+import { createTelegramCoordinatorCommands, type TelegramCoordinatorDeps } from './coordinator-commands.js';
 import { createInFlightTracker } from '../../src/in-flight.js';
 import type { UpdateLog } from '../../src/services/update-log.js';
 import { createTelegramDedup } from './dedup.js';
@@ -61,6 +62,8 @@ export interface TelegramHandlerDeps {
   conversationStore: KeyValueStore<unknown>;
   /** Updates handled already, so a redelivered one is dropped. */
   updateLog: UpdateLog;
+  /** Coordinators' commands and the people registry. */
+  coordinatorCommands: TelegramCoordinatorDeps;
   logger: Logger;
 }
 
@@ -83,6 +86,8 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
   // updates at once. Group updates are not held back: fifty Claim presses run side by side and the
   // database decides the winner.
   bot.use(sequentialize((ctx) => (ctx.chat?.type === 'private' ? String(ctx.chat.id) : undefined)));
+  // Before the questionnaire: a coordinator's command is answered even in the middle of one.
+  bot.use(createTelegramCoordinatorCommands(deps.coordinatorCommands));
   bot.use(
     conversations<BotContext, BotContext>({
       storage: {

@@ -41,6 +41,7 @@ export class TgEmulator {
     const app = express();
     app.use(express.json({ limit: '10mb' }));            // inner app's parsers then skip (req._body set)
     app.use(express.urlencoded({ extended: true }));
+    app.use((req, _res, next) => { if (req.is('multipart/form-data')) readMultipart(req).then((body) => { req.body = body; next(); }, next); else next(); });
     app.all('/bot:token/:method', (req, res, next) => this.handleBotCall(req, res, next));
     app.use((this.server as any).webServer);              // emulator's express app as sub-app
     this.http = http.createServer(app);
@@ -128,8 +129,21 @@ export class TgEmulator {
     }
     if (method in this.stubs) { res.json({ ok: true, result: this.stubs[method] }); return; }
     if (method === 'answerCallbackQuery') { res.json({ ok: true, result: true }); return; } // recorded in this.calls
+    if (method === 'sendDocument') { res.json({ ok: true, result: this.documentMessage(payload) }); return; } // the emulator has no files; recorded in this.calls
     if (method === 'getUpdates') return this.longPoll(token, payload, res);
     next(); // -> emulator (sendMessage, editMessageText, getMe, deleteMessage, ...)
+  }
+
+  private documentsSent = 0;
+  /** A Message as Telegram answers sendDocument; the file itself stays in the recorded call's payload. */
+  private documentMessage(payload: Record<string, any>) {
+    const n = ++this.documentsSent;
+    const file = payload.document as UploadedFile | string;
+    return {
+      message_id: 1_000_000 + n, date: Math.floor(Date.now() / 1000), chat: { id: Number(payload.chat_id), type: Number(payload.chat_id) < 0 ? 'supergroup' : 'private' },
+      document: { file_id: `doc${n}`, file_unique_id: `doc${n}`, ...(typeof file === 'object' ? { file_name: file.filename, file_size: file.content.length } : {}) },
+      ...(payload.caption ? { caption: payload.caption } : {}),
+    };
   }
 
   /** emulator's getUpdates returns immediately -> grammY busy-loops; wait a bit for user updates. */
@@ -151,4 +165,38 @@ export class TgEmulator {
     USER_EVENTS.forEach((e) => srv.on(e, onEvent));
     res.on('close', () => { done = true; clearTimeout(timer); USER_EVENTS.forEach((e) => srv.off(e, onEvent)); });
   }
+}
+
+/** A file a bot uploaded (sendDocument with an InputFile), as the front records it. */
+export interface UploadedFile { filename: string; content: Buffer }
+
+/**
+ * Reads a multipart/form-data body (how grammY uploads an InputFile) into a plain payload; a field
+ * `attach://<name>` is replaced by the file sent under that name. Parsed by hand: grammY writes its
+ * part headers tersely (`content-disposition:form-data;name="x";filename=y`), which Node's own
+ * FormData parser refuses.
+ */
+async function readMultipart(req: express.Request): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const boundary = /boundary=("?)([^";]+)\1/i.exec(String(req.headers['content-type']))?.[2];
+  if (!boundary) throw new Error('multipart body without a boundary');
+  // latin1 maps bytes to characters one to one, so splitting as text keeps a file's bytes intact.
+  const raw = Buffer.concat(chunks).toString('latin1');
+  const fields: Record<string, string> = {};
+  const files: Record<string, UploadedFile> = {};
+  for (const part of raw.split(`--${boundary}`).slice(1)) {
+    if (part.startsWith('--')) break;
+    const split = part.indexOf('\r\n\r\n');
+    const head = part.slice(0, split);
+    const content = Buffer.from(part.slice(split + 4).replace(/\r\n$/, ''), 'latin1');
+    const name = /name="?([^";\r\n]+)"?/i.exec(head)?.[1];
+    const filename = /filename="?([^";\r\n]+)"?/i.exec(head)?.[1];
+    if (!name) continue;
+    if (filename !== undefined) files[name] = { filename, content };
+    else fields[name] = content.toString('utf8');
+  }
+  const body: Record<string, unknown> = { ...files };
+  for (const [name, value] of Object.entries(fields)) body[name] = value.startsWith('attach://') ? files[value.slice('attach://'.length)] ?? value : value;
+  return body;
 }
