@@ -198,7 +198,14 @@ export async function startSystem(
       conversationStore: conversations,
       coordinatorCommands: { console: coordinatorConsole, registry: peopleRegistry, ...(config.HQ_TELEGRAM_CHAT_ID ? { hqChatId: config.HQ_TELEGRAM_CHAT_ID } : {}), logger },
     });
-  const vkBot = vk && installVkHandlers(vk, { ...shared, groupId: config.VK_GROUP_ID!, sessions: conversations });
+  const vkBot =
+    vk &&
+    installVkHandlers(vk, {
+      ...shared,
+      groupId: config.VK_GROUP_ID!,
+      sessions: conversations,
+      coordinatorCommands: { console: coordinatorConsole, registry: peopleRegistry, ...(config.HQ_VK_PEER_ID ? { hqPeerId: config.HQ_VK_PEER_ID } : {}), logger },
+    });
 
   if (telegramBot) {
     // grammY retries network failures here until Telegram answers (a wrong token fails at once), so

@@ -19,6 +19,7 @@ import { parsePayload, type VkPayload } from './payload.js';
 import { createPerKeyQueue } from './per-peer-queue.js';
 import { menuKeyboard, renderIntakeReply } from './render.js';
 import { createVkTaskEvents } from './task-events.js';
+import { createVkCoordinatorCommands, type VkCoordinatorDeps } from './coordinator-commands.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
 import type { VolunteerDesk } from '../../src/services/volunteer-desk.js';
 
@@ -62,6 +63,8 @@ export interface VkHandlerDeps {
   /** Volunteers' and requesters' actions on their requests. */
   desk: VolunteerDesk;
   texts: RequestTexts;
+  /** Coordinators' commands and the people registry. */
+  coordinatorCommands: VkCoordinatorDeps;
   logger: Logger;
 }
 
@@ -78,11 +81,14 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
 
   vk.updates.use(inFlight.middleware);
   vk.updates.use(createVkDedup(deps.updateLog, deps.logger));
+  const coordinatorCommands = createVkCoordinatorCommands(vk, deps.coordinatorCommands);
+  vk.updates.use(coordinatorCommands.middleware);
 
   vk.updates.on('message_new', async (ctx) => {
     if (ctx.isOutbox) return;
     const log = deps.logger.child({ platform: 'vk', peer_kind: ctx.isChat ? 'chat' : 'person' });
     try {
+      if (await coordinatorCommands.onMessage(ctx)) return;
       if (ctx.isChat) await onChatMessage(ctx);
       else await perPeer(String(ctx.peerId), () => onPersonMessage(ctx));
     } catch (error) {
@@ -94,6 +100,7 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
   vk.updates.on('message_event', async (ctx) => {
     const log = deps.logger.child({ platform: 'vk', event: 'message_event' });
     try {
+      if (await coordinatorCommands.onButton(ctx)) return;
       await onButtonEvent(ctx);
     } catch (error) {
       log.error({ err: describeError(error) }, 'button press failed');
