@@ -18,6 +18,7 @@ import type { BotContext } from './context.js';
 /** Prefix of the console's callback data ("co:c:17"); the rest is the console's own encoding. */
 const CALLBACK_PREFIX = 'co:';
 
+/** What the Telegram adapter of the coordinator console needs. */
 export interface TelegramCoordinatorDeps {
   console: CoordinatorConsole;
   registry: PeopleRegistry;

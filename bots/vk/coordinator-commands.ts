@@ -16,6 +16,7 @@ import { cut } from './render.js';
 /** VK cuts a snackbar at 90 characters. */
 const SNACKBAR_MAX = 90;
 
+/** What the VK adapter of the coordinator console needs. */
 export interface VkCoordinatorDeps {
   console: CoordinatorConsole;
   registry: PeopleRegistry;

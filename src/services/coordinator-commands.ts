@@ -73,6 +73,7 @@ export interface ConsoleReply {
   notice?: boolean;
 }
 
+/** What the console works with; main.ts wires the real ones, tests the fakes. */
 export interface ConsoleDeps {
   requests: RequestRepository;
   people: PeopleRepository;
