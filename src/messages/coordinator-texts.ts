@@ -109,6 +109,8 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
     /** The channel's name as people know it. */
     channel,
     duration,
+    /** One event of a request's history in words (the web console lists them one by one). */
+    historyLine,
 
     list(view: ListView): string {
       const hours = duration(view.overdueAfterMs);
