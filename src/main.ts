@@ -20,7 +20,7 @@ import { loadCatalogs } from './messages/load-catalogs.js';
 import { renderText } from './messages/render.js';
 import { createRequestTexts } from './messages/request-texts.js';
 import { createCoordinatorTexts } from './messages/coordinator-texts.js';
-import { createCoordinatorConsole, DEFAULT_OVERDUE_AFTER_MS } from './services/coordinator-commands.js';
+import { createCoordinatorConsole } from './services/coordinator-commands.js';
 import { createPeopleRegistry } from './services/people-registry.js';
 import type { HelpRequest, PersonRef } from './domain/request.js';
 import { createIntake } from './services/intake.js';
@@ -162,7 +162,8 @@ export async function startSystem(
     districts: config.DISTRICTS,
     texts: coordinatorTexts,
     timeZone: config.TIME_ZONE,
-    overdueAfterMs: DEFAULT_OVERDUE_AFTER_MS,
+    // The same wait after which coordinators are alerted to an unclaimed request (per-kind overrides aside).
+    overdueAfterMs: config.ESCALATION_ALERT_AFTER,
     roleChanged: async (person, coordinator) => {
       if (person.platform === 'telegram') await menus?.update(person.userId, coordinator);
     },

@@ -94,9 +94,6 @@ export interface ConsoleDeps {
   now: () => Date;
 }
 
-/** How long a request may wait for a volunteer before /overdue lists it, unless the composition root says otherwise. */
-export const DEFAULT_OVERDUE_AFTER_MS = 2 * 60 * 60 * 1000;
-
 /** Requests per page of /open and /overdue: with the page buttons it fits VK's 10 buttons a message. */
 export const PAGE_SIZE = 8;
 const CARD_BUTTONS_PER_ROW = 4;
