@@ -32,6 +32,13 @@ import { createIsCoordinator } from './services/coordinators.js';
 import { createOutboxWorker, PLATFORM_LIMITS, type SendingLimits } from './services/outbox-worker.js';
 import { createRequestEffects } from './services/request-effects.js';
 import { createRequestLifecycle } from './services/request-lifecycle.js';
+import { createRequestJobs } from './jobs/request-jobs.js';
+import { createScheduler, requestersAllowedFrom } from './jobs/scheduler.js';
+import { createSystemJobs } from './jobs/system-jobs.js';
+import { createJobTexts } from './messages/job-texts.js';
+import { createDailyReport } from './services/daily-report.js';
+import { createFeedback } from './services/feedback.js';
+import { createRetention } from './services/retention.js';
 import { createVolunteerDesk } from './services/volunteer-desk.js';
 import { createRequesterQueries } from './services/requester-queries.js';
 import { createSubmitRequest } from './services/submit-request.js';
@@ -118,7 +125,47 @@ export async function startSystem(
     logger.warn('neither HQ_TELEGRAM_CHAT_ID nor HQ_VK_PEER_ID is set: requests of districts without a volunteer chat will not be posted anywhere');
   }
 
-  const effects = createRequestEffects({ requests, districtChats, headquartersChats, outbox, texts, now });
+  // Scheduled follow-ups share the database with every other process; jobs are planned with each
+  // request's effects, so the same mark and sweep cover them.
+  const processName = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const scheduler = createScheduler({
+    db: db.connection.db!,
+    logger: logger.child({ component: 'jobs' }),
+    processName,
+    processEveryMs: config.JOBS_PROCESS_EVERY_MS,
+    lockLifetimeMs: config.JOBS_LOCK_LIFETIME_MS,
+    requestersAllowedFrom: requestersAllowedFrom(config.QUIET_HOURS, config.TIME_ZONE),
+    timeZone: config.TIME_ZONE,
+  });
+  const jobTexts = createJobTexts(catalog, texts);
+  const wake = () => worker.wake();
+  const requestJobs = createRequestJobs({
+    scheduler,
+    requests,
+    outbox,
+    wake,
+    headquartersChats,
+    texts: jobTexts,
+    timing: {
+      escalation: (helpKind) => config.ESCALATION_BY_HELP_KIND[helpKind] ?? { remindMs: config.ESCALATION_REMIND_AFTER, alertMs: config.ESCALATION_ALERT_AFTER },
+      staleNudgeMs: config.STALE_CLAIM_NUDGE_AFTER,
+      staleAlertMs: config.STALE_CLAIM_ALERT_AFTER,
+      feedbackAfterMs: config.FEEDBACK_AFTER,
+      feedbackReminderMs: config.FEEDBACK_REMINDER_AFTER,
+    },
+    logger,
+    now,
+  });
+  const effects = createRequestEffects({
+    requests,
+    districtChats,
+    headquartersChats,
+    outbox,
+    texts,
+    now,
+    requestersAllowedFrom: requestersAllowedFrom(config.QUIET_HOURS, config.TIME_ZONE),
+    plan: requestJobs.planFor,
+  });
   const worker = createOutboxWorker({
     outbox,
     pacing,
@@ -130,7 +177,36 @@ export async function startSystem(
     limits: scaleLimits(PLATFORM_LIMITS, config.SEND_LIMITS_SCALE),
     logger: logger.child({ component: 'outbox' }),
     now,
-    workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    workerId: processName,
+  });
+  const systemJobs = createSystemJobs({
+    scheduler,
+    outbox,
+    wake,
+    headquartersChats,
+    texts: jobTexts,
+    dailyReport: createDailyReport({ requests, timeZone: config.TIME_ZONE, overdueAfterMs: config.ESCALATION_ALERT_AFTER, now }),
+    reportTime: config.DAILY_REPORT_TIME,
+    overdueAfterMs: config.ESCALATION_ALERT_AFTER,
+    retentionSweep: createRetention({
+      store: db.repositories.retention,
+      cancelJobsOf: (number) => scheduler.cancelFor(number),
+      retentionMs: config.RETENTION_PERIOD,
+      abandonedConversationMs: config.ABANDONED_CONVERSATION_AFTER,
+      logger: logger.child({ component: 'retention' }),
+      now,
+    }),
+    now,
+  });
+  const feedback = createFeedback({
+    store: db.repositories.feedback,
+    outbox,
+    wake,
+    headquartersChats,
+    lowRatingText: jobTexts.lowRating,
+    pending: conversations,
+    logger,
+    now,
   });
   /** Enqueues what a request's new state calls for and wakes this process's worker. */
   const afterChange = async (request: HelpRequest) => {
@@ -185,6 +261,7 @@ export async function startSystem(
     claimRequest: createClaimRequest({ requests, districtChats, headquartersChats, messengers, afterChange, logger, now }),
     lifecycle,
     desk: createVolunteerDesk({ lifecycle, requests, store: conversations, now }),
+    feedback,
     texts,
     binding: createDistrictBinding({ districtChats, districts: config.DISTRICTS, isCoordinator, logger, now }),
     myRequestsText,
@@ -241,6 +318,10 @@ export async function startSystem(
   }
   if (vk && config.VK_MODE === 'polling') await vk.updates.startPolling();
   worker.start();
+  requestJobs.define();
+  systemJobs.define();
+  await scheduler.start();
+  await systemJobs.schedule();
   logger.info(
     {
       telegram: telegramBot ? `${config.TELEGRAM_MODE} @${telegramBot.botInfo.username}` : 'off',
@@ -260,6 +341,7 @@ export async function startSystem(
       if (vk?.updates.isStarted) await vk.updates.stop();
       await http.close();
       await Promise.all([telegram?.drained(), vkBot?.drained()]);
+      await scheduler.stop();
       await worker.stop();
       await db.close();
       await embedded?.stop();

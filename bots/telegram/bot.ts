@@ -24,6 +24,7 @@ import { createRequesterHandlers } from './requester-handlers.js';
 import { createTaskHandlers } from './task-handlers.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
 import type { VolunteerDesk } from '../../src/services/volunteer-desk.js';
+import type { Feedback } from '../../src/services/feedback.js';
 import { createVolunteerHandlers } from './volunteer-handlers.js';
 
 export interface TelegramConnection {
@@ -58,6 +59,8 @@ export interface TelegramHandlerDeps {
   myRequestsText: (person: PersonRef) => Promise<string>;
   /** Volunteers' and requesters' actions on their requests. */
   desk: VolunteerDesk;
+  /** Requesters' ratings of done requests. */
+  feedback: Feedback;
   texts: RequestTexts;
   conversationStore: KeyValueStore<unknown>;
   /** Updates handled already, so a redelivered one is dropped. */
@@ -102,7 +105,7 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
   bot.use(createConversation(createIntakeConversation({ intake: deps.intake, catalog }), INTAKE_CONVERSATION));
   bot.use(createVolunteerHandlers({ catalog, claimRequest: deps.claimRequest, botUsername: () => bot.botInfo.username }));
   bot.use(createCoordinatorHandlers({ catalog, binding: deps.binding, districts: deps.districts }));
-  bot.use(createTaskHandlers({ catalog, texts: deps.texts, desk: deps.desk }));
+  bot.use(createTaskHandlers({ catalog, texts: deps.texts, desk: deps.desk, feedback: deps.feedback }));
   bot.use(createRequesterHandlers({ catalog, myRequestsText, withdrawable: (userId) => deps.desk.withdrawable({ platform: 'telegram', userId }) }));
   // /start or /id in a group tells its id, which the HQ chat setting needs.
   bot.chatType(['group', 'supergroup']).command(['start', 'id'], (ctx) => ctx.reply(catalog.t('bot.start.groupHint', { chatId: ctx.chat.id })));

@@ -4,6 +4,7 @@ import type { PublicRequestView } from '../../src/domain/request.js';
 import type { Catalog } from '../../src/messages/catalog.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
 import type { Messenger } from '../../src/services/ports.js';
+import { RATINGS } from '../../src/services/feedback.js';
 import { encodeCallback } from './callback-data.js';
 
 /** The buttons under a request's card in the volunteer's private chat. */
@@ -50,8 +51,14 @@ export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: 
     async sendText(chatId, text) {
       await send(() => api.sendMessage(chatId, text));
     },
-    async sendTaskCard(chatId, request) {
-      await send(() => api.sendMessage(chatId, texts.volunteerDetails(request), { reply_markup: taskKeyboard(catalog, request.number) }));
+    async sendFeedbackRequest(chatId, number, text) {
+      const keyboard = new InlineKeyboard();
+      for (const rating of RATINGS) keyboard.text(String(rating), encodeCallback({ kind: 'rate', number, rating }));
+      await send(() => api.sendMessage(chatId, text, { reply_markup: keyboard }));
+    },
+    async sendTaskCard(chatId, request, options) {
+      const text = [options?.note, texts.volunteerDetails(request)].filter(Boolean).join('\n\n');
+      await send(() => api.sendMessage(chatId, text, { reply_markup: taskKeyboard(catalog, request.number) }));
     },
     describeFailure(error) {
       if (error instanceof GrammyError) {

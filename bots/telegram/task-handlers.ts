@@ -4,6 +4,7 @@ import { lifecycleRefusalText } from '../../src/messages/command-texts.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
 import { RELEASE_REASONS, releaseReasonLabel, tasksText } from '../../src/messages/volunteer-texts.js';
 import type { VolunteerDesk } from '../../src/services/volunteer-desk.js';
+import type { Feedback } from '../../src/services/feedback.js';
 import { decodeCallback, encodeCallback } from './callback-data.js';
 import type { BotContext } from './context.js';
 import { taskKeyboard } from './messenger.js';
@@ -13,13 +14,13 @@ import { taskKeyboard } from './messenger.js';
  * (done, cannot do it, contact), the optional comment after "done", /tasks, and a requester
  * withdrawing a request from /my.
  */
-export function createTaskHandlers(deps: { catalog: Catalog; texts: RequestTexts; desk: VolunteerDesk }) {
+export function createTaskHandlers(deps: { catalog: Catalog; texts: RequestTexts; desk: VolunteerDesk; feedback: Feedback }) {
   const { catalog, desk } = deps;
   const composer = new Composer<BotContext>();
   const privateChat = composer.chatType('private');
   const person = (ctx: { from: { id: number } }) => ({ platform: 'telegram' as const, userId: String(ctx.from.id) });
 
-  privateChat.callbackQuery(/^(t|r|nc|w|wy|wn)(:|$)/, async (ctx) => {
+  privateChat.callbackQuery(/^(t|r|nc|w|wy|wn|fb)(:|$)/, async (ctx) => {
     const action = decodeCallback(ctx.callbackQuery.data);
     const me = person(ctx);
     if (action?.kind === 'task' && action.action === 'done') {
@@ -67,6 +68,11 @@ export function createTaskHandlers(deps: { catalog: Catalog; texts: RequestTexts
           .text(catalog.t('requester.withdrawYes'), encodeCallback({ kind: 'withdraw', number: action.number, confirmed: true }))
           .text(catalog.t('requester.withdrawNo'), encodeCallback({ kind: 'keep', number: action.number })),
       });
+    } else if (action?.kind === 'rate') {
+      const answer = await deps.feedback.rate(action.number, me, action.rating);
+      await ctx.answerCallbackQuery(answer === 'already' ? { text: catalog.t('jobs.feedbackAlready', { number: action.number }) } : {});
+      await removeButtons(ctx);
+      if (answer === 'thanks') await ctx.reply(catalog.t('jobs.feedbackThanks'));
     } else if (action?.kind === 'keep') {
       await ctx.answerCallbackQuery();
       await removeButtons(ctx);
@@ -89,11 +95,17 @@ export function createTaskHandlers(deps: { catalog: Catalog; texts: RequestTexts
     await ctx.reply(tasksText(catalog, deps.texts, tasks), tasks.length > 0 ? { reply_markup: keyboard } : {});
   });
 
-  // A volunteer who just marked a request done may add a comment as their next message.
+  // A volunteer who just marked a request done, or a requester who just rated one, may add a comment
+  // as their next message.
   privateChat.on('message:text', async (ctx, next) => {
     if (ctx.message.text.startsWith('/')) return next();
     const taken = await desk.takeComment(person(ctx), 'telegram', ctx.message.text);
-    if (!taken) return next();
+    if (!taken) {
+      // Or a requester's words after rating how it went.
+      if ((await deps.feedback.takeComment(person(ctx), ctx.message.text)) === null) return next();
+      await ctx.reply(catalog.t('jobs.feedbackCommentSaved'));
+      return;
+    }
     const refusal = lifecycleRefusalText(catalog, taken.outcome, taken.number);
     await ctx.reply(refusal ?? catalog.t('volunteer.commentSaved', { number: taken.number }));
   });

@@ -22,6 +22,7 @@ import { createVkTaskEvents } from './task-events.js';
 import { createVkCoordinatorCommands, type VkCoordinatorDeps } from './coordinator-commands.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
 import type { VolunteerDesk } from '../../src/services/volunteer-desk.js';
+import type { Feedback } from '../../src/services/feedback.js';
 
 /** VK cuts a snackbar at 90 characters. */
 const SNACKBAR_MAX = 90;
@@ -62,6 +63,8 @@ export interface VkHandlerDeps {
   updateLog: UpdateLog;
   /** Volunteers' and requesters' actions on their requests. */
   desk: VolunteerDesk;
+  /** Requesters' ratings of done requests. */
+  feedback: Feedback;
   texts: RequestTexts;
   /** Coordinators' commands and the people registry. */
   coordinatorCommands: VkCoordinatorDeps;
@@ -77,7 +80,7 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
   const inFlight = createInFlightTracker();
   const perPeer = createPerKeyQueue();
   const backWords = new Set([foldForMatching(catalog.t('bot.intake.back')), 'назад', 'back']);
-  const taskEvents = createVkTaskEvents({ catalog, texts: deps.texts, desk: deps.desk });
+  const taskEvents = createVkTaskEvents({ catalog, texts: deps.texts, desk: deps.desk, feedback: deps.feedback });
 
   vk.updates.use(inFlight.middleware);
   vk.updates.use(createVkDedup(deps.updateLog, deps.logger));

@@ -4,7 +4,7 @@ import { RecipientUnreachableError } from '../../src/domain/errors.js';
 import type { Catalog } from '../../src/messages/catalog.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
 import type { Messenger } from '../../src/services/ports.js';
-import { postKeyboard, taskKeyboard } from './render.js';
+import { feedbackKeyboard, postKeyboard, taskKeyboard } from './render.js';
 
 /** Peer ids of VK conversations start here; smaller ones are people. */
 export const CHAT_PEER_OFFSET = 2_000_000_000;
@@ -49,11 +49,16 @@ export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalo
     async sendText(chatId, text, options) {
       await send(() => api.messages.send({ peer_id: Number(chatId), message: text, random_id: randomIdFor(options?.deliveryKey) }));
     },
+    async sendFeedbackRequest(chatId, number, text, options) {
+      await send(() =>
+        api.messages.send({ peer_id: Number(chatId), message: text, keyboard: feedbackKeyboard(number), random_id: randomIdFor(options?.deliveryKey) }),
+      );
+    },
     async sendTaskCard(chatId, request, options) {
       await send(() =>
         api.messages.send({
           peer_id: Number(chatId),
-          message: texts.volunteerDetails(request),
+          message: [options?.note, texts.volunteerDetails(request)].filter(Boolean).join('\n\n'),
           keyboard: taskKeyboard(catalog, request.number),
           random_id: randomIdFor(options?.deliveryKey),
         }),

@@ -19,6 +19,8 @@ const payloadSchema = z.union([
   z.object({ t: z.enum(['done', 'release', 'contact', 'card']), r: z.number().int().positive() }).strict(),
   /** The reason picked for giving a request back (an index into RELEASE_REASONS). */
   z.object({ rr: z.number().int().positive(), i: z.number().int().min(0).max(20) }).strict(),
+  /** A requester's rating (1–5) of a done request. */
+  z.object({ fb: z.number().int().positive(), r: z.number().int().min(1).max(5) }).strict(),
   /** "No comment" after marking a request done. */
   z.object({ nc: z.literal(1) }).strict(),
   /** A requester's "cancel my request" (w), their confirmation (wy) and "keep it" (wn). */

@@ -75,6 +75,13 @@ export function taskKeyboard(catalog: Catalog, number: number): KeyboardBuilder 
     .callbackButton({ label: cut(catalog.t('volunteer.contactButton')), payload: { t: 'contact', r: number } });
 }
 
+/** The rating buttons 1–5 under the question how a done request went. */
+export function feedbackKeyboard(number: number): KeyboardBuilder {
+  const keyboard = Keyboard.builder().inline();
+  for (const rating of [1, 2, 3, 4, 5]) keyboard.callbackButton({ label: String(rating), payload: { fb: number, r: rating } });
+  return keyboard;
+}
+
 /** A keyboard with no buttons: VK hides the previous one. */
 export function emptyKeyboard(): KeyboardBuilder {
   return Keyboard.builder().oneTime();

@@ -4,6 +4,7 @@ import { lifecycleRefusalText } from '../../src/messages/command-texts.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
 import { RELEASE_REASONS, releaseReasonLabel, tasksText } from '../../src/messages/volunteer-texts.js';
 import type { VolunteerDesk } from '../../src/services/volunteer-desk.js';
+import type { Feedback } from '../../src/services/feedback.js';
 import type { VkPayload } from './payload.js';
 import { cut, taskKeyboard } from './render.js';
 
@@ -18,14 +19,14 @@ export interface VkAnswer {
  * comment, withdrawing a request), /tasks, the comment after "done" and /my's cancel buttons: the
  * same desk as Telegram, rendered for VK.
  */
-export function createVkTaskEvents(deps: { catalog: Catalog; texts: RequestTexts; desk: VolunteerDesk }) {
+export function createVkTaskEvents(deps: { catalog: Catalog; texts: RequestTexts; desk: VolunteerDesk; feedback: Feedback }) {
   const { catalog, desk } = deps;
   const person = (userId: number) => ({ platform: 'vk' as const, userId: String(userId) });
   const refused = (text: string): VkAnswer => ({ snackbar: text, messages: [] });
 
   return {
     /** Whether a payload is one of these buttons. */
-    handles: (payload: VkPayload) => 't' in payload || 'rr' in payload || 'nc' in payload || 'w' in payload || 'wy' in payload || 'wn' in payload,
+    handles: (payload: VkPayload) => 't' in payload || 'rr' in payload || 'nc' in payload || 'w' in payload || 'wy' in payload || 'wn' in payload || 'fb' in payload,
 
     /** A press of one of these buttons by a person in their private chat. */
     async press(userId: number, payload: VkPayload): Promise<VkAnswer> {
@@ -58,6 +59,10 @@ export function createVkTaskEvents(deps: { catalog: Catalog; texts: RequestTexts
         return payload.t === 'contact'
           ? { messages: [{ text: catalog.t('volunteer.contact', { number: request.number, name: request.personal.name, phone: request.personal.phone }) }] }
           : { messages: [{ text: deps.texts.volunteerDetails(request), keyboard: taskKeyboard(catalog, request.number) }] };
+      }
+      if ('fb' in payload) {
+        const answer = await deps.feedback.rate(payload.fb, me, payload.r);
+        return answer === 'already' ? refused(catalog.t('jobs.feedbackAlready', { number: payload.fb })) : { messages: [{ text: catalog.t('jobs.feedbackThanks') }] };
       }
       if ('nc' in payload) {
         await desk.skipComment(me);
@@ -99,7 +104,7 @@ export function createVkTaskEvents(deps: { catalog: Catalog; texts: RequestTexts
     /** A message right after "done" is its comment; null when it means something else. */
     async comment(userId: number, text: string): Promise<string | null> {
       const taken = await desk.takeComment(person(userId), 'vk', text);
-      if (!taken) return null;
+      if (!taken) return (await deps.feedback.takeComment(person(userId), text)) === null ? null : catalog.t('jobs.feedbackCommentSaved');
       return lifecycleRefusalText(catalog, taken.outcome, taken.number) ?? catalog.t('volunteer.commentSaved', { number: taken.number });
     },
   };

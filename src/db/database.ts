@@ -12,6 +12,8 @@ import { createMongoUpdateLog } from './repositories/update-log.js';
 import { createMongoConversationStore } from './repositories/conversation-store.js';
 import { createMongoDistrictChatRepository } from './repositories/district-chat-repository.js';
 import { createMongoRequestRepository } from './repositories/request-repository.js';
+import { createMongoFeedbackStore } from './repositories/feedback-repository.js';
+import { createMongoRetentionStore } from './repositories/retention-store.js';
 import { createPersonModel } from './models/person-model.js';
 import { createRoleModel } from './models/role-model.js';
 import { createMongoPeopleRepository } from './repositories/people-repository.js';
@@ -63,6 +65,8 @@ function createRepositories(models: {
 }) {
   return {
     requests: createMongoRequestRepository(models),
+    feedback: createMongoFeedbackStore(models.requests),
+    retention: createMongoRetentionStore(models),
     districtChats: createMongoDistrictChatRepository(models.districtChats),
     conversations: createMongoConversationStore<unknown>(models.conversations),
     outbox: createMongoOutbox(models.outbox),

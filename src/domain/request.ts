@@ -131,6 +131,13 @@ export interface ClientKey {
   fingerprint: string;
 }
 
+/** A requester's rating (1–5) of a done request, with an optional comment (free text, erased with the personal data). */
+export interface Feedback {
+  rating: number;
+  comment?: string;
+  at: Date;
+}
+
 /** A stored help request, as plain data. */
 export interface HelpRequest {
   id: string;
@@ -158,6 +165,10 @@ export interface HelpRequest {
   firstClaimedAt?: Date;
   /** When it was done or cancelled. */
   closedAt?: Date;
+  /** The requester's answer to "how did it go", asked some time after it was done. */
+  feedback?: Feedback;
+  /** When its personal data was erased after the retention period. */
+  personalErasedAt?: Date;
   /** How many times it was released and posted anew; its current posts carry this round. */
   round: number;
   /** Events before this index have had their news put into the outbox. */

@@ -131,12 +131,19 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
       } else {
         const request = await deps.requests.findByNumber(message.requestNumber);
         if (!request) throw Object.assign(new Error(`request ${message.requestNumber} does not exist`), { permanent: true });
-        if (message.kind === 'task') {
+        if (message.kind === 'feedback') {
+          // Asked only while the answer is still wanted: done, and not rated meanwhile.
+          if (request.status === 'done' && !request.feedback) {
+            if (!(await pace())) return;
+            const text = deps.catalog.t(message.reminder ? 'jobs.feedbackReminder' : 'jobs.feedbackQuestion', { number: request.number });
+            await messenger.sendFeedbackRequest(message.chatId, request.number, text, { deliveryKey: entry.key });
+          }
+        } else if (message.kind === 'task') {
           // Details go only to whoever holds the request when they are sent: a volunteer it was taken
           // from meanwhile must not receive the address and phone.
           if (request.status === 'claimed' && request.volunteer?.platform === message.platform && request.volunteer.userId === message.volunteerId) {
             if (!(await pace())) return;
-            await messenger.sendTaskCard(message.chatId, request, { deliveryKey: entry.key });
+            await messenger.sendTaskCard(message.chatId, request, { deliveryKey: entry.key, ...(message.note ? { note: message.note } : {}) });
           }
         } else {
           const post = request.posts.find((p) => p.platform === message.platform && p.chatId === message.chatId && p.round === message.round);

@@ -39,6 +39,8 @@ export interface RequestRepository {
   listByVolunteer(volunteer: PersonRef, limit: number): Promise<HelpRequest[]>;
   /** Requests created in [from, to), oldest first, for statistics and export. */
   listCreatedBetween(from: Date, to: Date): Promise<HelpRequest[]>;
+  /** Requests with anything recorded in [from, to): an event of their history, or a rating. */
+  listTouchedBetween(from: Date, to: Date): Promise<HelpRequest[]>;
   /** Remembers where the request was posted, so the post can be edited later. */
   addPost(number: number, post: GroupPost, at: Date): Promise<void>;
   /** The requester's own requests, newest first. */
@@ -120,7 +122,9 @@ export interface Messenger {
    * Sends the volunteer holding a request its full details with their actions (done, cannot do,
    * contact); throws RecipientUnreachableError like sendText.
    */
-  sendTaskCard(chatId: string, request: HelpRequest, options?: SendOptions): Promise<void>;
+  sendTaskCard(chatId: string, request: HelpRequest, options?: SendOptions & { note?: string }): Promise<void>;
+  /** Asks a requester to rate a done request, with the rating buttons 1–5. */
+  sendFeedbackRequest(chatId: string, requestNumber: number, text: string, options?: SendOptions): Promise<void>;
   /** Reads an error of this platform: worth retrying (and when), or never going to work. */
   describeFailure(error: unknown): DeliveryFailure;
   /** Whether a chat id is a group chat (volunteer groups have stricter limits than private chats). */
@@ -151,7 +155,9 @@ export type OutboxMessage =
   /** Bring the request's post of a round in a chat up to date (who took it, the button). Idempotent. */
   | { kind: 'sync'; platform: Platform; chatId: string; requestNumber: number; round: number }
   /** The details and actions for the volunteer a request was assigned to; sent only while they hold it. */
-  | { kind: 'task'; platform: Platform; chatId: string; requestNumber: number; volunteerId: string }
+  | { kind: 'task'; platform: Platform; chatId: string; requestNumber: number; volunteerId: string; note?: string }
+  /** The requester is asked to rate a done request (`reminder`: the one gentle second asking). */
+  | { kind: 'feedback'; platform: Platform; chatId: string; requestNumber: number; reminder: boolean }
   /** A plain text to a person or a chat, perhaps about a request. */
   | { kind: 'text'; platform: Platform; chatId: string; text: string; requestNumber?: number };
 
@@ -164,8 +170,11 @@ export interface OutboxEntry {
 
 /** Messages waiting to be delivered, shared by every process on the database. */
 export interface Outbox {
-  /** Adds messages; a key already present is left as it is, so enqueueing twice sends once. */
-  enqueue(entries: { key: string; message: OutboxMessage }[], at: Date): Promise<void>;
+  /**
+   * Adds messages, due at `at` or at their own `notBefore` (a requester's news held through the
+   * night); a key already present is left as it is, so enqueueing twice sends once.
+   */
+  enqueue(entries: { key: string; message: OutboxMessage; notBefore?: Date }[], at: Date): Promise<void>;
   /** Leases the next due message (not of the excluded chats) to this worker, or null. */
   lease(worker: string, now: Date, leaseMs: number, excludeChats: readonly string[]): Promise<OutboxEntry | null>;
   markSent(key: string, worker: string, at: Date): Promise<void>;
@@ -237,3 +246,4 @@ export interface RoleRepository {
   /** Everyone granted a role, on every platform, earliest grant first. */
   listGranted(role: GrantedRole): Promise<(PersonRef & { grantedAt: Date })[]>;
 }
+

@@ -9,9 +9,13 @@ export interface EffectsDeps {
   outbox: Outbox;
   texts: RequestTexts;
   now: () => Date;
+  /** The earliest moment at or after a given one when requesters may be written to (quiet hours). */
+  requestersAllowedFrom?: (at: Date) => Date;
+  /** Schedules the follow-up jobs the request's state calls for; covered by the same mark and sweep. */
+  plan?: (request: HelpRequest) => Promise<void>;
 }
 
-type Keyed = { key: string; message: OutboxMessage };
+type Keyed = { key: string; message: OutboxMessage; notBefore?: Date };
 
 /**
  * What the outside world must see of a request: its posts in volunteer chats and their current look
@@ -51,8 +55,13 @@ export function createRequestEffects(deps: EffectsDeps) {
     const key = (to: string) => `event:${n}:${index}:${to}`;
     const requester = request.requester;
     // A request taken by phone or sent by a partner line has nobody in a chat: the operator calls back.
+    // News the requester did not cause waits out the night; the answer to their own action does not.
+    const ownAction = !!requester && event.actor?.platform === requester.platform && event.actor.userId === requester.userId;
+    const notBefore = !ownAction && deps.requestersAllowedFrom ? deps.requestersAllowedFrom(deps.now()) : undefined;
     const toRequester = (text: string): Keyed[] =>
-      requester ? [{ key: key('requester'), message: { kind: 'text', platform: requester.platform, chatId: requester.chatId, text, requestNumber: n } }] : [];
+      requester
+        ? [{ key: key('requester'), message: { kind: 'text', platform: requester.platform, chatId: requester.chatId, text, requestNumber: n }, ...(notBefore ? { notBefore } : {}) }]
+        : [];
     // Volunteers are written to privately, where their chat id is their user id on both platforms.
     const toVolunteer = (person: PersonRef, to: string, text: string): Keyed => ({
       key: key(to),
@@ -106,6 +115,7 @@ export function createRequestEffects(deps: EffectsDeps) {
     async enqueueFor(request: HelpRequest): Promise<number> {
       const messages = await messagesFor(request);
       await deps.outbox.enqueue(messages, deps.now());
+      await deps.plan?.(request);
       await deps.requests.clearEffectsMark(request.number, request.history.length);
       return messages.length;
     },

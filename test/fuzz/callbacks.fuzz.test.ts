@@ -19,7 +19,7 @@ const DECODER_RUNS = Number(process.env.FUZZ_RUNS ?? 5000);
 describe('callback data and VK payloads, decoded alone', () => {
   it('decodeCallback never throws and decodes only canonical, in-range data', () => {
     const rng = new Rng(SEED);
-    const counts = { tried: 0, decoded: 0, answer: 0, back: 0, menu: 0, claim: 0, task: 0, release: 0, noComment: 0, withdraw: 0, keep: 0 };
+    const counts = { tried: 0, decoded: 0, answer: 0, back: 0, menu: 0, claim: 0, task: 0, release: 0, noComment: 0, withdraw: 0, keep: 0, rate: 0 };
     const outOfRange: string[] = [];
     const nonCanonical = new Map<string, CallbackAction>();
     for (let i = 0; i < DECODER_RUNS; i++) {
@@ -43,14 +43,16 @@ describe('callback data and VK payloads, decoded alone', () => {
               ? [action.number]
               : action.kind === 'release'
                 ? [action.number, action.reason]
-                : [];
+                : action.kind === 'rate'
+                  ? [action.number, action.rating]
+                  : [];
       if (numbers.some((n) => !Number.isSafeInteger(n) || n < 0 || n > 1e9)) outOfRange.push(data);
       // Well-formed means: exactly what encodeCallback would have written for this action (so "b:",
       // "a:+1:0x10" or "b:-0" are not).
       if (encodeCallback(action) !== data) nonCanonical.set(data, action);
     }
     console.log(
-      `[fuzz callbacks] decodeCallback: tried ${counts.tried}, decoded ${counts.decoded} (answer ${counts.answer}, back ${counts.back}, menu ${counts.menu}, claim ${counts.claim}, task ${counts.task}, release ${counts.release}, noComment ${counts.noComment}, withdraw ${counts.withdraw}), ` +
+      `[fuzz callbacks] decodeCallback: tried ${counts.tried}, decoded ${counts.decoded} (answer ${counts.answer}, back ${counts.back}, menu ${counts.menu}, claim ${counts.claim}, task ${counts.task}, release ${counts.release}, noComment ${counts.noComment}, withdraw ${counts.withdraw}, rate ${counts.rate}), ` +
         `refused ${counts.tried - counts.decoded}; out of range ${outOfRange.length}; non-canonical accepted ${nonCanonical.size}`,
     );
     for (const [data, action] of [...nonCanonical].slice(0, 10)) console.log(`[fuzz callbacks]   accepted ${JSON.stringify(data)} as ${JSON.stringify(action)}`);

@@ -145,6 +145,21 @@ export class FakeRequestRepository implements RequestRepository {
       .map(copy);
   }
 
+  async listTouchedBetween(from: Date, to: Date): Promise<HelpRequest[]> {
+    const within = (at: Date) => at >= from && at < to;
+    return [...this.byNumber.values()]
+      .filter((r) => r.history.some((e) => within(e.at)) || (r.feedback && within(r.feedback.at)))
+      .sort((a, b) => a.number - b.number)
+      .map(copy);
+  }
+
+  /** Records a rating, for tests of what reads it. */
+  setFeedback(number: number, feedback: NonNullable<HelpRequest['feedback']>): void {
+    const request = this.byNumber.get(number);
+    if (!request) throw new Error(`no request ${number}`);
+    request.feedback = copy(feedback);
+  }
+
   async listCreatedBetween(from: Date, to: Date): Promise<HelpRequest[]> {
     return [...this.byNumber.values()]
       .filter((r) => r.createdAt >= from && r.createdAt < to)
@@ -249,7 +264,8 @@ export type MessengerCall =
   | { method: 'postRequest'; chatId: string; view: PublicRequestView; viaHeadquarters: boolean; messageId: string }
   | { method: 'updatePost'; post: GroupPost; view: PublicRequestView }
   | { method: 'sendText'; chatId: string; text: string }
-  | { method: 'sendTaskCard'; chatId: string; request: HelpRequest };
+  | { method: 'sendTaskCard'; chatId: string; request: HelpRequest }
+  | { method: 'sendFeedbackRequest'; chatId: string; requestNumber: number; text: string };
 
 /**
  * A Messenger that records every call. `unreachable` chat ids make sendText throw
@@ -286,6 +302,12 @@ export class RecordingMessenger implements Messenger {
     if (this.unreachable.has(chatId)) throw new RecipientUnreachableError(this.platform, 'bot was blocked by the user');
     this.throwIfFailing(chatId);
     this.calls.push({ method: 'sendTaskCard', chatId, request: copy(request) });
+  }
+
+  async sendFeedbackRequest(chatId: string, requestNumber: number, text: string): Promise<void> {
+    if (this.unreachable.has(chatId)) throw new RecipientUnreachableError(this.platform, 'bot was blocked by the user');
+    this.throwIfFailing(chatId);
+    this.calls.push({ method: 'sendFeedbackRequest', chatId, requestNumber, text });
   }
 
   /** Errors marked `permanent: true` (a deleted group) are never retried; any other is. */
@@ -415,9 +437,9 @@ interface FakeOutboxRecord {
 export class FakeOutbox implements Outbox {
   readonly records = new Map<string, FakeOutboxRecord>();
 
-  async enqueue(entries: { key: string; message: OutboxMessage }[], at: Date): Promise<void> {
-    for (const { key, message } of entries) {
-      if (!this.records.has(key)) this.records.set(key, { key, message: copy(message), status: 'pending', attempts: 0, notBefore: at });
+  async enqueue(entries: { key: string; message: OutboxMessage; notBefore?: Date }[], at: Date): Promise<void> {
+    for (const { key, message, notBefore } of entries) {
+      if (!this.records.has(key)) this.records.set(key, { key, message: copy(message), status: 'pending', attempts: 0, notBefore: notBefore ?? at });
     }
   }
 

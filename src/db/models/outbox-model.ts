@@ -8,7 +8,7 @@ const outboxSchema = new Schema(
   {
     /** What the message is about, e.g. "post:17:telegram:-100123"; enqueueing twice keeps one. */
     key: { type: String, required: true },
-    kind: { type: String, enum: ['post', 'sync', 'text', 'task'], required: true },
+    kind: { type: String, enum: ['post', 'sync', 'text', 'task', 'feedback'], required: true },
     platform: { type: String, enum: PLATFORMS, required: true },
     chatId: { type: String, required: true },
     /** platform:chatId, what pacing and the workers' exclusions look at. */
@@ -19,7 +19,9 @@ const outboxSchema = new Schema(
     round: Number,
     /** Whom a task card is for: sent only while this volunteer holds the request. */
     volunteerId: String,
-    // Only notifications carry text, and never a requester's personal data (task cards are rendered
+    /** A feedback question's second, last asking. */
+    reminder: Boolean,
+    // A notification's text, or the note on top of a task card (as `note` in the message). Only these carry text, and never a requester's personal data (task cards are rendered
     // from the request when they are sent, so the details are not copied here).
     text: String,
     status: { type: String, enum: OUTBOX_STATUSES, required: true },

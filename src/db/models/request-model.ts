@@ -61,6 +61,8 @@ const requestSchema = new Schema(
     claimedAt: Date,
     firstClaimedAt: Date,
     closedAt: Date,
+    feedback: { type: new Schema({ rating: { type: Number, min: 1, max: 5, required: true }, comment: String, at: { type: Date, required: true } }, { _id: false }) },
+    personalErasedAt: Date,
     round: { type: Number, default: 0 },
     posts: { type: [groupPostSchema], default: [] },
     /** Set with every state change, cleared once its messages are in the outbox (see request-effects). */
@@ -86,6 +88,11 @@ requestSchema.index({ createdAt: 1 });
 // A client's key is one request per channel; createOnce's upsert keeps that on a server that does not
 // enforce the index (the embedded one), the index keeps it on a real MongoDB.
 requestSchema.index({ channel: 1, clientKey: 1 }, { unique: true, partialFilterExpression: { clientKey: { $exists: true } } });
+// What happened on a day, for the daily report.
+requestSchema.index({ 'history.at': 1 });
+requestSchema.index({ 'feedback.at': 1 });
+// Closed requests whose personal data is due for erasure.
+requestSchema.index({ personalErasedAt: 1, status: 1, closedAt: 1 });
 // A requester's own requests (/my).
 requestSchema.index({ 'requester.platform': 1, 'requester.userId': 1, createdAt: -1 });
 

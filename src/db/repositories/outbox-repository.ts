@@ -7,17 +7,19 @@ export function createMongoOutbox(model: OutboxModel): Outbox {
     async enqueue(entries, at) {
       // $setOnInsert: a key already there (sent, or waiting) stays as it is.
       await Promise.all(
-        entries.map(({ key, message }) =>
+        entries.map(({ key, message, notBefore }) =>
           model.updateOne(
             { key },
             {
               $setOnInsert: {
                 key,
                 ...message,
+                // A task card's note is kept in the text field, which the schema has.
+                ...(message.kind === 'task' && message.note ? { text: message.note } : {}),
                 chatKey: `${message.platform}:${message.chatId}`,
                 status: 'pending',
                 attempts: 0,
-                notBefore: at,
+                notBefore: notBefore ?? at,
                 createdAt: at,
               },
             },
@@ -86,6 +88,7 @@ function toEntry(doc: {
   viaHeadquarters?: boolean | null;
   round?: number | null;
   volunteerId?: string | null;
+  reminder?: boolean | null;
   text?: string | null;
   attempts: number;
 }): OutboxEntry {
@@ -97,7 +100,9 @@ function toEntry(doc: {
       : doc.kind === 'post'
         ? { kind: 'post', ...base, requestNumber: doc.requestNumber!, viaHeadquarters: doc.viaHeadquarters ?? false, round }
         : doc.kind === 'task'
-          ? { kind: 'task', ...base, requestNumber: doc.requestNumber!, volunteerId: doc.volunteerId ?? '' }
-          : { kind: 'sync', ...base, requestNumber: doc.requestNumber!, round };
+          ? { kind: 'task', ...base, requestNumber: doc.requestNumber!, volunteerId: doc.volunteerId ?? '', ...(doc.text ? { note: doc.text } : {}) }
+          : doc.kind === 'feedback'
+            ? { kind: 'feedback', ...base, requestNumber: doc.requestNumber!, reminder: doc.reminder ?? false }
+            : { kind: 'sync', ...base, requestNumber: doc.requestNumber!, round };
   return { key: doc.key, message, attempts: doc.attempts };
 }

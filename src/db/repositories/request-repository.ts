@@ -37,7 +37,12 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
       // and the other gets its document (a number is spent only in that race). The channel and key come
       // from the filter, so $setOnInsert names the rest.
       const doc = await requests
-        .findOneAndUpdate(filter, { $setOnInsert: { number, clientFingerprint: input.clientKey.fingerprint, ...newRequestFields(input) } }, { upsert: true, returnDocument: 'after' })
+        // Timestamps by hand: mongoose's own would replace the service's createdAt with the database's clock.
+        .findOneAndUpdate(
+          filter,
+          { $setOnInsert: { number, clientFingerprint: input.clientKey.fingerprint, ...newRequestFields(input), updatedAt: input.at } },
+          { upsert: true, returnDocument: 'after', timestamps: false },
+        )
         .lean();
       return { request: toHelpRequest(doc!), created: doc!.number === number };
     },
@@ -133,6 +138,14 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
       return docs.map(toHelpRequest);
     },
 
+    async listTouchedBetween(from, to) {
+      const docs = await requests
+        .find({ $or: [{ 'history.at': { $gte: from, $lt: to } }, { 'feedback.at': { $gte: from, $lt: to } }] })
+        .sort({ number: 1 })
+        .lean();
+      return docs.map(toHelpRequest);
+    },
+
     async undoClaim(number, volunteer, reason, at) {
       const event: HistoryEvent = { type: 'claim_undone', at, actor: volunteer, channel: volunteer.platform, note: reason };
       const doc = await requests
@@ -207,7 +220,7 @@ function toVolunteer(v: StoredVolunteer): Volunteer {
 }
 
 /** Maps a stored document to the domain's plain object (no mongoose types escape the db layer). */
-function toHelpRequest(doc: {
+export function toHelpRequest(doc: {
   _id: Types.ObjectId;
   number: number;
   status: string;
@@ -227,6 +240,8 @@ function toHelpRequest(doc: {
   claimedAt?: Date | null;
   firstClaimedAt?: Date | null;
   closedAt?: Date | null;
+  feedback?: { rating: number; comment?: string | null; at: Date } | null;
+  personalErasedAt?: Date | null;
   round?: number | null;
   announcedUpTo?: number | null;
   posts?: { platform: string; chatId: string; messageId: string; viaHeadquarters: boolean; round?: number | null }[];
@@ -267,6 +282,8 @@ function toHelpRequest(doc: {
     ...(doc.claimedAt ? { claimedAt: doc.claimedAt } : {}),
     ...(doc.firstClaimedAt ? { firstClaimedAt: doc.firstClaimedAt } : {}),
     ...(doc.closedAt ? { closedAt: doc.closedAt } : {}),
+    ...(doc.feedback ? { feedback: { rating: doc.feedback.rating, at: doc.feedback.at, ...(doc.feedback.comment ? { comment: doc.feedback.comment } : {}) } } : {}),
+    ...(doc.personalErasedAt ? { personalErasedAt: doc.personalErasedAt } : {}),
     round: doc.round ?? 0,
     announcedUpTo: doc.announcedUpTo ?? 0,
     posts: (doc.posts ?? []).map((p) => ({

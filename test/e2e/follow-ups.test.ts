@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REQUEST_JOBS } from '../../src/jobs/request-jobs.js';
+import { COORDINATOR_ID, eventually, fileRequest, HQ_CHAT_ID, SystemHarness, type Person } from '../support/harness.js';
+
+// Real agenda jobs in the running system, on the test database: the clock is moved only by
+// configuration (follow-ups due in hundreds of milliseconds, polled every 100 ms).
+const GROUP = { id: -1007007, title: 'Волонтёры Ленинского района' };
+const FAST = {
+  JOBS_PROCESS_EVERY_MS: '100',
+  ESCALATION_REMIND_AFTER: '600ms',
+  ESCALATION_ALERT_AFTER: '1200ms',
+  ESCALATION_BY_HELP_KIND: 'medicine=300ms/600ms',
+  STALE_CLAIM_NUDGE_AFTER: '600ms',
+  STALE_CLAIM_ALERT_AFTER: '1200ms',
+  FEEDBACK_AFTER: '400ms',
+  FEEDBACK_REMINDER_AFTER: '800ms',
+  QUIET_HOURS: 'off',
+  DAILY_REPORT_TIME: 'off',
+};
+
+let h: SystemHarness;
+beforeAll(async () => {
+  h = await SystemHarness.start(FAST);
+  await h.person(COORDINATOR_ID, 'Координатор', GROUP).ask('/bind Ленинский');
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const textsTo = (chatId: number, number: number) => h.messagesTo(chatId).map((m) => m.message.text).filter((t) => t.includes(`№${number}`));
+const jobsOf = (number: number) => h.database.db.connection.collection('agendaJobs').find({ 'data.requestNumber': number }).toArray();
+
+async function claim(number: number, volunteer: Person, privately: Person) {
+  const post = await h.emulator.waitFor(() => h.messagesTo(GROUP.id).find((m) => m.message.text.startsWith(`Заявка №${number}\n`)));
+  privately.skipAll();
+  await volunteer.press(post, 'Взять заявку');
+  return privately.reply();
+}
+
+describe('unclaimed requests', () => {
+  it('are raised again in their chat, then brought to the HQ chat, once each', async () => {
+    const number = await fileRequest(h.person(801, 'Ирина'), 'Ленинский');
+    const reminder = await h.emulator.waitFor(() => textsTo(GROUP.id, number).find((t) => t.includes('ждёт волонтёра уже')), 5000);
+    expect(reminder).toMatch(/Нужно: Доставка продуктов/);
+    const alert = await h.emulator.waitFor(() => textsTo(HQ_CHAT_ID, number).find((t) => t.includes('никто не взял')), 5000);
+    expect(alert).toMatch(new RegExp(`/assign ${number}`));
+    for (const personal of ['Зинаида Петровна', 'Садовая', '+79137654321']) expect(`${reminder}${alert}`).not.toContain(personal);
+    await sleep(500);
+    expect(textsTo(GROUP.id, number).filter((t) => t.includes('ждёт волонтёра уже'))).toHaveLength(1);
+    expect(textsTo(HQ_CHAT_ID, number).filter((t) => t.includes('никто не взял'))).toHaveLength(1);
+  });
+
+  it('come sooner for the kinds of help configured as urgent', async () => {
+    const started = Date.now();
+    const number = await fileRequest(h.person(802, 'Олег'), 'Ленинский', 'Доставка лекарств');
+    await h.emulator.waitFor(() => textsTo(HQ_CHAT_ID, number).find((t) => t.includes('никто не взял')), 5000);
+    // 600 ms for medicine against 1200 ms for the rest (plus polling and the questionnaire itself).
+    expect(Date.now() - started).toBeLessThan(5000);
+    const jobs = await jobsOf(number);
+    const alertJob = jobs.find((j) => j.data.stage === 2)!;
+    const reminderJob = jobs.find((j) => j.data.stage === 1)!;
+    expect(alertJob.lastRunAt.getTime() - reminderJob.lastRunAt.getTime()).toBeLessThan(1000);
+  });
+
+  it('are not escalated when a volunteer takes them in time, and the jobs are removed', async () => {
+    const number = await fileRequest(h.person(803, 'Павел'), 'Ленинский');
+    await claim(number, h.person(8301, 'Иван', GROUP), h.person(8301, 'Иван'));
+    await eventually(async () => (await jobsOf(number)).every((j) => j.name !== REQUEST_JOBS.escalate));
+    await sleep(1500);
+    expect(textsTo(GROUP.id, number).filter((t) => t.includes('ждёт волонтёра уже'))).toEqual([]);
+    expect(textsTo(HQ_CHAT_ID, number).filter((t) => t.includes('никто не взял'))).toEqual([]);
+  });
+});
+
+describe('stale claims', () => {
+  it('nudge the volunteer with the card, then tell the HQ chat', async () => {
+    const number = await fileRequest(h.person(804, 'Лидия'), 'Ленинский');
+    const olga = h.person(8401, 'Ольга');
+    await claim(number, h.person(8401, 'Ольга', GROUP), olga);
+    // One message: the reminder on top of the card, so "done" is one tap away.
+    const nudge = await olga.reply(5000);
+    expect(nudge.message.text).toMatch(new RegExp(`^Напоминание: заявка №${number} у вас уже .*\n\nВы взяли заявку №${number}`, 's'));
+    expect(nudge.message.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toContain('✅ Выполнено');
+    const alert = await h.emulator.waitFor(() => textsTo(HQ_CHAT_ID, number).find((t) => t.includes('всё ещё не выполнена')), 5000);
+    expect(alert).toMatch(/Ольга/);
+  });
+});
+
+describe('feedback', () => {
+  it('asks the requester to rate, passes a low rating to the HQ chat at once, and keeps the comment', async () => {
+    const relative = h.person(805, 'Нина');
+    const number = await fileRequest(relative, 'Ленинский');
+    const boris = h.person(8501, 'Борис');
+    const card = await claim(number, h.person(8501, 'Борис', GROUP), boris);
+    const thanks = await boris.choose(card, 'Выполнено');
+    await boris.press(thanks, 'Без комментария');
+
+    const question = await h.emulator.waitFor(() => h.messagesTo(relative.chatId).find((m) => m.message.text.includes(`Оцените`) && m.message.text.includes(`№${number}`)), 5000);
+    expect(question.message.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toEqual(['1', '2', '3', '4', '5']);
+    relative.skipAll();
+    await relative.press(question, '2');
+    expect((await relative.reply()).message.text).toMatch(/Спасибо за оценку/);
+    const low = await h.emulator.waitFor(() => textsTo(HQ_CHAT_ID, number).find((t) => t.includes('Низкая оценка 2 из 5')), 3000);
+    expect(low).not.toContain('Зинаида');
+    expect((await relative.ask('Волонтёр опоздал на два часа')).message.text).toMatch(/отзыв передан/);
+    expect((await h.database.db.repositories.requests.findByNumber(number))!.feedback).toMatchObject({ rating: 2, comment: 'Волонтёр опоздал на два часа' });
+
+    // The buttons are gone; a second press all the same (a slow client) changes nothing, and no
+    // reminder follows an answer.
+    expect(h.messagesTo(relative.chatId).find((m) => m.messageId === question.messageId)!.message.reply_markup?.inline_keyboard?.flat() ?? []).toEqual([]);
+    const answersBefore = h.callbackAnswers().length;
+    await relative.pressData(question, `fb:${number}:5`);
+    expect((await h.emulator.waitFor(() => h.callbackAnswers()[answersBefore])).text).toMatch(/уже получена/);
+    await sleep(1200);
+    expect((await h.database.db.repositories.requests.findByNumber(number))!.feedback!.rating).toBe(2);
+    expect(h.messagesTo(relative.chatId).filter((m) => m.message.text.includes('Нам важно знать'))).toEqual([]);
+  });
+
+  it('reminds once when there is no answer, then never again', async () => {
+    const relative = h.person(806, 'Вера');
+    const number = await fileRequest(relative, 'Ленинский');
+    const gleb = h.person(8601, 'Глеб');
+    const card = await claim(number, h.person(8601, 'Глеб', GROUP), gleb);
+    await gleb.choose(card, 'Выполнено');
+    const asked = () => h.messagesTo(relative.chatId).filter((m) => /Оцените|Нам важно знать/.test(m.message.text) && m.message.text.includes(`№${number}`));
+    await h.emulator.waitFor(() => (asked().length === 2 ? true : undefined), 5000);
+    await sleep(1500);
+    expect(asked().map((m) => m.message.text.slice(0, 12))).toEqual(['Здравствуйте', 'Нам важно зн']);
+  });
+});
+
+describe('jobs across a restart', () => {
+  it('fires a follow-up due while no bot process was running, once', async () => {
+    const number = await fileRequest(h.person(807, 'Степан'), 'Ленинский');
+    await h.stopBot();
+    await sleep(1500);
+    await h.startBot();
+    await h.emulator.waitFor(() => textsTo(HQ_CHAT_ID, number).find((t) => t.includes('никто не взял')), 5000);
+    await sleep(500);
+    expect(textsTo(GROUP.id, number).filter((t) => t.includes('ждёт волонтёра уже'))).toHaveLength(1);
+    expect(textsTo(HQ_CHAT_ID, number).filter((t) => t.includes('никто не взял'))).toHaveLength(1);
+  });
+
+  it('removes the jobs of a cancelled request', async () => {
+    const relative = h.person(808, 'Алла');
+    const number = await fileRequest(relative, 'Ленинский');
+    relative.skipAll();
+    const question = await relative.choose(await relative.ask('/my'), `Отменить №${number}`);
+    await relative.press(question, 'Да, отменить');
+    await eventually(async () => (await jobsOf(number)).length === 0);
+    await sleep(1500);
+    expect(textsTo(GROUP.id, number).filter((t) => t.includes('ждёт волонтёра уже'))).toEqual([]);
+  });
+});
