@@ -18,6 +18,8 @@ import { createPersonModel } from './models/person-model.js';
 import { createRoleModel } from './models/role-model.js';
 import { createMongoPeopleRepository } from './repositories/people-repository.js';
 import { createMongoRoleRepository } from './repositories/role-repository.js';
+import { createConsoleLoginTokenModel, createConsoleSessionModel } from './models/console-session-model.js';
+import { createMongoConsoleSessionStore } from './repositories/console-session-repository.js';
 
 /** The database: one mongoose connection, its models and the repositories built on them. */
 export interface Database {
@@ -42,6 +44,8 @@ export async function connectDatabase(uri: string): Promise<Database> {
     processedUpdates: createProcessedUpdateModel(connection),
     people: createPersonModel(connection),
     roles: createRoleModel(connection),
+    consoleLoginTokens: createConsoleLoginTokenModel(connection),
+    consoleSessions: createConsoleSessionModel(connection),
   };
   await Promise.all(Object.values(models).map((model) => model.createIndexes()));
   return {
@@ -62,6 +66,8 @@ function createRepositories(models: {
   processedUpdates: ReturnType<typeof createProcessedUpdateModel>;
   people: ReturnType<typeof createPersonModel>;
   roles: ReturnType<typeof createRoleModel>;
+  consoleLoginTokens: ReturnType<typeof createConsoleLoginTokenModel>;
+  consoleSessions: ReturnType<typeof createConsoleSessionModel>;
 }) {
   return {
     requests: createMongoRequestRepository(models),
@@ -74,5 +80,6 @@ function createRepositories(models: {
     updates: createMongoUpdateLog(models.processedUpdates),
     people: createMongoPeopleRepository(models.people),
     roles: createMongoRoleRepository(models.roles),
+    consoleSessions: createMongoConsoleSessionStore({ loginTokens: models.consoleLoginTokens, sessions: models.consoleSessions }),
   };
 }

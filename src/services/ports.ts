@@ -247,3 +247,27 @@ export interface RoleRepository {
   listGranted(role: GrantedRole): Promise<(PersonRef & { grantedAt: Date })[]>;
 }
 
+/** A person signed in to the web console; the role is looked up again on every request, not stored. */
+export interface ConsoleSession {
+  person: PersonRef;
+  /** The name the console shows and records (as operator of a phone request). */
+  displayName: string;
+  /** The token every form of this session carries, so no other site can post in its name. */
+  csrfToken: string;
+  expiresAt: Date;
+  /** Where the scenario preview of this session stands (the engine's plain JSON), if one runs. */
+  preview?: unknown;
+}
+
+/** Web console sign-ins and sessions, by the hashes of their secrets (the secrets are never stored). */
+export interface ConsoleSessionStore {
+  /** Keeps a one-time sign-in token for a person until it expires. */
+  saveLoginToken(tokenHash: string, login: { person: PersonRef; displayName: string; expiresAt: Date }): Promise<void>;
+  /** Uses a sign-in token: who it was for, once and before it expires; null otherwise (atomic). */
+  consumeLoginToken(tokenHash: string, now: Date): Promise<{ person: PersonRef; displayName: string } | null>;
+  create(sessionHash: string, session: ConsoleSession): Promise<void>;
+  /** A session that has not expired, or null. */
+  find(sessionHash: string, now: Date): Promise<ConsoleSession | null>;
+  savePreview(sessionHash: string, preview: unknown): Promise<void>;
+  delete(sessionHash: string): Promise<void>;
+}
