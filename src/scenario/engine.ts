@@ -126,6 +126,32 @@ export function applicableAnswers(scenario: Scenario, answers: Record<string, st
   return out;
 }
 
+/**
+ * Reads one answer to one step exactly as the conversation would (same parsing, same refusals, a
+ * declined consent refused with the step's own text), for a channel that asks every question at
+ * once: the web console's form.
+ */
+export function answerStep(step: Exclude<Step, { type: 'summary' }>, input: EngineInput, ctx: EngineContext): Parsed<string | number> {
+  const parsed = readAnswer(step, input, ctx);
+  if (parsed.ok && step.type === 'consent' && parsed.value === CONSENT_NO) return { ok: false, reason: step.declined };
+  return parsed;
+}
+
+/** Whether a step is asked, given the answers so far (its `when` condition). */
+export function isStepAsked(step: Step, answers: Record<string, string | number>): boolean {
+  return isVisible(step, answers);
+}
+
+/** The choices a step offers (buttons of a choice or consent step; none for the others). */
+export function stepChoices(step: Step, ctx: EngineContext): Choice[] {
+  return choicesOf(step, ctx);
+}
+
+/** The summary of a finished questionnaire: each answered step's label and the answer as shown. */
+export function summarize(scenario: Scenario, answers: Record<string, string | number>, ctx: EngineContext): { label: Text; value: Text }[] {
+  return summaryLines(scenario, answers, ctx);
+}
+
 function readAnswer(step: Exclude<Step, { type: 'summary' }>, input: EngineInput, ctx: EngineContext): Parsed<string | number> {
   if (input.type === 'other') {
     return { ok: false, reason: step.type === 'choice' || step.type === 'consent' ? 'engine.errors.pressButton' : 'engine.errors.textOnly' };

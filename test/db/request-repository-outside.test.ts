@@ -57,6 +57,9 @@ describe('createOnce', () => {
     expect((await requests.createOnce(fromPartner('abc-2'))).request.number).toBe(2);
     expect(first.request.requester).toBeUndefined();
     expect(first.request.history[0]).toEqual({ type: 'created', at: AT, channel: 'api:112' });
+    // The service's clock, as create has it (the sweep for lost messages reads updatedAt).
+    expect(first.request.createdAt).toEqual(AT);
+    expect((await t.db.connection.collection('requests').findOne({ number: 1 }))!.updatedAt).toEqual(AT);
   });
 
   it('keeps keys apart per channel', async () => {

@@ -1,0 +1,104 @@
+import { basename, dirname } from 'node:path';
+import { PLATFORMS, type HelpRequest, type Platform } from '../domain/request.js';
+import type { Catalog, Locale } from '../messages/catalog.js';
+import type { CoordinatorTexts } from '../messages/coordinator-texts.js';
+import { renderText } from '../messages/render.js';
+import type { RequestTexts } from '../messages/request-texts.js';
+import type { Scenario } from '../scenario/schema.js';
+import { createConsoleAccess, type ConsoleAccess } from '../services/console-access.js';
+import type { IsCoordinator } from '../services/coordinators.js';
+import { createDashboard } from '../services/dashboard.js';
+import { createFormIntake } from '../services/form-intake.js';
+import { createPartnerIntake, type PartnerKey } from '../services/partner-intake.js';
+import type { ConsoleSessionStore, Logger, PeopleRepository, RequestRepository, RoleRepository } from '../services/ports.js';
+import type { RequestLifecycle } from '../services/request-lifecycle.js';
+import { createScenarioPreview } from '../services/scenario-preview.js';
+import { createSubmitOnce } from '../services/submit-request.js';
+import type { ConsoleWebDeps } from './console/routes.js';
+import type { HttpDeps } from './app.js';
+
+/** What the web side is built from: the stores, the lifecycle, the texts and its settings. */
+export interface WebInput {
+  requests: RequestRepository;
+  people: PeopleRepository;
+  roles: RoleRepository;
+  sessions: ConsoleSessionStore;
+  lifecycle: RequestLifecycle;
+  isCoordinator: IsCoordinator;
+  /** Hands a stored request to the volunteers, as every intake does (enqueues its posts). */
+  dispatch: (request: HelpRequest) => Promise<unknown>;
+  scenario: Scenario;
+  catalog: Catalog;
+  texts: RequestTexts;
+  coordinatorTexts: CoordinatorTexts;
+  settings: {
+    districts: readonly string[];
+    timeZone: string;
+    locale: Locale;
+    scenarioFile: string;
+    localesDir: string;
+    /** PUBLIC_URL; without it, links point where the server listens. */
+    publicUrl: string | undefined;
+    operatorIds: Readonly<Record<Platform, readonly string[]>>;
+    partnerKeys: readonly PartnerKey[];
+    overdueAfterMs: number;
+  };
+  /** Where the HTTP server listens, once it does (for links when PUBLIC_URL is unset). */
+  listenUrl: () => string;
+  logger: Logger;
+  now: () => Date;
+}
+
+/**
+ * Builds the web console's and the partner API's services from the system's stores: sign-in, the
+ * form intake shared by operators and partners, the dashboard and the scenario preview. The result
+ * goes to createHttpApp; `access` also gives the bots their /console links.
+ */
+export function createWeb(input: WebInput): { access: ConsoleAccess; http: Pick<HttpDeps, 'console' | 'partnerApi'> } {
+  const { settings } = input;
+  const publicUrl = () => settings.publicUrl ?? input.listenUrl();
+  const engine = { lists: { districts: settings.districts }, render: (text: Parameters<typeof renderText>[1]) => renderText(input.catalog, text) };
+  const access = createConsoleAccess({
+    sessions: input.sessions,
+    isCoordinator: input.isCoordinator,
+    roles: input.roles,
+    configuredOperators: settings.operatorIds,
+    publicUrl,
+    logger: input.logger,
+    now: input.now,
+  });
+  const form = createFormIntake({
+    scenario: input.scenario,
+    engine,
+    submitOnce: createSubmitOnce({ requests: input.requests, dispatch: input.dispatch, logger: input.logger, now: input.now }),
+  });
+  const consoleDeps: ConsoleWebDeps = {
+    access,
+    form,
+    requests: input.requests,
+    lifecycle: input.lifecycle,
+    people: input.people,
+    roles: input.roles,
+    dashboard: createDashboard({ requests: input.requests, timeZone: settings.timeZone, overdueAfterMs: settings.overdueAfterMs, now: input.now }),
+    preview: createScenarioPreview({ dir: dirname(settings.scenarioFile), localesDir: settings.localesDir, locale: settings.locale, districts: settings.districts }),
+    defaultScenarioFile: basename(settings.scenarioFile),
+    view: { catalog: input.catalog, texts: input.texts, coordinatorTexts: input.coordinatorTexts, districts: settings.districts, scenario: input.scenario },
+    channels: [...PLATFORMS, 'phone', ...settings.partnerKeys.map((k) => `api:${k.source}`)],
+    configuredOperators: settings.operatorIds,
+    overdueAfterMs: settings.overdueAfterMs,
+    timeZone: settings.timeZone,
+    secureCookies: settings.publicUrl?.startsWith('https:') ?? false,
+    logger: input.logger,
+    now: input.now,
+  };
+  return {
+    access,
+    http: {
+      console: consoleDeps,
+      // Without keys no partner can call, so the API is not served at all.
+      ...(settings.partnerKeys.length > 0
+        ? { partnerApi: { intake: createPartnerIntake({ form, engine, keys: settings.partnerKeys, render: engine.render, logger: input.logger }), publicUrl } }
+        : {}),
+    },
+  };
+}

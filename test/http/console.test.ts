@@ -1,0 +1,338 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { form, startWebApp, WEB_COORDINATOR, WEB_OPERATOR, type WebApp } from '../support/web-app.js';
+
+// The web console through app.inject: one-time sign-in links, sessions and their cookies, CSRF on
+// every form, pages by role, the operator's intake form, the board and card with the coordinators'
+// actions, the export, the scenario preview and the operators page.
+
+let w: WebApp;
+let coordinator: Awaited<ReturnType<WebApp['signIn']>>;
+let operator: Awaited<ReturnType<WebApp['signIn']>>;
+
+beforeAll(async () => {
+  w = await startWebApp();
+  coordinator = await w.signIn(WEB_COORDINATOR, 'Координатор Мария');
+  operator = await w.signIn(WEB_OPERATOR, 'Оператор Ольга');
+});
+afterAll(async () => {
+  await w?.stop();
+});
+
+const get = (url: string, cookie?: string) => w.app.inject({ method: 'GET', url, ...(cookie ? { headers: { cookie } } : {}) });
+/** Posts a form as the session's page would; `csrf` null leaves the token out. */
+const postForm = (url: string, session: { cookie: string; csrf: string } | undefined, fields: Record<string, string | number>, csrf: string | null | undefined = session?.csrf) => {
+  const body = form({ ...fields, ...(typeof csrf === 'string' ? { _csrf: csrf } : {}) });
+  return w.app.inject({ method: 'POST', url, payload: body.payload, headers: { ...body.headers, ...(session ? { cookie: session.cookie } : {}) } });
+};
+
+/** Every answer of the questionnaire, as the form's fields name them. */
+const answers = (overrides: Record<string, string> = {}) => ({
+  category: 'pensioner',
+  age: '81 год',
+  district: 'Ленинский',
+  helpKind: 'groceries',
+  description: 'Хлеб, молоко, гречка',
+  name: 'Зинаида Петровна',
+  address: 'ул. Садовая, д. 7, кв. 12',
+  phone: '8 913 765-43-21',
+  consent: 'yes',
+  ...overrides,
+});
+
+describe('signing in', () => {
+  it('gives links only to coordinators and operators', async () => {
+    expect(await w.web.access.issueLink({ platform: 'telegram', userId: '12345' }, 'Случайный')).toBeNull();
+    const link = await w.web.access.issueLink(WEB_OPERATOR, 'Оператор Ольга');
+    expect(link!.url).toMatch(/^http:\/\/console\.test\/console\/login\?token=[\w-]{43}$/);
+  });
+
+  it('opens a session once per link: the page a link opens uses nothing up, the button does', async () => {
+    const link = await w.web.access.issueLink(WEB_COORDINATOR, 'Координатор Мария');
+    const token = new URL(link!.url).searchParams.get('token')!;
+    // A link preview or a second look at the page does not spend the link.
+    for (let i = 0; i < 2; i++) {
+      const page = await get(`/console/login?token=${token}`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain(`name="token" value="${token}"`);
+      expect(page.headers['referrer-policy']).toBe('no-referrer');
+    }
+    const first = await postForm('/console/login', undefined, { token });
+    expect(first.statusCode).toBe(303);
+    expect(first.headers.location).toBe('/console/dashboard');
+    const cookie = String(first.headers['set-cookie']);
+    expect(cookie).toMatch(/^hq-console=[\w-]{43};/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).toMatch(/Path=\//);
+    expect(cookie).not.toMatch(/Secure/);
+    const again = await postForm('/console/login', undefined, { token });
+    expect(again.statusCode).toBe(400);
+    expect(again.body).toContain('Ссылка не подошла');
+    expect(again.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('opens one session when a link is used twice at once (a double click)', async () => {
+    const link = await w.web.access.issueLink(WEB_OPERATOR, 'Оператор Ольга');
+    const token = new URL(link!.url).searchParams.get('token')!;
+    const both = await Promise.all([postForm('/console/login', undefined, { token }), postForm('/console/login', undefined, { token })]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([303, 400]);
+  });
+
+  it('refuses a link after ten minutes, and an unknown one', async () => {
+    const link = await w.web.access.issueLink(WEB_COORDINATOR, 'Координатор Мария');
+    w.advance(10 * 60_000 + 1000);
+    try {
+      expect((await postForm('/console/login', undefined, { token: new URL(link!.url).searchParams.get('token')! })).statusCode).toBe(400);
+    } finally {
+      w.advance(-(10 * 60_000 + 1000));
+    }
+    expect((await postForm('/console/login', undefined, { token: 'x'.repeat(43) })).statusCode).toBe(400);
+    expect((await postForm('/console/login', undefined, { token: '' })).statusCode).toBe(400);
+  });
+
+  it('sends a browser without a session to the sign-in page, and signs out', async () => {
+    for (const url of ['/console/dashboard', '/console/requests', '/console/intake', '/console/requests/1', '/console/preview', '/console/people', '/console/export.csv']) {
+      const response = await get(url);
+      expect(response.statusCode, url).toBe(303);
+      expect(response.headers.location).toBe('/console/login');
+    }
+    const session = await w.signIn(WEB_OPERATOR, 'Оператор Ольга');
+    expect((await get('/console/dashboard', session.cookie)).statusCode).toBe(200);
+    const out = await postForm('/console/logout', session, {});
+    expect(out.statusCode).toBe(303);
+    expect(String(out.headers['set-cookie'])).toMatch(/^hq-console=;/);
+    expect((await get('/console/dashboard', session.cookie)).headers.location).toBe('/console/login');
+  });
+
+  it('ends access at once when the role is taken back', async () => {
+    const person = { platform: 'telegram' as const, userId: '701' };
+    await w.repositories.roles.grant(person, WEB_COORDINATOR, new Date(), 'operator');
+    const session = await w.signIn(person, 'Временный оператор');
+    expect((await get('/console/requests', session.cookie)).statusCode).toBe(200);
+    await w.repositories.roles.revoke(person, 'operator');
+    expect((await get('/console/requests', session.cookie)).headers.location).toBe('/console/login');
+  });
+
+  it('marks the cookie Secure (with the __Host- prefix) when the console is served over HTTPS', async () => {
+    const secure = await startWebApp({ publicUrl: 'https://hq.example.org' });
+    try {
+      const link = await secure.web.access.issueLink(WEB_COORDINATOR, 'Координатор');
+      expect(link!.url).toMatch(/^https:\/\/hq\.example\.org\/console\/login\?token=/);
+      const { response } = await secure.signIn(WEB_COORDINATOR, 'Координатор');
+      expect(String(response.headers['set-cookie'])).toMatch(/^__Host-hq-console=[\w-]+;.*Secure/);
+    } finally {
+      await secure.stop();
+    }
+  });
+});
+
+describe('pages', () => {
+  it('sends the security headers with every page: no framing, nothing from elsewhere, nothing cached', async () => {
+    const page = await get('/console/dashboard', operator.cookie);
+    expect(page.headers['content-security-policy']).toBe(
+      "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    expect(page.headers['cache-control']).toBe('no-store');
+    // Styles and script come from the console itself, nothing from a CDN.
+    expect(page.body).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expect(page.body).toContain('<link rel="stylesheet" href="/console/assets/console.css">');
+    expect((await get('/console/assets/console.css')).statusCode).toBe(200);
+    expect((await get('/console/assets/console.js')).headers['content-type']).toMatch(/javascript/);
+  });
+
+  it('refuses a form without the session\'s CSRF token, and changes nothing', async () => {
+    const before = await w.repositories.requests.search({ skip: 0, limit: 0 });
+    for (const csrf of [null, 'forged', operator.csrf.slice(1), '']) {
+      const response = await postForm('/console/intake', operator, { ...answers(), action: 'submit', formId: crypto.randomUUID() }, csrf);
+      expect(response.statusCode).toBe(403);
+      expect(response.body).toContain('Форма устарела');
+    }
+    // Another session's token is no good either.
+    expect((await postForm('/console/intake', operator, { ...answers(), action: 'submit', formId: crypto.randomUUID() }, coordinator.csrf)).statusCode).toBe(403);
+    expect(await w.repositories.requests.search({ skip: 0, limit: 0 })).toEqual(before);
+  });
+
+  it('keeps coordinators\' pages and actions from operators', async () => {
+    expect((await get('/console/requests', operator.cookie)).statusCode).toBe(200);
+    expect((await get('/console/intake', operator.cookie)).statusCode).toBe(200);
+    expect((await get('/console/preview', operator.cookie)).statusCode).toBe(200);
+    expect((await get('/console/people', operator.cookie)).statusCode).toBe(403);
+    expect((await get('/console/export.csv?from=2025-01-01&to=2025-01-31', operator.cookie)).statusCode).toBe(403);
+    expect((await postForm('/console/requests/1/close', operator, {})).statusCode).toBe(403);
+    expect((await postForm('/console/people/grant', operator, { platform: 'telegram', person: '5' })).statusCode).toBe(403);
+    // And the page does not offer what they cannot do.
+    expect((await get('/console/dashboard', operator.cookie)).body).not.toContain('/console/people');
+    expect((await get('/console/dashboard', coordinator.cookie)).body).toContain('/console/people');
+  });
+});
+
+describe('operator intake', () => {
+  it('checks every answer with the questionnaire\'s own rules and words, keeping what was typed', async () => {
+    const response = await postForm('/console/intake', operator, { ...answers({ age: 'двести', phone: '123', helpKind: 'medicine', consent: 'no' }), action: 'check', formId: crypto.randomUUID() });
+    expect(response.statusCode).toBe(422);
+    expect(response.body).toContain('Пожалуйста, напишите число цифрами');
+    expect(response.body).toContain('Не получилось распознать номер');
+    // The medicine branch question applies now and was not answered.
+    expect(response.body).toContain('Выберите один из вариантов.');
+    expect(response.body).toContain('Без согласия на обработку персональных данных');
+    expect(response.body).toContain('value="Зинаида Петровна"');
+  });
+
+  it('shows a summary, files the request once with the operator\'s name, and dispatches it like a bot\'s', async () => {
+    const formId = crypto.randomUUID();
+    const summary = await postForm('/console/intake', operator, { ...answers({ helpKind: 'medicine', prescription: 'needs_help' }), action: 'check', formId });
+    expect(summary.statusCode).toBe(200);
+    expect(summary.body).toContain('Проверьте заявку перед отправкой');
+    expect(summary.body).toContain('Нужна помощь с рецептом');
+    expect(summary.body).toContain('+79137654321');
+
+    const dispatchedBefore = w.dispatched.length;
+    const sent = await postForm('/console/intake', operator, { ...answers({ helpKind: 'medicine', prescription: 'needs_help' }), action: 'submit', formId });
+    expect(sent.statusCode).toBe(303);
+    const number = Number(/\/console\/requests\/(\d+)\?done=created/.exec(sent.headers.location as string)![1]);
+    const stored = await w.repositories.requests.findByNumber(number);
+    expect(stored).toMatchObject({
+      channel: 'phone',
+      takenBy: { ...WEB_OPERATOR, displayName: 'Оператор Ольга' },
+      age: 81,
+      extra: { prescription: 'needs_help' },
+      personal: { phone: '+79137654321' },
+    });
+    expect(stored!.requester).toBeUndefined();
+    expect(stored!.history[0]).toMatchObject({ type: 'created', actor: WEB_OPERATOR, channel: 'phone' });
+    expect(w.dispatched.slice(dispatchedBefore).map((r) => r.number)).toEqual([number]);
+
+    // «Send» pressed twice, or the page posted again: the same request, nothing dispatched again.
+    const again = await postForm('/console/intake', operator, { ...answers({ helpKind: 'medicine', prescription: 'needs_help' }), action: 'submit', formId });
+    expect(again.headers.location).toBe(`/console/requests/${number}?done=duplicate`);
+    expect(w.dispatched.length).toBe(dispatchedBefore + 1);
+
+    const card = await get(`/console/requests/${number}?done=created`, operator.cookie);
+    expect(card.body).toContain(`Заявка №${number} принята`);
+    expect(card.body).toContain('Оператор Ольга');
+    expect(card.body).toContain('заявителю бот не пишет');
+    // Operators see no actions.
+    expect(card.body).not.toContain(`/console/requests/${number}/close`);
+  });
+});
+
+describe('board and card', () => {
+  it('filters by status, district, kind of help, channel and date, and escapes what people typed', async () => {
+    const formId = crypto.randomUUID();
+    const sent = await postForm('/console/intake', operator, { ...answers({ district: 'Октябрьский', name: '<script>alert(1)</script> Анна', helpKind: 'legal' }), action: 'submit', formId });
+    const number = Number(/(\d+)\?/.exec(sent.headers.location as string)![1]);
+    const rows = async (query: string) => [...(await get(`/console/requests?${query}`, coordinator.cookie)).body.matchAll(/href="\/console\/requests\/(\d+)"/g)].map((m) => Number(m[1]));
+    expect(await rows('district=Октябрьский')).toEqual([number]);
+    expect(await rows('helpKind=legal&channel=phone&status=new')).toEqual([number]);
+    expect(await rows('status=done')).toEqual([]);
+    expect(await rows('channel=api%3A112')).toEqual([]);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow' }).format(new Date());
+    expect(await rows(`from=${today}&to=${today}&district=Октябрьский`)).toEqual([number]);
+    expect(await rows('to=2020-01-01')).toEqual([]);
+    // Junk in the query is ignored, not an error.
+    expect((await get('/console/requests?status=<x>&page=-4&district=Нарния', coordinator.cookie)).statusCode).toBe(200);
+
+    const card = await get(`/console/requests/${number}`, coordinator.cookie);
+    expect(card.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt; Анна');
+    expect(card.body).not.toContain('<script>alert(1)');
+  });
+
+  it('runs the coordinators\' actions with the lifecycle\'s rules: refusals in plain words, then assign, close', async () => {
+    const sent = await postForm('/console/intake', operator, { ...answers(), action: 'submit', formId: crypto.randomUUID() });
+    const number = Number(/(\d+)\?/.exec(sent.headers.location as string)![1]);
+
+    // A cancel needs a reason (the form asks for one, the rules insist).
+    const noReason = await postForm(`/console/requests/${number}/cancel`, coordinator, { reason: ' ' });
+    expect(noReason.headers.location).toBe(`/console/requests/${number}?refusal=reason_required`);
+    expect((await get(noReason.headers.location as string, coordinator.cookie)).body).toContain('Укажите, пожалуйста, причину');
+
+    // Only someone who wrote to the bot privately can be given a request.
+    const unknown = await postForm(`/console/requests/${number}/assign`, coordinator, { platform: 'telegram', volunteer: '@nobody_here' });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.body).toContain('Не нахожу «@nobody_here»');
+    await w.repositories.people.record({ person: { platform: 'telegram', userId: '555' }, username: 'ivan_helper', displayName: 'Иван', privately: true, at: new Date() });
+    const assigned = await postForm(`/console/requests/${number}/assign`, coordinator, { platform: 'telegram', volunteer: '@Ivan_Helper' });
+    expect(assigned.headers.location).toBe(`/console/requests/${number}?done=assigned`);
+    expect(await w.repositories.requests.findByNumber(number)).toMatchObject({ status: 'claimed', volunteer: { userId: '555', displayName: 'Иван' } });
+    expect((await postForm(`/console/requests/${number}/assign`, coordinator, { platform: 'telegram', volunteer: '555' })).headers.location).toBe(`/console/requests/${number}?refusal=already_assigned`);
+
+    const closed = await postForm(`/console/requests/${number}/close`, coordinator, { comment: 'Всё привезли' });
+    expect(closed.headers.location).toBe(`/console/requests/${number}?done=closed`);
+    const done = await w.repositories.requests.findByNumber(number);
+    expect(done!.status).toBe('done');
+    expect(done!.history.slice(-2).map((e) => [e.type, e.channel, e.actor?.userId])).toEqual([
+      ['assigned', 'web', '900'],
+      ['done', 'web', '900'],
+    ]);
+    const card = await get(closed.headers.location as string, coordinator.cookie);
+    expect(card.body).toContain(`Заявка №${number} закрыта как выполненная`);
+    expect(card.body).toContain('Всё привезли');
+    expect(card.body).toContain('веб-консоль');
+    // A closed request offers no actions, and a late one is refused.
+    expect(card.body).not.toContain(`/console/requests/${number}/cancel`);
+    expect((await postForm(`/console/requests/${number}/cancel`, coordinator, { reason: 'поздно' })).headers.location).toBe(`/console/requests/${number}?refusal=already_done`);
+    expect((await get('/console/requests/99999', coordinator.cookie)).statusCode).toBe(404);
+  });
+});
+
+describe('dashboard and export', () => {
+  it('draws the dashboard as inline SVG and exports CSV as the bot does, personal columns only on request', async () => {
+    const page = await get('/console/dashboard', coordinator.cookie);
+    expect(page.statusCode).toBe(200);
+    expect(page.body.match(/<svg class="chart"/g)).toHaveLength(3);
+    expect(page.body).toContain('Открыто сейчас');
+    expect(page.body).not.toContain('<img');
+
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow' }).format(new Date());
+    const basic = await get(`/console/export.csv?from=${today}&to=${today}`, coordinator.cookie);
+    expect(basic.statusCode).toBe(200);
+    expect(basic.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(basic.headers['content-disposition']).toBe(`attachment; filename="requests_${today}_${today}.csv"`);
+    expect(basic.body.startsWith('\uFEFFНомер;Создана;Канал;Район')).toBe(true);
+    expect(basic.body).toContain(';телефон;');
+    expect(basic.body).not.toContain('+79137654321');
+    const full = await get(`/console/export.csv?from=${today}&to=${today}&full=1`, coordinator.cookie);
+    expect(full.body).toContain('+79137654321');
+    expect((await get('/console/export.csv?from=2025-03-07&to=2025-03-01', coordinator.cookie)).statusCode).toBe(400);
+  });
+});
+
+describe('scenario preview', () => {
+  it('runs a scenario file as a requester sees it and keeps the chat in the session', async () => {
+    expect((await postForm('/console/preview/start', operator, { file: 'request-help.yaml' })).statusCode).toBe(303);
+    let page = await get('/console/preview', operator.cookie);
+    expect(page.body).toContain('Кому нужна помощь?');
+    const seq = /name="seq" value="(\d+)"/.exec(page.body)![1]!;
+    await postForm('/console/preview', operator, { seq, choice: 'pensioner' });
+    await postForm('/console/preview', operator, { text: 'много' });
+    page = await get('/console/preview', operator.cookie);
+    expect(page.body).toMatch(/bubble person">Пенсионеру</);
+    expect(page.body).toContain('Пожалуйста, напишите число цифрами');
+    // Nothing was filed by the preview.
+    const before = w.dispatched.length;
+    await postForm('/console/preview', operator, { cancel: '1' });
+    expect((await get('/console/preview', operator.cookie)).body).toContain('Заявка отменена');
+    expect(w.dispatched.length).toBe(before);
+  });
+
+  it('names what is wrong with a file it cannot run, and opens nothing outside the scenarios folder', async () => {
+    const response = await postForm('/console/preview/start', operator, { file: '../package.json' });
+    expect(response.statusCode).toBe(422);
+    expect(response.body).toContain('no such scenario file');
+  });
+});
+
+describe('operators', () => {
+  it('lets a coordinator make and unmake operators by id or known @username', async () => {
+    await w.repositories.people.record({ person: { platform: 'telegram', userId: '820' }, username: 'olga_op', displayName: 'Ольга Операторова', privately: true, at: new Date() });
+    const granted = await postForm('/console/people/grant', coordinator, { platform: 'telegram', person: '@olga_op' });
+    expect(granted.body).toContain('Готово: @olga_op теперь оператор');
+    expect(granted.body).toContain('Ольга Операторова');
+    expect(await w.web.access.roleOf({ platform: 'telegram', userId: '820' })).toBe('operator');
+    expect((await postForm('/console/people/grant', coordinator, { platform: 'telegram', person: '@nobody_known' })).statusCode).toBe(400);
+    const revoked = await postForm('/console/people/revoke', coordinator, { platform: 'telegram', person: '820' });
+    expect(revoked.body).toContain('id 820 больше не оператор');
+    expect(await w.web.access.roleOf({ platform: 'telegram', userId: '820' })).toBeNull();
+  });
+});

@@ -1,0 +1,106 @@
+import type { FastifyInstance } from 'fastify';
+import type { HelpRequest, PersonRef } from '../../src/domain/request.js';
+import { createHttpApp } from '../../src/http/app.js';
+import { createWeb } from '../../src/http/web.js';
+import { createLogger } from '../../src/logger.js';
+import { createCoordinatorTexts } from '../../src/messages/coordinator-texts.js';
+import { createRequestTexts } from '../../src/messages/request-texts.js';
+import { createIsCoordinator } from '../../src/services/coordinators.js';
+import { createRequestLifecycle } from '../../src/services/request-lifecycle.js';
+import { startTestDatabase, type TestDatabase } from './database.js';
+import { catalogs, DISTRICTS, helpScenario } from './scenario-fixtures.js';
+
+export const WEB_COORDINATOR = { platform: 'telegram' as const, userId: '900' };
+export const WEB_OPERATOR = { platform: 'telegram' as const, userId: '700' };
+export const PARTNER_KEY = '112-line-key-0123456789abcdef';
+export const HOTLINE_KEY = 'hotline-key-0123456789abcdef';
+
+/**
+ * The web side (console and partner API) on a real test database, as main builds it, without the bots:
+ * requests it files are "dispatched" into a list. The clock can be moved. For `app.inject` tests.
+ */
+export async function startWebApp(options: { publicUrl?: string } = {}) {
+  const database: TestDatabase = await startTestDatabase();
+  const { requests, people, roles, consoleSessions } = database.db.repositories;
+  let offsetMs = 0;
+  const now = () => new Date(Date.now() + offsetMs);
+  const catalog = catalogs.ru;
+  const texts = createRequestTexts(catalog, 'Europe/Moscow', helpScenario);
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const isCoordinator = createIsCoordinator({ telegram: [WEB_COORDINATOR.userId], vk: [] }, (p) => roles.isCoordinator(p));
+  const dispatched: HelpRequest[] = [];
+  const changed: HelpRequest[] = [];
+  const lifecycle = createRequestLifecycle({ requests, isCoordinator, afterChange: async (r) => changed.push(r), logger, now });
+  const web = createWeb({
+    requests,
+    people,
+    roles,
+    sessions: consoleSessions,
+    lifecycle,
+    isCoordinator,
+    dispatch: async (r) => dispatched.push(r),
+    scenario: helpScenario,
+    catalog,
+    texts,
+    coordinatorTexts: createCoordinatorTexts(catalog, texts, helpScenario, 'Europe/Moscow'),
+    settings: {
+      districts: DISTRICTS,
+      timeZone: 'Europe/Moscow',
+      locale: 'ru',
+      scenarioFile: 'scenarios/request-help.yaml',
+      localesDir: 'scenarios/locales',
+      publicUrl: options.publicUrl,
+      operatorIds: { telegram: [WEB_OPERATOR.userId], vk: [] },
+      partnerKeys: [
+        { source: '112', key: PARTNER_KEY },
+        { source: 'hotline', key: HOTLINE_KEY },
+      ],
+      overdueAfterMs: 2 * 3_600_000,
+    },
+    listenUrl: () => 'http://console.test',
+    logger,
+    now,
+  });
+  const app: FastifyInstance = createHttpApp({ logger, isReady: () => true, webhooks: [], ...web.http });
+
+  /** Signs a person in through a link, as the bot would give it, and returns what a browser would hold. */
+  async function signIn(person: PersonRef, name: string) {
+    const link = await web.access.issueLink(person, name);
+    if (!link) throw new Error(`${person.userId} may not use the console`);
+    const token = new URL(link.url).searchParams.get('token')!;
+    const response = await app.inject({ method: 'POST', url: '/console/login', payload: { token } });
+    const cookie = String(response.headers['set-cookie']).split(';')[0]!;
+    const page = await app.inject({ method: 'GET', url: '/console/intake', headers: { cookie } });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+    if (!csrf) throw new Error(`no CSRF token on: ${page.body.slice(0, 300)}`);
+    return { cookie, csrf, token, response };
+  }
+
+  return {
+    app,
+    web,
+    database,
+    repositories: database.db.repositories,
+    dispatched,
+    changed,
+    signIn,
+    /** Moves the console's clock on (link and session expiry). */
+    advance(ms: number) {
+      offsetMs += ms;
+    },
+    async stop() {
+      await app.close();
+      await database.stop();
+    },
+  };
+}
+
+export type WebApp = Awaited<ReturnType<typeof startWebApp>>;
+
+/** A form body as a browser posts it. */
+export function form(fields: Record<string, string | number>): { payload: string; headers: Record<string, string> } {
+  return {
+    payload: new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  };
+}
