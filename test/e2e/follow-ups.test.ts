@@ -153,3 +153,60 @@ describe('jobs across a restart', () => {
     expect(textsTo(GROUP.id, number).filter((t) => t.includes('ждёт волонтёра уже'))).toEqual([]);
   });
 });
+
+describe('quiet hours and the daily report', () => {
+  let q: SystemHarness;
+  /** A window of Moscow's wall clock from an hour ago to two hours ahead: now is quiet. */
+  function windowAroundNow(): string {
+    const hhmm = (at: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Moscow', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+    return `${hhmm(new Date(Date.now() - 3_600_000))}-${hhmm(new Date(Date.now() + 2 * 3_600_000))}`;
+  }
+  beforeAll(async () => {
+    q = await SystemHarness.start({ ...FAST, QUIET_HOURS: windowAroundNow(), TIME_ZONE: 'Europe/Moscow', DAILY_REPORT_TIME: '09:00' });
+    await q.person(COORDINATOR_ID, 'Координатор', GROUP).ask('/bind Ленинский');
+  });
+  afterAll(async () => {
+    await q?.stop();
+  });
+
+  it('holds news to the requester until morning, but not the volunteer\'s card or their own answers', async () => {
+    const relative = q.person(901, 'Тамара');
+    const number = await fileRequest(relative, 'Ленинский');
+    relative.skipAll();
+    const sentBefore = q.messagesTo(relative.chatId).length;
+    const post = await q.emulator.waitFor(() => q.messagesTo(GROUP.id).find((m) => m.message.text.startsWith(`Заявка №${number}\n`)));
+    const ivan = q.person(9101, 'Иван');
+    await q.person(9101, 'Иван', GROUP).press(post, 'Взять заявку');
+    const card = await ivan.reply();
+    expect(card.message.text).toContain(`Вы взяли заявку №${number}`);
+    await ivan.choose(card, 'Выполнено');
+
+    // "Taken" and "done" wait in the outbox until the window ends, about two hours from now.
+    const held = await q.database.db.connection.collection('outbox').find({ requestNumber: number, chatId: String(relative.chatId) }).toArray();
+    expect(held.map((m) => m.status)).toEqual(['pending', 'pending']);
+    for (const m of held) expect(m.notBefore.getTime()).toBeGreaterThan(Date.now() + 3_600_000);
+    await sleep(500);
+    expect(q.messagesTo(relative.chatId)).toHaveLength(sentBefore);
+    // The feedback question is scheduled for after the window, not now.
+    await eventually(async () => (await q.database.db.connection.collection('agendaJobs').findOne({ name: REQUEST_JOBS.feedback, 'data.requestNumber': number })) !== null);
+    await sleep(600);
+    const job = await q.database.db.connection.collection('agendaJobs').findOne({ name: REQUEST_JOBS.feedback, 'data.requestNumber': number });
+    expect(job!.nextRunAt.getTime()).toBeGreaterThan(Date.now() + 3_600_000);
+    // Their own action is answered at once: /my works at night.
+    expect((await relative.ask('/my')).message.text).toMatch(new RegExp(`№${number}`));
+  });
+
+  it('sends the daily report to the HQ chat once a day, however often its job runs', async () => {
+    const jobs = q.database.db.connection.collection('agendaJobs');
+    const reports = () => q.messagesTo(HQ_CHAT_ID).filter((m) => m.message.text.startsWith('📊 Отчёт за'));
+    expect(await jobs.findOne({ name: 'daily-report' })).toMatchObject({ repeatInterval: '0 9 * * *' });
+    // Its time is moved to now in the stored job, as if the morning had come; then once more.
+    await jobs.updateOne({ name: 'daily-report' }, { $set: { nextRunAt: new Date() } });
+    const [report] = await q.emulator.waitFor(() => (reports().length > 0 ? reports() : undefined), 5000);
+    expect(report!.message.text).toMatch(/Новых заявок: \d+/);
+    expect(report!.message.text).not.toContain('Зинаида');
+    await jobs.updateOne({ name: 'daily-report' }, { $set: { nextRunAt: new Date() } });
+    await sleep(1000);
+    expect(reports()).toHaveLength(1);
+  });
+});
