@@ -167,6 +167,8 @@ export interface HelpRequest {
   closedAt?: Date;
   /** The requester's answer to "how did it go", asked some time after it was done. */
   feedback?: Feedback;
+  /** When a message to the requester failed for good (they blocked the bot): follow-ups stop. */
+  requesterUnreachableAt?: Date;
   /** When its personal data was erased after the retention period. */
   personalErasedAt?: Date;
   /** How many times it was released and posted anew; its current posts carry this round. */

@@ -106,7 +106,7 @@ export function createRequestJobs(deps: RequestJobsDeps) {
         async ({ data, log }) => {
           const request = await deps.requests.findByNumber(data.requestNumber);
           const requester = request?.requester;
-          if (request?.status !== 'done' || request.feedback || !requester || !isMessenger(request.channel)) {
+          if (request?.status !== 'done' || request.feedback || request.requesterUnreachableAt || !requester || !isMessenger(request.channel)) {
             return log.info({ stage: data.stage }, 'feedback: not wanted any more, skipped');
           }
           await enqueue([{
@@ -145,7 +145,7 @@ export function createRequestJobs(deps: RequestJobsDeps) {
         for (const [stage, after] of [[1, timing.staleNudgeMs], [2, timing.staleAlertMs]] as const) {
           await scheduler.scheduleOnce<StaleData>(REQUEST_JOBS.staleClaim, new Date(claimedAtMs + after), { requestNumber: n, claimedAtMs, stage }, `stale:${n}:${claimedAtMs}:${stage}`);
         }
-      } else if (request.status === 'done' && request.closedAt && request.requester && isMessenger(request.channel)) {
+      } else if (request.status === 'done' && request.closedAt && request.requester && !request.requesterUnreachableAt && isMessenger(request.channel)) {
         await scheduler.scheduleOnce<FeedbackData>(REQUEST_JOBS.feedback, new Date(request.closedAt.getTime() + timing.feedbackAfterMs), { requestNumber: n, stage: 1 }, `feedback:${n}:1`);
       }
     },

@@ -177,6 +177,10 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
       if (failure.permanent) {
         await deps.outbox.markFailed(entry.key, deps.workerId, failure.reason, deps.now());
         deps.logger.warn({ key: entry.key, reason: failure.reason }, 'outbox: giving up on a message');
+        // A requester who blocked the bot is not asked again by follow-ups (a no-op for other chats).
+        if ((message.kind === 'text' || message.kind === 'feedback') && message.requestNumber !== undefined) {
+          await deps.requests.markRequesterUnreachable(message.requestNumber, message.chatId, deps.now());
+        }
         await reportUndelivered(entry);
         return;
       }

@@ -41,6 +41,11 @@ export interface RequestRepository {
   listCreatedBetween(from: Date, to: Date): Promise<HelpRequest[]>;
   /** Requests with anything recorded in [from, to): an event of their history, or a rating. */
   listTouchedBetween(from: Date, to: Date): Promise<HelpRequest[]>;
+  /**
+   * Notes that the requester cannot be written to in this chat (they blocked the bot), so follow-ups
+   * stop asking them; nothing happens if the chat is not the request's requester's.
+   */
+  markRequesterUnreachable(number: number, chatId: string, at: Date): Promise<void>;
   /** Remembers where the request was posted, so the post can be edited later. */
   addPost(number: number, post: GroupPost, at: Date): Promise<void>;
   /** The requester's own requests, newest first. */

@@ -130,6 +130,26 @@ describe('feedback', () => {
   });
 });
 
+describe('a requester who blocked the bot', () => {
+  it('is marked unreachable after the first failed message, and not asked for feedback', async () => {
+    const relative = h.person(809, 'Фёдор');
+    const number = await fileRequest(relative, 'Ленинский');
+    h.emulator.forbidChat(relative.chatId);
+    const callsBefore = h.emulator.callsOf('sendMessage').length;
+    const ivan = h.person(8901, 'Иван');
+    const card = await claim(number, h.person(8901, 'Иван', GROUP), ivan);
+    await eventually(async () => !!(await h.database.db.repositories.requests.findByNumber(number))!.requesterUnreachableAt, 5000);
+    await ivan.choose(card, 'Выполнено');
+    await sleep(1500);
+    // "Done" failed once like "taken" did, and no feedback question was even tried.
+    const toRelative = h.emulator.callsOf('sendMessage').slice(callsBefore).filter((c) => String(c.payload.chat_id) === String(relative.chatId));
+    expect(toRelative.map((c) => String(c.payload.text).split('.')[0])).toEqual([`Хорошая новость: заявку №${number} взял волонтёр Иван (@user8901)`, `Заявка №${number} выполнена`]);
+    expect((await jobsOf(number)).filter((j) => j.name === REQUEST_JOBS.feedback)).toEqual([]);
+    const failed = await h.database.db.connection.collection('outbox').find({ requestNumber: number, chatId: String(relative.chatId) }).toArray();
+    expect(failed.map((m) => [m.status, m.attempts])).toEqual([['failed', 1], ['failed', 1]]);
+  });
+});
+
 describe('jobs across a restart', () => {
   it('fires a follow-up due while no bot process was running, once', async () => {
     const number = await fileRequest(h.person(807, 'Степан'), 'Ленинский');

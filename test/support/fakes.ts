@@ -185,6 +185,11 @@ export class FakeRequestRepository implements RequestRepository {
     return copy(request);
   }
 
+  async markRequesterUnreachable(number: number, chatId: string, at: Date): Promise<void> {
+    const request = this.byNumber.get(number);
+    if (request?.requester?.chatId === chatId) request.requesterUnreachableAt ??= at;
+  }
+
   async addPost(number: number, post: GroupPost, at: Date): Promise<void> {
     const request = this.byNumber.get(number);
     if (!request) return;

@@ -63,6 +63,7 @@ const requestSchema = new Schema(
     closedAt: Date,
     feedback: { type: new Schema({ rating: { type: Number, min: 1, max: 5, required: true }, comment: String, at: { type: Date, required: true } }, { _id: false }) },
     personalErasedAt: Date,
+    requesterUnreachableAt: Date,
     round: { type: Number, default: 0 },
     posts: { type: [groupPostSchema], default: [] },
     /** Set with every state change, cleared once its messages are in the outbox (see request-effects). */

@@ -158,6 +158,10 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
       return doc ? toHelpRequest(doc) : null;
     },
 
+    async markRequesterUnreachable(number, chatId, at) {
+      await requests.updateOne({ number, 'requester.chatId': chatId, requesterUnreachableAt: { $exists: false } }, { $set: { requesterUnreachableAt: at } });
+    },
+
     async addPost(number, post, at) {
       const event: HistoryEvent = { type: 'posted', at, channel: post.platform, note: post.viaHeadquarters ? 'headquarters' : 'district' };
       await requests.updateOne({ number }, { $push: { posts: post, history: event } });
@@ -242,6 +246,7 @@ export function toHelpRequest(doc: {
   closedAt?: Date | null;
   feedback?: { rating: number; comment?: string | null; at: Date } | null;
   personalErasedAt?: Date | null;
+  requesterUnreachableAt?: Date | null;
   round?: number | null;
   announcedUpTo?: number | null;
   posts?: { platform: string; chatId: string; messageId: string; viaHeadquarters: boolean; round?: number | null }[];
@@ -284,6 +289,7 @@ export function toHelpRequest(doc: {
     ...(doc.closedAt ? { closedAt: doc.closedAt } : {}),
     ...(doc.feedback ? { feedback: { rating: doc.feedback.rating, at: doc.feedback.at, ...(doc.feedback.comment ? { comment: doc.feedback.comment } : {}) } } : {}),
     ...(doc.personalErasedAt ? { personalErasedAt: doc.personalErasedAt } : {}),
+    ...(doc.requesterUnreachableAt ? { requesterUnreachableAt: doc.requesterUnreachableAt } : {}),
     round: doc.round ?? 0,
     announcedUpTo: doc.announcedUpTo ?? 0,
     posts: (doc.posts ?? []).map((p) => ({
