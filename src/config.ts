@@ -1,12 +1,38 @@
 import { z } from 'zod';
 import { quietHoursSchema } from './domain/quiet-hours.js';
-import { HELP_KINDS } from './domain/request.js';
+import { API_SOURCE_PATTERN, HELP_KINDS } from './domain/request.js';
 
 const idList = z
   .string()
   .default('')
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^-?\d+$/, 'must be numeric ids separated by commas')));
+
+/** "112=key,hotline=key": the partner lines allowed to file requests through the API, each with its key. */
+const partnerKeys = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)
+      .map((pair) => {
+        const at = pair.indexOf('=');
+        return { source: at < 0 ? pair : pair.slice(0, at).trim(), key: at < 0 ? '' : pair.slice(at + 1).trim() };
+      }),
+  )
+  .pipe(
+    z
+      .array(
+        z.object({
+          source: z.string().regex(API_SOURCE_PATTERN, 'each line is source=key; a source is lowercase letters, digits, _ and -'),
+          // A key is guessed by no one only if it is long: 24 characters at least (openssl rand -hex 24 gives 48).
+          key: z.string().min(24, 'each key must be at least 24 characters (source=key)'),
+        }),
+      )
+      .refine((list) => new Set(list.map((k) => k.source)).size === list.length, 'each source may appear once'),
+  );
 
 const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -112,6 +138,15 @@ export const configSchema = z
     LOCALES_DIR: z.string().default('scenarios/locales'),
     HTTP_HOST: z.string().default('0.0.0.0'),
     HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    // Where people open the web console (the bot's /console links start with it); its scheme decides
+    // whether cookies are marked Secure. Unset: links point where the server listens (development).
+    PUBLIC_URL: z
+      .url()
+      .refine((u) => /^https?:\/\/[^/]+\/?$/.test(u), 'must be the address the console is opened at, like https://hq.example.org (no path)')
+      .optional(),
+    OPERATOR_TELEGRAM_IDS: idList,
+    OPERATOR_VK_IDS: idList,
+    PARTNER_API_KEYS: partnerKeys,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((c) => c.BOT_TOKEN || c.VK_TOKEN, {

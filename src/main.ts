@@ -42,6 +42,9 @@ import { createRetention } from './services/retention.js';
 import { createVolunteerDesk } from './services/volunteer-desk.js';
 import { createRequesterQueries } from './services/requester-queries.js';
 import { createSubmitRequest } from './services/submit-request.js';
+import { REQUEST_STATUSES } from './domain/request.js';
+import { createWeb } from './http/web.js';
+import { createMetrics } from './metrics.js';
 
 /** A running system, as main starts it and as the end-to-end tests start it. */
 export interface RunningSystem {
@@ -128,7 +131,15 @@ export async function startSystem(
   // Scheduled follow-ups share the database with every other process; jobs are planned with each
   // request's effects, so the same mark and sweep cover them.
   const processName = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const scheduler = createScheduler({
+  const metrics = createMetrics({
+    requestsByStatus: async () =>
+      Object.fromEntries(await Promise.all(REQUEST_STATUSES.map(async (status) => [status, (await requests.search({ statuses: [status], skip: 0, limit: 0 })).total]))) as Record<
+        (typeof REQUEST_STATUSES)[number],
+        number
+      >,
+    outbox: () => outbox.counts(),
+  });
+  const unmeasuredScheduler = createScheduler({
     db: db.connection.db!,
     logger: logger.child({ component: 'jobs' }),
     processName,
@@ -137,6 +148,8 @@ export async function startSystem(
     requestersAllowedFrom: requestersAllowedFrom(config.QUIET_HOURS, config.TIME_ZONE),
     timeZone: config.TIME_ZONE,
   });
+  // Every job kind is counted and timed: the scheduler is handed on with its definitions measured.
+  const scheduler = { ...unmeasuredScheduler, define: ((name, handler, jobOptions) => unmeasuredScheduler.define(name, metrics.timeJob(name, handler), jobOptions)) as typeof unmeasuredScheduler.define };
   const jobTexts = createJobTexts(catalog, texts);
   const wake = () => worker.wake();
   const requestJobs = createRequestJobs({
@@ -247,6 +260,39 @@ export async function startSystem(
     now,
   });
   const peopleRegistry = createPeopleRegistry({ people, now });
+  // The web console and the partner API; links point at PUBLIC_URL, or where the server listens.
+  let listenUrl = `http://localhost:${config.HTTP_PORT}`;
+  const web = createWeb({
+    requests,
+    people,
+    roles,
+    sessions: db.repositories.consoleSessions,
+    lifecycle,
+    isCoordinator,
+    dispatch: afterChange,
+    scenario,
+    catalog,
+    texts,
+    coordinatorTexts,
+    settings: {
+      districts: config.DISTRICTS,
+      timeZone: config.TIME_ZONE,
+      locale: config.LOCALE,
+      scenarioFile: config.SCENARIO_FILE,
+      localesDir: config.LOCALES_DIR,
+      publicUrl: config.PUBLIC_URL,
+      operatorIds: { telegram: config.OPERATOR_TELEGRAM_IDS, vk: config.OPERATOR_VK_IDS },
+      partnerKeys: config.PARTNER_API_KEYS,
+      overdueAfterMs: config.ESCALATION_ALERT_AFTER,
+    },
+    listenUrl: () => listenUrl,
+    logger: logger.child({ component: 'web' }),
+    now,
+  });
+  const consoleLink = web.access.issueLink;
+  // Updates are counted and timed before anything else sees them.
+  telegramBot?.use((_ctx, next) => metrics.timeUpdate('telegram', next));
+  vk?.updates.use((_ctx, next) => metrics.timeUpdate('vk', next));
   const myRequestsText = async (person: PersonRef) => texts.myRequests(await requesterQueries.listMine(person));
   const shared = {
     catalog,
@@ -275,6 +321,7 @@ export async function startSystem(
       scenario,
       conversationStore: conversations,
       coordinatorCommands: { console: coordinatorConsole, registry: peopleRegistry, ...(config.HQ_TELEGRAM_CHAT_ID ? { hqChatId: config.HQ_TELEGRAM_CHAT_ID } : {}), logger },
+      consoleLink,
     });
   const vkBot =
     vk &&
@@ -283,6 +330,7 @@ export async function startSystem(
       groupId: config.VK_GROUP_ID!,
       sessions: conversations,
       coordinatorCommands: { console: coordinatorConsole, registry: peopleRegistry, ...(config.HQ_VK_PEER_ID ? { hqPeerId: config.HQ_VK_PEER_ID } : {}), logger },
+      consoleLink,
     });
 
   if (telegramBot) {
@@ -304,8 +352,11 @@ export async function startSystem(
       handler: createVkCallbackHandler(vk, { groupId: config.VK_GROUP_ID!, secret: config.VK_CALLBACK_SECRET!, confirmation: config.VK_CALLBACK_CONFIRMATION! }),
     });
   }
-  const http = createHttpApp({ logger, isReady: db.isReady, webhooks });
+  const http = createHttpApp({ logger, isReady: db.isReady, webhooks, metrics, ...web.http });
   const httpUrl = await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
+  // A browser cannot open "every address": the link names this machine instead.
+  listenUrl = httpUrl.replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//localhost');
+  if (!config.PUBLIC_URL) logger.warn({ console: `${listenUrl}/console` }, 'PUBLIC_URL is not set: /console links point at this address, which only this machine may reach');
 
   let runner: RunnerHandle | undefined;
   if (telegramBot && config.TELEGRAM_MODE === 'polling') {

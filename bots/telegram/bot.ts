@@ -15,6 +15,8 @@ import type { Intake } from '../../src/services/intake.js';
 import type { PersonRef } from '../../src/domain/request.js';
 import type { BotContext } from './context.js';
 import { createCoordinatorHandlers } from './coordinator-handlers.js';
+import { createTelegramConsoleCommand } from './console-command.js';
+import type { ConsoleLinkIssuer } from '../../src/services/console-access.js';
 import { createTelegramCoordinatorCommands, type TelegramCoordinatorDeps } from './coordinator-commands.js';
 import { createInFlightTracker } from '../../src/in-flight.js';
 import type { UpdateLog } from '../../src/services/update-log.js';
@@ -67,6 +69,8 @@ export interface TelegramHandlerDeps {
   updateLog: UpdateLog;
   /** Coordinators' commands and the people registry. */
   coordinatorCommands: TelegramCoordinatorDeps;
+  /** One-time sign-in links to the web console (/console); without it the command is not there. */
+  consoleLink?: ConsoleLinkIssuer;
   logger: Logger;
 }
 
@@ -91,6 +95,7 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
   bot.use(sequentialize((ctx) => (ctx.chat?.type === 'private' ? String(ctx.chat.id) : undefined)));
   // Before the questionnaire: a coordinator's command is answered even in the middle of one.
   bot.use(createTelegramCoordinatorCommands(deps.coordinatorCommands));
+  if (deps.consoleLink) bot.use(createTelegramConsoleCommand({ catalog, issueLink: deps.consoleLink }));
   bot.use(
     conversations<BotContext, BotContext>({
       storage: {

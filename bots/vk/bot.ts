@@ -20,6 +20,8 @@ import { createPerKeyQueue } from './per-peer-queue.js';
 import { menuKeyboard, renderIntakeReply } from './render.js';
 import { createVkTaskEvents } from './task-events.js';
 import { createVkCoordinatorCommands, type VkCoordinatorDeps } from './coordinator-commands.js';
+import { createVkConsoleCommand } from './console-command.js';
+import type { ConsoleLinkIssuer } from '../../src/services/console-access.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
 import type { VolunteerDesk } from '../../src/services/volunteer-desk.js';
 import type { Feedback } from '../../src/services/feedback.js';
@@ -68,6 +70,8 @@ export interface VkHandlerDeps {
   texts: RequestTexts;
   /** Coordinators' commands and the people registry. */
   coordinatorCommands: VkCoordinatorDeps;
+  /** One-time sign-in links to the web console (/console); without it the command is not there. */
+  consoleLink?: ConsoleLinkIssuer;
   logger: Logger;
 }
 
@@ -86,6 +90,7 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
   vk.updates.use(createVkDedup(deps.updateLog, deps.logger));
   const coordinatorCommands = createVkCoordinatorCommands(vk, deps.coordinatorCommands);
   vk.updates.use(coordinatorCommands.middleware);
+  if (deps.consoleLink) vk.updates.use(createVkConsoleCommand(vk, { catalog, issueLink: deps.consoleLink }));
 
   vk.updates.on('message_new', async (ctx) => {
     if (ctx.isOutbox) return;

@@ -33,6 +33,9 @@ export interface ConsoleAccessDeps {
   sessionTtlMs?: number;
 }
 
+/** Issues a one-time sign-in link to the web console, as the bots' /console gives it; null for someone who may not use it. */
+export type ConsoleLinkIssuer = (person: PersonRef, displayName: string) => Promise<{ url: string; minutes: number } | null>;
+
 export const LOGIN_PATH = '/console/login';
 const DEFAULT_LOGIN_TTL_MS = 10 * 60_000;
 const DEFAULT_SESSION_TTL_MS = 12 * 3_600_000;
@@ -61,7 +64,7 @@ export function createConsoleAccess(deps: ConsoleAccessDeps) {
     roleOf,
 
     /** A one-time sign-in link for a coordinator or operator; null for anyone else. */
-    async issueLink(person: PersonRef, displayName: string): Promise<{ url: string; expiresAt: Date } | null> {
+    async issueLink(person: PersonRef, displayName: string): Promise<{ url: string; expiresAt: Date; minutes: number } | null> {
       if (!(await roleOf(person))) return null;
       const token = secret();
       const expiresAt = new Date(deps.now().getTime() + loginTtlMs);
@@ -69,7 +72,7 @@ export function createConsoleAccess(deps: ConsoleAccessDeps) {
       deps.logger.info({ platform: person.platform, userId: person.userId }, 'console sign-in link issued');
       const url = new URL(LOGIN_PATH, deps.publicUrl());
       url.searchParams.set('token', token);
-      return { url: url.toString(), expiresAt };
+      return { url: url.toString(), expiresAt, minutes: Math.round(loginTtlMs / 60_000) };
     },
 
     /** Uses a sign-in token and opens a session; returns the cookie value, or null (used, expired, unknown, no role now). */

@@ -125,28 +125,3 @@ export function createPartnerIntake(deps: { form: FormIntake; engine: EngineCont
 }
 
 export type PartnerIntake = ReturnType<typeof createPartnerIntake>;
-
-/** Reads PARTNER_API_KEYS ("112=key,hotline=key"): each source once, keys long enough to guess at no cost. */
-export const partnerKeysSchema = z
-  .string()
-  .default('')
-  .transform((s) =>
-    s
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean)
-      .map((pair) => {
-        const at = pair.indexOf('=');
-        return { source: at < 0 ? pair : pair.slice(0, at).trim(), key: at < 0 ? '' : pair.slice(at + 1).trim() };
-      }),
-  )
-  .pipe(
-    z
-      .array(
-        z.object({
-          source: z.string().regex(API_SOURCE_PATTERN, 'a source is lowercase letters, digits, _ and - (as in 112=…)'),
-          key: z.string().min(24, 'each key must be at least 24 characters (source=key)'),
-        }),
-      )
-      .refine((list) => new Set(list.map((k) => k.source)).size === list.length, 'each source may appear once'),
-  );
