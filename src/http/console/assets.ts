@@ -23,7 +23,7 @@ h2 { font-size: 17px; margin: 0 0 10px; }
 .grid.two { grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); }
 .tiles { display: grid; gap: 12px; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); margin-bottom: 16px; }
 .tile { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
-.tile .value { font-size: 26px; font-weight: 600; }
+.tile .value { font-size: 22px; font-weight: 600; white-space: nowrap; }
 .tile .label { color: var(--muted); font-size: 13px; }
 .tile.alert .value { color: var(--danger); }
 .muted { color: var(--muted); }

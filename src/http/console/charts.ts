@@ -15,12 +15,13 @@ export interface Series {
 
 const FONT = 'font-family="system-ui, sans-serif" font-size="12"';
 
-/** A round upper bound for an axis: 1, 2 or 5 times a power of ten, at least `max`. */
-export function niceMax(max: number): number {
-  if (max <= 5) return 5;
-  const power = 10 ** Math.floor(Math.log10(max));
-  for (const step of [1, 2, 5, 10]) if (step * power >= max) return step * power;
-  return 10 * power;
+/** Whole, round steps for a count axis (1, 2 or 5 times a power of ten), about four of them up to `max`. */
+export function axisTicks(max: number): number[] {
+  const rough = Math.max(1, max / 4);
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough)!;
+  const top = Math.max(step, Math.ceil(max / step) * step);
+  return Array.from({ length: top / step + 1 }, (_, i) => i * step);
 }
 
 /** Columns per day, each stacked by series (requests per day by status). */
@@ -40,17 +41,17 @@ export function stackedColumns(options: {
   const plotW = width - left - right;
   const plotH = height - top - bottom;
   const totals = options.days.map((d) => options.series.reduce((sum, s) => sum + (d.values[s.key] ?? 0), 0));
-  const max = niceMax(Math.max(0, ...totals));
+  const ticks = axisTicks(Math.max(0, ...totals));
+  const max = ticks.at(-1)!;
   const slot = plotW / Math.max(1, options.days.length);
   const barW = Math.max(2, slot * 0.7);
   const y = (value: number) => top + plotH - (value / max) * plotH;
   const parts: string[] = [];
 
-  for (let i = 0; i <= 4; i++) {
-    const value = (max / 4) * i;
+  for (const value of ticks) {
     const gy = y(value).toFixed(1);
     parts.push(`<line class="grid" x1="${left}" x2="${width - right}" y1="${gy}" y2="${gy}"/>`);
-    parts.push(`<text class="axis" x="${left - 6}" y="${gy}" text-anchor="end" dominant-baseline="middle" ${FONT}>${Number.isInteger(value) ? value : value.toFixed(1)}</text>`);
+    parts.push(`<text class="axis" x="${left - 6}" y="${gy}" text-anchor="end" dominant-baseline="middle" ${FONT}>${value}</text>`);
   }
   const every = options.labelEvery ?? 7;
   options.days.forEach((day, i) => {
@@ -77,7 +78,8 @@ export function stackedColumns(options: {
   for (const s of options.series) {
     parts.push(`<rect class="${s.className}" x="${lx}" y="6" width="12" height="12" rx="2"/>`);
     parts.push(`<text x="${lx + 16}" y="16" ${FONT}>${escapeHtml(s.label)}</text>`);
-    lx += 24 + s.label.length * 7.2;
+    // No text measuring on the server: a generous width per character keeps the entries apart.
+    lx += 36 + s.label.length * 8;
   }
   return raw(
     `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(options.title)}" xmlns="http://www.w3.org/2000/svg"><title>${escapeHtml(options.title)}</title>${parts.join('')}</svg>`,
@@ -87,8 +89,8 @@ export function stackedColumns(options: {
 /** Horizontal bars with their labels and counts (requests by district, by kind of help). */
 export function horizontalBars(options: { title: string; items: { label: string; value: number }[]; className: string; empty: string }): Html {
   if (options.items.length === 0) return raw(`<p class="muted">${escapeHtml(options.empty)}</p>`);
-  const width = 520;
-  const labelW = 210;
+  const width = 560;
+  const labelW = 260;
   const countW = 40;
   const row = 24;
   const height = options.items.length * row + 8;
@@ -97,7 +99,7 @@ export function horizontalBars(options: { title: string; items: { label: string;
   const parts = options.items.map((item, i) => {
     const y = 4 + i * row;
     const w = Math.max(item.value > 0 ? 2 : 0, (item.value / max) * barMax);
-    const label = item.label.length > 30 ? `${item.label.slice(0, 29)}…` : item.label;
+    const label = item.label.length > 34 ? `${item.label.slice(0, 33)}…` : item.label;
     return (
       `<g><title>${escapeHtml(`${item.label}: ${item.value}`)}</title>` +
       `<text x="${labelW - 8}" y="${y + row / 2}" text-anchor="end" dominant-baseline="middle" ${FONT}>${escapeHtml(label)}</text>` +
