@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide, type Actor, type LifecycleAction, type Refusal } from '../../src/domain/lifecycle.js';
 import type { HelpRequest, RequestStatus, Volunteer } from '../../src/domain/request.js';
-import { makeDraft } from '../support/fakes.js';
+import { makeRequest } from '../support/fakes.js';
 
 const AT = new Date('2025-03-02T10:00:00Z');
 const IVAN: Volunteer = { platform: 'telegram', userId: '11', displayName: 'Иван' };
@@ -13,29 +13,8 @@ const coordinator: Actor = { person: { platform: 'telegram', userId: '900' }, ch
 const requester: Actor = { person: REQUESTER, channel: 'telegram', isCoordinator: false };
 const stranger: Actor = { person: { platform: 'telegram', userId: '77' }, channel: 'telegram', isCoordinator: false };
 
-function request(status: RequestStatus, holder?: Volunteer): HelpRequest {
-  const draft = makeDraft();
-  return {
-    id: 'x',
-    number: 17,
-    status,
-    channel: 'telegram',
-    requester: { ...REQUESTER, chatId: '5' },
-    category: draft.category,
-    age: draft.age,
-    district: draft.district,
-    helpKind: draft.helpKind,
-    extra: draft.extra,
-    personal: draft.personal,
-    consentAt: AT,
-    ...(holder ? { volunteer: holder, claimedAt: AT } : {}),
-    round: 0,
-    announcedUpTo: 0,
-    posts: [],
-    history: [],
-    createdAt: AT,
-  };
-}
+const request = (status: RequestStatus, holder?: Volunteer): HelpRequest =>
+  makeRequest({ number: 17, status, consentAt: AT, createdAt: AT, ...(holder ? { volunteer: holder, claimedAt: AT } : {}) });
 
 const release: LifecycleAction = { type: 'release', reason: 'Не дозвонился' };
 const complete: LifecycleAction = { type: 'complete', comment: 'Привёз всё по списку' };

@@ -1,31 +1,9 @@
 import { expect, it } from 'vitest';
 import { requestDraftSchema, toPublicView, type HelpRequest } from '../../src/domain/request.js';
-import { makeDraft } from '../support/fakes.js';
+import { makeDraft, makeRequest } from '../support/fakes.js';
 
-function request(overrides: Partial<HelpRequest> = {}): HelpRequest {
-  const draft = makeDraft();
-  const at = new Date('2025-03-01T09:00:00Z');
-  return {
-    id: 'x',
-    number: 7,
-    status: 'new',
-    channel: 'vk',
-    requester: { platform: 'vk', userId: '5', chatId: '5' },
-    category: draft.category,
-    age: draft.age,
-    district: draft.district,
-    helpKind: draft.helpKind,
-    extra: draft.extra,
-    personal: draft.personal,
-    consentAt: at,
-    round: 0,
-    announcedUpTo: 0,
-    posts: [],
-    history: [],
-    createdAt: at,
-    ...overrides,
-  };
-}
+const request = (overrides: Partial<HelpRequest> = {}) =>
+  makeRequest({ channel: 'vk', requester: { platform: 'vk', userId: '5', chatId: '5' }, ...overrides });
 
 it('toPublicView keeps only what a group may see', () => {
   const r = request();

@@ -409,6 +409,32 @@ export function makeDraft(overrides: Partial<RequestDraft> = {}): RequestDraft {
   };
 }
 
+/** A stored request as the repositories return it, from makeDraft's answers; for pure functions' tests. */
+export function makeRequest(overrides: Partial<HelpRequest> = {}): HelpRequest {
+  const draft = makeDraft();
+  const at = new Date('2025-03-01T09:00:00Z');
+  return {
+    id: 'x',
+    number: 7,
+    status: 'new',
+    channel: 'telegram',
+    requester: { platform: 'telegram', userId: '5', chatId: '5' },
+    category: draft.category,
+    age: draft.age,
+    district: draft.district,
+    helpKind: draft.helpKind,
+    extra: draft.extra,
+    personal: draft.personal,
+    consentAt: at,
+    round: 0,
+    announcedUpTo: 0,
+    posts: [],
+    history: [],
+    createdAt: at,
+    ...overrides,
+  };
+}
+
 /** The personal strings of a draft, for "never shown / never logged" assertions. */
 export function personalStrings(draft: RequestDraft): string[] {
   const { name, address, phone, description } = draft.personal;
