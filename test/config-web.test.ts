@@ -1,0 +1,44 @@
+import { expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+// The web console's and the partner API's settings: each mistake is named at start-up.
+
+const minimal = { BOT_TOKEN: '123:abc' };
+const KEY = 'k'.repeat(24);
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig({ ...minimal, ...env });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('the configuration was accepted');
+}
+
+it('runs without any of them: no partner API, links to where the server listens', () => {
+  const config = loadConfig(minimal);
+  expect(config.PUBLIC_URL).toBeUndefined();
+  expect(config.PARTNER_API_KEYS).toEqual([]);
+  expect(config.OPERATOR_TELEGRAM_IDS).toEqual([]);
+});
+
+it('reads partner lines with their keys, and operators', () => {
+  const config = loadConfig({ ...minimal, PARTNER_API_KEYS: ` 112=${KEY} , hotline=${KEY}x`, OPERATOR_TELEGRAM_IDS: '700, 701', OPERATOR_VK_IDS: '9901', PUBLIC_URL: 'https://hq.example.org' });
+  expect(config.PARTNER_API_KEYS).toEqual([
+    { source: '112', key: KEY },
+    { source: 'hotline', key: `${KEY}x` },
+  ]);
+  expect(config.OPERATOR_TELEGRAM_IDS).toEqual(['700', '701']);
+  expect(config.OPERATOR_VK_IDS).toEqual(['9901']);
+  expect(config.PUBLIC_URL).toBe('https://hq.example.org');
+});
+
+it('refuses short keys, odd source names, a source twice, and an address with a path', () => {
+  expect(problems({ PARTNER_API_KEYS: '112=short' })).toEqual(['PARTNER_API_KEYS.0.key: each key must be at least 24 characters (source=key)']);
+  expect(problems({ PARTNER_API_KEYS: `Горячая линия=${KEY}` })[0]).toMatch(/^PARTNER_API_KEYS.0.source: /);
+  expect(problems({ PARTNER_API_KEYS: `112=${KEY},112=${KEY}` })).toEqual(['PARTNER_API_KEYS: each source may appear once']);
+  expect(problems({ PUBLIC_URL: 'https://hq.example.org/console' })[0]).toMatch(/^PUBLIC_URL: must be the address the console is opened at/);
+  expect(problems({ PUBLIC_URL: 'hq.example.org' })[0]).toMatch(/^PUBLIC_URL: /);
+  expect(problems({ OPERATOR_TELEGRAM_IDS: '@olga' })[0]).toMatch(/^OPERATOR_TELEGRAM_IDS/);
+});
