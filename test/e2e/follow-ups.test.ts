@@ -174,7 +174,7 @@ describe('jobs across a restart', () => {
   });
 });
 
-describe('quiet hours and the daily report', () => {
+describe('quiet hours, the daily report and retention', () => {
   let q: SystemHarness;
   /** A window of Moscow's wall clock from an hour ago to two hours ahead: now is quiet. */
   function windowAroundNow(): string {
@@ -182,7 +182,7 @@ describe('quiet hours and the daily report', () => {
     return `${hhmm(new Date(Date.now() - 3_600_000))}-${hhmm(new Date(Date.now() + 2 * 3_600_000))}`;
   }
   beforeAll(async () => {
-    q = await SystemHarness.start({ ...FAST, QUIET_HOURS: windowAroundNow(), TIME_ZONE: 'Europe/Moscow', DAILY_REPORT_TIME: '09:00' });
+    q = await SystemHarness.start({ ...FAST, QUIET_HOURS: windowAroundNow(), TIME_ZONE: 'Europe/Moscow', DAILY_REPORT_TIME: '09:00', RETENTION_PERIOD: '1s' });
     await q.person(COORDINATOR_ID, 'Координатор', GROUP).ask('/bind Ленинский');
   });
   afterAll(async () => {
@@ -228,5 +228,17 @@ describe('quiet hours and the daily report', () => {
     await jobs.updateOne({ name: 'daily-report' }, { $set: { nextRunAt: new Date() } });
     await sleep(1000);
     expect(reports()).toHaveLength(1);
+  });
+
+  it('erases the personal data of closed requests when the retention job runs', async () => {
+    const done = await q.database.db.connection.collection('requests').findOne({ status: 'done' });
+    expect(done!.personal.phone).toBe('+79137654321');
+    const jobs = q.database.db.connection.collection('agendaJobs');
+    expect(await jobs.findOne({ name: 'retention' })).toMatchObject({ repeatInterval: 3_600_000 });
+    await jobs.updateOne({ name: 'retention' }, { $set: { nextRunAt: new Date() } });
+    await eventually(async () => !!(await q.database.db.repositories.requests.findByNumber(done!.number))!.personalErasedAt, 5000);
+    const erased = (await q.database.db.repositories.requests.findByNumber(done!.number))!;
+    expect(erased.personal).toEqual({ name: '', address: '', phone: '', description: '' });
+    expect(erased).toMatchObject({ status: 'done', district: 'Ленинский' });
   });
 });
