@@ -71,6 +71,14 @@ describe('signing in', () => {
     expect(again.headers['set-cookie']).toBeUndefined();
   });
 
+  it('does not let another site sign a browser in with a link of its own', async () => {
+    const link = await w.web.access.issueLink(WEB_OPERATOR, 'Оператор Ольга');
+    const body = form({ token: new URL(link!.url).searchParams.get('token')! });
+    const response = await w.app.inject({ method: 'POST', url: '/console/login', payload: body.payload, headers: { ...body.headers, 'sec-fetch-site': 'cross-site' } });
+    expect(response.statusCode).toBe(403);
+    expect(response.headers['set-cookie']).toBeUndefined();
+  });
+
   it('opens one session when a link is used twice at once (a double click)', async () => {
     const link = await w.web.access.issueLink(WEB_OPERATOR, 'Оператор Ольга');
     const token = new URL(link!.url).searchParams.get('token')!;

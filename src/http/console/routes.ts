@@ -84,7 +84,6 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleWebDeps
   const users = new WeakMap<FastifyRequest, ConsoleUser>();
 
   app.addHook('onSend', async (request, reply) => {
-    if (!request.url.startsWith('/console')) return;
     reply.headers(SECURITY_HEADERS);
     if (!request.url.startsWith('/console/assets/')) reply.header('cache-control', 'no-store');
   });
@@ -136,6 +135,8 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleWebDeps
   });
 
   app.post('/console/login', async (request, reply) => {
+    // Only the sign-in page's own button: another site must not sign a browser in to its session.
+    if (request.headers['sec-fetch-site'] === 'cross-site') return send(reply, loginPage(v, { notice: { text: t('login.failed'), error: true } }), 403);
     const token = String((request.body as Body | undefined)?.token ?? '');
     const session = await deps.access.signIn(token);
     if (!session) return send(reply, loginPage(v, { notice: { text: t('login.failed'), error: true } }), 400);
