@@ -15,9 +15,7 @@ export interface FormField {
   choices: Choice[];
   /** The step's `when`, so the page can hide a question until it applies. */
   when?: Step['when'];
-  min?: number;
-  max?: number;
-  minLength?: number;
+  /** A text step's limit: a long answer gets a bigger box. */
   maxLength?: number;
 }
 
@@ -53,8 +51,7 @@ export function createFormIntake(deps: { scenario: Scenario; engine: EngineConte
       ...(step.label ? { label: keyText(step.label) } : {}),
       choices: stepChoices(step, engine),
       ...(step.when ? { when: step.when } : {}),
-      ...(step.type === 'number' ? { min: step.min, max: step.max } : {}),
-      ...(step.type === 'text' ? { minLength: step.minLength, maxLength: step.maxLength } : {}),
+      ...(step.type === 'text' ? { maxLength: step.maxLength } : {}),
     }));
   }
 
