@@ -1,4 +1,4 @@
-import { GrammyError, HttpError, InlineKeyboard, type Api } from 'grammy';
+import { GrammyError, HttpError, InlineKeyboard, InputFile, type Api } from 'grammy';
 import { RecipientUnreachableError } from '../../src/domain/errors.js';
 import type { PublicRequestView } from '../../src/domain/request.js';
 import type { Catalog } from '../../src/messages/catalog.js';
@@ -50,6 +50,9 @@ export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: 
     },
     async sendText(chatId, text) {
       await send(() => api.sendMessage(chatId, text));
+    },
+    async sendChart(chatId, png, caption) {
+      await api.sendPhoto(chatId, new InputFile(png, 'report.png'), { caption });
     },
     async sendFeedbackRequest(chatId, number, text) {
       const keyboard = new InlineKeyboard();

@@ -33,6 +33,10 @@ export function createJobTexts(catalog: Catalog, texts: RequestTexts) {
     lowRating: (r: HelpRequest, rating: number) =>
       catalog.t('jobs.lowRating', { number: r.number, rating, district: r.district, helpKind: texts.helpKind(r.helpKind), volunteer: r.volunteer?.displayName ?? catalog.t('jobs.none') }),
 
+    /** The caption of the report's chart: which days, and what the colours mean. */
+    reportChartCaption: (report: DailyReport) =>
+      catalog.t('jobs.reportChart', { from: day(report.perDay[0]!.day), to: day(report.perDay.at(-1)!.day) }),
+
     /** The daily report as one message: counts, medians, ratings, districts, and a bar per day. */
     dailyReport(report: DailyReport, overdueAfterMs: number): string {
       const duration = (ms: number | null) => (ms === null ? catalog.t('jobs.none') : wait(ms));

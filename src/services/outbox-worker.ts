@@ -1,4 +1,5 @@
 import { toPublicView, type Platform } from '../domain/request.js';
+import { renderStackedBars, STATUS_COLOURS } from '../messages/report-chart.js';
 import type { Catalog } from '../messages/catalog.js';
 import { describeError } from './describe-error.js';
 import type { ChatPacing, ChatRef, Logger, Messengers, Outbox, OutboxEntry, RequestRepository } from './ports.js';
@@ -128,6 +129,12 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
       if (message.kind === 'text') {
         if (!(await pace())) return;
         await messenger.sendText(message.chatId, message.text, { deliveryKey: entry.key });
+      } else if (message.kind === 'chart') {
+        // A platform that cannot show pictures has the report's text, which says the same in words.
+        if (messenger.sendChart) {
+          if (!(await pace())) return;
+          await messenger.sendChart(message.chatId, renderStackedBars(message.columns, STATUS_COLOURS), message.caption, { deliveryKey: entry.key });
+        }
       } else {
         const request = await deps.requests.findByNumber(message.requestNumber);
         if (!request) throw Object.assign(new Error(`request ${message.requestNumber} does not exist`), { permanent: true });
@@ -199,7 +206,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
   /** Tells the HQ chats that a message could not be delivered (what it was about, nothing personal). */
   async function reportUndelivered(entry: OutboxEntry): Promise<void> {
     if (entry.key.startsWith('undelivered:')) return;
-    const about = entry.message.requestNumber;
+    const about = 'requestNumber' in entry.message ? entry.message.requestNumber : undefined;
     const text = about !== undefined ? deps.catalog.t('outbox.undeliveredAbout', { number: about }) : deps.catalog.t('outbox.undelivered');
     await deps.outbox.enqueue(
       deps.headquartersChats.map((hq) => ({ key: `undelivered:${entry.key}:${hq.platform}:${hq.chatId}`, message: { kind: 'text' as const, ...hq, text } })),

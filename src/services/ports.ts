@@ -128,6 +128,11 @@ export interface Messenger {
    * contact); throws RecipientUnreachableError like sendText.
    */
   sendTaskCard(chatId: string, request: HelpRequest, options?: SendOptions & { note?: string }): Promise<void>;
+  /**
+   * Sends a picture with a caption (the daily report's chart). Optional: a platform without it shows
+   * the report as text only.
+   */
+  sendChart?(chatId: string, png: Uint8Array, caption: string, options?: SendOptions): Promise<void>;
   /** Asks a requester to rate a done request, with the rating buttons 1–5. */
   sendFeedbackRequest(chatId: string, requestNumber: number, text: string, options?: SendOptions): Promise<void>;
   /** Reads an error of this platform: worth retrying (and when), or never going to work. */
@@ -163,6 +168,8 @@ export type OutboxMessage =
   | { kind: 'task'; platform: Platform; chatId: string; requestNumber: number; volunteerId: string; note?: string }
   /** The requester is asked to rate a done request (`reminder`: the one gentle second asking). */
   | { kind: 'feedback'; platform: Platform; chatId: string; requestNumber: number; reminder: boolean }
+  /** A stacked bar chart (each column's counts bottom up), drawn when sent, with its caption. */
+  | { kind: 'chart'; platform: Platform; chatId: string; caption: string; columns: number[][] }
   /** A plain text to a person or a chat, perhaps about a request. */
   | { kind: 'text'; platform: Platform; chatId: string; text: string; requestNumber?: number };
 

@@ -225,9 +225,14 @@ describe('quiet hours, the daily report and retention', () => {
     const [report] = await q.emulator.waitFor(() => (reports().length > 0 ? reports() : undefined), 5000);
     expect(report!.message.text).toMatch(/Новых заявок: \d+/);
     expect(report!.message.text).not.toContain('Зинаида');
+    // The chart of the last two weeks, as a PNG photo with a caption naming the days and colours.
+    const photo = await q.emulator.waitFor(() => q.emulator.callsOf('sendPhoto').find((c) => Number(c.payload.chat_id) === HQ_CHAT_ID), 5000);
+    expect(String(photo.payload.caption)).toMatch(/^Заявки по дням, \d\d\.\d\d–\d\d\.\d\d, по их статусу сейчас: 🟦/);
+    expect([...(photo.payload.photo as { content: Buffer }).content.subarray(1, 4)].map((b) => String.fromCharCode(b)).join('')).toBe('PNG');
     await jobs.updateOne({ name: 'daily-report' }, { $set: { nextRunAt: new Date() } });
     await sleep(1000);
     expect(reports()).toHaveLength(1);
+    expect(q.emulator.callsOf('sendPhoto')).toHaveLength(1);
   });
 
   it('erases the personal data of closed requests when the retention job runs', async () => {

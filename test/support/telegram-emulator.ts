@@ -129,7 +129,7 @@ export class TgEmulator {
     }
     if (method in this.stubs) { res.json({ ok: true, result: this.stubs[method] }); return; }
     if (method === 'answerCallbackQuery') { res.json({ ok: true, result: true }); return; } // recorded in this.calls
-    if (method === 'sendDocument') { res.json({ ok: true, result: this.documentMessage(payload) }); return; } // the emulator has no files; recorded in this.calls
+    if (method === 'sendDocument' || method === 'sendPhoto') { res.json({ ok: true, result: this.documentMessage(payload) }); return; } // the emulator has no files; recorded in this.calls
     if (method === 'getUpdates') return this.longPoll(token, payload, res);
     next(); // -> emulator (sendMessage, editMessageText, getMe, deleteMessage, ...)
   }
@@ -138,7 +138,7 @@ export class TgEmulator {
   /** A Message as Telegram answers sendDocument; the file itself stays in the recorded call's payload. */
   private documentMessage(payload: Record<string, any>) {
     const n = ++this.documentsSent;
-    const file = payload.document as UploadedFile | string;
+    const file = (payload.document ?? payload.photo) as UploadedFile | string;
     return {
       message_id: 1_000_000 + n, date: Math.floor(Date.now() / 1000), chat: { id: Number(payload.chat_id), type: Number(payload.chat_id) < 0 ? 'supergroup' : 'private' },
       document: { file_id: `doc${n}`, file_unique_id: `doc${n}`, ...(typeof file === 'object' ? { file_name: file.filename, file_size: file.content.length } : {}) },

@@ -8,7 +8,7 @@ const outboxSchema = new Schema(
   {
     /** What the message is about, e.g. "post:17:telegram:-100123"; enqueueing twice keeps one. */
     key: { type: String, required: true },
-    kind: { type: String, enum: ['post', 'sync', 'text', 'task', 'feedback'], required: true },
+    kind: { type: String, enum: ['post', 'sync', 'text', 'task', 'feedback', 'chart'], required: true },
     platform: { type: String, enum: PLATFORMS, required: true },
     chatId: { type: String, required: true },
     /** platform:chatId, what pacing and the workers' exclusions look at. */
@@ -21,6 +21,8 @@ const outboxSchema = new Schema(
     volunteerId: String,
     /** A feedback question's second, last asking. */
     reminder: Boolean,
+    /** A chart's numbers (its caption is in `text`): drawn when it is sent, so no image is stored. */
+    columns: { type: Schema.Types.Mixed },
     // A notification's text, or the note on top of a task card (as `note` in the message). Only these carry text, and never a requester's personal data (task cards are rendered
     // from the request when they are sent, so the details are not copied here).
     text: String,

@@ -14,8 +14,9 @@ export function createMongoOutbox(model: OutboxModel): Outbox {
               $setOnInsert: {
                 key,
                 ...message,
-                // A task card's note is kept in the text field, which the schema has.
+                // A task card's note and a chart's caption are kept in the text field, which the schema has.
                 ...(message.kind === 'task' && message.note ? { text: message.note } : {}),
+                ...(message.kind === 'chart' ? { text: message.caption } : {}),
                 chatKey: `${message.platform}:${message.chatId}`,
                 status: 'pending',
                 attempts: 0,
@@ -89,6 +90,7 @@ function toEntry(doc: {
   round?: number | null;
   volunteerId?: string | null;
   reminder?: boolean | null;
+  columns?: unknown;
   text?: string | null;
   attempts: number;
 }): OutboxEntry {
@@ -103,6 +105,8 @@ function toEntry(doc: {
           ? { kind: 'task', ...base, requestNumber: doc.requestNumber!, volunteerId: doc.volunteerId ?? '', ...(doc.text ? { note: doc.text } : {}) }
           : doc.kind === 'feedback'
             ? { kind: 'feedback', ...base, requestNumber: doc.requestNumber!, reminder: doc.reminder ?? false }
+            : doc.kind === 'chart'
+              ? { kind: 'chart', ...base, caption: doc.text ?? '', columns: (doc.columns as number[][] | undefined) ?? [] }
             : { kind: 'sync', ...base, requestNumber: doc.requestNumber!, round };
   return { key: doc.key, message, attempts: doc.attempts };
 }
