@@ -6,12 +6,15 @@ export type ChartColumn = readonly number[];
 /** Colours of the stacked parts, as [r, g, b]; the legend in the caption names them. */
 export type Rgb = readonly [number, number, number];
 
-/** The colours of the report's statuses bottom up: new blue, claimed amber, done green, cancelled grey. */
+/**
+ * The colours of the statuses bottom up, the same as the web console's: waiting amber, taken blue,
+ * done green, cancelled grey.
+ */
 export const STATUS_COLOURS: readonly Rgb[] = [
-  [66, 133, 244],
-  [251, 188, 5],
-  [52, 168, 83],
-  [180, 180, 180],
+  [230, 161, 0],
+  [47, 128, 237],
+  [39, 174, 96],
+  [154, 160, 166],
 ];
 
 const WIDTH = 560;

@@ -227,7 +227,7 @@ describe('quiet hours, the daily report and retention', () => {
     expect(report!.message.text).not.toContain('Зинаида');
     // The chart of the last two weeks, as a PNG photo with a caption naming the days and colours.
     const photo = await q.emulator.waitFor(() => q.emulator.callsOf('sendPhoto').find((c) => Number(c.payload.chat_id) === HQ_CHAT_ID), 5000);
-    expect(String(photo.payload.caption)).toMatch(/^Заявки по дням, \d\d\.\d\d–\d\d\.\d\d, по их статусу сейчас: 🟦/);
+    expect(String(photo.payload.caption)).toMatch(/^Заявки по дням, \d\d\.\d\d–\d\d\.\d\d, по их статусу сейчас: 🟧/);
     expect([...(photo.payload.photo as { content: Buffer }).content.subarray(1, 4)].map((b) => String.fromCharCode(b)).join('')).toBe('PNG');
     await jobs.updateOne({ name: 'daily-report' }, { $set: { nextRunAt: new Date() } });
     await sleep(1000);
