@@ -5,6 +5,7 @@ import type { LifecycleOutcome } from '../services/request-lifecycle.js';
 import type { ExportColumn, ExportLabels } from '../services/request-export.js';
 import { isoDate, MAX_PERIOD_DAYS, type Period, type PeriodError, type RequestStats } from '../services/request-stats.js';
 import type { Catalog } from './catalog.js';
+import { formatDuration } from './durations.js';
 import type { RequestTexts } from './request-texts.js';
 
 /** How a command named a person (mirrors the console's PersonName, kept here so texts import no service code). */
@@ -47,19 +48,7 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
     return first === last ? first : `${first}–${last}`;
   };
 
-  function duration(ms: number): string {
-    const minutes = Math.round(ms / 60_000);
-    if (minutes < 1) return t('duration.lessThanMinute');
-    const days = Math.floor(minutes / 1440);
-    const hours = Math.floor((minutes % 1440) / 60);
-    const rest = minutes % 60;
-    const parts = [];
-    if (days) parts.push(t('duration.days', { n: days }));
-    if (hours) parts.push(t('duration.hours', { n: hours }));
-    // Minutes stop mattering once a wait is counted in days.
-    if (rest && !days) parts.push(t('duration.minutes', { n: rest }));
-    return parts.join(' ');
-  }
+  const duration = (ms: number) => formatDuration(catalog, ms);
 
   function extraLines(request: HelpRequest): string {
     return Object.entries(request.extra)

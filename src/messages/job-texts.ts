@@ -3,23 +3,16 @@ import { toPublicView } from '../domain/request.js';
 import type { DailyReport } from '../services/daily-report.js';
 import type { LocalDate } from '../services/request-stats.js';
 import type { Catalog } from './catalog.js';
+import { formatDuration } from './durations.js';
 import type { RequestTexts } from './request-texts.js';
 
 /** The longest bar of the report's per-day lines; the busiest day gets it. */
 const BAR_WIDTH = 12;
 
-/** "1 ч 5 мин": how long something has waited, as a coordinator reads it at a glance. */
-export function formatWait(catalog: Catalog, ms: number): string {
-  const minutes = Math.max(1, Math.round(ms / 60_000));
-  if (minutes < 60) return catalog.t('jobs.minutes', { m: minutes });
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return catalog.t('jobs.hours', { h: hours, m: minutes % 60 });
-  return catalog.t('jobs.days', { d: Math.floor(hours / 24), h: hours % 24 });
-}
 
 /** The texts the scheduled jobs send; requests appear without personal data (these go to group chats). */
 export function createJobTexts(catalog: Catalog, texts: RequestTexts) {
-  const wait = (ms: number) => formatWait(catalog, ms);
+  const wait = (ms: number) => formatDuration(catalog, ms);
   const day = (d: LocalDate) => `${String(d.day).padStart(2, '0')}.${String(d.month).padStart(2, '0')}`;
   return {
     reminder: (r: HelpRequest, waitedMs: number) =>

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { decide } from '../../src/domain/lifecycle.js';
-import { createJobTexts, formatWait } from '../../src/messages/job-texts.js';
+import { formatDuration } from '../../src/messages/durations.js';
+import { createJobTexts } from '../../src/messages/job-texts.js';
 import { createRequestTexts } from '../../src/messages/request-texts.js';
 import { createDailyReport } from '../../src/services/daily-report.js';
 import { FakeRequestRepository, makeDraft } from '../support/fakes.js';
@@ -62,8 +63,8 @@ it('renders the report as one plain message with a bar per day', async () => {
   expect(text).toContain('📊 Отчёт за 10.03.2025');
   expect(text).toContain('Новых заявок: 3');
   expect(text).toContain('Взято: 2 · Выполнено: 1 · Отменено: 1');
-  expect(text).toContain('Сейчас открыто: 3; ждут волонтёра дольше 2 ч 0 мин: 2');
-  expect(text).toContain('Медиана от заявки до волонтёра: 1 ч 0 мин');
+  expect(text).toContain('Сейчас открыто: 3; ждут волонтёра дольше 2 ч: 2');
+  expect(text).toContain('Медиана от заявки до волонтёра: 1 ч');
   expect(text).toContain('Оценок за день: 1, средняя 4.0');
   expect(text).toContain('Центральный: 2 / 0 / 0 / 1');
   expect(text).toMatch(/10\.03 ▇+ 3$/m);
@@ -72,10 +73,11 @@ it('renders the report as one plain message with a bar per day', async () => {
 });
 
 it('writes waits as a coordinator reads them', () => {
-  expect(formatWait(catalogs.ru, 20_000)).toBe('1 мин');
-  expect(formatWait(catalogs.ru, 45 * 60_000)).toBe('45 мин');
-  expect(formatWait(catalogs.ru, 125 * 60_000)).toBe('2 ч 5 мин');
-  expect(formatWait(catalogs.ru, 50 * 3_600_000)).toBe('2 дн 2 ч');
+  expect(formatDuration(catalogs.ru, 20_000)).toBe('меньше минуты');
+  expect(formatDuration(catalogs.ru, 45 * 60_000)).toBe('45 мин');
+  expect(formatDuration(catalogs.ru, 120 * 60_000)).toBe('2 ч');
+  expect(formatDuration(catalogs.ru, 125 * 60_000)).toBe('2 ч 5 мин');
+  expect(formatDuration(catalogs.ru, 50 * 3_600_000)).toBe('2 дн 2 ч');
 });
 
 function fail(): never {
