@@ -213,6 +213,7 @@ export async function startSystem(
   });
   const feedback = createFeedback({
     store: db.repositories.feedback,
+    requests,
     outbox,
     wake,
     headquartersChats,

@@ -33,6 +33,12 @@ export function createTaskHandlers(deps: { catalog: Catalog; texts: RequestTexts
         reply_markup: new InlineKeyboard().text(catalog.t('volunteer.noCommentButton'), encodeCallback({ kind: 'noComment' })),
       });
     } else if (action?.kind === 'task' && action.action === 'release') {
+      // Only the holder is asked why; anyone else is told at once that it is not theirs.
+      const held = await desk.contact(action.number, me);
+      if (held.kind !== 'ok') {
+        await ctx.answerCallbackQuery({ text: catalog.t(held.kind === 'not_found' ? 'lifecycle.notFound' : 'lifecycle.refused.not_yours', { number: action.number }), show_alert: true });
+        return;
+      }
       await ctx.answerCallbackQuery();
       const keyboard = new InlineKeyboard();
       RELEASE_REASONS.forEach((_, reason) => keyboard.text(releaseReasonLabel(catalog, reason)!, encodeCallback({ kind: 'release', number: action.number, reason })).row());
@@ -57,11 +63,18 @@ export function createTaskHandlers(deps: { catalog: Catalog; texts: RequestTexts
       if (action.action === 'contact') await ctx.replyWithContact(request.personal.phone, request.personal.name);
       else await ctx.reply(deps.texts.volunteerDetails(request), { reply_markup: taskKeyboard(catalog, request.number) });
     } else if (action?.kind === 'noComment') {
-      await desk.skipComment(me);
+      if (!(await desk.skipComment(me))) {
+        await ctx.answerCallbackQuery({ text: catalog.t('bot.intake.stale') });
+        return;
+      }
       await ctx.answerCallbackQuery();
       await removeButtons(ctx);
       await ctx.reply(catalog.t('volunteer.commentSkipped'));
     } else if (action?.kind === 'withdraw' && !action.confirmed) {
+      if (!(await desk.withdrawable(me)).includes(action.number)) {
+        await ctx.answerCallbackQuery({ text: catalog.t('lifecycle.refused.not_allowed', { number: action.number }), show_alert: true });
+        return;
+      }
       await ctx.answerCallbackQuery();
       await ctx.reply(catalog.t('requester.withdrawQuestion', { number: action.number }), {
         reply_markup: new InlineKeyboard()
@@ -70,10 +83,18 @@ export function createTaskHandlers(deps: { catalog: Catalog; texts: RequestTexts
       });
     } else if (action?.kind === 'rate') {
       const answer = await deps.feedback.rate(action.number, me, action.rating);
+      if (answer === 'not_allowed') {
+        await ctx.answerCallbackQuery({ text: catalog.t('lifecycle.refused.not_allowed', { number: action.number }), show_alert: true });
+        return;
+      }
       await ctx.answerCallbackQuery(answer === 'already' ? { text: catalog.t('jobs.feedbackAlready', { number: action.number }) } : {});
       await removeButtons(ctx);
       if (answer === 'thanks') await ctx.reply(catalog.t('jobs.feedbackThanks'));
     } else if (action?.kind === 'keep') {
+      if (!(await desk.withdrawable(me)).includes(action.number)) {
+        await ctx.answerCallbackQuery({ text: catalog.t('bot.intake.stale') });
+        return;
+      }
       await ctx.answerCallbackQuery();
       await removeButtons(ctx);
       await ctx.reply(catalog.t('requester.withdrawKept', { number: action.number }));

@@ -39,6 +39,9 @@ export function createVkTaskEvents(deps: { catalog: Catalog; texts: RequestTexts
         return { messages: [{ text: catalog.t('volunteer.doneThanks', { number: payload.r }), keyboard }] };
       }
       if ('t' in payload && payload.t === 'release') {
+        // Only the holder is asked why; anyone else is told at once that it is not theirs.
+        const held = await desk.contact(payload.r, me);
+        if (held.kind !== 'ok') return refused(catalog.t(held.kind === 'not_found' ? 'lifecycle.notFound' : 'lifecycle.refused.not_yours', { number: payload.r }));
         const keyboard = Keyboard.builder().inline();
         RELEASE_REASONS.forEach((_, i) => keyboard.callbackButton({ label: cut(releaseReasonLabel(catalog, i)!), payload: { rr: payload.r, i } }).row());
         return { messages: [{ text: catalog.t('volunteer.releaseQuestion', { number: payload.r }), keyboard }] };
@@ -62,20 +65,25 @@ export function createVkTaskEvents(deps: { catalog: Catalog; texts: RequestTexts
       }
       if ('fb' in payload) {
         const answer = await deps.feedback.rate(payload.fb, me, payload.r);
+        if (answer === 'not_allowed') return refused(catalog.t('lifecycle.refused.not_allowed', { number: payload.fb }));
         return answer === 'already' ? refused(catalog.t('jobs.feedbackAlready', { number: payload.fb })) : { messages: [{ text: catalog.t('jobs.feedbackThanks') }] };
       }
       if ('nc' in payload) {
-        await desk.skipComment(me);
+        if (!(await desk.skipComment(me))) return refused(catalog.t('bot.intake.stale'));
         return { messages: [{ text: catalog.t('volunteer.commentSkipped') }] };
       }
       if ('w' in payload) {
+        if (!(await desk.withdrawable(me)).includes(payload.w)) return refused(catalog.t('lifecycle.refused.not_allowed', { number: payload.w }));
         const keyboard = Keyboard.builder()
           .inline()
           .callbackButton({ label: cut(catalog.t('requester.withdrawYes')), payload: { wy: payload.w }, color: Keyboard.NEGATIVE_COLOR })
           .callbackButton({ label: cut(catalog.t('requester.withdrawNo')), payload: { wn: payload.w } });
         return { messages: [{ text: catalog.t('requester.withdrawQuestion', { number: payload.w }), keyboard }] };
       }
-      if ('wn' in payload) return { messages: [{ text: catalog.t('requester.withdrawKept', { number: payload.wn }) }] };
+      if ('wn' in payload) {
+        if (!(await desk.withdrawable(me)).includes(payload.wn)) return refused(catalog.t('bot.intake.stale'));
+        return { messages: [{ text: catalog.t('requester.withdrawKept', { number: payload.wn }) }] };
+      }
       if ('wy' in payload) {
         // On success the confirmation comes through the outbox, like every news of a request.
         const refusal = lifecycleRefusalText(catalog, await desk.withdraw(payload.wy, me, 'vk'), payload.wy);

@@ -1,5 +1,5 @@
 import type { HelpRequest, PersonRef } from '../domain/request.js';
-import type { ChatRef, KeyValueStore, Logger, Outbox } from './ports.js';
+import type { ChatRef, KeyValueStore, Logger, Outbox, RequestRepository } from './ports.js';
 
 /** The ratings a requester may give: 1 (very bad) to 5 (excellent). */
 export const RATINGS = [1, 2, 3, 4, 5] as const;
@@ -18,6 +18,7 @@ export interface FeedbackStore {
 
 export interface FeedbackDeps {
   store: FeedbackStore;
+  requests: Pick<RequestRepository, 'findByNumber'>;
   outbox: Outbox;
   wake: () => void;
   headquartersChats: readonly ChatRef[];
@@ -33,10 +34,17 @@ export function createFeedback(deps: FeedbackDeps) {
   const commentKey = (person: PersonRef) => `feedback:${person.platform}:${person.userId}`;
 
   return {
-    /** A rating pressed; 'already' when this request was rated before (a second press, an old button). */
-    async rate(number: number, person: PersonRef, rating: number): Promise<'thanks' | 'already'> {
+    /**
+     * A rating pressed; 'already' when the person rated this request before (a second press, an old
+     * button), 'not_allowed' when it is not theirs to rate (someone else's, or not done).
+     */
+    async rate(number: number, person: PersonRef, rating: number): Promise<'thanks' | 'already' | 'not_allowed'> {
       const rated = await deps.store.rate(number, person, rating, deps.now());
-      if (!rated) return 'already';
+      if (!rated) {
+        const request = await deps.requests.findByNumber(number);
+        const theirs = request?.requester?.platform === person.platform && request.requester.userId === person.userId;
+        return theirs && request?.feedback ? 'already' : 'not_allowed';
+      }
       deps.logger.info({ request: number, rating }, 'feedback received');
       await deps.pending.write(commentKey(person), { number, until: new Date(deps.now().getTime() + COMMENT_WINDOW_MS).toISOString() });
       if (rating <= LOW_RATING) {

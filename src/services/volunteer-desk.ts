@@ -60,9 +60,11 @@ export function createVolunteerDesk(deps: VolunteerDeskDeps) {
       return { number: pending.number, outcome: await deps.lifecycle(pending.number, person, channel, { type: 'comment', comment: text }) };
     },
 
-    /** "No comment": the next message is an ordinary one again. */
-    async skipComment(person: PersonRef): Promise<void> {
+    /** "No comment": the next message is an ordinary one again; false if no comment was awaited. */
+    async skipComment(person: PersonRef): Promise<boolean> {
+      const pending = await deps.store.read(commentKey(person));
       await deps.store.delete(commentKey(person));
+      return pending !== undefined;
     },
 
     /**

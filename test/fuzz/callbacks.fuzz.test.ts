@@ -116,7 +116,15 @@ async function expectUntouched(): Promise<void> {
   const stored = await h.database.db.repositories.requests.findByNumber(number);
   expect(stored?.status).toBe('new');
   expect(stored?.volunteer).toBeUndefined();
-  expect(stored?.history.map((e) => e.type)).not.toContain('claimed');
+  expect(stored?.feedback).toBeUndefined();
+  expect(stored?.history.map((e) => e.type)).toEqual(['created', 'posted', 'posted']);
+  // Nobody but the people who filed requests (their own summary) saw the phone: no contact card, no
+  // message or VK message carrying it to anyone else.
+  const phone = stored!.personal.phone;
+  const filers = new Set((await h.database.db.connection.collection('requests').find({}).toArray()).map((r) => String(r.requester?.chatId)));
+  expect(h.emulator.callsOf('sendContact')).toEqual([]);
+  expect(h.emulator.callsOf('sendMessage').filter((c) => String(c.payload.text).includes(phone) && !filers.has(String(c.payload.chat_id)))).toEqual([]);
+  expect(h.vk.allMessages().filter((m) => m.text.includes(phone) && !filers.has(String(m.peerId)))).toEqual([]);
 }
 
 /** Forged Telegram data for the press number `i`: never a genuine claim of the request from its own group. */
@@ -130,6 +138,8 @@ function forgedTelegramPress(rng: Rng, i: number): { where: 'bound' | 'other' | 
     () => ({ where: rng.pick(['bound', 'other'] as const), data: rng.pick(['m:new', 'm:my', `a:${rng.int(0, 30)}:${rng.int(0, 9)}`, `b:${rng.int(0, 30)}`]) }),
     () => ({ where: 'private', data: hostileCallbackData(rng) }),
     () => ({ where: 'bound', data: hostileString(rng).text.slice(0, 64) }),
+    // A stranger pressing the request's own volunteer and requester buttons: done, contact, cancel, rate.
+    () => ({ where: 'private', data: rng.pick([`t:done:${number}`, `t:contact:${number}`, `t:card:${number}`, `r:${number}:0`, `wy:${number}`, `fb:${number}:1`]) }),
   ];
   const press = kinds[i % kinds.length]!();
   const decoded = decodeCallback(press.data);
@@ -169,6 +179,7 @@ describe('forged presses and hostile texts against the running bots', () => {
         () => ({ claim: number }),
         () => ({ a: rng.int(0, 30), i: rng.int(0, 9) }),
         () => ({ m: 'new' }),
+        () => rng.pick<unknown>([{ t: 'done', r: number }, { t: 'contact', r: number }, { t: 'card', r: number }, { rr: number, i: 0 }, { wy: number }, { fb: number, r: 1 }]),
       ])();
       const place = rng.pick(['bound', 'other', 'private'] as const);
       const parsed = parsePayload(payload);

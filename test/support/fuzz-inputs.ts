@@ -212,7 +212,12 @@ const NUMBERISH = ['0', '1', '2', '-1', '-0', '00', '007', '1.0', '1.5', '1e3', 
 /** Telegram callback data: well-formed actions, near misses and garbage (may exceed 64 bytes). */
 export function hostileCallbackData(rng: Rng): string {
   const n = () => rng.pick(NUMBERISH);
-  switch (rng.int(0, 9)) {
+  switch (rng.int(0, 11)) {
+    case 10:
+      // The buttons of a volunteer's card, a requester's cancel and rating, and their near misses.
+      return rng.pick([`t:${rng.pick(['done', 'release', 'contact', 'card', 'DONE', 'x', ''])}:${n()}`, `r:${n()}:${n()}`, `fb:${n()}:${n()}`, `w:${n()}`, `wy:${n()}`, `wn:${n()}`, 'nc', 'nc:1']);
+    case 11:
+      return rng.pick(['t:done:1:2', 't::1', 'fb:1:6', 'fb:1:0', 'fb:1', 'r:1:', 'wy:', 'w:1:1', `fb:${rng.int(1, 5)}:${rng.int(1, 5)}`]);
     case 0:
       return `a:${n()}:${n()}`;
     case 1:
@@ -247,6 +252,10 @@ export function hostileVkPayload(rng: Rng): unknown {
       () => ({ command: rng.pick(['start', 'Start', 'stop', '']) }),
       () => ({ claim: num() }),
       () => ({ claim: num(), extra: 1 }),
+      () => ({ t: rng.pick(['done', 'release', 'contact', 'card', 'x', 1]), r: num() }),
+      () => ({ rr: num(), i: num() }),
+      () => ({ fb: num(), r: num() }),
+      () => ({ [rng.pick(['w', 'wy', 'wn', 'nc'])]: num() }),
       () => ({ a: num(), i: num(), b: num() }),
       () => ({ $gt: '' }),
       () => JSON.parse('{"__proto__":{"claim":1}}') as Record<string, unknown>,
