@@ -155,7 +155,8 @@ export function createTelegramCommandMenus(
   // For a coordinator /cancel is first of all "cancel request N": the menu says so.
   const consoleCommands = (): BotCommand[] =>
     COORDINATOR_COMMANDS.map((command) => ({ command, description: deps.texts.menu(command === 'cancel' ? 'cancelCoordinator' : command) }));
-  const coordinatorPrivate = (): BotCommand[] => [...described(['start', 'my', 'tasks']), ...consoleCommands()];
+  // The web console's sign-in link is asked for privately only, so it is not in the HQ chat's menu.
+  const coordinatorPrivate = (): BotCommand[] => [...described(['start', 'my', 'tasks']), ...consoleCommands(), ...described(['console'])];
   const headquarters = (): BotCommand[] => [...consoleCommands(), ...described(['id'])];
 
   async function set(commands: BotCommand[], scope: BotCommandScope): Promise<void> {
