@@ -20,9 +20,12 @@ if (!file) {
 const top = Number(topArg ?? 25);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
 
+// Waiting is not cost: the idle samples are left out of the shares.
+const NOT_WORK = new Set(['(idle)', '(program)']);
 const selfMs = new Map<number, number>();
 profile.samples.forEach((id, i) => selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
-const total = [...selfMs.values()].reduce((a, b) => a + b, 0);
+const nodes = profile.nodes.filter((node) => !NOT_WORK.has(node.callFrame.functionName));
+const total = nodes.reduce((sum, node) => sum + (selfMs.get(node.id) ?? 0), 0);
 
 /** Where a frame's code lives: a package, a folder of this project, or the engine itself. */
 function area(url: string): string {
@@ -36,7 +39,7 @@ function area(url: string): string {
 
 const byArea = new Map<string, number>();
 const byFunction = new Map<string, number>();
-for (const node of profile.nodes) {
+for (const node of nodes) {
   const ms = selfMs.get(node.id) ?? 0;
   if (ms === 0) continue;
   const where = area(node.callFrame.url);
@@ -51,6 +54,6 @@ const print = (title: string, rows: Map<string, number>) => {
     console.log(`${ms.toFixed(0).padStart(8)} ms ${((ms / total) * 100).toFixed(1).padStart(5)} %  ${name}`);
   }
 };
-console.log(`total sampled: ${total.toFixed(0)} ms`);
+console.log(`busy: ${total.toFixed(0)} ms sampled (idle left out)`);
 print('self time by package / folder', byArea);
 print('self time by function', byFunction);
