@@ -1,14 +1,14 @@
 import mongoose from 'mongoose';
 import { COORDINATOR_ID } from '../test/support/harness.js';
 import { makeDraft } from '../test/support/fakes.js';
+import { createDailyReport } from '../src/services/daily-report.js';
 import type { RequestRepository } from '../src/services/ports.js';
+import { createRequestStats, parsePeriod, type Period } from '../src/services/request-stats.js';
 import type { BenchDatabase } from './database.js';
 import { loadRequests } from './growth-data.js';
 import { median, percentile, round } from './stats.js';
 import type { SystemUnderTest } from './system-under-test.js';
 import type { UpdateFactory } from './updates.js';
-
-const DAY_MS = 86_400_000;
 
 /** What a growth case may use. */
 export interface GrowthContext {
@@ -31,6 +31,12 @@ export interface GrowthCase {
   measure(ctx: GrowthContext): Promise<number>;
 }
 
+function statsPeriod(c: GrowthContext): Period {
+  const parsed = parsePeriod('', c.now, c.timeZone);
+  if (!parsed.ok) throw new Error('the default period of /stats did not parse');
+  return parsed.period;
+}
+
 async function timed(run: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
   await run();
@@ -38,8 +44,9 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 }
 
 /**
- * The cases, one line each where the port has the query. /open, /stats and the daily report run
- * the RequestRepository methods their commands use; the intake and the claim go through the bot.
+ * The cases, one line each where a port or a service has the query. /open runs the RequestRepository
+ * method the command pages with, /stats and the daily report the services the command and the job
+ * call; the intake and the claim go through the bot.
  */
 export const GROWTH_CASES: GrowthCase[] = [
   {
@@ -60,14 +67,11 @@ export const GROWTH_CASES: GrowthCase[] = [
     },
   },
   { name: '/open', via: 'RequestRepository.listOpen (district, new, first page)', measure: (c) => timed(() => c.requests.listOpen({ district: c.district, status: 'new', skip: 0, limit: 10 })) },
-  { name: '/stats (7 days)', via: 'RequestRepository.listCreatedBetween', measure: (c) => timed(() => c.requests.listCreatedBetween(new Date(c.now.getTime() - 7 * DAY_MS), c.now)) },
+  { name: '/stats (7 days)', via: 'createRequestStats, the default period (RequestRepository.listCreatedBetween)', measure: (c) => timed(() => createRequestStats({ requests: c.requests })(statsPeriod(c))) },
   {
-    name: 'daily report (yesterday)',
-    via: 'RequestRepository.listCreatedBetween',
-    measure: (c) => {
-      const today = startOfLocalDay(c.now, c.timeZone);
-      return timed(() => c.requests.listCreatedBetween(new Date(today.getTime() - DAY_MS), today));
-    },
+    name: 'daily report',
+    via: 'createDailyReport (listCreatedBetween 14 days, listTouchedBetween, listOpen ×2)',
+    measure: (c) => timed(() => createDailyReport({ requests: c.requests, timeZone: c.timeZone, overdueAfterMs: 2 * 3_600_000, now: () => c.now })()),
   },
 ];
 
@@ -84,6 +88,7 @@ export interface GrowthFigures {
 /**
  * Times every case with 1 000, 10 000 and 100 000 stored requests (a steady history, see
  * growth-data.ts), `samples` times each, and explains the queries the cases ran at the largest size.
+ * A case that grows with the base while its answer does not is a query no index serves.
  */
 export async function measureGrowth(options: {
   sut: SystemUnderTest;
@@ -97,7 +102,9 @@ export async function measureGrowth(options: {
   firstUserId: number;
 }): Promise<GrowthFigures> {
   const { database, sizes } = options;
-  const perWeek = sizes[0]!;
+  // The smallest base spans two weeks, the longest period a case reads (the report's 14 days), so
+  // every size answers the period queries with the same number of requests.
+  const perWeek = sizes[0]! / 2;
   let userId = options.firstUserId;
   const results = GROWTH_CASES.map(() => ({ medians: [] as number[], p90s: [] as number[] }));
   const loadSeconds: Record<string, number> = {};
@@ -246,16 +253,4 @@ function summarisePlan(result: ExplainResult): string {
   const stats = inner.executionStats;
   const counts = stats ? `; keys ${stats.totalKeysExamined}, docs ${stats.totalDocsExamined}, returned ${stats.nReturned}` : '';
   return `${stages.join(' ← ') || 'no plan returned'}${counts}`;
-}
-
-/** Midnight of the local day `at` falls in, in `timeZone` (as the daily report counts days). */
-export function startOfLocalDay(at: Date, timeZone: string): Date {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  const wallClockAsUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  const offsetMs = wallClockAsUtc - Math.floor(at.getTime() / 1000) * 1000;
-  return new Date(Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day)) - offsetMs);
 }
