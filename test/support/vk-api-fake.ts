@@ -154,8 +154,14 @@ export class VkApiFake {
    * `updates.stop()` does not abort its poll, so a stopped bot would otherwise still take (and
    * handle) the events pushed in the next `longPollMaxMs`; call this after stopping one bot and
    * before pushing events meant for the next.
+   *
+   * The keys are retired too: a stopped bot may have a poll still on its way (sent just before the
+   * stop), which would otherwise be held and take the next event. With its key gone it is refused
+   * (failed 2), and a stopped vk-io loop does not restart; a running one fetches a new key and goes
+   * on from the same ts, so it misses nothing.
    */
   releaseHeldPolls(): void {
+    this.keys.clear();
     for (const wake of [...this.waiters]) wake();
   }
 
