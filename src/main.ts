@@ -33,7 +33,8 @@ import { createOutboxWorker, PLATFORM_LIMITS, type SendingLimits } from './servi
 import { createRequestEffects } from './services/request-effects.js';
 import { createRequestLifecycle } from './services/request-lifecycle.js';
 import { createRequestJobs } from './jobs/request-jobs.js';
-import { createScheduler, requestersAllowedFrom } from './jobs/scheduler.js';
+import { createScheduler } from './jobs/scheduler.js';
+import { quietHoursRule } from './domain/quiet-hours.js';
 import { createSystemJobs } from './jobs/system-jobs.js';
 import { createJobTexts } from './messages/job-texts.js';
 import { createDailyReport } from './services/daily-report.js';
@@ -131,6 +132,7 @@ export async function startSystem(
   // Scheduled follow-ups share the database with every other process; jobs are planned with each
   // request's effects, so the same mark and sweep cover them.
   const processName = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const quietHours = quietHoursRule(config.QUIET_HOURS, config.TIME_ZONE);
   const metrics = createMetrics({
     requestsByStatus: async () =>
       Object.fromEntries(await Promise.all(REQUEST_STATUSES.map(async (status) => [status, (await requests.search({ statuses: [status], skip: 0, limit: 0 })).total]))) as Record<
@@ -145,7 +147,7 @@ export async function startSystem(
     processName,
     processEveryMs: config.JOBS_PROCESS_EVERY_MS,
     lockLifetimeMs: config.JOBS_LOCK_LIFETIME_MS,
-    requestersAllowedFrom: requestersAllowedFrom(config.QUIET_HOURS, config.TIME_ZONE),
+    requestersAllowedFrom: quietHours.endOf,
     timeZone: config.TIME_ZONE,
   });
   // Every job kind is counted and timed: the scheduler is handed on with its definitions measured.
@@ -176,7 +178,6 @@ export async function startSystem(
     outbox,
     texts,
     now,
-    requestersAllowedFrom: requestersAllowedFrom(config.QUIET_HOURS, config.TIME_ZONE),
     plan: requestJobs.planFor,
   });
   const worker = createOutboxWorker({
@@ -190,6 +191,7 @@ export async function startSystem(
     limits: scaleLimits(PLATFORM_LIMITS, config.SEND_LIMITS_SCALE),
     logger: logger.child({ component: 'outbox' }),
     now,
+    quietHours,
     workerId: processName,
   });
   const systemJobs = createSystemJobs({

@@ -3,7 +3,7 @@ import { RecipientUnreachableError } from '../../src/domain/errors.js';
 import type { PublicRequestView } from '../../src/domain/request.js';
 import type { Catalog } from '../../src/messages/catalog.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
-import type { Messenger } from '../../src/services/ports.js';
+import type { Messenger, SendOptions } from '../../src/services/ports.js';
 import { RATINGS } from '../../src/services/feedback.js';
 import { encodeCallback } from './callback-data.js';
 
@@ -48,16 +48,16 @@ export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: 
         throw error;
       }
     },
-    async sendText(chatId, text) {
-      await send(() => api.sendMessage(chatId, text));
+    async sendText(chatId, text, options) {
+      await send(() => api.sendMessage(chatId, text, silently(options)));
     },
     async sendChart(chatId, png, caption) {
       await api.sendPhoto(chatId, new InputFile(png, 'report.png'), { caption });
     },
-    async sendFeedbackRequest(chatId, number, text) {
+    async sendFeedbackRequest(chatId, number, text, options) {
       const keyboard = new InlineKeyboard();
       for (const rating of RATINGS) keyboard.text(String(rating), encodeCallback({ kind: 'rate', number, rating }));
-      await send(() => api.sendMessage(chatId, text, { reply_markup: keyboard }));
+      await send(() => api.sendMessage(chatId, text, { reply_markup: keyboard, ...silently(options) }));
     },
     async sendTaskCard(chatId, request, options) {
       const text = [options?.note, texts.volunteerDetails(request)].filter(Boolean).join('\n\n');
@@ -78,6 +78,11 @@ export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: 
     // Group and channel ids are negative in the Bot API; people's are positive.
     isGroupChat: (chatId) => chatId.startsWith('-'),
   };
+}
+
+/** Telegram delivers a message with disable_notification without sound (quiet hours). */
+function silently(options: SendOptions | undefined): { disable_notification?: true } {
+  return options?.silent ? { disable_notification: true } : {};
 }
 
 /** 403: never started, blocked the bot, or deactivated; 400 "chat not found": no such private chat. */

@@ -46,6 +46,8 @@ export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalo
         keyboard: postKeyboard(catalog, view),
       });
     },
+    // options.silent is not used: VK's messages.send has no silent delivery, so news sent during quiet
+    // hours arrives as the person's own notification settings say.
     async sendText(chatId, text, options) {
       await send(() => api.messages.send({ peer_id: Number(chatId), message: text, random_id: randomIdFor(options?.deliveryKey) }));
     },

@@ -55,6 +55,22 @@ export function nextAllowedMoment(at: Date, hours: QuietHours | null, timeZone: 
   return quietHoursStatus(at, hours, timeZone).nextAllowedAt;
 }
 
+/** The configured quiet hours as the services ask about them; the moment is always passed in, from the system's clock. */
+export interface QuietHoursRule {
+  /** Whether `at` falls inside quiet hours. */
+  isQuiet(at: Date): boolean;
+  /** `at` itself outside quiet hours; otherwise the moment they end. */
+  endOf(at: Date): Date;
+}
+
+/** The rule of one window in one time zone ("off": never quiet). */
+export function quietHoursRule(hours: QuietHours | null, timeZone: string): QuietHoursRule {
+  return {
+    isQuiet: (at) => quietHoursStatus(at, hours, timeZone).quiet,
+    endOf: (at) => quietHoursStatus(at, hours, timeZone).nextAllowedAt,
+  };
+}
+
 function parseWindow(text: string): QuietHours | undefined {
   const [start, end, extra] = text.split('-').map((part) => part.trim());
   if (extra !== undefined || !start || !end || !TIME.test(start) || !TIME.test(end)) return undefined;

@@ -1,3 +1,4 @@
+import { REQUESTER_NIGHT_POLICY } from '../domain/night-policy.js';
 import { isMessenger, type HelpKind, type HelpRequest } from '../domain/request.js';
 import type { JobTexts } from '../messages/job-texts.js';
 import type { ChatRef, Logger, Outbox, OutboxMessage, RequestRepository } from '../services/ports.js';
@@ -119,8 +120,8 @@ export function createRequestJobs(deps: RequestJobsDeps) {
           }
           log.info({ stage: data.stage }, 'feedback asked');
         },
-        // Requesters are not written to at night: the scheduler moves such a job to the morning.
-        { writesToRequesters: true },
+        // The night policy holds the rating question until morning: the scheduler moves the job there.
+        { writesToRequesters: REQUESTER_NIGHT_POLICY.ratingQuestion === 'hold-until-morning' },
       );
     },
 

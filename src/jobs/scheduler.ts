@@ -1,7 +1,6 @@
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { Agenda, backoffStrategies, type Job } from 'agenda';
 import type { Db } from 'mongodb';
-import { nextAllowedMoment, type QuietHours } from '../domain/quiet-hours.js';
 import type { Logger } from '../logger.js';
 import { describeError } from '../services/describe-error.js';
 
@@ -56,8 +55,9 @@ export interface JobOptions {
   /** Retries after a failure; false for none. Defaults to the scheduler's policy. */
   retry?: RetryPolicy | false;
   /**
-   * The job writes to requesters: during quiet hours it is not run but moved to their end. Jobs that
-   * write only to volunteers and coordinators leave this off and run at any hour.
+   * The job writes to requesters what the night policy holds until morning (the rating question):
+   * during quiet hours it is not run but moved to their end. Jobs that write only to volunteers and
+   * coordinators, or news that goes at once, leave this off and run at any hour.
    */
   writesToRequesters?: boolean;
 }
@@ -123,17 +123,12 @@ export interface SchedulerDeps {
   processName: string;
   processEveryMs: number;
   lockLifetimeMs: number;
-  /** The earliest moment at or after a given one when requesters may be written to. */
+  /** The earliest moment at or after a given one when requesters may be written to (QuietHoursRule.endOf). */
   requestersAllowedFrom: (at: Date) => Date;
   /** The time zone cron expressions of recurring jobs are read in. */
   timeZone: string;
   /** Default retries of every kind of job. */
   retry?: RetryPolicy;
-}
-
-/** The quiet-hours rule for `requestersAllowedFrom`, from the configured window and time zone. */
-export function requestersAllowedFrom(hours: QuietHours | null, timeZone: string): (at: Date) => Date {
-  return (at) => nextAllowedMoment(at, hours, timeZone);
 }
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 5, delayMs: 60_000 };

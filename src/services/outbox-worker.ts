@@ -1,8 +1,10 @@
+import { REQUESTER_NIGHT_POLICY, type NightHandling, type RequesterMessageKind } from '../domain/night-policy.js';
+import type { QuietHoursRule } from '../domain/quiet-hours.js';
 import { toPublicView, type Platform } from '../domain/request.js';
 import { renderStackedBars, STATUS_COLOURS } from '../messages/report-chart.js';
 import type { Catalog } from '../messages/catalog.js';
 import { describeError } from './describe-error.js';
-import type { ChatPacing, ChatRef, Logger, Messengers, Outbox, OutboxEntry, RequestRepository } from './ports.js';
+import type { ChatPacing, ChatRef, Logger, Messengers, Outbox, OutboxEntry, OutboxMessage, RequestRepository } from './ports.js';
 import type { RequestEffects } from './request-effects.js';
 
 /** The platforms' sending limits: spacing per chat and a rate for the whole bot. */
@@ -37,6 +39,8 @@ export interface OutboxWorkerDeps {
   limits: SendingLimits;
   logger: Logger;
   now: () => Date;
+  /** When requesters are in their quiet hours: their messages are then sent as the night policy says. */
+  quietHours: QuietHoursRule;
   /** Names this worker in leases; unique per process. */
   workerId: string;
   /** Deliveries in flight at once in this process. */
@@ -122,13 +126,25 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
     if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
   }
 
+  /** How a message goes out now: at night, news for a requester as its row of the night policy says. */
+  function handlingNow(message: OutboxMessage): NightHandling {
+    const kind = requesterKindOf(message);
+    return kind && deps.quietHours.isQuiet(deps.now()) ? REQUESTER_NIGHT_POLICY[kind] : 'send';
+  }
+
   async function deliver(entry: OutboxEntry, chat: string, pace: () => Promise<boolean>): Promise<void> {
     const { message } = entry;
     const messenger = deps.messengers[message.platform]!;
+    const handling = handlingNow(message);
+    if (handling === 'hold-until-morning') {
+      await deps.outbox.retryLater(entry.key, deps.workerId, deps.quietHours.endOf(deps.now()));
+      return;
+    }
+    const options = { deliveryKey: entry.key, ...(handling === 'send-silently' ? { silent: true } : {}) };
     try {
       if (message.kind === 'text') {
         if (!(await pace())) return;
-        await messenger.sendText(message.chatId, message.text, { deliveryKey: entry.key });
+        await messenger.sendText(message.chatId, message.text, options);
       } else if (message.kind === 'chart') {
         // A platform that cannot show pictures has the report's text, which says the same in words.
         if (messenger.sendChart) {
@@ -143,7 +159,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
           if (request.status === 'done' && !request.feedback) {
             if (!(await pace())) return;
             const text = deps.catalog.t(message.reminder ? 'jobs.feedbackReminder' : 'jobs.feedbackQuestion', { number: request.number });
-            await messenger.sendFeedbackRequest(message.chatId, request.number, text, { deliveryKey: entry.key });
+            await messenger.sendFeedbackRequest(message.chatId, request.number, text, options);
           }
         } else if (message.kind === 'task') {
           // Details go only to whoever holds the request when they are sent: a volunteer it was taken
@@ -266,3 +282,10 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
 }
 
 export type OutboxWorker = ReturnType<typeof createOutboxWorker>;
+
+/** The row of the night policy a message falls under; undefined for messages that are not to a requester. */
+function requesterKindOf(message: OutboxMessage): RequesterMessageKind | undefined {
+  if (message.kind === 'feedback') return message.reminder ? 'ratingReminder' : 'ratingQuestion';
+  if (message.kind === 'text') return message.toRequester;
+  return undefined;
+}

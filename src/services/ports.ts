@@ -1,4 +1,5 @@
 import type { Transition } from '../domain/lifecycle.js';
+import type { RequesterMessageKind } from '../domain/night-policy.js';
 import type { ClientKey, GroupPost, HelpRequest, PersonRef, Platform, PublicRequestView, RequestChannel, RequestDraft, Requester, RequestStatus, Volunteer } from '../domain/request.js';
 
 /** What a new request is stored with besides the questionnaire. */
@@ -112,6 +113,8 @@ export interface DistrictChatRepository {
  */
 export interface SendOptions {
   deliveryKey?: string;
+  /** Without a notification sound (quiet hours), where the platform can send so. */
+  silent?: boolean;
 }
 
 /** Sending to one platform; implemented by each bot adapter. */
@@ -170,8 +173,11 @@ export type OutboxMessage =
   | { kind: 'feedback'; platform: Platform; chatId: string; requestNumber: number; reminder: boolean }
   /** A stacked bar chart (each column's counts bottom up), drawn when sent, with its caption. */
   | { kind: 'chart'; platform: Platform; chatId: string; caption: string; columns: number[][] }
-  /** A plain text to a person or a chat, perhaps about a request. */
-  | { kind: 'text'; platform: Platform; chatId: string; text: string; requestNumber?: number };
+  /**
+   * A plain text to a person or a chat, perhaps about a request. `toRequester`: it is news for the
+   * requester, delivered as that row of the night policy says.
+   */
+  | { kind: 'text'; platform: Platform; chatId: string; text: string; requestNumber?: number; toRequester?: RequesterMessageKind };
 
 /** An outbox entry as a worker holds it. */
 export interface OutboxEntry {

@@ -1,3 +1,4 @@
+import type { RequesterMessageKind } from '../domain/night-policy.js';
 import type { HelpRequest, HistoryEvent, PersonRef } from '../domain/request.js';
 import type { RequestTexts } from '../messages/request-texts.js';
 import type { ChatRef, DistrictChatRepository, Outbox, OutboxMessage, RequestRepository } from './ports.js';
@@ -9,13 +10,11 @@ export interface EffectsDeps {
   outbox: Outbox;
   texts: RequestTexts;
   now: () => Date;
-  /** The earliest moment at or after a given one when requesters may be written to (quiet hours). */
-  requestersAllowedFrom?: (at: Date) => Date;
   /** Schedules the follow-up jobs the request's state calls for; covered by the same mark and sweep. */
   plan?: (request: HelpRequest) => Promise<void>;
 }
 
-type Keyed = { key: string; message: OutboxMessage; notBefore?: Date };
+type Keyed = { key: string; message: OutboxMessage };
 
 /**
  * What the outside world must see of a request: its posts in volunteer chats and their current look
@@ -55,12 +54,10 @@ export function createRequestEffects(deps: EffectsDeps) {
     const key = (to: string) => `event:${n}:${index}:${to}`;
     const requester = request.requester;
     // A request taken by phone or sent by a partner line has nobody in a chat: the operator calls back.
-    // News the requester did not cause waits out the night; the answer to their own action does not.
-    const ownAction = !!requester && event.actor?.platform === requester.platform && event.actor.userId === requester.userId;
-    const notBefore = !ownAction && deps.requestersAllowedFrom ? deps.requestersAllowedFrom(deps.now()) : undefined;
-    const toRequester = (text: string): Keyed[] =>
+    // The kind names the row of the night policy the outbox applies when it delivers.
+    const toRequester = (kind: RequesterMessageKind, text: string): Keyed[] =>
       requester
-        ? [{ key: key('requester'), message: { kind: 'text', platform: requester.platform, chatId: requester.chatId, text, requestNumber: n }, ...(notBefore ? { notBefore } : {}) }]
+        ? [{ key: key('requester'), message: { kind: 'text', platform: requester.platform, chatId: requester.chatId, text, requestNumber: n, toRequester: kind } }]
         : [];
     // Volunteers are written to privately, where their chat id is their user id on both platforms.
     const toVolunteer = (person: PersonRef, to: string, text: string): Keyed => ({
@@ -71,9 +68,9 @@ export function createRequestEffects(deps: EffectsDeps) {
 
     switch (event.type) {
       case 'claimed':
-        return event.volunteer ? toRequester(deps.texts.requesterClaimed(n, event.volunteer.displayName)) : [];
+        return event.volunteer ? toRequester('taken', deps.texts.requesterClaimed(n, event.volunteer.displayName)) : [];
       case 'released':
-        return toRequester(deps.texts.requesterReleased(n));
+        return toRequester('released', deps.texts.requesterReleased(n));
       case 'assigned': {
         const out: Keyed[] = [];
         if (event.volunteer) {
@@ -81,19 +78,21 @@ export function createRequestEffects(deps: EffectsDeps) {
             key: key('volunteer'),
             message: { kind: 'task', platform: event.volunteer.platform, chatId: event.volunteer.userId, requestNumber: n, volunteerId: event.volunteer.userId },
           });
-          out.push(...toRequester(deps.texts.requesterClaimed(n, event.volunteer.displayName)));
+          out.push(...toRequester('taken', deps.texts.requesterClaimed(n, event.volunteer.displayName)));
         }
         if (event.previousVolunteer) out.push(toVolunteer(event.previousVolunteer, 'previous', deps.texts.volunteerReassigned(n)));
         return out;
       }
       case 'done': {
-        const out = toRequester(deps.texts.requesterDone(n));
+        const out = toRequester('done', deps.texts.requesterDone(n));
         // A coordinator closed it for the volunteer: they should know they need not go.
         if (event.previousVolunteer && !byHolder(event)) out.push(toVolunteer(event.previousVolunteer, 'previous', deps.texts.volunteerClosedByCoordinator(n)));
         return out;
       }
       case 'cancelled': {
-        const out = toRequester(event.note === 'by_requester' ? deps.texts.requesterWithdrew(n) : deps.texts.requesterCancelled(n, event.comment ?? ''));
+        const out = event.note === 'by_requester'
+          ? toRequester('withdrawn', deps.texts.requesterWithdrew(n))
+          : toRequester('cancelledByHeadquarters', deps.texts.requesterCancelled(n, event.comment ?? ''));
         if (event.previousVolunteer) out.push(toVolunteer(event.previousVolunteer, 'previous', deps.texts.volunteerCancelled(n)));
         return out;
       }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
+import { quietHoursRule } from '../../src/domain/quiet-hours.js';
 import { createOutboxWorker } from '../../src/services/outbox-worker.js';
 import type { OutboxMessage } from '../../src/services/ports.js';
 import { createRequestTexts } from '../../src/messages/request-texts.js';
@@ -33,6 +34,14 @@ it('keeps the first message of a key and leases each message to one worker at a 
   const won = leases.filter((l) => l !== null);
   expect(won).toHaveLength(1);
   expect(won[0]).toMatchObject({ key: 'k1', attempts: 1, message: { text: 'first' } });
+});
+
+it('keeps what a message is for the requester, so the night policy applies when it is delivered', async () => {
+  const { outbox } = t.db.repositories;
+  const now = new Date();
+  const news: OutboxMessage = { kind: 'text', platform: 'vk', chatId: '77', text: 'Заявку №5 взял волонтёр', requestNumber: 5, toRequester: 'taken' };
+  await outbox.enqueue([{ key: 'news', message: news }], now);
+  expect((await outbox.lease('w', now, 1000, []))?.message).toEqual(news);
 });
 
 it('hands a message held by a worker that died to another once the lease runs out', async () => {
@@ -90,6 +99,7 @@ it('delivers 150 messages exactly once with three processes sharing the outbox',
       limits: { groupIntervalMs: { telegram: 0, vk: 0 }, privateIntervalMs: { telegram: 5, vk: 5 }, perSecond: { telegram: 10_000, vk: 10_000 } },
       logger,
       now,
+      quietHours: quietHoursRule(null, 'UTC'),
       workerId: `process-${i}`,
       concurrency: 3,
       idleMs: 10,

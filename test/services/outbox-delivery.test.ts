@@ -1,4 +1,6 @@
-import { beforeEach, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { decide } from '../../src/domain/lifecycle.js';
+import type { QuietHoursRule } from '../../src/domain/quiet-hours.js';
 import type { HelpRequest } from '../../src/domain/request.js';
 import { createRequestTexts } from '../../src/messages/request-texts.js';
 import { createTestDelivery } from '../support/delivery.js';
@@ -27,8 +29,18 @@ let vk: RecordingMessenger;
 let logger: RecordingLogger;
 let request: HelpRequest;
 
-function delivery(headquartersChats = [HQ]) {
-  return createTestDelivery({ requests, districtChats, messengers: { telegram, vk }, headquartersChats, texts, catalog: catalogs.ru, logger, now: steppingClock() });
+function delivery(headquartersChats = [HQ], quietHours?: QuietHoursRule) {
+  return createTestDelivery({
+    requests,
+    districtChats,
+    messengers: { telegram, vk },
+    headquartersChats,
+    texts,
+    catalog: catalogs.ru,
+    logger,
+    now: steppingClock(),
+    ...(quietHours ? { quietHours } : {}),
+  });
 }
 
 beforeEach(async () => {
@@ -128,4 +140,54 @@ it('finishes, in a sweep, the messages of a change whose process died before enq
   expect(await d.effects.sweep(0)).toBe(0);
   await d.drain();
   expect(telegram.posts()).toHaveLength(1);
+});
+
+describe('the night policy', () => {
+  // The rule says "quiet now, until an hour from now" whatever the machine's clock reads.
+  const morning = new Date(Date.now() + 3_600_000);
+  const night: QuietHoursRule = { isQuiet: (at) => at < morning, endOf: (at) => (at < morning ? morning : at) };
+  const volunteer = { platform: 'telegram' as const, userId: '5', displayName: 'Анна' };
+
+  it('tells the requester at once, silently, that a volunteer took the request and that it is done; the volunteer\'s card is not silenced', async () => {
+    await districtChats.bind({ district: 'Ленинский', platform: 'telegram', chatId: '-100222' });
+    const d = delivery([HQ], night);
+    await d.afterChange(request);
+    const claimed = (await requests.claim(request.number, volunteer, new Date()))!;
+    await d.afterChange(claimed);
+    const decision = decide(claimed, { type: 'complete' }, { person: volunteer, channel: 'telegram', isCoordinator: false }, new Date());
+    if (!decision.ok) throw new Error(`the volunteer may not complete: ${decision.refusal}`);
+    await d.afterChange((await requests.applyTransition(request.number, decision.transition))!);
+    await d.drain();
+    const toRequester = telegram.texts().filter((t) => t.chatId === '1');
+    expect(toRequester.map((t) => [t.text, t.silent])).toEqual([
+      [texts.requesterClaimed(request.number, 'Анна'), true],
+      [texts.requesterDone(request.number), true],
+    ]);
+    expect(telegram.texts().filter((t) => t.chatId !== '1' && t.silent)).toEqual([]);
+  });
+
+  it('holds the rating question and its reminder until quiet hours end, and sends them then', async () => {
+    const d = delivery([HQ], night);
+    await d.outbox.enqueue(
+      [false, true].map((reminder) => ({
+        key: `job:feedback:${request.number}:${reminder ? 2 : 1}`,
+        message: { kind: 'feedback' as const, platform: 'telegram' as const, chatId: '1', requestNumber: request.number, reminder },
+      })),
+      new Date(),
+    );
+    await d.drain();
+    expect(telegram.calls.filter((c) => c.method === 'sendFeedbackRequest')).toEqual([]);
+    const held = [...d.outbox.records.values()].filter((r) => r.message.kind === 'feedback');
+    expect(held.map((r) => [r.status, r.notBefore])).toEqual([['pending', morning], ['pending', morning]]);
+  });
+
+  it('sends everything with sound outside quiet hours', async () => {
+    const d = delivery([HQ]);
+    await d.afterChange(request);
+    const claimed = (await requests.claim(request.number, volunteer, new Date()))!;
+    await d.afterChange(claimed);
+    await d.drain();
+    expect(telegram.texts().filter((t) => t.chatId === '1').map((t) => t.silent)).toEqual([undefined]);
+  });
+
 });

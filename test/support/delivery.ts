@@ -1,3 +1,4 @@
+import { quietHoursRule, type QuietHoursRule } from '../../src/domain/quiet-hours.js';
 import type { Catalog } from '../../src/messages/catalog.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
 import { createOutboxWorker } from '../../src/services/outbox-worker.js';
@@ -18,6 +19,8 @@ export function createTestDelivery(deps: {
   catalog: Catalog;
   logger: Logger;
   now: () => Date;
+  /** Never quiet unless a test says otherwise. */
+  quietHours?: QuietHoursRule;
 }) {
   const outbox = new FakeOutbox();
   const effects = createRequestEffects({ ...deps, outbox, now: () => new Date() });
@@ -29,6 +32,7 @@ export function createTestDelivery(deps: {
     // The sweep (for crashes) is tested on its own; here it would pick up every request a test made.
     effects: { ...effects, sweep: async () => 0 },
     limits: { groupIntervalMs: unlimited, privateIntervalMs: unlimited, perSecond: { telegram: 1e6, vk: 1e6 } },
+    quietHours: deps.quietHours ?? quietHoursRule(null, 'UTC'),
     workerId: 'test-worker',
     concurrency: 1,
     idleMs: 1,

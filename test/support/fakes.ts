@@ -20,6 +20,7 @@ import type {
   RequestRepository,
   RequestSearch,
   RoleRepository,
+  SendOptions,
 } from '../../src/services/ports.js';
 
 // In-memory fakes of the service ports. Every method changes state synchronously between awaits, so
@@ -268,9 +269,9 @@ export class FakeDistrictChatRepository implements DistrictChatRepository {
 export type MessengerCall =
   | { method: 'postRequest'; chatId: string; view: PublicRequestView; viaHeadquarters: boolean; messageId: string }
   | { method: 'updatePost'; post: GroupPost; view: PublicRequestView }
-  | { method: 'sendText'; chatId: string; text: string }
+  | { method: 'sendText'; chatId: string; text: string; silent?: true }
   | { method: 'sendTaskCard'; chatId: string; request: HelpRequest }
-  | { method: 'sendFeedbackRequest'; chatId: string; requestNumber: number; text: string };
+  | { method: 'sendFeedbackRequest'; chatId: string; requestNumber: number; text: string; silent?: true };
 
 /**
  * A Messenger that records every call. `unreachable` chat ids make sendText throw
@@ -297,10 +298,10 @@ export class RecordingMessenger implements Messenger {
     this.calls.push({ method: 'updatePost', post: { ...post }, view: copy(view) });
   }
 
-  async sendText(chatId: string, text: string): Promise<void> {
+  async sendText(chatId: string, text: string, options?: SendOptions): Promise<void> {
     if (this.unreachable.has(chatId)) throw new RecipientUnreachableError(this.platform, 'bot was blocked by the user');
     this.throwIfFailing(chatId);
-    this.calls.push({ method: 'sendText', chatId, text });
+    this.calls.push({ method: 'sendText', chatId, text, ...(options?.silent ? { silent: true as const } : {}) });
   }
 
   async sendTaskCard(chatId: string, request: HelpRequest): Promise<void> {
@@ -309,10 +310,10 @@ export class RecordingMessenger implements Messenger {
     this.calls.push({ method: 'sendTaskCard', chatId, request: copy(request) });
   }
 
-  async sendFeedbackRequest(chatId: string, requestNumber: number, text: string): Promise<void> {
+  async sendFeedbackRequest(chatId: string, requestNumber: number, text: string, options?: SendOptions): Promise<void> {
     if (this.unreachable.has(chatId)) throw new RecipientUnreachableError(this.platform, 'bot was blocked by the user');
     this.throwIfFailing(chatId);
-    this.calls.push({ method: 'sendFeedbackRequest', chatId, requestNumber, text });
+    this.calls.push({ method: 'sendFeedbackRequest', chatId, requestNumber, text, ...(options?.silent ? { silent: true as const } : {}) });
   }
 
   /** Errors marked `permanent: true` (a deleted group) are never retried; any other is. */

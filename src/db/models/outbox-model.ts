@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { REQUESTER_NIGHT_POLICY } from '../../domain/night-policy.js';
 import { PLATFORMS } from '../../domain/request.js';
 
 export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
@@ -21,6 +22,8 @@ const outboxSchema = new Schema(
     volunteerId: String,
     /** A feedback question's second, last asking. */
     reminder: Boolean,
+    /** A text that is news for the requester: its row of the night policy. */
+    toRequester: { type: String, enum: Object.keys(REQUESTER_NIGHT_POLICY) },
     /** A chart's numbers (its caption is in `text`): drawn when it is sent, so no image is stored. */
     columns: { type: Schema.Types.Mixed },
     // A notification's text, or the note on top of a task card (as `note` in the message). Only these carry text, and never a requester's personal data (task cards are rendered

@@ -1,3 +1,4 @@
+import type { RequesterMessageKind } from '../../domain/night-policy.js';
 import type { Outbox, OutboxEntry, OutboxMessage } from '../../services/ports.js';
 import type { OutboxModel } from '../models/outbox-model.js';
 
@@ -90,6 +91,7 @@ function toEntry(doc: {
   round?: number | null;
   volunteerId?: string | null;
   reminder?: boolean | null;
+  toRequester?: string | null;
   columns?: unknown;
   text?: string | null;
   attempts: number;
@@ -98,7 +100,13 @@ function toEntry(doc: {
   const round = doc.round ?? 0;
   const message: OutboxMessage =
     doc.kind === 'text'
-      ? { kind: 'text', ...base, text: doc.text ?? '', ...(doc.requestNumber != null ? { requestNumber: doc.requestNumber } : {}) }
+      ? {
+          kind: 'text',
+          ...base,
+          text: doc.text ?? '',
+          ...(doc.requestNumber != null ? { requestNumber: doc.requestNumber } : {}),
+          ...(doc.toRequester ? { toRequester: doc.toRequester as RequesterMessageKind } : {}),
+        }
       : doc.kind === 'post'
         ? { kind: 'post', ...base, requestNumber: doc.requestNumber!, viaHeadquarters: doc.viaHeadquarters ?? false, round }
         : doc.kind === 'task'
