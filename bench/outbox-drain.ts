@@ -85,7 +85,7 @@ export async function measureOutboxDrain(options: { posts: number; privateChats:
       .waitFor(() => {
         const chats = new Set(h.emulator.callsOf('sendMessage').map((c) => String(c.payload.chat_id)));
         return h.messagesTo(group).length >= posts && [...enqueuedAt.keys()].every((chat) => chats.has(chat));
-      }, deadline, 250)
+      }, deadline, 'every post and private message of the drain', 250)
       .catch(() => undefined);
 
     const perRequest = new Map<string, number>();

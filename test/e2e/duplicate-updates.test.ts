@@ -95,7 +95,7 @@ describe('VK Callback API', () => {
       new Date(),
     );
     const number = await fileRequest(h.person(803, 'Ирина'), 'Ленинский');
-    const post_ = await h.vk.waitFor(() => h.vk.messagesTo(LENINSKY_VK).find((m) => m.text.includes(`Заявка №${number}\n`)), 5000);
+    const post_ = await h.vk.waitFor(() => h.vk.messagesTo(LENINSKY_VK).find((m) => m.text.includes(`Заявка №${number}\n`)));
     const button = post_.keyboard?.buttons.flat().find((b) => b.action.type === 'callback');
     expect(button?.action.payload).toBeDefined();
 

@@ -78,7 +78,7 @@ describe('the outbox against Telegram limits and faults', () => {
   it('reports to the HQ chat a post to a group the bot was removed from, and does not retry it', async () => {
     h.emulator.fail('sendMessage', (p) => Number(p.chat_id) === GROUP.id, { error_code: 403, description: 'Forbidden: bot was kicked from the supergroup chat' });
     const number = await fileRequest(h.person(23_000, 'Последний'), 'Октябрьский');
-    const notice = await h.emulator.waitFor(() => h.messagesTo(-1009000).find((m) => m.message.text.includes(`по заявке №${number}`)), 10_000);
+    const notice = await h.emulator.waitFor(() => h.messagesTo(-1009000).find((m) => m.message.text.includes(`по заявке №${number}`)));
     expect(notice.message.text).toMatch(/Не удалось доставить/);
     const attempts = h.emulator.callsOf('sendMessage').filter((c) => Number(c.payload.chat_id) === GROUP.id && c.payload.text?.includes(`№${number}\n`));
     await new Promise((resolve) => setTimeout(resolve, 300));

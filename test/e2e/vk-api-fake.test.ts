@@ -190,7 +190,7 @@ describe('VkApiFake with the real vk-io', () => {
     const answered = fake.eventAnswers().length;
     const events: VkUpdate[] = [];
     for (let i = 0; i < 50; i += 1) events.push(fake.pushMessageEvent({ userId: ANNA, conversationMessageId: 1, payload: { c: 'n', r: i } }));
-    await fake.waitFor(() => fake.eventAnswers().length === answered + 50, 10_000);
+    await fake.waitFor(() => fake.eventAnswers().length === answered + 50);
     expect(fake.eventAnswers().slice(answered).map((a) => a.eventId).sort()).toEqual(events.map((e) => e.object.event_id).sort());
   });
 
@@ -205,10 +205,10 @@ describe('VkApiFake with the real vk-io', () => {
   it('an expired long poll key makes vk-io fetch a new server and go on', async () => {
     const servers = fake.callsOf('groups.getLongPollServer').length;
     fake.expireLongPollKey();
-    await fake.waitFor(() => fake.callsOf('groups.getLongPollServer').length > servers, 3000);
+    await fake.waitFor(() => fake.callsOf('groups.getLongPollServer').length > servers);
     const before = seen.messages.length;
     fake.pushMessage({ fromId: ANNA, text: 'silent' });
-    await fake.waitFor(() => seen.messages.length > before, 3000);
+    await fake.waitFor(() => seen.messages.length > before);
   });
 
   it('without pollingGroupId vk-io asks groups.getById', async () => {
@@ -241,14 +241,14 @@ describe('VkApiFake with the real vk-io', () => {
 
   it('vk.updates.stop() does not abort the held long poll; an event arriving meanwhile is still handled', async () => {
     await fake.waitFor(() => fake.heldPollCount > 0 && !seen.messages.at(-1)?.text?.startsWith('late'));
-    const t0 = Date.now();
     await vk.updates.stop();
-    expect(Date.now() - t0).toBeLessThan(20);
     expect(vk.updates.isStarted).toBe(false);
-    expect(fake.heldPollCount).toBeGreaterThan(0); // still open
+    // stop() returned while the poll is still held: it did not wait for the poll to end (a check of
+    // state, not of milliseconds, so a loaded machine cannot fail it).
+    expect(fake.heldPollCount).toBeGreaterThan(0);
     const before = seen.messages.length;
     fake.pushMessage({ fromId: ANNA, text: 'late silent' });
-    await fake.waitFor(() => seen.messages.length > before, 1500);
+    await fake.waitFor(() => seen.messages.length > before);
     expect(seen.messages.at(-1)!.text).toBe('late silent');
     await new Promise((r) => setTimeout(r, 50));
     expect(fake.heldPollCount).toBe(0); // no new poll after that

@@ -249,7 +249,7 @@ describe('forged presses and hostile texts against the running bots', () => {
         categories.set(category, (categories.get(category) ?? 0) + 1);
         await tg.say(text);
       }
-      await h.emulator.waitFor(() => h.messagesTo(tg.chatId).length > before, 5000);
+      await h.emulator.waitFor(() => h.messagesTo(tg.chatId).length > before);
       tgReplies++;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -273,7 +273,7 @@ describe('forged presses and hostile texts against the running bots', () => {
         if (/^\s*\/cancel/i.test(text)) text = `…${text}`;
         vk.say(text);
       }
-      await h.vk.waitFor(() => h.vk.messagesTo(vk.peerId).length > before, 5000);
+      await h.vk.waitFor(() => h.vk.messagesTo(vk.peerId).length > before);
       vkReplies++;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -4,17 +4,17 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import { nextAllowedMoment, type QuietHours } from '../../src/domain/quiet-hours.js';
+import { nextAllowedMoment, quietHoursRule, quietHoursSchema } from '../../src/domain/quiet-hours.js';
 import {
   createScheduler,
   JOBS_COLLECTION,
-  requestersAllowedFrom,
   type JobHandler,
   type Scheduler,
   type SchedulerDeps,
 } from '../../src/jobs/scheduler.js';
 import { startTestDatabase, type TestDatabase } from '../support/database.js';
-import { waitFor } from '../support/wait.js';
+import { nightNow } from '../support/quiet-hours.js';
+import { waitFor, waitForAsync } from '../support/wait.js';
 
 // Real agenda against the MongoDB-compatible server the tests start (or MONGODB_URI): the clock is
 // moved by configuration only, polling every 100 ms, jobs due a few hundred milliseconds ahead.
@@ -88,7 +88,7 @@ describe('one-time jobs', () => {
     const at = inMs(300);
     await scheduler.scheduleOnce('test.once', at, { requestNumber: 1 }, '1');
 
-    await waitFor(() => firedAt.length > 0, 5_000);
+    await waitFor(() => firedAt.length > 0);
     await sleep(500);
     expect(firedAt).toHaveLength(1);
     expect(firedAt[0]).toBeGreaterThanOrEqual(at.getTime());
@@ -108,7 +108,7 @@ describe('one-time jobs', () => {
     expect(await jobs().countDocuments({ name: 'test.keyed', 'data.jobKey': '2:feedback' })).toBe(1);
 
     await Promise.all([start(a), start(b)]);
-    await waitFor(() => runs.get('2:feedback'), 5_000);
+    await waitFor(() => runs.get('2:feedback'));
     // Scheduled again after it ran (a state change derived twice): the finished job stands, nothing runs.
     await b.scheduleOnce('test.keyed', inMs(0), { requestNumber: 2 }, '2:feedback');
     await sleep(600);
@@ -117,7 +117,7 @@ describe('one-time jobs', () => {
 
     // reschedule means it: the same key runs again.
     await a.reschedule('test.keyed', inMs(100), { requestNumber: 2 }, '2:feedback');
-    await waitFor(() => runs.get('2:feedback') === 2, 5_000);
+    await waitFor(() => runs.get('2:feedback') === 2);
     await sleep(400);
     expect(runs.get('2:feedback')).toBe(2);
     expect(await jobs().countDocuments({ name: 'test.keyed' })).toBe(1);
@@ -132,7 +132,7 @@ describe('one-time jobs', () => {
     await scheduler.scheduleOnce('test.moved', inMs(200), { requestNumber: 3 }, '3');
     const later = inMs(900);
     await scheduler.reschedule('test.moved', later, { requestNumber: 3 }, '3');
-    await waitFor(() => firedAt.length > 0, 5_000);
+    await waitFor(() => firedAt.length > 0);
     await sleep(300);
     expect(firedAt).toHaveLength(1);
     expect(firedAt[0]).toBeGreaterThanOrEqual(later.getTime());
@@ -147,7 +147,7 @@ describe('one-time jobs', () => {
     });
     await start(scheduler);
     await scheduler.scheduleOnce('test.again', inMs(0), { requestNumber: 4 }, '4');
-    await waitFor(() => runs === 2, 5_000);
+    await waitFor(() => runs === 2);
     await sleep(400);
     expect(runs).toBe(2);
   });
@@ -162,7 +162,7 @@ describe('processes sharing the database', () => {
     await first.scheduleOnce('test.restart', inMs(1_500), { requestNumber: 5 }, '5');
     await start(first);
     // The first process polls ahead by its interval and locks the job before it is due ...
-    const locked = await waitForAsync(async () => (await jobs().findOne({ 'data.jobKey': '5' }))?.lockedAt, 5_000);
+    const locked = await waitForAsync(async () => (await jobs().findOne({ 'data.jobKey': '5' }))?.lockedAt);
     expect(locked).toBeInstanceOf(Date);
     // ... and stops before that time, as a process being restarted does.
     await first.stop();
@@ -174,7 +174,7 @@ describe('processes sharing the database', () => {
     const runsInSecond = new Map<string, number>();
     second.define('test.restart', counting(runsInSecond));
     await start(second);
-    await waitFor(() => runsInSecond.get('5'), 5_000);
+    await waitFor(() => runsInSecond.get('5'));
     await sleep(400);
     expect(runsInSecond.get('5')).toBe(1);
     expect(runsInFirst.size).toBe(0);
@@ -196,7 +196,7 @@ describe('processes sharing the database', () => {
     await Promise.all(Array.from({ length: 50 }, (_, i) => processes[i % 2]!.scheduleOnce('test.shared', at, { requestNumber: 100 + i }, String(100 + i))));
     await Promise.all(processes.map(start));
 
-    await waitFor(() => runs.size === 50, 10_000);
+    await waitFor(() => runs.size === 50);
     await sleep(1_000); // several more polls of both processes: a double would show now
     const total = [...runs.values()].reduce((sum, n) => sum + n, 0);
     const doubles = [...runs.values()].filter((n) => n > 1).length;
@@ -221,7 +221,7 @@ describe('processes sharing the database', () => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
-      await waitFor(() => output.includes('started'), 20_000, 20);
+      await waitFor(() => output.includes('started'), 20_000, 'the crashing process to say its scheduler started');
     } finally {
       child.kill('SIGKILL');
     }
@@ -229,7 +229,7 @@ describe('processes sharing the database', () => {
     const killedAt = Date.now();
 
     await start(survivor);
-    await waitFor(() => runsInSurvivor.get('6'), 10_000);
+    await waitFor(() => runsInSurvivor.get('6'));
     const rerunAfter = Date.now() - killedAt;
     await sleep(400);
     expect(await marks.countDocuments({})).toBe(1);
@@ -245,7 +245,7 @@ describe('processes sharing the database', () => {
     await Promise.all(processes.map((s) => s.every('test.recurring', 300))); // a restart defines it again
     expect(await jobs().countDocuments({ name: 'test.recurring' })).toBe(1);
     await Promise.all(processes.map(start));
-    await waitFor(() => runAt.length >= 4, 10_000);
+    await waitFor(() => runAt.length >= 4);
     const gaps = runAt.slice(1).map((time, i) => time - runAt[i]!);
     console.log(`recurring every 300 ms, 2 processes: ${runAt.length} runs, gaps ${gaps.join(', ')} ms`);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(250);
@@ -276,11 +276,11 @@ describe('cancelling', () => {
     await scheduler.scheduleOnce('test.remind', at, { requestNumber: 7 }, '7:remind');
     await scheduler.scheduleOnce('test.feedback', at, { requestNumber: 8 }, '8:feedback');
     await start(scheduler);
-    await waitForAsync(async () => (await jobs().countDocuments({ 'data.requestNumber': 7, lockedAt: { $ne: null } })) === 3, 5_000);
+    await waitForAsync(async () => (await jobs().countDocuments({ 'data.requestNumber': 7, lockedAt: { $ne: null } })) === 3);
 
     expect(await scheduler.cancelFor(7)).toBe(3);
     expect(await scheduler.list({ requestNumber: 7 })).toEqual([]);
-    await waitFor(() => runs.get('8:feedback'), 5_000);
+    await waitFor(() => runs.get('8:feedback'));
     await sleep(500);
     expect([...runs.keys()]).toEqual(['8:feedback']);
   });
@@ -314,7 +314,7 @@ describe('failures', () => {
     await scheduler.scheduleOnce('test.failing', inMs(0), { requestNumber: 9 }, '9');
     await scheduler.scheduleOnce('test.failing-once', inMs(0), { requestNumber: 10 }, '10');
 
-    await waitFor(() => lines.some((l) => l.msg === 'job failed for good' && l.job === 'test.failing'), 10_000);
+    await waitFor(() => lines.some((l) => l.msg === 'job failed for good' && l.job === 'test.failing'));
     await sleep(500);
     expect(runs).toBe(3);
     expect(onceRuns).toBe(1);
@@ -360,10 +360,10 @@ describe('quiet hours', () => {
     await scheduler.scheduleOnce('test.to-requester', at, { requestNumber: 11 }, '11');
     await scheduler.scheduleOnce('test.to-volunteer', at, { requestNumber: 11 }, '11');
 
-    await waitFor(() => ranAt.get('volunteer'), 5_000);
+    await waitFor(() => ranAt.get('volunteer'));
     expect(ranAt.get('requester')).toBeUndefined();
     expect(seenQuietUntil).toEqual(quietEnds);
-    await waitFor(() => ranAt.get('requester'), 5_000);
+    await waitFor(() => ranAt.get('requester'));
     expect(ranAt.get('requester')).toBeGreaterThanOrEqual(quietEnds.getTime());
     expect(ranAt.get('volunteer')).toBeLessThan(quietEnds.getTime());
   });
@@ -371,10 +371,8 @@ describe('quiet hours', () => {
   it('moves a requester job due in the configured night to the morning of the configured time zone', async () => {
     // A window around the present moment on Novosibirsk's wall clock: now is its night.
     const zone = 'Asia/Novosibirsk';
-    const clock = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    const hhmm = (date: Date) => clock.format(date);
-    const night: QuietHours = { start: hhmm(inMs(-60 * 60_000)), end: hhmm(inMs(2 * 60 * 60_000)) };
-    const scheduler = makeScheduler(t.db, { requestersAllowedFrom: requestersAllowedFrom(night, zone), timeZone: zone });
+    const night = quietHoursSchema.parse(nightNow(zone));
+    const scheduler = makeScheduler(t.db, { requestersAllowedFrom: quietHoursRule(night, zone).endOf, timeZone: zone });
     let runs = 0;
     scheduler.define('test.night', async () => void runs++, { writesToRequesters: true });
     await start(scheduler);
@@ -383,7 +381,7 @@ describe('quiet hours', () => {
     const held = await waitForAsync(async () => {
       const [job] = await scheduler.list({ requestNumber: 12 });
       return job?.lastFinishedAt ? job : undefined;
-    }, 5_000);
+    });
     expect(runs).toBe(0);
     const morning = nextAllowedMoment(new Date(), night, zone);
     expect(Math.abs(held.nextRunAt!.getTime() - morning.getTime())).toBeLessThan(60_000);
@@ -401,7 +399,7 @@ describe('stopping', () => {
     });
     await start(scheduler);
     await scheduler.scheduleOnce('test.slow', inMs(0), { requestNumber: 13 }, '13');
-    await waitForAsync(async () => (await scheduler.list({ requestNumber: 13 }))[0]?.running, 5_000);
+    await waitForAsync(async () => (await scheduler.list({ requestNumber: 13 }))[0]?.running);
     const result = await scheduler.stop();
     started.splice(started.indexOf(scheduler), 1);
     expect(result).toEqual({ unfinished: 0 });
@@ -420,22 +418,12 @@ describe('stopping', () => {
     });
     await start(scheduler);
     await scheduler.scheduleOnce('test.slower', inMs(0), { requestNumber: 14 }, '14');
-    await waitForAsync(async () => (await scheduler.list({ requestNumber: 14 }))[0]?.running, 5_000);
+    await waitForAsync(async () => (await scheduler.list({ requestNumber: 14 }))[0]?.running);
     started.splice(started.indexOf(scheduler), 1);
     expect(await scheduler.stop({ timeoutMs: 100 })).toEqual({ unfinished: 1 });
     expect(finished).toBe(false);
-    await waitFor(() => finished, 5_000); // let it end before the next test clears the collection
+    await waitFor(() => finished); // let it end before the next test clears the collection
     await sleep(100);
   });
 });
 
-/** waitFor for an asynchronous check (a database read). */
-async function waitForAsync<T>(check: () => Promise<T | undefined | null | false>, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`waitForAsync timed out after ${timeoutMs}ms`);
-    await sleep(20);
-  }
-}

@@ -2,6 +2,8 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startSystem, type RunningSystem } from '../../src/main.js';
 import { startTestDatabase, type TestDatabase } from './database.js';
+import { dayNow } from './quiet-hours.js';
+import { WAIT_MS, waitForAsync, type Awaited } from './wait.js';
 import { TgEmulator } from './telegram-emulator.js';
 import { VkApiFake, type VkSentMessage } from './vk-api-fake.js';
 
@@ -12,8 +14,10 @@ export const DISTRICTS = ['Центральный', 'Ленинский', 'Ок�
 export const VK_TOKEN = 'vk1.a.community-token-for-the-fake';
 export const VK_GROUP_ID = 222333;
 export const VK_COORDINATOR_ID = 9900;
+/** The headquarters' zone the harness configures unless a test names another. */
+export const HARNESS_TIME_ZONE = 'Europe/Moscow';
 
-type StoredBotMessage = { messageId: number; message: { chat_id: number | string; text: string; reply_markup?: ReplyMarkup } };
+type StoredBotMessage = { messageId: number; message: { chat_id: number | string; text: string; reply_markup?: ReplyMarkup; disable_notification?: boolean } };
 type ReplyMarkup = {
   inline_keyboard?: { text: string; callback_data?: string }[][];
   keyboard?: { text: string; request_contact?: boolean }[][];
@@ -68,6 +72,10 @@ export class SystemHarness {
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      // The system's day, whatever the machine's clock and time zone say: quiet hours begin hours
+      // from now. A test of the night passes a window around now (nightNow) instead.
+      TIME_ZONE: HARNESS_TIME_ZONE,
+      QUIET_HOURS: dayNow(this.env.TIME_ZONE ?? HARNESS_TIME_ZONE),
       // Telegram's limits (a group: one message every 3 s) sped up a hundredfold, ratios kept.
       SEND_LIMITS_SCALE: '100',
       ...(this.vkFake
@@ -116,11 +124,15 @@ export class SystemHarness {
   }
 
   /** Waits until the bot has sent a chat more than `count` messages, and returns the new ones. */
-  async waitForMessages(chatId: number, count: number, timeoutMs = 5000): Promise<StoredBotMessage[]> {
-    return this.emulator.waitFor(() => {
-      const all = this.messagesTo(chatId);
-      return all.length > count ? all.slice(count) : undefined;
-    }, timeoutMs);
+  async waitForMessages(chatId: number, count: number, timeoutMs = WAIT_MS): Promise<StoredBotMessage[]> {
+    return this.emulator.waitFor(
+      () => {
+        const all = this.messagesTo(chatId);
+        return all.length > count ? all.slice(count) : undefined;
+      },
+      timeoutMs,
+      () => `message ${count + 1} from the bot to chat ${chatId}${lastText(this.messagesTo(chatId).map((m) => m.message.text))}`,
+    );
   }
 
   /** Answers the bot gave to button presses (the emulator does not keep them; our front records them). */
@@ -183,7 +195,7 @@ export class Person {
   }
 
   /** The next message from the bot in this chat not read yet. */
-  async reply(timeoutMs = 5000): Promise<StoredBotMessage> {
+  async reply(timeoutMs = WAIT_MS): Promise<StoredBotMessage> {
     const [next] = await this.harness.waitForMessages(this.chatId, this.seen, timeoutMs);
     this.seen++;
     return next!;
@@ -228,12 +240,14 @@ export async function fileRequest(person: Person, district: string, helpKind = '
 }
 
 /** Polls an async check until it holds: state written after a reply is sent lands a moment later. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+export async function eventually(check: () => Promise<boolean>, timeoutMs = WAIT_MS, what?: Awaited): Promise<void> {
+  await waitForAsync(check, timeoutMs, what);
+}
+
+/** ": it had sent N, the last «…»" for a wait's failure, or that it sent nothing. */
+function lastText(texts: string[]): string {
+  const last = texts.at(-1);
+  return last === undefined ? ' (it had sent none)' : ` (it had sent ${texts.length}, the last «${last.slice(0, 200)}»)`;
 }
 
 /** One person's side of a VK chat: writes, presses buttons, reads the community's replies in order. */
@@ -265,8 +279,12 @@ export class VkPerson {
     this.fake.press(this.userId, message, button.action.label);
   }
 
-  async reply(timeoutMs = 5000): Promise<VkSentMessage> {
-    const next = await this.fake.waitFor(() => this.fake.messagesTo(this.peerId)[this.seen], timeoutMs);
+  async reply(timeoutMs = WAIT_MS): Promise<VkSentMessage> {
+    const next = await this.fake.waitFor(
+      () => this.fake.messagesTo(this.peerId)[this.seen],
+      timeoutMs,
+      () => `message ${this.seen + 1} from the community to VK peer ${this.peerId}${lastText(this.fake.messagesTo(this.peerId).map((m) => m.text))}`,
+    );
     this.seen++;
     return next;
   }

@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js'; // typed named export (default import mis-types under NodeNext)
-import { waitFor } from './wait.js';
+import { waitFor, type Awaited } from './wait.js';
 
 export interface BotCall { method: string; token: string; payload: Record<string, any>; time: number }
 export interface Fault { error_code: number; description: string; parameters?: Record<string, unknown>; times?: number }
@@ -106,8 +106,8 @@ export class TgEmulator {
     return this.server.storage.botMessages.filter((m) => m.botToken === token && String((m.message as any).chat_id) === String(chatId));
   }
   /** Polls until `fn` returns something truthy (see ./wait.ts). */
-  waitFor<T>(fn: () => T | undefined | false | null, timeoutMs = 2000, stepMs = 5): Promise<T> {
-    return waitFor(fn, timeoutMs, stepMs);
+  waitFor<T>(fn: () => T | undefined | false | null, timeoutMs?: number, what?: Awaited, stepMs?: number): Promise<T> {
+    return waitFor(fn, timeoutMs, what, stepMs);
   }
 
   private handleBotCall(req: express.Request, res: express.Response, next: express.NextFunction) {

@@ -13,7 +13,7 @@ import http from 'node:http';
 import type https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { waitFor } from './wait.js';
+import { waitFor, type Awaited } from './wait.js';
 
 export const VK_API_VERSION = '5.199';
 export const PEER_CHAT_OFFSET = 2_000_000_000;
@@ -262,8 +262,8 @@ export class VkApiFake {
   /** messages.sendMessageEventAnswer calls that succeeded, event_data parsed. */
   eventAnswers(): VkEventAnswer[] { return [...this.answers]; }
   /** Polls until `fn` returns something truthy (see ./wait.ts). */
-  waitFor<T>(fn: () => T | undefined | false | null, timeoutMs = 2000, stepMs = 5): Promise<T> {
-    return waitFor(fn, timeoutMs, stepMs);
+  waitFor<T>(fn: () => T | undefined | false | null, timeoutMs?: number, what?: Awaited, stepMs?: number): Promise<T> {
+    return waitFor(fn, timeoutMs, what, stepMs);
   }
 
   // ---- HTTP ----
