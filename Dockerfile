@@ -1,5 +1,6 @@
+# Node.js 24, the active LTS (Node.js 20 reached its end of life in April 2026).
 # Build stage: compile TypeScript with the full toolchain.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -9,7 +10,7 @@ COPY bots ./bots
 RUN npm run build
 
 # Run stage: production dependencies and compiled code only, as an unprivileged user.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./

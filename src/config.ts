@@ -108,7 +108,7 @@ export const configSchema = z
       .string()
       .default('Europe/Moscow')
       .refine((tz) => isTimeZone(tz), 'must be an IANA time zone such as Asia/Novosibirsk'),
-    // Requesters are not written to in this window of TIME_ZONE's wall clock; their messages wait for its end.
+    // Quiet hours for requesters on TIME_ZONE's wall clock: what each message does then is the night policy (domain/night-policy.ts).
     QUIET_HOURS: z.string().default('21:00-09:00').pipe(quietHoursSchema),
     // How often each process asks the jobs collection for due jobs: a job runs at most this late.
     JOBS_PROCESS_EVERY_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
