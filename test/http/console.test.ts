@@ -235,7 +235,7 @@ describe('board and card', () => {
     expect(await rows('helpKind=legal&channel=phone&status=new')).toEqual([number]);
     expect(await rows('status=done')).toEqual([]);
     expect(await rows('channel=api%3A112')).toEqual([]);
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow' }).format(new Date());
+    const today = w.today();
     expect(await rows(`from=${today}&to=${today}&district=Октябрьский`)).toEqual([number]);
     expect(await rows('to=2020-01-01')).toEqual([]);
     // Junk in the query is ignored, not an error.
@@ -292,7 +292,7 @@ describe('dashboard and export', () => {
     expect(page.body).toContain('Открыто сейчас');
     expect(page.body).not.toContain('<img');
 
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow' }).format(new Date());
+    const today = w.today();
     const basic = await get(`/console/export.csv?from=${today}&to=${today}`, coordinator.cookie);
     expect(basic.statusCode).toBe(200);
     expect(basic.headers['content-type']).toBe('text/csv; charset=utf-8');

@@ -22,10 +22,13 @@ export const HOTLINE_KEY = 'hotline-key-0123456789abcdef';
 export async function startWebApp(options: { publicUrl?: string } = {}) {
   const database: TestDatabase = await startTestDatabase();
   const { requests, people, roles, consoleSessions } = database.db.repositories;
-  let offsetMs = 0;
+  // The console's clock starts at the next noon in Moscow and runs at the real pace: "today" is the
+  // same day for the whole file whatever the machine's clock and time zone say. Ahead, not behind,
+  // so no TTL index of the database takes what it stores for expired.
+  let offsetMs = nextNoonIn(TIME_ZONE, new Date()).getTime() - Date.now();
   const now = () => new Date(Date.now() + offsetMs);
   const catalog = catalogs.ru;
-  const texts = createRequestTexts(catalog, 'Europe/Moscow', helpScenario);
+  const texts = createRequestTexts(catalog, TIME_ZONE, helpScenario);
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const isCoordinator = createIsCoordinator({ telegram: [WEB_COORDINATOR.userId], vk: [] }, (p) => roles.isCoordinator(p));
   const dispatched: HelpRequest[] = [];
@@ -42,10 +45,10 @@ export async function startWebApp(options: { publicUrl?: string } = {}) {
     scenario: helpScenario,
     catalog,
     texts,
-    coordinatorTexts: createCoordinatorTexts(catalog, texts, helpScenario, 'Europe/Moscow'),
+    coordinatorTexts: createCoordinatorTexts(catalog, texts, helpScenario, TIME_ZONE),
     settings: {
       districts: DISTRICTS,
-      timeZone: 'Europe/Moscow',
+      timeZone: TIME_ZONE,
       locale: 'ru',
       scenarioFile: 'scenarios/request-help.yaml',
       localesDir: 'scenarios/locales',
@@ -84,6 +87,10 @@ export async function startWebApp(options: { publicUrl?: string } = {}) {
     dispatched,
     changed,
     signIn,
+    /** The console's clock. */
+    now,
+    /** The console's date today in its time zone, as its date filters take it (YYYY-MM-DD). */
+    today: () => new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE }).format(now()),
     /** Moves the console's clock on (link and session expiry). */
     advance(ms: number) {
       offsetMs += ms;
@@ -96,6 +103,15 @@ export async function startWebApp(options: { publicUrl?: string } = {}) {
 }
 
 export type WebApp = Awaited<ReturnType<typeof startWebApp>>;
+
+const TIME_ZONE = 'Europe/Moscow';
+
+/** The first 12:00 on a zone's wall clock after `from` (zones here keep whole-hour offsets at noon). */
+function nextNoonIn(timeZone: string, from: Date): Date {
+  const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(from));
+  const atHour = new Date(Math.floor(from.getTime() / 3_600_000) * 3_600_000);
+  return new Date(atHour.getTime() + (((12 - hour + 24) % 24) || 24) * 3_600_000);
+}
 
 /** A form body as a browser posts it. */
 export function form(fields: Record<string, string | number>): { payload: string; headers: Record<string, string> } {
