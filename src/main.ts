@@ -31,7 +31,7 @@ import { createClaimRequest } from './services/claim-request.js';
 import { createIsCoordinator } from './services/coordinators.js';
 import { createOutboxWorker, PLATFORM_LIMITS, type SendingLimits } from './services/outbox-worker.js';
 import { createRequestEffects } from './services/request-effects.js';
-import { createRequestLifecycle } from './services/request-lifecycle.js';
+import { createRequestExpiry, createRequestLifecycle } from './services/request-lifecycle.js';
 import { createRequestJobs } from './jobs/request-jobs.js';
 import { createScheduler, requestersAllowedFrom } from './jobs/scheduler.js';
 import { createSystemJobs } from './jobs/system-jobs.js';
@@ -192,6 +192,8 @@ export async function startSystem(
     now,
     workerId: processName,
   });
+  const configuredCoordinators = { telegram: config.COORDINATOR_TELEGRAM_IDS, vk: config.COORDINATOR_VK_IDS };
+  const configuredOperators = { telegram: config.OPERATOR_TELEGRAM_IDS, vk: config.OPERATOR_VK_IDS };
   const systemJobs = createSystemJobs({
     scheduler,
     outbox,
@@ -203,9 +205,21 @@ export async function startSystem(
     overdueAfterMs: config.ESCALATION_ALERT_AFTER,
     retentionSweep: createRetention({
       store: db.repositories.retention,
+      requests,
+      expire: createRequestExpiry({ requests, afterChange: (request) => afterChange(request), logger, now }),
       cancelJobsOf: (number) => scheduler.cancelFor(number),
-      retentionMs: config.RETENTION_PERIOD,
-      abandonedConversationMs: config.ABANDONED_CONVERSATION_AFTER,
+      // Roles granted in the database are kept by the store itself; these are the configuration's.
+      protectedPeople: async () =>
+        (['telegram', 'vk'] as const).flatMap((platform) =>
+          [...configuredCoordinators[platform], ...configuredOperators[platform]].map((userId) => ({ platform, userId })),
+        ),
+      periods: {
+        closedMs: config.RETENTION_PERIOD,
+        withdrawnMs: config.WITHDRAWN_RETENTION_PERIOD,
+        openLimitMs: config.OPEN_REQUEST_LIMIT,
+        abandonedConversationMs: config.ABANDONED_CONVERSATION_AFTER,
+        peopleMs: config.PEOPLE_RETENTION,
+      },
       logger: logger.child({ component: 'retention' }),
       now,
     }),

@@ -64,7 +64,8 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
   function historyLine(request: HelpRequest, event: HistoryEvent, names: ReadonlyMap<string, string>, personal: boolean): string {
     const same = (a: PersonRef | undefined, b: PersonRef | undefined) => !!a && !!b && a.platform === b.platform && a.userId === b.userId;
     const who = (person: PersonRef | undefined): string => {
-      if (!person) return t('history.system');
+      // An erased request keeps no messenger ids of its requester: their own events say so by note.
+      if (!person) return event.note === 'by_requester' ? t('history.requester') : t('history.system');
       if (same(person, request.requester)) return t('history.requester');
       for (const v of [event.volunteer, event.previousVolunteer, request.volunteer]) if (v && same(v, person)) return v.displayName;
       return names.get(`${person.platform}:${person.userId}`) ?? t('idLabel', { userId: person.userId });
@@ -73,6 +74,7 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
     if (event.type === 'posted' && event.note === 'headquarters') key = 'postedHeadquarters';
     if (event.type === 'assigned' && event.previousVolunteer) key = 'reassigned';
     if (event.type === 'cancelled' && event.note === 'by_requester') key = 'withdrawn';
+    if (event.type === 'cancelled' && event.note === 'expired') key = 'expired';
     const what = catalog.has(`coordinator.history.${key}`)
       ? t(`history.${key}`, {
           who: who(event.actor),
@@ -134,7 +136,7 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
         t('card.fields', {
           district: request.district,
           category: requestTexts.category(request.category),
-          age: request.age,
+          age: request.age ?? request.ageBand,
           helpKind: requestTexts.helpKind(request.helpKind),
           extra: extraLines(request),
           time: requestTexts.dateTime(request.createdAt),

@@ -1,3 +1,4 @@
+import { ageBand } from '../../src/domain/age-band.js';
 import { RecipientUnreachableError } from '../../src/domain/errors.js';
 import { CLAIMABLE_STATUS, isClosed, type Transition } from '../../src/domain/lifecycle.js';
 import type { ClientKey, GroupPost, HelpRequest, PersonRef, Platform, PublicRequestView, RequestDraft, RequestStatus, Volunteer } from '../../src/domain/request.js';
@@ -47,6 +48,7 @@ export class FakeRequestRepository implements RequestRepository {
       ...(takenBy ? { takenBy: { ...takenBy } } : {}),
       category: draft.category,
       age: draft.age,
+      ageBand: ageBand(draft.age),
       district: draft.district,
       helpKind: draft.helpKind,
       extra: { ...draft.extra },
@@ -421,6 +423,7 @@ export function makeRequest(overrides: Partial<HelpRequest> = {}): HelpRequest {
     requester: { platform: 'telegram', userId: '5', chatId: '5' },
     category: draft.category,
     age: draft.age,
+    ageBand: ageBand(draft.age),
     district: draft.district,
     helpKind: draft.helpKind,
     extra: draft.extra,

@@ -207,7 +207,7 @@ export function cardPage(v: ViewContext, user: ConsoleUser, request: HelpRequest
     <div class="grid two">
       <div class="card"><h2>${t('card.request')}</h2><dl class="fields">
         ${field(t('card.district'), request.district)}
-        ${field(t('card.category'), `${v.texts.category(request.category)}, ${t('card.age', { age: request.age })}`)}
+        ${field(t('card.category'), `${v.texts.category(request.category)}, ${t('card.age', { age: request.age ?? request.ageBand })}`)}
         ${field(t('card.helpKind'), v.texts.helpKind(request.helpKind))}
         ${extra.map(([stepId, value]) => {
           // A branch question's answer, titled and worded as the scenario words it.
