@@ -39,6 +39,7 @@ import { createJobTexts } from './messages/job-texts.js';
 import { createDailyReport } from './services/daily-report.js';
 import { createFeedback } from './services/feedback.js';
 import { createRetention } from './services/retention.js';
+import { createErasure } from './services/erasure.js';
 import { createVolunteerDesk } from './services/volunteer-desk.js';
 import { createRequesterQueries } from './services/requester-queries.js';
 import { createSubmitRequest } from './services/submit-request.js';
@@ -245,6 +246,18 @@ export async function startSystem(
   const { people, roles } = db.repositories;
   const isCoordinator = createIsCoordinator({ telegram: config.COORDINATOR_TELEGRAM_IDS, vk: config.COORDINATOR_VK_IDS }, (person) => roles.isCoordinator(person));
   const lifecycle = createRequestLifecycle({ requests, isCoordinator, afterChange, logger, now });
+  const peopleRegistry = createPeopleRegistry({ people, now });
+  // Erasure on request: a requester's /forget, a coordinator's /erase and the console's button.
+  const erasure = createErasure({
+    store: db.repositories.retention,
+    requests,
+    lifecycle,
+    conversations,
+    cancelJobsOf: (number) => scheduler.cancelFor(number),
+    forgotten: (person) => peopleRegistry.forget(person),
+    logger: logger.child({ component: 'retention' }),
+    now,
+  });
   const coordinatorTexts = createCoordinatorTexts(catalog, texts, scenario, config.TIME_ZONE);
   const menus = telegramBot
     ? createTelegramCommandMenus(telegramBot.api, {
@@ -261,8 +274,9 @@ export async function startSystem(
     roles,
     districtChats,
     lifecycle,
+    erase: (number, channel) => erasure.eraseRequest(number, channel),
     isCoordinator,
-    configuredCoordinators: { telegram: config.COORDINATOR_TELEGRAM_IDS, vk: config.COORDINATOR_VK_IDS },
+    configuredCoordinators,
     districts: config.DISTRICTS,
     texts: coordinatorTexts,
     timeZone: config.TIME_ZONE,
@@ -274,7 +288,6 @@ export async function startSystem(
     logger,
     now,
   });
-  const peopleRegistry = createPeopleRegistry({ people, now });
   // The web console and the partner API; links point at PUBLIC_URL, or where the server listens.
   let listenUrl = `http://localhost:${config.HTTP_PORT}`;
   const web = createWeb({
@@ -327,6 +340,7 @@ export async function startSystem(
     binding: createDistrictBinding({ districtChats, districts: config.DISTRICTS, isCoordinator, logger, now }),
     myRequestsText,
     updateLog: updates,
+    erasure,
     logger,
   };
   const telegram =
