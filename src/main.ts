@@ -296,6 +296,7 @@ export async function startSystem(
     roles,
     sessions: db.repositories.consoleSessions,
     lifecycle,
+    erase: (number, channel) => erasure.eraseRequest(number, channel),
     isCoordinator,
     dispatch: afterChange,
     scenario,
