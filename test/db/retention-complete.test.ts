@@ -128,6 +128,28 @@ describe('an erased request', () => {
   });
 });
 
+describe('a request erased by the earlier version', () => {
+  it('is erased again, completely: the messenger ids, branch answers and exact age it kept go too', async () => {
+    const { requests } = t.db.repositories;
+    const filed = await requests.create({ draft: makeDraft({ age: 91 }), channel: 'telegram', requester: requester('8001'), at: daysAgo(300) });
+    await transition(filed.number, { type: 'cancel', reason: 'Дубль' }, asActor('900', true), daysAgo(299));
+    // What the earlier sweep left: empty personal fields and no comments, the rest as it was.
+    const earlier = daysAgo(200);
+    await t.db.connection.collection('requests').updateOne({ number: filed.number }, { $set: { personal: { name: '', address: '', phone: '', description: '' }, personalErasedAt: earlier }, $unset: { ageBand: 1, 'history.1.comment': 1 } });
+
+    await sweepAt(NOW).sweep();
+    const doc = (await raw(filed.number))!;
+    expect(doc.requester).toBeUndefined();
+    expect(doc.age).toBeUndefined();
+    expect(doc.ageBand).toBe('80+');
+    expect(doc.extra ?? {}).toEqual({});
+    expect(JSON.stringify(doc)).not.toContain('8001');
+    // A second sweep leaves it be.
+    const again = await sweepAt(new Date(NOW.getTime() + 3_600_000)).sweep();
+    expect(again.requests).toBe(0);
+  });
+});
+
 describe('a withdrawn request', () => {
   it('is erased 30 days after the requester withdrew it, not 90; a coordinator\'s cancellation waits the full period', async () => {
     const { requests } = t.db.repositories;

@@ -231,7 +231,8 @@ export class FakeRequestRepository implements RequestRepository {
     const erased: number[] = [];
     for (const number of numbers) {
       const request = this.byNumber.get(number);
-      if (!request || request.personalErasedAt || !isClosed(request.status)) continue;
+      // Erased by an earlier version (the exact age still there): erased again, completely.
+      if (!request || (request.personalErasedAt && request.age === undefined) || !isClosed(request.status)) continue;
       const requester = request.requester;
       const theirs = (e: HelpRequest['history'][number]) => !!requester && e.actor?.platform === requester.platform && e.actor.userId === requester.userId;
       request.history = request.history.map(({ comment: _erased, ...event }) => {

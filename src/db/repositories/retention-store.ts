@@ -11,6 +11,11 @@ import type { RoleModel } from '../models/role-model.js';
 const CLOSED: RequestStatus[] = ['done', 'cancelled'];
 const DELIVERED: ('sent' | 'failed')[] = ['sent', 'failed'];
 const EMPTY_PERSONAL = { name: '', address: '', phone: '', description: '' };
+/**
+ * Erased by an earlier version, which left the requester's messenger ids, the branch answers and the
+ * exact age: the exact age still there tells them, and they are erased again, completely.
+ */
+const NOT_ERASED_ENOUGH = { personalErasedAt: { $exists: true }, age: { $exists: true } };
 
 type StoredEvent = { actor?: { platform: string; userId: string } | null; comment?: string | null; note?: string | null } & Record<string, unknown>;
 
@@ -28,13 +33,13 @@ export function createMongoRetentionStore(models: {
       const due = await models.requests
         .find(
           {
-            personalErasedAt: { $exists: false },
             status: { $in: CLOSED },
             $or: [
-              { closedAt: { $lt: closedBefore } },
+              { personalErasedAt: { $exists: false }, closedAt: { $lt: closedBefore } },
               // Only a requester's own cancellation carries this note, only an expiry that one.
-              { 'history.note': 'by_requester', closedAt: { $lt: withdrawnBefore } },
-              { 'history.note': 'expired', createdAt: { $lt: expiredFiledBefore } },
+              { personalErasedAt: { $exists: false }, 'history.note': 'by_requester', closedAt: { $lt: withdrawnBefore } },
+              { personalErasedAt: { $exists: false }, 'history.note': 'expired', createdAt: { $lt: expiredFiledBefore } },
+              NOT_ERASED_ENOUGH,
             ],
           },
           { number: 1 },
@@ -48,7 +53,7 @@ export function createMongoRetentionStore(models: {
     async erase(numbers, at) {
       if (numbers.length === 0) return [];
       const due = await models.requests
-        .find({ number: { $in: [...numbers] }, personalErasedAt: { $exists: false }, status: { $in: CLOSED } }, { number: 1, history: 1, age: 1, ageBand: 1, requester: 1 })
+        .find({ number: { $in: [...numbers] }, status: { $in: CLOSED }, $or: [{ personalErasedAt: { $exists: false } }, NOT_ERASED_ENOUGH] }, { number: 1, history: 1, age: 1, ageBand: 1, requester: 1 })
         .lean();
       if (due.length === 0) return [];
       await models.requests.bulkWrite(
@@ -64,7 +69,7 @@ export function createMongoRetentionStore(models: {
           });
           return {
             updateOne: {
-              filter: { number: doc.number, personalErasedAt: { $exists: false } },
+              filter: { number: doc.number, $or: [{ personalErasedAt: { $exists: false } }, NOT_ERASED_ENOUGH] },
               update: {
                 $set: { personal: EMPTY_PERSONAL, extra: {}, ageBand: doc.ageBand ?? ageBand(doc.age ?? 0), history, personalErasedAt: at },
                 $unset: { requester: 1, age: 1, 'feedback.comment': 1 },
