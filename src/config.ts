@@ -132,8 +132,14 @@ export const configSchema = z
       .default('09:00'),
     // Personal data of a closed request is erased this long after it closed.
     RETENTION_PERIOD: duration.default(90 * 86_400_000),
+    // A request withdrawn by its requester is erased this long after: they said they need nothing.
+    WITHDRAWN_RETENTION_PERIOD: duration.default(30 * 86_400_000),
+    // A request open this long is closed as expired (its people are told), then erased like any closed one.
+    OPEN_REQUEST_LIMIT: duration.default(30 * 86_400_000),
     // A questionnaire left half-way this long is forgotten with what was typed into it.
     ABANDONED_CONVERSATION_AFTER: duration.default(7 * 86_400_000),
+    // Someone without a role the bot has not seen for this long is forgotten by the people registry.
+    PEOPLE_RETENTION: duration.default(180 * 86_400_000),
     SCENARIO_FILE: z.string().default('scenarios/request-help.yaml'),
     LOCALES_DIR: z.string().default('scenarios/locales'),
     HTTP_HOST: z.string().default('0.0.0.0'),

@@ -31,7 +31,7 @@ import { createClaimRequest } from './services/claim-request.js';
 import { createIsCoordinator } from './services/coordinators.js';
 import { createOutboxWorker, PLATFORM_LIMITS, type SendingLimits } from './services/outbox-worker.js';
 import { createRequestEffects } from './services/request-effects.js';
-import { createRequestLifecycle } from './services/request-lifecycle.js';
+import { createRequestExpiry, createRequestLifecycle } from './services/request-lifecycle.js';
 import { createRequestJobs } from './jobs/request-jobs.js';
 import { createScheduler } from './jobs/scheduler.js';
 import { quietHoursRule } from './domain/quiet-hours.js';
@@ -40,6 +40,7 @@ import { createJobTexts } from './messages/job-texts.js';
 import { createDailyReport } from './services/daily-report.js';
 import { createFeedback } from './services/feedback.js';
 import { createRetention } from './services/retention.js';
+import { createErasure } from './services/erasure.js';
 import { createVolunteerDesk } from './services/volunteer-desk.js';
 import { createRequesterQueries } from './services/requester-queries.js';
 import { createSubmitRequest } from './services/submit-request.js';
@@ -194,6 +195,8 @@ export async function startSystem(
     quietHours,
     workerId: processName,
   });
+  const configuredCoordinators = { telegram: config.COORDINATOR_TELEGRAM_IDS, vk: config.COORDINATOR_VK_IDS };
+  const configuredOperators = { telegram: config.OPERATOR_TELEGRAM_IDS, vk: config.OPERATOR_VK_IDS };
   const systemJobs = createSystemJobs({
     scheduler,
     outbox,
@@ -205,9 +208,21 @@ export async function startSystem(
     overdueAfterMs: config.ESCALATION_ALERT_AFTER,
     retentionSweep: createRetention({
       store: db.repositories.retention,
+      requests,
+      expire: createRequestExpiry({ requests, afterChange: (request) => afterChange(request), logger, now }),
       cancelJobsOf: (number) => scheduler.cancelFor(number),
-      retentionMs: config.RETENTION_PERIOD,
-      abandonedConversationMs: config.ABANDONED_CONVERSATION_AFTER,
+      // Roles granted in the database are kept by the store itself; these are the configuration's.
+      protectedPeople: async () =>
+        (['telegram', 'vk'] as const).flatMap((platform) =>
+          [...configuredCoordinators[platform], ...configuredOperators[platform]].map((userId) => ({ platform, userId })),
+        ),
+      periods: {
+        closedMs: config.RETENTION_PERIOD,
+        withdrawnMs: config.WITHDRAWN_RETENTION_PERIOD,
+        openLimitMs: config.OPEN_REQUEST_LIMIT,
+        abandonedConversationMs: config.ABANDONED_CONVERSATION_AFTER,
+        peopleMs: config.PEOPLE_RETENTION,
+      },
       logger: logger.child({ component: 'retention' }),
       now,
     }),
@@ -233,6 +248,18 @@ export async function startSystem(
   const { people, roles } = db.repositories;
   const isCoordinator = createIsCoordinator({ telegram: config.COORDINATOR_TELEGRAM_IDS, vk: config.COORDINATOR_VK_IDS }, (person) => roles.isCoordinator(person));
   const lifecycle = createRequestLifecycle({ requests, isCoordinator, afterChange, logger, now });
+  const peopleRegistry = createPeopleRegistry({ people, now });
+  // Erasure on request: a requester's /forget, a coordinator's /erase and the console's button.
+  const erasure = createErasure({
+    store: db.repositories.retention,
+    requests,
+    lifecycle,
+    conversations,
+    cancelJobsOf: (number) => scheduler.cancelFor(number),
+    forgotten: (person) => peopleRegistry.forget(person),
+    logger: logger.child({ component: 'retention' }),
+    now,
+  });
   const coordinatorTexts = createCoordinatorTexts(catalog, texts, scenario, config.TIME_ZONE);
   const menus = telegramBot
     ? createTelegramCommandMenus(telegramBot.api, {
@@ -249,8 +276,9 @@ export async function startSystem(
     roles,
     districtChats,
     lifecycle,
+    erase: (number, channel) => erasure.eraseRequest(number, channel),
     isCoordinator,
-    configuredCoordinators: { telegram: config.COORDINATOR_TELEGRAM_IDS, vk: config.COORDINATOR_VK_IDS },
+    configuredCoordinators,
     districts: config.DISTRICTS,
     texts: coordinatorTexts,
     timeZone: config.TIME_ZONE,
@@ -262,7 +290,6 @@ export async function startSystem(
     logger,
     now,
   });
-  const peopleRegistry = createPeopleRegistry({ people, now });
   // The web console and the partner API; links point at PUBLIC_URL, or where the server listens.
   let listenUrl = `http://localhost:${config.HTTP_PORT}`;
   const web = createWeb({
@@ -271,6 +298,7 @@ export async function startSystem(
     roles,
     sessions: db.repositories.consoleSessions,
     lifecycle,
+    erase: (number, channel) => erasure.eraseRequest(number, channel),
     isCoordinator,
     dispatch: afterChange,
     scenario,
@@ -315,6 +343,7 @@ export async function startSystem(
     binding: createDistrictBinding({ districtChats, districts: config.DISTRICTS, isCoordinator, logger, now }),
     myRequestsText,
     updateLog: updates,
+    erasure,
     logger,
   };
   const telegram =

@@ -101,6 +101,13 @@ describe('scheduled work', () => {
     expect(loadConfig(base)).toMatchObject({ ESCALATION_REMIND_AFTER: 1_800_000, ESCALATION_ALERT_AFTER: 7_200_000, DAILY_REPORT_TIME: '09:00' });
   });
 
+  it('keeps personal data no longer than the retention settings say, with their defaults', () => {
+    const DAY = 86_400_000;
+    expect(loadConfig(base)).toMatchObject({ RETENTION_PERIOD: 90 * DAY, WITHDRAWN_RETENTION_PERIOD: 30 * DAY, OPEN_REQUEST_LIMIT: 30 * DAY, ABANDONED_CONVERSATION_AFTER: 7 * DAY, PEOPLE_RETENTION: 180 * DAY });
+    expect(loadConfig({ ...base, OPEN_REQUEST_LIMIT: '14d', PEOPLE_RETENTION: '365d' })).toMatchObject({ OPEN_REQUEST_LIMIT: 14 * DAY, PEOPLE_RETENTION: 365 * DAY });
+    expect(() => loadConfig({ ...base, OPEN_REQUEST_LIMIT: '30' })).toThrow(/OPEN_REQUEST_LIMIT: must be a number with a unit/);
+  });
+
   it('names a malformed duration, kind of help or report time', () => {
     expect(() => loadConfig({ ...base, STALE_CLAIM_NUDGE_AFTER: '24' })).toThrow(/STALE_CLAIM_NUDGE_AFTER: must be a number with a unit/);
     expect(() => loadConfig({ ...base, ESCALATION_BY_HELP_KIND: 'pizza=1m/2m' })).toThrow(/ESCALATION_BY_HELP_KIND: "pizza=1m\/2m" must look like/);

@@ -23,6 +23,8 @@ import type { UpdateLog } from '../../src/services/update-log.js';
 import { createTelegramDedup } from './dedup.js';
 import { createIntakeConversation, INTAKE_CONVERSATION } from './intake-conversation.js';
 import { createRequesterHandlers } from './requester-handlers.js';
+import { createForgetHandlers } from './forget-handlers.js';
+import type { Erasure } from '../../src/services/erasure.js';
 import { createTaskHandlers } from './task-handlers.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
 import type { VolunteerDesk } from '../../src/services/volunteer-desk.js';
@@ -71,6 +73,8 @@ export interface TelegramHandlerDeps {
   coordinatorCommands: TelegramCoordinatorDeps;
   /** One-time sign-in links to the web console (/console); without it the command is not there. */
   consoleLink?: ConsoleLinkIssuer;
+  /** A requester's /forget. */
+  erasure: Pick<Erasure, 'forgetRequester'>;
   logger: Logger;
 }
 
@@ -96,6 +100,8 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
   // Before the questionnaire: a coordinator's command is answered even in the middle of one.
   bot.use(createTelegramCoordinatorCommands(deps.coordinatorCommands));
   if (deps.consoleLink) bot.use(createTelegramConsoleCommand({ catalog, issueLink: deps.consoleLink }));
+  // Before the questionnaire too: "forget me" is answered wherever the person is, and its state goes.
+  bot.use(createForgetHandlers({ catalog, erasure: deps.erasure }));
   bot.use(
     conversations<BotContext, BotContext>({
       storage: {

@@ -21,7 +21,9 @@ export type CallbackAction =
   /** The requester's "no, keep it" to that question. */
   | { kind: 'keep'; number: number }
   /** A requester's rating (1–5) of a done request. */
-  | { kind: 'rate'; number: number; rating: number };
+  | { kind: 'rate'; number: number; rating: number }
+  /** The answer to /forget: erase everything about me now, or keep it. */
+  | { kind: 'forget'; confirmed: boolean };
 
 /** What a volunteer can do from a request's card: done, cannot do it (→ a reason), the contact. */
 export const TASK_ACTIONS = ['done', 'release', 'contact', 'card'] as const;
@@ -52,6 +54,8 @@ export function encodeCallback(action: CallbackAction): string {
       return `wn:${action.number}`;
     case 'rate':
       return `fb:${action.number}:${action.rating}`;
+    case 'forget':
+      return `fg:${action.confirmed ? 'y' : 'n'}`;
   }
 }
 
@@ -74,6 +78,7 @@ export function decodeCallback(data: string): CallbackAction | null {
     return { kind: 'task', action: a as TaskAction, number: Number(b) };
   }
   if (tag === 'nc' && parts.length === 1) return { kind: 'noComment' };
+  if (tag === 'fg' && parts.length === 2 && (a === 'y' || a === 'n')) return { kind: 'forget', confirmed: a === 'y' };
   if (tag === 'fb' && parts.length === 3 && /^[1-9]\d{0,8}$/.test(a ?? '') && /^[1-5]$/.test(b ?? '')) return { kind: 'rate', number: Number(a), rating: Number(b) };
   if (tag === 'wn' && parts.length === 2 && /^[1-9]\d{0,8}$/.test(a ?? '')) return { kind: 'keep', number: Number(a) };
   if ((tag === 'w' || tag === 'wy') && parts.length === 2 && /^[1-9]\d{0,8}$/.test(a ?? '')) return { kind: 'withdraw', number: Number(a), confirmed: tag === 'wy' };

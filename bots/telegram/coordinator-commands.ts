@@ -139,7 +139,7 @@ export function publicName(user: User): string {
 }
 
 /** Commands everyone sees in a private chat with the bot. */
-const EVERYONE = ['start', 'my', 'tasks', 'cancel'] as const;
+const EVERYONE = ['start', 'my', 'tasks', 'cancel', 'forget'] as const;
 const GROUPS = ['bind', 'unbind', 'id'] as const;
 
 /**

@@ -1,6 +1,6 @@
 import { Agent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
-import { getRandomId, VK, type KeyboardBuilder, type MessageContext, type MessageEventContext } from 'vk-io';
+import { getRandomId, Keyboard, VK, type KeyboardBuilder, type MessageContext, type MessageEventContext } from 'vk-io';
 import type { PersonRef } from '../../src/domain/request.js';
 import { createInFlightTracker } from '../../src/in-flight.js';
 import type { UpdateLog } from '../../src/services/update-log.js';
@@ -17,7 +17,8 @@ import type { KeyValueStore } from '../../src/services/ports.js';
 import { CHAT_PEER_OFFSET } from './messenger.js';
 import { parsePayload, type VkPayload } from './payload.js';
 import { createPerKeyQueue } from './per-peer-queue.js';
-import { menuKeyboard, renderIntakeReply } from './render.js';
+import { cut, menuKeyboard, renderIntakeReply } from './render.js';
+import type { Erasure } from '../../src/services/erasure.js';
 import { createVkTaskEvents } from './task-events.js';
 import { createVkCoordinatorCommands, type VkCoordinatorDeps } from './coordinator-commands.js';
 import { createVkConsoleCommand } from './console-command.js';
@@ -72,6 +73,8 @@ export interface VkHandlerDeps {
   coordinatorCommands: VkCoordinatorDeps;
   /** One-time sign-in links to the web console (/console); without it the command is not there. */
   consoleLink?: ConsoleLinkIssuer;
+  /** A requester's /forget. */
+  erasure: Pick<Erasure, 'forgetRequester'>;
   logger: Logger;
 }
 
@@ -122,6 +125,16 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
     const requester = { platform: 'vk' as const, userId: String(ctx.senderId), chatId: String(ctx.peerId) };
     const payload = parsePayload(ctx.messagePayload);
     const command = commandOf(ctx.text);
+    // "Forget me" is answered wherever the person is, in the middle of a questionnaire too.
+    if (command === 'forget') {
+      const keyboard = Keyboard.builder()
+        .inline()
+        .callbackButton({ label: cut(catalog.t('forget.confirm')), payload: { fg: 'y' }, color: Keyboard.NEGATIVE_COLOR })
+        .row()
+        .callbackButton({ label: cut(catalog.t('forget.keep')), payload: { fg: 'n' } });
+      await reply(ctx, catalog.t('forget.question'), keyboard);
+      return;
+    }
     const session = (await deps.sessions.read(key)) as IntakeSession | undefined;
 
     if (session) {
@@ -195,6 +208,17 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
   /** A callback button: "Take request" under a group post, or a volunteer's or requester's own. */
   async function onButtonEvent(ctx: MessageEventContext): Promise<void> {
     const payload = parsePayload(ctx.eventPayload);
+    if (payload && 'fg' in payload && ctx.peerId < CHAT_PEER_OFFSET) {
+      // In the person's queue: their questionnaire may be answering at this very moment.
+      const text = await perPeer(String(ctx.peerId), async () => {
+        if (payload.fg === 'n') return catalog.t('forget.kept');
+        const outcome = await deps.erasure.forgetRequester({ platform: 'vk', userId: String(ctx.userId) }, String(ctx.peerId));
+        return catalog.t('forget.done', { erased: outcome.erased, cancelled: outcome.cancelled });
+      });
+      await vk.api.messages.sendMessageEventAnswer({ event_id: ctx.eventId, user_id: ctx.userId, peer_id: ctx.peerId });
+      await vk.api.messages.send({ peer_id: ctx.peerId, message: text, random_id: getRandomId() });
+      return;
+    }
     if (payload && taskEvents.handles(payload) && ctx.peerId < CHAT_PEER_OFFSET) {
       const answer = await perPeer(String(ctx.peerId), () => taskEvents.press(ctx.userId, payload));
       if (answer.snackbar) await snackbar(ctx, answer.snackbar);

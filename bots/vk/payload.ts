@@ -27,6 +27,8 @@ const payloadSchema = z.union([
   z.object({ w: z.number().int().positive() }).strict(),
   z.object({ wy: z.number().int().positive() }).strict(),
   z.object({ wn: z.number().int().positive() }).strict(),
+  /** The answer to /forget: erase everything about me now (y), or keep it (n). */
+  z.object({ fg: z.enum(['y', 'n']) }).strict(),
 ]);
 export type VkPayload = z.infer<typeof payloadSchema>;
 

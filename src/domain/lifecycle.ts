@@ -119,6 +119,29 @@ export function decide(request: HelpRequest, action: LifecycleAction, actor: Act
   }
 }
 
+/** The note of a cancellation that closed a request open longer than the limit. */
+export const EXPIRED_NOTE = 'expired';
+
+/**
+ * A request open longer than the limit is closed by the system as expired: nobody is coming, and its
+ * personal data must not wait for someone who never closes it. Its volunteer, if any, is let go.
+ */
+export function decideExpiry(request: HelpRequest, at: Date): Decision {
+  if (request.status === 'done') return { ok: false, refusal: 'already_done' };
+  if (request.status === 'cancelled') return { ok: false, refusal: 'already_cancelled' };
+  const holder = request.volunteer ?? null;
+  return {
+    ok: true,
+    transition: {
+      expected: { status: request.status, volunteer: holder ? { platform: holder.platform, userId: holder.userId } : null },
+      status: 'cancelled',
+      volunteer: holder,
+      repost: false,
+      event: { type: 'cancelled', at, note: EXPIRED_NOTE, ...(holder ? { previousVolunteer: holder } : {}) },
+    },
+  };
+}
+
 /** A comment is added to a done request without changing it; only its volunteer or a coordinator may. */
 function decideComment(request: HelpRequest, text: string, actor: Actor, at: Date): Decision {
   if (request.status === 'cancelled') return { ok: false, refusal: 'already_cancelled' };

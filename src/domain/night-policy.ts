@@ -30,6 +30,8 @@ export const REQUESTER_NIGHT_POLICY = {
   done: 'send-silently',
   /** The confirmation of a withdrawal the requester has just asked for. */
   withdrawn: 'send',
+  /** Nobody took or finished it within OPEN_REQUEST_LIMIT, so it was closed: sad news that can wait for the morning. */
+  expired: 'hold-until-morning',
   /** «How did it go?», with the rating buttons. */
   ratingQuestion: 'hold-until-morning',
   /** The one reminder of the rating question. */

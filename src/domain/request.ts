@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AgeBand } from './age-band.js';
 
 /** Who needs help; the values are stable codes, the wording lives in the message catalogs. */
 export const CATEGORIES = ['pensioner', 'disabled', 'self_isolation', 'family_with_children', 'other'] as const;
@@ -153,9 +154,12 @@ export interface HelpRequest {
   takenBy?: PersonRef & { displayName: string };
   clientKey?: ClientKey;
   category: Category;
-  age: number;
+  /** The exact age while the personal data is kept; absent once it is erased, when only the band stays. */
+  age?: number;
+  ageBand: AgeBand;
   district: string;
   helpKind: HelpKind;
+  /** Answers to the branch questions (a prescription is health data): emptied with the personal data. */
   extra: Record<string, string>;
   personal: PersonalData;
   consentAt: Date;
@@ -169,7 +173,11 @@ export interface HelpRequest {
   feedback?: Feedback;
   /** When a message to the requester failed for good (they blocked the bot): follow-ups stop. */
   requesterUnreachableAt?: Date;
-  /** When its personal data was erased after the retention period. */
+  /**
+   * When its personal data was erased (after the retention period, or at once on request): the name,
+   * address, phone, description, every free text, the branch answers, the exact age and the
+   * requester's messenger ids are gone; what statistics count stays.
+   */
   personalErasedAt?: Date;
   /** How many times it was released and posted anew; its current posts carry this round. */
   round: number;
@@ -186,7 +194,8 @@ export interface PublicRequestView {
   status: RequestStatus;
   district: string;
   category: Category;
-  age: number;
+  /** The exact age, or its band once the personal data is erased. */
+  age: number | AgeBand;
   helpKind: HelpKind;
   createdAt: Date;
   volunteerName?: string;
@@ -201,7 +210,7 @@ export function toPublicView(request: HelpRequest, post?: GroupPost): PublicRequ
     status: request.status,
     district: request.district,
     category: request.category,
-    age: request.age,
+    age: request.age ?? request.ageBand,
     helpKind: request.helpKind,
     createdAt: request.createdAt,
     ...(request.volunteer ? { volunteerName: request.volunteer.displayName } : {}),

@@ -24,6 +24,8 @@ export interface WebInput {
   roles: RoleRepository;
   sessions: ConsoleSessionStore;
   lifecycle: RequestLifecycle;
+  /** Erases one closed request's personal data now (the card's button). */
+  erase: ConsoleWebDeps['erase'];
   isCoordinator: IsCoordinator;
   /** Hands a stored request to the volunteers, as every intake does (enqueues its posts). */
   dispatch: (request: HelpRequest) => Promise<unknown>;
@@ -77,6 +79,7 @@ export function createWeb(input: WebInput): { access: ConsoleAccess; http: Pick<
     form,
     requests: input.requests,
     lifecycle: input.lifecycle,
+    erase: input.erase,
     people: input.people,
     roles: input.roles,
     dashboard: createDashboard({ requests: input.requests, timeZone: settings.timeZone, overdueAfterMs: settings.overdueAfterMs, now: input.now }),

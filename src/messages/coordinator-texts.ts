@@ -11,8 +11,8 @@ import type { RequestTexts } from './request-texts.js';
 /** How a command named a person (mirrors the console's PersonName, kept here so texts import no service code). */
 type NamedPerson = { kind: 'id'; userId: string } | { kind: 'username'; username: string };
 
-type Command = 'open' | 'overdue' | 'request' | 'assign' | 'close' | 'cancel' | 'stats' | 'export' | 'districts' | 'grant' | 'revoke' | 'help';
-type ButtonKind = 'card' | 'previous' | 'next' | 'close' | 'cancel' | 'assign' | 'closeConfirmed';
+type Command = 'open' | 'overdue' | 'request' | 'assign' | 'close' | 'cancel' | 'erase' | 'stats' | 'export' | 'districts' | 'grant' | 'revoke' | 'help';
+type ButtonKind = 'card' | 'previous' | 'next' | 'close' | 'cancel' | 'assign' | 'closeConfirmed' | 'eraseConfirmed';
 
 /** Telegram and VK both cut a message at 4096 characters; a card longer than that loses its oldest history. */
 const MAX_MESSAGE = 4000;
@@ -39,7 +39,7 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
   const t = (key: string, params?: Record<string, string | number>) => catalog.t(`coordinator.${key}`, params);
   // A channel without a name in the catalog (a partner line, say) is shown by its code.
   const channel = (code: string) => (catalog.has(`coordinator.channel.${code}`) ? t(`channel.${code}`) : code);
-  const commands: Command[] = ['open', 'overdue', 'request', 'assign', 'close', 'cancel', 'stats', 'export', 'districts', 'grant', 'revoke', 'help'];
+  const commands: Command[] = ['open', 'overdue', 'request', 'assign', 'close', 'cancel', 'erase', 'stats', 'export', 'districts', 'grant', 'revoke', 'help'];
 
   const personName = (name: NamedPerson) => (name.kind === 'username' ? `@${name.username}` : t('idLabel', { userId: name.userId }));
   const periodLabel = (period: Period) => {
@@ -64,7 +64,8 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
   function historyLine(request: HelpRequest, event: HistoryEvent, names: ReadonlyMap<string, string>, personal: boolean): string {
     const same = (a: PersonRef | undefined, b: PersonRef | undefined) => !!a && !!b && a.platform === b.platform && a.userId === b.userId;
     const who = (person: PersonRef | undefined): string => {
-      if (!person) return t('history.system');
+      // An erased request keeps no messenger ids of its requester: their own events say so by note.
+      if (!person) return event.note === 'by_requester' ? t('history.requester') : t('history.system');
       if (same(person, request.requester)) return t('history.requester');
       for (const v of [event.volunteer, event.previousVolunteer, request.volunteer]) if (v && same(v, person)) return v.displayName;
       return names.get(`${person.platform}:${person.userId}`) ?? t('idLabel', { userId: person.userId });
@@ -73,6 +74,7 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
     if (event.type === 'posted' && event.note === 'headquarters') key = 'postedHeadquarters';
     if (event.type === 'assigned' && event.previousVolunteer) key = 'reassigned';
     if (event.type === 'cancelled' && event.note === 'by_requester') key = 'withdrawn';
+    if (event.type === 'cancelled' && event.note === 'expired') key = 'expired';
     const what = catalog.has(`coordinator.history.${key}`)
       ? t(`history.${key}`, {
           who: who(event.actor),
@@ -94,6 +96,10 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
     help: () => [t('helpTitle'), ...commands.map((c) => t(`usage.${c}`))].join('\n\n'),
     unknownDistrict: (input: string, districts: readonly string[]) => t('unknownDistrict', { input, districts: districts.join(', ') }),
     notFound: (number: number) => t('notFound', { number }),
+    confirmErase: (number: number) => t('confirmErase', { number }),
+    erased: (number: number) => t('erased', { number }),
+    /** Why a request's personal data cannot be erased now. */
+    eraseRefused: (why: 'open' | 'already_erased' | 'not_found', number: number) => (why === 'not_found' ? t('notFound', { number }) : t(`eraseRefused.${why}`, { number })),
     button: (kind: ButtonKind, number?: number) => t(`button.${kind}`, number === undefined ? {} : { number }),
     /** The channel's name as people know it. */
     channel,
@@ -134,7 +140,7 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
         t('card.fields', {
           district: request.district,
           category: requestTexts.category(request.category),
-          age: request.age,
+          age: request.age ?? request.ageBand,
           helpKind: requestTexts.helpKind(request.helpKind),
           extra: extraLines(request),
           time: requestTexts.dateTime(request.createdAt),

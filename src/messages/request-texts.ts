@@ -18,6 +18,10 @@ export interface RequestTexts {
   /** Confirms to the requester that they withdrew their request. */
   requesterWithdrew(number: number): string;
   requesterCancelled(number: number, reason: string): string;
+  /** Tells the requester that their request was open too long and is closed. */
+  requesterExpired(number: number): string;
+  /** Tells the HQ chat that a request was closed for being open too long. */
+  headquartersExpired(number: number, district: string): string;
   /** Tells a volunteer that a coordinator gave their request to someone else. */
   volunteerReassigned(number: number): string;
   volunteerClosedByCoordinator(number: number): string;
@@ -79,7 +83,7 @@ export function createRequestTexts(catalog: Catalog, timeZone: string, scenario:
         number: request.number,
         district: request.district,
         category: category(request.category),
-        age: request.age,
+        age: request.age ?? request.ageBand,
         helpKind: helpKind(request.helpKind),
         extra,
         description: request.personal.description,
@@ -93,6 +97,8 @@ export function createRequestTexts(catalog: Catalog, timeZone: string, scenario:
     requesterDone: (number) => catalog.t('lifecycle.requesterDone', { number }),
     requesterWithdrew: (number) => catalog.t('lifecycle.requesterWithdrew', { number }),
     requesterCancelled: (number, reason) => catalog.t('lifecycle.requesterCancelled', { number, reason }),
+    requesterExpired: (number) => catalog.t('lifecycle.requesterExpired', { number }),
+    headquartersExpired: (number, district) => catalog.t('lifecycle.headquartersExpired', { number, district }),
     volunteerReassigned: (number) => catalog.t('lifecycle.volunteerReassigned', { number }),
     volunteerClosedByCoordinator: (number) => catalog.t('lifecycle.volunteerClosedByCoordinator', { number }),
     volunteerCancelled: (number) => catalog.t('lifecycle.volunteerCancelled', { number }),

@@ -1,6 +1,7 @@
 import { resolveDistrict } from '../domain/districts.js';
 import { UnknownDistrictError } from '../domain/errors.js';
-import type { HelpRequest, PersonRef, Platform, Volunteer } from '../domain/request.js';
+import type { HelpRequest, PersonRef, Platform, RequestChannel, Volunteer } from '../domain/request.js';
+import type { EraseOutcome } from './erasure.js';
 import type { CoordinatorTexts } from '../messages/coordinator-texts.js';
 import type { IsCoordinator } from './coordinators.js';
 import type { DistrictChatRepository, KnownPerson, Logger, PeopleRepository, RequestRepository, RoleRepository } from './ports.js';
@@ -23,7 +24,7 @@ export interface CommandContext {
 }
 
 /** The coordinators' commands, in the order menus and /help list them. */
-export const COORDINATOR_COMMANDS = ['open', 'overdue', 'request', 'assign', 'close', 'cancel', 'stats', 'export', 'districts', 'grant', 'revoke', 'help'] as const;
+export const COORDINATOR_COMMANDS = ['open', 'overdue', 'request', 'assign', 'close', 'cancel', 'erase', 'stats', 'export', 'districts', 'grant', 'revoke', 'help'] as const;
 export type CoordinatorCommandName = (typeof COORDINATOR_COMMANDS)[number];
 
 /** How a command names a person: a numeric id of the coordinator's platform, or a Telegram @username. */
@@ -37,6 +38,7 @@ export type ParsedCommand =
   | { name: 'assign'; number: number; volunteer: PersonName }
   | { name: 'close'; number: number; comment?: string }
   | { name: 'cancel'; number: number; reason?: string }
+  | { name: 'erase'; number: number }
   | { name: 'stats'; period: string }
   | { name: 'export'; period: string; full: boolean }
   | { name: 'districts' }
@@ -59,7 +61,9 @@ export type ConsoleAction =
   | { type: 'closeConfirmed'; number: number }
   /** "Cancel" and "Assign" need a reason or a volunteer: the answer says what to type. */
   | { type: 'cancel'; number: number }
-  | { type: 'assign'; number: number };
+  | { type: 'assign'; number: number }
+  /** "Yes, erase" after /erase asked: erasure cannot be undone, so it is never one step. */
+  | { type: 'eraseConfirmed'; number: number };
 
 /** A reply to a coordinator, the same for every platform; adapters render the buttons and the file. */
 export interface ConsoleReply {
@@ -80,6 +84,8 @@ export interface ConsoleDeps {
   roles: RoleRepository;
   districtChats: DistrictChatRepository;
   lifecycle: RequestLifecycle;
+  /** Erases one closed request's personal data now (Erasure.eraseRequest). */
+  erase: (number: number, channel: RequestChannel) => Promise<EraseOutcome>;
   isCoordinator: IsCoordinator;
   /** The coordinators named in the configuration: always coordinators, never revoked by command. */
   configuredCoordinators: Readonly<Record<Platform, readonly string[]>>;
@@ -135,7 +141,8 @@ export function parseCoordinatorCommand(name: CoordinatorCommandName, args: stri
     case 'districts':
     case 'help':
       return ok({ name });
-    case 'request': {
+    case 'request':
+    case 'erase': {
       const n = leadingNumber(text);
       return n && !n.rest ? ok({ name, number: n.number }) : usage;
     }
@@ -185,7 +192,7 @@ function passesThrough(name: CoordinatorCommandName, args: string): 'always' | '
 }
 
 // Button payloads: short, since Telegram allows 64 bytes of callback data.
-const ACTION_TAGS = { card: 'c', close: 'x', closeConfirmed: 'y', cancel: 'k', assign: 'a' } as const;
+const ACTION_TAGS = { card: 'c', close: 'x', closeConfirmed: 'y', cancel: 'k', assign: 'a', eraseConfirmed: 'e' } as const;
 
 /** A button's action as a short string ("c:17", "p:o:2:0"), for Telegram's callback data and VK's payload. */
 export function encodeConsoleAction(action: ConsoleAction): string {
@@ -259,6 +266,10 @@ export function createCoordinatorConsole(deps: ConsoleDeps) {
         return { text: texts.cancelHint(action.number) };
       case 'assign':
         return { text: texts.assignHint(action.number) };
+      case 'eraseConfirmed': {
+        const outcome = await deps.erase(action.number, ctx.channel);
+        return { text: outcome.kind === 'erased' ? texts.erased(action.number) : texts.eraseRefused(outcome.kind, action.number) };
+      }
     }
   }
 
@@ -289,6 +300,17 @@ export function createCoordinatorConsole(deps: ConsoleDeps) {
       }
       case 'assign':
         return assign(ctx, cmd.number, cmd.volunteer);
+      case 'erase': {
+        // Refused at once when it cannot be done; otherwise asked once more, with the button.
+        const request = await deps.requests.findByNumber(cmd.number);
+        if (!request) return { text: texts.notFound(cmd.number) };
+        if (request.personalErasedAt) return { text: texts.eraseRefused('already_erased', cmd.number) };
+        if (request.status === 'new' || request.status === 'claimed') return { text: texts.eraseRefused('open', cmd.number) };
+        return {
+          text: texts.confirmErase(cmd.number),
+          buttons: [[{ label: texts.button('eraseConfirmed', cmd.number), action: { type: 'eraseConfirmed', number: cmd.number } }]],
+        };
+      }
       case 'stats': {
         const parsed = parsePeriod(cmd.period, deps.now(), deps.timeZone);
         if (!parsed.ok) return { text: texts.badPeriod('stats', cmd.period, parsed.error) };

@@ -1,3 +1,4 @@
+import type { PersonRef } from '../domain/request.js';
 import type { PeopleRepository, PersonSighting } from './ports.js';
 
 /** How long a sighting that changes nothing is not written again: lastSeenAt is kept to this precision. */
@@ -27,6 +28,11 @@ export function createPeopleRegistry(deps: { people: PeopleRepository; now: () =
       if (memo.size >= MEMO_LIMIT) memo.clear();
       memo.set(key, { at: at.getTime(), fingerprint, privately: sighting.privately || !!last?.privately, hasName });
       return { hasName };
+    },
+
+    /** Drops what this process remembers of a person who was forgotten, so their next sighting is written. */
+    forget(person: PersonRef): void {
+      memo.delete(`${person.platform}:${person.userId}`);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { EXPIRED_NOTE } from '../domain/lifecycle.js';
 import type { RequesterMessageKind } from '../domain/night-policy.js';
 import type { HelpRequest, HistoryEvent, PersonRef } from '../domain/request.js';
 import type { RequestTexts } from '../messages/request-texts.js';
@@ -90,6 +91,15 @@ export function createRequestEffects(deps: EffectsDeps) {
         return out;
       }
       case 'cancelled': {
+        if (event.note === EXPIRED_NOTE) {
+          // Nobody finished it in time: the requester should not wait on, and the HQ chat should know.
+          const out = toRequester('expired', deps.texts.requesterExpired(n));
+          for (const hq of deps.headquartersChats) {
+            out.push({ key: key(`hq:${hq.platform}:${hq.chatId}`), message: { kind: 'text', platform: hq.platform, chatId: hq.chatId, text: deps.texts.headquartersExpired(n, request.district), requestNumber: n } });
+          }
+          if (event.previousVolunteer) out.push(toVolunteer(event.previousVolunteer, 'previous', deps.texts.volunteerCancelled(n)));
+          return out;
+        }
         const out = event.note === 'by_requester'
           ? toRequester('withdrawn', deps.texts.requesterWithdrew(n))
           : toRequester('cancelledByHeadquarters', deps.texts.requesterCancelled(n, event.comment ?? ''));

@@ -58,7 +58,7 @@ export function exportRows(requests: readonly HelpRequest[], labels: ExportLabel
       case 'category':
         return labels.category(r.category);
       case 'age':
-        return String(r.age);
+        return String(r.age ?? r.ageBand);
       case 'helpKind':
         return labels.helpKind(r.helpKind);
       case 'status':

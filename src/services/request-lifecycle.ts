@@ -1,4 +1,4 @@
-import { decide, type LifecycleAction, type Refusal } from '../domain/lifecycle.js';
+import { decide, decideExpiry, type Decision, type LifecycleAction, type Refusal } from '../domain/lifecycle.js';
 import type { HelpRequest, PersonRef, RequestChannel } from '../domain/request.js';
 import type { IsCoordinator } from './coordinators.js';
 import { describeError } from './describe-error.js';
@@ -34,28 +34,43 @@ const ATTEMPTS = 5;
 export function createRequestLifecycle(deps: LifecycleDeps) {
   return async function act(number: number, by: PersonRef, channel: RequestChannel, action: LifecycleAction): Promise<LifecycleOutcome> {
     const isCoordinator = await deps.isCoordinator(by);
-    for (let attempt = 1; ; attempt++) {
-      const request = await deps.requests.findByNumber(number);
-      if (!request) return { kind: 'not_found' };
-      const decision = decide(request, action, { person: by, channel, isCoordinator }, deps.now());
-      if (!decision.ok) return { kind: 'refused', refusal: decision.refusal, request };
-      const changed = await deps.requests.applyTransition(number, decision.transition);
-      if (changed) {
-        deps.logger.info({ request: number, event: decision.transition.event.type, platform: channel }, 'request changed');
-        await announce(changed);
-        return { kind: 'changed', request: changed };
-      }
-      if (attempt >= ATTEMPTS) throw new Error(`request ${number} kept changing under ${action.type}`);
-    }
+    return applyDecided(deps, number, action.type, channel, (request) => decide(request, action, { person: by, channel, isCoordinator }, deps.now()));
   };
+}
 
-  /** Puts the messages that follow from a change into the outbox; a failure is left to the sweep. */
-  async function announce(request: HelpRequest): Promise<void> {
-    try {
-      await deps.afterChange(request);
-    } catch (error) {
-      deps.logger.error({ err: describeError(error), request: request.number }, 'enqueueing the messages of a change failed; the sweep will');
+/**
+ * Closes a request open longer than the limit as expired, by the system itself: the same
+ * compare-and-set and the same news through the outbox as any other change.
+ */
+export function createRequestExpiry(deps: Omit<LifecycleDeps, 'isCoordinator'>) {
+  return (number: number): Promise<LifecycleOutcome> => applyDecided(deps, number, 'expire', undefined, (request) => decideExpiry(request, deps.now()));
+}
+
+/** Decides on the fresh request, stores the change if it is still as seen (else decides again), and announces it. */
+async function applyDecided(
+  deps: Omit<LifecycleDeps, 'isCoordinator'>,
+  number: number,
+  what: string,
+  channel: RequestChannel | undefined,
+  decideOn: (request: HelpRequest) => Decision,
+): Promise<LifecycleOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    const request = await deps.requests.findByNumber(number);
+    if (!request) return { kind: 'not_found' };
+    const decision = decideOn(request);
+    if (!decision.ok) return { kind: 'refused', refusal: decision.refusal, request };
+    const changed = await deps.requests.applyTransition(number, decision.transition);
+    if (changed) {
+      deps.logger.info({ request: number, event: decision.transition.event.type, ...(decision.transition.event.note === 'expired' ? { note: 'expired' } : {}), ...(channel ? { platform: channel } : {}) }, 'request changed');
+      // Puts the messages that follow from a change into the outbox; a failure is left to the sweep.
+      try {
+        await deps.afterChange(changed);
+      } catch (error) {
+        deps.logger.error({ err: describeError(error), request: changed.number }, 'enqueueing the messages of a change failed; the sweep will');
+      }
+      return { kind: 'changed', request: changed };
     }
+    if (attempt >= ATTEMPTS) throw new Error(`request ${number} kept changing under ${what}`);
   }
 }
 

@@ -1,52 +1,130 @@
-import type { Logger } from './ports.js';
+import type { PersonRef } from '../domain/request.js';
+import type { Logger, RequestRepository } from './ports.js';
+import type { LifecycleOutcome } from './request-lifecycle.js';
 
-/** What the retention sweep removes, each part a single bulk write. */
-export interface RetentionStore {
+/** Which closed requests are due for erasure: each rule is "closed (or filed) before this moment". */
+export interface ErasureDue {
+  /** Done or cancelled before this: the retention period is over. */
+  closedBefore: Date;
+  /** Withdrawn by the requester before this: they said they need nothing, so it goes sooner. */
+  withdrawnBefore: Date;
   /**
-   * Erases the personal data of requests closed before `before` and not erased yet: name, address,
-   * phone, description, and every free text written with them (reasons, comments, the feedback
-   * comment), with the undelivered or delivered messages about them. The anonymous fields stay for
-   * statistics. Returns the numbers erased.
+   * Expired and filed before this (the open limit and the retention period ago): its clock runs from
+   * when it should have expired, so data left open for a year is not kept a retention period more.
    */
-  eraseClosedBefore(before: Date, limit: number): Promise<number[]>;
+  expiredFiledBefore: Date;
+}
+
+/** What the retention sweep and the erasure on request remove, each part a bulk write. */
+export interface RetentionStore {
+  /** Numbers of closed requests not erased yet and due by one of the rules, oldest first. */
+  listDue(due: ErasureDue, limit: number): Promise<number[]>;
+  /**
+   * Erases the personal data of these requests if they are closed and not erased yet: name, address,
+   * phone, description, every free text (reasons, comments, the feedback comment), the branch answers
+   * (`extra`), the exact age (a band stays) and the requester's messenger ids; what statistics count
+   * stays. Delivered messages about them go at once; those still waiting are sent (their news must
+   * reach people) and forgotten once delivered. Returns the numbers erased.
+   */
+  erase(numbers: readonly number[], at: Date): Promise<number[]>;
+  /** Forgets the messages about erased requests that were waiting at erasure and are delivered now. */
+  forgetDeliveredOfErased(): Promise<number>;
   /** Forgets questionnaires left half-way before `before`, with the answers typed into them. */
   forgetConversationsBefore(before: Date): Promise<number>;
   /** Forgets which updates were handled before `before` (redeliveries stop long before). */
   forgetProcessedUpdatesBefore(before: Date): Promise<number>;
+  /**
+   * Forgets people last seen before `before` who hold no granted role and are not among `keep`
+   * (the coordinators and operators of the configuration).
+   */
+  forgetPeopleSeenBefore(before: Date, keep: readonly PersonRef[]): Promise<number>;
+  /** Forgets one person of the people registry (they asked to be forgotten). */
+  forgetPerson(person: PersonRef): Promise<void>;
+}
+
+/** How long each kind of data is kept. */
+export interface RetentionPeriods {
+  /** After a request closed. */
+  closedMs: number;
+  /** After the requester withdrew it. */
+  withdrawnMs: number;
+  /** How long a request may stay open before it is closed as expired. */
+  openLimitMs: number;
+  abandonedConversationMs: number;
+  /** Since a person without a role was last seen. */
+  peopleMs: number;
 }
 
 export interface RetentionDeps {
   store: RetentionStore;
+  requests: Pick<RequestRepository, 'listOpen'>;
+  /** Closes a request open too long as expired, through the lifecycle (its people are told). */
+  expire: (requestNumber: number) => Promise<LifecycleOutcome>;
   /** Removes the scheduled jobs of a request whose data is gone. */
   cancelJobsOf: (requestNumber: number) => Promise<unknown>;
-  retentionMs: number;
-  abandonedConversationMs: number;
+  /** People the registry keeps whatever their activity: the configured coordinators and operators. */
+  protectedPeople: () => Promise<readonly PersonRef[]>;
+  periods: RetentionPeriods;
   logger: Logger;
   now: () => Date;
 }
 
+/** The counts of one sweep. */
+export interface SweepResult {
+  expired: number;
+  requests: number;
+  messages: number;
+  conversations: number;
+  updates: number;
+  people: number;
+}
+
 /** How long a handled update is remembered on a server without TTL indexes (the embedded one). */
 const PROCESSED_UPDATES_MS = 2 * 86_400_000;
-/** Requests erased per batch: each batch is one write, and the sweep goes on until none is left. */
+/** Requests handled per batch: each batch is one read and one write, and the sweep goes on until none is left. */
 const BATCH = 500;
+/** The request numbers a log line names at most; the count says how many more there were. */
+const LOGGED_NUMBERS = 100;
 
 /**
- * Erases personal data after the retention period. A job rather than a TTL index, so it works on
- * every server, keeps the anonymous statistics, and logs what it did (counts only).
+ * Expires requests open too long, then erases personal data past its period, forgets delivered
+ * messages of erased requests, abandoned questionnaires and people long gone. A job rather than a TTL
+ * index, so it works on every server, keeps the anonymous statistics, and logs what it did (request
+ * numbers and counts, never a value).
  */
 export function createRetention(deps: RetentionDeps) {
-  return async function sweep(): Promise<{ requests: number; conversations: number; updates: number }> {
+  const { periods } = deps;
+  return async function sweep(): Promise<SweepResult> {
     const now = deps.now().getTime();
-    let requests = 0;
+    // Expired first, so one left open past the open limit and the retention period goes in this sweep.
+    let expired = 0;
     for (;;) {
-      const erased = await deps.store.eraseClosedBefore(new Date(now - deps.retentionMs), BATCH);
-      for (const number of erased) await deps.cancelJobsOf(number);
-      requests += erased.length;
-      if (erased.length < BATCH) break;
+      const { items } = await deps.requests.listOpen({ createdBefore: new Date(now - periods.openLimitMs), skip: 0, limit: BATCH });
+      let changed = 0;
+      for (const request of items) if ((await deps.expire(request.number)).kind === 'changed') changed++;
+      expired += changed;
+      // A batch that changed nothing would be listed again: the rest waits for the next sweep.
+      if (items.length < BATCH || changed === 0) break;
     }
-    const conversations = await deps.store.forgetConversationsBefore(new Date(now - deps.abandonedConversationMs));
+    const due: ErasureDue = {
+      closedBefore: new Date(now - periods.closedMs),
+      withdrawnBefore: new Date(now - periods.withdrawnMs),
+      expiredFiledBefore: new Date(now - periods.openLimitMs - periods.closedMs),
+    };
+    const erased: number[] = [];
+    for (;;) {
+      const numbers = await deps.store.listDue(due, BATCH);
+      const done = numbers.length > 0 ? await deps.store.erase(numbers, new Date(now)) : [];
+      for (const number of done) await deps.cancelJobsOf(number);
+      erased.push(...done);
+      if (numbers.length < BATCH || done.length === 0) break;
+    }
+    const messages = await deps.store.forgetDeliveredOfErased();
+    const conversations = await deps.store.forgetConversationsBefore(new Date(now - periods.abandonedConversationMs));
     const updates = await deps.store.forgetProcessedUpdatesBefore(new Date(now - PROCESSED_UPDATES_MS));
-    deps.logger.info({ requests, conversations, updates }, 'retention: personal data erased');
-    return { requests, conversations, updates };
+    const people = await deps.store.forgetPeopleSeenBefore(new Date(now - periods.peopleMs), await deps.protectedPeople());
+    const result = { expired, requests: erased.length, messages, conversations, updates, people };
+    deps.logger.info({ ...result, ...(erased.length > 0 ? { numbers: erased.slice(0, LOGGED_NUMBERS) } : {}) }, 'retention: personal data erased');
+    return result;
   };
 }

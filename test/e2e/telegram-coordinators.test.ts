@@ -52,10 +52,10 @@ describe('command menus', () => {
       commands: (typeof c.payload.commands === 'string' ? JSON.parse(c.payload.commands) : c.payload.commands) as { command: string; description: string }[],
     }));
     const names = (scope: object) => calls.find((c) => JSON.stringify(c.scope) === JSON.stringify(scope))?.commands.map((x) => x.command);
-    expect(names({ type: 'all_private_chats' })).toEqual(['start', 'my', 'tasks', 'cancel']);
+    expect(names({ type: 'all_private_chats' })).toEqual(['start', 'my', 'tasks', 'cancel', 'forget']);
     expect(names({ type: 'all_group_chats' })).toEqual(['bind', 'unbind', 'id']);
-    expect(names({ type: 'chat', chat_id: COORDINATOR_ID })).toEqual(['start', 'my', 'tasks', 'open', 'overdue', 'request', 'assign', 'close', 'cancel', 'stats', 'export', 'districts', 'grant', 'revoke', 'help', 'console']);
-    expect(names({ type: 'chat', chat_id: HQ_CHAT_ID })).toEqual(['open', 'overdue', 'request', 'assign', 'close', 'cancel', 'stats', 'export', 'districts', 'grant', 'revoke', 'help', 'id']);
+    expect(names({ type: 'chat', chat_id: COORDINATOR_ID })).toEqual(['start', 'my', 'tasks', 'open', 'overdue', 'request', 'assign', 'close', 'cancel', 'erase', 'stats', 'export', 'districts', 'grant', 'revoke', 'help', 'console']);
+    expect(names({ type: 'chat', chat_id: HQ_CHAT_ID })).toEqual(['open', 'overdue', 'request', 'assign', 'close', 'cancel', 'erase', 'stats', 'export', 'districts', 'grant', 'revoke', 'help', 'id']);
     for (const call of calls) for (const c of call.commands) expect(c.description.length).toBeGreaterThanOrEqual(3);
   });
 });

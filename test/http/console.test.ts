@@ -284,6 +284,41 @@ describe('board and card', () => {
   });
 });
 
+describe('erasing a request now', () => {
+  it('lets a coordinator erase a closed request from its card, with the box ticked and the CSRF token, and nobody else', async () => {
+    const sent = await postForm('/console/intake', operator, { ...answers(), action: 'submit', formId: crypto.randomUUID() });
+    const number = Number(/(\d+)\?/.exec(sent.headers.location as string)![1]);
+    const url = `/console/requests/${number}/erase`;
+
+    // Open: no form, and a forged post is refused.
+    expect((await get(`/console/requests/${number}`, coordinator.cookie)).body).not.toContain(url);
+    expect((await postForm(url, coordinator, { confirm: 'yes' })).headers.location).toBe(`/console/requests/${number}?eraseRefused=open`);
+    await postForm(`/console/requests/${number}/close`, coordinator, { comment: 'Отвезли Зинаиде Петровне' });
+
+    // Closed: the coordinator's card has the form; the operator's has none and may not post it.
+    const card = await get(`/console/requests/${number}`, coordinator.cookie);
+    expect(card.body).toContain(`action="${url}"`);
+    expect((await get(`/console/requests/${number}`, operator.cookie)).body).not.toContain(url);
+    expect((await postForm(url, operator, { confirm: 'yes' })).statusCode).toBe(403);
+    expect((await postForm(url, coordinator, { confirm: 'yes' }, null)).statusCode).toBe(403);
+    expect((await postForm(url, coordinator, {})).headers.location).toBe(`/console/requests/${number}?eraseRefused=unconfirmed`);
+    expect((await w.repositories.requests.findByNumber(number))!.personal.name).toBe('Зинаида Петровна');
+
+    const erased = await postForm(url, coordinator, { confirm: 'yes' });
+    expect(erased.headers.location).toBe(`/console/requests/${number}?done=erased`);
+    const stored = (await w.repositories.requests.findByNumber(number))!;
+    expect(stored).toMatchObject({ personal: { name: '', address: '', phone: '', description: '' }, ageBand: '80+', personalErasedAt: expect.any(Date) });
+    expect(stored.age).toBeUndefined();
+    expect(stored.history.some((e) => e.comment)).toBe(false);
+    const after = await get(erased.headers.location as string, coordinator.cookie);
+    expect(after.body).toContain(`Персональные данные заявки №${number} стёрты`);
+    expect(after.body).toContain('80+ лет');
+    for (const value of ['Зинаида Петровна', 'Садовая', '+79137654321', 'Отвезли']) expect(after.body).not.toContain(value);
+    expect(after.body).not.toContain(url);
+    expect((await postForm(url, coordinator, { confirm: 'yes' })).headers.location).toBe(`/console/requests/${number}?eraseRefused=already_erased`);
+  });
+});
+
 describe('dashboard and export', () => {
   it('draws the dashboard as inline SVG and exports CSV as the bot does, personal columns only on request', async () => {
     const page = await get('/console/dashboard', coordinator.cookie);

@@ -15,8 +15,10 @@ import {
 } from '../../src/services/coordinator-commands.js';
 import { createIsCoordinator } from '../../src/services/coordinators.js';
 import { createRequestLifecycle } from '../../src/services/request-lifecycle.js';
+import { createErasure } from '../../src/services/erasure.js';
 import { parseCsv } from '../support/csv.js';
 import {
+  FakeRetentionStore,
   FakeDistrictChatRepository,
   FakePeopleRepository,
   FakeRequestRepository,
@@ -61,12 +63,14 @@ beforeEach(() => {
   const isCoordinator = createIsCoordinator({ telegram: ['900'], vk: ['9900'] }, (p) => roles.isCoordinator(p));
   const now = () => new Date((clock = new Date(clock.getTime() + 1000)));
   const lifecycle = createRequestLifecycle({ requests, isCoordinator, afterChange: async (r) => changed.push(r.number), logger, now });
+  const erasure = createErasure({ store: new FakeRetentionStore(requests, people), requests, lifecycle, conversations: { delete: async () => undefined }, cancelJobsOf: async () => undefined, logger, now });
   console_ = createCoordinatorConsole({
     requests,
     people,
     roles,
     districtChats,
     lifecycle,
+    erase: (number, channel) => erasure.eraseRequest(number, channel),
     isCoordinator,
     configuredCoordinators: { telegram: ['900'], vk: ['9900'] },
     districts: DISTRICTS,
@@ -148,6 +152,7 @@ describe('reading commands', () => {
       { type: 'closeConfirmed', number: 999999999 },
       { type: 'cancel', number: 1 },
       { type: 'assign', number: 2 },
+      { type: 'eraseConfirmed', number: 17 },
     ];
     for (const action of actions) {
       const data = encodeConsoleAction(action);
@@ -345,6 +350,30 @@ describe('/assign, /close, /cancel', () => {
     expect(await sayText(privately(), '/cancel 1 дубль заявки №2')).toBe('Готово: заявка №1 отменена. Заявитель получит сообщение с причиной.');
     expect(await sayText(privately(), '/cancel 1 ещё раз')).toBe('Заявка №1 уже отменена, изменить её нельзя.');
     expect(await sayText(privately(), '/cancel 404 нет такой')).toBe('Заявки №404 нет. Проверьте номер: /open покажет открытые заявки.');
+  });
+
+  it('erases a closed request\'s personal data after asking once, refuses an open one, and logs the number only', async () => {
+    await file(2);
+    expect(await sayText(privately(), '/erase 1')).toMatch(/^Заявка №1 ещё открыта: сначала закройте или отмените её/);
+    await say(privately(), '/close 1 Антонина Петровна довольна');
+    const asked = (await say(privately(), '/erase 1'))!;
+    expect(asked.text).toMatch(/^Стереть персональные данные заявки №1\?/);
+    expect((await requests.findByNumber(1))!.personal.name).toBe(draft.personal.name);
+    const button = asked.buttons![0]![0];
+    expect(button!.label).toBe('🗑 Да, стереть данные №1');
+    // Someone who is no coordinator cannot press it.
+    expect((await console_.press({ ...privately(), by: { platform: 'telegram', userId: '12345' } }, encodeConsoleAction(button!.action))).text).toMatch(/только координаторам/);
+    expect((await console_.press(privately(), encodeConsoleAction(button!.action))).text).toBe('Готово: персональные данные заявки №1 стёрты.');
+    const erased = (await requests.findByNumber(1))!;
+    expect(erased).toMatchObject({ personal: { name: '', address: '', phone: '', description: '' }, extra: {}, ageBand: '80+', personalErasedAt: expect.any(Date) });
+    expect(erased.requester).toBeUndefined();
+    expect(erased.age).toBeUndefined();
+    expect(erased.history.some((e) => e.comment)).toBe(false);
+    expect(await sayText(privately(), '/erase 1')).toBe('Персональные данные заявки №1 уже стёрты.');
+    expect(await sayText(privately(), '/erase 404')).toMatch(/^Заявки №404 нет/);
+    expect(await sayText(privately(), '/erase')).toMatch(/^\/erase <номер>/);
+    expect(logger.at('info').find((e) => e.msg?.includes('erased'))?.obj).toEqual({ request: 1, via: 'telegram' });
+    expect(leakedPersonalStrings(logger.serialized(), draft)).toEqual([]);
   });
 
   it('shows the syntax for malformed commands', async () => {

@@ -87,6 +87,7 @@ function request(overrides: Partial<HelpRequest>): HelpRequest {
     requester: { platform: 'telegram', userId: '1', chatId: '1' },
     category: 'pensioner',
     age: 80,
+    ageBand: '80+',
     district: 'Ленинский',
     helpKind: 'groceries',
     extra: {},

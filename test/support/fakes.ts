@@ -1,3 +1,4 @@
+import { ageBand } from '../../src/domain/age-band.js';
 import { RecipientUnreachableError } from '../../src/domain/errors.js';
 import { CLAIMABLE_STATUS, isClosed, type Transition } from '../../src/domain/lifecycle.js';
 import type { ClientKey, GroupPost, HelpRequest, PersonRef, Platform, PublicRequestView, RequestDraft, RequestStatus, Volunteer } from '../../src/domain/request.js';
@@ -22,6 +23,7 @@ import type {
   RoleRepository,
   SendOptions,
 } from '../../src/services/ports.js';
+import type { RetentionStore } from '../../src/services/retention.js';
 
 // In-memory fakes of the service ports. Every method changes state synchronously between awaits, so
 // each call is atomic exactly like one findOneAndUpdate; results are deep copies so a caller can never
@@ -48,6 +50,7 @@ export class FakeRequestRepository implements RequestRepository {
       ...(takenBy ? { takenBy: { ...takenBy } } : {}),
       category: draft.category,
       age: draft.age,
+      ageBand: ageBand(draft.age),
       district: draft.district,
       helpKind: draft.helpKind,
       extra: { ...draft.extra },
@@ -219,6 +222,34 @@ export class FakeRequestRepository implements RequestRepository {
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.number - a.number)
       .slice(0, limit)
       .map(copy);
+  }
+
+  /**
+   * Erases the personal data of closed, not yet erased requests, as the MongoDB retention store does
+   * (RetentionStore.erase); returns the numbers erased.
+   */
+  erasePersonal(numbers: readonly number[], at: Date): number[] {
+    const erased: number[] = [];
+    for (const number of numbers) {
+      const request = this.byNumber.get(number);
+      // Erased by an earlier version (the exact age still there): erased again, completely.
+      if (!request || (request.personalErasedAt && request.age === undefined) || !isClosed(request.status)) continue;
+      const requester = request.requester;
+      const theirs = (e: HelpRequest['history'][number]) => !!requester && e.actor?.platform === requester.platform && e.actor.userId === requester.userId;
+      request.history = request.history.map(({ comment: _erased, ...event }) => {
+        if (!theirs(event)) return event;
+        const { actor: _id, ...anonymous } = event;
+        return { ...anonymous, note: anonymous.note ?? 'by_requester' };
+      });
+      request.personal = { name: '', address: '', phone: '', description: '' };
+      request.extra = {};
+      delete request.requester;
+      delete request.age;
+      if (request.feedback) delete request.feedback.comment;
+      request.personalErasedAt = at;
+      erased.push(number);
+    }
+    return erased;
   }
 
   /** Every stored request, for assertions. */
@@ -422,6 +453,7 @@ export function makeRequest(overrides: Partial<HelpRequest> = {}): HelpRequest {
     requester: { platform: 'telegram', userId: '5', chatId: '5' },
     category: draft.category,
     age: draft.age,
+    ageBand: ageBand(draft.age),
     district: draft.district,
     helpKind: draft.helpKind,
     extra: draft.extra,
@@ -553,6 +585,34 @@ export class FakePeopleRepository implements PeopleRepository {
   async findMany(people: readonly PersonRef[]): Promise<KnownPerson[]> {
     const keys = new Set(people.map((p) => `${p.platform}:${p.userId}`));
     return [...this.byKey.entries()].filter(([key]) => keys.has(key)).map(([, p]) => copy(p));
+  }
+
+  /** Forgets one person (what the retention store does to the people collection). */
+  forget(person: PersonRef): void {
+    this.byKey.delete(`${person.platform}:${person.userId}`);
+  }
+}
+
+/** The erasure part of the retention store over the fakes above, with the MongoDB store's semantics. */
+export class FakeRetentionStore implements Pick<RetentionStore, 'erase' | 'forgetPerson'> {
+  constructor(
+    private readonly requests: FakeRequestRepository,
+    private readonly people: FakePeopleRepository,
+    private readonly outbox?: FakeOutbox,
+  ) {}
+
+  async erase(numbers: readonly number[], at: Date): Promise<number[]> {
+    const erased = this.requests.erasePersonal(numbers, at);
+    // Delivered messages about them go; waiting ones are still sent.
+    for (const [key, record] of this.outbox?.records ?? []) {
+      const about = 'requestNumber' in record.message ? record.message.requestNumber : undefined;
+      if (about !== undefined && erased.includes(about) && (record.status === 'sent' || record.status === 'failed')) this.outbox!.records.delete(key);
+    }
+    return erased;
+  }
+
+  async forgetPerson(person: PersonRef): Promise<void> {
+    this.people.forget(person);
   }
 }
 

@@ -7,6 +7,7 @@ import { createCoordinatorTexts } from '../../src/messages/coordinator-texts.js'
 import { createRequestTexts } from '../../src/messages/request-texts.js';
 import { createIsCoordinator } from '../../src/services/coordinators.js';
 import { createRequestLifecycle } from '../../src/services/request-lifecycle.js';
+import { createErasure } from '../../src/services/erasure.js';
 import { startTestDatabase, type TestDatabase } from './database.js';
 import { catalogs, DISTRICTS, helpScenario } from './scenario-fixtures.js';
 
@@ -34,12 +35,14 @@ export async function startWebApp(options: { publicUrl?: string } = {}) {
   const dispatched: HelpRequest[] = [];
   const changed: HelpRequest[] = [];
   const lifecycle = createRequestLifecycle({ requests, isCoordinator, afterChange: async (r) => changed.push(r), logger, now });
+  const erasure = createErasure({ store: database.db.repositories.retention, requests, lifecycle, conversations: database.db.repositories.conversations, cancelJobsOf: async () => undefined, logger, now });
   const web = createWeb({
     requests,
     people,
     roles,
     sessions: consoleSessions,
     lifecycle,
+    erase: (number, channel) => erasure.eraseRequest(number, channel),
     isCoordinator,
     dispatch: async (r) => dispatched.push(r),
     scenario: helpScenario,

@@ -37,6 +37,8 @@ const outboxSchema = new Schema(
     lastError: String,
     createdAt: { type: Date, required: true },
     sentAt: Date,
+    /** Its request was erased while it waited: it is still sent, then forgotten by the retention sweep. */
+    forgetWhenDelivered: Boolean,
   },
   { collection: 'outbox', versionKey: false },
 );

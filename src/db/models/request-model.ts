@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { AGE_BANDS } from '../../domain/age-band.js';
 import { CATEGORIES, HELP_KINDS, HISTORY_EVENT_TYPES, isRequestChannel, PLATFORMS, REQUEST_STATUSES } from '../../domain/request.js';
 
 const personRef = { platform: { type: String, enum: PLATFORMS, required: true }, userId: { type: String, required: true } };
@@ -36,7 +37,7 @@ const requestSchema = new Schema(
     number: { type: Number, required: true },
     status: { type: String, enum: REQUEST_STATUSES, required: true },
     channel: { ...channel, required: true },
-    // Absent for a phone call or a partner line: nobody to write back to.
+    // Absent for a phone call or a partner line: nobody to write back to; and once erased.
     requester: { type: new Schema({ ...personRef, chatId: { type: String, required: true } }, { _id: false }), required: false },
     takenBy: { type: volunteerSchema, required: false },
     // A client's key and the digest of what it sent (domain ClientKey), flat so that the upsert that
@@ -44,7 +45,9 @@ const requestSchema = new Schema(
     clientKey: String,
     clientFingerprint: String,
     category: { type: String, enum: CATEGORIES, required: true },
-    age: { type: Number, required: true, min: 1, max: 120 },
+    // The exact age goes with the personal data; the band stays for statistics.
+    age: { type: Number, min: 1, max: 120 },
+    ageBand: { type: String, enum: AGE_BANDS },
     district: { type: String, required: true },
     helpKind: { type: String, enum: HELP_KINDS, required: true },
     extra: { type: Map, of: String, default: {} },
@@ -92,8 +95,9 @@ requestSchema.index({ channel: 1, clientKey: 1 }, { unique: true, partialFilterE
 // What happened on a day, for the daily report.
 requestSchema.index({ 'history.at': 1 });
 requestSchema.index({ 'feedback.at': 1 });
-// Closed requests whose personal data is due for erasure.
+// Closed requests whose personal data is due for erasure (and expired ones, by when they were filed).
 requestSchema.index({ personalErasedAt: 1, status: 1, closedAt: 1 });
+requestSchema.index({ personalErasedAt: 1, status: 1, createdAt: 1 });
 // A requester's own requests (/my).
 requestSchema.index({ 'requester.platform': 1, 'requester.userId': 1, createdAt: -1 });
 

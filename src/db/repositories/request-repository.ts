@@ -1,4 +1,5 @@
 import type { Types } from 'mongoose';
+import { ageBand, type AgeBand } from '../../domain/age-band.js';
 import { CLAIMABLE_STATUS, isClosed } from '../../domain/lifecycle.js';
 import type { HelpKind, HelpRequest, HistoryEvent, Platform, RequestChannel, RequestStatus, Volunteer } from '../../domain/request.js';
 import type { NewRequest, RequestRepository } from '../../services/ports.js';
@@ -204,6 +205,7 @@ function newRequestFields({ draft, channel, requester, takenBy, at }: NewRequest
     ...(takenBy ? { takenBy } : {}),
     category: draft.category,
     age: draft.age,
+    ageBand: ageBand(draft.age),
     district: draft.district,
     helpKind: draft.helpKind,
     extra: draft.extra,
@@ -234,7 +236,8 @@ export function toHelpRequest(doc: {
   clientKey?: string | null;
   clientFingerprint?: string | null;
   category: string;
-  age: number;
+  age?: number | null;
+  ageBand?: string | null;
   district: string;
   helpKind: string;
   extra?: Map<string, string> | Record<string, string> | null;
@@ -272,7 +275,9 @@ export function toHelpRequest(doc: {
     ...(doc.takenBy ? { takenBy: toVolunteer(doc.takenBy) } : {}),
     ...(doc.clientKey ? { clientKey: { key: doc.clientKey, fingerprint: doc.clientFingerprint ?? '' } } : {}),
     category: doc.category as HelpRequest['category'],
-    age: doc.age,
+    ...(typeof doc.age === 'number' ? { age: doc.age } : {}),
+    // Requests stored before bands were kept have their band worked out from the age.
+    ageBand: (doc.ageBand as AgeBand | null | undefined) ?? ageBand(doc.age ?? 0),
     district: doc.district,
     helpKind: doc.helpKind as HelpRequest['helpKind'],
     extra,

@@ -2,7 +2,8 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HELP_KINDS, isRequestChannel, REQUEST_STATUSES, type HelpRequest, type PersonRef, type Platform, type RequestStatus, type Volunteer } from '../../domain/request.js';
+import { HELP_KINDS, isRequestChannel, REQUEST_STATUSES, type HelpRequest, type PersonRef, type Platform, type RequestChannel, type RequestStatus, type Volunteer } from '../../domain/request.js';
+import type { EraseOutcome } from '../../services/erasure.js';
 import { lifecycleRefusalText } from '../../messages/command-texts.js';
 import { parsePersonName, personKey } from '../../services/coordinator-commands.js';
 import type { ConsoleAccess, ConsoleRole, ConsoleUser } from '../../services/console-access.js';
@@ -37,6 +38,8 @@ export interface ConsoleWebDeps {
   form: FormIntake;
   requests: RequestRepository;
   lifecycle: RequestLifecycle;
+  /** Erases one closed request's personal data now (Erasure.eraseRequest). */
+  erase: (number: number, channel: RequestChannel) => Promise<EraseOutcome>;
   people: PeopleRepository;
   roles: RoleRepository;
   dashboard: DashboardQuery;
@@ -220,9 +223,10 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleWebDeps
     const number = numberOf(request);
     if (number === null) return send(reply, messagePage(v, userOf(request), 'requests', t('errors.title'), t('errors.badRequest')), 404);
     const q = request.query as Body;
-    const done = q.done && ['created', 'duplicate', 'closed', 'cancelled', 'assigned'].includes(q.done) ? { text: t(`card.done.${q.done}`, { number }) } : undefined;
+    const done = q.done && ['created', 'duplicate', 'closed', 'cancelled', 'assigned', 'erased'].includes(q.done) ? { text: t(`card.done.${q.done}`, { number }) } : undefined;
+    const eraseRefused = q.eraseRefused && ['open', 'already_erased', 'unconfirmed'].includes(q.eraseRefused) ? { text: t(`card.eraseRefused.${q.eraseRefused}`, { number }), error: true } : undefined;
     const refused = q.refusal && /^[a-z_]{1,30}$/.test(q.refusal) && v.catalog.has(`lifecycle.refused.${q.refusal}`) ? { text: v.catalog.t(`lifecycle.refused.${q.refusal}`, { number }), error: true } : undefined;
-    return showCard(request, reply, number, done ?? refused);
+    return showCard(request, reply, number, done ?? refused ?? eraseRefused);
   });
 
   /** Runs a coordinator's action on a request and shows the card again (after a redirect, so a reload does not repeat it). */
@@ -260,6 +264,16 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleWebDeps
     if (!person?.privateChatAt) return showCard(request, reply, number, { text: t('card.unknownVolunteer', { who: typed }), error: true }, 400);
     const volunteer: Volunteer = { platform: person.platform, userId: person.userId, displayName: person.displayName ?? `id ${person.userId}` };
     return act(request, reply, number, { type: 'assign', volunteer }, 'assigned');
+  });
+
+  app.post('/console/requests/:number/erase', { preHandler: coordinators }, async (request, reply) => {
+    const number = numberOf(request);
+    if (number === null) return reply.code(404).send();
+    // Cannot be undone: the form's box must be ticked, whatever a browser does with `required`.
+    if ((request.body as Body).confirm !== 'yes') return reply.redirect(`/console/requests/${number}?eraseRefused=unconfirmed`, 303);
+    const outcome = await deps.erase(number, 'web');
+    if (outcome.kind === 'not_found') return send(reply, messagePage(v, userOf(request), 'requests', t('errors.title'), t('errors.notFound', { number })), 404);
+    return reply.redirect(`/console/requests/${number}?${outcome.kind === 'erased' ? 'done=erased' : `eraseRefused=${outcome.kind}`}`, 303);
   });
 
   /** A person the bot has seen on a platform, named by id or (Telegram) @username. */

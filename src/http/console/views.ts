@@ -202,12 +202,23 @@ export function cardPage(v: ViewContext, user: ConsoleUser, request: HelpRequest
           </form>
         </div></div>`
       : '';
+  // Erasure before its time, for a closed request only: nobody may be sent to an address that is gone.
+  const eraseForm =
+    user.role === 'coordinator' && !open && !erased
+      ? html`<div class="card no-print"><h2>${t('card.eraseTitle')}</h2>
+          <form method="post" action="/console/requests/${request.number}/erase">${csrfField(user)}
+            <p class="muted">${t('card.eraseHint')}</p>
+            <label><input type="checkbox" name="confirm" value="yes" required> ${t('card.eraseConfirm')}</label>
+            <button type="submit" class="danger">${t('card.eraseButton')}</button>
+          </form>
+        </div>`
+      : '';
   const body = html`<h1>${t('card.title', { number: request.number })} ${statusBadge(v, request.status)}</h1>
     ${!request.requester && html`<div class="notice">${t('card.noRequester')}</div>`}
     <div class="grid two">
       <div class="card"><h2>${t('card.request')}</h2><dl class="fields">
         ${field(t('card.district'), request.district)}
-        ${field(t('card.category'), `${v.texts.category(request.category)}, ${t('card.age', { age: request.age })}`)}
+        ${field(t('card.category'), `${v.texts.category(request.category)}, ${t('card.age', { age: request.age ?? request.ageBand })}`)}
         ${field(t('card.helpKind'), v.texts.helpKind(request.helpKind))}
         ${extra.map(([stepId, value]) => {
           // A branch question's answer, titled and worded as the scenario words it.
@@ -233,6 +244,7 @@ export function cardPage(v: ViewContext, user: ConsoleUser, request: HelpRequest
       </div>
     </div>
     ${actions}
+    ${eraseForm}
     <div class="card"><h2>${t('card.history')}</h2><ol class="history">${history}</ol></div>
     <p class="no-print"><a href="/console/requests">${t('card.back')}</a></p>`;
   return layout(v, user, 'requests', t('card.title', { number: request.number }), body, notice);
