@@ -48,6 +48,9 @@ describe('configuration from the environment', () => {
     [{ ...minimal, HTTP_PORT: '70000' }, /^HTTP_PORT/],
     [{ ...minimal, TELEGRAM_MODE: 'webhook' }, /^TELEGRAM_MODE: TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET/],
     [{ ...minimal, TELEGRAM_WEBHOOK_SECRET: 'short' }, /^TELEGRAM_WEBHOOK_SECRET: must be 16–256 characters/],
+    // VK allows up to 50; a short secret is guessed, and it is all that stands between the internet and the bot.
+    [{ ...minimal, VK_CALLBACK_SECRET: 'fifteen-chars15' }, /^VK_CALLBACK_SECRET: must be at least 16 characters/],
+    [{ ...minimal, VK_CALLBACK_SECRET: 'x'.repeat(51) }, /^VK_CALLBACK_SECRET: /],
   ])('names the malformed variable in %j', (env, message) => {
     const found = problems(env);
     expect(found).toHaveLength(1);
