@@ -241,26 +241,6 @@ export async function startSystem(
         logger,
       })
     : undefined;
-  const coordinatorConsole = createCoordinatorConsole({
-    requests,
-    people,
-    roles,
-    districtChats,
-    lifecycle,
-    isCoordinator,
-    configuredCoordinators: { telegram: config.COORDINATOR_TELEGRAM_IDS, vk: config.COORDINATOR_VK_IDS },
-    districts: config.DISTRICTS,
-    texts: coordinatorTexts,
-    timeZone: config.TIME_ZONE,
-    // The same wait after which coordinators are alerted to an unclaimed request (per-kind overrides aside).
-    overdueAfterMs: config.ESCALATION_ALERT_AFTER,
-    roleChanged: async (person, coordinator) => {
-      if (person.platform === 'telegram') await menus?.update(person.userId, coordinator);
-    },
-    logger,
-    now,
-  });
-  const peopleRegistry = createPeopleRegistry({ people, now });
   // The web console and the partner API; links point at PUBLIC_URL, or where the server listens.
   let listenUrl = `http://localhost:${config.HTTP_PORT}`;
   const web = createWeb({
@@ -290,6 +270,27 @@ export async function startSystem(
     logger: logger.child({ component: 'web' }),
     now,
   });
+  const coordinatorConsole = createCoordinatorConsole({
+    requests,
+    people,
+    roles,
+    districtChats,
+    lifecycle,
+    isCoordinator,
+    configuredCoordinators: { telegram: config.COORDINATOR_TELEGRAM_IDS, vk: config.COORDINATOR_VK_IDS },
+    districts: config.DISTRICTS,
+    texts: coordinatorTexts,
+    timeZone: config.TIME_ZONE,
+    // The same wait after which coordinators are alerted to an unclaimed request (per-kind overrides aside).
+    overdueAfterMs: config.ESCALATION_ALERT_AFTER,
+    roleChanged: async (person, coordinator) => {
+      if (person.platform === 'telegram') await menus?.update(person.userId, coordinator);
+    },
+    endConsoleAccess: (person) => web.access.endAccessOf(person),
+    logger,
+    now,
+  });
+  const peopleRegistry = createPeopleRegistry({ people, now });
   const consoleLink = web.access.issueLink;
   // Updates are counted and timed before anything else sees them.
   telegramBot?.use((_ctx, next) => metrics.timeUpdate('telegram', next));

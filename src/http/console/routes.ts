@@ -404,7 +404,10 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleWebDeps
       return showPeople(request, reply, { text: t(granted ? 'people.granted' : 'people.already', { person: label }) });
     }
     const revoked = await deps.roles.revoke(ref, 'operator');
-    if (revoked) deps.logger.info({ platform: ref.platform, userId: ref.userId, by: user.person.userId }, 'operator role revoked');
+    if (revoked) {
+      deps.logger.info({ platform: ref.platform, userId: ref.userId, by: user.person.userId }, 'operator role revoked');
+      await deps.access.endAccessOf(ref);
+    }
     return showPeople(request, reply, { text: t(revoked ? 'people.revoked' : 'people.notOperator', { person: label }) });
   });
 }
