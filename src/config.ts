@@ -139,6 +139,15 @@ export const configSchema = z
     LOCALES_DIR: z.string().default('scenarios/locales'),
     HTTP_HOST: z.string().default('0.0.0.0'),
     HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    // /metrics has a listener of its own, on this machine only unless told otherwise: the counts say
+    // how busy the headquarters is, and each scrape queries the database. 0 picks a free port; off, none.
+    METRICS_HOST: z.string().default('127.0.0.1'),
+    METRICS_PORT: z
+      .string()
+      .default('9464')
+      .refine((v) => v === 'off' || /^\d{1,5}$/.test(v), 'must be a port (0 picks a free one) or off')
+      .transform((v) => (v === 'off' ? ('off' as const) : Number(v)))
+      .pipe(z.union([z.literal('off'), z.number().int().min(0).max(65535, 'must be a port (0 picks a free one) or off')])),
     // Where people open the web console (the bot's /console links start with it); its scheme decides
     // whether cookies are marked Secure. Unset: links point where the server listens (development).
     PUBLIC_URL: z
@@ -158,6 +167,10 @@ export const configSchema = z
   .refine((c) => c.VK_MODE === 'polling' || (c.VK_CALLBACK_SECRET && c.VK_CALLBACK_CONFIRMATION), {
     message: 'VK_MODE=callback needs VK_CALLBACK_SECRET and VK_CALLBACK_CONFIRMATION',
     path: ['VK_MODE'],
+  })
+  .refine((c) => c.METRICS_PORT === 'off' || c.METRICS_PORT === 0 || c.METRICS_PORT !== c.HTTP_PORT, {
+    message: 'must differ from HTTP_PORT: /metrics has a listener of its own',
+    path: ['METRICS_PORT'],
   })
   .refine((c) => c.TELEGRAM_MODE === 'polling' || (c.TELEGRAM_WEBHOOK_URL && c.TELEGRAM_WEBHOOK_SECRET), {
     message: 'TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET',

@@ -57,6 +57,15 @@ describe('configuration from the environment', () => {
     expect(found[0]).toMatch(message);
   });
 
+  it('serves /metrics on its own listener on 127.0.0.1 by default, the public server on every address', () => {
+    const config = loadConfig(minimal);
+    expect(config).toMatchObject({ HTTP_HOST: '0.0.0.0', HTTP_PORT: 3000, METRICS_HOST: '127.0.0.1', METRICS_PORT: 9464 });
+    expect(loadConfig({ ...minimal, METRICS_PORT: '0' }).METRICS_PORT).toBe(0);
+    expect(loadConfig({ ...minimal, METRICS_PORT: 'off' }).METRICS_PORT).toBe('off');
+    expect(problems({ ...minimal, METRICS_PORT: '3000' })).toEqual(['METRICS_PORT: must differ from HTTP_PORT: /metrics has a listener of its own']);
+    expect(problems({ ...minimal, METRICS_PORT: 'never' })[0]).toMatch(/^METRICS_PORT: must be a port \(0 picks a free one\) or off/);
+  });
+
   it('reads lists separated by commas, ignoring spaces and empty items', () => {
     const config = loadConfig({ ...minimal, COORDINATOR_TELEGRAM_IDS: ' 1, 2,,3 ', DISTRICTS: 'Первый, Второй ,' });
     expect(config.COORDINATOR_TELEGRAM_IDS).toEqual(['1', '2', '3']);

@@ -1,6 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RouteHandlerMethod } from 'fastify';
 import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
 import type { PartnerIntake } from '../services/partner-intake.js';
 import { registerConsole, type ConsoleWebDeps } from './console/routes.js';
 import { registerPartnerApi } from './partner-api.js';
@@ -16,15 +15,13 @@ export interface HttpDeps {
   /** Whether the system can serve now (database connected); /readyz reports it. */
   isReady: () => boolean;
   webhooks: WebhookRoute[];
-  /** Serves /metrics in Prometheus' format when given. */
-  metrics?: Pick<Metrics, 'render' | 'contentType'>;
   /** The web console under /console, when given. */
   console?: ConsoleWebDeps;
   /** The partner lines' intake API under /api/v1, when given. */
   partnerApi?: { intake: PartnerIntake; publicUrl: () => string };
 }
 
-/** The fastify app: probes, metrics, the bots' webhooks, the web console and the partner API. */
+/** The public fastify app: probes, the bots' webhooks, the web console and the partner API (/metrics has a listener of its own). */
 export function createHttpApp(deps: HttpDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
@@ -37,8 +34,6 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     const ready = deps.isReady();
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
   });
-  const { metrics } = deps;
-  if (metrics) app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()));
   for (const webhook of deps.webhooks) app.post(webhook.path, webhook.handler);
   // Each in a scope of its own, so their body parsers, cookies, hooks and error pages stay theirs.
   const { console: consoleDeps, partnerApi } = deps;

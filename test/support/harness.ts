@@ -67,6 +67,8 @@ export class SystemHarness {
       DISTRICTS: DISTRICTS.join(','),
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',
+      // A free port each: test files run side by side. It stays on 127.0.0.1, its default.
+      METRICS_PORT: '0',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       // Telegram's limits (a group: one message every 3 s) sped up a hundredfold, ratios kept.
       SEND_LIMITS_SCALE: '100',
