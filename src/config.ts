@@ -46,6 +46,31 @@ const duration = z
   })
   .pipe(z.number().int().positive('must be longer than zero'));
 
+/** "30/1m": at most 30 in any minute, a limit on abuse of the HTTP side; the count must be at least 1. */
+const rateLimit = z
+  .string()
+  .regex(/^[1-9]\d{0,6}\/\d+(ms|s|m|h|d)$/, 'must be a count per duration, such as 30/1m')
+  .transform((text, ctx) => {
+    const [max, window] = text.split('/') as [string, string];
+    const windowMs = duration.safeParse(window);
+    if (!windowMs.success) {
+      ctx.addIssue({ code: 'custom', message: 'must be a count per duration, such as 30/1m (the duration longer than zero)' });
+      return z.NEVER;
+    }
+    return { max: Number(max), windowMs: windowMs.data };
+  });
+
+/**
+ * Which proxies in front may name the caller's address (X-Forwarded-For), for the limits per address:
+ * off (none: the connection's address counts), a number of hops, or addresses and CIDR ranges.
+ */
+const trustProxy = z
+  .string()
+  .default('off')
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean).join(','))
+  .refine((s) => s === 'off' || /^\d{1,2}$/.test(s) || s.split(',').every((x) => /^[\d.:a-fA-F]+(\/\d{1,3})?$/.test(x)), 'must be off, a number of proxies, or their addresses (10.0.0.1, 10.0.0.0/8) separated by commas')
+  .transform((s): false | number | string => (s === 'off' ? false : /^\d+$/.test(s) ? Number(s) : s));
+
 /** "medicine=15m/1h,legal=4h/1d": escalation times per kind of help (reminder / coordinators). */
 const escalationOverrides = z
   .string()
@@ -157,6 +182,16 @@ export const configSchema = z
     OPERATOR_TELEGRAM_IDS: idList,
     OPERATOR_VK_IDS: idList,
     PARTNER_API_KEYS: partnerKeys,
+    // Limits on abuse of the public side (each "count/duration"); a refusal is 429 with Retry-After.
+    // Requests filed through one partner key, from wherever they come: a line's busiest hour is far below.
+    PARTNER_API_LIMIT_PER_KEY: rateLimit.default({ max: 30, windowMs: 60_000 }),
+    // Calls to the partner API from one address, whatever their key.
+    PARTNER_API_LIMIT_PER_ADDRESS: rateLimit.default({ max: 60, windowMs: 60_000 }),
+    // Calls with a wrong or missing key from one address, before the rest of its wrong ones get 429.
+    PARTNER_API_WRONG_KEYS_PER_ADDRESS: rateLimit.default({ max: 10, windowMs: 15 * 60_000 }),
+    // Sign-in attempts on the web console from one address (a whole office may share one).
+    CONSOLE_SIGN_IN_LIMIT_PER_ADDRESS: rateLimit.default({ max: 20, windowMs: 15 * 60_000 }),
+    HTTP_TRUST_PROXY: trustProxy,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((c) => c.BOT_TOKEN || c.VK_TOKEN, {

@@ -268,6 +268,14 @@ export async function startSystem(
       operatorIds: { telegram: config.OPERATOR_TELEGRAM_IDS, vk: config.OPERATOR_VK_IDS },
       partnerKeys: config.PARTNER_API_KEYS,
       overdueAfterMs: config.ESCALATION_ALERT_AFTER,
+      limits: {
+        partnerApi: {
+          perKey: config.PARTNER_API_LIMIT_PER_KEY,
+          perAddress: config.PARTNER_API_LIMIT_PER_ADDRESS,
+          wrongKeysPerAddress: config.PARTNER_API_WRONG_KEYS_PER_ADDRESS,
+        },
+        signIn: config.CONSOLE_SIGN_IN_LIMIT_PER_ADDRESS,
+      },
     },
     listenUrl: () => listenUrl,
     logger: logger.child({ component: 'web' }),
@@ -357,7 +365,7 @@ export async function startSystem(
       handler: createVkCallbackHandler(vk, { groupId: config.VK_GROUP_ID!, secret: config.VK_CALLBACK_SECRET!, confirmation: config.VK_CALLBACK_CONFIRMATION! }),
     });
   }
-  const http = createHttpApp({ logger, isReady: db.isReady, webhooks, ...web.http });
+  const http = createHttpApp({ logger, isReady: db.isReady, webhooks, trustProxy: config.HTTP_TRUST_PROXY, ...web.http });
   const httpUrl = await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
   const metricsHttp = config.METRICS_PORT === 'off' ? undefined : createMetricsApp({ logger, metrics });
   const metricsUrl = await metricsHttp?.listen({ host: config.METRICS_HOST, port: config.METRICS_PORT as number });

@@ -168,7 +168,7 @@ describe('OpenAPI', () => {
     expect(body.properties.district.enum).toEqual(['Центральный', 'Ленинский', 'Октябрьский', 'Заельцовский']);
     expect(body.properties.age).toMatchObject({ type: 'integer', minimum: 1, maximum: 120 });
     expect(body.properties.prescription.description).toMatch(/Only when helpKind is one of: medicine/);
-    expect(Object.keys(doc.paths['/api/v1/requests'].post.responses)).toEqual(['200', '201', '400', '401', '409']);
+    expect(Object.keys(doc.paths['/api/v1/requests'].post.responses)).toEqual(['200', '201', '400', '401', '409', '429']);
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 });
