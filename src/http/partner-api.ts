@@ -41,7 +41,8 @@ export async function registerPartnerApi(app: FastifyInstance, deps: { intake: P
   const tooMany = (reply: FastifyReply, seconds: number) =>
     reply.code(429).send({ error: 'rate_limited', message: `too many calls; retry after ${seconds} s (Retry-After)` });
 
-  app.post(PARTNER_REQUESTS_PATH, { bodyLimit: 64 * 1024 }, async (request, reply) => {
+  /** The limits and the key, before the body is read: a refused call costs no parsing. */
+  async function admit(request: FastifyRequest, reply: FastifyReply) {
     const busy = await perAddress(request, reply);
     if (busy !== null) return tooMany(reply, busy);
     const source = deps.intake.authenticate(presentedKey(request));
@@ -57,6 +58,11 @@ export async function registerPartnerApi(app: FastifyInstance, deps: { intake: P
     // A key that leaked, or a partner's system in a loop, files only so many a minute.
     const full = await perKey(request, reply);
     if (full !== null) return tooMany(reply, full);
+    return undefined;
+  }
+
+  app.post(PARTNER_REQUESTS_PATH, { bodyLimit: 64 * 1024, onRequest: admit }, async (request, reply) => {
+    const source = sources.get(request)!;
     const outcome = await deps.intake.submit(source, request.body);
     switch (outcome.kind) {
       case 'invalid':

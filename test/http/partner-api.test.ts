@@ -46,6 +46,8 @@ describe('keys', () => {
       await post(valid(), 'not-the-key-0123456789abcdef'),
       await post(valid(), `${PARTNER_KEY}x`),
       await w.app.inject({ method: 'POST', url: '/api/v1/requests', headers: { authorization: `Basic ${PARTNER_KEY}` }, payload: valid() }),
+      // The key is checked before the body is read: without one, a broken body is not even parsed.
+      await w.app.inject({ method: 'POST', url: '/api/v1/requests', headers: { 'content-type': 'application/json' }, payload: '{"externalId": ' }),
     ]) {
       expect(response.statusCode).toBe(401);
       expect(response.headers['www-authenticate']).toBe('Bearer');
