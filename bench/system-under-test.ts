@@ -42,6 +42,7 @@ export async function startSystemUnderTest(options: { mongodbUri: string; env?: 
     DISTRICTS: DISTRICTS.join(','),
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: '0',
+    METRICS_PORT: '0',
     LOG_LEVEL: 'silent',
     ...options.env,
   });

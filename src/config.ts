@@ -46,6 +46,31 @@ const duration = z
   })
   .pipe(z.number().int().positive('must be longer than zero'));
 
+/** "30/1m": at most 30 in any minute, a limit on abuse of the HTTP side; the count must be at least 1. */
+const rateLimit = z
+  .string()
+  .regex(/^[1-9]\d{0,6}\/\d+(ms|s|m|h|d)$/, 'must be a count per duration, such as 30/1m')
+  .transform((text, ctx) => {
+    const [max, window] = text.split('/') as [string, string];
+    const windowMs = duration.safeParse(window);
+    if (!windowMs.success) {
+      ctx.addIssue({ code: 'custom', message: 'must be a count per duration, such as 30/1m (the duration longer than zero)' });
+      return z.NEVER;
+    }
+    return { max: Number(max), windowMs: windowMs.data };
+  });
+
+/**
+ * Which proxies in front may name the caller's address (X-Forwarded-For), for the limits per address:
+ * off (none: the connection's address counts), a number of hops, or addresses and CIDR ranges.
+ */
+const trustProxy = z
+  .string()
+  .default('off')
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean).join(','))
+  .refine((s) => s === 'off' || /^\d{1,2}$/.test(s) || s.split(',').every((x) => /^[\d.:a-fA-F]+(\/\d{1,3})?$/.test(x)), 'must be off, a number of proxies, or their addresses (10.0.0.1, 10.0.0.0/8) separated by commas')
+  .transform((s): false | number | string => (s === 'off' ? false : /^\d+$/.test(s) ? Number(s) : s));
+
 /** "medicine=15m/1h,legal=4h/1d": escalation times per kind of help (reminder / coordinators). */
 const escalationOverrides = z
   .string()
@@ -82,7 +107,8 @@ export const configSchema = z
     VK_GROUP_ID: z.coerce.number().int().positive('must be the community id, a positive number').optional(),
     VK_API_BASE_URL: z.url().default('https://api.vk.ru/method'),
     VK_MODE: z.enum(['polling', 'callback']).default('polling'),
-    VK_CALLBACK_SECRET: z.string().min(8, 'must be at least 8 characters').max(50).optional(),
+    // The only thing between the internet and the bot in callback mode: short enough to guess, it is no secret.
+    VK_CALLBACK_SECRET: z.string().min(16, 'must be at least 16 characters (VK allows up to 50)').max(50, 'must be at most 50 characters, as VK allows').optional(),
     VK_CALLBACK_CONFIRMATION: z.string().min(1).optional(),
     VK_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(20),
     COORDINATOR_VK_IDS: idList,
@@ -144,6 +170,15 @@ export const configSchema = z
     LOCALES_DIR: z.string().default('scenarios/locales'),
     HTTP_HOST: z.string().default('0.0.0.0'),
     HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    // /metrics has a listener of its own, on this machine only unless told otherwise: the counts say
+    // how busy the headquarters is, and each scrape queries the database. 0 picks a free port; off, none.
+    METRICS_HOST: z.string().default('127.0.0.1'),
+    METRICS_PORT: z
+      .string()
+      .default('9464')
+      .refine((v) => v === 'off' || /^\d{1,5}$/.test(v), 'must be a port (0 picks a free one) or off')
+      .transform((v) => (v === 'off' ? ('off' as const) : Number(v)))
+      .pipe(z.union([z.literal('off'), z.number().int().min(0).max(65535, 'must be a port (0 picks a free one) or off')])),
     // Where people open the web console (the bot's /console links start with it); its scheme decides
     // whether cookies are marked Secure. Unset: links point where the server listens (development).
     PUBLIC_URL: z
@@ -153,6 +188,16 @@ export const configSchema = z
     OPERATOR_TELEGRAM_IDS: idList,
     OPERATOR_VK_IDS: idList,
     PARTNER_API_KEYS: partnerKeys,
+    // Limits on abuse of the public side (each "count/duration"); a refusal is 429 with Retry-After.
+    // Requests filed through one partner key, from wherever they come: a line's busiest hour is far below.
+    PARTNER_API_LIMIT_PER_KEY: rateLimit.default({ max: 30, windowMs: 60_000 }),
+    // Calls to the partner API from one address, whatever their key.
+    PARTNER_API_LIMIT_PER_ADDRESS: rateLimit.default({ max: 60, windowMs: 60_000 }),
+    // Calls with a wrong or missing key from one address, before the rest of its wrong ones get 429.
+    PARTNER_API_WRONG_KEYS_PER_ADDRESS: rateLimit.default({ max: 10, windowMs: 15 * 60_000 }),
+    // Sign-in attempts on the web console from one address (a whole office may share one).
+    CONSOLE_SIGN_IN_LIMIT_PER_ADDRESS: rateLimit.default({ max: 20, windowMs: 15 * 60_000 }),
+    HTTP_TRUST_PROXY: trustProxy,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((c) => c.BOT_TOKEN || c.VK_TOKEN, {
@@ -163,6 +208,10 @@ export const configSchema = z
   .refine((c) => c.VK_MODE === 'polling' || (c.VK_CALLBACK_SECRET && c.VK_CALLBACK_CONFIRMATION), {
     message: 'VK_MODE=callback needs VK_CALLBACK_SECRET and VK_CALLBACK_CONFIRMATION',
     path: ['VK_MODE'],
+  })
+  .refine((c) => c.METRICS_PORT === 'off' || c.METRICS_PORT === 0 || c.METRICS_PORT !== c.HTTP_PORT, {
+    message: 'must differ from HTTP_PORT: /metrics has a listener of its own',
+    path: ['METRICS_PORT'],
   })
   .refine((c) => c.TELEGRAM_MODE === 'polling' || (c.TELEGRAM_WEBHOOK_URL && c.TELEGRAM_WEBHOOK_SECRET), {
     message: 'TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET',

@@ -15,6 +15,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { connectDatabase } from './db/database.js';
 import { startEmbeddedMongo, type EmbeddedMongo } from './db/embedded-server.js';
 import { createHttpApp, type WebhookRoute } from './http/app.js';
+import { createMetricsApp } from './http/metrics-app.js';
 import { createLogger, type Logger } from './logger.js';
 import { loadCatalogs } from './messages/load-catalogs.js';
 import { renderText } from './messages/render.js';
@@ -52,6 +53,8 @@ import { createMetrics } from './metrics.js';
 export interface RunningSystem {
   /** The address the HTTP server listens on. */
   httpUrl: string;
+  /** The address /metrics is served on; absent with METRICS_PORT=off. */
+  metricsUrl?: string;
   /** Hands one Telegram update to the bot in this process, as a webhook would; absent without Telegram. */
   handleTelegramUpdate?: (update: Update) => Promise<void>;
   stop(): Promise<void>;
@@ -270,26 +273,6 @@ export async function startSystem(
         logger,
       })
     : undefined;
-  const coordinatorConsole = createCoordinatorConsole({
-    requests,
-    people,
-    roles,
-    districtChats,
-    lifecycle,
-    erase: (number, channel) => erasure.eraseRequest(number, channel),
-    isCoordinator,
-    configuredCoordinators,
-    districts: config.DISTRICTS,
-    texts: coordinatorTexts,
-    timeZone: config.TIME_ZONE,
-    // The same wait after which coordinators are alerted to an unclaimed request (per-kind overrides aside).
-    overdueAfterMs: config.ESCALATION_ALERT_AFTER,
-    roleChanged: async (person, coordinator) => {
-      if (person.platform === 'telegram') await menus?.update(person.userId, coordinator);
-    },
-    logger,
-    now,
-  });
   // The web console and the partner API; links point at PUBLIC_URL, or where the server listens.
   let listenUrl = `http://localhost:${config.HTTP_PORT}`;
   const web = createWeb({
@@ -315,9 +298,38 @@ export async function startSystem(
       operatorIds: { telegram: config.OPERATOR_TELEGRAM_IDS, vk: config.OPERATOR_VK_IDS },
       partnerKeys: config.PARTNER_API_KEYS,
       overdueAfterMs: config.ESCALATION_ALERT_AFTER,
+      limits: {
+        partnerApi: {
+          perKey: config.PARTNER_API_LIMIT_PER_KEY,
+          perAddress: config.PARTNER_API_LIMIT_PER_ADDRESS,
+          wrongKeysPerAddress: config.PARTNER_API_WRONG_KEYS_PER_ADDRESS,
+        },
+        signIn: config.CONSOLE_SIGN_IN_LIMIT_PER_ADDRESS,
+      },
     },
     listenUrl: () => listenUrl,
     logger: logger.child({ component: 'web' }),
+    now,
+  });
+  const coordinatorConsole = createCoordinatorConsole({
+    requests,
+    people,
+    roles,
+    districtChats,
+    lifecycle,
+    erase: (number, channel) => erasure.eraseRequest(number, channel),
+    isCoordinator,
+    configuredCoordinators,
+    districts: config.DISTRICTS,
+    texts: coordinatorTexts,
+    timeZone: config.TIME_ZONE,
+    // The same wait after which coordinators are alerted to an unclaimed request (per-kind overrides aside).
+    overdueAfterMs: config.ESCALATION_ALERT_AFTER,
+    roleChanged: async (person, coordinator) => {
+      if (person.platform === 'telegram') await menus?.update(person.userId, coordinator);
+    },
+    endConsoleAccess: (person) => web.access.endAccessOf(person),
+    logger,
     now,
   });
   const consoleLink = web.access.issueLink;
@@ -384,8 +396,10 @@ export async function startSystem(
       handler: createVkCallbackHandler(vk, { groupId: config.VK_GROUP_ID!, secret: config.VK_CALLBACK_SECRET!, confirmation: config.VK_CALLBACK_CONFIRMATION! }),
     });
   }
-  const http = createHttpApp({ logger, isReady: db.isReady, webhooks, metrics, ...web.http });
+  const http = createHttpApp({ logger, isReady: db.isReady, webhooks, trustProxy: config.HTTP_TRUST_PROXY, ...web.http });
   const httpUrl = await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
+  const metricsHttp = config.METRICS_PORT === 'off' ? undefined : createMetricsApp({ logger, metrics });
+  const metricsUrl = await metricsHttp?.listen({ host: config.METRICS_HOST, port: config.METRICS_PORT as number });
   // A browser cannot open "every address": the link names this machine instead.
   listenUrl = httpUrl.replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//localhost');
   if (!config.PUBLIC_URL) logger.warn({ console: `${listenUrl}/console` }, 'PUBLIC_URL is not set: /console links point at this address, which only this machine may reach');
@@ -410,6 +424,7 @@ export async function startSystem(
       telegram: telegramBot ? `${config.TELEGRAM_MODE} @${telegramBot.botInfo.username}` : 'off',
       vk: vk ? `${config.VK_MODE} club${config.VK_GROUP_ID}` : 'off',
       http: httpUrl,
+      metrics: metricsUrl ? `${metricsUrl}/metrics` : 'off',
       districts: config.DISTRICTS.length,
     },
     'started',
@@ -417,12 +432,14 @@ export async function startSystem(
 
   return {
     httpUrl,
+    ...(metricsUrl ? { metricsUrl } : {}),
     ...(telegramBot ? { handleTelegramUpdate: (update: Update) => telegramBot.handleUpdate(update) } : {}),
     async stop() {
       // Stop taking updates first, let the ones in hand finish, then close what they use.
       await runner?.stop();
       if (vk?.updates.isStarted) await vk.updates.stop();
       await http.close();
+      await metricsHttp?.close();
       await Promise.all([telegram?.drained(), vkBot?.drained()]);
       await scheduler.stop();
       await worker.stop();

@@ -7,12 +7,28 @@ export interface MetricSources {
   outbox: () => Promise<{ pending: number; failed: number }>;
 }
 
+export interface MetricsOptions {
+  /**
+   * How long what the sources counted is served again (default 5 s): each read is several counts in
+   * the database, and two Prometheus servers (or a person reloading) must not multiply them.
+   */
+  sourcesCacheMs?: number;
+  /** Milliseconds of the clock the cache ages by; tests move it. */
+  now?: () => number;
+}
+
 /**
  * The process's Prometheus metrics, in a registry of its own (no global one): updates handled and how
  * long they took, scheduled job runs, and, read at scrape time, requests by status and the outbox.
  * The bots and the scheduler report through the small hooks below; nothing else knows prom-client.
  */
-export function createMetrics(sources: MetricSources) {
+export function createMetrics(uncached: MetricSources, options: MetricsOptions = {}) {
+  const cacheMs = options.sourcesCacheMs ?? 5_000;
+  const now = options.now ?? Date.now;
+  const sources: MetricSources = {
+    requestsByStatus: cachedFor(cacheMs, now, uncached.requestsByStatus),
+    outbox: cachedFor(cacheMs, now, uncached.outbox),
+  };
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -106,3 +122,20 @@ export function createMetrics(sources: MetricSources) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * `read`, its answer shared for `ms`: by scrapes at once (the same promise) and by those soon after.
+ * A failed read is not kept, so the next scrape tries again.
+ */
+function cachedFor<T>(ms: number, now: () => number, read: () => Promise<T>): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    if (last && now() - last.at < ms) return last.value;
+    const entry = { at: now(), value: read() };
+    last = entry;
+    entry.value.catch(() => {
+      if (last === entry) last = undefined;
+    });
+    return entry.value;
+  };
+}

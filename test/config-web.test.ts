@@ -34,6 +34,19 @@ it('reads partner lines with their keys, and operators', () => {
   expect(config.PUBLIC_URL).toBe('https://hq.example.org');
 });
 
+it('reads the limits on abuse as a count per duration, and names a malformed one', () => {
+  const config = loadConfig({ ...minimal, PARTNER_API_LIMIT_PER_KEY: '5/10s', CONSOLE_SIGN_IN_LIMIT_PER_ADDRESS: '100/1h', HTTP_TRUST_PROXY: '1' });
+  expect(config.PARTNER_API_LIMIT_PER_KEY).toEqual({ max: 5, windowMs: 10_000 });
+  expect(config.CONSOLE_SIGN_IN_LIMIT_PER_ADDRESS).toEqual({ max: 100, windowMs: 3_600_000 });
+  expect(config.HTTP_TRUST_PROXY).toBe(1);
+  expect(loadConfig(minimal).HTTP_TRUST_PROXY).toBe(false);
+  expect(loadConfig({ ...minimal, HTTP_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).HTTP_TRUST_PROXY).toBe('10.0.0.0/8,127.0.0.1');
+  expect(problems({ PARTNER_API_LIMIT_PER_KEY: '30' })).toEqual(['PARTNER_API_LIMIT_PER_KEY: must be a count per duration, such as 30/1m']);
+  expect(problems({ PARTNER_API_WRONG_KEYS_PER_ADDRESS: '0/15m' })).toEqual(['PARTNER_API_WRONG_KEYS_PER_ADDRESS: must be a count per duration, such as 30/1m']);
+  expect(problems({ PARTNER_API_LIMIT_PER_ADDRESS: '60/1x' })[0]).toMatch(/^PARTNER_API_LIMIT_PER_ADDRESS: /);
+  expect(problems({ HTTP_TRUST_PROXY: 'yes please' })[0]).toMatch(/^HTTP_TRUST_PROXY: /);
+});
+
 it('refuses short keys, odd source names, a source twice, and an address with a path', () => {
   expect(problems({ PARTNER_API_KEYS: '112=short' })).toEqual(['PARTNER_API_KEYS.0.key: each key must be at least 24 characters (source=key)']);
   expect(problems({ PARTNER_API_KEYS: `Горячая линия=${KEY}` })[0]).toMatch(/^PARTNER_API_KEYS.0.source: /);

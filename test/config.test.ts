@@ -48,10 +48,22 @@ describe('configuration from the environment', () => {
     [{ ...minimal, HTTP_PORT: '70000' }, /^HTTP_PORT/],
     [{ ...minimal, TELEGRAM_MODE: 'webhook' }, /^TELEGRAM_MODE: TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET/],
     [{ ...minimal, TELEGRAM_WEBHOOK_SECRET: 'short' }, /^TELEGRAM_WEBHOOK_SECRET: must be 16–256 characters/],
+    // VK allows up to 50; a short secret is guessed, and it is all that stands between the internet and the bot.
+    [{ ...minimal, VK_CALLBACK_SECRET: 'fifteen-chars15' }, /^VK_CALLBACK_SECRET: must be at least 16 characters/],
+    [{ ...minimal, VK_CALLBACK_SECRET: 'x'.repeat(51) }, /^VK_CALLBACK_SECRET: /],
   ])('names the malformed variable in %j', (env, message) => {
     const found = problems(env);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(message);
+  });
+
+  it('serves /metrics on its own listener on 127.0.0.1 by default, the public server on every address', () => {
+    const config = loadConfig(minimal);
+    expect(config).toMatchObject({ HTTP_HOST: '0.0.0.0', HTTP_PORT: 3000, METRICS_HOST: '127.0.0.1', METRICS_PORT: 9464 });
+    expect(loadConfig({ ...minimal, METRICS_PORT: '0' }).METRICS_PORT).toBe(0);
+    expect(loadConfig({ ...minimal, METRICS_PORT: 'off' }).METRICS_PORT).toBe('off');
+    expect(problems({ ...minimal, METRICS_PORT: '3000' })).toEqual(['METRICS_PORT: must differ from HTTP_PORT: /metrics has a listener of its own']);
+    expect(problems({ ...minimal, METRICS_PORT: 'never' })[0]).toMatch(/^METRICS_PORT: must be a port \(0 picks a free one\) or off/);
   });
 
   it('reads lists separated by commas, ignoring spaces and empty items', () => {

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { RouteHandlerMethod } from 'fastify';
 import type { VK } from 'vk-io';
 
@@ -10,9 +11,10 @@ export const VK_CALLBACK_PATH = '/vk/callback';
  * is handled before "ok" is answered, so an event lost to a crash is sent again by VK.
  */
 export function createVkCallbackHandler(vk: VK, options: { groupId: number; secret: string; confirmation: string }): RouteHandlerMethod {
+  const expected = Buffer.from(options.secret);
   return async (request, reply) => {
     const body = request.body as { type?: unknown; secret?: unknown; group_id?: unknown } | null;
-    if (!body || typeof body !== 'object' || body.secret !== options.secret) {
+    if (!body || typeof body !== 'object' || !secretMatches(body.secret, expected)) {
       return reply.code(401).type('text/plain').send('unauthorized');
     }
     if (Number(body.group_id) !== options.groupId) return reply.code(403).type('text/plain').send('wrong community');
@@ -20,4 +22,16 @@ export function createVkCallbackHandler(vk: VK, options: { groupId: number; secr
     await vk.updates.handleWebhookUpdate(body as Record<string, unknown>);
     return reply.type('text/plain').send('ok');
   };
+}
+
+/**
+ * Whether the presented secret is ours, in time that does not depend on how much of it is right
+ * (`!==` stops at the first differing character, and the time it takes tells a caller how far a guess
+ * got). Only the length shows, and VK's secrets all have the length the community chose.
+ */
+function secretMatches(presented: unknown, expected: Buffer): boolean {
+  if (typeof presented !== 'string') return false;
+  const given = Buffer.from(presented);
+  // timingSafeEqual throws on buffers of unequal length: refuse those before it.
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { describeError } from '../services/describe-error.js';
 import { partnerErrorSchema, partnerResponseSchema, type PartnerIntake } from '../services/partner-intake.js';
 import type { Logger } from '../services/ports.js';
+import { registerRateLimits, type RateLimit } from './rate-limit.js';
 
 export const PARTNER_REQUESTS_PATH = '/api/v1/requests';
 export const OPENAPI_PATH = '/api/v1/openapi.json';
@@ -15,17 +16,53 @@ function presentedKey(request: FastifyRequest): string | undefined {
   return typeof header === 'string' ? header : undefined;
 }
 
+/** The limits on abuse of the API (PARTNER_API_LIMIT_*, PARTNER_API_WRONG_KEYS_PER_ADDRESS). */
+export interface PartnerApiLimits {
+  /** Requests filed through one key, from any address. */
+  perKey: RateLimit;
+  /** Calls from one address, whatever their key. */
+  perAddress: RateLimit;
+  /** Calls with a wrong or missing key from one address. */
+  wrongKeysPerAddress: RateLimit;
+}
+
 /**
  * The intake API for partner lines (112, a hotline, partner organisations): `POST /api/v1/requests`
  * with the source's API key files a request into the same base and dispatches it like a bot's, once
  * per `externalId`; `GET /api/v1/openapi.json` documents it, generated from the same zod schemas.
+ * Calls over a limit get 429 with Retry-After.
  */
-export function registerPartnerApi(app: FastifyInstance, deps: { intake: PartnerIntake; publicUrl: () => string; logger: Logger }): void {
-  app.post(PARTNER_REQUESTS_PATH, { bodyLimit: 64 * 1024 }, async (request, reply) => {
+export async function registerPartnerApi(app: FastifyInstance, deps: { intake: PartnerIntake; publicUrl: () => string; limits: PartnerApiLimits; logger: Logger }): Promise<void> {
+  const limiter = await registerRateLimits(app);
+  const sources = new WeakMap<FastifyRequest, string>();
+  const perAddress = limiter(deps.limits.perAddress);
+  const wrongKeys = limiter(deps.limits.wrongKeysPerAddress);
+  const perKey = limiter(deps.limits.perKey, (request) => sources.get(request) ?? '');
+  const tooMany = (reply: FastifyReply, seconds: number) =>
+    reply.code(429).send({ error: 'rate_limited', message: `too many calls; retry after ${seconds} s (Retry-After)` });
+
+  /** The limits and the key, before the body is read: a refused call costs no parsing. */
+  async function admit(request: FastifyRequest, reply: FastifyReply) {
+    const busy = await perAddress(request, reply);
+    if (busy !== null) return tooMany(reply, busy);
     const source = deps.intake.authenticate(presentedKey(request));
     if (!source) {
+      // Only wrong keys count here, so someone guessing behind a partner's proxy does not lock the
+      // partner out; with keys of 24 characters or more, guesses are hopeless anyway, and this keeps
+      // them from costing us hashes and log lines at wire speed.
+      const wait = await wrongKeys(request, reply);
+      if (wait !== null) return tooMany(reply, wait);
       return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid API key is required (Authorization: Bearer <key>)' });
     }
+    sources.set(request, source);
+    // A key that leaked, or a partner's system in a loop, files only so many a minute.
+    const full = await perKey(request, reply);
+    if (full !== null) return tooMany(reply, full);
+    return undefined;
+  }
+
+  app.post(PARTNER_REQUESTS_PATH, { bodyLimit: 64 * 1024, onRequest: admit }, async (request, reply) => {
+    const source = sources.get(request)!;
     const outcome = await deps.intake.submit(source, request.body);
     switch (outcome.kind) {
       case 'invalid':
@@ -90,6 +127,10 @@ export function openApiDocument(body: z.ZodType) {
             '400': error('The body does not match the schema, or an answer is refused (issues name each field)'),
             '401': error('No API key, or an unknown one'),
             '409': error('This externalId was used before for a different request; nothing was filed'),
+            '429': {
+              ...error('Too many calls from this key or this address (or too many with a wrong key); nothing was filed. Retry after the seconds in Retry-After, with the same externalId'),
+              headers: { 'Retry-After': { description: 'Seconds to wait before calling again', schema: { type: 'integer', minimum: 1 } } },
+            },
           },
         },
       },

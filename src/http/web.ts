@@ -16,6 +16,8 @@ import { createScenarioPreview } from '../services/scenario-preview.js';
 import { createSubmitOnce } from '../services/submit-request.js';
 import type { ConsoleWebDeps } from './console/routes.js';
 import type { HttpDeps } from './app.js';
+import type { PartnerApiLimits } from './partner-api.js';
+import type { RateLimit } from './rate-limit.js';
 
 /** What the web side is built from: the stores, the lifecycle, the texts and its settings. */
 export interface WebInput {
@@ -44,6 +46,8 @@ export interface WebInput {
     operatorIds: Readonly<Record<Platform, readonly string[]>>;
     partnerKeys: readonly PartnerKey[];
     overdueAfterMs: number;
+    /** The limits on abuse: the partner API's, and sign-in attempts per address. */
+    limits: { partnerApi: PartnerApiLimits; signIn: RateLimit };
   };
   /** Where the HTTP server listens, once it does (for links when PUBLIC_URL is unset). */
   listenUrl: () => string;
@@ -91,6 +95,7 @@ export function createWeb(input: WebInput): { access: ConsoleAccess; http: Pick<
     overdueAfterMs: settings.overdueAfterMs,
     timeZone: settings.timeZone,
     secureCookies: settings.publicUrl?.startsWith('https:') ?? false,
+    signInLimit: settings.limits.signIn,
     logger: input.logger,
     now: input.now,
   };
@@ -100,7 +105,13 @@ export function createWeb(input: WebInput): { access: ConsoleAccess; http: Pick<
       console: consoleDeps,
       // Without keys no partner can call, so the API is not served at all.
       ...(settings.partnerKeys.length > 0
-        ? { partnerApi: { intake: createPartnerIntake({ form, engine, keys: settings.partnerKeys, render: engine.render, logger: input.logger }), publicUrl } }
+        ? {
+            partnerApi: {
+              intake: createPartnerIntake({ form, engine, keys: settings.partnerKeys, render: engine.render, logger: input.logger }),
+              publicUrl,
+              limits: settings.limits.partnerApi,
+            },
+          }
         : {}),
     },
   };

@@ -307,7 +307,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 export class JobFailedError extends Error {
   constructor(cause: unknown) {
     const described = describeError(cause);
-    super(typeof described.message === 'string' ? `${String(described.name)}: ${described.message}` : String(described.name ?? described.type));
+    super(typeof described.message === 'string' ? `${String(described.type)}: ${described.message}` : String(described.type));
     this.name = 'JobFailedError';
   }
 }

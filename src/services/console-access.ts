@@ -113,6 +113,16 @@ export function createConsoleAccess(deps: ConsoleAccessDeps) {
     async signOut(user: ConsoleUser): Promise<void> {
       await deps.sessions.delete(user.sessionHash);
     },
+
+    /**
+     * Ends a person's sessions and unused links, for a role taken away. The role is read on every
+     * request, so without a role they were refused anyway; but granting it again would have let the
+     * old cookie back in (a browser left signed in, a link forwarded before).
+     */
+    async endAccessOf(person: PersonRef): Promise<void> {
+      const ended = await deps.sessions.deleteAllOf(person);
+      deps.logger.info({ platform: person.platform, userId: person.userId, sessions: ended }, 'console sessions ended');
+    },
   };
 }
 

@@ -96,6 +96,8 @@ export interface ConsoleDeps {
   overdueAfterMs: number;
   /** Called after /grant or /revoke changed someone's role (Telegram updates their command menu). */
   roleChanged?: (person: PersonRef, isCoordinator: boolean) => Promise<void>;
+  /** Ends a person's web console sessions and links: a role taken back must not return with the next grant. */
+  endConsoleAccess: (person: PersonRef) => Promise<void>;
   logger: Logger;
   now: () => Date;
 }
@@ -429,6 +431,8 @@ export function createCoordinatorConsole(deps: ConsoleDeps) {
     const revoked = await deps.roles.revoke(person);
     if (!revoked) return { text: texts.notCoordinatorAnyway(label) };
     deps.logger.info({ platform: person.platform, userId: person.userId, by: ctx.by.userId }, 'coordinator role revoked');
+    // Also when they stay an operator: they sign in again, and the console shows what an operator may.
+    await deps.endConsoleAccess(person);
     await announceRole(person, false);
     return { text: texts.revoked(label) };
   }

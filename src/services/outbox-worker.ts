@@ -199,7 +199,8 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
         : messenger.describeFailure(error);
       if (failure.permanent) {
         await deps.outbox.markFailed(entry.key, deps.workerId, failure.reason, deps.now());
-        deps.logger.warn({ key: entry.key, reason: failure.reason }, 'outbox: giving up on a message');
+        // `failure`, not `reason`: the logger redacts every reason, which elsewhere is what a person typed.
+        deps.logger.warn({ key: entry.key, failure: failure.reason }, 'outbox: giving up on a message');
         // A requester who blocked the bot is not asked again by follow-ups (a no-op for other chats).
         if ((message.kind === 'text' || message.kind === 'feedback') && message.requestNumber !== undefined) {
           await deps.requests.markRequesterUnreachable(message.requestNumber, message.chatId, deps.now());

@@ -75,7 +75,7 @@ export const partnerResponseSchema = z.object({
 
 /** An error answer of the API. */
 export const partnerErrorSchema = z.object({
-  error: z.enum(['unauthorized', 'invalid_request', 'idempotency_conflict']),
+  error: z.enum(['unauthorized', 'invalid_request', 'idempotency_conflict', 'rate_limited']),
   message: z.string(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   number: z.number().int().optional(),

@@ -288,4 +288,6 @@ export interface ConsoleSessionStore {
   find(sessionHash: string, now: Date): Promise<ConsoleSession | null>;
   savePreview(sessionHash: string, preview: unknown): Promise<void>;
   delete(sessionHash: string): Promise<void>;
+  /** Ends every session of a person and drops their unused sign-in links; returns how many sessions ended. */
+  deleteAllOf(person: PersonRef): Promise<number>;
 }

@@ -55,3 +55,20 @@ it('gives VK coordinators and operators a link too, with VK told not to fetch it
   expect(linkIn((await h.vkPerson(VK_COORDINATOR_ID, 'Вера').ask('/console')).text)).toBeDefined();
   expect((await h.vkPerson(9902, 'Прохожий').ask('/console')).text).toBe('Консоль штаба доступна координаторам и операторам.');
 });
+
+it('ends the console sessions of a coordinator whose role /revoke takes back: a second /grant does not bring them back', async () => {
+  const boss = h.person(COORDINATOR_ID, 'Координатор');
+  const anna = h.person(6611, 'Анна');
+  await anna.ask('/start');
+  expect((await boss.ask('/grant 6611')).message.text).toMatch(/теперь координатор/);
+  const first = await signIn(linkIn((await anna.ask('/console')).message.text)!);
+  const cookie = String(first.headers.get('set-cookie')).split(';')[0]!;
+  const page = (c: string) => fetch(new URL('/console/requests', h.system!.httpUrl), { headers: { cookie: c }, redirect: 'manual' });
+  expect((await page(cookie)).status).toBe(200);
+
+  expect((await boss.ask('/revoke 6611')).message.text).toMatch(/больше не координатор/);
+  expect((await boss.ask('/grant 6611')).message.text).toMatch(/теперь координатор/);
+  const after = await page(cookie);
+  expect(after.status).toBe(303);
+  expect(after.headers.get('location')).toBe('/console/login');
+});

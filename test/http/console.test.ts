@@ -378,4 +378,23 @@ describe('operators', () => {
     expect(revoked.body).toContain('id 820 больше не оператор');
     expect(await w.web.access.roleOf({ platform: 'telegram', userId: '820' })).toBeNull();
   });
+
+  it('ends the sessions and sign-in links of an operator taken back, so granting the role again brings none of them back', async () => {
+    const person = { platform: 'telegram' as const, userId: '821' };
+    expect((await postForm('/console/people/grant', coordinator, { platform: 'telegram', person: '821' })).body).toContain('теперь оператор');
+    const old = await w.signIn(person, 'Оператор на время');
+    const unusedLink = await w.web.access.issueLink(person, 'Оператор на время');
+    expect((await get('/console/requests', old.cookie)).statusCode).toBe(200);
+
+    expect((await postForm('/console/people/revoke', coordinator, { platform: 'telegram', person: '821' })).body).toContain('больше не оператор');
+    expect((await postForm('/console/people/grant', coordinator, { platform: 'telegram', person: '821' })).body).toContain('теперь оператор');
+
+    // The cookie of before is refused; so is a link handed out before (it might be in a forwarded chat).
+    const page = await get('/console/requests', old.cookie);
+    expect(page.statusCode).toBe(303);
+    expect(page.headers.location).toBe('/console/login');
+    expect((await postForm('/console/login', undefined, { token: new URL(unusedLink!.url).searchParams.get('token')! })).statusCode).toBe(400);
+    // Signing in anew works.
+    expect((await get('/console/requests', (await w.signIn(person, 'Оператор снова')).cookie)).statusCode).toBe(200);
+  });
 });

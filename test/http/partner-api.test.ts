@@ -46,6 +46,8 @@ describe('keys', () => {
       await post(valid(), 'not-the-key-0123456789abcdef'),
       await post(valid(), `${PARTNER_KEY}x`),
       await w.app.inject({ method: 'POST', url: '/api/v1/requests', headers: { authorization: `Basic ${PARTNER_KEY}` }, payload: valid() }),
+      // The key is checked before the body is read: without one, a broken body is not even parsed.
+      await w.app.inject({ method: 'POST', url: '/api/v1/requests', headers: { 'content-type': 'application/json' }, payload: '{"externalId": ' }),
     ]) {
       expect(response.statusCode).toBe(401);
       expect(response.headers['www-authenticate']).toBe('Bearer');
@@ -168,7 +170,7 @@ describe('OpenAPI', () => {
     expect(body.properties.district.enum).toEqual(['Центральный', 'Ленинский', 'Октябрьский', 'Заельцовский']);
     expect(body.properties.age).toMatchObject({ type: 'integer', minimum: 1, maximum: 120 });
     expect(body.properties.prescription.description).toMatch(/Only when helpKind is one of: medicine/);
-    expect(Object.keys(doc.paths['/api/v1/requests'].post.responses)).toEqual(['200', '201', '400', '401', '409']);
+    expect(Object.keys(doc.paths['/api/v1/requests'].post.responses)).toEqual(['200', '201', '400', '401', '409', '429']);
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 });

@@ -34,6 +34,16 @@ describe('the HTTP side', () => {
     expect(h.emulator.callsOf('sendMessage').at(-1)?.token).toBe(BOT_TOKEN);
   });
 
+  it('serves /metrics only on its own listener, on 127.0.0.1, not on the public port', async () => {
+    expect((await fetch(`${h.system!.httpUrl}/metrics`)).status).toBe(404);
+    const metricsUrl = h.system!.metricsUrl!;
+    expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(metricsUrl).not.toBe(h.system!.httpUrl);
+    const scrape = await fetch(`${metricsUrl}/metrics`);
+    expect(scrape.status).toBe(200);
+    expect(await scrape.text()).toContain('help_requests{status="new"}');
+  });
+
   it('reports liveness and readiness', async () => {
     const health = await fetch(`${h.system!.httpUrl}/healthz`);
     expect(health.status).toBe(200);

@@ -12,6 +12,7 @@ import {
   type Scheduler,
   type SchedulerDeps,
 } from '../../src/jobs/scheduler.js';
+import { createLogger } from '../../src/logger.js';
 import { startTestDatabase, type TestDatabase } from '../support/database.js';
 import { nightNow } from '../support/quiet-hours.js';
 import { waitFor, waitForAsync } from '../support/wait.js';
@@ -41,7 +42,8 @@ interface LogLine {
 
 function captureLogger() {
   const lines: LogLine[] = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
+  // The system's own logger, with its serializers and redaction, its lines read back.
+  const logger = createLogger('debug', { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
   return { logger, lines };
 }
 
@@ -325,9 +327,9 @@ describe('failures', () => {
       [40, 'job failed; will retry', 9, 2],
       [50, 'job failed for good', 9, 3],
     ]);
-    expect(failures[0]!.err).toEqual({ name: 'ValidationError' });
+    expect(failures[0]!.err).toEqual({ type: 'ValidationError' });
     expect(lines.filter((l) => l.job === 'test.failing-once' && l.msg.startsWith('job failed'))).toMatchObject([
-      { level: 50, msg: 'job failed for good', request: 10, attempt: 1, err: { name: 'Error', message: 'the platform said no' } },
+      { level: 50, msg: 'job failed for good', request: 10, attempt: 1, err: { type: 'Error', message: 'the platform said no' } },
     ]);
     expect(JSON.stringify(lines)).not.toContain('79131234567');
 

@@ -48,6 +48,7 @@ let districtChats: FakeDistrictChatRepository;
 let logger: RecordingLogger;
 let changed: number[];
 let roleChanges: [PersonRef, boolean][];
+let consoleAccessEnded: PersonRef[];
 let clock: Date;
 let console_: CoordinatorConsole;
 
@@ -59,6 +60,7 @@ beforeEach(() => {
   logger = new RecordingLogger();
   changed = [];
   roleChanges = [];
+  consoleAccessEnded = [];
   clock = new Date(START.getTime() + 48 * HOUR);
   const isCoordinator = createIsCoordinator({ telegram: ['900'], vk: ['9900'] }, (p) => roles.isCoordinator(p));
   const now = () => new Date((clock = new Date(clock.getTime() + 1000)));
@@ -80,6 +82,7 @@ beforeEach(() => {
     roleChanged: async (person, on) => {
       roleChanges.push([person, on]);
     },
+    endConsoleAccess: async (person) => void consoleAccessEnded.push(person),
     logger,
     now,
   });
@@ -448,6 +451,8 @@ describe('/grant, /revoke, /districts', () => {
     expect(await sayText(privately(), '/revoke 501')).toBe('Готово: Анна (@anna) (id 501) больше не координатор.');
     expect(await sayText(privately(), '/revoke 501')).toBe('Анна (@anna) (id 501) не координатор, снимать нечего.');
     expect(roleChanges).toEqual([[anna, true], [anna, false]]);
+    // Her console sessions end with the role (once: the second /revoke changed nothing).
+    expect(consoleAccessEnded).toEqual([anna]);
     expect(await sayText(privately(anna), '/open')).toMatch(/только координаторам/);
   });
 

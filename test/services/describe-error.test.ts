@@ -17,7 +17,7 @@ describe('reading errors', () => {
   });
 
   it('never logs the message of an error that may quote a value', () => {
-    expect(describeError(named('ValidationError', 'phone +79131234567 is invalid'))).toEqual({ name: 'ValidationError' });
+    expect(describeError(named('ValidationError', 'phone +79131234567 is invalid'))).toEqual({ type: 'ValidationError' });
     expect(describeError(named('MongoNetworkError', 'connect ECONNREFUSED'))).toMatchObject({ message: 'connect ECONNREFUSED' });
   });
 });

@@ -71,6 +71,8 @@ export class SystemHarness {
       DISTRICTS: DISTRICTS.join(','),
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',
+      // A free port each: test files run side by side. It stays on 127.0.0.1, its default.
+      METRICS_PORT: '0',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       // The system's day, whatever the machine's clock and time zone say: quiet hours begin hours
       // from now. A test of the night passes a window around now (nightNow) instead.

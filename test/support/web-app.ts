@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { HelpRequest, PersonRef } from '../../src/domain/request.js';
 import { createHttpApp } from '../../src/http/app.js';
-import { createWeb } from '../../src/http/web.js';
+import { createWeb, type WebInput } from '../../src/http/web.js';
 import { createLogger } from '../../src/logger.js';
 import { createCoordinatorTexts } from '../../src/messages/coordinator-texts.js';
 import { createRequestTexts } from '../../src/messages/request-texts.js';
@@ -15,12 +15,13 @@ export const WEB_COORDINATOR = { platform: 'telegram' as const, userId: '900' };
 export const WEB_OPERATOR = { platform: 'telegram' as const, userId: '700' };
 export const PARTNER_KEY = '112-line-key-0123456789abcdef';
 export const HOTLINE_KEY = 'hotline-key-0123456789abcdef';
+const UNLIMITED = { max: 1_000_000, windowMs: 60_000 };
 
 /**
  * The web side (console and partner API) on a real test database, as main builds it, without the bots:
  * requests it files are "dispatched" into a list. The clock can be moved. For `app.inject` tests.
  */
-export async function startWebApp(options: { publicUrl?: string } = {}) {
+export async function startWebApp(options: { publicUrl?: string; limits?: WebInput['settings']['limits'] } = {}) {
   const database: TestDatabase = await startTestDatabase();
   const { requests, people, roles, consoleSessions } = database.db.repositories;
   // The console's clock starts at the next noon in Moscow and runs at the real pace: "today" is the
@@ -62,6 +63,12 @@ export async function startWebApp(options: { publicUrl?: string } = {}) {
         { source: 'hotline', key: HOTLINE_KEY },
       ],
       overdueAfterMs: 2 * 3_600_000,
+      // The tests make many calls in a moment from one address; test/http/rate-limits.test.ts passes
+      // the configuration's own limits and shows them biting.
+      limits: options.limits ?? {
+        partnerApi: { perKey: UNLIMITED, perAddress: UNLIMITED, wrongKeysPerAddress: UNLIMITED },
+        signIn: UNLIMITED,
+      },
     },
     listenUrl: () => 'http://console.test',
     logger,

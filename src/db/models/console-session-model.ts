@@ -16,6 +16,7 @@ const loginTokenSchema = new Schema(
   { collection: 'console_login_tokens', versionKey: false },
 );
 loginTokenSchema.index({ tokenHash: 1 }, { unique: true });
+loginTokenSchema.index({ 'person.platform': 1, 'person.userId': 1 });
 // A real MongoDB deletes expired links and sessions; the embedded server has no TTL monitor, so the
 // repository checks expiresAt itself on every read, and nothing relies on the deletion.
 loginTokenSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
@@ -33,6 +34,8 @@ const sessionSchema = new Schema(
   { collection: 'console_sessions', versionKey: false, timestamps: true },
 );
 sessionSchema.index({ sessionHash: 1 }, { unique: true });
+// Taking a role away ends all of the person's sessions (and links) at once.
+sessionSchema.index({ 'person.platform': 1, 'person.userId': 1 });
 sessionSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
 export function createConsoleLoginTokenModel(connection: Connection) {

@@ -38,5 +38,10 @@ export function createMongoConsoleSessionStore(models: { loginTokens: ConsoleLog
     async delete(sessionHash) {
       await sessions.deleteOne({ sessionHash });
     },
+    async deleteAllOf(person) {
+      const of = { 'person.platform': person.platform, 'person.userId': person.userId };
+      const [ended] = await Promise.all([sessions.deleteMany(of), loginTokens.deleteMany(of)]);
+      return ended.deletedCount;
+    },
   };
 }

@@ -15,6 +15,7 @@ import type { RequestLifecycle } from '../../services/request-lifecycle.js';
 import { exportRows, toCsv } from '../../services/request-export.js';
 import { isoDate, localDateOf, parsePeriod, startOfLocalDay } from '../../services/request-stats.js';
 import { PreviewFileError, type PreviewInput, type PreviewState, type ScenarioPreview } from '../../services/scenario-preview.js';
+import { registerRateLimits, type RateLimit } from '../rate-limit.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import type { Html } from './html.js';
 import {
@@ -54,6 +55,8 @@ export interface ConsoleWebDeps {
   timeZone: string;
   /** Cookies only over HTTPS: true when PUBLIC_URL is https. */
   secureCookies: boolean;
+  /** Sign-in attempts per address (CONSOLE_SIGN_IN_LIMIT_PER_ADDRESS). */
+  signInLimit: RateLimit;
   logger: Logger;
   now: () => Date;
 }
@@ -81,6 +84,7 @@ type Body = Record<string, string | undefined>;
 export async function registerConsole(app: FastifyInstance, deps: ConsoleWebDeps): Promise<void> {
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
+  const signIns = (await registerRateLimits(app))(deps.signInLimit);
   const v = deps.view;
   const t = consoleText(v.catalog);
   const cookieName = deps.secureCookies ? '__Host-hq-console' : 'hq-console';
@@ -140,6 +144,10 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleWebDeps
   app.post('/console/login', async (request, reply) => {
     // Only the sign-in page's own button: another site must not sign a browser in to its session.
     if (request.headers['sec-fetch-site'] === 'cross-site') return send(reply, loginPage(v, { notice: { text: t('login.failed'), error: true } }), 403);
+    // Links are 32 random bytes, so this is not about guessing them: it keeps one address from
+    // spending the database's time (each attempt is a lookup) and from filling the log.
+    const wait = await signIns(request, reply);
+    if (wait !== null) return send(reply, loginPage(v, { notice: { text: t('login.tooMany', { minutes: Math.ceil(wait / 60) }), error: true } }), 429);
     const token = String((request.body as Body | undefined)?.token ?? '');
     const session = await deps.access.signIn(token);
     if (!session) return send(reply, loginPage(v, { notice: { text: t('login.failed'), error: true } }), 400);
@@ -418,7 +426,10 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleWebDeps
       return showPeople(request, reply, { text: t(granted ? 'people.granted' : 'people.already', { person: label }) });
     }
     const revoked = await deps.roles.revoke(ref, 'operator');
-    if (revoked) deps.logger.info({ platform: ref.platform, userId: ref.userId, by: user.person.userId }, 'operator role revoked');
+    if (revoked) {
+      deps.logger.info({ platform: ref.platform, userId: ref.userId, by: user.person.userId }, 'operator role revoked');
+      await deps.access.endAccessOf(ref);
+    }
     return showPeople(request, reply, { text: t(revoked ? 'people.revoked' : 'people.notOperator', { person: label }) });
   });
 }
