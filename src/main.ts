@@ -24,6 +24,7 @@ import { createCoordinatorConsole } from './services/coordinator-commands.js';
 import { createPeopleRegistry } from './services/people-registry.js';
 import type { HelpRequest, PersonRef } from './domain/request.js';
 import { createIntake } from './services/intake.js';
+import { createFloodGuard } from './services/flood-guard.js';
 import type { ChatRef, Messengers } from './services/ports.js';
 import { loadScenarioFile } from './scenario/load.js';
 import { createDistrictBinding } from './services/bind-district.js';
@@ -315,6 +316,7 @@ export async function startSystem(
     binding: createDistrictBinding({ districtChats, districts: config.DISTRICTS, isCoordinator, logger, now }),
     myRequestsText,
     updateLog: updates,
+    floodGuard: createFloodGuard({ messages: config.FLOOD_MESSAGES, windowMs: config.FLOOD_WINDOW, pauseMs: config.FLOOD_PAUSE }),
     logger,
   };
   const telegram =

@@ -188,3 +188,33 @@ describe('a relative asks for help in Telegram', () => {
     expect(m.message.text).toMatch(/Заявка №\d+ принята/);
   });
 });
+
+describe('a flood of messages', () => {
+  let f: SystemHarness;
+  beforeAll(async () => {
+    f = await SystemHarness.start({ FLOOD_MESSAGES: '5', FLOOD_WINDOW: '10s', FLOOD_PAUSE: '1s' });
+  });
+  afterAll(async () => {
+    await f?.stop();
+  });
+
+  it('gets one «please slow down», is then ignored for the pause, and goes on from the same place', async () => {
+    const nina = f.person(161, 'Нина');
+    let m = await nina.choose(await nina.ask('/start'), 'Оставить заявку');
+    m = await nina.choose(m, 'Пенсионеру');
+    expect(m.message.text).toMatch(/Сколько лет/);
+    // Three updates so far (/start, two presses); two more refused answers reach the limit of five.
+    for (let i = 0; i < 2; i++) expect((await nina.ask('много')).message.text).toMatch(/напишите число цифрами/);
+    nina.skipAll();
+    const before = f.messagesTo(nina.chatId).length;
+    for (let i = 0; i < 30; i++) await nina.say('много');
+    const slowDown = await nina.reply();
+    expect(slowDown.message.text).toMatch(/подождите/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(f.messagesTo(nina.chatId)).toHaveLength(before + 1);
+    // After the pause the age question still stands, with nothing lost.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    m = await nina.ask('81');
+    expect(m.message.text).toMatch(/В каком районе/);
+  });
+});
