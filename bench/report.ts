@@ -5,6 +5,7 @@ import type { GrowthFigures } from './growth.js';
 import type { IntakeFigures } from './intake.js';
 import type { Machine } from './machine.js';
 import type { OutboxDrainFigures } from './outbox-drain.js';
+import type { RefusalFigures } from './refusals.js';
 import type { SoakFigures } from './soak.js';
 import { round } from './stats.js';
 
@@ -21,6 +22,7 @@ export interface BenchResults {
   outboxDrain?: OutboxDrainFigures;
   growth?: GrowthFigures;
   soak?: SoakFigures;
+  refusals?: RefusalFigures;
   targets: Target[];
 }
 
@@ -79,6 +81,15 @@ export function judgeTargets(r: Omit<BenchResults, 'targets' | 'seconds'>): Targ
       passed: Math.abs(s.heapChange) <= 0.1 && Math.abs(s.resourcesChange) <= 0.1,
     });
   }
+  if (r.refusals) {
+    const f = r.refusals;
+    targets.push({
+      name: 'refused answers: reply time',
+      goal: `after ${f.refusals} refused answers within 1.5× of the first`,
+      measured: `${f.firstMs} → ${f.lastMs} ms (${f.lastToFirst}×); stored ${fmtCount(f.storedBytesAfterFirst)} → ${fmtCount(f.storedBytesAfterLast)} bytes`,
+      passed: f.lastToFirst <= 1.5,
+    });
+  }
   return targets;
 }
 
@@ -94,6 +105,11 @@ export function formatReport(r: BenchResults): string {
   if (r.outboxDrain) formatOutboxDrain(out, r.outboxDrain);
   if (r.growth) formatGrowth(out, r.growth);
   if (r.soak) formatSoak(out, r.soak);
+  if (r.refusals) {
+    const f = r.refusals;
+    out.push('', `7. Refused answers: ${f.refusals} answers of ${fmtCount(f.answerChars)} characters refused in a row (the age question)`);
+    out.push(table(['', 'reply ms (median of 9)', 'stored bytes'], [['first', f.firstMs, fmtCount(f.storedBytesAfterFirst)], ['last', f.lastMs, fmtCount(f.storedBytesAfterLast)]]));
+  }
   out.push('', 'Targets');
   out.push(table(['', 'target', 'goal', 'measured'], r.targets.map((t) => [t.passed ? 'PASS' : 'FAIL', t.name, t.goal, t.measured])));
   return out.join('\n');

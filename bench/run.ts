@@ -11,12 +11,13 @@ import { measureIntake, type IntakeFigures, type IntakeSubject } from './intake.
 import { describeMachine } from './machine.js';
 import { measureOutboxDrain } from './outbox-drain.js';
 import { formatReport, judgeTargets, writeResults, type BenchResults } from './report.js';
+import { measureRefusals } from './refusals.js';
 import { runSoak } from './soak.js';
 import { collectGarbage, round } from './stats.js';
 import { startSystemUnderTest } from './system-under-test.js';
 import { createUpdateFactory } from './updates.js';
 
-const SECTIONS = ['intake', 'claims', 'drain', 'growth', 'soak'] as const;
+const SECTIONS = ['intake', 'claims', 'drain', 'growth', 'soak', 'refusals'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values: args } = parseArgs({
@@ -46,6 +47,7 @@ const settings = {
   // on: the default run does 2 000 to stay within ten minutes, `npm run bench:soak` all of them.
   soakConversations: Number(args.soak ?? (args.quick ? 1000 : 2000)),
   soakConcurrency: 50,
+  refusals: { count: args.quick ? 30 : 150, answerChars: 3000 },
 };
 
 const log = (message: string) => process.stderr.write(`[bench ${round((performance.now() - began) / 1000, 0)} s] ${message}\n`);
@@ -128,6 +130,17 @@ try {
       concurrency: settings.soakConcurrency,
       firstUserId: 4_000_000,
       onBatch: (done) => log(`soak: ${done} done`),
+    });
+  }
+  if (only.has('refusals')) {
+    log(`refused answers: ${settings.refusals.count} of ${settings.refusals.answerChars} characters`);
+    results.refusals = await measureRefusals({
+      subject: { name: 'bot', handleUpdate: sut.handleUpdate, conversationPrefix: 'telegram:' },
+      database,
+      updates,
+      userId: 5_000_000,
+      refusals: settings.refusals.count,
+      answerChars: settings.refusals.answerChars,
     });
   }
 } finally {

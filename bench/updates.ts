@@ -43,6 +43,8 @@ export function createUpdateFactory() {
   }
 
   return {
+    /** A text message (or a command) in a person's private chat. */
+    text,
     /**
      * The whole help-request questionnaire, answered the shortest way (groceries, so no prescription
      * question): /start, "new request", then each answer; the last update presses "Send". `seq` is the

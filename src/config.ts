@@ -134,6 +134,11 @@ export const configSchema = z
       .string()
       .default('Europe/Moscow')
       .refine((tz) => isTimeZone(tz), 'must be an IANA time zone such as Asia/Novosibirsk'),
+    // A private chat sending more than FLOOD_MESSAGES within FLOOD_WINDOW is told once to slow down
+    // and then ignored for FLOOD_PAUSE; the person's place in the questionnaire is kept.
+    FLOOD_MESSAGES: z.coerce.number().int().min(1).max(10_000).default(20),
+    FLOOD_WINDOW: duration.default(10_000),
+    FLOOD_PAUSE: duration.default(30_000),
     // Quiet hours for requesters on TIME_ZONE's wall clock: what each message does then is the night policy (domain/night-policy.ts).
     QUIET_HOURS: z.string().default('21:00-09:00').pipe(quietHoursSchema),
     // How often each process asks the jobs collection for due jobs: a job runs at most this late.

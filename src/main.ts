@@ -25,6 +25,7 @@ import { createCoordinatorConsole } from './services/coordinator-commands.js';
 import { createPeopleRegistry } from './services/people-registry.js';
 import type { HelpRequest, PersonRef } from './domain/request.js';
 import { createIntake } from './services/intake.js';
+import { createFloodGuard } from './services/flood-guard.js';
 import type { ChatRef, Messengers } from './services/ports.js';
 import { loadScenarioFile } from './scenario/load.js';
 import { createDistrictBinding } from './services/bind-district.js';
@@ -356,6 +357,7 @@ export async function startSystem(
     myRequestsText,
     updateLog: updates,
     erasure,
+    floodGuard: createFloodGuard({ messages: config.FLOOD_MESSAGES, windowMs: config.FLOOD_WINDOW, pauseMs: config.FLOOD_PAUSE }),
     logger,
   };
   const telegram =

@@ -21,6 +21,7 @@ import { createTelegramCoordinatorCommands, type TelegramCoordinatorDeps } from 
 import { createInFlightTracker } from '../../src/in-flight.js';
 import type { UpdateLog } from '../../src/services/update-log.js';
 import { createTelegramDedup } from './dedup.js';
+import type { FloodGuard } from '../../src/services/flood-guard.js';
 import { createIntakeConversation, INTAKE_CONVERSATION } from './intake-conversation.js';
 import { createRequesterHandlers } from './requester-handlers.js';
 import { createForgetHandlers } from './forget-handlers.js';
@@ -69,6 +70,8 @@ export interface TelegramHandlerDeps {
   conversationStore: KeyValueStore<unknown>;
   /** Updates handled already, so a redelivered one is dropped. */
   updateLog: UpdateLog;
+  /** Per-chat flood control of private chats. */
+  floodGuard: FloodGuard;
   /** Coordinators' commands and the people registry. */
   coordinatorCommands: TelegramCoordinatorDeps;
   /** One-time sign-in links to the web console (/console); without it the command is not there. */
@@ -91,6 +94,16 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
   bot.use((ctx, next) => {
     ctx.log = deps.logger.child({ platform: 'telegram', update_id: ctx.update.update_id });
     return next();
+  });
+  // A flood of one private chat is dropped before anything reads or writes for it.
+  bot.use(async (ctx, next) => {
+    if (ctx.chat?.type !== 'private') return next();
+    const verdict = deps.floodGuard.check(`telegram:${ctx.chat.id}`);
+    if (verdict === 'pass') return next();
+    if (verdict === 'ignore') return;
+    const text = catalog.t('bot.errors.slowDown');
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true });
+    else await ctx.reply(text);
   });
   bot.use(createTelegramDedup(deps.updateLog, deps.logger));
   // One update at a time per private chat, so a conversation's state is never written by two

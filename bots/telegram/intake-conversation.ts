@@ -54,23 +54,42 @@ export function createIntakeConversation(deps: { intake: Intake; catalog: Catalo
 
   return async function intake(conversation: Conversation<BotContext, IntakeContext>, ctx: IntakeContext): Promise<void> {
     const first = await conversation.external({ task: () => deps.intake.start(), beforeStore: pack, afterLoad: unpack });
-    let session: IntakeSession | null = first.session;
     await show(ctx, first.replies);
+    // The plugin keeps a log of every update and step since the conversation began, stores it and
+    // replays it on every update: a person who sent 150 refused answers made it grow to a megabyte
+    // and every reply five times slower. So after each update the conversation rewinds to here,
+    // forgetting that update's entries, and carries only the place it reached across the rewind (on
+    // the outside context, which outlives it within the update). What is stored stays the size of
+    // one place whatever a person sends.
+    const top = conversation.checkpoint();
+    const carried = await conversation.external((outside) => takeCarried(outside));
+    const session = carried ?? first.session;
+    if (!session) return;
 
-    while (session) {
-      const next = await conversation.wait();
-      const input = read(next);
-      if (!input) continue;
-      const current: IntakeSession = session;
-      const requester = { platform: 'telegram' as const, userId: String(next.from?.id), chatId: String(next.chat?.id) };
-      const step: IntakeStep = await conversation.external({ task: () => deps.intake.handle(current, input, requester), beforeStore: pack, afterLoad: unpack });
-      if (next.callbackQuery) {
-        await next.answerCallbackQuery(step.stale ? { text: catalog.t('bot.intake.stale') } : {});
-      }
-      await show(next, step.replies);
-      session = step.session;
+    const carryOn = async (place: IntakeSession): Promise<never> => {
+      await conversation.external((outside) => void (outside.intakeCarry = place));
+      return conversation.rewind(top);
+    };
+
+    const next = await conversation.wait();
+    const input = read(next);
+    if (!input) return carryOn(session);
+    const requester = { platform: 'telegram' as const, userId: String(next.from?.id), chatId: String(next.chat?.id) };
+    const step: IntakeStep = await conversation.external({ task: () => deps.intake.handle(session, input, requester), beforeStore: pack, afterLoad: unpack });
+    if (next.callbackQuery) {
+      await next.answerCallbackQuery(step.stale ? { text: catalog.t('bot.intake.stale') } : {});
     }
+    await show(next, step.replies);
+    // Sent or cancelled: the conversation ends here.
+    if (step.session) await carryOn(step.session);
   };
+}
+
+/** The place carried across a rewind, once: a later update of the same conversation starts from the log. */
+function takeCarried(outside: BotContext): IntakeSession | null {
+  const carried = outside.intakeCarry ?? null;
+  delete outside.intakeCarry;
+  return carried;
 }
 
 /** A reply that shows the session's own prompt, stored as a reference to it. */

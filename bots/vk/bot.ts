@@ -13,6 +13,7 @@ import type { DistrictBinding } from '../../src/services/bind-district.js';
 import type { ClaimRequest } from '../../src/services/claim-request.js';
 import { describeError, isDatabaseUnavailable } from '../../src/services/describe-error.js';
 import type { Intake, IntakeInput, IntakeReply, IntakeSession } from '../../src/services/intake.js';
+import type { FloodGuard } from '../../src/services/flood-guard.js';
 import type { KeyValueStore } from '../../src/services/ports.js';
 import { CHAT_PEER_OFFSET } from './messenger.js';
 import { parsePayload, type VkPayload } from './payload.js';
@@ -64,6 +65,8 @@ export interface VkHandlerDeps {
   sessions: KeyValueStore<unknown>;
   /** Events handled already, so a redelivered one is dropped. */
   updateLog: UpdateLog;
+  /** Per-chat flood control of private chats. */
+  floodGuard: FloodGuard;
   /** Volunteers' and requesters' actions on their requests. */
   desk: VolunteerDesk;
   /** Requesters' ratings of done requests. */
@@ -90,6 +93,19 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
   const taskEvents = createVkTaskEvents({ catalog, texts: deps.texts, desk: deps.desk, feedback: deps.feedback });
 
   vk.updates.use(inFlight.middleware);
+  // A flood of one person's messages and presses is dropped before anything reads or writes for it.
+  vk.updates.use(async (ctx, next) => {
+    const press = ctx.is(['message_event']);
+    if (!press && !ctx.is(['message_new'])) return next();
+    const event = ctx as MessageContext | MessageEventContext;
+    if (event.peerId >= CHAT_PEER_OFFSET || (!press && (ctx as MessageContext).isOutbox)) return next();
+    const verdict = deps.floodGuard.check(`vk:${event.peerId}`);
+    if (verdict === 'pass') return next();
+    if (verdict === 'ignore') return;
+    const text = catalog.t('bot.errors.slowDown');
+    if (press) await snackbar(ctx as MessageEventContext, text);
+    else await reply(ctx as MessageContext, text);
+  });
   vk.updates.use(createVkDedup(deps.updateLog, deps.logger));
   const coordinatorCommands = createVkCoordinatorCommands(vk, deps.coordinatorCommands);
   vk.updates.use(coordinatorCommands.middleware);

@@ -9,6 +9,36 @@ afterAll(async () => {
   await h?.stop();
 });
 
+describe('what a conversation keeps', () => {
+  it('stays the same size however many answers are refused, and loses nothing of the place', async () => {
+    const olga = h.person(151, 'Ольга');
+    let m = await olga.choose(await olga.ask('/start'), 'Оставить заявку');
+    m = await olga.choose(m, 'Пенсионеру');
+    expect(m.message.text).toMatch(/Сколько лет/);
+    const stored = async () => JSON.stringify((await h.database.db.repositories.conversations.read('telegram:151')) ?? null).length;
+    // A long refused answer, as a person pasting a letter into the age question would send.
+    const letter = 'Здравствуйте, пишу по поводу моей мамы. '.repeat(75).slice(0, 3000);
+    m = await olga.ask(letter);
+    expect(m.message.text).toMatch(/напишите число цифрами/);
+    // Updates of a chat are handled one after another, each saved after its reply: once the second
+    // reply is here, what is stored holds one refusal or two, never the place before them.
+    await olga.ask(letter);
+    const afterOne = await stored();
+    for (let i = 2; i < 150; i++) m = await olga.ask(letter);
+    expect(m.message.text).toMatch(/напишите число цифрами/);
+    const after150 = await stored();
+    // Only the prompt's sequence number may have grown a digit or two.
+    expect(after150).toBeLessThanOrEqual(afterOne + 20);
+    expect(after150).toBeLessThan(20_000);
+    // The place and the answers given are all there, and the latest buttons work.
+    m = await olga.ask('81');
+    expect(m.message.text).toMatch(/В каком районе/);
+    m = await olga.choose(m, 'Назад');
+    expect(m.message.text).toMatch(/Сколько лет/);
+    expect(m.message.text).toMatch(/81/);
+  }, 120_000);
+});
+
 describe('a relative asks for help in Telegram', () => {
   it('goes through the whole questionnaire, with wrong answers on the way, and gets a number', async () => {
     const anna = h.person(101, 'Анна');
@@ -156,5 +186,35 @@ describe('a relative asks for help in Telegram', () => {
     expect(m.message.text).toMatch(/Район: Центральный/);
     m = await gleb.choose(m, 'Отправить');
     expect(m.message.text).toMatch(/Заявка №\d+ принята/);
+  });
+});
+
+describe('a flood of messages', () => {
+  let f: SystemHarness;
+  beforeAll(async () => {
+    f = await SystemHarness.start({ FLOOD_MESSAGES: '5', FLOOD_WINDOW: '10s', FLOOD_PAUSE: '1s' });
+  });
+  afterAll(async () => {
+    await f?.stop();
+  });
+
+  it('gets one «please slow down», is then ignored for the pause, and goes on from the same place', async () => {
+    const nina = f.person(161, 'Нина');
+    let m = await nina.choose(await nina.ask('/start'), 'Оставить заявку');
+    m = await nina.choose(m, 'Пенсионеру');
+    expect(m.message.text).toMatch(/Сколько лет/);
+    // Three updates so far (/start, two presses); two more refused answers reach the limit of five.
+    for (let i = 0; i < 2; i++) expect((await nina.ask('много')).message.text).toMatch(/напишите число цифрами/);
+    nina.skipAll();
+    const before = f.messagesTo(nina.chatId).length;
+    for (let i = 0; i < 30; i++) await nina.say('много');
+    const slowDown = await nina.reply();
+    expect(slowDown.message.text).toMatch(/подождите/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(f.messagesTo(nina.chatId)).toHaveLength(before + 1);
+    // After the pause the age question still stands, with nothing lost.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    m = await nina.ask('81');
+    expect(m.message.text).toMatch(/В каком районе/);
   });
 });
