@@ -72,6 +72,16 @@ describe('configuration from the environment', () => {
     expect(config.DISTRICTS).toEqual(['Первый', 'Второй']);
   });
 
+  describe('flood control', () => {
+    it('tells a chat to slow down after 20 messages in 10 s and ignores it for 30 s by default', () => {
+      const config = loadConfig(minimal);
+      expect([config.FLOOD_MESSAGES, config.FLOOD_WINDOW, config.FLOOD_PAUSE]).toEqual([20, 10_000, 30_000]);
+      const tuned = loadConfig({ ...minimal, FLOOD_MESSAGES: '5', FLOOD_WINDOW: '2s', FLOOD_PAUSE: '1m' });
+      expect([tuned.FLOOD_MESSAGES, tuned.FLOOD_WINDOW, tuned.FLOOD_PAUSE]).toEqual([5, 2_000, 60_000]);
+      expect(() => loadConfig({ ...minimal, FLOOD_MESSAGES: '0' })).toThrow(/FLOOD_MESSAGES/);
+    });
+  });
+
   describe('scheduled jobs and quiet hours', () => {
     it('holds requesters\' messages from 21:00 to 09:00 and polls for jobs every 5 s by default', () => {
       const config = loadConfig(minimal);
