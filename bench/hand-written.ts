@@ -123,12 +123,14 @@ export function createHandWrittenIntake(deps: HandWrittenDeps): ConversationBuil
     }
     const requester = { platform: 'telegram' as const, userId: String(ctx.from!.id), chatId: String(ctx.chat!.id) };
     const number = await conversation.external(async () => {
-      const request = await deps.submitRequest({
+      const outcome = await deps.submitRequest({
         draft: { category, age, district, helpKind, extra, personal: { name, address, phone, description }, consentGiven: true },
         channel: 'telegram',
         requester,
       });
-      return request.number;
+      // The bench files one request per person: no requester limit can refuse it.
+      if (outcome.kind !== 'created') throw new Error(`the bench's request was refused: ${outcome.kind}`);
+      return outcome.request.number;
     });
     await ctx.reply(t('bot.intake.submitted', { number, district }), { reply_markup: { remove_keyboard: true } });
   };

@@ -344,7 +344,13 @@ export async function startSystem(
     intake: createIntake({
       scenario,
       engine: { lists: { districts: config.DISTRICTS }, render: (text) => renderText(catalog, text) },
-      submitRequest: createSubmitRequest({ requests, dispatch: afterChange, logger, now }),
+      submitRequest: createSubmitRequest({
+        requests,
+        dispatch: afterChange,
+        logger,
+        now,
+        limits: { maxOpen: config.MAX_OPEN_REQUESTS_PER_REQUESTER, cooldownMs: config.SUBMISSION_COOLDOWN },
+      }),
       myRequestsText,
       logger,
     }),

@@ -5,7 +5,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { keyText, type Text } from '../scenario/text.js';
 import { describeError } from './describe-error.js';
 import type { Logger } from './ports.js';
-import type { SubmitRequest } from './submit-request.js';
+import type { SubmitOutcome, SubmitRequest } from './submit-request.js';
 
 /** Where one person is in the questionnaire: the engine's state and the question on screen. Plain JSON. */
 export interface IntakeSession {
@@ -89,19 +89,21 @@ export function createIntake(deps: IntakeDeps) {
   };
 
   async function submit(session: IntakeSession, answers: Record<string, string | number>, requester: PersonRef & { chatId: string }): Promise<IntakeStep> {
-    let request: HelpRequest;
+    // Nothing is lost when it cannot be stored now: the person stays on the summary and can press "Send" again.
+    const stayOnSummary = (why: Text): IntakeStep => {
+      const again = repeatPrompt(scenario, session.state, engine);
+      return { session: again, replies: [{ kind: 'text', text: why }, { kind: 'prompt', prompt: again.prompt, withHint: false }], stale: false };
+    };
+    let outcome: SubmitOutcome;
     try {
-      request = await deps.submitRequest({ draft: toHelpRequestDraft(answers), channel: requester.platform as Platform, requester });
+      outcome = await deps.submitRequest({ draft: toHelpRequestDraft(answers), channel: requester.platform as Platform, requester });
     } catch (error) {
       deps.logger.error({ err: describeError(error) }, 'saving a request failed');
-      // Nothing is lost: the person stays on the summary and can press "Send" again.
-      const again = repeatPrompt(scenario, session.state, engine);
-      return {
-        session: again,
-        replies: [{ kind: 'text', text: keyText('bot.intake.saveFailed') }, { kind: 'prompt', prompt: again.prompt, withHint: false }],
-        stale: false,
-      };
+      return stayOnSummary(keyText('bot.intake.saveFailed'));
     }
+    if (outcome.kind === 'too_many_open') return stayOnSummary(keyText('bot.intake.tooManyOpen', { open: outcome.open }));
+    if (outcome.kind === 'too_soon') return stayOnSummary(keyText('bot.intake.tooSoon', { minutes: Math.max(1, Math.ceil(outcome.retryAfterMs / 60_000)) }));
+    const { request } = outcome;
     return {
       session: null,
       replies: [{ kind: 'text', text: keyText('bot.intake.submitted', { number: request.number, district: request.district }), closesKeyboard: true }],

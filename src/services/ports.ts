@@ -51,6 +51,8 @@ export interface RequestRepository {
   addPost(number: number, post: GroupPost, at: Date): Promise<void>;
   /** The requester's own requests, newest first. */
   listByRequester(requester: PersonRef, limit: number): Promise<HelpRequest[]>;
+  /** How many of a requester's requests are open (new or taken), and when they last filed one; for the abuse limits. */
+  requesterActivity(requester: PersonRef): Promise<{ open: number; lastCreatedAt: Date | null }>;
   /**
    * Every state change above marks the request, in the same write, as having messages to send;
    * this clears the mark once they are in the outbox, unless the request changed again meanwhile.

@@ -20,12 +20,38 @@ export interface SubmitInput {
   takenBy?: PersonRef & { displayName: string };
 }
 
-/** Stores a finished questionnaire as a numbered request and hands it to the volunteers. */
-export function createSubmitRequest(deps: SubmitDeps) {
-  return async function submitRequest(input: SubmitInput): Promise<HelpRequest> {
-    const request = await deps.requests.create(newRequest(input, deps.now()));
+/** What one requester in a messenger may file: open requests at once, and the wait between two. */
+export interface RequesterLimits {
+  maxOpen: number;
+  cooldownMs: number;
+}
+
+/** A submission: stored, or refused by a requester limit (the answers stay with the person). */
+export type SubmitOutcome =
+  | { kind: 'created'; request: HelpRequest }
+  /** They already have `open` requests in progress, the most allowed at once. */
+  | { kind: 'too_many_open'; open: number }
+  /** They filed one a moment ago; the next may go after `retryAfterMs`. */
+  | { kind: 'too_soon'; retryAfterMs: number };
+
+/**
+ * Stores a finished questionnaire as a numbered request and hands it to the volunteers. A requester
+ * in a messenger is held to `limits` (one person filed 5 requests in 1.5 s, and all 5 went to the
+ * volunteers); the check and the write are not one atomic step, which is enough because a chat's
+ * updates are handled one after another.
+ */
+export function createSubmitRequest(deps: SubmitDeps & { limits?: RequesterLimits }) {
+  return async function submitRequest(input: SubmitInput): Promise<SubmitOutcome> {
+    const at = deps.now();
+    if (input.requester && deps.limits) {
+      const { open, lastCreatedAt } = await deps.requests.requesterActivity(input.requester);
+      if (open >= deps.limits.maxOpen) return { kind: 'too_many_open', open };
+      const wait = lastCreatedAt ? lastCreatedAt.getTime() + deps.limits.cooldownMs - at.getTime() : 0;
+      if (wait > 0) return { kind: 'too_soon', retryAfterMs: wait };
+    }
+    const request = await deps.requests.create(newRequest(input, at));
     await dispatch(deps, request);
-    return request;
+    return { kind: 'created', request };
   };
 }
 

@@ -268,6 +268,21 @@ describe('listByRequester', () => {
   });
 });
 
+describe('requesterActivity', () => {
+  it('counts the requester\'s open requests only, and gives the time of their latest one', async () => {
+    const other = { platform: 'telegram' as const, userId: '2002', chatId: '2002' };
+    const sameIdOnVk = { platform: 'vk' as const, userId: '1001', chatId: '1001' };
+    expect(await requests.requesterActivity(requester)).toEqual({ open: 0, lastCreatedAt: null });
+    const first = await requests.create(newRequest());
+    await requests.create(newRequest({ requester: other }));
+    await requests.create(newRequest({ requester: sameIdOnVk, channel: 'vk' }));
+    const later = new Date(AT.getTime() + 60_000);
+    await requests.create({ ...newRequest(), at: later });
+    await t.db.connection.collection('requests').updateOne({ number: first.number }, { $set: { status: 'done' } });
+    expect(await requests.requesterActivity(requester)).toEqual({ open: 1, lastCreatedAt: later });
+  });
+});
+
 describe('applyTransition', () => {
   const coordinator = { person: { platform: 'telegram' as const, userId: '900' }, channel: 'telegram' as const, isCoordinator: true };
   const asHolder = (v: Volunteer) => ({ person: { platform: v.platform, userId: v.userId }, channel: v.platform, isCoordinator: false });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, SystemHarness } from '../support/harness.js';
+import { COORDINATOR_ID, eventually, fileRequest, SystemHarness, type Person } from '../support/harness.js';
 
 let h: SystemHarness;
 beforeAll(async () => {
@@ -218,3 +218,56 @@ describe('a flood of messages', () => {
     expect(m.message.text).toMatch(/В каком районе/);
   });
 });
+
+describe('requester limits', () => {
+  let r: SystemHarness;
+  beforeAll(async () => {
+    r = await SystemHarness.start({ MAX_OPEN_REQUESTS_PER_REQUESTER: '2', SUBMISSION_COOLDOWN: '1s' });
+  });
+  afterAll(async () => {
+    await r?.stop();
+  });
+
+  it('refuses a request filed right after another, and one over the open limit, keeping the answers for a later «Отправить»', async () => {
+    const rita = r.person(171, 'Рита');
+    await fileRequest(rita, 'Ленинский');
+    rita.skipAll();
+    // The second questionnaire at once: refused for the cooldown, the summary stays.
+    const refusedSoon = await submitAgain(rita);
+    expect(refusedSoon.message.text).toMatch(/только что отправили заявку/);
+    let summary = await rita.reply();
+    expect(summary.message.text).toMatch(/Проверьте/);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    let m = await rita.choose(summary, 'Отправить');
+    expect(m.message.text).toMatch(/№\d+/);
+    // A third one: two are open already.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const refusedOpen = await submitAgain(rita);
+    expect(refusedOpen.message.text).toMatch(/Открытых заявок у вас сейчас: 2/);
+    summary = await rita.reply();
+    expect((await r.database.db.repositories.requests.listByRequester({ platform: 'telegram', userId: '171' }, 10))).toHaveLength(2);
+    // The HQ cancels one of them; the same summary can be sent then.
+    const [latest] = await r.database.db.repositories.requests.listByRequester({ platform: 'telegram', userId: '171' }, 1);
+    await r.person(COORDINATOR_ID, 'Координатор').ask(`/cancel ${latest!.number} дубль`);
+    await r.emulator.waitFor(() => r.messagesTo(rita.chatId).some((x) => x.message.text.includes(`№${latest!.number}`) && x.message.text.includes('дубль')), undefined, 'the news of the cancellation to the requester');
+    rita.skipAll();
+    m = await rita.choose(summary, 'Отправить');
+    expect(m.message.text).toMatch(/№\d+/);
+  });
+});
+
+/** Fills in the questionnaire again and presses «Отправить»; returns the bot's first answer to the press. */
+async function submitAgain(person: Person) {
+  let m = await person.ask('/start');
+  m = await person.choose(m, 'Оставить заявку');
+  m = await person.choose(m, 'Пенсионеру');
+  m = await person.ask('81');
+  m = await person.choose(m, 'Ленинский');
+  m = await person.choose(m, 'Доставка продуктов');
+  m = await person.ask('Хлеб и молоко');
+  m = await person.ask('Зинаида Петровна');
+  m = await person.ask('ул. Садовая, д. 7, кв. 12');
+  m = await person.ask('8 913 765-43-21');
+  m = await person.choose(m, 'Да');
+  return person.choose(m, 'Отправить');
+}

@@ -8,7 +8,7 @@ import { requestDraftSchema, type HelpRequest, type RequestDraft } from '../../s
 import { renderText } from '../../src/messages/render.js';
 import { EDIT_PICK, type EngineContext } from '../../src/scenario/engine.js';
 import { createIntake, type Intake, type IntakeInput, type IntakeReply, type IntakeSession, type IntakeStep } from '../../src/services/intake.js';
-import type { SubmitInput } from '../../src/services/submit-request.js';
+import type { SubmitInput, SubmitOutcome } from '../../src/services/submit-request.js';
 import { RecordingLogger } from '../support/fakes.js';
 import { answerRuleBroken, describeInput, hostileOf, hostileString, PHONE_JUNK, Rng, type HostileCategory } from '../support/fuzz-inputs.js';
 import { catalogs, engineContext, helpScenario } from '../support/scenario-fixtures.js';
@@ -58,14 +58,14 @@ function makeIntake(engine: EngineContext): Intake {
     scenario: helpScenario,
     engine,
     // The real submit parses the draft with this schema first; a draft it refuses would be lost.
-    submitRequest: async (input: SubmitInput): Promise<HelpRequest> => {
+    submitRequest: async (input: SubmitInput): Promise<SubmitOutcome> => {
       const parsed = requestDraftSchema.safeParse(input.draft);
       if (!parsed.success) {
         invalidDrafts.push(`${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')} in ${describeInput(JSON.stringify(input.draft), 200)}`);
         throw parsed.error;
       }
       submitted.push(parsed.data);
-      return { number: ++number, district: parsed.data.district } as HelpRequest;
+      return { kind: 'created', request: { number: ++number, district: parsed.data.district } as HelpRequest };
     },
     myRequestsText: async () => MY_REQUESTS,
     logger,

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { HelpRequest } from '../../src/domain/request.js';
 import { createIntake, type IntakeInput, type IntakeSession } from '../../src/services/intake.js';
-import type { SubmitInput } from '../../src/services/submit-request.js';
+import type { SubmitInput, SubmitOutcome } from '../../src/services/submit-request.js';
 import { RecordingLogger } from '../support/fakes.js';
 import { engineContext, helpScenario } from '../support/scenario-fixtures.js';
 
 const requester = { platform: 'vk' as const, userId: '42', chatId: '42' };
 
-function setup(submit: (input: SubmitInput) => Promise<HelpRequest>) {
+function setup(submit: (input: SubmitInput) => Promise<SubmitOutcome>) {
   const logger = new RecordingLogger();
   const intake = createIntake({
     scenario: helpScenario,
@@ -42,7 +42,7 @@ describe('the shared intake', () => {
     const submitted: SubmitInput[] = [];
     const { intake } = setup(async (input) => {
       submitted.push(input);
-      return { number: 7, district: 'Ленинский' } as HelpRequest;
+      return { kind: 'created', request: { number: 7, district: 'Ленинский' } as HelpRequest };
     });
     const summary = await toSummary(intake);
     const step = await intake.handle(summary, { type: 'pick', seq: summary.state.seq, index: 0 }, requester);
@@ -65,8 +65,22 @@ describe('the shared intake', () => {
     expect(logger.serialized()).not.toMatch(/Анна|Мира|7913/);
   });
 
+  it('keeps the person on the summary, saying what to do, when a requester limit refuses the request', async () => {
+    for (const [outcome, text] of [
+      [{ kind: 'too_many_open', open: 3 }, { key: 'bot.intake.tooManyOpen', params: { open: 3 } }],
+      [{ kind: 'too_soon', retryAfterMs: 61_000 }, { key: 'bot.intake.tooSoon', params: { minutes: 2 } }],
+    ] as const) {
+      const { intake } = setup(async () => outcome);
+      const summary = await toSummary(intake);
+      const step = await intake.handle(summary, { type: 'pick', seq: summary.state.seq, index: 0 }, requester);
+      expect(step.session?.prompt.stepId).toBe('summary');
+      expect(step.session?.state.answers).toEqual(summary.state.answers);
+      expect(step.replies[0]).toEqual({ kind: 'text', text });
+    }
+  });
+
   it('treats a button of an older prompt, or of no prompt, as stale and changes nothing', async () => {
-    const { intake } = setup(async () => ({}) as HelpRequest);
+    const { intake } = setup(async () => ({ kind: 'created', request: {} as HelpRequest }));
     const session = await answer(intake, intake.start().session!, 'pensioner');
     for (const input of [
       { type: 'pick', seq: session.state.seq - 1, index: 0 },
@@ -79,7 +93,7 @@ describe('the shared intake', () => {
   });
 
   it('answers /my and /start mid-way and asks the same question again', async () => {
-    const { intake } = setup(async () => ({}) as HelpRequest);
+    const { intake } = setup(async () => ({ kind: 'created', request: {} as HelpRequest }));
     const session = await answer(intake, intake.start().session!, 'pensioner');
     const mine = await intake.handle(session, { type: 'mine' }, requester);
     expect(mine.replies[0]).toEqual({ kind: 'text', text: { literal: 'requests of vk:42' } });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decide } from '../../src/domain/lifecycle.js';
 import type { HelpRequest } from '../../src/domain/request.js';
-import { createSubmitRequest } from '../../src/services/submit-request.js';
+import { createSubmitRequest, type SubmitInput, type SubmitRequest } from '../../src/services/submit-request.js';
 import {
   FakeDistrictChatRepository,
   FakeRequestRepository,
@@ -24,7 +25,16 @@ let logger: RecordingLogger;
 let dispatched: HelpRequest[];
 
 function submitWith(dispatch: (request: HelpRequest) => Promise<void>) {
-  return createSubmitRequest({ requests, dispatch, logger, now: steppingClock() });
+  return stored(createSubmitRequest({ requests, dispatch, logger, now: steppingClock() }));
+}
+
+/** A submit whose every call must have created a request (these tests set no requester limits). */
+function stored(submit: SubmitRequest) {
+  return async (input: SubmitInput): Promise<HelpRequest> => {
+    const outcome = await submit(input);
+    if (outcome.kind !== 'created') throw new Error(`refused: ${outcome.kind}`);
+    return outcome.request;
+  };
 }
 
 beforeEach(() => {
@@ -108,7 +118,7 @@ it('numbers successive submissions and posts them through a real dispatch', asyn
   const delivery = createTestDelivery({
     requests, districtChats, messengers: { telegram }, headquartersChats: [], texts, catalog: catalogs.ru, logger, now,
   });
-  const submit = createSubmitRequest({ requests, dispatch: delivery.afterChange, logger, now });
+  const submit = stored(createSubmitRequest({ requests, dispatch: delivery.afterChange, logger, now }));
 
   const first = await submit({ draft, channel: 'telegram', requester });
   const second = await submit({ draft, channel: 'telegram', requester });
@@ -116,4 +126,46 @@ it('numbers successive submissions and posts them through a real dispatch', asyn
   await delivery.drain();
   expect(telegram.posts().map((p) => p.view.number)).toEqual([1, 2]);
   expect((await requests.findByNumber(2))!.posts).toEqual([{ platform: 'telegram', chatId: '-100', messageId: telegram.posts()[1]!.messageId, viaHeadquarters: false, round: 0 }]);
+});
+
+describe('requester limits', () => {
+  const limits = { maxOpen: 3, cooldownMs: 60_000 };
+  let at: number;
+  const clock = () => new Date(at);
+  const submitLimited = () => createSubmitRequest({ requests, dispatch: recordDispatch, logger, now: clock, limits });
+  beforeEach(() => {
+    at = Date.parse('2026-03-02T10:00:00Z');
+  });
+
+  it('refuses a second request within the cooldown, storing and dispatching nothing, and takes it after', async () => {
+    const submit = submitLimited();
+    expect((await submit({ draft, channel: 'telegram', requester })).kind).toBe('created');
+    at += 1_500;
+    expect(await submit({ draft, channel: 'telegram', requester })).toEqual({ kind: 'too_soon', retryAfterMs: 58_500 });
+    expect(requests.all()).toHaveLength(1);
+    expect(dispatched).toHaveLength(1);
+    at += 58_500;
+    expect((await submit({ draft, channel: 'telegram', requester })).kind).toBe('created');
+  });
+
+  it('refuses a fourth open request, and takes one again once one of them is closed', async () => {
+    const submit = submitLimited();
+    for (let i = 0; i < 3; i++) {
+      expect((await submit({ draft, channel: 'telegram', requester })).kind).toBe('created');
+      at += 61_000;
+    }
+    expect(await submit({ draft, channel: 'telegram', requester })).toEqual({ kind: 'too_many_open', open: 3 });
+    const first = requests.all()[0]!;
+    const decision = decide(first, { type: 'cancel' }, { person: requester, channel: 'telegram', isCoordinator: false }, clock());
+    if (!decision.ok) throw new Error(decision.refusal);
+    await requests.applyTransition(first.number, decision.transition);
+    expect((await submit({ draft, channel: 'telegram', requester })).kind).toBe('created');
+  });
+
+  it('counts each requester on their own, and does not limit a phone call or a partner line', async () => {
+    const submit = submitLimited();
+    expect((await submit({ draft, channel: 'telegram', requester })).kind).toBe('created');
+    expect((await submit({ draft, channel: 'telegram', requester: { ...requester, userId: '1002', chatId: '1002' } })).kind).toBe('created');
+    for (let i = 0; i < 5; i++) expect((await submit({ draft, channel: 'phone', takenBy: { platform: 'telegram', userId: '700', displayName: 'Оператор' } })).kind).toBe('created');
+  });
 });

@@ -224,6 +224,12 @@ export class FakeRequestRepository implements RequestRepository {
       .map(copy);
   }
 
+  async requesterActivity(requester: PersonRef): Promise<{ open: number; lastCreatedAt: Date | null }> {
+    const mine = [...this.byNumber.values()].filter((r) => r.requester?.platform === requester.platform && r.requester.userId === requester.userId);
+    const latest = mine.reduce<Date | null>((at, r) => (at === null || r.createdAt > at ? r.createdAt : at), null);
+    return { open: mine.filter((r) => r.status === 'new' || r.status === 'claimed').length, lastCreatedAt: latest };
+  }
+
   /**
    * Erases the personal data of closed, not yet erased requests, as the MongoDB retention store does
    * (RetentionStore.erase); returns the numbers erased.

@@ -82,6 +82,9 @@ export class SystemHarness {
       SEND_LIMITS_SCALE: '100',
       // Test persons write far faster than people; the flood limit has a test of its own.
       FLOOD_MESSAGES: '10000',
+      // Test persons file request after request; the requester limits have a test of their own.
+      MAX_OPEN_REQUESTS_PER_REQUESTER: '1000',
+      SUBMISSION_COOLDOWN: '1ms',
       ...(this.vkFake
         ? {
             VK_TOKEN,

@@ -192,6 +192,15 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
         .lean();
       return docs.map(toHelpRequest);
     },
+
+    async requesterActivity(requester) {
+      const mine = { 'requester.platform': requester.platform, 'requester.userId': requester.userId };
+      const [open, last] = await Promise.all([
+        requests.countDocuments({ ...mine, status: { $in: ['new', 'claimed'] } }),
+        requests.findOne(mine, { createdAt: 1 }).sort({ createdAt: -1 }).lean(),
+      ]);
+      return { open, lastCreatedAt: last?.createdAt ?? null };
+    },
   };
 }
 
