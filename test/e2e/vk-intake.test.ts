@@ -85,3 +85,31 @@ describe('a relative asks for help in VK', () => {
     expect(m.text).toMatch(/Какая помощь нужна/);
   });
 });
+
+describe('a flood of VK messages', () => {
+  let f: SystemHarness;
+  beforeAll(async () => {
+    f = await SystemHarness.start({ FLOOD_MESSAGES: '4', FLOOD_WINDOW: '10s', FLOOD_PAUSE: '1s' }, { vk: true });
+  });
+  afterAll(async () => {
+    await f?.stop();
+  });
+
+  it('gets one «please slow down», is then ignored for the pause, and goes on from the same place', async () => {
+    const nina = f.vkPerson(661, 'Нина');
+    let m = await nina.choose(await nina.ask('Здравствуйте'), 'Оставить заявку');
+    m = await nina.choose(m, 'Пенсионеру');
+    expect(m.text).toMatch(/Сколько лет/);
+    // Three messages and presses so far; one more refused answer reaches the limit of four.
+    expect((await nina.ask('много')).text).toMatch(/напишите число цифрами/);
+    nina.skipAll();
+    const before = f.vk.messagesTo(nina.peerId).length;
+    for (let i = 0; i < 30; i++) nina.say('много');
+    expect((await nina.reply()).text).toMatch(/подождите/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(f.vk.messagesTo(nina.peerId)).toHaveLength(before + 1);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    m = await nina.ask('81');
+    expect(m.text).toMatch(/В каком районе/);
+  });
+});
