@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COORDINATOR_ID, eventually, fileRequest, SystemHarness, type Person } from '../support/harness.js';
+import { answerQuestionnaire, COORDINATOR_ID, eventually, fileRequest, SystemHarness } from '../support/harness.js';
 
 let h: SystemHarness;
 beforeAll(async () => {
@@ -233,7 +233,7 @@ describe('requester limits', () => {
     await fileRequest(rita, 'Ленинский');
     rita.skipAll();
     // The second questionnaire at once: refused for the cooldown, the summary stays.
-    const refusedSoon = await submitAgain(rita);
+    const refusedSoon = await answerQuestionnaire(rita, 'Ленинский');
     expect(refusedSoon.message.text).toMatch(/только что отправили заявку/);
     let summary = await rita.reply();
     expect(summary.message.text).toMatch(/Проверьте/);
@@ -242,7 +242,7 @@ describe('requester limits', () => {
     expect(m.message.text).toMatch(/№\d+/);
     // A third one: two are open already.
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    const refusedOpen = await submitAgain(rita);
+    const refusedOpen = await answerQuestionnaire(rita, 'Ленинский');
     expect(refusedOpen.message.text).toMatch(/Открытых заявок у вас сейчас: 2/);
     summary = await rita.reply();
     expect((await r.database.db.repositories.requests.listByRequester({ platform: 'telegram', userId: '171' }, 10))).toHaveLength(2);
@@ -256,18 +256,3 @@ describe('requester limits', () => {
   });
 });
 
-/** Fills in the questionnaire again and presses «Отправить»; returns the bot's first answer to the press. */
-async function submitAgain(person: Person) {
-  let m = await person.ask('/start');
-  m = await person.choose(m, 'Оставить заявку');
-  m = await person.choose(m, 'Пенсионеру');
-  m = await person.ask('81');
-  m = await person.choose(m, 'Ленинский');
-  m = await person.choose(m, 'Доставка продуктов');
-  m = await person.ask('Хлеб и молоко');
-  m = await person.ask('Зинаида Петровна');
-  m = await person.ask('ул. Садовая, д. 7, кв. 12');
-  m = await person.ask('8 913 765-43-21');
-  m = await person.choose(m, 'Да');
-  return person.choose(m, 'Отправить');
-}

@@ -228,6 +228,14 @@ export class Person {
 
 /** Answers the whole questionnaire for a district and returns the request number the bot gave. */
 export async function fileRequest(person: Person, district: string, helpKind = 'Доставка продуктов'): Promise<number> {
+  const m = await answerQuestionnaire(person, district, helpKind);
+  const number = /№(\d+)/.exec(m.message.text)?.[1];
+  if (!number) throw new Error(`no request number in: ${m.message.text}`);
+  return Number(number);
+}
+
+/** Answers the whole questionnaire, presses «Отправить», and returns the bot's first answer to it. */
+export async function answerQuestionnaire(person: Person, district: string, helpKind = 'Доставка продуктов'): Promise<StoredBotMessage> {
   let m = await person.ask('/start');
   m = await person.choose(m, 'Оставить заявку');
   m = await person.choose(m, 'Пенсионеру');
@@ -240,10 +248,7 @@ export async function fileRequest(person: Person, district: string, helpKind = '
   m = await person.ask('ул. Садовая, д. 7, кв. 12');
   m = await person.ask('8 913 765-43-21');
   m = await person.choose(m, 'Да');
-  m = await person.choose(m, 'Отправить');
-  const number = /№(\d+)/.exec(m.message.text)?.[1];
-  if (!number) throw new Error(`no request number in: ${m.message.text}`);
-  return Number(number);
+  return person.choose(m, 'Отправить');
 }
 
 /** Polls an async check until it holds: state written after a reply is sent lands a moment later. */
