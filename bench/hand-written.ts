@@ -82,6 +82,10 @@ export function createHandWrittenIntake(deps: HandWrittenDeps): ConversationBuil
       }
     }
 
+    if ((await choose(t('request.consent.question'), [{ value: 'yes', label: t('request.consent.accept') }, { value: 'no', label: t('request.consent.decline') }])) === 'no') {
+      await ctx.reply(t('request.consent.declined'), { reply_markup: { remove_keyboard: true } });
+      return;
+    }
     const category = await choose(t('request.category.question'), CATEGORIES.map((c) => ({ value: c, label: t(`request.category.${c}`) })));
     const age = await typed(t('request.age.question'), (s) => parseWholeNumber(s, 1, 120));
     const district = await choose(t('request.district.question'), deps.districts.map((d) => ({ value: d, label: d })));
@@ -97,9 +101,6 @@ export function createHandWrittenIntake(deps: HandWrittenDeps): ConversationBuil
     const name = await typed(t('request.name.question'), (s) => parseFreeText(s, 2, 100));
     const address = await typed(t('request.address.question'), (s) => parseFreeText(s, 5, 300));
     const phone = await typed(t('request.phone.question'), parsePhone, true);
-    while ((await choose(t('request.consent.question'), [{ value: 'yes', label: t('request.consent.accept') }, { value: 'no', label: t('request.consent.decline') }])) === 'no') {
-      await ctx.reply(t('request.consent.declined'));
-    }
     const summary = [
       t('request.summary.question'),
       '',

@@ -47,7 +47,7 @@ export function createUpdateFactory() {
     text,
     /**
      * The whole help-request questionnaire, answered the shortest way (groceries, so no prescription
-     * question): /start, "new request", then each answer; the last update presses "Send". `seq` is the
+     * question): /start, "new request", consent, then each answer; the last update presses "Send". `seq` is the
      * number of the prompt each button belongs to, as the bot numbers them.
      */
     helpRequest(userId: number, districtIndex = 0): Update[] {
@@ -56,15 +56,15 @@ export function createUpdateFactory() {
       return [
         text(userId, '/start'),
         press(userId, encodeCallback({ kind: 'menu', item: 'new' })),
-        pick(1, 0), // category: pensioner
+        pick(1, 0), // consent: yes
+        pick(2, 0), // category: pensioner
         text(userId, '81'), // age
-        pick(3, districtIndex), // district
-        pick(4, 0), // help: groceries
+        pick(4, districtIndex), // district
+        pick(5, 0), // help: groceries
         text(userId, `Продукты по списку, заказ ${userId}`), // description
         text(userId, `Получатель ${userId}`), // name
         text(userId, `ул. Тестовая, д. ${userId % 1000}, кв. 1`), // address
         text(userId, `8 9${digits.slice(0, 2)} ${digits.slice(2, 5)}-${digits.slice(5, 7)}-${digits.slice(7, 9)}`), // phone
-        pick(9, 0), // consent: yes
         pick(10, 0), // summary: send
       ];
     },

@@ -41,7 +41,7 @@ import { createSystemJobs } from './jobs/system-jobs.js';
 import { createJobTexts } from './messages/job-texts.js';
 import { createDailyReport } from './services/daily-report.js';
 import { createFeedback } from './services/feedback.js';
-import { createRetention } from './services/retention.js';
+import { createRetention, retentionTextParams, type RetentionPeriods } from './services/retention.js';
 import { createErasure } from './services/erasure.js';
 import { createVolunteerDesk } from './services/volunteer-desk.js';
 import { createRequesterQueries } from './services/requester-queries.js';
@@ -81,6 +81,15 @@ export async function startSystem(
   const catalogs = loadCatalogs(config.LOCALES_DIR);
   const catalog = catalogs[config.LOCALE];
   const scenario = loadScenarioFile(config.SCENARIO_FILE, [catalogs.ru, catalogs.en]);
+  const retentionPeriods: RetentionPeriods = {
+    closedMs: config.RETENTION_PERIOD,
+    withdrawnMs: config.WITHDRAWN_RETENTION_PERIOD,
+    openLimitMs: config.OPEN_REQUEST_LIMIT,
+    abandonedConversationMs: config.ABANDONED_CONVERSATION_AFTER,
+    peopleMs: config.PEOPLE_RETENTION,
+  };
+  // The consent text quotes these periods, so what a person agrees to is what is configured.
+  const textParams = retentionTextParams(retentionPeriods);
 
   let embedded: EmbeddedMongo | undefined;
   if (!config.MONGODB_URI) {
@@ -220,13 +229,7 @@ export async function startSystem(
         (['telegram', 'vk'] as const).flatMap((platform) =>
           [...configuredCoordinators[platform], ...configuredOperators[platform]].map((userId) => ({ platform, userId })),
         ),
-      periods: {
-        closedMs: config.RETENTION_PERIOD,
-        withdrawnMs: config.WITHDRAWN_RETENTION_PERIOD,
-        openLimitMs: config.OPEN_REQUEST_LIMIT,
-        abandonedConversationMs: config.ABANDONED_CONVERSATION_AFTER,
-        peopleMs: config.PEOPLE_RETENTION,
-      },
+      periods: retentionPeriods,
       logger: logger.child({ component: 'retention' }),
       now,
     }),
@@ -299,6 +302,7 @@ export async function startSystem(
       operatorIds: { telegram: config.OPERATOR_TELEGRAM_IDS, vk: config.OPERATOR_VK_IDS },
       partnerKeys: config.PARTNER_API_KEYS,
       overdueAfterMs: config.ESCALATION_ALERT_AFTER,
+      textParams,
       limits: {
         partnerApi: {
           perKey: config.PARTNER_API_LIMIT_PER_KEY,
@@ -343,7 +347,7 @@ export async function startSystem(
     districts: config.DISTRICTS,
     intake: createIntake({
       scenario,
-      engine: { lists: { districts: config.DISTRICTS }, render: (text) => renderText(catalog, text) },
+      engine: { lists: { districts: config.DISTRICTS }, render: (text) => renderText(catalog, text), params: textParams },
       submitRequest: createSubmitRequest({
         requests,
         dispatch: afterChange,

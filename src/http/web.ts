@@ -46,6 +46,8 @@ export interface WebInput {
     operatorIds: Readonly<Record<Platform, readonly string[]>>;
     partnerKeys: readonly PartnerKey[];
     overdueAfterMs: number;
+    /** The configured values the questionnaire's texts quote (the retention periods of the consent). */
+    textParams: Record<string, string | number>;
     /** The limits on abuse: the partner API's, and sign-in attempts per address. */
     limits: { partnerApi: PartnerApiLimits; signIn: RateLimit };
   };
@@ -63,7 +65,11 @@ export interface WebInput {
 export function createWeb(input: WebInput): { access: ConsoleAccess; http: Pick<HttpDeps, 'console' | 'partnerApi'> } {
   const { settings } = input;
   const publicUrl = () => settings.publicUrl ?? input.listenUrl();
-  const engine = { lists: { districts: settings.districts }, render: (text: Parameters<typeof renderText>[1]) => renderText(input.catalog, text) };
+  const engine = {
+    lists: { districts: settings.districts },
+    render: (text: Parameters<typeof renderText>[1]) => renderText(input.catalog, text),
+    params: settings.textParams,
+  };
   const access = createConsoleAccess({
     sessions: input.sessions,
     isCoordinator: input.isCoordinator,
@@ -87,7 +93,7 @@ export function createWeb(input: WebInput): { access: ConsoleAccess; http: Pick<
     people: input.people,
     roles: input.roles,
     dashboard: createDashboard({ requests: input.requests, timeZone: settings.timeZone, overdueAfterMs: settings.overdueAfterMs, now: input.now }),
-    preview: createScenarioPreview({ dir: dirname(settings.scenarioFile), localesDir: settings.localesDir, locale: settings.locale, districts: settings.districts }),
+    preview: createScenarioPreview({ dir: dirname(settings.scenarioFile), localesDir: settings.localesDir, locale: settings.locale, districts: settings.districts, textParams: settings.textParams }),
     defaultScenarioFile: basename(settings.scenarioFile),
     view: { catalog: input.catalog, texts: input.texts, coordinatorTexts: input.coordinatorTexts, districts: settings.districts, scenario: input.scenario },
     channels: [...PLATFORMS, 'phone', ...settings.partnerKeys.map((k) => `api:${k.source}`)],

@@ -59,13 +59,20 @@ export type EngineResult =
   /** A button from an older message: nothing changed, the adapter only says so. */
   | { kind: 'stale'; state: ScenarioState }
   | { kind: 'completed'; state: ScenarioState; answers: Record<string, string | number> }
-  | { kind: 'cancelled' };
+  | { kind: 'cancelled' }
+  /** Consent was declined: the conversation ends and its answers are dropped; `text` says so. */
+  | { kind: 'declined'; text: Text };
 
 /** Values the engine needs at run time that the file does not hold. */
 export interface EngineContext {
   lists: { districts: readonly string[] };
   /** Renders a Text in the person's language, to match a typed answer against button labels. */
   render: (text: Text) => string;
+  /**
+   * Values the questions' texts may quote, filled in from the configuration: the consent text says
+   * how long data is kept ({closedDays}, …) from the periods actually configured.
+   */
+  params?: Record<string, string | number>;
 }
 
 export const SUMMARY_SUBMIT = 'submit';
@@ -106,7 +113,7 @@ export function advance(scenario: Scenario, state: ScenarioState, input: EngineI
 
   const parsed = readAnswer(step, input, ctx);
   if (!parsed.ok) return reprompt(scenario, state, ctx, keyText(parsed.reason, parsed.params));
-  if (step.type === 'consent' && parsed.value === CONSENT_NO) return reprompt(scenario, state, ctx, keyText(step.declined));
+  if (step.type === 'consent' && parsed.value === CONSENT_NO) return { kind: 'declined', text: keyText(step.declined, ctx.params) };
 
   const answers = { ...state.answers, [step.id]: parsed.value };
   const next = nextStepAfter(scenario, step, answers, state.returnToSummary);
@@ -133,7 +140,7 @@ export function applicableAnswers(scenario: Scenario, answers: Record<string, st
  */
 export function answerStep(step: Exclude<Step, { type: 'summary' }>, input: EngineInput, ctx: EngineContext): Parsed<string | number> {
   const parsed = readAnswer(step, input, ctx);
-  if (parsed.ok && step.type === 'consent' && parsed.value === CONSENT_NO) return { ok: false, reason: step.declined };
+  if (parsed.ok && step.type === 'consent' && parsed.value === CONSENT_NO) return { ok: false, reason: step.declined, ...(ctx.params ? { params: ctx.params } : {}) };
   return parsed;
 }
 
@@ -240,7 +247,7 @@ function buildPrompt(scenario: Scenario, state: ScenarioState, ctx: EngineContex
     };
   }
   const step = stepById(scenario, state.stepId);
-  const base = { seq: state.seq, stepId: step.id, question: keyText(step.question), canGoBack };
+  const base = { seq: state.seq, stepId: step.id, question: keyText(step.question, ctx.params), canGoBack };
   if (step.type === 'summary') {
     return { ...base, expects: 'choice', choices: summaryChoices(), summary: summaryLines(scenario, state.answers, ctx) };
   }

@@ -13,17 +13,23 @@ export class ScenarioFileError extends Error {
 }
 
 /** Steps a help-request scenario must ask, by id, and the values its choice steps may offer. */
-const HELP_REQUEST_FIELDS: Record<string, { type: Step['type']; values?: readonly string[] }> = {
-  category: { type: 'choice', values: CATEGORIES },
-  age: { type: 'number' },
+const HELP_REQUEST_FIELDS: Record<string, { type: Step['type']; values?: readonly string[]; personal?: true }> = {
+  // A category such as disability and an exact age are health and personal data of the person helped.
+  category: { type: 'choice', values: CATEGORIES, personal: true },
+  age: { type: 'number', personal: true },
   district: { type: 'choice' },
   helpKind: { type: 'choice', values: HELP_KINDS },
-  description: { type: 'text' },
-  name: { type: 'text' },
-  address: { type: 'text' },
-  phone: { type: 'phone' },
+  description: { type: 'text', personal: true },
+  name: { type: 'text', personal: true },
+  address: { type: 'text', personal: true },
+  phone: { type: 'phone', personal: true },
   consent: { type: 'consent' },
 };
+
+/** Whether a step asks for personal data (see `personal` in the schema). */
+export function isPersonalStep(step: Step): boolean {
+  return step.personal ?? (step.type === 'text' || step.type === 'phone');
+}
 
 /** Reads, parses and checks a scenario file against the catalogs its texts come from. */
 export function loadScenarioFile(file: string, catalogs: readonly Catalog[]): Scenario {
@@ -71,7 +77,27 @@ export function checkScenario(raw: unknown, file: string, catalogs: readonly Cat
     }
   });
   if (scenario.produces === 'help-request') checkHelpRequestFields(scenario, file);
+  checkConsentComesFirst(scenario, file);
   return scenario;
+}
+
+/**
+ * Consent is asked before anything personal is typed: a person who declines has given nothing. So
+ * the first personal step must come after a consent step that every conversation passes through.
+ */
+function checkConsentComesFirst(scenario: Scenario, file: string): void {
+  // The fields a help request stores about the person count as personal even when the file forgets to say so.
+  const knownPersonal = (step: Step) => scenario.produces === 'help-request' && HELP_REQUEST_FIELDS[step.id]?.personal === true;
+  const firstPersonal = scenario.steps.findIndex((step) => isPersonalStep(step) || knownPersonal(step));
+  if (firstPersonal === -1) return;
+  const consent = scenario.steps.findIndex((s) => s.type === 'consent' && !s.when);
+  if (consent === -1 || consent > firstPersonal) {
+    throw new ScenarioFileError(
+      file,
+      scenario.steps[firstPersonal]!.id,
+      'asks for personal data, so a consent step without a condition must come before it',
+    );
+  }
 }
 
 function checkHelpRequestFields(scenario: Scenario, file: string): void {
@@ -80,6 +106,9 @@ function checkHelpRequestFields(scenario: Scenario, file: string): void {
     if (!step) throw new ScenarioFileError(file, undefined, `a help request needs a step with id "${id}" (${need.type})`);
     if (step.type !== need.type) throw new ScenarioFileError(file, id, `must be of type "${need.type}"`);
     if (step.when) throw new ScenarioFileError(file, id, 'is needed by every request, so it cannot have a condition');
+    if (need.personal && step.personal === false) {
+      throw new ScenarioFileError(file, id, 'holds personal data of the person helped, so it cannot be marked "personal: false"');
+    }
     if (step.type === 'choice' && need.values && step.choices) {
       const unknown = step.choices.find((c) => !need.values!.includes(c.value));
       if (unknown) {

@@ -25,6 +25,12 @@ const common = {
   /** How the answer is titled in the summary; summary and consent steps have none. */
   label: textKey.optional(),
   when: condition.optional(),
+  /**
+   * Whether the answer is personal data, which may be asked only after consent. Text and phone
+   * answers are personal unless marked `personal: false` (free text can hold anything); other types
+   * are not unless marked `personal: true` (an age, a category such as disability).
+   */
+  personal: z.boolean().optional(),
 };
 
 const choiceStep = z

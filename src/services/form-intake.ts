@@ -47,7 +47,7 @@ export function createFormIntake(deps: { scenario: Scenario; engine: EngineConte
     return steps.map((step) => ({
       id: step.id,
       type: step.type,
-      question: keyText(step.question),
+      question: keyText(step.question, engine.params),
       ...(step.label ? { label: keyText(step.label) } : {}),
       choices: stepChoices(step, engine),
       ...(step.when ? { when: step.when } : {}),

@@ -80,6 +80,9 @@ export function createIntake(deps: IntakeDeps) {
           return { session, replies: [], stale: true };
         case 'cancelled':
           return { session: null, replies: [{ kind: 'text', text: keyText('bot.intake.cancelled'), closesKeyboard: true }], stale: false };
+        case 'declined':
+          // Nothing personal was asked before consent, and the conversation's answers go with it.
+          return { session: null, replies: [{ kind: 'text', text: result.text, closesKeyboard: true }], stale: false };
         case 'prompt':
           return { session: { state: result.state, prompt: result.prompt }, replies: [{ kind: 'prompt', prompt: result.prompt, withHint: false }], stale: false };
         case 'completed':

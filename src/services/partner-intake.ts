@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { API_SOURCE_PATTERN, type HelpRequest } from '../domain/request.js';
 import { stepChoices, type EngineContext } from '../scenario/engine.js';
 import type { Step } from '../scenario/schema.js';
-import type { Text } from '../scenario/text.js';
+import { keyText, type Text } from '../scenario/text.js';
 import { hashSecret } from './console-access.js';
 import type { FormIntake, FormValues } from './form-intake.js';
 import type { Logger } from './ports.js';
@@ -59,7 +59,7 @@ export function partnerRequestSchema(steps: readonly Step[], engine: EngineConte
         break;
     }
     const condition = step.when ? ` Only when ${step.when.step} is ${step.when.in ? 'one of' : 'none of'}: ${(step.when.in ?? step.when.notIn)!.join(', ')}.` : '';
-    const described = field.describe(`${describe({ key: step.question })}${condition}`);
+    const described = field.describe(`${describe(keyText(step.question, engine.params))}${condition}`);
     shape[step.id] = step.when ? described.optional() : described;
   }
   return z.object(shape).strict();

@@ -55,6 +55,20 @@ export interface RetentionPeriods {
   peopleMs: number;
 }
 
+/**
+ * The periods as the consent text quotes them, in whole days ({closedDays}, {withdrawnDays},
+ * {openDays}, {abandonedDays}): what a person agrees to is what the configuration does.
+ */
+export function retentionTextParams(periods: RetentionPeriods): Record<string, number> {
+  const days = (ms: number) => Math.max(1, Math.round(ms / 86_400_000));
+  return {
+    closedDays: days(periods.closedMs),
+    withdrawnDays: days(periods.withdrawnMs),
+    openDays: days(periods.openLimitMs),
+    abandonedDays: days(periods.abandonedConversationMs),
+  };
+}
+
 export interface RetentionDeps {
   store: RetentionStore;
   requests: Pick<RequestRepository, 'listOpen'>;

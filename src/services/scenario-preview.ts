@@ -44,14 +44,21 @@ const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*\.ya?ml$/;
  * Files are read again on every step, so an edit shows at the next answer. Nothing is stored but the
  * preview's own state; a finished questionnaire files no request.
  */
-export function createScenarioPreview(deps: { dir: string; localesDir: string; locale: Locale; districts: readonly string[] }) {
+export function createScenarioPreview(deps: {
+  dir: string;
+  localesDir: string;
+  locale: Locale;
+  districts: readonly string[];
+  /** The configured values the texts quote (the retention periods of the consent text). */
+  textParams?: Record<string, string | number>;
+}) {
   function load(file: string): { scenario: Scenario; catalog: Catalog; engine: EngineContext } {
     if (!FILE_NAME.test(file) || !files().includes(file)) throw new PreviewFileError(file, 'no such scenario file');
     const catalogs = loadCatalogs(deps.localesDir);
     const catalog = catalogs[deps.locale];
     try {
       const scenario = loadScenarioFile(join(deps.dir, file), [catalogs.ru, catalogs.en]);
-      return { scenario, catalog, engine: { lists: { districts: deps.districts }, render: (text) => renderText(catalog, text) } };
+      return { scenario, catalog, engine: { lists: { districts: deps.districts }, render: (text) => renderText(catalog, text), ...(deps.textParams ? { params: deps.textParams } : {}) } };
     } catch (error) {
       throw new PreviewFileError(file, error instanceof Error ? error.message : String(error));
     }
@@ -104,6 +111,8 @@ export function createScenarioPreview(deps: { dir: string; localesDir: string; l
           return { ...preview, lines: keep([{ from: 'bot', text: catalog.t('bot.intake.stale') }]) };
         case 'cancelled':
           return { file: preview.file, lines: keep([{ from: 'bot', text: catalog.t('bot.intake.cancelled') }]), state: null, prompt: null };
+        case 'declined':
+          return { file: preview.file, lines: keep([{ from: 'bot', text: renderText(catalog, result.text) }]), state: null, prompt: null };
         case 'completed':
           return { file: preview.file, lines: keep([{ from: 'bot', text: catalog.t('console.preview.completed') }]), state: null, prompt: null };
         case 'prompt': {

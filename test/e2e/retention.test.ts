@@ -55,6 +55,7 @@ describe('/forget in Telegram', () => {
     // A third one half-way: its answers are in the conversation state.
     let m = await relative.ask('/start');
     m = await relative.choose(m, 'Оставить заявку');
+    m = await relative.choose(m, 'Да');
     await relative.choose(m, 'Пенсионеру');
     expect(await collection('conversations').countDocuments({ key: `telegram:${relative.chatId}` })).toBe(1);
     relative.skipAll();

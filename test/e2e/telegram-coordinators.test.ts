@@ -72,6 +72,7 @@ describe('who may use the commands', () => {
     // A coordinator in the middle of filing a request of her own.
     let m = await boss.ask('/start');
     m = await boss.choose(m, 'Оставить заявку');
+    m = await boss.choose(m, 'Да');
     expect(m.message.text).toMatch(/Кому нужна помощь/);
     expect((await boss.ask(`/cancel ${request.number} дубль`)).message.text).toBe(`Готово: заявка №${request.number} отменена. Заявитель получит сообщение с причиной.`);
     expect((await h.database.db.repositories.requests.findByNumber(request.number))?.status).toBe('cancelled');

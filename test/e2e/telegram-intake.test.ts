@@ -13,6 +13,7 @@ describe('what a conversation keeps', () => {
   it('stays the same size however many answers are refused, and loses nothing of the place', async () => {
     const olga = h.person(151, 'Ольга');
     let m = await olga.choose(await olga.ask('/start'), 'Оставить заявку');
+    m = await olga.choose(m, 'Да');
     m = await olga.choose(m, 'Пенсионеру');
     expect(m.message.text).toMatch(/Сколько лет/);
     const stored = async () => JSON.stringify((await h.database.db.repositories.conversations.read('telegram:151')) ?? null).length;
@@ -46,6 +47,10 @@ describe('a relative asks for help in Telegram', () => {
     expect(greeting.message.text).toMatch(/Здравствуйте/);
 
     let m = await anna.choose(greeting, 'Оставить заявку');
+    // Consent comes first, before anything personal, and says for how long what is kept.
+    expect(m.message.text).toMatch(/согласны на обработку/);
+    expect(m.message.text).toMatch(/стираем через 90 дн\. после закрытия, а отменённую вами — через 30 дн\./);
+    m = await anna.choose(m, 'Да');
     expect(m.message.text).toMatch(/Кому нужна помощь/);
     m = await anna.choose(m, 'Пенсионеру');
     expect(m.message.text).toMatch(/Сколько лет/);
@@ -82,11 +87,6 @@ describe('a relative asks for help in Telegram', () => {
     expect(m.message.text).toMatch(/Не получилось распознать номер.*\+7 913 123-45-67/s);
     await anna.shareContact('79131234567');
     m = await anna.reply();
-    expect(m.message.text).toMatch(/согласны на обработку/);
-    m = await anna.choose(m, 'Нет');
-    expect(m.message.text).toMatch(/Без согласия/);
-    m = await anna.choose(m, 'Да');
-
     expect(m.message.text).toMatch(/Проверьте/);
     for (const shown of ['Пенсионеру', '78', 'Ленинский', 'Доставка лекарств', 'Рецепт есть', 'Корвалол и хлеб <b>срочно</b>', 'Мария Ивановна', 'ул. Ленина, д. 1, кв. 5', '+79131234567']) {
       expect(m.message.text).toContain(shown);
@@ -121,10 +121,23 @@ describe('a relative asks for help in Telegram', () => {
     expect(late.text).toMatch(/старого сообщения/);
   });
 
+  it('declining consent ends the conversation politely, before anything personal was asked, and keeps nothing', async () => {
+    const zoya = h.person(105, 'Зоя');
+    let m = await zoya.choose(await zoya.ask('/start'), 'Оставить заявку');
+    expect(m.message.text).toMatch(/согласны на обработку/);
+    m = await zoya.choose(m, 'Нет');
+    expect(m.message.text).toMatch(/Без согласия мы ничего не спрашиваем и ничего не сохранили/);
+    await eventually(async () => (await h.database.db.repositories.conversations.read('telegram:105')) === undefined, undefined, 'the declined conversation to be forgotten');
+    // Nothing goes on: the next message is answered as outside any questionnaire.
+    m = await zoya.ask('78');
+    expect(m.message.text).toMatch(/нажмите \/start/);
+    expect(await h.database.db.repositories.requests.listByRequester({ platform: 'telegram', userId: '105' }, 10)).toEqual([]);
+  });
+
   it('a button of an older message is ignored politely and changes nothing', async () => {
     const boris = h.person(102, 'Борис');
     const greeting = await boris.ask('/start');
-    const first = await boris.choose(greeting, 'Оставить заявку');
+    const first = await boris.choose(await boris.choose(greeting, 'Оставить заявку'), 'Да');
     const age = await boris.choose(first, 'Пенсионеру');
     expect(age.message.text).toMatch(/Сколько лет/);
     const answersBefore = h.callbackAnswers().length;
@@ -141,6 +154,7 @@ describe('a relative asks for help in Telegram', () => {
     const vera = h.person(103, 'Вера');
     const greeting = await vera.ask('/start');
     let m = await vera.choose(greeting, 'Оставить заявку');
+    m = await vera.choose(m, 'Да');
     m = await vera.choose(m, 'Человеку с инвалидностью');
     m = await vera.ask('45');
     expect(m.message.text).toMatch(/В каком районе/);
@@ -163,6 +177,7 @@ describe('a relative asks for help in Telegram', () => {
     const gleb = h.person(104, 'Глеб');
     const greeting = await gleb.ask('/start');
     let m = await gleb.choose(greeting, 'Оставить заявку');
+    m = await gleb.choose(m, 'Да');
     m = await gleb.choose(m, 'Пенсионеру');
     m = await gleb.ask('90');
     expect(m.message.text).toMatch(/В каком районе/);
@@ -181,7 +196,6 @@ describe('a relative asks for help in Telegram', () => {
     m = await gleb.ask('Пётр Петрович');
     m = await gleb.ask('пр. Мира, 10-20');
     m = await gleb.ask('+7 (913) 000-11-22');
-    m = await gleb.choose(m, 'Да');
     expect(m.message.text).toMatch(/Возраст: 90/);
     expect(m.message.text).toMatch(/Район: Центральный/);
     m = await gleb.choose(m, 'Отправить');
@@ -192,7 +206,7 @@ describe('a relative asks for help in Telegram', () => {
 describe('a flood of messages', () => {
   let f: SystemHarness;
   beforeAll(async () => {
-    f = await SystemHarness.start({ FLOOD_MESSAGES: '5', FLOOD_WINDOW: '10s', FLOOD_PAUSE: '1s' });
+    f = await SystemHarness.start({ FLOOD_MESSAGES: '6', FLOOD_WINDOW: '10s', FLOOD_PAUSE: '1s' });
   });
   afterAll(async () => {
     await f?.stop();
@@ -201,9 +215,10 @@ describe('a flood of messages', () => {
   it('gets one «please slow down», is then ignored for the pause, and goes on from the same place', async () => {
     const nina = f.person(161, 'Нина');
     let m = await nina.choose(await nina.ask('/start'), 'Оставить заявку');
+    m = await nina.choose(m, 'Да');
     m = await nina.choose(m, 'Пенсионеру');
     expect(m.message.text).toMatch(/Сколько лет/);
-    // Three updates so far (/start, two presses); two more refused answers reach the limit of five.
+    // Four updates so far (/start, three presses); two more refused answers reach the limit of six.
     for (let i = 0; i < 2; i++) expect((await nina.ask('много')).message.text).toMatch(/напишите число цифрами/);
     nina.skipAll();
     const before = f.messagesTo(nina.chatId).length;
@@ -222,7 +237,7 @@ describe('a flood of messages', () => {
 describe('requester limits', () => {
   let r: SystemHarness;
   beforeAll(async () => {
-    r = await SystemHarness.start({ MAX_OPEN_REQUESTS_PER_REQUESTER: '2', SUBMISSION_COOLDOWN: '1s' });
+    r = await SystemHarness.start({ MAX_OPEN_REQUESTS_PER_REQUESTER: '2', SUBMISSION_COOLDOWN: '1h' });
   });
   afterAll(async () => {
     await r?.stop();
@@ -230,6 +245,10 @@ describe('requester limits', () => {
 
   it('refuses a request filed right after another, and one over the open limit, keeping the answers for a later «Отправить»', async () => {
     const rita = r.person(171, 'Рита');
+    // The cooldown is an hour, so however slow the machine the second filing is «too soon»; the test
+    // lets the hour pass by moving Rita's earlier filings an hour and a bit into the past.
+    const letCooldownPass = () =>
+      r.database.db.connection.collection('requests').updateMany({ 'requester.userId': '171' }, { $set: { createdAt: new Date(Date.now() - 61 * 60_000) } });
     await fileRequest(rita, 'Ленинский');
     rita.skipAll();
     // The second questionnaire at once: refused for the cooldown, the summary stays.
@@ -237,11 +256,11 @@ describe('requester limits', () => {
     expect(refusedSoon.message.text).toMatch(/только что отправили заявку/);
     let summary = await rita.reply();
     expect(summary.message.text).toMatch(/Проверьте/);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await letCooldownPass();
     let m = await rita.choose(summary, 'Отправить');
     expect(m.message.text).toMatch(/№\d+/);
     // A third one: two are open already.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await letCooldownPass();
     const refusedOpen = await answerQuestionnaire(rita, 'Ленинский');
     expect(refusedOpen.message.text).toMatch(/Открытых заявок у вас сейчас: 2/);
     summary = await rita.reply();

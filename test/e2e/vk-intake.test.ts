@@ -15,6 +15,8 @@ describe('a relative asks for help in VK', () => {
     const greeting = await anna.ask('Добрый день');
     expect(greeting.text).toMatch(/Здравствуйте/);
     let m = await anna.choose(greeting, 'Оставить заявку');
+    expect(m.text).toMatch(/согласны на обработку/);
+    m = await anna.choose(m, 'Да');
     expect(m.text).toMatch(/Кому нужна помощь/);
     expect(m.keyboard?.one_time).toBe(true);
     m = await anna.choose(m, 'Пенсионеру');
@@ -38,7 +40,6 @@ describe('a relative asks for help in VK', () => {
     m = await anna.ask('позвоните соседке');
     expect(m.text).toMatch(/Не получилось распознать номер/);
     m = await anna.ask('+7 913 123-45-67');
-    m = await anna.choose(m, 'Да');
     expect(m.text).toMatch(/Проверьте/);
     expect(m.text).toContain('Корвалол <b>срочно</b> & хлеб');
     m = await anna.choose(m, 'Отправить');
@@ -59,7 +60,7 @@ describe('a relative asks for help in VK', () => {
   it('ignores a button of an older keyboard, goes back, and cancels keeping nothing', async () => {
     const boris = h.vkPerson(602, 'Борис');
     const greeting = await boris.ask('/start');
-    const first = await boris.choose(greeting, 'Оставить заявку');
+    const first = await boris.choose(await boris.choose(greeting, 'Оставить заявку'), 'Да');
     let m = await boris.choose(first, 'Человеку с инвалидностью');
     expect(m.text).toMatch(/Сколько лет/);
     m = await boris.choose(first, 'Семье с детьми');
@@ -76,6 +77,7 @@ describe('a relative asks for help in VK', () => {
   it('resumes where it was after the bot process is replaced', async () => {
     const vera = h.vkPerson(603, 'Вера');
     let m = await vera.choose(await vera.ask('Привет'), 'Оставить заявку');
+    m = await vera.choose(m, 'Да');
     m = await vera.choose(m, 'Пенсионеру');
     m = await vera.ask('90');
     expect(m.text).toMatch(/В каком районе/);
@@ -89,7 +91,7 @@ describe('a relative asks for help in VK', () => {
 describe('a flood of VK messages', () => {
   let f: SystemHarness;
   beforeAll(async () => {
-    f = await SystemHarness.start({ FLOOD_MESSAGES: '4', FLOOD_WINDOW: '10s', FLOOD_PAUSE: '1s' }, { vk: true });
+    f = await SystemHarness.start({ FLOOD_MESSAGES: '5', FLOOD_WINDOW: '10s', FLOOD_PAUSE: '1s' }, { vk: true });
   });
   afterAll(async () => {
     await f?.stop();
@@ -98,9 +100,10 @@ describe('a flood of VK messages', () => {
   it('gets one «please slow down», is then ignored for the pause, and goes on from the same place', async () => {
     const nina = f.vkPerson(661, 'Нина');
     let m = await nina.choose(await nina.ask('Здравствуйте'), 'Оставить заявку');
+    m = await nina.choose(m, 'Да');
     m = await nina.choose(m, 'Пенсионеру');
     expect(m.text).toMatch(/Сколько лет/);
-    // Three messages and presses so far; one more refused answer reaches the limit of four.
+    // Four messages and presses so far; one more refused answer reaches the limit of five.
     expect((await nina.ask('много')).text).toMatch(/напишите число цифрами/);
     nina.skipAll();
     const before = f.vk.messagesTo(nina.peerId).length;

@@ -33,7 +33,7 @@ const VALID: Record<string, { choice: string } | { text: string }> = {
   summary: { choice: 'submit' },
 };
 
-type Outcome = 'accepted' | 'refused' | 'stale' | 'back' | 'completed' | 'cancelled';
+type Outcome = 'accepted' | 'refused' | 'stale' | 'back' | 'completed' | 'cancelled' | 'declined';
 interface Violation {
   target: string;
   index: number;
@@ -146,7 +146,7 @@ function step(target: string, index: number, before: ScenarioState, prompt: Prom
     return null;
   }
   if (JSON.stringify(before) !== snapshot) report('advance mutated the state it was given');
-  if (!['prompt', 'stale', 'completed', 'cancelled'].includes(result.kind)) report(`unknown result kind ${(result as { kind: string }).kind}`);
+  if (!['prompt', 'stale', 'completed', 'cancelled', 'declined'].includes(result.kind)) report(`unknown result kind ${(result as { kind: string }).kind}`);
 
   const answersUnchanged = (after: ScenarioState) => isDeepStrictEqual(after.answers, before.answers);
   if (result.kind === 'stale') {
@@ -159,6 +159,11 @@ function step(target: string, index: number, before: ScenarioState, prompt: Prom
     const summaryCancel = before.stepId === 'summary';
     if (input.type !== 'cancel' && !summaryCancel) report('cancelled by an input that is not a cancel');
     return { outcome: 'cancelled', result };
+  }
+  if (result.kind === 'declined') {
+    // Only «Нет» on the consent step ends a conversation this way.
+    if (stepOf(before.stepId)?.type !== 'consent') report(`declined at ${before.stepId}`);
+    return { outcome: 'declined', result };
   }
   if (result.kind === 'completed') {
     if (before.stepId !== 'summary') report(`completed from step ${before.stepId}`);
@@ -219,7 +224,7 @@ function fuzzTarget(target: string, stepId: string, viaEdit: boolean, rng: Rng):
     target,
     tried: 0,
     byType: { text: 0, choice: 0, contact: 0, other: 0, back: 0, cancel: 0 },
-    outcomes: { accepted: 0, refused: 0, stale: 0, back: 0, completed: 0, cancelled: 0 },
+    outcomes: { accepted: 0, refused: 0, stale: 0, back: 0, completed: 0, cancelled: 0, declined: 0 },
     walkMoves: 0,
     walkCompletions: 0,
   };
@@ -241,7 +246,7 @@ function fuzzTarget(target: string, stepId: string, viaEdit: boolean, rng: Rng):
       const input = valid ? validInput(at.state, at.prompt) : randomInput(rng, at.state, at.prompt).input;
       s.walkMoves++;
       const done = step(`${target} (walk ${w})`, m, at.state, at.prompt, input);
-      if (!done || done.result.kind === 'cancelled') break;
+      if (!done || done.result.kind === 'cancelled' || done.result.kind === 'declined') break;
       if (done.result.kind === 'completed') {
         s.walkCompletions++;
         break;
@@ -254,7 +259,7 @@ function fuzzTarget(target: string, stepId: string, viaEdit: boolean, rng: Rng):
   const o = s.outcomes;
   console.log(
     `[fuzz engine] step ${target.padEnd(22)} tried ${s.tried} (text ${t.text}, choice ${t.choice}, contact ${t.contact}, other ${t.other}, back ${t.back}, cancel ${t.cancel}): ` +
-      `accepted ${o.accepted}, refused ${o.refused}, stale ${o.stale}, back ${o.back}, completed ${o.completed}, cancelled ${o.cancelled}; ` +
+      `accepted ${o.accepted}, refused ${o.refused}, stale ${o.stale}, back ${o.back}, completed ${o.completed}, cancelled ${o.cancelled}, declined ${o.declined}; ` +
       `walks ${WALKS_PER_STEP} × ≤${WALK_LENGTH}: ${s.walkMoves} moves, ${s.walkCompletions} completed`,
   );
 }

@@ -313,6 +313,8 @@ describe('shared intake and renderers under hostile input', () => {
     for (const districts of lists) {
       const custom = makeIntake({ ...engineContext, lists: { districts } });
       let session = custom.start().session!;
+      // Consent, the category, the age: then the district list.
+      session = (await custom.handle(session, { type: 'pick', seq: session.state.seq, index: 0 }, requester)).session!;
       session = (await custom.handle(session, { type: 'pick', seq: session.state.seq, index: 0 }, requester)).session!;
       session = (await custom.handle(session, { type: 'text', text: '80' }, requester)).session!;
       expect(session.state.stepId).toBe('district');

@@ -345,6 +345,11 @@ describe('scenario preview', () => {
   it('runs a scenario file as a requester sees it and keeps the chat in the session', async () => {
     expect((await postForm('/console/preview/start', operator, { file: 'request-help.yaml' })).statusCode).toBe(303);
     let page = await get('/console/preview', operator.cookie);
+    // Consent first, its periods filled in from the configuration.
+    expect(page.body).toMatch(/согласны на обработку/);
+    expect(page.body).not.toMatch(/\{closedDays\}/);
+    await postForm('/console/preview', operator, { seq: /name="seq" value="(\d+)"/.exec(page.body)![1]!, choice: 'yes' });
+    page = await get('/console/preview', operator.cookie);
     expect(page.body).toContain('Кому нужна помощь?');
     const seq = /name="seq" value="(\d+)"/.exec(page.body)![1]!;
     await postForm('/console/preview', operator, { seq, choice: 'pensioner' });

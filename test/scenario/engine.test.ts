@@ -20,6 +20,7 @@ function run(inputs: (EngineInput | { press: string })[]): { results: EngineResu
 }
 
 const HAPPY_PATH = [
+  { press: 'yes' },
   { press: 'pensioner' },
   text('78 лет'),
   { press: 'Ленинский' },
@@ -28,8 +29,8 @@ const HAPPY_PATH = [
   text('Мария Ивановна'),
   text('ул. Ленина, д. 1, кв. 5'),
   text('8 (913) 123-45-67'),
-  { press: 'yes' },
 ];
+const CONSENT = { press: 'yes' };
 
 function last(results: EngineResult[]): EngineResult {
   return results[results.length - 1]!;
@@ -40,11 +41,21 @@ function promptOf(result: EngineResult) {
 }
 
 describe('scenario engine: the help-request flow', () => {
-  it('starts with the category question offering the five categories', () => {
+  it('asks for consent first, quoting the configured periods, and then the category offering the five categories', () => {
     const { prompt } = startScenario(scenario, ctx);
-    expect(prompt.stepId).toBe('category');
-    expect(prompt.choices.map((c) => c.value)).toEqual(['pensioner', 'disabled', 'self_isolation', 'family_with_children', 'other']);
+    expect(prompt.stepId).toBe('consent');
     expect(prompt.canGoBack).toBe(false);
+    expect(ctx.render(prompt.question)).toContain(`через ${ctx.params!.closedDays} дн.`);
+    expect(ctx.render(prompt.question)).not.toMatch(/\{\w+\}/);
+    const { results } = run([CONSENT]);
+    const category = promptOf(last(results));
+    expect(category.stepId).toBe('category');
+    expect(category.choices.map((c) => c.value)).toEqual(['pensioner', 'disabled', 'self_isolation', 'family_with_children', 'other']);
+  });
+
+  it('ends the conversation when consent is declined, keeping no answer', () => {
+    const result = last(run([{ press: 'no' }]).results);
+    expect(result).toEqual({ kind: 'declined', text: { key: 'request.consent.declined', params: ctx.params } });
   });
 
   it('walks every step to the summary and submits a draft the domain accepts', () => {
@@ -65,8 +76,8 @@ describe('scenario engine: the help-request flow', () => {
 
   it('asks the prescription question only for medicine and keeps it in extra', () => {
     const inputs = [...HAPPY_PATH];
-    inputs[3] = { press: 'medicine' };
-    inputs.splice(4, 0, { press: 'has_prescription' });
+    inputs[4] = { press: 'medicine' };
+    inputs.splice(5, 0, { press: 'has_prescription' });
     const { results, state } = run(inputs);
     expect(results.map((r) => (r.kind === 'prompt' ? r.prompt.stepId : r.kind))).toContain('prescription');
     const done = advance(scenario, state, { type: 'choice', seq: state.seq, value: 'submit' }, ctx);
@@ -75,21 +86,20 @@ describe('scenario engine: the help-request flow', () => {
   });
 
   it.each([
-    ['age', 1, text('семьдесят'), 'engine.errors.notANumber'],
-    ['age', 1, text('0'), 'engine.errors.outOfRange'],
-    ['age', 1, text('121'), 'engine.errors.outOfRange'],
-    ['age', 1, text('78.5'), 'engine.errors.notANumber'],
-    ['age', 1, text('70-80'), 'engine.errors.notANumber'],
-    ['age', 1, { type: 'other' } as EngineInput, 'engine.errors.textOnly'],
-    ['district', 2, text('Марс'), 'engine.errors.pressButton'],
-    ['description', 4, text('да'), 'engine.errors.tooShort'],
-    ['description', 4, text('х'.repeat(1001)), 'engine.errors.tooLong'],
-    ['description', 4, text('\u200B\u200B  \u202E'), 'engine.errors.empty'],
-    ['phone', 7, text('12345'), 'engine.errors.badPhone'],
-    ['phone', 7, text('позвоните соседке'), 'engine.errors.badPhone'],
-    ['phone', 7, text('+8 913 123 45 67'), 'engine.errors.badPhone'],
-    ['consent', 8, { press: 'no' }, 'request.consent.declined'],
-    ['category', 0, { type: 'contact', phone: '+79131234567' } as EngineInput, 'engine.errors.notNow'],
+    ['age', 2, text('семьдесят'), 'engine.errors.notANumber'],
+    ['age', 2, text('0'), 'engine.errors.outOfRange'],
+    ['age', 2, text('121'), 'engine.errors.outOfRange'],
+    ['age', 2, text('78.5'), 'engine.errors.notANumber'],
+    ['age', 2, text('70-80'), 'engine.errors.notANumber'],
+    ['age', 2, { type: 'other' } as EngineInput, 'engine.errors.textOnly'],
+    ['district', 3, text('Марс'), 'engine.errors.pressButton'],
+    ['description', 5, text('да'), 'engine.errors.tooShort'],
+    ['description', 5, text('х'.repeat(1001)), 'engine.errors.tooLong'],
+    ['description', 5, text('\u200B\u200B  \u202E'), 'engine.errors.empty'],
+    ['phone', 8, text('12345'), 'engine.errors.badPhone'],
+    ['phone', 8, text('позвоните соседке'), 'engine.errors.badPhone'],
+    ['phone', 8, text('+8 913 123 45 67'), 'engine.errors.badPhone'],
+    ['category', 1, { type: 'contact', phone: '+79131234567' } as EngineInput, 'engine.errors.notNow'],
   ] as const)('on step %s re-asks the same step when given a wrong answer (%#)', (stepId, answeredBefore, bad, reason) => {
     const { results, state } = run([...HAPPY_PATH.slice(0, answeredBefore), bad]);
     const prompt = promptOf(last(results));
@@ -105,7 +115,7 @@ describe('scenario engine: the help-request flow', () => {
     ['1', 1],
     ['120', 120],
   ])('reads the age %j as %d', (typed, value) => {
-    const { state } = run([{ press: 'pensioner' }, text(typed)]);
+    const { state } = run([CONSENT, { press: 'pensioner' }, text(typed)]);
     expect(state.answers.age).toBe(value);
   });
 
@@ -115,29 +125,29 @@ describe('scenario engine: the help-request flow', () => {
     ['7 (913) 123 45 67', '+79131234567'],
     ['9131234567', '+79131234567'],
   ])('normalises the phone %j to %s', (typed, phone) => {
-    const { state } = run([...HAPPY_PATH.slice(0, 7), text(typed)]);
+    const { state } = run([...HAPPY_PATH.slice(0, 8), text(typed)]);
     expect(state.answers.phone).toBe(phone);
   });
 
   it('accepts a shared contact on the phone step', () => {
-    const { state } = run([...HAPPY_PATH.slice(0, 7), { type: 'contact', phone: '79131234567' }]);
+    const { state } = run([...HAPPY_PATH.slice(0, 8), { type: 'contact', phone: '79131234567' }]);
     expect(state.answers.phone).toBe('+79131234567');
-    expect(state.stepId).toBe('consent');
+    expect(state.stepId).toBe('summary');
   });
 
   it('accepts a typed label or its number instead of a button', () => {
-    const { state } = run([text('пенсионеру'), text('78'), text('2')]);
+    const { state } = run([CONSENT, text('пенсионеру'), text('78'), text('2')]);
     expect(state.answers).toMatchObject({ category: 'pensioner', district: 'Ленинский' });
   });
 
   it('ignores a button of an older message and changes nothing', () => {
-    const { state } = run([{ press: 'pensioner' }]);
+    const { state } = run([CONSENT, { press: 'pensioner' }]);
     const result = advance(scenario, state, { type: 'choice', seq: state.seq - 1, value: 'disabled' }, ctx);
     expect(result).toEqual({ kind: 'stale', state });
   });
 
   it('goes back one step, keeps the answer and shows it', () => {
-    const { results, state } = run([{ press: 'pensioner' }, text('78'), { type: 'back' }]);
+    const { results, state } = run([CONSENT, { press: 'pensioner' }, text('78'), { type: 'back' }]);
     const prompt = promptOf(last(results));
     expect(prompt.stepId).toBe('age');
     expect(prompt.current).toEqual({ literal: '78' });
@@ -147,21 +157,21 @@ describe('scenario engine: the help-request flow', () => {
   it('says so when going back from the first step', () => {
     const { results } = run([{ type: 'back' }]);
     const prompt = promptOf(last(results));
-    expect(prompt.stepId).toBe('category');
+    expect(prompt.stepId).toBe('consent');
     expect(prompt.error).toMatchObject({ key: 'engine.errors.noStepBack' });
   });
 
   it('skips a branch step on the way back when the branch no longer applies', () => {
     // medicine → prescription → description; then back to helpKind, change to groceries, back again.
     const { results } = run([
-      { press: 'pensioner' }, text('78'), { press: 'Ленинский' }, { press: 'medicine' }, { press: 'has_prescription' },
+      CONSENT, { press: 'pensioner' }, text('78'), { press: 'Ленинский' }, { press: 'medicine' }, { press: 'has_prescription' },
       { type: 'back' }, { type: 'back' }, { press: 'groceries' }, { type: 'back' },
     ]);
     expect(promptOf(last(results)).stepId).toBe('helpKind');
   });
 
   it('cancels at any step', () => {
-    expect(last(run([{ press: 'pensioner' }, { type: 'cancel' }]).results)).toEqual({ kind: 'cancelled' });
+    expect(last(run([CONSENT, { press: 'pensioner' }, { type: 'cancel' }]).results)).toEqual({ kind: 'cancelled' });
     expect(last(run([...HAPPY_PATH, { press: 'cancel' }]).results)).toEqual({ kind: 'cancelled' });
   });
 
@@ -182,8 +192,8 @@ describe('scenario engine: the help-request flow', () => {
 
   it('drops a branch answer that no longer applies from what is submitted', () => {
     const inputs = [...HAPPY_PATH];
-    inputs[3] = { press: 'medicine' };
-    inputs.splice(4, 0, { press: 'has_prescription' });
+    inputs[4] = { press: 'medicine' };
+    inputs.splice(5, 0, { press: 'has_prescription' });
     const { state } = run([...inputs, { press: 'edit' }, { press: 'helpKind' }, { press: 'legal' }]);
     const done = advance(scenario, state, { type: 'choice', seq: state.seq, value: 'submit' }, ctx);
     if (done.kind !== 'completed') throw new Error(done.kind);

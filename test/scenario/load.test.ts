@@ -46,10 +46,34 @@ describe('scenario files are checked at start-up', () => {
     ['a summary that is not last', (s: Record<string, unknown>[]) => { s.push({ id: 'extra', type: 'phone', question: 'request.phone.question', label: 'request.phone.label' }); }, 'summary', /the summary must be the last step/],
     ['a required step removed', (s: Record<string, unknown>[]) => { s.splice(s.indexOf(step(s, 'address')), 1); }, undefined, /needs a step with id "address"/],
     ['a required step made conditional', (s: Record<string, unknown>[]) => { step(s, 'address').when = { step: 'category', in: ['other'] }; }, 'address', /cannot have a condition/],
+    ['consent after a personal question', (s: Record<string, unknown>[]) => {
+      const consent = s.splice(s.indexOf(step(s, 'consent')), 1)[0]!;
+      s.splice(s.indexOf(step(s, 'phone')) + 1, 0, consent);
+    }, 'category', /asks for personal data, so a consent step without a condition must come before it/],
+    ['consent moved after the name', (s: Record<string, unknown>[]) => {
+      const consent = s.splice(s.indexOf(step(s, 'consent')), 1)[0]!;
+      for (const id of ['category', 'age']) step(s, id).personal = false;
+      s.splice(s.indexOf(step(s, 'name')) + 1, 0, consent);
+    }, 'category', /cannot be marked "personal: false"/],
+    ['the age made not personal', (s: Record<string, unknown>[]) => { step(s, 'age').personal = false; }, 'age', /cannot be marked "personal: false"/],
   ])('rejects %s, naming the step', (_name, change, stepId, problem) => {
     const result = problemOf(broken(change));
     expect(result.stepId).toBe(stepId);
     expect(result.problem).toMatch(problem);
+  });
+
+  it('refuses a free-text question before consent, and accepts a question that is not personal before it', () => {
+    const districtFirst = broken((s) => {
+      // The district is not personal: asking it before consent is allowed.
+      const district = s.splice(s.indexOf(step(s, 'district')), 1)[0]!;
+      s.unshift(district);
+    });
+    expect(checkScenario(districtFirst, 'x', both).steps[0]!.id).toBe('district');
+    const textFirst = broken((s) => {
+      const description = s.splice(s.indexOf(step(s, 'description')), 1)[0]!;
+      s.unshift(description);
+    });
+    expect(problemOf(textFirst)).toEqual({ stepId: 'description', problem: expect.stringMatching(/consent step without a condition must come before/) });
   });
 
   it('names the file when it is not YAML', () => {

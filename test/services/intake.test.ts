@@ -30,7 +30,7 @@ async function answer(intake: ReturnType<typeof setup>['intake'], session: Intak
 
 async function toSummary(intake: ReturnType<typeof setup>['intake']) {
   let session = intake.start().session!;
-  for (const value of ['pensioner', '80', 'Ленинский', 'legal', 'Помочь с наследством', 'Анна Сергеевна', 'ул. Мира, 1', '+79130000000', 'yes']) {
+  for (const value of ['yes', 'pensioner', '80', 'Ленинский', 'legal', 'Помочь с наследством', 'Анна Сергеевна', 'ул. Мира, 1', '+79130000000']) {
     session = await answer(intake, session, value);
   }
   expect(session.prompt.stepId).toBe('summary');
@@ -38,6 +38,17 @@ async function toSummary(intake: ReturnType<typeof setup>['intake']) {
 }
 
 describe('the shared intake', () => {
+  it('ends the conversation when consent is declined, with the consent step\'s own text, submitting nothing', async () => {
+    const { intake } = setup(async () => {
+      throw new Error('nothing may be submitted');
+    });
+    const session = intake.start().session!;
+    expect(session.prompt.stepId).toBe('consent');
+    const step = await intake.handle(session, { type: 'pick', seq: session.state.seq, index: 1 }, requester);
+    expect(step.session).toBeNull();
+    expect(step.replies).toEqual([{ kind: 'text', text: { key: 'request.consent.declined', params: engineContext.params }, closesKeyboard: true }]);
+  });
+
   it('submits the request as the requester and closes the conversation with its number', async () => {
     const submitted: SubmitInput[] = [];
     const { intake } = setup(async (input) => {
@@ -94,7 +105,7 @@ describe('the shared intake', () => {
 
   it('answers /my and /start mid-way and asks the same question again', async () => {
     const { intake } = setup(async () => ({ kind: 'created', request: {} as HelpRequest }));
-    const session = await answer(intake, intake.start().session!, 'pensioner');
+    const session = await answer(intake, await answer(intake, intake.start().session!, 'yes'), 'pensioner');
     const mine = await intake.handle(session, { type: 'mine' }, requester);
     expect(mine.replies[0]).toEqual({ kind: 'text', text: { literal: 'requests of vk:42' } });
     expect(mine.session?.prompt.stepId).toBe('age');

@@ -238,6 +238,7 @@ export async function fileRequest(person: Person, district: string, helpKind = '
 export async function answerQuestionnaire(person: Person, district: string, helpKind = 'Доставка продуктов'): Promise<StoredBotMessage> {
   let m = await person.ask('/start');
   m = await person.choose(m, 'Оставить заявку');
+  m = await person.choose(m, 'Да');
   m = await person.choose(m, 'Пенсионеру');
   m = await person.ask('81');
   m = await person.choose(m, district);
@@ -247,7 +248,6 @@ export async function answerQuestionnaire(person: Person, district: string, help
   m = await person.ask('Зинаида Петровна');
   m = await person.ask('ул. Садовая, д. 7, кв. 12');
   m = await person.ask('8 913 765-43-21');
-  m = await person.choose(m, 'Да');
   return person.choose(m, 'Отправить');
 }
 
@@ -320,6 +320,7 @@ export class VkPerson {
 export async function fileVkRequest(person: VkPerson, district: string): Promise<number> {
   let m = await person.ask('Здравствуйте');
   m = await person.choose(m, 'Оставить заявку');
+  m = await person.choose(m, 'Да');
   m = await person.choose(m, 'Пенсионеру');
   m = await person.ask('81');
   m = await person.choose(m, district);
@@ -328,7 +329,6 @@ export async function fileVkRequest(person: VkPerson, district: string): Promise
   m = await person.ask('Зинаида Петровна');
   m = await person.ask('ул. Садовая, д. 7, кв. 12');
   m = await person.ask('8 913 765-43-21');
-  m = await person.choose(m, 'Да');
   m = await person.choose(m, 'Отправить');
   const number = /№(\d+)/.exec(m.text)?.[1];
   if (!number) throw new Error(`no request number in: ${m.text}`);

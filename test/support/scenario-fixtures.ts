@@ -11,4 +11,5 @@ export const DISTRICTS = ['Центральный', 'Ленинский', 'Ок�
 export const engineContext: EngineContext = {
   lists: { districts: DISTRICTS },
   render: (text) => renderText(catalogs.ru, text),
+  params: { closedDays: 90, withdrawnDays: 30, openDays: 30, abandonedDays: 7 },
 };

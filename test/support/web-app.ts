@@ -63,6 +63,7 @@ export async function startWebApp(options: { publicUrl?: string; limits?: WebInp
         { source: 'hotline', key: HOTLINE_KEY },
       ],
       overdueAfterMs: 2 * 3_600_000,
+      textParams: { closedDays: 90, withdrawnDays: 30, openDays: 30, abandonedDays: 7 },
       // The tests make many calls in a moment from one address; test/http/rate-limits.test.ts passes
       // the configuration's own limits and shows them biting.
       limits: options.limits ?? {
