@@ -33,8 +33,8 @@ export async function measureRefusals(options: {
   const { subject, updates, userId, refusals } = options;
   const window = options.window ?? 9;
   const script = updates.helpRequest(userId);
-  // /start, "new request", pensioner: the next question is the age.
-  for (const update of script.slice(0, 3)) await subject.handleUpdate(update);
+  // /start, "new request", consent, pensioner: the next question is the age.
+  for (const update of script.slice(0, 4)) await subject.handleUpdate(update);
   const letter = 'Здравствуйте, пишу по поводу моей мамы. '.repeat(Math.ceil(options.answerChars / 40)).slice(0, options.answerChars);
   const times: number[] = [];
   const sizes: number[] = [];
