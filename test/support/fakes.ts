@@ -38,7 +38,18 @@ export class FakeRequestRepository implements RequestRepository {
   readonly marked = new Map<number, Date>();
   private seq = 0;
 
-  async create({ draft, channel, requester, takenBy, at }: NewRequest): Promise<HelpRequest> {
+  async create(input: NewRequest): Promise<HelpRequest> {
+    return copy(this.store(input));
+  }
+
+  async createOnce(input: NewRequest & { clientKey: ClientKey }): Promise<{ request: HelpRequest; created: boolean }> {
+    const existing = [...this.byNumber.values()].find((r) => r.channel === input.channel && r.clientKey?.key === input.clientKey.key);
+    if (existing) return { request: copy(existing), created: false };
+    // Stored with its key before anything is awaited, so an equal submission arriving meanwhile finds it.
+    return { request: copy(this.store(input, input.clientKey)), created: true };
+  }
+
+  private store({ draft, channel, requester, takenBy, at }: NewRequest, clientKey?: ClientKey): HelpRequest {
     const number = ++this.seq;
     const actor = requester ?? takenBy;
     const request: HelpRequest = {
@@ -48,6 +59,7 @@ export class FakeRequestRepository implements RequestRepository {
       channel,
       ...(requester ? { requester: { ...requester } } : {}),
       ...(takenBy ? { takenBy: { ...takenBy } } : {}),
+      ...(clientKey ? { clientKey: { ...clientKey } } : {}),
       category: draft.category,
       age: draft.age,
       ageBand: ageBand(draft.age),
@@ -64,15 +76,7 @@ export class FakeRequestRepository implements RequestRepository {
     };
     this.byNumber.set(number, request);
     this.marked.set(number, at);
-    return copy(request);
-  }
-
-  async createOnce(input: NewRequest & { clientKey: ClientKey }): Promise<{ request: HelpRequest; created: boolean }> {
-    const existing = [...this.byNumber.values()].find((r) => r.channel === input.channel && r.clientKey?.key === input.clientKey.key);
-    if (existing) return { request: copy(existing), created: false };
-    const request = await this.create(input);
-    this.byNumber.get(request.number)!.clientKey = { ...input.clientKey };
-    return { request: { ...request, clientKey: { ...input.clientKey } }, created: true };
+    return request;
   }
 
   async search(query: RequestSearch): Promise<{ items: HelpRequest[]; total: number }> {
@@ -211,6 +215,8 @@ export class FakeRequestRepository implements RequestRepository {
   async listMarkedForEffects(before: Date, limit: number): Promise<HelpRequest[]> {
     return [...this.marked.entries()]
       .filter(([, at]) => at <= before)
+      // Least recently changed first, as MongoDB sorts by updatedAt; a map keeps a re-marked request in its first place.
+      .sort(([, a], [, b]) => a.getTime() - b.getTime())
       .slice(0, limit)
       .map(([number]) => copy(this.byNumber.get(number)!));
   }
