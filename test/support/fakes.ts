@@ -299,11 +299,13 @@ export class FakeDistrictChatRepository implements DistrictChatRepository {
     return [...this.byChat.values()].filter((c) => c.district === district).map((c) => ({ ...c }));
   }
 
+  /** By district, then platform, then chat id, compared as MongoDB compares strings (code unit by code unit). */
   async listAll(): Promise<DistrictChat[]> {
-    return this.all();
+    const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    return this.all().sort((a, b) => byText(a.district, b.district) || byText(a.platform, b.platform) || byText(a.chatId, b.chatId));
   }
 
-  /** Every binding, for assertions. */
+  /** Every binding in the order bound, for assertions. */
   all(): DistrictChat[] {
     return [...this.byChat.values()].map((c) => ({ ...c }));
   }
@@ -655,7 +657,10 @@ export class FakeRoleRepository implements RoleRepository {
   }
 
   async listCoordinators(platform: Platform): Promise<PersonRef[]> {
-    return [...this.granted.values()].filter((g) => g.person.platform === platform).map((g) => ({ ...g.person }));
+    return [...this.granted.values()]
+      .filter((g) => g.person.platform === platform)
+      .sort((a, b) => a.at.getTime() - b.at.getTime())
+      .map((g) => ({ ...g.person }));
   }
 
   async listGranted(role: GrantedRole): Promise<(PersonRef & { grantedAt: Date })[]> {
