@@ -140,6 +140,13 @@ function describeRequestRepositoryContract(name: string, makeSubject: () => Prom
         expect(stored.history.filter((e) => e.type === 'claimed')).toHaveLength(1);
       });
 
+      it('keeps the earliest claim time as the first, whatever order claims are stored in', async () => {
+        const request = await claimed(minute(5));
+        present(await requests.undoClaim(request.number, volunteer(1), 'unreachable', minute(6)));
+        const again = present(await requests.claim(request.number, volunteer(2), minute(3)));
+        expect(again).toMatchObject({ claimedAt: minute(3), firstClaimedAt: minute(3) });
+      });
+
       it('answers null for a request that is not new, or not there', async () => {
         const request = await claimed(minute(1));
         expect(await requests.claim(request.number, volunteer(2), minute(2))).toBeNull();

@@ -31,6 +31,12 @@ import type { RetentionStore } from '../../src/services/retention.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
+/** A claim's time; the first claim time is the earliest claim's, whatever order claims are stored in (MongoDB's $min). */
+function noteClaimTime(request: HelpRequest, at: Date): void {
+  request.claimedAt = at;
+  if (!request.firstClaimedAt || at < request.firstClaimedAt) request.firstClaimedAt = at;
+}
+
 /** A RequestRepository in memory, with the same semantics as the MongoDB one. */
 export class FakeRequestRepository implements RequestRepository {
   private readonly byNumber = new Map<number, HelpRequest>();
@@ -104,8 +110,7 @@ export class FakeRequestRepository implements RequestRepository {
     if (!request || request.status !== CLAIMABLE_STATUS) return null;
     request.status = 'claimed';
     request.volunteer = { ...volunteer };
-    request.claimedAt = at;
-    request.firstClaimedAt ??= at;
+    noteClaimTime(request, at);
     request.history.push({ type: 'claimed', at, actor: { platform: volunteer.platform, userId: volunteer.userId }, channel: volunteer.platform, volunteer: { ...volunteer } });
     this.marked.set(number, at);
     return copy(request);
@@ -125,10 +130,7 @@ export class FakeRequestRepository implements RequestRepository {
       delete request.volunteer;
       delete request.claimedAt;
     }
-    if (transition.status === 'claimed') {
-      request.claimedAt = event.at;
-      request.firstClaimedAt ??= event.at;
-    }
+    if (transition.status === 'claimed') noteClaimTime(request, event.at);
     if (isClosed(transition.status) && !isClosed(expected.status)) request.closedAt = event.at;
     if (transition.repost) request.round++;
     request.history.push(copy(event));
