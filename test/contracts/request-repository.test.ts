@@ -363,6 +363,9 @@ function describeRequestRepositoryContract(name: string, makeSubject: () => Prom
     });
 
     describe('effects mark', () => {
+      // Bounds before and after every write only: MongoDB dates a change to a stored request by its own
+      // clock (mongoose's updatedAt), not the service's, so a bound between two changes would test the
+      // machine's clock.
       const markedNumbers = async (before = FAR_FUTURE) => (await requests.listMarkedForEffects(before, 100)).map((r) => r.number).sort((x, y) => x - y);
 
       it('marks every change until its messages are in the outbox, and lists only changes before the moment given', async () => {
