@@ -31,6 +31,12 @@ import type { RetentionStore } from '../../src/services/retention.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
+/** A claim's time; the first claim time is the earliest claim's, whatever order claims are stored in (MongoDB's $min). */
+function noteClaimTime(request: HelpRequest, at: Date): void {
+  request.claimedAt = at;
+  if (!request.firstClaimedAt || at < request.firstClaimedAt) request.firstClaimedAt = at;
+}
+
 /** A RequestRepository in memory, with the same semantics as the MongoDB one. */
 export class FakeRequestRepository implements RequestRepository {
   private readonly byNumber = new Map<number, HelpRequest>();
@@ -38,7 +44,18 @@ export class FakeRequestRepository implements RequestRepository {
   readonly marked = new Map<number, Date>();
   private seq = 0;
 
-  async create({ draft, channel, requester, takenBy, at }: NewRequest): Promise<HelpRequest> {
+  async create(input: NewRequest): Promise<HelpRequest> {
+    return copy(this.store(input));
+  }
+
+  async createOnce(input: NewRequest & { clientKey: ClientKey }): Promise<{ request: HelpRequest; created: boolean }> {
+    const existing = [...this.byNumber.values()].find((r) => r.channel === input.channel && r.clientKey?.key === input.clientKey.key);
+    if (existing) return { request: copy(existing), created: false };
+    // Stored with its key before anything is awaited, so an equal submission arriving meanwhile finds it.
+    return { request: copy(this.store(input, input.clientKey)), created: true };
+  }
+
+  private store({ draft, channel, requester, takenBy, at }: NewRequest, clientKey?: ClientKey): HelpRequest {
     const number = ++this.seq;
     const actor = requester ?? takenBy;
     const request: HelpRequest = {
@@ -48,6 +65,7 @@ export class FakeRequestRepository implements RequestRepository {
       channel,
       ...(requester ? { requester: { ...requester } } : {}),
       ...(takenBy ? { takenBy: { ...takenBy } } : {}),
+      ...(clientKey ? { clientKey: { ...clientKey } } : {}),
       category: draft.category,
       age: draft.age,
       ageBand: ageBand(draft.age),
@@ -64,15 +82,7 @@ export class FakeRequestRepository implements RequestRepository {
     };
     this.byNumber.set(number, request);
     this.marked.set(number, at);
-    return copy(request);
-  }
-
-  async createOnce(input: NewRequest & { clientKey: ClientKey }): Promise<{ request: HelpRequest; created: boolean }> {
-    const existing = [...this.byNumber.values()].find((r) => r.channel === input.channel && r.clientKey?.key === input.clientKey.key);
-    if (existing) return { request: copy(existing), created: false };
-    const request = await this.create(input);
-    this.byNumber.get(request.number)!.clientKey = { ...input.clientKey };
-    return { request: { ...request, clientKey: { ...input.clientKey } }, created: true };
+    return request;
   }
 
   async search(query: RequestSearch): Promise<{ items: HelpRequest[]; total: number }> {
@@ -100,8 +110,7 @@ export class FakeRequestRepository implements RequestRepository {
     if (!request || request.status !== CLAIMABLE_STATUS) return null;
     request.status = 'claimed';
     request.volunteer = { ...volunteer };
-    request.claimedAt = at;
-    request.firstClaimedAt ??= at;
+    noteClaimTime(request, at);
     request.history.push({ type: 'claimed', at, actor: { platform: volunteer.platform, userId: volunteer.userId }, channel: volunteer.platform, volunteer: { ...volunteer } });
     this.marked.set(number, at);
     return copy(request);
@@ -121,10 +130,7 @@ export class FakeRequestRepository implements RequestRepository {
       delete request.volunteer;
       delete request.claimedAt;
     }
-    if (transition.status === 'claimed') {
-      request.claimedAt = event.at;
-      request.firstClaimedAt ??= event.at;
-    }
+    if (transition.status === 'claimed') noteClaimTime(request, event.at);
     if (isClosed(transition.status) && !isClosed(expected.status)) request.closedAt = event.at;
     if (transition.repost) request.round++;
     request.history.push(copy(event));
@@ -211,6 +217,8 @@ export class FakeRequestRepository implements RequestRepository {
   async listMarkedForEffects(before: Date, limit: number): Promise<HelpRequest[]> {
     return [...this.marked.entries()]
       .filter(([, at]) => at <= before)
+      // Least recently changed first, as MongoDB sorts by updatedAt; a map keeps a re-marked request in its first place.
+      .sort(([, a], [, b]) => a.getTime() - b.getTime())
       .slice(0, limit)
       .map(([number]) => copy(this.byNumber.get(number)!));
   }
@@ -293,11 +301,13 @@ export class FakeDistrictChatRepository implements DistrictChatRepository {
     return [...this.byChat.values()].filter((c) => c.district === district).map((c) => ({ ...c }));
   }
 
+  /** By district, then platform, then chat id, compared as MongoDB compares strings (code unit by code unit). */
   async listAll(): Promise<DistrictChat[]> {
-    return this.all();
+    const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    return this.all().sort((a, b) => byText(a.district, b.district) || byText(a.platform, b.platform) || byText(a.chatId, b.chatId));
   }
 
-  /** Every binding, for assertions. */
+  /** Every binding in the order bound, for assertions. */
   all(): DistrictChat[] {
     return [...this.byChat.values()].map((c) => ({ ...c }));
   }
@@ -649,7 +659,10 @@ export class FakeRoleRepository implements RoleRepository {
   }
 
   async listCoordinators(platform: Platform): Promise<PersonRef[]> {
-    return [...this.granted.values()].filter((g) => g.person.platform === platform).map((g) => ({ ...g.person }));
+    return [...this.granted.values()]
+      .filter((g) => g.person.platform === platform)
+      .sort((a, b) => a.at.getTime() - b.at.getTime())
+      .map((g) => ({ ...g.person }));
   }
 
   async listGranted(role: GrantedRole): Promise<(PersonRef & { grantedAt: Date })[]> {

@@ -1,0 +1,62 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { DistrictChat, DistrictChatRepository } from '../../src/services/ports.js';
+import { FakeDistrictChatRepository } from '../support/fakes.js';
+import { useContractDatabase } from './database.js';
+import { minute } from './fixtures.js';
+
+const coordinator = { platform: 'telegram' as const, userId: 'c1' };
+
+/** What district binding and the effects rely on from DistrictChatRepository, stated once for every implementation. */
+function describeDistrictChatRepositoryContract(name: string, makeRepo: () => Promise<DistrictChatRepository>) {
+  describe(`DistrictChatRepository contract: ${name}`, () => {
+    let chats: DistrictChatRepository;
+    beforeEach(async () => {
+      chats = await makeRepo();
+    });
+
+    const chat = (platform: DistrictChat['platform'], chatId: string, district: string): DistrictChat => ({ platform, chatId, district });
+    const byChat = (list: DistrictChat[]) => [...list].sort((a, b) => `${a.platform}:${a.chatId}`.localeCompare(`${b.platform}:${b.chatId}`));
+
+    it('binds a chat to one district at a time and says which it served before', async () => {
+      expect(await chats.bind(chat('telegram', '-100', 'Ленинский'), coordinator, minute(1))).toEqual({ previousDistrict: null });
+      expect(await chats.bind(chat('telegram', '-100', 'Ленинский'), coordinator, minute(2))).toEqual({ previousDistrict: 'Ленинский' });
+      expect(await chats.bind(chat('telegram', '-100', 'Кировский'), coordinator, minute(3))).toEqual({ previousDistrict: 'Ленинский' });
+      expect(await chats.listAll()).toEqual([chat('telegram', '-100', 'Кировский')]);
+      expect(await chats.chatsOf('Ленинский')).toEqual([]);
+    });
+
+    it("lists a district's chats, in any order, telling platforms apart", async () => {
+      await chats.bind(chat('telegram', '-100', 'Ленинский'), coordinator, minute(1));
+      await chats.bind(chat('vk', '-100', 'Ленинский'), coordinator, minute(2));
+      await chats.bind(chat('telegram', '-200', 'Кировский'), coordinator, minute(3));
+      expect(byChat(await chats.chatsOf('Ленинский'))).toEqual([chat('telegram', '-100', 'Ленинский'), chat('vk', '-100', 'Ленинский')]);
+      expect(await chats.chatsOf('Советский')).toEqual([]);
+    });
+
+    it('unbinds a chat and says which district it served; null when it served none', async () => {
+      await chats.bind(chat('telegram', '-100', 'Ленинский'), coordinator, minute(1));
+      expect(await chats.unbind('vk', '-100')).toBeNull();
+      expect(await chats.unbind('telegram', '-100')).toBe('Ленинский');
+      expect(await chats.unbind('telegram', '-100')).toBeNull();
+      expect(await chats.listAll()).toEqual([]);
+    });
+
+    it('lists every binding by district, then platform, then chat', async () => {
+      await chats.bind(chat('vk', '2000000002', 'Ленинский'), coordinator, minute(1));
+      await chats.bind(chat('telegram', '-300', 'Ленинский'), coordinator, minute(2));
+      await chats.bind(chat('telegram', '-200', 'Кировский'), coordinator, minute(3));
+      await chats.bind(chat('telegram', '-100', 'Ленинский'), coordinator, minute(4));
+      expect(await chats.listAll()).toEqual([
+        chat('telegram', '-200', 'Кировский'),
+        chat('telegram', '-100', 'Ленинский'),
+        chat('telegram', '-300', 'Ленинский'),
+        chat('vk', '2000000002', 'Ленинский'),
+      ]);
+    });
+  });
+}
+
+describeDistrictChatRepositoryContract('in-memory fake', async () => new FakeDistrictChatRepository());
+
+const database = useContractDatabase();
+describeDistrictChatRepositoryContract('MongoDB', async () => (await database.fresh()).repositories.districtChats);
