@@ -1,4 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { TELEGRAM_CONSOLE_LIMITS } from '../../bots/telegram/coordinator-commands.js';
+import { VK_CONSOLE_LIMITS } from '../../bots/vk/coordinator-commands.js';
 import type { PersonRef } from '../../src/domain/request.js';
 import { createCoordinatorTexts } from '../../src/messages/coordinator-texts.js';
 import { createRequestTexts } from '../../src/messages/request-texts.js';
@@ -37,7 +39,13 @@ const START = new Date('2025-03-10T06:00:00Z');
 
 const boss: PersonRef = { platform: 'telegram', userId: '900' };
 const vkBoss: PersonRef = { platform: 'vk', userId: '9900' };
-const privately = (by: PersonRef = boss): CommandContext => ({ by, channel: by.platform, place: 'private', canSendDocuments: by.platform === 'telegram' });
+const privately = (by: PersonRef = boss): CommandContext => ({
+  by,
+  channel: by.platform,
+  place: 'private',
+  canSendDocuments: by.platform === 'telegram',
+  limits: by.platform === 'telegram' ? TELEGRAM_CONSOLE_LIMITS : VK_CONSOLE_LIMITS,
+});
 const inHq = (by: PersonRef = boss): CommandContext => ({ ...privately(by), place: 'hq' });
 const draft = makeDraft({ district: 'Ленинский' });
 
