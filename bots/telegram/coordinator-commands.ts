@@ -4,10 +4,11 @@ import type { Logger } from '../../src/logger.js';
 import type { CoordinatorTexts } from '../../src/messages/coordinator-texts.js';
 import {
   COORDINATOR_COMMANDS,
-  encodeConsoleAction,
+  createConsoleActionCodec,
   type CommandContext,
   type ConsoleButton,
   type ConsoleReply,
+  type ConsoleLimits,
   type CoordinatorConsole,
   type Place,
 } from '../../src/services/coordinator-commands.js';
@@ -17,6 +18,10 @@ import type { BotContext } from './context.js';
 
 /** Prefix of the console's callback data ("co:c:17"); the rest is the console's own encoding. */
 const CALLBACK_PREFIX = 'co:';
+
+/** What a Telegram message carries: up to 100 inline buttons, 8 a row, 64 bytes of callback data. */
+export const TELEGRAM_CONSOLE_LIMITS: ConsoleLimits = { buttonsPerMessage: 100, buttonsPerRow: 8, actionBytes: 64 - CALLBACK_PREFIX.length };
+const actionCodec = createConsoleActionCodec(TELEGRAM_CONSOLE_LIMITS);
 
 /** What the Telegram adapter of the coordinator console needs. */
 export interface TelegramCoordinatorDeps {
@@ -77,7 +82,7 @@ export function createTelegramCoordinatorCommands(deps: TelegramCoordinatorDeps)
 
   function contextOf(from: User, chat: { id: number; type: string }): CommandContext {
     const place: Place = chat.type === 'private' ? 'private' : deps.hqChatId !== undefined && String(chat.id) === deps.hqChatId ? 'hq' : 'group';
-    return { by: { platform: 'telegram', userId: String(from.id) }, channel: 'telegram', place, canSendDocuments: true };
+    return { by: { platform: 'telegram', userId: String(from.id) }, channel: 'telegram', place, canSendDocuments: true, limits: TELEGRAM_CONSOLE_LIMITS };
   }
 
   async function send(ctx: BotContext, reply: ConsoleReply): Promise<void> {
@@ -105,7 +110,7 @@ export function createTelegramCoordinatorCommands(deps: TelegramCoordinatorDeps)
 function keyboardOf(rows: ConsoleButton[][]): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const row of rows) {
-    for (const button of row) keyboard.text(button.label, CALLBACK_PREFIX + encodeConsoleAction(button.action));
+    for (const button of row) keyboard.text(button.label, CALLBACK_PREFIX + actionCodec.encode(button.action));
     keyboard.row();
   }
   return keyboard;

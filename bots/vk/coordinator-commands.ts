@@ -1,10 +1,11 @@
 import { getRandomId, Keyboard, type Context, type KeyboardBuilder, type MessageContext, type MessageEventContext, type VK } from 'vk-io';
 import type { Logger } from '../../src/logger.js';
 import {
-  encodeConsoleAction,
+  createConsoleActionCodec,
   isCoordinatorCommand,
   type CommandContext,
   type ConsoleButton,
+  type ConsoleLimits,
   type ConsoleReply,
   type CoordinatorConsole,
   type Place,
@@ -15,6 +16,10 @@ import { cut } from './render.js';
 
 /** VK cuts a snackbar at 90 characters. */
 const SNACKBAR_MAX = 90;
+
+/** What a VK inline keyboard carries: 10 buttons, 5 a row; the console's part of a payload is kept to 64 bytes. */
+export const VK_CONSOLE_LIMITS: ConsoleLimits = { buttonsPerMessage: 10, buttonsPerRow: 5, actionBytes: 64 };
+const actionCodec = createConsoleActionCodec(VK_CONSOLE_LIMITS);
 
 /** What the VK adapter of the coordinator console needs. */
 export interface VkCoordinatorDeps {
@@ -37,6 +42,7 @@ export function createVkCoordinatorCommands(vk: VK, deps: VkCoordinatorDeps) {
     channel: 'vk',
     place: placeOf(peerId),
     canSendDocuments: false,
+    limits: VK_CONSOLE_LIMITS,
   });
 
   /** Records who wrote or pressed a button; VK messages carry no name, so it is fetched once per person. */
@@ -109,7 +115,7 @@ export type VkCoordinatorCommands = ReturnType<typeof createVkCoordinatorCommand
 function keyboardOf(rows: ConsoleButton[][]): KeyboardBuilder {
   const keyboard = Keyboard.builder().inline();
   for (const row of rows) {
-    for (const button of row) keyboard.callbackButton({ label: cut(button.label), payload: { co: encodeConsoleAction(button.action) } });
+    for (const button of row) keyboard.callbackButton({ label: cut(button.label), payload: { co: actionCodec.encode(button.action) } });
     keyboard.row();
   }
   return keyboard;
@@ -126,7 +132,7 @@ function consolePayload(raw: unknown): string | null {
     }
   }
   const co = value && typeof value === 'object' ? (value as { co?: unknown }).co : undefined;
-  return typeof co === 'string' && co.length <= 64 ? co : null;
+  return typeof co === 'string' && co.length <= VK_CONSOLE_LIMITS.actionBytes ? co : null;
 }
 
 function snackbarText(text: string): string {

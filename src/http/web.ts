@@ -6,6 +6,11 @@ import { renderText } from '../messages/render.js';
 import type { RequestTexts } from '../messages/request-texts.js';
 import type { Scenario } from '../scenario/schema.js';
 import { createConsoleAccess, type ConsoleAccess } from '../services/console-access.js';
+import { createRequestExport } from '../services/console/export-requests.js';
+import { createPeopleLookup } from '../services/console/people-lookup.js';
+import { createRequestBoard } from '../services/console/request-board.js';
+import { createRequestDesk } from '../services/console/request-desk.js';
+import { createRoleDesk } from '../services/console/role-desk.js';
 import type { IsCoordinator } from '../services/coordinators.js';
 import { createDashboard } from '../services/dashboard.js';
 import { createFormIntake } from '../services/form-intake.js';
@@ -84,14 +89,17 @@ export function createWeb(input: WebInput): { access: ConsoleAccess; http: Pick<
     engine,
     submitOnce: createSubmitOnce({ requests: input.requests, dispatch: input.dispatch, logger: input.logger, now: input.now }),
   });
+  // The same use cases as the bot's coordinator console, over the same stores.
+  const lookup = createPeopleLookup({ people: input.people, fallbackName: input.coordinatorTexts.fallbackName });
   const consoleDeps: ConsoleWebDeps = {
     access,
     form,
-    requests: input.requests,
-    lifecycle: input.lifecycle,
+    board: createRequestBoard({ requests: input.requests, timeZone: settings.timeZone }),
+    desk: createRequestDesk({ requests: input.requests, lifecycle: input.lifecycle, lookup }),
+    // Operators only here: the configured ones are listed on the page, not checked by the desk.
+    roles: createRoleDesk({ roles: input.roles, lookup, configured: {}, endConsoleAccess: access.endAccessOf, logger: input.logger, now: input.now }),
+    exportRequests: createRequestExport({ requests: input.requests, labels: input.coordinatorTexts.exportLabels, logger: input.logger }),
     erase: input.erase,
-    people: input.people,
-    roles: input.roles,
     dashboard: createDashboard({ requests: input.requests, timeZone: settings.timeZone, overdueAfterMs: settings.overdueAfterMs, now: input.now }),
     preview: createScenarioPreview({ dir: dirname(settings.scenarioFile), localesDir: settings.localesDir, locale: settings.locale, districts: settings.districts, textParams: settings.textParams }),
     defaultScenarioFile: basename(settings.scenarioFile),

@@ -1,8 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { TELEGRAM_CONSOLE_LIMITS } from '../../bots/telegram/coordinator-commands.js';
+import { VK_CONSOLE_LIMITS } from '../../bots/vk/coordinator-commands.js';
 import type { PersonRef } from '../../src/domain/request.js';
 import { createCoordinatorTexts } from '../../src/messages/coordinator-texts.js';
 import { createRequestTexts } from '../../src/messages/request-texts.js';
 import {
+  createConsoleActionCodec,
   createCoordinatorConsole,
   decodeConsoleAction,
   encodeConsoleAction,
@@ -10,6 +13,7 @@ import {
   parsePersonName,
   type CommandContext,
   type ConsoleAction,
+  type ConsoleLimits,
   type ConsoleReply,
   type CoordinatorConsole,
 } from '../../src/services/coordinator-commands.js';
@@ -37,7 +41,13 @@ const START = new Date('2025-03-10T06:00:00Z');
 
 const boss: PersonRef = { platform: 'telegram', userId: '900' };
 const vkBoss: PersonRef = { platform: 'vk', userId: '9900' };
-const privately = (by: PersonRef = boss): CommandContext => ({ by, channel: by.platform, place: 'private', canSendDocuments: by.platform === 'telegram' });
+const privately = (by: PersonRef = boss): CommandContext => ({
+  by,
+  channel: by.platform,
+  place: 'private',
+  canSendDocuments: by.platform === 'telegram',
+  limits: by.platform === 'telegram' ? TELEGRAM_CONSOLE_LIMITS : VK_CONSOLE_LIMITS,
+});
 const inHq = (by: PersonRef = boss): CommandContext => ({ ...privately(by), place: 'hq' });
 const draft = makeDraft({ district: 'Ленинский' });
 
@@ -163,6 +173,34 @@ describe('reading commands', () => {
       expect(decodeConsoleAction(data)).toEqual(action);
     }
     for (const forged of ['', 'c', 'c:0', 'c:-1', 'c:017', 'c:1:2', 'z:1', 'p:o:-', 'p:x:-:1', 'p:o:a:1', 'p:o:-:-1', 'c:1e3']) expect(decodeConsoleAction(forged)).toBeNull();
+  });
+});
+
+describe('the rendering platform\'s limits', () => {
+  it('sizes the codec to the payload the platform carries: a forged longer payload reads as stale, an action too long to carry throws', async () => {
+    const tiny = createConsoleActionCodec({ actionBytes: 6 });
+    expect(tiny.encode({ type: 'card', number: 17 })).toBe('c:17');
+    expect(() => tiny.encode({ type: 'card', number: 123456 })).toThrow(RangeError);
+    expect(tiny.decode('c:17')).toEqual({ type: 'card', number: 17 });
+    expect(tiny.decode('c:123456')).toBeNull();
+    await file(1);
+    const narrow: CommandContext = { ...privately(), limits: { ...TELEGRAM_CONSOLE_LIMITS, actionBytes: 3 } };
+    expect((await console_.press(narrow, 'c:1')).text).toMatch(/Заявка №1/);
+    expect((await console_.press(narrow, 'c:10')).text).toMatch(/кнопка устарела/);
+  });
+
+  it('pages lists by the buttons a message may carry, keeping a row for the page buttons', async () => {
+    await file(10);
+    const small: ConsoleLimits = { buttonsPerMessage: 6, buttonsPerRow: 3, actionBytes: 64 };
+    const ctx: CommandContext = { ...privately(), limits: small };
+    const first = await say(ctx, '/open');
+    expect(first!.text.split('\n')[0]).toBe('Открытые заявки: 10 (стр. 1 из 3)');
+    expect(first!.buttons!.map((row) => row.map((b) => b.label))).toEqual([['№10', '№9', '№8'], ['№7'], ['Дальше ▶️']]);
+    const second = await console_.press(ctx, encodeConsoleAction(actionOf(first, 'Дальше')));
+    expect(labels(second)).toEqual(['№6', '№5', '№4', '№3', '◀️ Назад', 'Дальше ▶️']);
+    // However many buttons a platform allows, a page lists at most eight.
+    const roomy = await say({ ...privately(), limits: { buttonsPerMessage: 100, buttonsPerRow: 8, actionBytes: 64 } }, '/open');
+    expect(roomy!.buttons!.map((row) => row.length)).toEqual([4, 4, 1]);
   });
 });
 

@@ -1,0 +1,97 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { PLATFORMS, type RequestChannel } from '../../domain/request.js';
+import { lifecycleRefusalText } from '../../messages/command-texts.js';
+import { parsePersonName } from '../../services/console/people-lookup.js';
+import type { AssignOutcome, RequestDesk } from '../../services/console/request-desk.js';
+import type { EraseOutcome } from '../../services/erasure.js';
+import { field, read, requestNumberParams } from './input.js';
+import type { ConsoleKit } from './session.js';
+import { cardPage, messagePage, type Notice } from './views.js';
+
+export interface CardOptions {
+  kit: ConsoleKit;
+  desk: RequestDesk;
+  /** Erases one closed request's personal data now (Erasure.eraseRequest). */
+  erase: (number: number, channel: RequestChannel) => Promise<EraseOutcome>;
+}
+
+/** What the card says after an action, read back from the redirect's query: only words the catalog has. */
+const cardQuery = z.object({
+  done: z.enum(['created', 'duplicate', 'closed', 'cancelled', 'assigned', 'erased']).optional().catch(undefined),
+  eraseRefused: z.enum(['open', 'already_erased', 'unconfirmed']).optional().catch(undefined),
+  refusal: z.string().regex(/^[a-z_]{1,30}$/).optional().catch(undefined),
+});
+const closeBody = z.object({ comment: field });
+const cancelBody = z.object({ reason: field });
+// A platform the form does not offer reads as the first one, which the form selects.
+const assignBody = z.object({ platform: z.enum(PLATFORMS).catch(PLATFORMS[0]), volunteer: field });
+const eraseBody = z.object({ confirm: field });
+
+/** A request's card, and the coordinators' actions on it: close, cancel, assign, erase. */
+export async function cardRoutes(app: FastifyInstance, options: CardOptions): Promise<void> {
+  const { kit, desk } = options;
+  const { t, send, view: v } = kit;
+  const notFound = (request: FastifyRequest, reply: FastifyReply, text: string) => send(reply, messagePage(v, kit.userOf(request), 'requests', t('errors.title'), text), 404);
+
+  async function showCard(request: FastifyRequest, reply: FastifyReply, number: number, notice?: Notice, status = 200) {
+    const found = await desk.card(number);
+    if (!found) return notFound(request, reply, t('errors.notFound', { number }));
+    return send(reply, cardPage(v, kit.userOf(request), found.request, found.names, notice), status);
+  }
+
+  /** After an action the card is shown again through a redirect, so a reload does not repeat it. */
+  function answer(request: FastifyRequest, reply: FastifyReply, number: number, outcome: AssignOutcome, done: string) {
+    if (outcome.kind === 'changed') return reply.redirect(`/console/requests/${number}?done=${done}`, 303);
+    if (outcome.kind === 'not_found') return notFound(request, reply, lifecycleRefusalText(v.catalog, outcome, number) ?? t('errors.notFound', { number }));
+    if (outcome.kind === 'refused') return reply.redirect(`/console/requests/${number}?refusal=${outcome.refusal}`, 303);
+    // The task card can reach only someone who wrote to the bot privately (as /assign says too).
+    return showCard(request, reply, number, { text: t('card.unknownVolunteer', { who: read(assignBody, request.body).volunteer?.trim() ?? '' }), error: true }, 400);
+  }
+
+  app.get('/console/requests/:number', { preHandler: kit.anyone }, async (request, reply) => {
+    const params = requestNumberParams.safeParse(request.params);
+    if (!params.success) return send(reply, messagePage(v, kit.userOf(request), 'requests', t('errors.title'), t('errors.badRequest')), 404);
+    const { number } = params.data;
+    const q = read(cardQuery, request.query);
+    const done = q.done ? { text: t(`card.done.${q.done}`, { number }) } : undefined;
+    const eraseRefused = q.eraseRefused ? { text: t(`card.eraseRefused.${q.eraseRefused}`, { number }), error: true } : undefined;
+    const refusalKey = `lifecycle.refused.${q.refusal}`;
+    const refused = q.refusal && v.catalog.has(refusalKey) ? { text: v.catalog.t(refusalKey, { number }), error: true } : undefined;
+    return showCard(request, reply, number, done ?? refused ?? eraseRefused);
+  });
+
+  /** A coordinator's POST on one request; a malformed number is no such page. */
+  function action(path: string, handle: (request: FastifyRequest, reply: FastifyReply, number: number) => Promise<unknown>) {
+    app.post(`/console/requests/:number/${path}`, { preHandler: kit.coordinators }, async (request, reply) => {
+      const params = requestNumberParams.safeParse(request.params);
+      if (!params.success) return reply.code(404).send();
+      return handle(request, reply, params.data.number);
+    });
+  }
+
+  action('close', async (request, reply, number) => {
+    const outcome = await desk.close(number, kit.userOf(request).person, 'web', read(closeBody, request.body).comment);
+    return answer(request, reply, number, outcome, 'closed');
+  });
+
+  action('cancel', async (request, reply, number) => {
+    const outcome = await desk.cancel(number, kit.userOf(request).person, 'web', read(cancelBody, request.body).reason);
+    return answer(request, reply, number, outcome, 'cancelled');
+  });
+
+  action('assign', async (request, reply, number) => {
+    const body = read(assignBody, request.body);
+    const name = parsePersonName(body.volunteer?.trim() ?? '');
+    const outcome: AssignOutcome = name ? await desk.assign(number, kit.userOf(request).person, 'web', { platform: body.platform, name }) : { kind: 'unknown_volunteer' };
+    return answer(request, reply, number, outcome, 'assigned');
+  });
+
+  action('erase', async (request, reply, number) => {
+    // Cannot be undone: the form's box must be ticked, whatever a browser does with `required`.
+    if (read(eraseBody, request.body).confirm !== 'yes') return reply.redirect(`/console/requests/${number}?eraseRefused=unconfirmed`, 303);
+    const outcome = await options.erase(number, 'web');
+    if (outcome.kind === 'not_found') return notFound(request, reply, t('errors.notFound', { number }));
+    return reply.redirect(`/console/requests/${number}?${outcome.kind === 'erased' ? 'done=erased' : `eraseRefused=${outcome.kind}`}`, 303);
+  });
+}

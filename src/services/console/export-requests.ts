@@ -1,0 +1,26 @@
+import type { PersonRef, RequestChannel } from '../../domain/request.js';
+import type { Logger, RequestRepository } from '../ports.js';
+import { exportRows, toCsv, type ExportLabels } from '../request-export.js';
+import type { Period } from '../request-stats.js';
+
+/** An export made: the CSV and how many requests it holds. */
+export interface RequestExport {
+  csv: string;
+  rows: number;
+}
+
+/**
+ * The CSV export of a period's requests, from the bot's /export or the web console's button. Basic
+ * columns by default; `full` adds the personal ones, which the caller allows only where they may be shown.
+ */
+export function createRequestExport(deps: { requests: RequestRepository; labels: () => ExportLabels; logger: Logger }) {
+  return async (options: { period: Period; full: boolean; by: PersonRef; via: RequestChannel }): Promise<RequestExport> => {
+    const requests = await deps.requests.listCreatedBetween(options.period.from, options.period.to);
+    const csv = toCsv(exportRows(requests, deps.labels(), { full: options.full }));
+    // Who took personal data out, and how much: an audit line without any of the data itself.
+    deps.logger.info({ platform: options.by.platform, by: options.by.userId, rows: requests.length, full: options.full, via: options.via }, 'requests exported');
+    return { csv, rows: requests.length };
+  };
+}
+
+export type ExportRequests = ReturnType<typeof createRequestExport>;

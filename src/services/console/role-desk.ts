@@ -1,0 +1,81 @@
+import type { PersonRef, Platform } from '../../domain/request.js';
+import type { GrantedRole, KnownPerson, Logger, RoleRepository } from '../ports.js';
+import type { PeopleLookup, PersonName } from './people-lookup.js';
+
+/** What a grant or a revocation came to; `person` is who was named, as the bot knows them. */
+export type RoleChangeOutcome =
+  | { kind: 'granted' | 'already_held' | 'revoked' | 'not_held' | 'configured'; person: KnownPerson }
+  | { kind: 'unknown' }
+  | { kind: 'usernames_unsupported' };
+
+export interface RoleDeskDeps {
+  roles: RoleRepository;
+  lookup: PeopleLookup;
+  /** People given a role by the configuration, per platform: they keep it whatever is granted or revoked. */
+  configured: Partial<Record<GrantedRole, Readonly<Record<Platform, readonly string[]>>>>;
+  /** Ends a person's web console sessions and links: a role taken back must not return with the next grant. */
+  endConsoleAccess: (person: PersonRef) => Promise<void>;
+  /** Called after someone became or stopped being a coordinator (Telegram updates their command menu). */
+  roleChanged?: (person: PersonRef, isCoordinator: boolean) => Promise<void>;
+  logger: Logger;
+  now: () => Date;
+}
+
+/**
+ * Granting and taking back roles, from the bot's /grant and /revoke (coordinators) or the web
+ * console's people page (operators). A person is named by id (who may not have written yet) or by
+ * a known @username.
+ */
+export function createRoleDesk(deps: RoleDeskDeps) {
+  async function named(platform: Platform, name: PersonName) {
+    const found = await deps.lookup.find(platform, name, { mustBeKnown: false });
+    if (found.kind === 'unsupported') return { kind: 'usernames_unsupported' as const };
+    return found;
+  }
+  const isConfigured = (role: GrantedRole, person: PersonRef) => deps.configured[role]?.[person.platform].includes(person.userId) ?? false;
+
+  /** Tells the platform about a changed coordinator; a failure there must not undo the change, only be logged. */
+  async function announce(role: GrantedRole, person: PersonRef, holds: boolean): Promise<void> {
+    if (role !== 'coordinator') return;
+    try {
+      await deps.roleChanged?.(person, holds);
+    } catch (error) {
+      deps.logger.warn({ platform: person.platform, userId: person.userId, err: error instanceof Error ? error.name : 'error' }, 'updating the command menu after a role change failed');
+    }
+  }
+
+  return {
+    async grant(role: GrantedRole, platform: Platform, name: PersonName, by: PersonRef): Promise<RoleChangeOutcome> {
+      const found = await named(platform, name);
+      if (found.kind !== 'found') return found;
+      const { person } = found;
+      const ref = { platform: person.platform, userId: person.userId };
+      if (isConfigured(role, ref)) return { kind: 'configured', person };
+      if (!(await deps.roles.grant(ref, by, deps.now(), role))) return { kind: 'already_held', person };
+      deps.logger.info({ platform: ref.platform, userId: ref.userId, by: by.userId }, `${role} role granted`);
+      await announce(role, ref, true);
+      return { kind: 'granted', person };
+    },
+
+    async revoke(role: GrantedRole, platform: Platform, name: PersonName, by: PersonRef): Promise<RoleChangeOutcome> {
+      const found = await named(platform, name);
+      if (found.kind !== 'found') return found;
+      const { person } = found;
+      const ref = { platform: person.platform, userId: person.userId };
+      if (isConfigured(role, ref)) return { kind: 'configured', person };
+      if (!(await deps.roles.revoke(ref, role))) return { kind: 'not_held', person };
+      deps.logger.info({ platform: ref.platform, userId: ref.userId, by: by.userId }, `${role} role revoked`);
+      // Also when they keep another role: they sign in again, and the console shows what that role may.
+      await deps.endConsoleAccess(ref);
+      await announce(role, ref, false);
+      return { kind: 'revoked', person };
+    },
+
+    /** Everyone granted a role, earliest first, with their names where the bot knows them. */
+    async holders(role: GrantedRole): Promise<(KnownPerson | PersonRef)[]> {
+      return deps.lookup.describe(await deps.roles.listGranted(role));
+    },
+  };
+}
+
+export type RoleDesk = ReturnType<typeof createRoleDesk>;
