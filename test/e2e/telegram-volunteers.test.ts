@@ -37,7 +37,7 @@ describe('district volunteer groups', () => {
     const text = post.message.text;
     expect(text).toContain(`Заявка №${number}`);
     expect(text).toMatch(/Район: Ленинский/);
-    expect(text).toMatch(/Кому: Пенсионеру, 81 лет/);
+    expect(text).toMatch(/Кому: Пенсионеру, 81 год/);
     expect(text).toMatch(/Нужно: Доставка продуктов/);
     expect(text).toMatch(/Создана: \d\d\.\d\d\.\d{4}, \d\d:\d\d/);
     for (const personal of PERSONAL) expect(text).not.toContain(personal);

@@ -35,7 +35,7 @@ describe('VK conversations of volunteers', () => {
   it('posts a new request with a callback button and no personal data', async () => {
     const number = await fileVkRequest(h.vkPerson(6101, 'Ирина'), 'Ленинский');
     const post = await vkPostOf(LENINSKY_VK, number);
-    expect(post.text).toMatch(/Район: Ленинский\nКому: Пенсионеру, 81 лет\nНужно: Доставка продуктов/);
+    expect(post.text).toMatch(/Район: Ленинский\nКому: Пенсионеру, 81 год\nНужно: Доставка продуктов/);
     for (const personal of PERSONAL) expect(post.text).not.toContain(personal);
     expect(post.keyboard?.inline).toBe(true);
     expect(post.keyboard?.buttons.flat().map((b) => [b.action.type, b.action.label])).toEqual([['callback', '✋ Взять заявку']]);

@@ -297,7 +297,7 @@ describe('the request card', () => {
     await say(privately(), '/cancel 1 Зинаида Петровна уехала к дочери');
 
     const card = await say(privately(), '/request 1');
-    expect(card!.text).toMatch(/^Заявка №1: отменена\nРайон: Ленинский\nКому: Пенсионеру, 82 лет\nНужно: Доставка лекарств\nРецепт: .+\nСоздана: .+ \(Telegram\)/);
+    expect(card!.text).toMatch(/^Заявка №1: отменена\nРайон: Ленинский\nКому: Пенсионеру, 82 года\nНужно: Доставка лекарств\nРецепт: .+\nСоздана: .+ \(Telegram\)/);
     expect(card!.text).toContain(`Имя: ${draft.personal.name}`);
     expect(card!.text).toContain(`Телефон: ${draft.personal.phone}`);
     expect(card!.text).toMatch(/— заявитель оставил\(а\) заявку \(Telegram\)/);
@@ -448,8 +448,8 @@ describe('/stats and /export', () => {
     expect(stats).toContain('По районам: Ленинский — 3');
     expect(stats).toContain('По видам помощи: Доставка лекарств — 3');
     expect(stats).toContain('По каналам: Telegram — 3');
-    expect(stats).toContain('Медиана времени до взятия волонтёром: 30 мин (по 1 заявкам)');
-    expect(stats).toMatch(/Медиана времени до выполнения: 2 дн \(по 1 заявкам\)/);
+    expect(stats).toContain('Медиана времени до взятия волонтёром: 30 мин (по 1 заявке)');
+    expect(stats).toMatch(/Медиана времени до выполнения: 2 дн \(по 1 заявке\)/);
     expect(await sayText(privately(), '/stats today')).toMatch(/^За \d\d\.\d\d\.\d{4} заявок не было\.$/);
     expect(await sayText(privately(), '/stats 7d')).toMatch(/^Статистика за 06\.03\.2025–12\.03\.2025: всего заявок 3/);
   });
