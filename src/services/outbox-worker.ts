@@ -4,6 +4,7 @@ import { toPublicView, type Platform } from '../domain/request.js';
 import { renderStackedBars, STATUS_COLOURS } from '../messages/report-chart.js';
 import type { Catalog } from '../messages/catalog.js';
 import { describeError } from './describe-error.js';
+import { PermanentDeliveryError, readFailure } from './outbox/permanent-delivery-error.js';
 import type { ChatPacing, ChatRef, Logger, Messengers, Outbox, OutboxEntry, OutboxMessage, RequestRepository } from './ports.js';
 import type { RequestEffects } from './request-effects.js';
 
@@ -153,7 +154,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
         }
       } else {
         const request = await deps.requests.findByNumber(message.requestNumber);
-        if (!request) throw Object.assign(new Error(`request ${message.requestNumber} does not exist`), { permanent: true });
+        if (!request) throw new PermanentDeliveryError(`request ${message.requestNumber} does not exist`);
         if (message.kind === 'feedback') {
           // Asked only while the answer is still wanted: done, and not rated meanwhile.
           if (request.status === 'done' && !request.feedback) {
@@ -194,9 +195,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
       }
       await deps.outbox.markSent(entry.key, deps.workerId, deps.now());
     } catch (error) {
-      const failure = (error as { permanent?: boolean }).permanent
-        ? { permanent: true as const, reason: (error as Error).message }
-        : messenger.describeFailure(error);
+      const failure = readFailure(error, messenger);
       if (failure.permanent) {
         await deps.outbox.markFailed(entry.key, deps.workerId, failure.reason, deps.now());
         // `failure`, not `reason`: the logger redacts every reason, which elsewhere is what a person typed.
