@@ -113,6 +113,7 @@ async function send(request: () => Promise<unknown>): Promise<void> {
   }
 }
 
+/** An error of PERMANENT_CODES as PermanentDeliveryError; any other as it came. */
 function asPermanent(error: unknown): unknown {
   if (error instanceof APIError && PERMANENT_CODES.has(Number(error.code))) {
     return new PermanentDeliveryError(`${Number(error.code)}: ${error.message}`, { cause: error });
