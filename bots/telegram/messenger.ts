@@ -3,6 +3,7 @@ import { RecipientUnreachableError } from '../../src/domain/errors.js';
 import type { PublicRequestView } from '../../src/domain/request.js';
 import type { Catalog } from '../../src/messages/catalog.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
+import { PermanentDeliveryError } from '../../src/services/outbox/permanent-delivery-error.js';
 import type { Messenger, SendOptions } from '../../src/services/ports.js';
 import { RATINGS } from '../../src/services/feedback.js';
 import { encodeCallback } from './callback-data.js';
@@ -16,13 +17,22 @@ export function taskKeyboard(catalog: Catalog, number: number): InlineKeyboard {
     .text(catalog.t('volunteer.contactButton'), encodeCallback({ kind: 'task', action: 'contact', number }));
 }
 
-/** A private message, with Telegram's "cannot write to this person" turned into the domain's error. */
-async function send(call: () => Promise<unknown>): Promise<void> {
+/** A call to Telegram, with a refusal that asking again will not change turned into PermanentDeliveryError. */
+async function call<T>(request: () => Promise<T>): Promise<T> {
   try {
-    await call();
+    return await request();
+  } catch (error) {
+    throw asPermanent(error);
+  }
+}
+
+/** A private message, with Telegram's "cannot write to this person" turned into the domain's error. */
+async function send(request: () => Promise<unknown>): Promise<void> {
+  try {
+    await request();
   } catch (error) {
     if (error instanceof GrammyError && isUnreachable(error)) throw new RecipientUnreachableError('telegram', error.description);
-    throw error;
+    throw asPermanent(error);
   }
 }
 
@@ -34,7 +44,7 @@ export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: 
   return {
     platform: 'telegram',
     async postRequest(chatId, view, viaHeadquarters) {
-      const message = await api.sendMessage(chatId, texts.groupPost(view, viaHeadquarters), { reply_markup: claimKeyboard(view) });
+      const message = await call(() => api.sendMessage(chatId, texts.groupPost(view, viaHeadquarters), { reply_markup: claimKeyboard(view) }));
       return String(message.message_id);
     },
     async updatePost(post, view) {
@@ -45,14 +55,14 @@ export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: 
       } catch (error) {
         // Telegram refuses an edit that changes nothing; the post already shows this state.
         if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
-        throw error;
+        throw asPermanent(error);
       }
     },
     async sendText(chatId, text, options) {
       await send(() => api.sendMessage(chatId, text, silently(options)));
     },
     async sendChart(chatId, png, caption) {
-      await api.sendPhoto(chatId, new InputFile(png, 'report.png'), { caption });
+      await call(() => api.sendPhoto(chatId, new InputFile(png, 'report.png'), { caption }));
     },
     async sendFeedbackRequest(chatId, number, text, options) {
       const keyboard = new InlineKeyboard();
@@ -64,16 +74,13 @@ export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: 
       await send(() => api.sendMessage(chatId, text, { reply_markup: taskKeyboard(catalog, request.number) }));
     },
     describeFailure(error) {
+      // What is left of Telegram's errors is 429 (with the wait it asks for) and 5xx.
       if (error instanceof GrammyError) {
         const reason = `${error.error_code}: ${error.description}`;
-        if (error.error_code === 429) return { permanent: false, reason, retryAfterMs: (error.parameters.retry_after ?? 1) * 1000 };
-        if (error.error_code >= 500) return { permanent: false, reason };
-        // 403 (blocked, kicked), 400 (chat or message gone, or a request Telegram will never take).
-        return { permanent: true, reason };
+        return error.error_code === 429 ? { reason, retryAfterMs: (error.parameters.retry_after ?? 1) * 1000 } : { reason };
       }
-      if (error instanceof RecipientUnreachableError) return { permanent: true, reason: error.reason };
       // A network failure (HttpError) or anything unforeseen: worth another try.
-      return { permanent: false, reason: error instanceof HttpError ? 'network' : String((error as Error)?.name ?? error) };
+      return { reason: error instanceof HttpError ? 'network' : String((error as Error)?.name ?? error) };
     },
     // Group and channel ids are negative in the Bot API; people's are positive.
     isGroupChat: (chatId) => chatId.startsWith('-'),
@@ -83,6 +90,14 @@ export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: 
 /** Telegram delivers a message with disable_notification without sound (quiet hours). */
 function silently(options: SendOptions | undefined): { disable_notification?: true } {
   return options?.silent ? { disable_notification: true } : {};
+}
+
+/** Every 4xx but 429: 403 (blocked, kicked), 400 (chat or message gone, or a request Telegram will never take). */
+function asPermanent(error: unknown): unknown {
+  if (error instanceof GrammyError && error.error_code !== 429 && error.error_code < 500) {
+    return new PermanentDeliveryError(`${error.error_code}: ${error.description}`, { cause: error });
+  }
+  return error;
 }
 
 /** 403: never started, blocked the bot, or deactivated; 400 "chat not found": no such private chat. */

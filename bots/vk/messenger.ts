@@ -3,6 +3,7 @@ import { APIError, getRandomId, type API } from 'vk-io';
 import { RecipientUnreachableError } from '../../src/domain/errors.js';
 import type { Catalog } from '../../src/messages/catalog.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
+import { PermanentDeliveryError } from '../../src/services/outbox/permanent-delivery-error.js';
 import type { Messenger } from '../../src/services/ports.js';
 import { feedbackKeyboard, postKeyboard, taskKeyboard } from './render.js';
 
@@ -26,12 +27,14 @@ export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalo
     async postRequest(chatId, view, viaHeadquarters, options) {
       // `peer_ids` makes VK return the conversation message id, the only id a community bot may
       // use to edit its message in a conversation later.
-      const sent = (await api.messages.send({
-        peer_ids: Number(chatId),
-        message: texts.groupPost(view, viaHeadquarters),
-        keyboard: postKeyboard(catalog, view),
-        random_id: randomIdFor(options?.deliveryKey),
-      })) as unknown as { peer_id: number; conversation_message_id?: number; error?: { code: number; description: string } }[];
+      const sent = (await call(() =>
+        api.messages.send({
+          peer_ids: Number(chatId),
+          message: texts.groupPost(view, viaHeadquarters),
+          keyboard: postKeyboard(catalog, view),
+          random_id: randomIdFor(options?.deliveryKey),
+        }),
+      )) as unknown as { peer_id: number; conversation_message_id?: number; error?: { code: number; description: string } }[];
       const [result] = sent;
       // With peer_ids VK reports a refusal (the community was removed from the chat) per peer.
       if (result?.error) throw new Error(`VK refused the group post: ${result.error.code} ${result.error.description}`);
@@ -39,12 +42,14 @@ export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalo
       return String(result.conversation_message_id);
     },
     async updatePost(post, view) {
-      await api.messages.edit({
-        peer_id: Number(post.chatId),
-        conversation_message_id: Number(post.messageId),
-        message: texts.groupPost(view, post.viaHeadquarters),
-        keyboard: postKeyboard(catalog, view),
-      });
+      await call(() =>
+        api.messages.edit({
+          peer_id: Number(post.chatId),
+          conversation_message_id: Number(post.messageId),
+          message: texts.groupPost(view, post.viaHeadquarters),
+          keyboard: postKeyboard(catalog, view),
+        }),
+      );
     },
     // options.silent is not used: VK's messages.send has no silent delivery, so news sent during quiet
     // hours arrives as the person's own notification settings say.
@@ -67,14 +72,11 @@ export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalo
       );
     },
     describeFailure(error) {
-      if (error instanceof RecipientUnreachableError) return { permanent: true, reason: error.reason };
       if (error instanceof APIError) {
         const code = Number(error.code);
-        const reason = `${code}: ${error.message}`;
-        if (PERMANENT_CODES.has(code)) return { permanent: true, reason };
-        return { permanent: false, reason, ...(SLOW_DOWN_MS[code] ? { retryAfterMs: SLOW_DOWN_MS[code] } : {}) };
+        return { reason: `${code}: ${error.message}`, ...(SLOW_DOWN_MS[code] ? { retryAfterMs: SLOW_DOWN_MS[code] } : {}) };
       }
-      return { permanent: false, reason: String((error as Error)?.name ?? error) };
+      return { reason: String((error as Error)?.name ?? error) };
     },
     isGroupChat: (chatId) => Number(chatId) >= CHAT_PEER_OFFSET,
   };
@@ -90,14 +92,31 @@ export function randomIdFor(deliveryKey: string | undefined): number {
   return createHash('sha256').update(deliveryKey).digest().readUInt32BE(0) % 2_147_483_647 || 1;
 }
 
-/** A private message, with VK's "cannot write to this person" turned into the domain's error. */
-async function send(call: () => Promise<unknown>): Promise<void> {
+/** A call to VK, with an error that waiting will not cure turned into PermanentDeliveryError. */
+async function call<T>(request: () => Promise<T>): Promise<T> {
   try {
-    await call();
+    return await request();
+  } catch (error) {
+    throw asPermanent(error);
+  }
+}
+
+/** A private message, with VK's "cannot write to this person" turned into the domain's error. */
+async function send(request: () => Promise<unknown>): Promise<void> {
+  try {
+    await request();
   } catch (error) {
     if (error instanceof APIError && UNREACHABLE_CODES.has(Number(error.code))) {
       throw new RecipientUnreachableError('vk', `${error.code}: ${error.message}`);
     }
-    throw error;
+    throw asPermanent(error);
   }
+}
+
+/** An error of PERMANENT_CODES as PermanentDeliveryError; any other as it came. */
+function asPermanent(error: unknown): unknown {
+  if (error instanceof APIError && PERMANENT_CODES.has(Number(error.code))) {
+    return new PermanentDeliveryError(`${Number(error.code)}: ${error.message}`, { cause: error });
+  }
+  return error;
 }

@@ -140,8 +140,12 @@ export interface Messenger {
   sendChart?(chatId: string, png: Uint8Array, caption: string, options?: SendOptions): Promise<void>;
   /** Asks a requester to rate a done request, with the rating buttons 1–5. */
   sendFeedbackRequest(chatId: string, requestNumber: number, text: string, options?: SendOptions): Promise<void>;
-  /** Reads an error of this platform: worth retrying (and when), or never going to work. */
-  describeFailure(error: unknown): DeliveryFailure;
+  /**
+   * Reads an error of this platform that is worth another try: why it failed, and when the platform
+   * asks to be written to again. A failure that will never succeed is not read here: the messenger
+   * throws it as a PermanentDeliveryError (or RecipientUnreachableError) in the first place.
+   */
+  describeFailure(error: unknown): RetryableFailure;
   /** Whether a chat id is a group chat (volunteer groups have stricter limits than private chats). */
   isGroupChat(chatId: string): boolean;
 }
@@ -214,10 +218,12 @@ export interface ChatPacing {
   holdUntil(chat: string, until: Date): Promise<void>;
 }
 
-/** Why a delivery failed, as the platform's adapter reads its error. */
-export type DeliveryFailure =
-  | { permanent: true; reason: string }
-  | { permanent: false; reason: string; retryAfterMs?: number };
+/** Why a delivery failed that may succeed later, as the platform's adapter reads its error. */
+export interface RetryableFailure {
+  reason: string;
+  /** The platform asked this chat (or the bot) to wait this long. */
+  retryAfterMs?: number;
+}
 
 /** Someone the bot has seen: they pressed a button or wrote to it. Never a phone. */
 export interface KnownPerson extends PersonRef {

@@ -3,6 +3,7 @@ import { decide } from '../../src/domain/lifecycle.js';
 import type { QuietHoursRule } from '../../src/domain/quiet-hours.js';
 import type { HelpRequest } from '../../src/domain/request.js';
 import { createRequestTexts } from '../../src/messages/request-texts.js';
+import { PermanentDeliveryError } from '../../src/services/outbox/permanent-delivery-error.js';
 import { createTestDelivery } from '../support/delivery.js';
 import {
   FakeDistrictChatRepository,
@@ -109,7 +110,7 @@ it('keeps delivering to other chats while one fails, and retries the failed one 
 
 it('gives up on a permanent failure at once and tells the HQ chat, without personal data', async () => {
   await districtChats.bind({ district: 'Ленинский', platform: 'vk', chatId: '2000000002' });
-  vk.failing.set('2000000002', Object.assign(new Error('the community was removed from the chat'), { permanent: true }));
+  vk.failing.set('2000000002', new PermanentDeliveryError('the community was removed from the chat'));
   const d = delivery();
   await d.afterChange(request);
   await d.drain();

@@ -4,7 +4,7 @@ import { CLAIMABLE_STATUS, isClosed, type Transition } from '../../src/domain/li
 import type { ClientKey, GroupPost, HelpRequest, PersonRef, Platform, PublicRequestView, RequestDraft, RequestStatus, Volunteer } from '../../src/domain/request.js';
 import type {
   ChatPacing,
-  DeliveryFailure,
+  RetryableFailure,
   Outbox,
   OutboxEntry,
   OutboxMessage,
@@ -363,11 +363,9 @@ export class RecordingMessenger implements Messenger {
     this.calls.push({ method: 'sendFeedbackRequest', chatId, requestNumber, text, ...(options?.silent ? { silent: true as const } : {}) });
   }
 
-  /** Errors marked `permanent: true` (a deleted group) are never retried; any other is. */
-  describeFailure(error: unknown): DeliveryFailure {
-    if (error instanceof RecipientUnreachableError) return { permanent: true, reason: error.reason };
-    const reason = error instanceof Error ? error.message : String(error);
-    return (error as { permanent?: boolean }).permanent ? { permanent: true, reason } : { permanent: false, reason };
+  /** A PermanentDeliveryError (a deleted group) is never retried; any other error is, and reads as its message. */
+  describeFailure(error: unknown): RetryableFailure {
+    return { reason: error instanceof Error ? error.message : String(error) };
   }
 
   isGroupChat(chatId: string): boolean {

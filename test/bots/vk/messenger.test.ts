@@ -1,7 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVkClient } from '../../../bots/vk/bot.js';
 import { createVkMessenger, randomIdFor } from '../../../bots/vk/messenger.js';
+import { RecipientUnreachableError } from '../../../src/domain/errors.js';
+import { toPublicView } from '../../../src/domain/request.js';
 import { createRequestTexts } from '../../../src/messages/request-texts.js';
+import { PermanentDeliveryError } from '../../../src/services/outbox/permanent-delivery-error.js';
+import { FakeRequestRepository, makeDraft } from '../../support/fakes.js';
 import { catalogs, helpScenario } from '../../support/scenario-fixtures.js';
 import { VkApiFake } from '../../support/vk-api-fake.js';
 
@@ -38,4 +42,31 @@ it('derives a positive 32-bit random_id, the same for the same key', () => {
   expect(new Set(ids).size).toBe(ids.length);
   const unkeyed = Array.from({ length: 200 }, () => randomIdFor(undefined));
   expect(unkeyed.every((id) => Number.isInteger(id) && id >= 1 && id <= 2_147_483_647)).toBe(true);
+});
+
+describe('refusals, as the outbox reads them', () => {
+  const CHAT = 2_000_000_077;
+  const post = { platform: 'vk' as const, chatId: String(CHAT), messageId: '1', viaHeadquarters: false, round: 1 };
+  const aView = async () => toPublicView(await new FakeRequestRepository().create({ draft: makeDraft(), channel: 'vk', at: new Date() }));
+
+  it('throws RecipientUnreachableError for a person who never allowed the community to write', async () => {
+    const closed = 4343;
+    fake.forbidMessagesTo(closed);
+    const error = await messenger.sendText(String(closed), 'Заявку №7 взял волонтёр.').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RecipientUnreachableError);
+  });
+
+  it('throws PermanentDeliveryError for an edit in a chat the community lost access to', async () => {
+    fake.fail('messages.edit', () => true, { error_code: 15, error_msg: 'Access denied', times: 1 });
+    const error = await messenger.updatePost(post, await aView()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentDeliveryError);
+    expect(error).toMatchObject({ reason: expect.stringMatching(/^15: /) });
+  });
+
+  it('leaves flood control to be retried after the pause VK wants', async () => {
+    fake.fail('messages.edit', () => true, { error_code: 9, error_msg: 'Flood control', times: 1 });
+    const error = await messenger.updatePost(post, await aView()).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(PermanentDeliveryError);
+    expect(messenger.describeFailure(error)).toMatchObject({ reason: expect.stringMatching(/^9: /), retryAfterMs: 60_000 });
+  });
 });

@@ -1,0 +1,158 @@
+import { REQUESTER_NIGHT_POLICY, type NightHandling, type RequesterMessageKind } from '../../domain/night-policy.js';
+import { toPublicView, type HelpRequest } from '../../domain/request.js';
+import type { Catalog } from '../../messages/catalog.js';
+import { renderStackedBars, STATUS_COLOURS } from '../../messages/report-chart.js';
+import type { Messenger, OutboxMessage, RequestRepository, SendOptions } from '../ports.js';
+import { PermanentDeliveryError } from './permanent-delivery-error.js';
+
+/** What is to be done with a message now, by the state of its request at delivery time. */
+export type Delivery =
+  /** Send it: `send` makes the platform's call (once the chat's slot is taken) and records what it must. */
+  | { action: 'send'; send: () => Promise<void> }
+  /** Nothing to send any more (done before, or overtaken by events): the message is finished. */
+  | { action: 'skip' }
+  /** Not yet: it depends on another message still on its way. */
+  | { action: 'wait'; retryInMs: number; reason: string };
+
+/** What a rule may use to decide and to send. */
+export interface DeliveryContext {
+  messenger: Messenger;
+  requests: RequestRepository;
+  catalog: Catalog;
+  now: () => Date;
+  /** The outbox key: a platform that can recognises a message sent twice by it. */
+  deliveryKey: string;
+  /** The night policy says: without a notification sound. */
+  silent: boolean;
+}
+
+/** How one kind of outbox message is delivered. */
+interface DeliveryRule<M extends OutboxMessage> {
+  /** Its row of the night policy when it is news for a requester; otherwise it goes at any hour. */
+  nightKind(message: M): RequesterMessageKind | undefined;
+  plan(message: M, context: DeliveryContext): Promise<Delivery>;
+  /** What giving up on it means besides the note to the HQ chat, which every kind gets. */
+  afterPermanentFailure?(message: M, context: DeliveryContext): Promise<void>;
+}
+
+type MessageOf<K extends OutboxMessage['kind']> = Extract<OutboxMessage, { kind: K }>;
+
+const send = (call: () => Promise<void>): Delivery => ({ action: 'send', send: call });
+const SKIP: Delivery = { action: 'skip' };
+const notToRequester = (): undefined => undefined;
+
+/** The options of a message to a person who may be asleep: its delivery key, and silence as the night policy says. */
+function personalOptions(context: DeliveryContext): SendOptions {
+  return { deliveryKey: context.deliveryKey, ...(context.silent ? { silent: true } : {}) };
+}
+
+/** The request a message is about, as it is now; a message about a request that is gone can never be sent. */
+async function requestOf(number: number, context: DeliveryContext): Promise<HelpRequest> {
+  const request = await context.requests.findByNumber(number);
+  if (!request) throw new PermanentDeliveryError(`request ${number} does not exist`);
+  return request;
+}
+
+/** A requester who blocked the bot is not asked again by follow-ups (a no-op for other chats). */
+async function markRequesterUnreachable(message: MessageOf<'text' | 'feedback'>, context: DeliveryContext): Promise<void> {
+  if (message.requestNumber !== undefined) await context.requests.markRequesterUnreachable(message.requestNumber, message.chatId, context.now());
+}
+
+/** The post of a message's round in its chat, if it went out. */
+function postOf(request: HelpRequest, message: MessageOf<'post' | 'sync'>) {
+  return request.posts.find((p) => p.platform === message.platform && p.chatId === message.chatId && p.round === message.round);
+}
+
+/** One row per kind of outbox message. */
+const DELIVERY_RULES: { [K in OutboxMessage['kind']]: DeliveryRule<MessageOf<K>> } = {
+  text: {
+    nightKind: (message) => message.toRequester,
+    plan: async (message, context) => send(() => context.messenger.sendText(message.chatId, message.text, personalOptions(context))),
+    afterPermanentFailure: markRequesterUnreachable,
+  },
+
+  chart: {
+    nightKind: notToRequester,
+    // A platform that cannot show pictures has the report's text, which says the same in words.
+    plan: async (message, { messenger, deliveryKey }) =>
+      messenger.sendChart
+        ? send(() => messenger.sendChart!(message.chatId, renderStackedBars(message.columns, STATUS_COLOURS), message.caption, { deliveryKey }))
+        : SKIP,
+  },
+
+  feedback: {
+    nightKind: (message) => (message.reminder ? 'ratingReminder' : 'ratingQuestion'),
+    async plan(message, context) {
+      const request = await requestOf(message.requestNumber, context);
+      // Asked only while the answer is still wanted: done, and not rated meanwhile.
+      if (request.status !== 'done' || request.feedback) return SKIP;
+      const text = context.catalog.t(message.reminder ? 'jobs.feedbackReminder' : 'jobs.feedbackQuestion', { number: request.number });
+      return send(() => context.messenger.sendFeedbackRequest(message.chatId, request.number, text, personalOptions(context)));
+    },
+    afterPermanentFailure: markRequesterUnreachable,
+  },
+
+  task: {
+    nightKind: notToRequester,
+    async plan(message, context) {
+      const request = await requestOf(message.requestNumber, context);
+      // Details go only to whoever holds the request when they are sent: a volunteer it was taken
+      // from meanwhile must not receive the address and phone.
+      const holder = request.status === 'claimed' ? request.volunteer : undefined;
+      if (holder?.platform !== message.platform || holder.userId !== message.volunteerId) return SKIP;
+      const options = { deliveryKey: context.deliveryKey, ...(message.note ? { note: message.note } : {}) };
+      return send(() => context.messenger.sendTaskCard(message.chatId, request, options));
+    },
+  },
+
+  post: {
+    nightKind: notToRequester,
+    async plan(message, context) {
+      const request = await requestOf(message.requestNumber, context);
+      // Already posted (this worker's predecessor died after sending, before marking), or a post
+      // of a round the request has left behind: nothing to do.
+      if (postOf(request, message) || message.round !== request.round) return SKIP;
+      return send(async () => {
+        const { platform, chatId, viaHeadquarters, round } = message;
+        const messageId = await context.messenger.postRequest(chatId, toPublicView(request), viaHeadquarters, { deliveryKey: context.deliveryKey });
+        await context.requests.addPost(request.number, { platform, chatId, messageId, viaHeadquarters, round }, context.now());
+      });
+    },
+  },
+
+  sync: {
+    nightKind: notToRequester,
+    async plan(message, context) {
+      const request = await requestOf(message.requestNumber, context);
+      const post = postOf(request, message);
+      if (post) return send(() => context.messenger.updatePost(post, toPublicView(request, post)));
+      // The post itself is still on its way; the edit waits for it (it renders the state then).
+      if (message.round === request.round) return { action: 'wait', retryInMs: 2000, reason: 'post not sent yet' };
+      return SKIP;
+    },
+  },
+};
+
+/** The rule of a message's kind (the table is keyed by kind, so the row matches the message). */
+function ruleFor<M extends OutboxMessage>(message: M): DeliveryRule<M> {
+  return DELIVERY_RULES[message.kind] as unknown as DeliveryRule<M>;
+}
+
+/** What is to be done with a message now. */
+export function planDelivery(message: OutboxMessage, context: DeliveryContext): Promise<Delivery> {
+  return ruleFor(message).plan(message, context);
+}
+
+/** Whatever giving up on a message means for its kind. */
+export async function afterPermanentFailure(message: OutboxMessage, context: DeliveryContext): Promise<void> {
+  await ruleFor(message).afterPermanentFailure?.(message, context);
+}
+
+/**
+ * How a message goes out now: news for a requester during quiet hours as its row of the night policy
+ * says, anything else at once. `isQuiet` is asked only for news for a requester.
+ */
+export function nightHandlingOf(message: OutboxMessage, isQuiet: () => boolean): NightHandling {
+  const kind = ruleFor(message).nightKind(message);
+  return kind && isQuiet() ? REQUESTER_NIGHT_POLICY[kind] : 'send';
+}

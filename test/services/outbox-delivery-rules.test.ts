@@ -1,0 +1,88 @@
+import { beforeEach, expect, it } from 'vitest';
+import type { HelpRequest } from '../../src/domain/request.js';
+import { createRequestTexts } from '../../src/messages/request-texts.js';
+import type { OutboxMessage } from '../../src/services/ports.js';
+import { createTestDelivery } from '../support/delivery.js';
+import { FakeDistrictChatRepository, FakeRequestRepository, makeDraft, RecordingLogger, RecordingMessenger, steppingClock } from '../support/fakes.js';
+import { catalogs, helpScenario } from '../support/scenario-fixtures.js';
+
+// The rows of the delivery table the outbox-delivery tests do not reach: what each kind does when its
+// request has moved on, and what giving up on it means.
+const HQ = { platform: 'telegram' as const, chatId: '-100999' };
+const REQUESTER_CHAT = '1';
+
+let requests: FakeRequestRepository;
+let telegram: RecordingMessenger;
+let request: HelpRequest;
+
+function delivery() {
+  return createTestDelivery({
+    requests,
+    districtChats: new FakeDistrictChatRepository(),
+    messengers: { telegram },
+    headquartersChats: [HQ],
+    texts: createRequestTexts(catalogs.ru, 'Europe/Moscow', helpScenario),
+    catalog: catalogs.ru,
+    logger: new RecordingLogger(),
+    now: steppingClock(),
+  });
+}
+
+async function deliverOne(message: OutboxMessage) {
+  const d = delivery();
+  await d.outbox.enqueue([{ key: 'under-test', message }], new Date());
+  await d.drain();
+  return { record: d.outbox.records.get('under-test')!, toHq: telegram.texts().filter((t) => t.chatId === HQ.chatId).map((t) => t.text) };
+}
+
+beforeEach(async () => {
+  requests = new FakeRequestRepository();
+  telegram = new RecordingMessenger('telegram');
+  const requester = { platform: 'telegram' as const, userId: REQUESTER_CHAT, chatId: REQUESTER_CHAT };
+  request = await requests.create({ draft: makeDraft(), channel: 'telegram', requester, at: new Date() });
+});
+
+it('gives up at once on a message about a request that no longer exists, and tells the HQ chat', async () => {
+  const { record, toHq } = await deliverOne({ kind: 'post', platform: 'telegram', chatId: '-100222', requestNumber: 999, viaHeadquarters: false, round: 1 });
+  expect(record).toMatchObject({ status: 'failed', attempts: 1, lastError: 'request 999 does not exist' });
+  expect(toHq).toEqual([catalogs.ru.t('outbox.undeliveredAbout', { number: 999 })]);
+});
+
+it('marks the requester unreachable when news about their request cannot reach them', async () => {
+  telegram.unreachable.add(REQUESTER_CHAT);
+  const { record } = await deliverOne({
+    kind: 'text',
+    platform: 'telegram',
+    chatId: REQUESTER_CHAT,
+    text: 'Заявку взял волонтёр.',
+    requestNumber: request.number,
+    toRequester: 'taken',
+  });
+  expect(record).toMatchObject({ status: 'failed', attempts: 1 });
+  expect((await requests.findByNumber(request.number))!.requesterUnreachableAt).toBeInstanceOf(Date);
+});
+
+it('leaves the requester reachable when a message to someone else about their request fails', async () => {
+  telegram.unreachable.add('5');
+  const { record } = await deliverOne({ kind: 'text', platform: 'telegram', chatId: '5', text: 'Заявка снята.', requestNumber: request.number });
+  expect(record).toMatchObject({ status: 'failed' });
+  expect((await requests.findByNumber(request.number))!.requesterUnreachableAt).toBeUndefined();
+});
+
+it('finishes without sending the details to a volunteer who does not hold the request', async () => {
+  const { record } = await deliverOne({ kind: 'task', platform: 'telegram', chatId: '5', requestNumber: request.number, volunteerId: '5' });
+  expect(record.status).toBe('sent');
+  expect(telegram.calls).toEqual([]);
+});
+
+it('finishes without a picture on a platform that cannot show one', async () => {
+  const { record } = await deliverOne({ kind: 'chart', platform: 'telegram', chatId: HQ.chatId, caption: 'Отчёт', columns: [[1, 2]] });
+  expect(record.status).toBe('sent');
+  expect(telegram.calls).toEqual([]);
+});
+
+it('does not ask for a rating of a request that is not done', async () => {
+  const { record } = await deliverOne({ kind: 'feedback', platform: 'telegram', chatId: REQUESTER_CHAT, requestNumber: request.number, reminder: false });
+  expect(record.status).toBe('sent');
+  expect(telegram.calls).toEqual([]);
+});
