@@ -126,9 +126,26 @@ export const configSchema = z
     DISTRICTS: z
       .string()
       .default(DEFAULT_DISTRICTS)
+      // «Ленинский;Советский» would otherwise be one district named with a semicolon.
+      .refine((s) => !s.includes(';'), 'separate the districts with commas, not semicolons: Ленинский,Советский')
       .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
       // VK shows at most 40 buttons; a longer list would not fit a keyboard.
-      .pipe(z.array(z.string().max(60)).min(1, 'needs at least one district').max(40, 'at most 40 districts')),
+      .pipe(
+        z
+          .array(z.string().max(60, 'a district name may have at most 60 characters'))
+          .min(1, 'needs at least one district')
+          .max(40, 'at most 40 districts')
+          .superRefine((names, ctx) => {
+            // Coordinators type district names in any case, and «е» for «ё»: two such names could not be told apart.
+            const seen = new Map<string, string>();
+            for (const name of names) {
+              const folded = name.toLowerCase().replace(/ё/g, 'е');
+              const earlier = seen.get(folded);
+              if (earlier !== undefined) ctx.addIssue({ code: 'custom', message: `«${earlier}» and «${name}» are the same district: name each once` });
+              seen.set(folded, name);
+            }
+          }),
+      ),
     LOCALE: z.enum(['ru', 'en']).default('ru'),
     TIME_ZONE: z
       .string()
@@ -243,8 +260,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
-        const name = issue.path.join('.') || 'configuration';
-        return issue.code === 'invalid_type' && present[name] === undefined ? `${name} is required but not set` : `${name}: ${issue.message}`;
+        // The variable's name, and which item of a list: «DISTRICTS.0» would name a piece of the parser.
+        const name = issue.path.length > 0 ? String(issue.path[0]) : 'configuration';
+        const item = typeof issue.path[1] === 'number' ? `, item ${issue.path[1] + 1}` : '';
+        return issue.code === 'invalid_type' && present[name] === undefined ? `${name} is required but not set` : `${name}${item}: ${issue.message}`;
       }),
     );
   }

@@ -48,8 +48,8 @@ it('reads the limits on abuse as a count per duration, and names a malformed one
 });
 
 it('refuses short keys, odd source names, a source twice, and an address with a path', () => {
-  expect(problems({ PARTNER_API_KEYS: '112=short' })).toEqual(['PARTNER_API_KEYS.0.key: each key must be at least 24 characters (source=key)']);
-  expect(problems({ PARTNER_API_KEYS: `Горячая линия=${KEY}` })[0]).toMatch(/^PARTNER_API_KEYS.0.source: /);
+  expect(problems({ PARTNER_API_KEYS: '112=short' })).toEqual(['PARTNER_API_KEYS, item 1: each key must be at least 24 characters (source=key)']);
+  expect(problems({ PARTNER_API_KEYS: `Горячая линия=${KEY}` })[0]).toMatch(/^PARTNER_API_KEYS, item 1: /);
   expect(problems({ PARTNER_API_KEYS: `112=${KEY},112=${KEY}` })).toEqual(['PARTNER_API_KEYS: each source may appear once']);
   expect(problems({ PUBLIC_URL: 'https://hq.example.org/console' })[0]).toMatch(/^PUBLIC_URL: must be the address the console is opened at/);
   expect(problems({ PUBLIC_URL: 'hq.example.org' })[0]).toMatch(/^PUBLIC_URL: /);

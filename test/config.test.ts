@@ -72,6 +72,13 @@ describe('configuration from the environment', () => {
     expect(config.DISTRICTS).toEqual(['Первый', 'Второй']);
   });
 
+  it('refuses districts separated by semicolons, and two names of one district, naming the variable only', () => {
+    expect(problems({ ...minimal, DISTRICTS: 'Ленинский;Советский' })).toEqual(['DISTRICTS: separate the districts with commas, not semicolons: Ленинский,Советский']);
+    expect(problems({ ...minimal, DISTRICTS: 'Ленинский,ленинский' })).toEqual(['DISTRICTS: «Ленинский» and «ленинский» are the same district: name each once']);
+    expect(problems({ ...minimal, DISTRICTS: 'Задельный,Заёльный,Заельный' })).toEqual(['DISTRICTS: «Заёльный» and «Заельный» are the same district: name each once']);
+    expect(problems({ ...minimal, DISTRICTS: `Ленинский,${'Д'.repeat(61)}` })).toEqual(['DISTRICTS, item 2: a district name may have at most 60 characters']);
+  });
+
   describe('flood control', () => {
     it('tells a chat to slow down after 20 messages in 10 s and ignores it for 30 s by default', () => {
       const config = loadConfig(minimal);
