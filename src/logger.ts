@@ -81,4 +81,20 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   } as typeof logger.child;
   return logger;
 }
+
+/**
+ * Where `npm start` writes: readable lines when a person watches a terminal, JSON lines otherwise
+ * (a container, a file, a log collector). pino-pretty is a development dependency: where it is not
+ * installed (the production image), a terminal gets JSON too.
+ */
+export async function terminalDestination(stream: NodeJS.WriteStream = process.stdout): Promise<DestinationStream | undefined> {
+  if (!stream.isTTY) return undefined;
+  try {
+    const { default: pretty } = await import('pino-pretty');
+    return pretty({ destination: stream, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' });
+  } catch {
+    return undefined;
+  }
+}
+
 export type { Logger };

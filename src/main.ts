@@ -16,7 +16,7 @@ import { connectDatabase } from './db/database.js';
 import { startEmbeddedMongo, type EmbeddedMongo } from './db/embedded-server.js';
 import { createHttpApp, type WebhookRoute } from './http/app.js';
 import { createMetricsApp } from './http/metrics-app.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, terminalDestination, type Logger } from './logger.js';
 import { loadCatalogs } from './messages/load-catalogs.js';
 import { renderText } from './messages/render.js';
 import { createRequestTexts } from './messages/request-texts.js';
@@ -483,7 +483,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, await terminalDestination());
   const system = await startSystem(config, { logger });
   let stopping = false;
   const shutdown = (signal: string) => {

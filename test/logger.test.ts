@@ -1,9 +1,10 @@
-import { Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { expect, it } from 'vitest';
 import type { HelpRequest } from '../src/domain/request.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger, terminalDestination } from '../src/logger.js';
 import { describeError } from '../src/services/describe-error.js';
 import type { KnownPerson, PersonSighting } from '../src/services/ports.js';
+import { WAIT_MS, waitFor } from './support/wait.js';
 
 // The logger's redaction is the second line of defence: no code should pass personal data to a log
 // call, but if one does (a whole request, a person, a Telegram update), the value must not reach the
@@ -132,4 +133,19 @@ it('still logs what kind of error happened', () => {
   expect(output()).toContain('"err":{"type":"ValidationError"}');
   expect(output()).toContain('"err":{"type":"MongoNetworkError","message":"connect ECONNREFUSED"');
   expect(output()).not.toContain('79131234567');
+});
+
+it('writes readable lines to a terminal and JSON lines anywhere else', async () => {
+  const pipe = Object.assign(new PassThrough(), { isTTY: false }) as unknown as NodeJS.WriteStream;
+  expect(await terminalDestination(pipe)).toBeUndefined();
+  const terminal = Object.assign(new PassThrough(), { isTTY: true }) as unknown as NodeJS.WriteStream & PassThrough;
+  const chunks: string[] = [];
+  terminal.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+  const logger = createLogger('info', await terminalDestination(terminal));
+  logger.info({ number: 7, name: 'Зинаида' }, 'request stored');
+  await waitFor(() => chunks.join('').includes('request stored'), WAIT_MS, 'the pretty line on the terminal');
+  const line = chunks.join('');
+  expect(line).not.toMatch(/^\{/);
+  expect(line).toContain('number: 7');
+  expect(line).not.toContain('Зинаида');
 });
