@@ -4,17 +4,9 @@ import type { PublicRequestView } from '../../src/domain/request.js';
 import type { Catalog } from '../../src/messages/catalog.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
 import type { Messenger, SendOptions } from '../../src/services/ports.js';
-import { RATINGS } from '../../src/services/feedback.js';
+import { ratingButtons, taskButtons } from '../../src/services/private-chat/dialogue.js';
 import { encodeCallback } from './callback-data.js';
-
-/** The buttons under a request's card in the volunteer's private chat. */
-export function taskKeyboard(catalog: Catalog, number: number): InlineKeyboard {
-  return new InlineKeyboard()
-    .text(catalog.t('volunteer.doneButton'), encodeCallback({ kind: 'task', action: 'done', number }))
-    .text(catalog.t('volunteer.releaseButton'), encodeCallback({ kind: 'task', action: 'release', number }))
-    .row()
-    .text(catalog.t('volunteer.contactButton'), encodeCallback({ kind: 'task', action: 'contact', number }));
-}
+import { inlineKeyboard } from './render.js';
 
 /** A private message, with Telegram's "cannot write to this person" turned into the domain's error. */
 async function send(call: () => Promise<unknown>): Promise<void> {
@@ -55,13 +47,11 @@ export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: 
       await api.sendPhoto(chatId, new InputFile(png, 'report.png'), { caption });
     },
     async sendFeedbackRequest(chatId, number, text, options) {
-      const keyboard = new InlineKeyboard();
-      for (const rating of RATINGS) keyboard.text(String(rating), encodeCallback({ kind: 'rate', number, rating }));
-      await send(() => api.sendMessage(chatId, text, { reply_markup: keyboard, ...silently(options) }));
+      await send(() => api.sendMessage(chatId, text, { reply_markup: inlineKeyboard(ratingButtons(number)), ...silently(options) }));
     },
     async sendTaskCard(chatId, request, options) {
       const text = [options?.note, texts.volunteerDetails(request)].filter(Boolean).join('\n\n');
-      await send(() => api.sendMessage(chatId, text, { reply_markup: taskKeyboard(catalog, request.number) }));
+      await send(() => api.sendMessage(chatId, text, { reply_markup: inlineKeyboard(taskButtons(catalog, request.number)) }));
     },
     describeFailure(error) {
       if (error instanceof GrammyError) {

@@ -11,10 +11,10 @@ import {
 } from '../../src/services/coordinator-commands.js';
 import type { PeopleRegistry } from '../../src/services/people-registry.js';
 import { CHAT_PEER_OFFSET } from './messenger.js';
+import { cutText } from '../../src/services/private-chat/chat-text.js';
 import { cut } from './render.js';
-
-/** VK cuts a snackbar at 90 characters. */
-const SNACKBAR_MAX = 90;
+import { SNACKBAR_MAX, withoutMention } from './chat-text.js';
+import { displayNameOf } from './users.js';
 
 /** What the VK adapter of the coordinator console needs. */
 export interface VkCoordinatorDeps {
@@ -45,8 +45,8 @@ export function createVkCoordinatorCommands(vk: VK, deps: VkCoordinatorDeps) {
     try {
       const { hasName } = await deps.registry.seen({ person, privately });
       if (hasName) return;
-      const [user] = await vk.api.users.get({ user_ids: [userId] });
-      if (user) await deps.registry.seen({ person, privately, displayName: `${user.first_name} ${user.last_name}`.trim().slice(0, 100) });
+      const displayName = await displayNameOf(vk.api, userId);
+      if (displayName) await deps.registry.seen({ person, privately, displayName });
     } catch (error) {
       // The message itself matters more than the registry; the error is logged by name only.
       deps.logger.warn({ platform: 'vk', err: error instanceof Error ? error.name : 'error' }, 'recording a sighting failed');
@@ -78,7 +78,7 @@ export function createVkCoordinatorCommands(vk: VK, deps: VkCoordinatorDeps) {
     /** Answers a coordinator command; false when the message is none (or a bare /cancel): the bot goes on as before. */
     async onMessage(ctx: MessageContext): Promise<boolean> {
       if (ctx.isOutbox || ctx.senderId <= 0) return false;
-      const match = /^\/([A-Za-z_]+)(?:\s+([\s\S]*))?$/.exec(stripMention(ctx.text ?? ''));
+      const match = /^\/([A-Za-z_]+)(?:\s+([\s\S]*))?$/.exec(withoutMention(ctx.text ?? ''));
       const name = match?.[1]?.toLowerCase();
       if (!name || !isCoordinatorCommand(name)) return false;
       const reply = await deps.console.command(contextOf(ctx.senderId, ctx.peerId), name, match?.[2] ?? '');
@@ -93,7 +93,7 @@ export function createVkCoordinatorCommands(vk: VK, deps: VkCoordinatorDeps) {
       if (data === null) return false;
       const reply = await deps.console.press(contextOf(ctx.userId, ctx.peerId), data);
       if (reply.notice) {
-        await ctx.answer({ type: 'show_snackbar', text: snackbarText(reply.text) });
+        await ctx.answer({ type: 'show_snackbar', text: cutText(reply.text, SNACKBAR_MAX) });
         return true;
       }
       // No words needed: the message that follows is the answer; this only stops the spinner.
@@ -127,14 +127,4 @@ function consolePayload(raw: unknown): string | null {
   }
   const co = value && typeof value === 'object' ? (value as { co?: unknown }).co : undefined;
   return typeof co === 'string' && co.length <= 64 ? co : null;
-}
-
-function snackbarText(text: string): string {
-  const chars = [...text];
-  return chars.length <= SNACKBAR_MAX ? text : `${chars.slice(0, SNACKBAR_MAX - 1).join('')}…`;
-}
-
-/** In a conversation VK may prefix a message with a mention of the community: "[club1|@bot] /open". */
-function stripMention(text: string): string {
-  return text.replace(/^\[club\d+\|[^\]]*\]\s*[,:]?\s*/, '').trim();
 }

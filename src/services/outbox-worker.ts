@@ -21,12 +21,16 @@ export interface SendingLimits {
  */
 const HEADROOM = 1.04;
 
-/** Telegram: 20 a minute per group, 1 a second per person, about 30 a second in all; VK: 20 requests a second. */
-export const PLATFORM_LIMITS: SendingLimits = {
-  groupIntervalMs: { telegram: 3000 * HEADROOM, vk: 1000 * HEADROOM },
-  privateIntervalMs: { telegram: 1000 * HEADROOM, vk: 1000 * HEADROOM },
-  perSecond: { telegram: 30 / HEADROOM, vk: 20 / HEADROOM },
-};
+/** The limits each platform declares (bots/<platform>/), with spacing to spare, as the worker paces by them. */
+export function withHeadroom(platforms: readonly { id: Platform; sendingLimits: { groupIntervalMs: number; privateIntervalMs: number; perSecond: number } }[]): SendingLimits {
+  const each = (f: (limits: (typeof platforms)[number]['sendingLimits']) => number) =>
+    Object.fromEntries(platforms.map((p) => [p.id, f(p.sendingLimits)])) as Record<Platform, number>;
+  return {
+    groupIntervalMs: each((l) => l.groupIntervalMs * HEADROOM),
+    privateIntervalMs: each((l) => l.privateIntervalMs * HEADROOM),
+    perSecond: each((l) => l.perSecond / HEADROOM),
+  };
+}
 
 export interface OutboxWorkerDeps {
   outbox: Outbox;
@@ -69,7 +73,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
   /** Chats known to be busy until a time: not asked for until then. */
   const quietChats = new Map<string, number>();
   /** The earliest time the next message of each platform may go, for the bot-wide rate. */
-  const nextGlobalSlot: Record<Platform, number> = { telegram: 0, vk: 0 };
+  const nextGlobalSlot: Partial<Record<Platform, number>> = {};
   let running = false;
   let loops: Promise<void>[] = [];
   let wakers: (() => void)[] = [];
@@ -121,7 +125,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
   async function waitForGlobalSlot(platform: Platform): Promise<void> {
     const spacing = 1000 / deps.limits.perSecond[platform];
     const now = Date.now();
-    const at = Math.max(now, nextGlobalSlot[platform]);
+    const at = Math.max(now, nextGlobalSlot[platform] ?? 0);
     nextGlobalSlot[platform] = at + spacing;
     if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
   }
