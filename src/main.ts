@@ -171,18 +171,7 @@ function createDelivery(config: Config, deps: { content: Content; db: Database; 
   const processName = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const quietHours = quietHoursRule(config.QUIET_HOURS, config.TIME_ZONE);
   const metrics = createMetrics({ requestsByStatus: () => countByStatus(db), outbox: () => outbox.counts() });
-  const scheduler = measured(
-    createScheduler({
-      db: db.connection.db!,
-      logger: logger.child({ component: 'jobs' }),
-      processName,
-      processEveryMs: config.JOBS_PROCESS_EVERY_MS,
-      lockLifetimeMs: config.JOBS_LOCK_LIFETIME_MS,
-      requestersAllowedFrom: quietHours.endOf,
-      timeZone: config.TIME_ZONE,
-    }),
-    metrics,
-  );
+  const scheduler = measured(createScheduler({ db: db.connection.db!, logger: logger.child({ component: 'jobs' }), processName, ...schedulingOf(config, quietHours) }), metrics);
   const bell = doorbell();
   const requestJobs = createRequestJobs({
     scheduler,
@@ -260,6 +249,16 @@ function doorbell() {
 }
 
 type Scheduler = ReturnType<typeof createScheduler>;
+
+/** How the scheduler polls and locks, and when it may write to requesters. */
+function schedulingOf(config: Config, quietHours: ReturnType<typeof quietHoursRule>) {
+  return {
+    processEveryMs: config.JOBS_PROCESS_EVERY_MS,
+    lockLifetimeMs: config.JOBS_LOCK_LIFETIME_MS,
+    requestersAllowedFrom: quietHours.endOf,
+    timeZone: config.TIME_ZONE,
+  };
+}
 
 /** Every job kind is counted and timed: the scheduler is handed on with its definitions measured. */
 function measured(scheduler: Scheduler, metrics: ReturnType<typeof createMetrics>): Scheduler {

@@ -1,6 +1,6 @@
 import { resolveDistrict } from '../domain/districts.js';
 import { UnknownDistrictError } from '../domain/errors.js';
-import type { HelpRequest, PersonRef, Platform, RequestChannel, Volunteer } from '../domain/request.js';
+import { PLATFORMS_WITH_USERNAMES, type HelpRequest, type PersonRef, type Platform, type RequestChannel, type Volunteer } from '../domain/request.js';
 import type { EraseOutcome } from './erasure.js';
 import type { CoordinatorTexts } from '../messages/coordinator-texts.js';
 import type { IsCoordinator } from './coordinators.js';
@@ -453,7 +453,7 @@ export function createCoordinatorConsole(deps: ConsoleDeps) {
     options: { mustBeKnown?: boolean } = { mustBeKnown: true },
   ): Promise<{ kind: 'found'; person: KnownPerson } | { kind: 'unknown' } | { kind: 'unsupported' }> {
     if (name.kind === 'username') {
-      if (platform !== 'telegram') return { kind: 'unsupported' };
+      if (!PLATFORMS_WITH_USERNAMES.includes(platform)) return { kind: 'unsupported' };
       const person = await deps.people.findByUsername(platform, name.username);
       return person ? { kind: 'found', person } : { kind: 'unknown' };
     }

@@ -2,7 +2,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HELP_KINDS, isRequestChannel, REQUEST_STATUSES, type HelpRequest, type PersonRef, type Platform, type RequestChannel, type RequestStatus, type Volunteer } from '../../domain/request.js';
+import { HELP_KINDS, isRequestChannel, PLATFORMS, PLATFORMS_WITH_USERNAMES, platformSchema, REQUEST_STATUSES, type HelpRequest, type PersonRef, type Platform, type RequestChannel, type RequestStatus, type Volunteer } from '../../domain/request.js';
 import type { EraseOutcome } from '../../services/erasure.js';
 import { lifecycleRefusalText } from '../../messages/command-texts.js';
 import { parsePersonName, personKey } from '../../services/coordinator-commands.js';
@@ -264,7 +264,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleWebDeps
     const number = numberOf(request);
     if (number === null) return reply.code(404).send();
     const body = request.body as Body;
-    const platform: Platform = body.platform === 'vk' ? 'vk' : 'telegram';
+    const platform: Platform = platformSchema.catch(PLATFORMS[0]).parse(body.platform);
     const typed = String(body.volunteer ?? '').trim();
     const person = await findPerson(platform, typed);
     // The task card can reach only someone who wrote to the bot privately: refuse now rather than
@@ -288,7 +288,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleWebDeps
   async function findPerson(platform: Platform, typed: string) {
     const name = parsePersonName(typed);
     if (!name) return null;
-    if (name.kind === 'username') return platform === 'telegram' ? deps.people.findByUsername(platform, name.username) : null;
+    if (name.kind === 'username') return PLATFORMS_WITH_USERNAMES.includes(platform) ? deps.people.findByUsername(platform, name.username) : null;
     return deps.people.find({ platform, userId: name.userId });
   }
 
@@ -401,7 +401,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleWebDeps
     const granted = await deps.roles.listGranted('operator');
     const known = new Map((await deps.people.findMany(granted)).map((p) => [personKey(p), p]));
     const operators = granted.map((g) => known.get(personKey(g)) ?? { platform: g.platform, userId: g.userId });
-    const configured = (['telegram', 'vk'] as const).flatMap((platform) => deps.configuredOperators[platform].map((id) => `${v.coordinatorTexts.channel(platform)} ${id}`));
+    const configured = PLATFORMS.flatMap((platform) => deps.configuredOperators[platform].map((id) => `${v.coordinatorTexts.channel(platform)} ${id}`));
     return send(reply, peoplePage(v, userOf(request), { operators, configured }, notice), status);
   }
 
@@ -411,7 +411,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleWebDeps
     const change = (request.params as { change: string }).change;
     if (change !== 'grant' && change !== 'revoke') return reply.code(404).send();
     const body = request.body as Body;
-    const platform: Platform = body.platform === 'vk' ? 'vk' : 'telegram';
+    const platform: Platform = platformSchema.catch(PLATFORMS[0]).parse(body.platform);
     const typed = String(body.person ?? '').trim();
     const name = parsePersonName(typed);
     // An id may be granted before the person ever wrote to the bot; a username must be known.

@@ -1,4 +1,4 @@
-import { REQUEST_STATUSES, type HelpRequest, type RequestStatus } from '../../domain/request.js';
+import { PLATFORMS, REQUEST_STATUSES, type HelpRequest, type RequestStatus } from '../../domain/request.js';
 import type { Catalog } from '../../messages/catalog.js';
 import type { CoordinatorTexts } from '../../messages/coordinator-texts.js';
 import { renderText } from '../../messages/render.js';
@@ -121,6 +121,11 @@ export interface BoardFilters {
 
 const statusBadge = (v: ViewContext, status: RequestStatus) => html`<span class="badge ${status}">${v.texts.status(status)}</span>`;
 
+/** Every platform the system knows, the first one chosen. */
+function platformOptions(v: ViewContext): Html[] {
+  return PLATFORMS.map((platform) => option(platform, v.coordinatorTexts.channel(platform), PLATFORMS[0]));
+}
+
 function option(value: string, label: string, selected: string): Html {
   return html`<option value="${value}" ${value === selected ? 'selected' : ''}>${label}</option>`;
 }
@@ -186,7 +191,7 @@ export function cardPage(v: ViewContext, user: ConsoleUser, request: HelpRequest
       ? html`<div class="card no-print"><h2>${t('card.actions')}</h2><div class="actions">
           <form method="post" action="/console/requests/${request.number}/assign">${csrfField(user)}
             <label>${t('card.assignTitle')}</label>
-            <select name="platform">${option('telegram', 'Telegram', 'telegram')}${option('vk', 'VK', '')}</select>
+            <select name="platform">${platformOptions(v)}</select>
             <input type="text" name="volunteer" placeholder="${t('card.volunteerPlaceholder')}" required>
             <button type="submit">${t('card.assignButton')}</button>
           </form>
@@ -418,7 +423,7 @@ export function peoplePage(
       ${view.configured.length > 0 && html`<p class="muted">${t('people.configured', { list: view.configured.join(', ') })}</p>`}
     </div>
     <form class="card filters" method="post" action="/console/people/grant">${csrfField(user)}
-      <label>${t('people.platform')}<select name="platform">${option('telegram', 'Telegram', 'telegram')}${option('vk', 'VK', '')}</select></label>
+      <label>${t('people.platform')}<select name="platform">${platformOptions(v)}</select></label>
       <label>${t('people.person')}<input type="text" name="person" required></label>
       <button type="submit">${t('people.grant')}</button>
     </form>`;
