@@ -4,24 +4,17 @@ import { conversations, createConversation, type ConversationData, type Versione
 import { sequentialize } from '@grammyjs/runner';
 import { Bot, type ApiClientOptions } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import type { Logger } from '../../src/logger.js';
-import type { Catalog } from '../../src/messages/catalog.js';
 import type { Scenario } from '../../src/scenario/schema.js';
-import type { ClaimRequest } from '../../src/services/claim-request.js';
 import { describeError, isDatabaseUnavailable } from '../../src/services/describe-error.js';
 import type { KeyValueStore } from '../../src/services/ports.js';
-import type { Intake } from '../../src/services/intake.js';
 import type { BotContext } from './context.js';
 import { createTelegramConsoleCommand } from './console-command.js';
-import type { ConsoleLinkIssuer } from '../../src/services/console-access.js';
 import { createTelegramCoordinatorCommands, type TelegramCoordinatorDeps } from './coordinator-commands.js';
 import { createInFlightTracker } from '../../src/in-flight.js';
-import type { UpdateLog } from '../../src/services/update-log.js';
 import { createTelegramDedup } from './dedup.js';
-import type { FloodGuard } from '../../src/services/flood-guard.js';
 import { createIntakeConversation, INTAKE_CONVERSATION } from './intake-conversation.js';
+import type { PlatformCore } from '../../src/platform-module.js';
 import type { PrivateChat } from '../../src/services/private-chat/dialogue.js';
-import type { GroupChat } from '../../src/services/private-chat/group-chat.js';
 import { createGroupChatHandlers } from './group-chat.js';
 import { createForgetHandler, createPrivateChatHandler } from './private-chat.js';
 
@@ -46,25 +39,8 @@ export function createTelegramBot(connection: TelegramConnection): Bot<BotContex
   return bot;
 }
 
-export interface TelegramHandlerDeps {
-  catalog: Catalog;
-  scenario: Scenario;
-  intake: Intake;
-  /** The private chat's dialogue, drawn for Telegram. */
-  chat: PrivateChat;
-  groupChat: GroupChat;
-  claimRequest: ClaimRequest;
-  conversationStore: KeyValueStore<unknown>;
-  /** Updates handled already, so a redelivered one is dropped. */
-  updateLog: UpdateLog;
-  /** Per-chat flood control of private chats. */
-  floodGuard: FloodGuard;
-  /** Coordinators' commands and the people registry. */
-  coordinatorCommands: TelegramCoordinatorDeps;
-  /** One-time sign-in links to the web console (/console); without it the command is not there. */
-  consoleLink?: ConsoleLinkIssuer;
-  logger: Logger;
-}
+/** The core's services, with the private chat worded for Telegram and the console's adapter. */
+export type TelegramHandlerDeps = PlatformCore & { chat: PrivateChat; coordinatorCommands: TelegramCoordinatorDeps };
 
 /**
  * Installs the middleware: logging, per-chat ordering, the intake conversation and the commands.
@@ -96,7 +72,7 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
   bot.use(sequentialize((ctx) => (ctx.chat?.type === 'private' ? String(ctx.chat.id) : undefined)));
   // Before the questionnaire: a coordinator's command is answered even in the middle of one.
   bot.use(createTelegramCoordinatorCommands(deps.coordinatorCommands));
-  if (deps.consoleLink) bot.use(createTelegramConsoleCommand({ catalog, issueLink: deps.consoleLink }));
+  bot.use(createTelegramConsoleCommand({ catalog, issueLink: deps.consoleLink }));
   // Before the questionnaire too: "forget me" is answered wherever the person is, and its state goes.
   bot.use(createForgetHandler({ chat, catalog }));
   bot.use(
@@ -106,7 +82,7 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
         prefix: 'telegram:',
         // A changed scenario cannot replay an old conversation's log; such conversations start over.
         version: scenarioVersion(deps.scenario),
-        adapter: deps.conversationStore as KeyValueStore<VersionedState<ConversationData>>,
+        adapter: deps.conversations as KeyValueStore<VersionedState<ConversationData>>,
       },
     }),
   );

@@ -2,11 +2,12 @@ import { Composer } from 'grammy';
 import type { Catalog } from '../../src/messages/catalog.js';
 import { claimOutcomeText } from '../../src/messages/command-texts.js';
 import type { ClaimRequest } from '../../src/services/claim-request.js';
-import { parseCommand, publicName } from '../../src/services/private-chat/chat-text.js';
+import { parseCommand } from '../../src/services/private-chat/chat-text.js';
 import { VOLUNTEER_START_PAYLOAD } from '../../src/services/private-chat/dialogue.js';
 import type { GroupChat } from '../../src/services/private-chat/group-chat.js';
 import { decodeCallback } from './callback-data.js';
 import type { BotContext } from './context.js';
+import { publicNameOf } from './coordinator-commands.js';
 
 /** Volunteer groups: the "Take request" button, and /bind, /unbind, /start and /id. */
 export function createGroupChatHandlers(deps: { catalog: Catalog; claimRequest: ClaimRequest; groupChat: GroupChat; botUsername: () => string }) {
@@ -20,11 +21,9 @@ export function createGroupChatHandlers(deps: { catalog: Catalog; claimRequest: 
       await ctx.answerCallbackQuery({ text: catalog.t('claim.notFound'), show_alert: true });
       return;
     }
-    const { from } = ctx;
-    const displayName = publicName({ first: from.first_name, last: from.last_name, username: from.username });
     const outcome = await deps.claimRequest(
       action.number,
-      { platform: 'telegram', userId: String(from.id), displayName },
+      { platform: 'telegram', userId: String(ctx.from.id), displayName: publicNameOf(ctx.from) },
       { platform: 'telegram', chatId: String(chatId) },
     );
     const { text, alert } = claimOutcomeText(catalog, outcome, action.number);

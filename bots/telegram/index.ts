@@ -42,20 +42,8 @@ export const telegramPlatform: PlatformModule<typeof telegramConfigShape> = {
         menus = createTelegramCommandMenus(bot.api, { texts: core.coordinatorTexts, configuredIds: config.COORDINATOR_TELEGRAM_IDS, roles: core.roles, ...hq, logger });
         // Updates are counted and timed before anything else sees them.
         bot.use((_ctx, next) => core.timeUpdate(next));
-        handlers = installTelegramHandlers(bot, {
-          catalog: core.catalog,
-          scenario: core.scenario,
-          intake: core.intake,
-          chat: core.privateChat(CAPABILITIES),
-          groupChat: core.groupChat,
-          claimRequest: core.claimRequest,
-          conversationStore: core.conversations,
-          updateLog: core.updateLog,
-          floodGuard: core.floodGuard,
-          coordinatorCommands: { console: core.coordinatorConsole, registry: core.peopleRegistry, ...hq, logger: core.logger },
-          consoleLink: core.consoleLink,
-          logger: core.logger,
-        });
+        const coordinatorCommands = { console: core.coordinatorConsole, registry: core.peopleRegistry, ...hq, logger: core.logger };
+        handlers = installTelegramHandlers(bot, { ...core, chat: core.privateChat(CAPABILITIES), coordinatorCommands });
       },
       webhooks: () =>
         config.TELEGRAM_MODE === 'webhook' ? [{ path: TELEGRAM_WEBHOOK_PATH, handler: createTelegramWebhookHandler(bot, config.TELEGRAM_WEBHOOK_SECRET!) }] : [],

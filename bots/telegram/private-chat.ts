@@ -1,4 +1,4 @@
-import { Composer, type Context } from 'grammy';
+import { Composer } from 'grammy';
 import type { Catalog } from '../../src/messages/catalog.js';
 import type { PrivateChat } from '../../src/services/private-chat/dialogue.js';
 import type { BotContext } from './context.js';

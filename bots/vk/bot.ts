@@ -2,20 +2,13 @@ import { Agent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { getRandomId, VK, type KeyboardBuilder, type MessageContext, type MessageEventContext } from 'vk-io';
 import { createInFlightTracker } from '../../src/in-flight.js';
-import type { Logger } from '../../src/logger.js';
-import type { Catalog } from '../../src/messages/catalog.js';
 import { claimOutcomeText } from '../../src/messages/command-texts.js';
-import type { ClaimRequest } from '../../src/services/claim-request.js';
-import type { ConsoleLinkIssuer } from '../../src/services/console-access.js';
 import { describeError, isDatabaseUnavailable } from '../../src/services/describe-error.js';
-import type { FloodGuard } from '../../src/services/flood-guard.js';
 import type { IntakeSession } from '../../src/services/intake.js';
-import type { KeyValueStore } from '../../src/services/ports.js';
 import { cutText, parseCommand } from '../../src/services/private-chat/chat-text.js';
+import type { PlatformCore } from '../../src/platform-module.js';
 import type { PrivateChat, QuestionnairePlace } from '../../src/services/private-chat/dialogue.js';
-import type { GroupChat } from '../../src/services/private-chat/group-chat.js';
 import type { ChatInput } from '../../src/services/private-chat/reply.js';
-import type { UpdateLog } from '../../src/services/update-log.js';
 import { SNACKBAR_MAX, withoutMention } from './chat-text.js';
 import { createVkConsoleCommand } from './console-command.js';
 import { createVkCoordinatorCommands, type VkCoordinatorDeps } from './coordinator-commands.js';
@@ -48,25 +41,8 @@ export function createVkClient(connection: VkConnection): VK {
   });
 }
 
-export interface VkHandlerDeps {
-  catalog: Catalog;
-  groupId: number;
-  /** The private chat's dialogue, drawn for VK. */
-  chat: PrivateChat;
-  groupChat: GroupChat;
-  claimRequest: ClaimRequest;
-  /** Questionnaire places by peer, kept across restarts. */
-  sessions: KeyValueStore<unknown>;
-  /** Events handled already, so a redelivered one is dropped. */
-  updateLog: UpdateLog;
-  /** Per-chat flood control of private chats. */
-  floodGuard: FloodGuard;
-  /** Coordinators' commands and the people registry. */
-  coordinatorCommands: VkCoordinatorDeps;
-  /** One-time sign-in links to the web console (/console); without it the command is not there. */
-  consoleLink?: ConsoleLinkIssuer;
-  logger: Logger;
-}
+/** The core's services, with the private chat worded for VK, the community and the console's adapter. */
+export type VkHandlerDeps = PlatformCore & { chat: PrivateChat; groupId: number; coordinatorCommands: VkCoordinatorDeps };
 
 /**
  * Installs the VK bot's handlers: people's messages and presses go to the private chat's dialogue,
@@ -95,7 +71,7 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
   vk.updates.use(createVkDedup(deps.updateLog, deps.logger));
   const coordinatorCommands = createVkCoordinatorCommands(vk, deps.coordinatorCommands);
   vk.updates.use(coordinatorCommands.middleware);
-  if (deps.consoleLink) vk.updates.use(createVkConsoleCommand(vk, { catalog, issueLink: deps.consoleLink }));
+  vk.updates.use(createVkConsoleCommand(vk, { catalog, issueLink: deps.consoleLink }));
 
   vk.updates.on('message_new', async (ctx) => {
     if (ctx.isOutbox) return;
@@ -130,9 +106,9 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
   async function onPersonInput(userId: number, peerId: number, input: ChatInput, press?: MessageEventContext): Promise<void> {
     const key = `vk:${peerId}`;
     const place: QuestionnairePlace = {
-      read: async () => (await deps.sessions.read(key)) as IntakeSession | undefined,
-      write: (session) => deps.sessions.write(key, session),
-      clear: () => deps.sessions.delete(key),
+      read: async () => (await deps.conversations.read(key)) as IntakeSession | undefined,
+      write: (session) => deps.conversations.write(key, session),
+      clear: () => deps.conversations.delete(key),
     };
     const reply = await deps.chat.handle({ person: { platform: 'vk', userId: String(userId) }, chatId: String(peerId) }, input, place);
     if (press && reply.notice) await snackbar(press, reply.notice.text);

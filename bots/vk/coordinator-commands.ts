@@ -14,6 +14,7 @@ import { CHAT_PEER_OFFSET } from './messenger.js';
 import { cutText } from '../../src/services/private-chat/chat-text.js';
 import { cut } from './render.js';
 import { SNACKBAR_MAX, withoutMention } from './chat-text.js';
+import { jsonValueOf } from './payload.js';
 import { displayNameOf } from './users.js';
 
 /** What the VK adapter of the coordinator console needs. */
@@ -117,14 +118,7 @@ function keyboardOf(rows: ConsoleButton[][]): KeyboardBuilder {
 
 /** The console's part of a callback payload (`{"co":"c:17"}`), or null for another button's. */
 function consolePayload(raw: unknown): string | null {
-  let value = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      return null;
-    }
-  }
+  const value = jsonValueOf(raw);
   const co = value && typeof value === 'object' ? (value as { co?: unknown }).co : undefined;
   return typeof co === 'string' && co.length <= 64 ? co : null;
 }

@@ -34,19 +34,8 @@ export const vkPlatform: PlatformModule<typeof vkConfigShape> = {
       install(core: PlatformCore) {
         // Updates are counted and timed before anything else sees them.
         vk.updates.use((_ctx, next) => core.timeUpdate(next));
-        handlers = installVkHandlers(vk, {
-          catalog: core.catalog,
-          groupId,
-          chat: core.privateChat(CAPABILITIES),
-          groupChat: core.groupChat,
-          claimRequest: core.claimRequest,
-          sessions: core.conversations,
-          updateLog: core.updateLog,
-          floodGuard: core.floodGuard,
-          coordinatorCommands: { console: core.coordinatorConsole, registry: core.peopleRegistry, ...hq, logger: core.logger },
-          consoleLink: core.consoleLink,
-          logger: core.logger,
-        });
+        const coordinatorCommands = { console: core.coordinatorConsole, registry: core.peopleRegistry, ...hq, logger: core.logger };
+        handlers = installVkHandlers(vk, { ...core, chat: core.privateChat(CAPABILITIES), groupId, coordinatorCommands });
       },
       webhooks: () =>
         config.VK_MODE === 'callback'

@@ -36,16 +36,18 @@ export type VkPayload = z.infer<typeof payloadSchema>;
 
 /** Reads a payload VK handed back: a JSON string or an already parsed object. */
 export function parsePayload(raw: unknown): VkPayload | null {
-  let value = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      return null;
-    }
-  }
-  const parsed = payloadSchema.safeParse(value);
+  const parsed = payloadSchema.safeParse(jsonValueOf(raw));
   return parsed.success ? parsed.data : null;
+}
+
+/** A payload as VK hands it over: a JSON string, or a value parsed already; undefined for broken JSON. */
+export function jsonValueOf(raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A ChatAction as the payload of a VK button. */
