@@ -1,6 +1,7 @@
 import { makeDraft } from '../test/support/fakes.js';
 import { COORDINATOR_ID, DISTRICTS, SystemHarness } from '../test/support/harness.js';
-import { PLATFORM_LIMITS } from '../src/services/outbox-worker.js';
+import { telegramPlatform } from '../bots/telegram/index.js';
+import { withHeadroom } from '../src/services/outbox-worker.js';
 import { createBenchEffects } from './effects.js';
 import { percentile, round } from './stats.js';
 
@@ -41,8 +42,8 @@ const JITTER_MS = 10;
 
 export async function measureOutboxDrain(options: { posts: number; privateChats: number; scale: number; mongodbUri: string }): Promise<OutboxDrainFigures> {
   const { posts, privateChats, scale } = options;
-  const groupIntervalMs = PLATFORM_LIMITS.groupIntervalMs.telegram / scale;
-  const privateIntervalMs = PLATFORM_LIMITS.privateIntervalMs.telegram / scale;
+  const groupIntervalMs = withHeadroom([telegramPlatform]).groupIntervalMs.telegram / scale;
+  const privateIntervalMs = withHeadroom([telegramPlatform]).privateIntervalMs.telegram / scale;
   const enforcedGroupIntervalMs = Math.max(groupIntervalMs - JITTER_MS, groupIntervalMs / 2);
   const h = await startHarnessOn(options.mongodbUri, { SEND_LIMITS_SCALE: String(scale) });
   try {

@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import { quietHoursSchema } from './domain/quiet-hours.js';
 import { API_SOURCE_PATTERN, HELP_KINDS } from './domain/request.js';
-
-const idList = z
-  .string()
-  .default('')
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-  .pipe(z.array(z.string().regex(/^-?\d+$/, 'must be numeric ids separated by commas')));
+import { PLATFORM_MODULES } from './platforms.js';
 
 /** "112=key,hotline=key": the partner lines allowed to file requests through the API, each with its key. */
 const partnerKeys = z
@@ -92,27 +87,8 @@ const escalationOverrides = z
 
 const DEFAULT_DISTRICTS = 'Центральный,Железнодорожный,Заельцовский,Калининский,Кировский,Ленинский,Октябрьский,Первомайский,Советский,Дзержинский';
 
-/** Every setting the system reads from the environment; .env.example documents each one. */
-export const configSchema = z
-  .object({
-    BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-DEF… (from @BotFather)').optional(),
-    TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
-    TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
-    TELEGRAM_WEBHOOK_URL: z.url().optional(),
-    TELEGRAM_WEBHOOK_SECRET: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A-Z, a-z, 0-9, _ and -')
-      .optional(),
-    VK_TOKEN: z.string().min(20, 'must be a community access token (Manage community → API usage)').optional(),
-    VK_GROUP_ID: z.coerce.number().int().positive('must be the community id, a positive number').optional(),
-    VK_API_BASE_URL: z.url().default('https://api.vk.ru/method'),
-    VK_MODE: z.enum(['polling', 'callback']).default('polling'),
-    // The only thing between the internet and the bot in callback mode: short enough to guess, it is no secret.
-    VK_CALLBACK_SECRET: z.string().min(16, 'must be at least 16 characters (VK allows up to 50)').max(50, 'must be at most 50 characters, as VK allows').optional(),
-    VK_CALLBACK_CONFIRMATION: z.string().min(1).optional(),
-    VK_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(20),
-    COORDINATOR_VK_IDS: idList,
-    HQ_VK_PEER_ID: z.coerce.number().int().min(2_000_000_001, 'must be a conversation peer id (2000000001 or more)').optional(),
+/** The core's settings; each platform adds its own part (bots/<platform>/config.ts). */
+const coreShape = {
     SEND_LIMITS_SCALE: z.coerce
       .number()
       .positive()
@@ -121,8 +97,6 @@ export const configSchema = z
       .describe('speeds the platforms\' sending limits up (tests, benchmarks) keeping their ratios; 1 in production'),
     MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
     EMBEDDED_MONGO_PORT: z.coerce.number().int().min(0).max(65535).default(27018),
-    COORDINATOR_TELEGRAM_IDS: idList,
-    HQ_TELEGRAM_CHAT_ID: z.string().regex(/^-?\d+$/, 'must be a numeric chat id').optional(),
     DISTRICTS: z
       .string()
       .default(DEFAULT_DISTRICTS)
@@ -210,8 +184,6 @@ export const configSchema = z
       .url()
       .refine((u) => /^https?:\/\/[^/]+\/?$/.test(u), 'must be the address the console is opened at, like https://hq.example.org (no path)')
       .optional(),
-    OPERATOR_TELEGRAM_IDS: idList,
-    OPERATOR_VK_IDS: idList,
     PARTNER_API_KEYS: partnerKeys,
     // Limits on abuse of the public side (each "count/duration"); a refusal is 429 with Retry-After.
     // Requests filed through one partner key, from wherever they come: a line's busiest hour is far below.
@@ -224,23 +196,23 @@ export const configSchema = z
     CONSOLE_SIGN_IN_LIMIT_PER_ADDRESS: rateLimit.default({ max: 20, windowMs: 15 * 60_000 }),
     HTTP_TRUST_PROXY: trustProxy,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  })
-  .refine((c) => c.BOT_TOKEN || c.VK_TOKEN, {
-    message: 'set BOT_TOKEN (Telegram) or VK_TOKEN (VK), or both',
-    path: ['BOT_TOKEN'],
-  })
-  .refine((c) => !c.VK_TOKEN || c.VK_GROUP_ID, { message: 'VK_TOKEN needs VK_GROUP_ID, the community id', path: ['VK_GROUP_ID'] })
-  .refine((c) => c.VK_MODE === 'polling' || (c.VK_CALLBACK_SECRET && c.VK_CALLBACK_CONFIRMATION), {
-    message: 'VK_MODE=callback needs VK_CALLBACK_SECRET and VK_CALLBACK_CONFIRMATION',
-    path: ['VK_MODE'],
-  })
-  .refine((c) => c.METRICS_PORT === 'off' || c.METRICS_PORT === 0 || c.METRICS_PORT !== c.HTTP_PORT, {
-    message: 'must differ from HTTP_PORT: /metrics has a listener of its own',
-    path: ['METRICS_PORT'],
-  })
-  .refine((c) => c.TELEGRAM_MODE === 'polling' || (c.TELEGRAM_WEBHOOK_URL && c.TELEGRAM_WEBHOOK_SECRET), {
-    message: 'TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET',
-    path: ['TELEGRAM_MODE'],
+  };
+
+type PlatformShapes = UnionToIntersection<(typeof PLATFORM_MODULES)[number]['configShape']>;
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** Every setting the system reads from the environment; .env.example documents each one. */
+export const configSchema = z
+  .object({ ...coreShape, ...(Object.assign({}, ...PLATFORM_MODULES.map((m) => m.configShape)) as PlatformShapes) })
+  .superRefine((c, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    const [first] = PLATFORM_MODULES;
+    if (!PLATFORM_MODULES.some((m) => c[m.enabledBy])) {
+      const each = PLATFORM_MODULES.map((m) => `${m.enabledBy} (${m.label})`).join(' or ');
+      issue(first.enabledBy, `set ${each}, or ${PLATFORM_MODULES.length === 2 ? 'both' : 'several'}`);
+    }
+    for (const m of PLATFORM_MODULES) for (const [path, message] of m.configProblems(c as never)) issue(path, message);
+    if (c.METRICS_PORT !== 'off' && c.METRICS_PORT !== 0 && c.METRICS_PORT === c.HTTP_PORT) issue('METRICS_PORT', 'must differ from HTTP_PORT: /metrics has a listener of its own');
   });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,54 +1,47 @@
-import { run, type RunnerHandle } from '@grammyjs/runner';
-import type { Update, UserFromGetMe } from 'grammy/types';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { Api, type ApiClientOptions } from 'grammy';
-import { createTelegramBot, installTelegramHandlers } from '../bots/telegram/bot.js';
-import { createTelegramCommandMenus } from '../bots/telegram/coordinator-commands.js';
-import { createTelegramMessenger } from '../bots/telegram/messenger.js';
-import { createTelegramWebhookHandler, TELEGRAM_WEBHOOK_PATH } from '../bots/telegram/webhook.js';
-import { createVkClient, installVkHandlers } from '../bots/vk/bot.js';
-import { createVkCallbackHandler, VK_CALLBACK_PATH } from '../bots/vk/callback-route.js';
-import { createVkMessenger } from '../bots/vk/messenger.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { connectDatabase } from './db/database.js';
+import { connectDatabase, type Database } from './db/database.js';
 import { startEmbeddedMongo, type EmbeddedMongo } from './db/embedded-server.js';
-import { createHttpApp, type WebhookRoute } from './http/app.js';
+import { quietHoursRule } from './domain/quiet-hours.js';
+import { REQUEST_STATUSES, type HelpRequest, type Platform, type PersonRef } from './domain/request.js';
+import { createHttpApp } from './http/app.js';
 import { createMetricsApp } from './http/metrics-app.js';
+import { createWeb } from './http/web.js';
+import { createRequestJobs } from './jobs/request-jobs.js';
+import { createScheduler } from './jobs/scheduler.js';
+import { createSystemJobs } from './jobs/system-jobs.js';
 import { createLogger, terminalDestination, type Logger } from './logger.js';
+import { createCoordinatorTexts } from './messages/coordinator-texts.js';
+import { createJobTexts } from './messages/job-texts.js';
 import { loadCatalogs } from './messages/load-catalogs.js';
 import { renderText } from './messages/render.js';
 import { createRequestTexts } from './messages/request-texts.js';
-import { createCoordinatorTexts } from './messages/coordinator-texts.js';
-import { createCoordinatorConsole } from './services/coordinator-commands.js';
-import { createPeopleRegistry } from './services/people-registry.js';
-import type { HelpRequest, PersonRef } from './domain/request.js';
-import { createIntake } from './services/intake.js';
-import { createFloodGuard } from './services/flood-guard.js';
-import type { ChatRef, Messengers } from './services/ports.js';
+import { createMetrics } from './metrics.js';
+import type { PlatformConnection, PlatformCore, PlatformModule, StartOptions } from './platform-module.js';
+import { platformModules } from './platforms.js';
 import { loadScenarioFile } from './scenario/load.js';
 import { createDistrictBinding } from './services/bind-district.js';
 import { createClaimRequest } from './services/claim-request.js';
+import { createCoordinatorConsole } from './services/coordinator-commands.js';
 import { createIsCoordinator } from './services/coordinators.js';
-import { createOutboxWorker, PLATFORM_LIMITS, type SendingLimits } from './services/outbox-worker.js';
+import { createDailyReport } from './services/daily-report.js';
+import { createErasure } from './services/erasure.js';
+import { createFeedback } from './services/feedback.js';
+import { createFloodGuard } from './services/flood-guard.js';
+import { createIntake } from './services/intake.js';
+import { createOutboxWorker, withHeadroom, type SendingLimits } from './services/outbox-worker.js';
+import { createPeopleRegistry } from './services/people-registry.js';
+import type { ChatRef, Messengers } from './services/ports.js';
+import { createPrivateChat } from './services/private-chat/dialogue.js';
+import { createGroupChat } from './services/private-chat/group-chat.js';
 import { createRequestEffects } from './services/request-effects.js';
 import { createRequestExpiry, createRequestLifecycle } from './services/request-lifecycle.js';
-import { createRequestJobs } from './jobs/request-jobs.js';
-import { createScheduler } from './jobs/scheduler.js';
-import { quietHoursRule } from './domain/quiet-hours.js';
-import { createSystemJobs } from './jobs/system-jobs.js';
-import { createJobTexts } from './messages/job-texts.js';
-import { createDailyReport } from './services/daily-report.js';
-import { createFeedback } from './services/feedback.js';
-import { createRetention, retentionTextParams, type RetentionPeriods } from './services/retention.js';
-import { createErasure } from './services/erasure.js';
-import { createVolunteerDesk } from './services/volunteer-desk.js';
 import { createRequesterQueries } from './services/requester-queries.js';
+import { createRetention, retentionTextParams, type RetentionPeriods } from './services/retention.js';
 import { createSubmitRequest } from './services/submit-request.js';
-import { REQUEST_STATUSES } from './domain/request.js';
-import { createWeb } from './http/web.js';
-import { createMetrics } from './metrics.js';
+import { createVolunteerDesk } from './services/volunteer-desk.js';
 
 /** A running system, as main starts it and as the end-to-end tests start it. */
 export interface RunningSystem {
@@ -57,30 +50,73 @@ export interface RunningSystem {
   /** The address /metrics is served on; absent with METRICS_PORT=off. */
   metricsUrl?: string;
   /** Hands one Telegram update to the bot in this process, as a webhook would; absent without Telegram. */
-  handleTelegramUpdate?: (update: Update) => Promise<void>;
+  handleTelegramUpdate?: (update: unknown) => Promise<void>;
   stop(): Promise<void>;
 }
 
+/** A platform of the configuration, connected. */
+interface ConnectedPlatform {
+  module: PlatformModule;
+  connection: PlatformConnection;
+}
+
 /**
- * The one composition root: config → logger → database → services → bots → HTTP. Everything is
- * passed down explicitly; nothing below reads the environment.
+ * The one composition root: config → content → database → platforms' messengers → core services →
+ * platforms' handlers → HTTP, then everything starts. Everything is passed down explicitly; nothing
+ * below reads the environment.
  */
-export async function startSystem(
-  config: Config,
-  options: {
-    logger: Logger;
-    botInfo?: UserFromGetMe;
-    /**
-     * The fetch of every Telegram API client of the system; the benchmark answers the calls in process
-     * with it. (A transformer would not reach the clients the conversations plugin makes of its own.)
-     */
-    telegramFetch?: ApiClientOptions['fetch'];
-  },
-): Promise<RunningSystem> {
+export async function startSystem(config: Config, options: StartOptions): Promise<RunningSystem> {
   const { logger } = options;
+  const content = loadContent(config);
+  const { db, embedded } = await openDatabase(config, logger);
+  const platforms = connectPlatforms(config, { ...options, catalog: content.catalog, texts: content.texts });
+  const headquartersChats = headquartersOf(platforms, logger);
+  const delivery = createDelivery(config, { content, db, platforms, headquartersChats, logger });
+  const services = createServices(config, { content, db, delivery, headquartersChats, platforms, logger });
+  for (const platform of platforms) platform.connection.install(services.coreFor(platform.module));
+  for (const platform of platforms) await platform.connection.prepare();
+
+  const webhooks = platforms.flatMap((platform) => platform.connection.webhooks());
+  const http = createHttpApp({ logger, isReady: db.isReady, webhooks, trustProxy: config.HTTP_TRUST_PROXY, ...services.web.http });
+  const httpUrl = await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
+  const metricsHttp = config.METRICS_PORT === 'off' ? undefined : createMetricsApp({ logger, metrics: delivery.metrics });
+  const metricsUrl = await metricsHttp?.listen({ host: config.METRICS_HOST, port: config.METRICS_PORT as number });
+  // A browser cannot open "every address": the link names this machine instead.
+  services.links.listenUrl = httpUrl.replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//localhost');
+  if (!config.PUBLIC_URL) logger.warn({ console: `${services.links.listenUrl}/console` }, 'PUBLIC_URL is not set: /console links point at this address, which only this machine may reach');
+
+  for (const platform of platforms) await platform.connection.start();
+  await delivery.start();
+  const described = platformModules.map((module) => [module.id, platforms.find((p) => p.module === module)?.connection.describe() ?? 'off']);
+  logger.info(
+    { ...Object.fromEntries(described), http: httpUrl, metrics: metricsUrl ? `${metricsUrl}/metrics` : 'off', districts: config.DISTRICTS.length },
+    'started',
+  );
+
+  const inProcess = platforms.find((platform) => platform.connection.handleUpdate)?.connection.handleUpdate;
+  return {
+    httpUrl,
+    ...(metricsUrl ? { metricsUrl } : {}),
+    ...(inProcess ? { handleTelegramUpdate: inProcess } : {}),
+    async stop() {
+      // Stop taking updates first, let the ones in hand finish, then close what they use.
+      for (const platform of platforms) await platform.connection.stop();
+      await http.close();
+      await metricsHttp?.close();
+      await Promise.all(platforms.map((platform) => platform.connection.drained()));
+      await delivery.stop();
+      await db.close();
+      await embedded?.stop();
+    },
+  };
+}
+
+/** The catalog, the scenario and the texts made of them. */
+function loadContent(config: Config) {
   const catalogs = loadCatalogs(config.LOCALES_DIR);
   const catalog = catalogs[config.LOCALE];
   const scenario = loadScenarioFile(config.SCENARIO_FILE, [catalogs.ru, catalogs.en]);
+  const texts = createRequestTexts(catalog, config.TIME_ZONE, scenario);
   const retentionPeriods: RetentionPeriods = {
     closedMs: config.RETENTION_PERIOD,
     withdrawnMs: config.WITHDRAWN_RETENTION_PERIOD,
@@ -88,93 +124,72 @@ export async function startSystem(
     abandonedConversationMs: config.ABANDONED_CONVERSATION_AFTER,
     peopleMs: config.PEOPLE_RETENTION,
   };
-  // The consent text quotes these periods, so what a person agrees to is what is configured.
-  const textParams = retentionTextParams(retentionPeriods);
-
-  let embedded: EmbeddedMongo | undefined;
-  if (!config.MONGODB_URI) {
-    embedded = await startEmbeddedMongo({ port: config.EMBEDDED_MONGO_PORT });
-    logger.warn(
-      { uri: embedded.uri },
-      '*** MONGODB_URI is not set: using the EMBEDDED in-memory database, for development only. Data is LOST when the process stops. ***',
-    );
-  }
-  const db = await connectDatabase(config.MONGODB_URI ?? embedded!.uri);
-  const { requests, districtChats, conversations, outbox, pacing, updates } = db.repositories;
-  const now = () => new Date();
-
-  const texts = createRequestTexts(catalog, config.TIME_ZONE, scenario);
-
-  // Clients and messengers first: the services send through them, and the handlers use the services.
-  const telegramBot = config.BOT_TOKEN
-    ? createTelegramBot({
-        token: config.BOT_TOKEN,
-        apiRoot: config.TELEGRAM_API_ROOT,
-        ...(options.botInfo ? { botInfo: options.botInfo } : {}),
-        ...(options.telegramFetch ? { fetch: options.telegramFetch } : {}),
-      })
-    : undefined;
-  const vk = config.VK_TOKEN
-    ? createVkClient({
-        token: config.VK_TOKEN,
-        groupId: config.VK_GROUP_ID!,
-        apiBaseUrl: config.VK_API_BASE_URL,
-        apiLimit: config.VK_API_RATE_LIMIT,
-      })
-    : undefined;
-  const messengers: Messengers = {
-    // Its own API client, without the auto-retry of the bot's: the outbox paces and retries itself.
-    ...(telegramBot
-      ? {
-          telegram: createTelegramMessenger(
-            new Api(config.BOT_TOKEN!, { apiRoot: config.TELEGRAM_API_ROOT, ...(options.telegramFetch ? { fetch: options.telegramFetch } : {}) }),
-            texts,
-            catalog,
-          ),
-        }
-      : {}),
-    ...(vk ? { vk: createVkMessenger(vk.api, texts, catalog) } : {}),
+  return {
+    catalog,
+    scenario,
+    texts,
+    retentionPeriods,
+    // The consent text quotes these periods, so what a person agrees to is what is configured.
+    textParams: retentionTextParams(retentionPeriods),
+    jobTexts: createJobTexts(catalog, texts),
+    coordinatorTexts: createCoordinatorTexts(catalog, texts, scenario, config.TIME_ZONE),
   };
-  const headquartersChats: ChatRef[] = [
-    ...(config.HQ_TELEGRAM_CHAT_ID ? [{ platform: 'telegram' as const, chatId: config.HQ_TELEGRAM_CHAT_ID }] : []),
-    ...(config.HQ_VK_PEER_ID ? [{ platform: 'vk' as const, chatId: String(config.HQ_VK_PEER_ID) }] : []),
-  ];
-  if (headquartersChats.length === 0) {
-    logger.warn('neither HQ_TELEGRAM_CHAT_ID nor HQ_VK_PEER_ID is set: requests of districts without a volunteer chat will not be posted anywhere');
-  }
+}
+type Content = ReturnType<typeof loadContent>;
 
-  // Scheduled follow-ups share the database with every other process; jobs are planned with each
-  // request's effects, so the same mark and sweep cover them.
+async function openDatabase(config: Config, logger: Logger): Promise<{ db: Database; embedded?: EmbeddedMongo }> {
+  if (config.MONGODB_URI) return { db: await connectDatabase(config.MONGODB_URI) };
+  const embedded = await startEmbeddedMongo({ port: config.EMBEDDED_MONGO_PORT });
+  logger.warn(
+    { uri: embedded.uri },
+    '*** MONGODB_URI is not set: using the EMBEDDED in-memory database, for development only. Data is LOST when the process stops. ***',
+  );
+  return { db: await connectDatabase(embedded.uri), embedded };
+}
+
+/** Clients and messengers first: the services send through them, and the handlers use the services. */
+function connectPlatforms(config: Config, context: Parameters<PlatformModule['connect']>[1]): ConnectedPlatform[] {
+  return platformModules.flatMap((module) => {
+    const connection = module.connect(config, context);
+    return connection ? [{ module: module as PlatformModule, connection }] : [];
+  });
+}
+
+function headquartersOf(platforms: ConnectedPlatform[], logger: Logger): ChatRef[] {
+  const chats = platforms.flatMap(({ module, connection }) => (connection.headquartersChat ? [{ platform: module.id, chatId: connection.headquartersChat }] : []));
+  if (chats.length === 0) {
+    logger.warn('no HQ chat is set (HQ_TELEGRAM_CHAT_ID, HQ_VK_PEER_ID): requests of districts without a volunteer chat will not be posted anywhere');
+  }
+  return chats;
+}
+
+/** Configured ids of every platform the system knows, by platform (a platform turned off has its ids all the same). */
+function idsByPlatform(config: Config, pick: (module: PlatformModule, config: Config) => readonly string[]): Record<Platform, readonly string[]> {
+  return Object.fromEntries(platformModules.map((module) => [module.id, pick(module, config)])) as Record<Platform, readonly string[]>;
+}
+const coordinatorIdsOf = (module: PlatformModule, config: Config) => module.coordinatorIds(config);
+const operatorIdsOf = (module: PlatformModule, config: Config) => module.operatorIds(config);
+
+/**
+ * What sends and schedules: metrics, the scheduler (its kinds timed), a request's follow-ups, its
+ * effects and the outbox worker. Follow-ups ring a bell the worker answers once it exists.
+ */
+function createDelivery(config: Config, deps: { content: Content; db: Database; platforms: ConnectedPlatform[]; headquartersChats: ChatRef[]; logger: Logger }) {
+  const { db, logger, headquartersChats } = deps;
+  const { requests, districtChats, outbox, pacing } = db.repositories;
+  const now = () => new Date();
   const processName = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const quietHours = quietHoursRule(config.QUIET_HOURS, config.TIME_ZONE);
-  const metrics = createMetrics({
-    requestsByStatus: async () =>
-      Object.fromEntries(await Promise.all(REQUEST_STATUSES.map(async (status) => [status, (await requests.search({ statuses: [status], skip: 0, limit: 0 })).total]))) as Record<
-        (typeof REQUEST_STATUSES)[number],
-        number
-      >,
-    outbox: () => outbox.counts(),
-  });
-  const unmeasuredScheduler = createScheduler({
-    db: db.connection.db!,
-    logger: logger.child({ component: 'jobs' }),
-    processName,
-    processEveryMs: config.JOBS_PROCESS_EVERY_MS,
-    lockLifetimeMs: config.JOBS_LOCK_LIFETIME_MS,
-    requestersAllowedFrom: quietHours.endOf,
-    timeZone: config.TIME_ZONE,
-  });
-  // Every job kind is counted and timed: the scheduler is handed on with its definitions measured.
-  const scheduler = { ...unmeasuredScheduler, define: ((name, handler, jobOptions) => unmeasuredScheduler.define(name, metrics.timeJob(name, handler), jobOptions)) as typeof unmeasuredScheduler.define };
-  const jobTexts = createJobTexts(catalog, texts);
-  const wake = () => worker.wake();
+  const metrics = createMetrics({ requestsByStatus: () => countByStatus(db), outbox: () => outbox.counts() });
+  const scheduler = measured(createScheduler({ db: db.connection.db!, logger: logger.child({ component: 'jobs' }), processName, ...schedulingOf(config, quietHours) }), metrics);
+  const bell = doorbell();
   const requestJobs = createRequestJobs({
     scheduler,
     requests,
     outbox,
-    wake,
+    wake: bell.ring,
     headquartersChats,
-    texts: jobTexts,
+    texts: deps.content.jobTexts,
     timing: {
       escalation: (helpKind) => config.ESCALATION_BY_HELP_KIND[helpKind] ?? { remindMs: config.ESCALATION_REMIND_AFTER, alertMs: config.ESCALATION_ALERT_AFTER },
       staleNudgeMs: config.STALE_CLAIM_NUDGE_AFTER,
@@ -185,15 +200,8 @@ export async function startSystem(
     logger,
     now,
   });
-  const effects = createRequestEffects({
-    requests,
-    districtChats,
-    headquartersChats,
-    outbox,
-    texts,
-    now,
-    plan: requestJobs.planFor,
-  });
+  const effects = createRequestEffects({ requests, districtChats, headquartersChats, outbox, texts: deps.content.texts, now, plan: requestJobs.planFor });
+  const messengers: Messengers = Object.fromEntries(deps.platforms.map(({ module, connection }) => [module.id, connection.messenger]));
   const worker = createOutboxWorker({
     outbox,
     pacing,
@@ -201,264 +209,75 @@ export async function startSystem(
     effects,
     messengers,
     headquartersChats,
-    catalog,
-    limits: scaleLimits(PLATFORM_LIMITS, config.SEND_LIMITS_SCALE),
+    catalog: deps.content.catalog,
+    limits: scaleLimits(withHeadroom(platformModules), config.SEND_LIMITS_SCALE),
     logger: logger.child({ component: 'outbox' }),
     now,
     quietHours,
     workerId: processName,
   });
-  const configuredCoordinators = { telegram: config.COORDINATOR_TELEGRAM_IDS, vk: config.COORDINATOR_VK_IDS };
-  const configuredOperators = { telegram: config.OPERATOR_TELEGRAM_IDS, vk: config.OPERATOR_VK_IDS };
-  const systemJobs = createSystemJobs({
-    scheduler,
-    outbox,
-    wake,
-    headquartersChats,
-    texts: jobTexts,
-    dailyReport: createDailyReport({ requests, timeZone: config.TIME_ZONE, overdueAfterMs: config.ESCALATION_ALERT_AFTER, now }),
-    reportTime: config.DAILY_REPORT_TIME,
-    overdueAfterMs: config.ESCALATION_ALERT_AFTER,
-    retentionSweep: createRetention({
-      store: db.repositories.retention,
-      requests,
-      expire: createRequestExpiry({ requests, afterChange: (request) => afterChange(request), logger, now }),
-      cancelJobsOf: (number) => scheduler.cancelFor(number),
-      // Roles granted in the database are kept by the store itself; these are the configuration's.
-      protectedPeople: async () =>
-        (['telegram', 'vk'] as const).flatMap((platform) =>
-          [...configuredCoordinators[platform], ...configuredOperators[platform]].map((userId) => ({ platform, userId })),
-        ),
-      periods: retentionPeriods,
-      logger: logger.child({ component: 'retention' }),
-      now,
-    }),
-    now,
-  });
-  const feedback = createFeedback({
-    store: db.repositories.feedback,
-    requests,
-    outbox,
-    wake,
-    headquartersChats,
-    lowRatingText: jobTexts.lowRating,
-    pending: conversations,
-    logger,
-    now,
-  });
+  bell.answerWith(() => worker.wake());
   /** Enqueues what a request's new state calls for and wakes this process's worker. */
   const afterChange = async (request: HelpRequest) => {
     await effects.enqueueFor(request);
     worker.wake();
   };
-  const requesterQueries = createRequesterQueries({ requests });
-  const { people, roles } = db.repositories;
-  const isCoordinator = createIsCoordinator({ telegram: config.COORDINATOR_TELEGRAM_IDS, vk: config.COORDINATOR_VK_IDS }, (person) => roles.isCoordinator(person));
-  const lifecycle = createRequestLifecycle({ requests, isCoordinator, afterChange, logger, now });
-  const peopleRegistry = createPeopleRegistry({ people, now });
-  // Erasure on request: a requester's /forget, a coordinator's /erase and the console's button.
-  const erasure = createErasure({
-    store: db.repositories.retention,
-    requests,
-    lifecycle,
-    conversations,
-    cancelJobsOf: (number) => scheduler.cancelFor(number),
-    forgotten: (person) => peopleRegistry.forget(person),
-    logger: logger.child({ component: 'retention' }),
-    now,
-  });
-  const coordinatorTexts = createCoordinatorTexts(catalog, texts, scenario, config.TIME_ZONE);
-  const menus = telegramBot
-    ? createTelegramCommandMenus(telegramBot.api, {
-        texts: coordinatorTexts,
-        configuredIds: config.COORDINATOR_TELEGRAM_IDS,
-        roles,
-        ...(config.HQ_TELEGRAM_CHAT_ID ? { hqChatId: config.HQ_TELEGRAM_CHAT_ID } : {}),
-        logger,
-      })
-    : undefined;
-  // The web console and the partner API; links point at PUBLIC_URL, or where the server listens.
-  let listenUrl = `http://localhost:${config.HTTP_PORT}`;
-  const web = createWeb({
-    requests,
-    people,
-    roles,
-    sessions: db.repositories.consoleSessions,
-    lifecycle,
-    erase: (number, channel) => erasure.eraseRequest(number, channel),
-    isCoordinator,
-    dispatch: afterChange,
-    scenario,
-    catalog,
-    texts,
-    coordinatorTexts,
-    settings: {
-      districts: config.DISTRICTS,
-      timeZone: config.TIME_ZONE,
-      locale: config.LOCALE,
-      scenarioFile: config.SCENARIO_FILE,
-      localesDir: config.LOCALES_DIR,
-      publicUrl: config.PUBLIC_URL,
-      operatorIds: { telegram: config.OPERATOR_TELEGRAM_IDS, vk: config.OPERATOR_VK_IDS },
-      partnerKeys: config.PARTNER_API_KEYS,
-      overdueAfterMs: config.ESCALATION_ALERT_AFTER,
-      textParams,
-      limits: {
-        partnerApi: {
-          perKey: config.PARTNER_API_LIMIT_PER_KEY,
-          perAddress: config.PARTNER_API_LIMIT_PER_ADDRESS,
-          wrongKeysPerAddress: config.PARTNER_API_WRONG_KEYS_PER_ADDRESS,
-        },
-        signIn: config.CONSOLE_SIGN_IN_LIMIT_PER_ADDRESS,
-      },
-    },
-    listenUrl: () => listenUrl,
-    logger: logger.child({ component: 'web' }),
-    now,
-  });
-  const coordinatorConsole = createCoordinatorConsole({
-    requests,
-    people,
-    roles,
-    districtChats,
-    lifecycle,
-    erase: (number, channel) => erasure.eraseRequest(number, channel),
-    isCoordinator,
-    configuredCoordinators,
-    districts: config.DISTRICTS,
-    texts: coordinatorTexts,
-    timeZone: config.TIME_ZONE,
-    // The same wait after which coordinators are alerted to an unclaimed request (per-kind overrides aside).
-    overdueAfterMs: config.ESCALATION_ALERT_AFTER,
-    roleChanged: async (person, coordinator) => {
-      if (person.platform === 'telegram') await menus?.update(person.userId, coordinator);
-    },
-    endConsoleAccess: (person) => web.access.endAccessOf(person),
-    logger,
-    now,
-  });
-  const consoleLink = web.access.issueLink;
-  // Updates are counted and timed before anything else sees them.
-  telegramBot?.use((_ctx, next) => metrics.timeUpdate('telegram', next));
-  vk?.updates.use((_ctx, next) => metrics.timeUpdate('vk', next));
-  const myRequestsText = async (person: PersonRef) => texts.myRequests(await requesterQueries.listMine(person));
-  const shared = {
-    catalog,
-    districts: config.DISTRICTS,
-    intake: createIntake({
-      scenario,
-      engine: { lists: { districts: config.DISTRICTS }, render: (text) => renderText(catalog, text), params: textParams },
-      submitRequest: createSubmitRequest({
-        requests,
-        dispatch: afterChange,
-        logger,
-        now,
-        limits: { maxOpen: config.MAX_OPEN_REQUESTS_PER_REQUESTER, cooldownMs: config.SUBMISSION_COOLDOWN },
-      }),
-      myRequestsText,
-      logger,
-    }),
-    claimRequest: createClaimRequest({ requests, districtChats, headquartersChats, messengers, afterChange, logger, now }),
-    lifecycle,
-    desk: createVolunteerDesk({ lifecycle, requests, store: conversations, now }),
-    feedback,
-    texts,
-    binding: createDistrictBinding({ districtChats, districts: config.DISTRICTS, isCoordinator, logger, now }),
-    myRequestsText,
-    updateLog: updates,
-    erasure,
-    floodGuard: createFloodGuard({ messages: config.FLOOD_MESSAGES, windowMs: config.FLOOD_WINDOW, pauseMs: config.FLOOD_PAUSE }),
-    logger,
-  };
-  const telegram =
-    telegramBot &&
-    installTelegramHandlers(telegramBot, {
-      ...shared,
-      scenario,
-      conversationStore: conversations,
-      coordinatorCommands: { console: coordinatorConsole, registry: peopleRegistry, ...(config.HQ_TELEGRAM_CHAT_ID ? { hqChatId: config.HQ_TELEGRAM_CHAT_ID } : {}), logger },
-      consoleLink,
-    });
-  const vkBot =
-    vk &&
-    installVkHandlers(vk, {
-      ...shared,
-      groupId: config.VK_GROUP_ID!,
-      sessions: conversations,
-      coordinatorCommands: { console: coordinatorConsole, registry: peopleRegistry, ...(config.HQ_VK_PEER_ID ? { hqPeerId: config.HQ_VK_PEER_ID } : {}), logger },
-      consoleLink,
-    });
-
-  if (telegramBot) {
-    // grammY retries network failures here until Telegram answers (a wrong token fails at once), so
-    // say what is being waited for: a silent start-up looks like a hang.
-    logger.info({ apiRoot: config.TELEGRAM_API_ROOT }, 'connecting to the Telegram Bot API');
-    await telegramBot.init();
-    // Each person sees the commands they may use; a failure is logged and does not stop the bot.
-    await menus?.registerAll();
-  }
-
-  const webhooks: WebhookRoute[] = [];
-  if (telegramBot && config.TELEGRAM_MODE === 'webhook') {
-    webhooks.push({ path: TELEGRAM_WEBHOOK_PATH, handler: createTelegramWebhookHandler(telegramBot, config.TELEGRAM_WEBHOOK_SECRET!) });
-  }
-  if (vk && config.VK_MODE === 'callback') {
-    webhooks.push({
-      path: VK_CALLBACK_PATH,
-      handler: createVkCallbackHandler(vk, { groupId: config.VK_GROUP_ID!, secret: config.VK_CALLBACK_SECRET!, confirmation: config.VK_CALLBACK_CONFIRMATION! }),
-    });
-  }
-  const http = createHttpApp({ logger, isReady: db.isReady, webhooks, trustProxy: config.HTTP_TRUST_PROXY, ...web.http });
-  const httpUrl = await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
-  const metricsHttp = config.METRICS_PORT === 'off' ? undefined : createMetricsApp({ logger, metrics });
-  const metricsUrl = await metricsHttp?.listen({ host: config.METRICS_HOST, port: config.METRICS_PORT as number });
-  // A browser cannot open "every address": the link names this machine instead.
-  listenUrl = httpUrl.replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//localhost');
-  if (!config.PUBLIC_URL) logger.warn({ console: `${listenUrl}/console` }, 'PUBLIC_URL is not set: /console links point at this address, which only this machine may reach');
-
-  let runner: RunnerHandle | undefined;
-  if (telegramBot && config.TELEGRAM_MODE === 'polling') {
-    await telegramBot.api.deleteWebhook();
-    runner = run(telegramBot);
-  } else if (telegramBot) {
-    await telegramBot.api.setWebhook(new URL(TELEGRAM_WEBHOOK_PATH, config.TELEGRAM_WEBHOOK_URL).toString(), {
-      secret_token: config.TELEGRAM_WEBHOOK_SECRET!,
-    });
-  }
-  if (vk && config.VK_MODE === 'polling') await vk.updates.startPolling();
-  worker.start();
-  requestJobs.define();
-  systemJobs.define();
-  await scheduler.start();
-  await systemJobs.schedule();
-  logger.info(
-    {
-      telegram: telegramBot ? `${config.TELEGRAM_MODE} @${telegramBot.botInfo.username}` : 'off',
-      vk: vk ? `${config.VK_MODE} club${config.VK_GROUP_ID}` : 'off',
-      http: httpUrl,
-      metrics: metricsUrl ? `${metricsUrl}/metrics` : 'off',
-      districts: config.DISTRICTS.length,
-    },
-    'started',
-  );
-
+  const systemJobs: { define(): void; schedule(): Promise<void> }[] = [];
   return {
-    httpUrl,
-    ...(metricsUrl ? { metricsUrl } : {}),
-    ...(telegramBot ? { handleTelegramUpdate: (update: Update) => telegramBot.handleUpdate(update) } : {}),
+    metrics,
+    scheduler,
+    messengers,
+    afterChange,
+    wake: bell.ring,
+    now,
+    /** Jobs defined by the services, started with the rest. */
+    addJobs: (jobs: { define(): void; schedule(): Promise<void> }) => systemJobs.push(jobs),
+    async start() {
+      worker.start();
+      requestJobs.define();
+      for (const jobs of systemJobs) jobs.define();
+      await scheduler.start();
+      for (const jobs of systemJobs) await jobs.schedule();
+    },
     async stop() {
-      // Stop taking updates first, let the ones in hand finish, then close what they use.
-      await runner?.stop();
-      if (vk?.updates.isStarted) await vk.updates.stop();
-      await http.close();
-      await metricsHttp?.close();
-      await Promise.all([telegram?.drained(), vkBot?.drained()]);
       await scheduler.stop();
       await worker.stop();
-      await db.close();
-      await embedded?.stop();
     },
   };
+}
+type Delivery = ReturnType<typeof createDelivery>;
+
+/** Lets what is made first wake what is made later (jobs enqueue before the worker that sends exists). */
+function doorbell() {
+  let answer: () => void = () => undefined;
+  return {
+    ring: () => answer(),
+    answerWith(handler: () => void) {
+      answer = handler;
+    },
+  };
+}
+
+type Scheduler = ReturnType<typeof createScheduler>;
+
+/** How the scheduler polls and locks, and when it may write to requesters. */
+function schedulingOf(config: Config, quietHours: ReturnType<typeof quietHoursRule>) {
+  return {
+    processEveryMs: config.JOBS_PROCESS_EVERY_MS,
+    lockLifetimeMs: config.JOBS_LOCK_LIFETIME_MS,
+    requestersAllowedFrom: quietHours.endOf,
+    timeZone: config.TIME_ZONE,
+  };
+}
+
+/** Every job kind is counted and timed: the scheduler is handed on with its definitions measured. */
+function measured(scheduler: Scheduler, metrics: ReturnType<typeof createMetrics>): Scheduler {
+  return { ...scheduler, define: ((name, handler, jobOptions) => scheduler.define(name, metrics.timeJob(name, handler), jobOptions)) as Scheduler['define'] };
+}
+
+async function countByStatus(db: Database): Promise<Record<(typeof REQUEST_STATUSES)[number], number>> {
+  const counts = await Promise.all(REQUEST_STATUSES.map(async (status) => [status, (await db.repositories.requests.search({ statuses: [status], skip: 0, limit: 0 })).total]));
+  return Object.fromEntries(counts) as Record<(typeof REQUEST_STATUSES)[number], number>;
 }
 
 /** The platforms' limits sped up by `scale` (for tests and benchmarks), their ratios kept. */
@@ -470,6 +289,185 @@ function scaleLimits(limits: SendingLimits, scale: number): SendingLimits {
     privateIntervalMs: each(limits.privateIntervalMs, (v) => v / scale),
     perSecond: each(limits.perSecond, (v) => v * scale),
   };
+}
+
+interface ServiceDeps {
+  content: Content;
+  db: Database;
+  delivery: Delivery;
+  headquartersChats: ChatRef[];
+  platforms: ConnectedPlatform[];
+  logger: Logger;
+}
+
+/** The use cases over the stores: the lifecycle, people and roles, erasure, feedback and the scheduled sweeps. */
+function createRequestServices(config: Config, deps: ServiceDeps) {
+  const { db, delivery, logger, headquartersChats } = deps;
+  const { requests, conversations, people, roles } = db.repositories;
+  const { afterChange, scheduler, now } = delivery;
+  const isCoordinator = createIsCoordinator(idsByPlatform(config, coordinatorIdsOf), (person) => roles.isCoordinator(person));
+  const lifecycle = createRequestLifecycle({ requests, isCoordinator, afterChange, logger, now });
+  const peopleRegistry = createPeopleRegistry({ people, now });
+  const cancelJobsOf = (number: number) => scheduler.cancelFor(number);
+  // Erasure on request: a requester's /forget, a coordinator's /erase and the console's button.
+  const erasure = createErasure({
+    store: db.repositories.retention,
+    requests,
+    lifecycle,
+    conversations,
+    cancelJobsOf,
+    forgotten: (person) => peopleRegistry.forget(person),
+    logger: logger.child({ component: 'retention' }),
+    now,
+  });
+  const feedback = createFeedback({
+    store: db.repositories.feedback,
+    requests,
+    outbox: db.repositories.outbox,
+    wake: delivery.wake,
+    headquartersChats,
+    lowRatingText: deps.content.jobTexts.lowRating,
+    pending: conversations,
+    logger,
+    now,
+  });
+  delivery.addJobs(createSystemJobs({
+    scheduler,
+    outbox: db.repositories.outbox,
+    wake: delivery.wake,
+    headquartersChats,
+    texts: deps.content.jobTexts,
+    dailyReport: createDailyReport({ requests, timeZone: config.TIME_ZONE, overdueAfterMs: config.ESCALATION_ALERT_AFTER, now }),
+    reportTime: config.DAILY_REPORT_TIME,
+    overdueAfterMs: config.ESCALATION_ALERT_AFTER,
+    retentionSweep: createRetention({
+      store: db.repositories.retention,
+      requests,
+      expire: createRequestExpiry({ requests, afterChange, logger, now }),
+      cancelJobsOf,
+      // Roles granted in the database are kept by the store itself; these are the configuration's.
+      protectedPeople: async () => platformModules.flatMap((module) =>
+        [...coordinatorIdsOf(module, config), ...operatorIdsOf(module, config)].map((userId) => ({ platform: module.id, userId })),
+      ),
+      periods: deps.content.retentionPeriods,
+      logger: logger.child({ component: 'retention' }),
+      now,
+    }),
+    now,
+  }));
+  return { isCoordinator, lifecycle, peopleRegistry, erasure, feedback };
+}
+type RequestServices = ReturnType<typeof createRequestServices>;
+
+/** The web console and the partner API; links point at PUBLIC_URL, or where the server listens (known once it does). */
+function createWebSide(config: Config, deps: ServiceDeps, services: RequestServices, links: { listenUrl: string }) {
+  const { db, content, delivery } = deps;
+  return createWeb({
+    requests: db.repositories.requests,
+    people: db.repositories.people,
+    roles: db.repositories.roles,
+    sessions: db.repositories.consoleSessions,
+    lifecycle: services.lifecycle,
+    erase: (number, channel) => services.erasure.eraseRequest(number, channel),
+    isCoordinator: services.isCoordinator,
+    dispatch: delivery.afterChange,
+    scenario: content.scenario,
+    catalog: content.catalog,
+    texts: content.texts,
+    coordinatorTexts: content.coordinatorTexts,
+    settings: {
+      districts: config.DISTRICTS,
+      timeZone: config.TIME_ZONE,
+      locale: config.LOCALE,
+      scenarioFile: config.SCENARIO_FILE,
+      localesDir: config.LOCALES_DIR,
+      publicUrl: config.PUBLIC_URL,
+      operatorIds: idsByPlatform(config, operatorIdsOf),
+      partnerKeys: config.PARTNER_API_KEYS,
+      overdueAfterMs: config.ESCALATION_ALERT_AFTER,
+      textParams: content.textParams,
+      limits: {
+        partnerApi: {
+          perKey: config.PARTNER_API_LIMIT_PER_KEY,
+          perAddress: config.PARTNER_API_LIMIT_PER_ADDRESS,
+          wrongKeysPerAddress: config.PARTNER_API_WRONG_KEYS_PER_ADDRESS,
+        },
+        signIn: config.CONSOLE_SIGN_IN_LIMIT_PER_ADDRESS,
+      },
+    },
+    listenUrl: () => links.listenUrl,
+    logger: deps.logger.child({ component: 'web' }),
+    now: delivery.now,
+  });
+}
+
+/** Everything the platforms' handlers use, and the consoles. */
+function createServices(config: Config, deps: ServiceDeps) {
+  const { db, content, delivery, logger, platforms } = deps;
+  const { requests, districtChats, people, roles, conversations } = db.repositories;
+  const { afterChange, now } = delivery;
+  const services = createRequestServices(config, deps);
+  const { isCoordinator, lifecycle } = services;
+  const links = { listenUrl: `http://localhost:${config.HTTP_PORT}` };
+  const web = createWebSide(config, deps, services, links);
+  const coordinatorConsole = createCoordinatorConsole({
+    requests,
+    people,
+    roles,
+    districtChats,
+    lifecycle,
+    erase: (number, channel) => services.erasure.eraseRequest(number, channel),
+    isCoordinator,
+    configuredCoordinators: idsByPlatform(config, coordinatorIdsOf),
+    districts: config.DISTRICTS,
+    texts: content.coordinatorTexts,
+    timeZone: config.TIME_ZONE,
+    // The same wait after which coordinators are alerted to an unclaimed request (per-kind overrides aside).
+    overdueAfterMs: config.ESCALATION_ALERT_AFTER,
+    roleChanged: async (person: PersonRef, coordinator: boolean) => {
+      await platforms.find((platform) => platform.module.id === person.platform)?.connection.roleChanged?.(person.userId, coordinator);
+    },
+    endConsoleAccess: (person) => web.access.endAccessOf(person),
+    logger,
+    now,
+  });
+  const requesterQueries = createRequesterQueries({ requests });
+  const myRequestsText = async (person: PersonRef) => content.texts.myRequests(await requesterQueries.listMine(person));
+  const intake = createIntake({
+    scenario: content.scenario,
+    engine: { lists: { districts: config.DISTRICTS }, render: (text) => renderText(content.catalog, text), params: content.textParams },
+    submitRequest: createSubmitRequest({
+      requests,
+      dispatch: afterChange,
+      logger,
+      now,
+      limits: { maxOpen: config.MAX_OPEN_REQUESTS_PER_REQUESTER, cooldownMs: config.SUBMISSION_COOLDOWN },
+    }),
+    myRequestsText,
+    logger,
+  });
+  const desk = createVolunteerDesk({ lifecycle, requests, store: conversations, now });
+  const shared: Omit<PlatformCore, 'timeUpdate'> = {
+    catalog: content.catalog,
+    scenario: content.scenario,
+    texts: content.texts,
+    coordinatorTexts: content.coordinatorTexts,
+    privateChat: (capabilities) =>
+      createPrivateChat({ catalog: content.catalog, texts: content.texts, intake, desk, feedback: services.feedback, erasure: services.erasure, myRequestsText, capabilities }),
+    groupChat: createGroupChat({ catalog: content.catalog, binding: createDistrictBinding({ districtChats, districts: config.DISTRICTS, isCoordinator, logger, now }), districts: config.DISTRICTS }),
+    intake,
+    claimRequest: createClaimRequest({ requests, districtChats, headquartersChats: deps.headquartersChats, messengers: delivery.messengers, afterChange, logger, now }),
+    coordinatorConsole,
+    peopleRegistry: services.peopleRegistry,
+    roles,
+    consoleLink: web.access.issueLink,
+    conversations,
+    updateLog: db.repositories.updates,
+    floodGuard: createFloodGuard({ messages: config.FLOOD_MESSAGES, windowMs: config.FLOOD_WINDOW, pauseMs: config.FLOOD_PAUSE }),
+    logger,
+  };
+  const coreFor = (module: PlatformModule): PlatformCore => ({ ...shared, timeUpdate: (handle) => delivery.metrics.timeUpdate(module.id, handle) });
+  return { web, links, coreFor };
 }
 
 async function main(): Promise<void> {

@@ -4,33 +4,19 @@ import { conversations, createConversation, type ConversationData, type Versione
 import { sequentialize } from '@grammyjs/runner';
 import { Bot, type ApiClientOptions } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import type { Logger } from '../../src/logger.js';
-import type { Catalog } from '../../src/messages/catalog.js';
 import type { Scenario } from '../../src/scenario/schema.js';
-import type { DistrictBinding } from '../../src/services/bind-district.js';
-import type { ClaimRequest } from '../../src/services/claim-request.js';
 import { describeError, isDatabaseUnavailable } from '../../src/services/describe-error.js';
 import type { KeyValueStore } from '../../src/services/ports.js';
-import type { Intake } from '../../src/services/intake.js';
-import type { PersonRef } from '../../src/domain/request.js';
 import type { BotContext } from './context.js';
-import { createCoordinatorHandlers } from './coordinator-handlers.js';
 import { createTelegramConsoleCommand } from './console-command.js';
-import type { ConsoleLinkIssuer } from '../../src/services/console-access.js';
 import { createTelegramCoordinatorCommands, type TelegramCoordinatorDeps } from './coordinator-commands.js';
 import { createInFlightTracker } from '../../src/in-flight.js';
-import type { UpdateLog } from '../../src/services/update-log.js';
 import { createTelegramDedup } from './dedup.js';
-import type { FloodGuard } from '../../src/services/flood-guard.js';
 import { createIntakeConversation, INTAKE_CONVERSATION } from './intake-conversation.js';
-import { createRequesterHandlers } from './requester-handlers.js';
-import { createForgetHandlers } from './forget-handlers.js';
-import type { Erasure } from '../../src/services/erasure.js';
-import { createTaskHandlers } from './task-handlers.js';
-import type { RequestTexts } from '../../src/messages/request-texts.js';
-import type { VolunteerDesk } from '../../src/services/volunteer-desk.js';
-import type { Feedback } from '../../src/services/feedback.js';
-import { createVolunteerHandlers } from './volunteer-handlers.js';
+import type { PlatformCore } from '../../src/platform-module.js';
+import type { PrivateChat } from '../../src/services/private-chat/dialogue.js';
+import { createGroupChatHandlers } from './group-chat.js';
+import { createForgetHandler, createPrivateChatHandler } from './private-chat.js';
 
 export interface TelegramConnection {
   token: string;
@@ -53,42 +39,16 @@ export function createTelegramBot(connection: TelegramConnection): Bot<BotContex
   return bot;
 }
 
-export interface TelegramHandlerDeps {
-  catalog: Catalog;
-  scenario: Scenario;
-  districts: readonly string[];
-  intake: Intake;
-  claimRequest: ClaimRequest;
-  binding: DistrictBinding;
-  /** The text of /my for a person. */
-  myRequestsText: (person: PersonRef) => Promise<string>;
-  /** Volunteers' and requesters' actions on their requests. */
-  desk: VolunteerDesk;
-  /** Requesters' ratings of done requests. */
-  feedback: Feedback;
-  texts: RequestTexts;
-  conversationStore: KeyValueStore<unknown>;
-  /** Updates handled already, so a redelivered one is dropped. */
-  updateLog: UpdateLog;
-  /** Per-chat flood control of private chats. */
-  floodGuard: FloodGuard;
-  /** Coordinators' commands and the people registry. */
-  coordinatorCommands: TelegramCoordinatorDeps;
-  /** One-time sign-in links to the web console (/console); without it the command is not there. */
-  consoleLink?: ConsoleLinkIssuer;
-  /** A requester's /forget. */
-  erasure: Pick<Erasure, 'forgetRequester'>;
-  logger: Logger;
-}
+/** The core's services, with the private chat worded for Telegram and the console's adapter. */
+export type TelegramHandlerDeps = PlatformCore & { chat: PrivateChat; coordinatorCommands: TelegramCoordinatorDeps };
 
 /**
  * Installs the middleware: logging, per-chat ordering, the intake conversation and the commands.
  * Returns `drained`, which resolves when no update is in hand (for a graceful shutdown).
  */
 export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHandlerDeps): { drained: () => Promise<void> } {
-  const { catalog } = deps;
+  const { catalog, chat } = deps;
   const inFlight = createInFlightTracker();
-  const myRequestsText = (userId: string) => deps.myRequestsText({ platform: 'telegram', userId });
 
   bot.use(inFlight.middleware);
   bot.use((ctx, next) => {
@@ -112,9 +72,9 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
   bot.use(sequentialize((ctx) => (ctx.chat?.type === 'private' ? String(ctx.chat.id) : undefined)));
   // Before the questionnaire: a coordinator's command is answered even in the middle of one.
   bot.use(createTelegramCoordinatorCommands(deps.coordinatorCommands));
-  if (deps.consoleLink) bot.use(createTelegramConsoleCommand({ catalog, issueLink: deps.consoleLink }));
+  bot.use(createTelegramConsoleCommand({ catalog, issueLink: deps.consoleLink }));
   // Before the questionnaire too: "forget me" is answered wherever the person is, and its state goes.
-  bot.use(createForgetHandlers({ catalog, erasure: deps.erasure }));
+  bot.use(createForgetHandler({ chat, catalog }));
   bot.use(
     conversations<BotContext, BotContext>({
       storage: {
@@ -122,17 +82,13 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
         prefix: 'telegram:',
         // A changed scenario cannot replay an old conversation's log; such conversations start over.
         version: scenarioVersion(deps.scenario),
-        adapter: deps.conversationStore as KeyValueStore<VersionedState<ConversationData>>,
+        adapter: deps.conversations as KeyValueStore<VersionedState<ConversationData>>,
       },
     }),
   );
   bot.use(createConversation(createIntakeConversation({ intake: deps.intake, catalog }), INTAKE_CONVERSATION));
-  bot.use(createVolunteerHandlers({ catalog, claimRequest: deps.claimRequest, botUsername: () => bot.botInfo.username }));
-  bot.use(createCoordinatorHandlers({ catalog, binding: deps.binding, districts: deps.districts }));
-  bot.use(createTaskHandlers({ catalog, texts: deps.texts, desk: deps.desk, feedback: deps.feedback }));
-  bot.use(createRequesterHandlers({ catalog, myRequestsText, withdrawable: (userId) => deps.desk.withdrawable({ platform: 'telegram', userId }) }));
-  // /start or /id in a group tells its id, which the HQ chat setting needs.
-  bot.chatType(['group', 'supergroup']).command(['start', 'id'], (ctx) => ctx.reply(catalog.t('bot.start.groupHint', { chatId: ctx.chat.id })));
+  bot.use(createGroupChatHandlers({ catalog, claimRequest: deps.claimRequest, groupChat: deps.groupChat, botUsername: () => bot.botInfo.username }));
+  bot.use(createPrivateChatHandler({ chat, catalog }));
 
   // A button of a conversation that has ended, or of a message the bot no longer knows: stop the
   // spinner and say so rather than leave the person waiting.

@@ -1,33 +1,12 @@
 import { z } from 'zod';
+import { TASK_ACTIONS, type ChatAction, type TaskAction } from '../../src/services/private-chat/actions.js';
 
 /**
- * Callback data of our inline buttons. Telegram allows 64 bytes, so choices travel as their index,
- * and every answer button carries the number of the prompt it belongs to, so a press on an older
- * message is recognised and ignored.
+ * The codec of our inline buttons' callback data. Telegram allows 64 bytes, so choices travel as
+ * their index, and every answer button carries the number of the prompt it belongs to, so a press on
+ * an older message is recognised and ignored.
  */
-export type CallbackAction =
-  | { kind: 'answer'; seq: number; index: number }
-  | { kind: 'back'; seq: number }
-  | { kind: 'menu'; item: 'new' | 'my' }
-  | { kind: 'claim'; number: number }
-  /** A volunteer's action on the card of a request they hold. */
-  | { kind: 'task'; action: TaskAction; number: number }
-  /** The reason a volunteer picked for giving a request back (an index into RELEASE_REASONS). */
-  | { kind: 'release'; number: number; reason: number }
-  /** "No comment" after marking a request done. */
-  | { kind: 'noComment' }
-  /** A requester's "cancel my request" (asks first) and their confirmation. */
-  | { kind: 'withdraw'; number: number; confirmed: boolean }
-  /** The requester's "no, keep it" to that question. */
-  | { kind: 'keep'; number: number }
-  /** A requester's rating (1–5) of a done request. */
-  | { kind: 'rate'; number: number; rating: number }
-  /** The answer to /forget: erase everything about me now, or keep it. */
-  | { kind: 'forget'; confirmed: boolean };
-
-/** What a volunteer can do from a request's card: done, cannot do it (→ a reason), the contact. */
-export const TASK_ACTIONS = ['done', 'release', 'contact', 'card'] as const;
-export type TaskAction = (typeof TASK_ACTIONS)[number];
+export type CallbackAction = ChatAction;
 
 // Plain digits only: "007", "1e0" or "" are not numbers any button of ours carries.
 const int = z.string().regex(/^(0|[1-9]\d{0,8})$/).transform(Number);

@@ -14,6 +14,7 @@ import {
 } from '../../src/services/coordinator-commands.js';
 import type { PeopleRegistry } from '../../src/services/people-registry.js';
 import type { RoleRepository } from '../../src/services/ports.js';
+import { publicName } from '../../src/services/private-chat/chat-text.js';
 import type { BotContext } from './context.js';
 
 /** Prefix of the console's callback data ("co:c:17"); the rest is the console's own encoding. */
@@ -47,7 +48,7 @@ export function createTelegramCoordinatorCommands(deps: TelegramCoordinatorDeps)
       const privately = ctx.chat.type === 'private';
       if (privately || ctx.callbackQuery) {
         try {
-          await deps.registry.seen({ person: { platform: 'telegram', userId: String(from.id) }, username: from.username ?? null, displayName: publicName(from), privately });
+          await deps.registry.seen({ person: { platform: 'telegram', userId: String(from.id) }, username: from.username ?? null, displayName: publicNameOf(from), privately });
         } catch (error) {
           // The update itself matters more than the registry; the error is logged by name only.
           deps.logger.warn({ err: error instanceof Error ? error.name : 'error' }, 'recording a sighting failed');
@@ -138,9 +139,8 @@ function argsWithMentions(ctx: BotContext): string {
 }
 
 /** How a person appears to others: the name they show in Telegram, and @username if any (as on a claimed post). */
-export function publicName(user: User): string {
-  const name = [user.first_name, user.last_name].filter(Boolean).join(' ').slice(0, 100);
-  return user.username ? `${name} (@${user.username})` : name;
+export function publicNameOf(user: User): string {
+  return publicName({ first: user.first_name, last: user.last_name, username: user.username });
 }
 
 /** Commands everyone sees in a private chat with the bot. */

@@ -1,60 +1,27 @@
 import type { Conversation } from '@grammyjs/conversations';
 import type { Catalog } from '../../src/messages/catalog.js';
-import { renderText } from '../../src/messages/render.js';
-import { foldForMatching } from '../../src/scenario/parse-answer.js';
-import type { Intake, IntakeInput, IntakeReply, IntakeSession, IntakeStep } from '../../src/services/intake.js';
-import { decodeCallback } from './callback-data.js';
+import type { Intake, IntakeReply, IntakeSession, IntakeStep } from '../../src/services/intake.js';
+import { createQuestionnaireTurn } from '../../src/services/private-chat/questionnaire.js';
 import type { BotContext, IntakeContext } from './context.js';
-import { renderPrompt } from './render-prompt.js';
+import { chatPersonOf, inputOf } from './input.js';
+import { sendReply } from './render.js';
 
 export const INTAKE_CONVERSATION = 'intake';
 
 /**
  * The help-request conversation in Telegram. The conversations plugin keeps the person's place (in
- * MongoDB) by replaying this function; the shared intake decides everything. Each intake step runs
- * inside conversation.external, so on replay its result (plain JSON) is reused, not recomputed.
+ * MongoDB) by replaying this function; the shared intake decides everything and the shared
+ * questionnaire turn reads the updates and words the replies. Each intake step runs inside
+ * conversation.external, so on replay its result (plain JSON) is reused, not recomputed.
  */
 export function createIntakeConversation(deps: { intake: Intake; catalog: Catalog }) {
   const { catalog } = deps;
-  const backWords = new Set([foldForMatching(catalog.t('bot.intake.back')), 'назад', 'back']);
-
-  async function show(ctx: IntakeContext, replies: IntakeReply[]): Promise<void> {
-    for (const reply of replies) {
-      if (reply.kind === 'prompt') {
-        const rendered = renderPrompt(reply.prompt, catalog, { withHint: reply.withHint });
-        await ctx.reply(rendered.text, { reply_markup: rendered.replyMarkup });
-      } else {
-        await ctx.reply(renderText(catalog, reply.text), reply.closesKeyboard ? { reply_markup: { remove_keyboard: true } } : {});
-      }
-    }
-  }
-
-  /** Turns an update into an intake input; null for updates that mean nothing here. */
-  function read(ctx: IntakeContext): IntakeInput | null {
-    const data = ctx.callbackQuery?.data;
-    if (data !== undefined) {
-      const action = decodeCallback(data);
-      if (action?.kind === 'answer') return { type: 'pick', seq: action.seq, index: action.index };
-      if (action?.kind === 'back') return { type: 'back', seq: action.seq };
-      if (action?.kind === 'menu') return action.item === 'my' ? { type: 'mine' } : { type: 'resume' };
-      // A claim button or forged data: nothing to do with this questionnaire.
-      return { type: 'pick', seq: -1, index: -1 };
-    }
-    const message = ctx.message;
-    if (!message) return null;
-    if (message.contact) return { type: 'contact', phone: message.contact.phone_number };
-    if (message.text === undefined) return { type: 'other' };
-    const command = /^\/(\w+)/.exec(message.text)?.[1]?.toLowerCase();
-    if (command === 'cancel') return { type: 'cancel' };
-    if (command === 'start') return { type: 'resume' };
-    if (command === 'my') return { type: 'mine' };
-    if (backWords.has(foldForMatching(message.text))) return { type: 'back' };
-    return { type: 'text', text: message.text };
-  }
+  const turn = createQuestionnaireTurn(catalog);
 
   return async function intake(conversation: Conversation<BotContext, IntakeContext>, ctx: IntakeContext): Promise<void> {
     const first = await conversation.external({ task: () => deps.intake.start(), beforeStore: pack, afterLoad: unpack });
-    await show(ctx, first.replies);
+    // Entered from the menu's button, which has been answered already.
+    await sendReply(ctx, turn.questionnaireReply(first), catalog, true);
     // The plugin keeps a log of every update and step since the conversation began, stores it and
     // replays it on every update: a person who sent 150 refused answers made it grow to a megabyte
     // and every reply five times slower. So after each update the conversation rewinds to here,
@@ -72,14 +39,12 @@ export function createIntakeConversation(deps: { intake: Intake; catalog: Catalo
     };
 
     const next = await conversation.wait();
-    const input = read(next);
-    if (!input) return carryOn(session);
-    const requester = { platform: 'telegram' as const, userId: String(next.from?.id), chatId: String(next.chat?.id) };
-    const step: IntakeStep = await conversation.external({ task: () => deps.intake.handle(session, input, requester), beforeStore: pack, afterLoad: unpack });
-    if (next.callbackQuery) {
-      await next.answerCallbackQuery(step.stale ? { text: catalog.t('bot.intake.stale') } : {});
-    }
-    await show(next, step.replies);
+    const read = inputOf(next);
+    if (!read) return carryOn(session);
+    const input = turn.questionnaireInput(read);
+    const { person, chatId } = chatPersonOf(next);
+    const step: IntakeStep = await conversation.external({ task: () => deps.intake.handle(session, input, { ...person, chatId }), beforeStore: pack, afterLoad: unpack });
+    await sendReply(next, turn.questionnaireReply(step), catalog);
     // Sent or cancelled: the conversation ends here.
     if (step.session) await carryOn(step.session);
   };

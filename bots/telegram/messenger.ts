@@ -5,17 +5,9 @@ import type { Catalog } from '../../src/messages/catalog.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
 import { PermanentDeliveryError } from '../../src/services/outbox/permanent-delivery-error.js';
 import type { Messenger, SendOptions } from '../../src/services/ports.js';
-import { RATINGS } from '../../src/services/feedback.js';
+import { ratingButtons, taskButtons } from '../../src/services/private-chat/dialogue.js';
 import { encodeCallback } from './callback-data.js';
-
-/** The buttons under a request's card in the volunteer's private chat. */
-export function taskKeyboard(catalog: Catalog, number: number): InlineKeyboard {
-  return new InlineKeyboard()
-    .text(catalog.t('volunteer.doneButton'), encodeCallback({ kind: 'task', action: 'done', number }))
-    .text(catalog.t('volunteer.releaseButton'), encodeCallback({ kind: 'task', action: 'release', number }))
-    .row()
-    .text(catalog.t('volunteer.contactButton'), encodeCallback({ kind: 'task', action: 'contact', number }));
-}
+import { inlineKeyboard } from './render.js';
 
 /** A call to Telegram, with a refusal that asking again will not change turned into PermanentDeliveryError. */
 async function call<T>(request: () => Promise<T>): Promise<T> {
@@ -65,13 +57,11 @@ export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: 
       await call(() => api.sendPhoto(chatId, new InputFile(png, 'report.png'), { caption }));
     },
     async sendFeedbackRequest(chatId, number, text, options) {
-      const keyboard = new InlineKeyboard();
-      for (const rating of RATINGS) keyboard.text(String(rating), encodeCallback({ kind: 'rate', number, rating }));
-      await send(() => api.sendMessage(chatId, text, { reply_markup: keyboard, ...silently(options) }));
+      await send(() => api.sendMessage(chatId, text, { reply_markup: inlineKeyboard(ratingButtons(number)), ...silently(options) }));
     },
     async sendTaskCard(chatId, request, options) {
       const text = [options?.note, texts.volunteerDetails(request)].filter(Boolean).join('\n\n');
-      await send(() => api.sendMessage(chatId, text, { reply_markup: taskKeyboard(catalog, request.number) }));
+      await send(() => api.sendMessage(chatId, text, { reply_markup: inlineKeyboard(taskButtons(catalog, request.number)) }));
     },
     describeFailure(error) {
       // What is left of Telegram's errors is 429 (with the wait it asks for) and 5xx.

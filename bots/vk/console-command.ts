@@ -1,6 +1,7 @@
 import { getRandomId, type Context, type MessageContext, type VK } from 'vk-io';
 import type { Catalog } from '../../src/messages/catalog.js';
 import type { ConsoleLinkIssuer } from '../../src/services/console-access.js';
+import { displayNameOf } from './users.js';
 
 const CONSOLE = /^\/console\s*$/i;
 
@@ -15,8 +16,7 @@ export function createVkConsoleCommand(vk: VK, deps: { catalog: Catalog; issueLi
     const ctx = context as MessageContext;
     if (!context.is(['message_new']) || ctx.isOutbox || !CONSOLE.test(ctx.text?.trim() ?? '')) return next();
     if (ctx.isChat) return say(ctx, deps.catalog.t('console.bot.privateOnly'));
-    const [user] = await vk.api.users.get({ user_ids: [ctx.senderId] }).catch(() => []);
-    const name = user ? [user.first_name, user.last_name].filter(Boolean).join(' ') : `id${ctx.senderId}`;
+    const name = (await displayNameOf(vk.api, ctx.senderId).catch(() => null)) ?? `id${ctx.senderId}`;
     const link = await deps.issueLink({ platform: 'vk', userId: String(ctx.senderId) }, name);
     if (!link) return say(ctx, deps.catalog.t('console.bot.notAllowed'));
     return say(ctx, deps.catalog.t('console.bot.link', { url: link.url, minutes: link.minutes }));

@@ -12,10 +12,11 @@ import {
 } from '../../src/services/coordinator-commands.js';
 import type { PeopleRegistry } from '../../src/services/people-registry.js';
 import { CHAT_PEER_OFFSET } from './messenger.js';
+import { cutText } from '../../src/services/private-chat/chat-text.js';
 import { cut } from './render.js';
-
-/** VK cuts a snackbar at 90 characters. */
-const SNACKBAR_MAX = 90;
+import { SNACKBAR_MAX, withoutMention } from './chat-text.js';
+import { jsonValueOf } from './payload.js';
+import { displayNameOf } from './users.js';
 
 /** What a VK inline keyboard carries: 10 buttons, 5 a row; the console's part of a payload is kept to 64 bytes. */
 export const VK_CONSOLE_LIMITS: ConsoleLimits = { buttonsPerMessage: 10, buttonsPerRow: 5, actionBytes: 64 };
@@ -51,8 +52,8 @@ export function createVkCoordinatorCommands(vk: VK, deps: VkCoordinatorDeps) {
     try {
       const { hasName } = await deps.registry.seen({ person, privately });
       if (hasName) return;
-      const [user] = await vk.api.users.get({ user_ids: [userId] });
-      if (user) await deps.registry.seen({ person, privately, displayName: `${user.first_name} ${user.last_name}`.trim().slice(0, 100) });
+      const displayName = await displayNameOf(vk.api, userId);
+      if (displayName) await deps.registry.seen({ person, privately, displayName });
     } catch (error) {
       // The message itself matters more than the registry; the error is logged by name only.
       deps.logger.warn({ platform: 'vk', err: error instanceof Error ? error.name : 'error' }, 'recording a sighting failed');
@@ -84,7 +85,7 @@ export function createVkCoordinatorCommands(vk: VK, deps: VkCoordinatorDeps) {
     /** Answers a coordinator command; false when the message is none (or a bare /cancel): the bot goes on as before. */
     async onMessage(ctx: MessageContext): Promise<boolean> {
       if (ctx.isOutbox || ctx.senderId <= 0) return false;
-      const match = /^\/([A-Za-z_]+)(?:\s+([\s\S]*))?$/.exec(stripMention(ctx.text ?? ''));
+      const match = /^\/([A-Za-z_]+)(?:\s+([\s\S]*))?$/.exec(withoutMention(ctx.text ?? ''));
       const name = match?.[1]?.toLowerCase();
       if (!name || !isCoordinatorCommand(name)) return false;
       const reply = await deps.console.command(contextOf(ctx.senderId, ctx.peerId), name, match?.[2] ?? '');
@@ -99,7 +100,7 @@ export function createVkCoordinatorCommands(vk: VK, deps: VkCoordinatorDeps) {
       if (data === null) return false;
       const reply = await deps.console.press(contextOf(ctx.userId, ctx.peerId), data);
       if (reply.notice) {
-        await ctx.answer({ type: 'show_snackbar', text: snackbarText(reply.text) });
+        await ctx.answer({ type: 'show_snackbar', text: cutText(reply.text, SNACKBAR_MAX) });
         return true;
       }
       // No words needed: the message that follows is the answer; this only stops the spinner.
@@ -123,24 +124,7 @@ function keyboardOf(rows: ConsoleButton[][]): KeyboardBuilder {
 
 /** The console's part of a callback payload (`{"co":"c:17"}`), or null for another button's. */
 function consolePayload(raw: unknown): string | null {
-  let value = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      return null;
-    }
-  }
+  const value = jsonValueOf(raw);
   const co = value && typeof value === 'object' ? (value as { co?: unknown }).co : undefined;
   return typeof co === 'string' && co.length <= VK_CONSOLE_LIMITS.actionBytes ? co : null;
-}
-
-function snackbarText(text: string): string {
-  const chars = [...text];
-  return chars.length <= SNACKBAR_MAX ? text : `${chars.slice(0, SNACKBAR_MAX - 1).join('')}…`;
-}
-
-/** In a conversation VK may prefix a message with a mention of the community: "[club1|@bot] /open". */
-function stripMention(text: string): string {
-  return text.replace(/^\[club\d+\|[^\]]*\]\s*[,:]?\s*/, '').trim();
 }

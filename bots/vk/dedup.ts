@@ -1,6 +1,6 @@
 import { MessageContext, MessageEventContext, type Context } from 'vk-io';
 import type { Logger } from '../../src/logger.js';
-import { describeError } from '../../src/services/describe-error.js';
+import { isFirstDelivery } from '../../src/services/update-dedup.js';
 import type { UpdateLog } from '../../src/services/update-log.js';
 
 /**
@@ -10,25 +10,12 @@ import type { UpdateLog } from '../../src/services/update-log.js';
  * delivery: a new message by its peer and conversation message id (the message id is 0 in
  * conversations), a button press by the press's own event id. Other events pass: the bot ignores them.
  *
- * As with Telegram, the key is taken when handling starts (see bots/telegram/dedup.ts).
+ * As with Telegram, the key is taken when handling starts (see src/services/update-dedup.ts).
  */
 export function createVkDedup(log: UpdateLog, logger: Logger): (ctx: Context, next: () => Promise<unknown>) => Promise<unknown> {
   return async (ctx, next) => {
     const key = eventKey(ctx);
-    if (!key) return next();
-    let first: boolean;
-    try {
-      first = await log.firstSeen(key, new Date());
-    } catch (error) {
-      // Without the log the event is handled: a rare duplicate is a lesser harm than a lost event.
-      logger.warn({ platform: 'vk', event: ctx.type, err: describeError(error) }, 'update log unavailable, handling the event anyway');
-      first = true;
-    }
-    if (!first) {
-      logger.debug({ platform: 'vk', event: ctx.type }, 'duplicate event dropped');
-      return;
-    }
-    await next();
+    if (!key || (await isFirstDelivery(log, logger, key, { platform: 'vk', event: ctx.type }))) await next();
   };
 }
 

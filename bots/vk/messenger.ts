@@ -5,7 +5,8 @@ import type { Catalog } from '../../src/messages/catalog.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
 import { PermanentDeliveryError } from '../../src/services/outbox/permanent-delivery-error.js';
 import type { Messenger } from '../../src/services/ports.js';
-import { feedbackKeyboard, postKeyboard, taskKeyboard } from './render.js';
+import { ratingButtons, taskButtons } from '../../src/services/private-chat/dialogue.js';
+import { keyboardOf, postKeyboard } from './render.js';
 
 /** Peer ids of VK conversations start here; smaller ones are people. */
 export const CHAT_PEER_OFFSET = 2_000_000_000;
@@ -58,7 +59,7 @@ export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalo
     },
     async sendFeedbackRequest(chatId, number, text, options) {
       await send(() =>
-        api.messages.send({ peer_id: Number(chatId), message: text, keyboard: feedbackKeyboard(number), random_id: randomIdFor(options?.deliveryKey) }),
+        api.messages.send({ peer_id: Number(chatId), message: text, keyboard: keyboardOf(ratingButtons(number)), random_id: randomIdFor(options?.deliveryKey) }),
       );
     },
     async sendTaskCard(chatId, request, options) {
@@ -66,7 +67,7 @@ export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalo
         api.messages.send({
           peer_id: Number(chatId),
           message: [options?.note, texts.volunteerDetails(request)].filter(Boolean).join('\n\n'),
-          keyboard: taskKeyboard(catalog, request.number),
+          keyboard: keyboardOf(taskButtons(catalog, request.number)),
           random_id: randomIdFor(options?.deliveryKey),
         }),
       );

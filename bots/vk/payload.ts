@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import type { ChatAction } from '../../src/services/private-chat/actions.js';
 
 /**
- * Button payloads of the VK bot. VK sends them back as they were given; anything that does not
- * parse is treated as no payload (typed text) or, for a callback button, refused.
+ * Button payloads of the VK bot, and the codec between them and the dialogue's actions. VK sends
+ * them back as they were given; anything that does not parse is treated as no payload (typed text)
+ * or, for a callback button, refused.
  */
 const payloadSchema = z.union([
   /** A choice on the prompt with this seq. */
@@ -34,14 +36,61 @@ export type VkPayload = z.infer<typeof payloadSchema>;
 
 /** Reads a payload VK handed back: a JSON string or an already parsed object. */
 export function parsePayload(raw: unknown): VkPayload | null {
-  let value = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      return null;
-    }
-  }
-  const parsed = payloadSchema.safeParse(value);
+  const parsed = payloadSchema.safeParse(jsonValueOf(raw));
   return parsed.success ? parsed.data : null;
+}
+
+/** A payload as VK hands it over: a JSON string, or a value parsed already; undefined for broken JSON. */
+export function jsonValueOf(raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A ChatAction as the payload of a VK button. */
+export function encodeAction(action: ChatAction): VkPayload {
+  switch (action.kind) {
+    case 'answer':
+      return { a: action.seq, i: action.index };
+    case 'back':
+      return { b: action.seq };
+    case 'menu':
+      return { m: action.item };
+    case 'claim':
+      return { claim: action.number };
+    case 'task':
+      return { t: action.action, r: action.number };
+    case 'release':
+      return { rr: action.number, i: action.reason };
+    case 'noComment':
+      return { nc: 1 };
+    case 'withdraw':
+      return action.confirmed ? { wy: action.number } : { w: action.number };
+    case 'keep':
+      return { wn: action.number };
+    case 'rate':
+      return { fb: action.number, r: action.rating };
+    case 'forget':
+      return { fg: action.confirmed ? 'y' : 'n' };
+  }
+}
+
+/** The ChatAction of a payload; null for VK's own "Start" button, which is no action of ours. */
+export function decodeAction(payload: VkPayload): ChatAction | null {
+  if ('a' in payload) return { kind: 'answer', seq: payload.a, index: payload.i };
+  if ('b' in payload) return { kind: 'back', seq: payload.b };
+  if ('m' in payload) return { kind: 'menu', item: payload.m };
+  if ('claim' in payload) return { kind: 'claim', number: payload.claim };
+  if ('t' in payload) return { kind: 'task', action: payload.t, number: payload.r };
+  if ('rr' in payload) return { kind: 'release', number: payload.rr, reason: payload.i };
+  if ('nc' in payload) return { kind: 'noComment' };
+  if ('w' in payload) return { kind: 'withdraw', number: payload.w, confirmed: false };
+  if ('wy' in payload) return { kind: 'withdraw', number: payload.wy, confirmed: true };
+  if ('wn' in payload) return { kind: 'keep', number: payload.wn };
+  if ('fb' in payload) return { kind: 'rate', number: payload.fb, rating: payload.r };
+  if ('fg' in payload) return { kind: 'forget', confirmed: payload.fg === 'y' };
+  return null;
 }

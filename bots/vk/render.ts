@@ -4,12 +4,17 @@ import type { Catalog } from '../../src/messages/catalog.js';
 import { renderText } from '../../src/messages/render.js';
 import type { Prompt } from '../../src/scenario/engine.js';
 import type { IntakeReply } from '../../src/services/intake.js';
+import { isKeyboardAction } from '../../src/services/private-chat/actions.js';
+import { promptText } from '../../src/services/private-chat/prompt-text.js';
+import type { ChatButton } from '../../src/services/private-chat/reply.js';
+import { encodeAction } from './payload.js';
 
 /** VK (and vk-io) refuse button labels longer than 40 UTF-16 units, so an emoji counts twice. */
 const MAX_LABEL = 40;
 /** VK takes at most 10 rows on a keyboard and 5 buttons in a row; longer lists share rows. */
 const MAX_ROWS = 10;
 const MAX_PER_ROW = 5;
+const COLOURS = { primary: Keyboard.PRIMARY_COLOR, positive: Keyboard.POSITIVE_COLOR, negative: Keyboard.NEGATIVE_COLOR } as const;
 
 export interface RenderedMessage {
   message: string;
@@ -27,59 +32,44 @@ export function renderIntakeReply(reply: IntakeReply, catalog: Catalog): Rendere
 }
 
 function renderPrompt(prompt: Prompt, catalog: Catalog, withHint: boolean): RenderedMessage {
-  const lines: string[] = [];
-  if (prompt.error) lines.push(renderText(catalog, prompt.error), '');
-  lines.push(renderText(catalog, prompt.question));
-  if (prompt.summary) lines.push('', ...prompt.summary.map((l) => `${renderText(catalog, l.label)}: ${renderText(catalog, l.value)}`));
   // Long labels are cut on the buttons, so the full wording is listed, numbered, in the message.
+  const message = promptText(prompt, catalog, { withHint, canShareContact: false, labelsCutAt: MAX_LABEL });
   const labels = prompt.choices.map((c) => renderText(catalog, c.label));
-  if (labels.some((l) => l.length > MAX_LABEL)) lines.push('', ...labels.map((l, i) => `${i + 1}. ${l}`));
-  if (prompt.current) lines.push('', catalog.t('bot.intake.currentAnswer', { value: renderText(catalog, prompt.current) }));
-  if (withHint) lines.push('', catalog.t('bot.intake.hint'));
-
   const keyboard = Keyboard.builder().oneTime();
   const rowsForChoices = MAX_ROWS - (prompt.canGoBack ? 1 : 0);
   const perRow = Math.min(MAX_PER_ROW, Math.max(1, Math.ceil(prompt.choices.length / rowsForChoices)));
   labels.forEach((label, index) => {
-    keyboard.textButton({ label: cut(label), payload: { a: prompt.seq, i: index } });
+    keyboard.textButton({ label: cut(label), payload: encodeAction({ kind: 'answer', seq: prompt.seq, index }) });
     if ((index + 1) % perRow === 0) keyboard.row();
   });
   if (labels.length % perRow !== 0) keyboard.row();
-  if (prompt.canGoBack) keyboard.textButton({ label: cut(catalog.t('bot.intake.back')), payload: { b: prompt.seq } });
-  return { message: lines.join('\n'), keyboard };
+  if (prompt.canGoBack) keyboard.textButton({ label: cut(catalog.t('bot.intake.back')), payload: encodeAction({ kind: 'back', seq: prompt.seq }) });
+  return { message, keyboard };
 }
 
-/** The greeting's two buttons. */
-export function menuKeyboard(catalog: Catalog): KeyboardBuilder {
-  return Keyboard.builder()
-    .textButton({ label: cut(catalog.t('bot.start.newRequest')), payload: { m: 'new' }, color: Keyboard.PRIMARY_COLOR })
-    .row()
-    .textButton({ label: cut(catalog.t('bot.start.myRequests')), payload: { m: 'my' } });
+/**
+ * Rows of buttons: the greeting's menu as text buttons of the keyboard at the bottom (a press comes
+ * as the person's message), every other as callback buttons under the message.
+ */
+export function keyboardOf(rows: ChatButton[][]): KeyboardBuilder {
+  const atBottom = rows.flat().every((button) => isKeyboardAction(button.action));
+  const keyboard = atBottom ? Keyboard.builder() : Keyboard.builder().inline();
+  rows.forEach((row, i) => {
+    if (i > 0) keyboard.row();
+    for (const button of row) {
+      const options = { label: cut(button.label), payload: encodeAction(button.action), ...(button.tone ? { color: COLOURS[button.tone] } : {}) };
+      if (atBottom) keyboard.textButton(options);
+      else keyboard.callbackButton(options);
+    }
+  });
+  return keyboard;
 }
 
 /** The callback button under a group post while the request is new, none after. */
 export function postKeyboard(catalog: Catalog, view: PublicRequestView): KeyboardBuilder {
-  const keyboard = Keyboard.builder().inline();
   // A post of an earlier round points to the new one below; only that one is pressed.
-  if (view.status === 'new' && !view.superseded) keyboard.callbackButton({ label: cut(catalog.t('group.claimButton')), payload: { claim: view.number }, color: Keyboard.POSITIVE_COLOR });
-  return keyboard;
-}
-
-/** The callback buttons under a request's card in the volunteer's private chat. */
-export function taskKeyboard(catalog: Catalog, number: number): KeyboardBuilder {
-  return Keyboard.builder()
-    .inline()
-    .callbackButton({ label: cut(catalog.t('volunteer.doneButton')), payload: { t: 'done', r: number }, color: Keyboard.POSITIVE_COLOR })
-    .callbackButton({ label: cut(catalog.t('volunteer.releaseButton')), payload: { t: 'release', r: number } })
-    .row()
-    .callbackButton({ label: cut(catalog.t('volunteer.contactButton')), payload: { t: 'contact', r: number } });
-}
-
-/** The rating buttons 1–5 under the question how a done request went. */
-export function feedbackKeyboard(number: number): KeyboardBuilder {
-  const keyboard = Keyboard.builder().inline();
-  for (const rating of [1, 2, 3, 4, 5]) keyboard.callbackButton({ label: String(rating), payload: { fb: number, r: rating } });
-  return keyboard;
+  if (view.status !== 'new' || view.superseded) return Keyboard.builder().inline();
+  return keyboardOf([[{ label: catalog.t('group.claimButton'), action: { kind: 'claim', number: view.number }, tone: 'positive' }]]);
 }
 
 /** A keyboard with no buttons: VK hides the previous one. */

@@ -27,6 +27,8 @@ export type RequestStatus = z.infer<typeof requestStatusSchema>;
 export const PLATFORMS = ['telegram', 'vk'] as const;
 export const platformSchema = z.enum(PLATFORMS);
 export type Platform = z.infer<typeof platformSchema>;
+/** Platforms whose people have a public @username they can be named by (in /assign, /grant and the console). */
+export const PLATFORMS_WITH_USERNAMES: readonly Platform[] = ['telegram'];
 
 /** A partner line's name in its channel (`api:112`): lowercase letters, digits, `_` and `-`. */
 export const API_SOURCE_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;

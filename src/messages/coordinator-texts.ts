@@ -202,7 +202,7 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
     alreadyCoordinator: (person: string) => t('roles.alreadyCoordinator', { person }),
     alreadyConfigured: (person: string) => t('roles.alreadyConfigured', { person }),
     cannotRevokeConfigured: (person: string, platform: Platform) =>
-      t('roles.cannotRevokeConfigured', { person, variable: platform === 'telegram' ? 'COORDINATOR_TELEGRAM_IDS' : 'COORDINATOR_VK_IDS' }),
+      t('roles.cannotRevokeConfigured', { person, variable: `COORDINATOR_${platform.toUpperCase()}_IDS` }),
     revoked: (person: string) => t('roles.revoked', { person }),
     notCoordinatorAnyway: (person: string) => t('roles.notCoordinator', { person }),
 

@@ -1,13 +1,13 @@
-import type { PersonRef } from '../domain/request.js';
+import type { PersonRef, Platform } from '../domain/request.js';
 
 /** Tells whether a person is a coordinator. */
 export type IsCoordinator = (person: PersonRef) => Promise<boolean>;
 
 /** The configured coordinators, per platform, and those granted the role since (if a lookup is given). */
 export function createIsCoordinator(
-  ids: { telegram: readonly string[]; vk: readonly string[] },
+  ids: Readonly<Partial<Record<Platform, readonly string[]>>>,
   granted: (person: PersonRef) => Promise<boolean> = async () => false,
 ): IsCoordinator {
-  const sets = { telegram: new Set(ids.telegram), vk: new Set(ids.vk) };
-  return async (person) => sets[person.platform].has(person.userId) || (await granted(person));
+  const sets = new Map(Object.entries(ids).map(([platform, list]) => [platform, new Set(list)]));
+  return async (person) => !!sets.get(person.platform)?.has(person.userId) || (await granted(person));
 }

@@ -7,7 +7,7 @@ import type { SendingLimits } from './outbox/sending-limits.js';
 import type { ChatPacing, ChatRef, Logger, Messengers, Outbox, RequestRepository } from './ports.js';
 import type { RequestEffects } from './request-effects.js';
 
-export { PLATFORM_LIMITS, type SendingLimits } from './outbox/sending-limits.js';
+export { withHeadroom, type SendingLimits } from './outbox/sending-limits.js';
 
 export interface OutboxWorkerDeps {
   outbox: Outbox;

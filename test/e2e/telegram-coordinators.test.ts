@@ -160,7 +160,7 @@ describe('assign, close and cancel', () => {
     );
     const task = await ivan.reply();
     expect(task.message.text).toContain('ул. Садовая, д. 7, кв. 12');
-    expect((await relative.reply()).message.text).toBe(`Хорошая новость: заявку №${number} взял волонтёр Иван (@user6201). Он скоро свяжется по указанному телефону.`);
+    expect((await relative.reply()).message.text).toBe(`Хорошая новость: заявку №${number} взял волонтёр Иван (@user6201). С вами скоро свяжутся по указанному телефону.`);
     const stored = await h.database.db.repositories.requests.findByNumber(number);
     expect(stored?.volunteer).toEqual({ platform: 'telegram', userId: '6201', displayName: 'Иван (@user6201)' });
 

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeCallback } from '../../bots/telegram/callback-data.js';
-import { renderPrompt } from '../../bots/telegram/render-prompt.js';
+import { renderPrompt } from '../../bots/telegram/render.js';
 import { parsePayload } from '../../bots/vk/payload.js';
 import { renderIntakeReply } from '../../bots/vk/render.js';
 import { requestDraftSchema, type HelpRequest, type RequestDraft } from '../../src/domain/request.js';

@@ -1,4 +1,4 @@
-import type { HelpRequest, PersonRef, Platform, Volunteer } from '../../domain/request.js';
+import { PLATFORMS_WITH_USERNAMES, type HelpRequest, type PersonRef, type Platform, type Volunteer } from '../../domain/request.js';
 import type { KnownPerson, PeopleRepository } from '../ports.js';
 
 /** How a console names a person: a numeric id of a platform, or an @username where the platform has them. */
@@ -19,7 +19,7 @@ export function personKey(person: PersonRef): string {
 }
 
 /** The platforms whose people have public @usernames the bot sees; elsewhere a person is named by id. */
-const USERNAME_PLATFORMS: ReadonlySet<Platform> = new Set<Platform>(['telegram']);
+const USERNAME_PLATFORMS: ReadonlySet<Platform> = new Set<Platform>(PLATFORMS_WITH_USERNAMES);
 
 export type PersonLookup = { kind: 'found'; person: KnownPerson } | { kind: 'unknown' } | { kind: 'unsupported' };
 

@@ -14,9 +14,13 @@ export interface SendingLimits {
  */
 const HEADROOM = 1.04;
 
-/** Telegram: 20 a minute per group, 1 a second per person, about 30 a second in all; VK: 20 requests a second. */
-export const PLATFORM_LIMITS: SendingLimits = {
-  groupIntervalMs: { telegram: 3000 * HEADROOM, vk: 1000 * HEADROOM },
-  privateIntervalMs: { telegram: 1000 * HEADROOM, vk: 1000 * HEADROOM },
-  perSecond: { telegram: 30 / HEADROOM, vk: 20 / HEADROOM },
-};
+/** The limits each platform declares (bots/<platform>/), with spacing to spare, as the worker paces by them. */
+export function withHeadroom(platforms: readonly { id: Platform; sendingLimits: { groupIntervalMs: number; privateIntervalMs: number; perSecond: number } }[]): SendingLimits {
+  const each = (f: (limits: (typeof platforms)[number]['sendingLimits']) => number) =>
+    Object.fromEntries(platforms.map((p) => [p.id, f(p.sendingLimits)])) as Record<Platform, number>;
+  return {
+    groupIntervalMs: each((l) => l.groupIntervalMs * HEADROOM),
+    privateIntervalMs: each((l) => l.privateIntervalMs * HEADROOM),
+    perSecond: each((l) => l.perSecond / HEADROOM),
+  };
+}

@@ -1,14 +1,16 @@
 import { Composer } from 'grammy';
-import type { User } from 'grammy/types';
 import type { Catalog } from '../../src/messages/catalog.js';
 import { claimOutcomeText } from '../../src/messages/command-texts.js';
 import type { ClaimRequest } from '../../src/services/claim-request.js';
+import { parseCommand } from '../../src/services/private-chat/chat-text.js';
+import { VOLUNTEER_START_PAYLOAD } from '../../src/services/private-chat/dialogue.js';
+import type { GroupChat } from '../../src/services/private-chat/group-chat.js';
 import { decodeCallback } from './callback-data.js';
 import type { BotContext } from './context.js';
-import { VOLUNTEER_START_PAYLOAD } from './requester-handlers.js';
+import { publicNameOf } from './coordinator-commands.js';
 
-/** The "Take request" button in volunteer groups. */
-export function createVolunteerHandlers(deps: { catalog: Catalog; claimRequest: ClaimRequest; botUsername: () => string }) {
+/** Volunteer groups: the "Take request" button, and /bind, /unbind, /start and /id. */
+export function createGroupChatHandlers(deps: { catalog: Catalog; claimRequest: ClaimRequest; groupChat: GroupChat; botUsername: () => string }) {
   const { catalog } = deps;
   const composer = new Composer<BotContext>();
 
@@ -21,7 +23,7 @@ export function createVolunteerHandlers(deps: { catalog: Catalog; claimRequest: 
     }
     const outcome = await deps.claimRequest(
       action.number,
-      { platform: 'telegram', userId: String(ctx.from.id), displayName: displayName(ctx.from) },
+      { platform: 'telegram', userId: String(ctx.from.id), displayName: publicNameOf(ctx.from) },
       { platform: 'telegram', chatId: String(chatId) },
     );
     const { text, alert } = claimOutcomeText(catalog, outcome, action.number);
@@ -32,11 +34,12 @@ export function createVolunteerHandlers(deps: { catalog: Catalog; claimRequest: 
       ...(outcome.kind === 'unreachable' ? { url: `https://t.me/${deps.botUsername()}?start=${VOLUNTEER_START_PAYLOAD}` } : {}),
     });
   });
-  return composer;
-}
 
-/** How a volunteer is shown in the group: the name they show in Telegram, and @username if any. */
-function displayName(user: User): string {
-  const name = [user.first_name, user.last_name].filter(Boolean).join(' ').slice(0, 100);
-  return user.username ? `${name} (@${user.username})` : name;
+  composer.chatType(['group', 'supergroup']).on('message:text', async (ctx, next) => {
+    const command = parseCommand(ctx.message.text);
+    const answer = command && (await deps.groupChat.command({ platform: 'telegram', userId: String(ctx.from.id) }, String(ctx.chat.id), command.name, command.args));
+    if (!answer) return next();
+    await ctx.reply(answer);
+  });
+  return composer;
 }

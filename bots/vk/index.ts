@@ -1,0 +1,56 @@
+import type { PlatformConnection, PlatformCore, PlatformModule } from '../../src/platform-module.js';
+import type { ChatCapabilities } from '../../src/services/private-chat/reply.js';
+import { createVkClient, installVkHandlers } from './bot.js';
+import { createVkCallbackHandler, VK_CALLBACK_PATH } from './callback-route.js';
+import { vkConfigProblems, vkConfigShape } from './config.js';
+import { createVkMessenger } from './messenger.js';
+
+/**
+ * VK has no button that shares a number and no contact cards; a chat opens with whatever the person
+ * types; an inline keyboard shows a few rows only.
+ */
+const CAPABILITIES: ChatCapabilities = { canShareContact: false, sendsContactCards: false, opensWithStart: false, maxListRows: 5 };
+
+/** The VK community bot (vk-io): Bots Long Poll or the Callback API. */
+export const vkPlatform: PlatformModule<typeof vkConfigShape> = {
+  id: 'vk',
+  configShape: vkConfigShape,
+  enabledBy: 'VK_TOKEN',
+  label: 'VK',
+  configProblems: vkConfigProblems,
+  // One message a second per chat; a community token is allowed 20 requests a second.
+  sendingLimits: { groupIntervalMs: 1000, privateIntervalMs: 1000, perSecond: 20 },
+  coordinatorIds: (config) => config.COORDINATOR_VK_IDS,
+  operatorIds: (config) => config.OPERATOR_VK_IDS,
+  connect(config, context) {
+    if (!config.VK_TOKEN) return undefined;
+    const groupId = config.VK_GROUP_ID!;
+    const vk = createVkClient({ token: config.VK_TOKEN, groupId, apiBaseUrl: config.VK_API_BASE_URL, apiLimit: config.VK_API_RATE_LIMIT });
+    let handlers: { drained: () => Promise<void> } | undefined;
+    const hq = config.HQ_VK_PEER_ID ? { hqPeerId: config.HQ_VK_PEER_ID } : {};
+    const connection: PlatformConnection = {
+      messenger: createVkMessenger(vk.api, context.texts, context.catalog),
+      ...(config.HQ_VK_PEER_ID ? { headquartersChat: String(config.HQ_VK_PEER_ID) } : {}),
+      install(core: PlatformCore) {
+        // Updates are counted and timed before anything else sees them.
+        vk.updates.use((_ctx, next) => core.timeUpdate(next));
+        const coordinatorCommands = { console: core.coordinatorConsole, registry: core.peopleRegistry, ...hq, logger: core.logger };
+        handlers = installVkHandlers(vk, { ...core, chat: core.privateChat(CAPABILITIES), groupId, coordinatorCommands });
+      },
+      webhooks: () =>
+        config.VK_MODE === 'callback'
+          ? [{ path: VK_CALLBACK_PATH, handler: createVkCallbackHandler(vk, { groupId, secret: config.VK_CALLBACK_SECRET!, confirmation: config.VK_CALLBACK_CONFIRMATION! }) }]
+          : [],
+      prepare: async () => undefined,
+      async start() {
+        if (config.VK_MODE === 'polling') await vk.updates.startPolling();
+      },
+      async stop() {
+        if (vk.updates.isStarted) await vk.updates.stop();
+      },
+      drained: async () => handlers?.drained(),
+      describe: () => `${config.VK_MODE} club${groupId}`,
+    };
+    return connection;
+  },
+};

@@ -1,0 +1,249 @@
+import type { PersonRef } from '../../domain/request.js';
+import type { Catalog } from '../../messages/catalog.js';
+import { lifecycleRefusalText } from '../../messages/command-texts.js';
+import type { RequestTexts } from '../../messages/request-texts.js';
+import { RELEASE_REASONS, releaseReasonLabel, tasksText } from '../../messages/volunteer-texts.js';
+import type { Erasure } from '../erasure.js';
+import { RATINGS, type Feedback } from '../feedback.js';
+import type { Intake, IntakeSession } from '../intake.js';
+import type { VolunteerDesk } from '../volunteer-desk.js';
+import type { ChatAction } from './actions.js';
+import { createQuestionnaireTurn, staleReply } from './questionnaire.js';
+import type { ChatButton, ChatCapabilities, ChatInput, ChatMessage, ChatReply } from './reply.js';
+
+/** The deep-link argument of /start a volunteer is sent with when the bot could not write to them. */
+export const VOLUNTEER_START_PAYLOAD = 'volunteer';
+
+/** Who writes, and the private chat to answer in. */
+export interface ChatPerson {
+  person: PersonRef;
+  chatId: string;
+}
+
+/** Where an adapter that does not keep the questionnaire's place itself keeps it. */
+export interface QuestionnairePlace {
+  read(): Promise<IntakeSession | undefined>;
+  write(session: IntakeSession): Promise<void>;
+  clear(): Promise<void>;
+}
+
+export interface PrivateChatDeps {
+  catalog: Catalog;
+  texts: RequestTexts;
+  intake: Intake;
+  desk: VolunteerDesk;
+  feedback: Feedback;
+  erasure: Pick<Erasure, 'forgetRequester'>;
+  /** The text of /my for a person. */
+  myRequestsText: (person: PersonRef) => Promise<string>;
+  capabilities: ChatCapabilities;
+}
+
+/**
+ * The private chat with the bot, on every platform: the greeting and its menu, /my, /tasks, /id,
+ * /forget, the questionnaire, the buttons of a request's card and of the questions that follow
+ * (release reasons, no comment, withdrawing, rating) and the comment after "done" or a rating.
+ * Adapters turn an update into a ChatInput and draw the ChatReply.
+ */
+export function createPrivateChat(deps: PrivateChatDeps) {
+  const { catalog, desk, capabilities } = deps;
+  const { questionnaireInput, questionnaireReply } = createQuestionnaireTurn(catalog);
+  const say = (text: string, extra: Omit<Extract<ChatMessage, { kind: 'text' }>, 'kind' | 'text'> = {}): ChatReply => ({ messages: [{ kind: 'text', text, ...extra }] });
+  const refuse = (text: string, alert = true): ChatReply => ({ notice: { text, alert }, messages: [] });
+  const stale = (): ChatReply => staleReply(catalog);
+  const listed = <T>(items: T[]) => (capabilities.maxListRows === undefined ? items : items.slice(0, capabilities.maxListRows));
+  const menu = (): ChatButton[][] => [
+    [{ label: catalog.t('bot.start.newRequest'), action: { kind: 'menu', item: 'new' }, tone: 'primary' }],
+    [{ label: catalog.t('bot.start.myRequests'), action: { kind: 'menu', item: 'my' } }],
+  ];
+  const greeting = () => say(catalog.t('bot.start.greeting'), { buttons: menu() });
+  const idle = () => say(catalog.t('bot.intake.idle'), { buttons: menu() });
+
+  async function startQuestionnaire(place: QuestionnairePlace | undefined): Promise<ChatReply> {
+    if (!place) return { messages: [], startQuestionnaire: true };
+    const step = deps.intake.start();
+    await place.write(step.session!);
+    return questionnaireReply(step);
+  }
+
+  async function myRequests(who: ChatPerson): Promise<ChatReply> {
+    const [text, open] = await Promise.all([deps.myRequestsText(who.person), desk.withdrawable(who.person)]);
+    const buttons = listed(open).map((number): ChatButton[] => [
+      { label: catalog.t('requester.withdrawButton', { number }), action: { kind: 'withdraw', number, confirmed: false } },
+    ]);
+    return say(text, buttons.length > 0 ? { buttons } : {});
+  }
+
+  async function tasks(who: ChatPerson): Promise<ChatReply> {
+    const held = await desk.tasks(who.person);
+    const buttons = listed(held).map((task): ChatButton[] => [
+      { label: catalog.t('volunteer.cardButton', { number: task.number }), action: { kind: 'task', action: 'card', number: task.number } },
+    ]);
+    return say(tasksText(catalog, deps.texts, held), buttons.length > 0 ? { buttons } : {});
+  }
+
+  function forgetQuestion(): ChatReply {
+    return say(catalog.t('forget.question'), {
+      buttons: [
+        [{ label: catalog.t('forget.confirm'), action: { kind: 'forget', confirmed: true }, tone: 'negative' }],
+        [{ label: catalog.t('forget.keep'), action: { kind: 'forget', confirmed: false } }],
+      ],
+    });
+  }
+
+  /** A person's message right after "done" or a rating is its comment; null when it is none. */
+  async function comment(who: ChatPerson, text: string): Promise<ChatReply | null> {
+    const taken = await desk.takeComment(who.person, who.person.platform, text);
+    if (taken) return say(lifecycleRefusalText(catalog, taken.outcome, taken.number) ?? catalog.t('volunteer.commentSaved', { number: taken.number }));
+    if ((await deps.feedback.takeComment(who.person, text)) === null) return null;
+    return say(catalog.t('jobs.feedbackCommentSaved'));
+  }
+
+  /** Only the holder of a request may see it or give it back. */
+  async function held(number: number, person: PersonRef) {
+    const found = await desk.contact(number, person);
+    if (found.kind === 'ok') return found.request;
+    return refuse(catalog.t(found.kind === 'not_found' ? 'lifecycle.notFound' : 'lifecycle.refused.not_yours', { number }));
+  }
+
+  async function press(who: ChatPerson, action: ChatAction | null, place: QuestionnairePlace | undefined): Promise<ChatReply> {
+    const me = who.person;
+    switch (action?.kind) {
+      case 'forget': {
+        if (!action.confirmed) return { clearPressed: true, ...say(catalog.t('forget.kept')) };
+        const outcome = await deps.erasure.forgetRequester(me, who.chatId);
+        return { clearPressed: true, ...say(catalog.t('forget.done', { erased: outcome.erased, cancelled: outcome.cancelled }), { closesKeyboard: true }) };
+      }
+      case 'menu':
+        return action.item === 'new' ? startQuestionnaire(place) : myRequests(who);
+      case 'task': {
+        const { number } = action;
+        if (action.action === 'done') {
+          const refusal = lifecycleRefusalText(catalog, await desk.complete(number, me, me.platform), number);
+          if (refusal) return refuse(refusal);
+          const noComment: ChatButton = { label: catalog.t('volunteer.noCommentButton'), action: { kind: 'noComment' } };
+          return { clearPressed: true, ...say(catalog.t('volunteer.doneThanks', { number }), { buttons: [[noComment]] }) };
+        }
+        const request = await held(number, me);
+        if (!('number' in request)) return request;
+        if (action.action === 'release') {
+          const buttons = RELEASE_REASONS.map((_, reason): ChatButton[] => [{ label: releaseReasonLabel(catalog, reason)!, action: { kind: 'release', number, reason } }]);
+          return say(catalog.t('volunteer.releaseQuestion', { number }), { buttons });
+        }
+        if (action.action === 'card') return say(deps.texts.volunteerDetails(request), { buttons: taskButtons(catalog, number) });
+        return capabilities.sendsContactCards
+          ? { messages: [{ kind: 'contact', name: request.personal.name, phone: request.personal.phone }] }
+          : say(catalog.t('volunteer.contact', { number, name: request.personal.name, phone: request.personal.phone }));
+      }
+      case 'release': {
+        const reason = releaseReasonLabel(catalog, action.reason);
+        if (!reason) return stale();
+        const refusal = lifecycleRefusalText(catalog, await desk.release(action.number, me, me.platform, reason), action.number);
+        return refusal ? refuse(refusal) : { clearPressed: true, ...say(catalog.t('volunteer.released', { number: action.number })) };
+      }
+      case 'noComment':
+        if (!(await desk.skipComment(me))) return stale();
+        return { clearPressed: true, ...say(catalog.t('volunteer.commentSkipped')) };
+      case 'withdraw': {
+        const { number } = action;
+        if (action.confirmed) {
+          // On success the confirmation comes through the outbox, like every news of a request.
+          const refusal = lifecycleRefusalText(catalog, await desk.withdraw(number, me, me.platform), number);
+          return { clearPressed: true, ...(refusal ? refuse(refusal) : { messages: [] }) };
+        }
+        if (!(await desk.withdrawable(me)).includes(number)) return refuse(catalog.t('lifecycle.refused.not_allowed', { number }));
+        return say(catalog.t('requester.withdrawQuestion', { number }), {
+          buttons: [
+            [
+              { label: catalog.t('requester.withdrawYes'), action: { kind: 'withdraw', number, confirmed: true }, tone: 'negative' },
+              { label: catalog.t('requester.withdrawNo'), action: { kind: 'keep', number } },
+            ],
+          ],
+        });
+      }
+      case 'keep':
+        if (!(await desk.withdrawable(me)).includes(action.number)) return stale();
+        return { clearPressed: true, ...say(catalog.t('requester.withdrawKept', { number: action.number })) };
+      case 'rate': {
+        const answer = await deps.feedback.rate(action.number, me, action.rating);
+        if (answer === 'not_allowed') return refuse(catalog.t('lifecycle.refused.not_allowed', { number: action.number }));
+        if (answer === 'already') return { clearPressed: true, ...refuse(catalog.t('jobs.feedbackAlready', { number: action.number }), false) };
+        return { clearPressed: true, ...say(catalog.t('jobs.feedbackThanks')) };
+      }
+      default:
+        // A questionnaire's button when none is open, a claim button here, or data we never wrote.
+        return stale();
+    }
+  }
+
+  async function command(who: ChatPerson, name: string, args: string, place: QuestionnairePlace | undefined): Promise<ChatReply | null> {
+    switch (name) {
+      case 'start':
+        return args.trim() === VOLUNTEER_START_PAYLOAD ? say(catalog.t('bot.start.volunteerReady')) : greeting();
+      case 'new':
+        return startQuestionnaire(place);
+      case 'my':
+        return myRequests(who);
+      case 'tasks':
+        return tasks(who);
+      // A coordinator-to-be learns the id to put into the configuration.
+      case 'id':
+        return say(catalog.t('bot.start.yourId', { userId: who.person.userId }));
+      // Nothing to cancel.
+      case 'cancel':
+        return idle();
+      case 'bind':
+      case 'unbind':
+        return say(catalog.t('bind.groupOnly'));
+      default:
+        return null;
+    }
+  }
+
+  return {
+    /**
+     * Answers one input. With `place` the questionnaire runs here too; without it (an adapter that
+     * keeps the questionnaire itself and hands it every input while it is open) a reply may ask to
+     * start it.
+     */
+    async handle(who: ChatPerson, input: ChatInput, place?: QuestionnairePlace): Promise<ChatReply> {
+      // "Forget me" is answered wherever the person is, in the middle of a questionnaire too.
+      if (input.kind === 'command' && input.name === 'forget') return forgetQuestion();
+      if (input.kind === 'press') return press(who, input.action, place);
+      const session = await place?.read();
+      if (session && place) {
+        const step = await deps.intake.handle(session, questionnaireInput(input), { ...who.person, chatId: who.chatId });
+        if (!step.stale) await (step.session ? place.write(step.session) : place.clear());
+        return questionnaireReply(step);
+      }
+      if (input.kind === 'key') return input.action.kind === 'menu' ? press(who, input.action, place) : idle();
+      if (input.kind === 'command') {
+        const answered = await command(who, input.name, input.args, place);
+        if (answered) return answered;
+      }
+      if (input.kind === 'text' && input.text.trim()) {
+        const commented = await comment(who, input.text);
+        if (commented) return commented;
+      }
+      return capabilities.opensWithStart ? idle() : greeting();
+    },
+  };
+}
+
+export type PrivateChat = ReturnType<typeof createPrivateChat>;
+
+/** The buttons under a request's card in the volunteer's private chat. */
+export function taskButtons(catalog: Catalog, number: number): ChatButton[][] {
+  return [
+    [
+      { label: catalog.t('volunteer.doneButton'), action: { kind: 'task', action: 'done', number }, tone: 'positive' },
+      { label: catalog.t('volunteer.releaseButton'), action: { kind: 'task', action: 'release', number } },
+    ],
+    [{ label: catalog.t('volunteer.contactButton'), action: { kind: 'task', action: 'contact', number } }],
+  ];
+}
+
+/** The rating buttons 1–5 under the question how a done request went, in one row. */
+export function ratingButtons(number: number): ChatButton[][] {
+  return [RATINGS.map((rating): ChatButton => ({ label: String(rating), action: { kind: 'rate', number, rating } }))];
+}

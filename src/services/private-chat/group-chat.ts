@@ -1,0 +1,29 @@
+import type { PersonRef } from '../../domain/request.js';
+import type { Catalog } from '../../messages/catalog.js';
+import { bindReplyText, unbindReplyText } from '../../messages/command-texts.js';
+import type { DistrictBinding } from '../bind-district.js';
+
+/**
+ * The commands of a volunteers' group chat on every platform: a coordinator's /bind and /unbind, and
+ * /start or /id, which tell the chat's id (the HQ chat setting needs it). Null for any other command.
+ */
+export function createGroupChat(deps: { catalog: Catalog; binding: DistrictBinding; districts: readonly string[] }) {
+  const { catalog } = deps;
+  return {
+    async command(by: PersonRef, chatId: string, name: string, args: string): Promise<string | null> {
+      // The service checks the role before the district, so a volunteer learns nothing but the refusal.
+      if (name === 'bind') {
+        const result = await deps.binding.bind(by, by.platform, chatId, args).catch((error: unknown) => ({ error }));
+        return bindReplyText(catalog, deps.districts, args, result);
+      }
+      if (name === 'unbind') {
+        const result = await deps.binding.unbind(by, by.platform, chatId).then((district) => ({ district }), (error: unknown) => ({ error }));
+        return unbindReplyText(catalog, result);
+      }
+      if (name === 'start' || name === 'id') return catalog.t('bot.start.groupHint', { chatId });
+      return null;
+    },
+  };
+}
+
+export type GroupChat = ReturnType<typeof createGroupChat>;

@@ -1,0 +1,26 @@
+import type { Catalog } from '../../messages/catalog.js';
+import { renderText } from '../../messages/render.js';
+import type { Prompt } from '../../scenario/engine.js';
+
+/**
+ * The text of a questionnaire's prompt, as every platform shows it (plain text, so whatever a person
+ * typed is shown back exactly). It names only what the platform can show: the "share my number"
+ * button only where there is one, and the choices listed in full where buttons cut long labels.
+ */
+export function promptText(
+  prompt: Prompt,
+  catalog: Catalog,
+  options: { withHint: boolean; canShareContact: boolean; labelsCutAt?: number },
+): string {
+  const lines: string[] = [];
+  if (prompt.error) lines.push(renderText(catalog, prompt.error), '');
+  lines.push(renderText(catalog, prompt.question));
+  if (prompt.expects === 'phone' && options.canShareContact) lines.push(catalog.t('bot.intake.sharePhoneHint'));
+  if (prompt.summary) lines.push('', ...prompt.summary.map((line) => `${renderText(catalog, line.label)}: ${renderText(catalog, line.value)}`));
+  const labels = prompt.choices.map((choice) => renderText(catalog, choice.label));
+  const cutAt = options.labelsCutAt;
+  if (cutAt !== undefined && labels.some((label) => label.length > cutAt)) lines.push('', ...labels.map((label, i) => `${i + 1}. ${label}`));
+  if (prompt.current) lines.push('', catalog.t('bot.intake.currentAnswer', { value: renderText(catalog, prompt.current) }));
+  if (options.withHint) lines.push('', catalog.t('bot.intake.hint'));
+  return lines.join('\n');
+}

@@ -1,0 +1,61 @@
+import type { Prompt } from '../../scenario/engine.js';
+import type { ChatAction } from './actions.js';
+
+/** One thing a person did in a private chat, as every adapter can express it. */
+export type ChatInput =
+  /** "/name args"; `text` is the message as typed. */
+  | { kind: 'command'; name: string; args: string; text: string }
+  | { kind: 'text'; text: string }
+  /** A button under one of the bot's messages; `action` is null when the adapter could not read it. */
+  | { kind: 'press'; action: ChatAction | null }
+  /** A button of the keyboard under the input field, which arrives as the person's message. */
+  | { kind: 'key'; action: ChatAction }
+  /** A shared phone contact. */
+  | { kind: 'contact'; phone: string }
+  /** Anything else: a sticker, a photo, a location. */
+  | { kind: 'other' };
+
+export interface ChatButton {
+  label: string;
+  action: ChatAction;
+  /** How strongly a platform with coloured buttons paints it. */
+  tone?: 'primary' | 'positive' | 'negative';
+}
+
+/** One message of a reply. */
+export type ChatMessage =
+  /** Text, with rows of buttons under it; `closesKeyboard` hides a keyboard left under the input field. */
+  | { kind: 'text'; text: string; buttons?: ChatButton[][]; closesKeyboard?: boolean }
+  /** A question of the questionnaire: each platform lays out its choices its own way. */
+  | { kind: 'prompt'; prompt: Prompt; withHint: boolean }
+  /** A contact card: one tap to call (only where the platform has such cards). */
+  | { kind: 'contact'; name: string; phone: string };
+
+/** What the bot answers to one input. */
+export interface ChatReply {
+  /** A short answer on the pressed button (shown as a message when nothing was pressed); `alert` when it must be read. */
+  notice?: { text: string; alert: boolean };
+  /** The pressed message's buttons go, so nobody presses them again by mistake. */
+  clearPressed?: boolean;
+  messages: ChatMessage[];
+  /** The questionnaire begins; an adapter that keeps the questionnaire's place itself starts it. */
+  startQuestionnaire?: boolean;
+}
+
+/** What a platform can show; the dialogue words its replies by it. */
+export interface ChatCapabilities {
+  /** A button that sends the person's own phone number. */
+  canShareContact: boolean;
+  /** Contact cards, which call with one tap. */
+  sendsContactCards: boolean;
+  /** At most this many rows of buttons under a message listing requests (absent: no limit). */
+  maxListRows?: number;
+  /**
+   * Every chat opens with /start (Telegram's Start button), so a message outside the questionnaire
+   * comes from someone who knows the bot and gets a hint; elsewhere a chat opens with whatever the
+   * person types, which gets the greeting.
+   */
+  opensWithStart: boolean;
+}
+
+export const NO_MESSAGES: ChatReply = { messages: [] };
