@@ -6,7 +6,8 @@ import type { CoordinatorTexts } from '../messages/coordinator-texts.js';
 import type { IsCoordinator } from './coordinators.js';
 import type { DistrictChatRepository, KnownPerson, Logger, PeopleRepository, RequestRepository, RoleRepository } from './ports.js';
 import type { RequestLifecycle } from './request-lifecycle.js';
-import { computeStats, parsePeriod } from './request-stats.js';
+import { parsePeriod } from '../domain/calendar.js';
+import { computeStats } from './request-stats.js';
 import { exportRows, toCsv } from './request-export.js';
 
 /**

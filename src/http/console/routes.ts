@@ -13,7 +13,7 @@ import type { FormIntake, FormValues } from '../../services/form-intake.js';
 import type { Logger, PeopleRepository, RequestRepository, RequestSearch, RoleRepository } from '../../services/ports.js';
 import type { RequestLifecycle } from '../../services/request-lifecycle.js';
 import { exportRows, toCsv } from '../../services/request-export.js';
-import { isoDate, localDateOf, parsePeriod, startOfLocalDay } from '../../services/request-stats.js';
+import { isoDate, localDateOf, parsePeriod, startOfLocalDay } from '../../domain/calendar.js';
 import { PreviewFileError, type PreviewInput, type PreviewState, type ScenarioPreview } from '../../services/scenario-preview.js';
 import { registerRateLimits, type RateLimit } from '../rate-limit.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
