@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addDays, instantAt, wallTimeAt } from './calendar.js';
 
 /**
  * Quiet hours: the part of the day, on the wall clock of the headquarters' time zone, when the bot
@@ -38,8 +39,7 @@ export function quietHoursStatus(at: Date, hours: QuietHours | null, timeZone: s
   if (!hours) return { quiet: false, nextAllowedAt: at };
   const start = minutesOf(hours.start);
   const end = minutesOf(hours.end);
-  const clock = wallClockIn(timeZone);
-  const local = clock(at);
+  const local = wallTimeAt(at, timeZone);
   const minute = local.hour * 60 + local.minute;
   const crossesMidnight = start > end;
   const quiet = crossesMidnight ? minute >= start || minute < end : minute >= start && minute < end;
@@ -47,7 +47,7 @@ export function quietHoursStatus(at: Date, hours: QuietHours | null, timeZone: s
   // Past midnight the window ends today; before midnight (crossing windows only) it ends tomorrow.
   const endsTomorrow = crossesMidnight && minute >= start;
   const day = endsTomorrow ? addDays(local, 1) : local;
-  return { quiet: true, nextAllowedAt: zonedToInstant({ ...day, hour: Math.floor(end / 60), minute: end % 60 }, clock) };
+  return { quiet: true, nextAllowedAt: instantAt(day, { hour: Math.floor(end / 60), minute: end % 60 }, timeZone) };
 }
 
 /** The earliest moment at or after `at` when a requester may be written to. */
@@ -82,63 +82,3 @@ function minutesOf(time: string): number {
   if (!match) throw new RangeError(`not a time of day (HH:MM): ${time}`);
   return Number(match[1]) * 60 + Number(match[2]);
 }
-
-interface WallClock {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-}
-
-type Clock = (at: Date | number) => WallClock;
-
-/** Reads the wall clock of a zone; one formatter serves every reading of a computation. */
-function wallClockIn(timeZone: string): Clock {
-  // h23: some engines print midnight as 24:00 with the default hour cycle.
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-  });
-  return (at) => {
-    const parts = format.formatToParts(at);
-    const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
-    return { year: part('year'), month: part('month'), day: part('day'), hour: part('hour'), minute: part('minute') };
-  };
-}
-
-function addDays(date: WallClock, days: number): WallClock {
-  const shifted = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
-  return { ...date, year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
-}
-
-/** Milliseconds the zone's wall clock is ahead of UTC at an instant. */
-function offsetAt(instant: number, clock: Clock): number {
-  const wall = clock(instant);
-  const wallAsUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
-  return wallAsUtc - Math.floor(instant / 60_000) * 60_000;
-}
-
-/**
- * The instant a wall-clock time is reached in a zone. The zone's offsets a day before and a day
- * after are tried (they differ only across a daylight-saving switch); of the candidates, the earliest
- * whose wall clock has reached the target wins: a time repeated by a fall-back switch gives its first
- * occurrence, a time skipped by a spring-forward switch is pushed forward by the length of the gap.
- */
-function zonedToInstant(target: WallClock, clock: Clock): Date {
-  const wallAsUtc = Date.UTC(target.year, target.month - 1, target.day, target.hour, target.minute);
-  const offsets = new Set([-DAY, 0, DAY].map((shift) => offsetAt(wallAsUtc + shift, clock)));
-  const candidates = [...offsets].map((offset) => wallAsUtc - offset).sort((a, b) => a - b);
-  const reached = candidates.find((instant) => {
-    const wall = clock(instant);
-    return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute) >= wallAsUtc;
-  });
-  return new Date(reached ?? candidates[candidates.length - 1]!);
-}
-
-const DAY = 24 * 60 * 60 * 1000;

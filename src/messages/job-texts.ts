@@ -1,7 +1,7 @@
+import type { LocalDate } from '../domain/calendar.js';
 import type { HelpRequest } from '../domain/request.js';
 import { toPublicView } from '../domain/request.js';
 import type { DailyReport } from '../services/daily-report.js';
-import type { LocalDate } from '../services/request-stats.js';
 import type { Catalog } from './catalog.js';
 import { formatDuration } from './durations.js';
 import type { RequestTexts } from './request-texts.js';

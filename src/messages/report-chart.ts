@@ -1,7 +1,5 @@
 import { crc32, deflateSync } from 'node:zlib';
-
-/** One bar: the counts stacked from the bottom, in the order of the series' colours. */
-export type ChartColumn = readonly number[];
+import { stackedChart, type StackedChart } from '../domain/chart.js';
 
 /** Colours of the stacked parts, as [r, g, b]; the legend in the caption names them. */
 export type Rgb = readonly [number, number, number];
@@ -25,12 +23,20 @@ const BACKGROUND: Rgb = [255, 255, 255];
 const GRID: Rgb = [225, 225, 225];
 const AXIS: Rgb = [120, 120, 120];
 
+/** The report's chart from its columns (each day's counts bottom up, in the order of the colours). */
+export function renderStackedBars(columns: readonly (readonly number[])[], colours: readonly Rgb[]): Buffer {
+  const parts = Math.max(colours.length, ...columns.map((c) => c.length));
+  const series = Array.from({ length: parts }, () => ({ label: '' }));
+  return stackedChartPng(stackedChart({ series, columns: columns.map((values) => ({ values })) }), colours);
+}
+
 /**
- * A stacked bar chart as a PNG, drawn pixel by pixel: no canvas, font or browser is needed on the
- * server, and the picture says at a glance what the report's numbers say. It carries no text; the
- * caption beside it names the days and the colours.
+ * Draws a stacked chart's model as a PNG, pixel by pixel: no canvas, font or browser is needed on the
+ * server, and the picture says at a glance what the report's numbers say. It carries no text (grid
+ * lines at the scale's steps, the parts in their colours); the caption beside it names the days and
+ * the colours.
  */
-export function renderStackedBars(columns: readonly ChartColumn[], colours: readonly Rgb[]): Buffer {
+export function stackedChartPng(chart: StackedChart, colours: readonly Rgb[]): Buffer {
   const pixels = Buffer.alloc(WIDTH * HEIGHT * 3);
   const paint = (x0: number, y0: number, x1: number, y1: number, [r, g, b]: Rgb) => {
     for (let y = Math.max(0, y0); y < Math.min(HEIGHT, y1); y++) {
@@ -46,20 +52,14 @@ export function renderStackedBars(columns: readonly ChartColumn[], colours: read
 
   const plotHeight = HEIGHT - 2 * MARGIN;
   const baseline = HEIGHT - MARGIN;
-  const most = Math.max(1, ...columns.map((c) => c.reduce((a, b) => a + b, 0)));
-  // Grid lines at each quarter of the busiest day.
-  for (let q = 1; q <= 4; q++) paint(MARGIN, baseline - Math.round((plotHeight * q) / 4), WIDTH - MARGIN, baseline - Math.round((plotHeight * q) / 4) + 1, GRID);
+  const y = (count: number) => baseline - Math.round((count / chart.max) * plotHeight);
+  for (const tick of chart.ticks.filter((t) => t > 0)) paint(MARGIN, y(tick), WIDTH - MARGIN, y(tick) + 1, GRID);
 
-  const slot = (WIDTH - 2 * MARGIN) / Math.max(1, columns.length);
-  columns.forEach((column, i) => {
+  const slot = (WIDTH - 2 * MARGIN) / Math.max(1, chart.columns.length);
+  chart.columns.forEach((column, i) => {
     const x0 = Math.round(MARGIN + i * slot + GAP / 2);
     const x1 = Math.round(MARGIN + (i + 1) * slot - GAP / 2);
-    let top = baseline;
-    column.forEach((count, part) => {
-      const height = Math.round((count / most) * plotHeight);
-      paint(x0, top - height, x1, top, colours[part] ?? AXIS);
-      top -= height;
-    });
+    for (const segment of column.segments) paint(x0, y(segment.to), x1, y(segment.from), colours[segment.series] ?? AXIS);
   });
   paint(MARGIN, baseline, WIDTH - MARGIN, baseline + 2, AXIS);
   return encodePng(WIDTH, HEIGHT, pixels);

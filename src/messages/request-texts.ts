@@ -1,31 +1,18 @@
 import type { HelpRequest, PublicRequestView } from '../domain/request.js';
 import type { Scenario } from '../scenario/schema.js';
+import type { RequestNewsTexts } from '../services/request-effects.js';
 import type { Catalog } from './catalog.js';
 
 /**
  * The texts about a request that every channel shows the same way: the group post, the details a
- * volunteer gets, and what the requester is told. Adapters add only their buttons.
+ * volunteer gets, and what the requester is told (the news of a change, as request effects ask for
+ * it). Adapters add only their buttons.
  */
-export interface RequestTexts {
+export interface RequestTexts extends RequestNewsTexts {
   /** The volunteer-group post: number, district, category, age, kind of help, time; nothing personal. */
   groupPost(view: PublicRequestView, viaHeadquarters: boolean): string;
   /** The full request, for the volunteer who claimed it only. */
   volunteerDetails(request: HelpRequest): string;
-  /** Tells the requester that a volunteer took (or was given) the request. */
-  requesterClaimed(number: number, volunteerName: string): string;
-  requesterReleased(number: number): string;
-  requesterDone(number: number): string;
-  /** Confirms to the requester that they withdrew their request. */
-  requesterWithdrew(number: number): string;
-  requesterCancelled(number: number, reason: string): string;
-  /** Tells the requester that their request was open too long and is closed. */
-  requesterExpired(number: number): string;
-  /** Tells the HQ chat that a request was closed for being open too long. */
-  headquartersExpired(number: number, district: string): string;
-  /** Tells a volunteer that a coordinator gave their request to someone else. */
-  volunteerReassigned(number: number): string;
-  volunteerClosedByCoordinator(number: number): string;
-  volunteerCancelled(number: number): string;
   /** The answer to /my: the requester's requests with their status, or that there are none. */
   myRequests(requests: HelpRequest[]): string;
   category(code: string): string;

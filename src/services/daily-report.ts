@@ -1,5 +1,6 @@
+import { addDays, daysOf, isoDate, localDateOf, periodOf, type LocalDate, type Period } from '../domain/calendar.js';
 import type { HelpRequest, RequestStatus } from '../domain/request.js';
-import { computeStats, localDateOf, parsePeriod, type LocalDate, type Period } from './request-stats.js';
+import { computeStats } from './request-stats.js';
 import type { RequestRepository } from './ports.js';
 
 /** How many days the report's per-day line looks back. */
@@ -39,8 +40,9 @@ export interface DailyReportDeps {
 export function createDailyReport(deps: DailyReportDeps) {
   return async function dailyReport(): Promise<DailyReport> {
     const now = deps.now();
-    const yesterday = period('yesterday', now, deps.timeZone);
-    const fortnight = period(`${REPORT_DAYS}d`, new Date(yesterday.to.getTime() - 1), deps.timeZone);
+    const lastDay = addDays(localDateOf(now, deps.timeZone), -1);
+    const yesterday = periodOf(lastDay, lastDay, deps.timeZone);
+    const fortnight = periodOf(addDays(lastDay, 1 - REPORT_DAYS), lastDay, deps.timeZone);
     const [recent, touched, open, overdue] = await Promise.all([
       deps.requests.listCreatedBetween(fortnight.from, fortnight.to),
       deps.requests.listTouchedBetween(yesterday.from, yesterday.to),
@@ -83,28 +85,13 @@ export function createDailyReport(deps: DailyReportDeps) {
 
 /** Requests filed on each day of the period, by their status now. */
 function perDay(requests: readonly HelpRequest[], span: Period, timeZone: string): DailyReport['perDay'] {
-  const days: DailyReport['perDay'] = [];
-  const index = new Map<string, DailyReport['perDay'][number]>();
-  for (let at = span.from.getTime(); at < span.to.getTime(); at += 86_400_000) {
-    const day = localDateOf(new Date(at + 3_600_000), timeZone);
-    const key = `${day.year}-${day.month}-${day.day}`;
-    if (index.has(key)) continue;
-    const entry = { day, byStatus: { new: 0, claimed: 0, done: 0, cancelled: 0 } };
-    index.set(key, entry);
-    days.push(entry);
-  }
+  const days = daysOf(span).map((day) => ({ day, byStatus: { new: 0, claimed: 0, done: 0, cancelled: 0 } }));
+  const index = new Map(days.map((entry) => [isoDate(entry.day), entry]));
   for (const r of requests) {
-    const day = localDateOf(r.createdAt, timeZone);
-    const entry = index.get(`${day.year}-${day.month}-${day.day}`);
+    const entry = index.get(isoDate(localDateOf(r.createdAt, timeZone)));
     if (entry) entry.byStatus[r.status]++;
   }
   return days;
-}
-
-function period(text: string, now: Date, timeZone: string): Period {
-  const parsed = parsePeriod(text, now, timeZone);
-  if (!parsed.ok) throw new Error(`period "${text}" is not understood`);
-  return parsed.period;
 }
 
 export type DailyReportService = ReturnType<typeof createDailyReport>;

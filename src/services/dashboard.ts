@@ -1,6 +1,7 @@
+import { daysOf, isoDate, lastDaysOf, localDateOf } from '../domain/calendar.js';
 import { REQUEST_STATUSES, type HelpKind, type RequestStatus } from '../domain/request.js';
 import type { RequestRepository } from './ports.js';
-import { computeStats, isoDate, localDateOf, startOfLocalDay, type LocalDate } from './request-stats.js';
+import { computeStats } from './request-stats.js';
 
 /** The leaders' daily picture: the last weeks by day and status, where and what, how fast, how it went, and now. */
 export interface Dashboard {
@@ -37,16 +38,13 @@ export const DASHBOARD_DAYS = 28;
 export function createDashboard(deps: DashboardDeps) {
   return async function dashboard(days = DASHBOARD_DAYS): Promise<Dashboard> {
     const now = deps.now();
-    const today = localDateOf(now, deps.timeZone);
-    const dates = Array.from({ length: days }, (_, i) => shift(today, i - (days - 1)));
-    const from = startOfLocalDay(dates[0]!, deps.timeZone);
-    const to = startOfLocalDay(shift(today, 1), deps.timeZone);
+    const window = lastDaysOf(now, days, deps.timeZone);
     const [requests, open, overdue] = await Promise.all([
-      deps.requests.listCreatedBetween(from, to),
+      deps.requests.listCreatedBetween(window.from, window.to),
       deps.requests.search({ statuses: ['new', 'claimed'], skip: 0, limit: 0 }),
       deps.requests.search({ statuses: ['new'], createdTo: new Date(now.getTime() - deps.overdueAfterMs), skip: 0, limit: 0 }),
     ]);
-    const perDay = new Map(dates.map((d) => [isoDate(d), Object.fromEntries(REQUEST_STATUSES.map((s) => [s, 0])) as Record<RequestStatus, number>]));
+    const perDay = new Map(daysOf(window).map((d) => [isoDate(d), Object.fromEntries(REQUEST_STATUSES.map((s) => [s, 0])) as Record<RequestStatus, number>]));
     for (const r of requests) {
       const counts = perDay.get(isoDate(localDateOf(r.createdAt, deps.timeZone)));
       if (counts) counts[r.status]++;
@@ -68,8 +66,3 @@ export function createDashboard(deps: DashboardDeps) {
 }
 
 export type DashboardQuery = ReturnType<typeof createDashboard>;
-
-function shift(date: LocalDate, days: number): LocalDate {
-  const d = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
-}

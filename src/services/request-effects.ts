@@ -1,7 +1,6 @@
 import { EXPIRED_NOTE } from '../domain/lifecycle.js';
 import type { RequesterMessageKind } from '../domain/night-policy.js';
 import type { HelpRequest, HistoryEvent, PersonRef } from '../domain/request.js';
-import type { RequestTexts } from '../messages/request-texts.js';
 import type { ChatRef, DistrictChatRepository, Outbox, OutboxMessage, RequestRepository } from './ports.js';
 
 export interface EffectsDeps {
@@ -9,10 +8,29 @@ export interface EffectsDeps {
   districtChats: DistrictChatRepository;
   headquartersChats: readonly ChatRef[];
   outbox: Outbox;
-  texts: RequestTexts;
+  texts: RequestNewsTexts;
   now: () => Date;
   /** Schedules the follow-up jobs the request's state calls for; covered by the same mark and sweep. */
   plan?: (request: HelpRequest) => Promise<void>;
+}
+
+/** The words of the news a change sends to the people concerned; the messages layer supplies them. */
+export interface RequestNewsTexts {
+  /** Tells the requester that a volunteer took (or was given) the request. */
+  requesterClaimed(number: number, volunteerName: string): string;
+  requesterReleased(number: number): string;
+  requesterDone(number: number): string;
+  /** Confirms to the requester that they withdrew their request. */
+  requesterWithdrew(number: number): string;
+  requesterCancelled(number: number, reason: string): string;
+  /** Tells the requester that their request was open too long and is closed. */
+  requesterExpired(number: number): string;
+  /** Tells the HQ chat that a request was closed for being open too long. */
+  headquartersExpired(number: number, district: string): string;
+  /** Tells a volunteer that a coordinator gave their request to someone else. */
+  volunteerReassigned(number: number): string;
+  volunteerClosedByCoordinator(number: number): string;
+  volunteerCancelled(number: number): string;
 }
 
 type Keyed = { key: string; message: OutboxMessage };

@@ -31,3 +31,14 @@ it('draws each day as a bar of its statuses stacked bottom up, the busiest day f
   expect(at(column(1), 250)).toEqual([255, 255, 255]); // day 2: no bar
   expect(at(column(2), 30)).toEqual([...STATUS_COLOURS[3]!]); // day 3 reaches the top
 });
+
+it('draws on the same round scale as the console: a busiest day of 7 reaches 7/8 of the height, grid lines at every 2', () => {
+  const { at } = decode(renderStackedBars([[7, 0, 0, 0], [1, 0, 0, 0]], STATUS_COLOURS));
+  const column = (i: number) => Math.round(20 + (i + 0.5) * ((560 - 40) / 2));
+  const plot = 280 - 40;
+  const rowOf = (count: number) => 260 - Math.round((count / 8) * plot);
+  expect(at(column(0), rowOf(7))).toEqual([...STATUS_COLOURS[0]!]); // the top row of the bar
+  expect(at(column(0), rowOf(7) - 1)).toEqual([255, 255, 255]); // and just above it, the background
+  expect(at(column(1), rowOf(4))).toEqual([225, 225, 225]); // the grid line at 4, above the small day
+  expect(at(column(1), rowOf(4) + 1)).toEqual([255, 255, 255]);
+});

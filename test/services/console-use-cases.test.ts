@@ -8,7 +8,7 @@ import { createRequestDesk } from '../../src/services/console/request-desk.js';
 import { createRoleDesk } from '../../src/services/console/role-desk.js';
 import { createIsCoordinator } from '../../src/services/coordinators.js';
 import { createRequestLifecycle } from '../../src/services/request-lifecycle.js';
-import { parsePeriod } from '../../src/services/request-stats.js';
+import { parsePeriod } from '../../src/domain/calendar.js';
 import { parseCsv } from '../support/csv.js';
 import { catalogs, helpScenario } from '../support/scenario-fixtures.js';
 import { FakePeopleRepository, FakeRequestRepository, FakeRoleRepository, leakedPersonalStrings, makeDraft, RecordingLogger } from '../support/fakes.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { LocalDate } from '../../services/request-stats.js';
+import type { LocalDate } from '../../domain/calendar.js';
 
 /**
  * How the console reads what a browser sends (query, route parameters, form bodies): every field

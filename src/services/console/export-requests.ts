@@ -1,7 +1,7 @@
 import type { PersonRef, RequestChannel } from '../../domain/request.js';
 import type { Logger, RequestRepository } from '../ports.js';
 import { exportRows, toCsv, type ExportLabels } from '../request-export.js';
-import type { Period } from '../request-stats.js';
+import type { Period } from '../../domain/calendar.js';
 
 /** An export made: the CSV and how many requests it holds. */
 export interface RequestExport {

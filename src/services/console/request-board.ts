@@ -1,6 +1,6 @@
 import type { HelpRequest, RequestChannel, RequestStatus } from '../../domain/request.js';
 import type { RequestRepository } from '../ports.js';
-import { startOfLocalDay, type LocalDate } from '../request-stats.js';
+import { startOfLocalDay, type LocalDate } from '../../domain/calendar.js';
 
 /** Requests a page of the web console's board lists. */
 export const BOARD_PAGE_SIZE = 25;
