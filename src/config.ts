@@ -193,6 +193,8 @@ export const configSchema = z
       .url()
       .refine((u) => /^https?:\/\/[^/]+\/?$/.test(u), 'must be the address the console is opened at, like https://hq.example.org (no path)')
       .optional(),
+    // Read only to ask for PUBLIC_URL in production (the Docker image sets NODE_ENV=production).
+    NODE_ENV: z.string().optional(),
     OPERATOR_TELEGRAM_IDS: idList,
     OPERATOR_VK_IDS: idList,
     PARTNER_API_KEYS: partnerKeys,
@@ -224,6 +226,13 @@ export const configSchema = z
   .refine((c) => c.TELEGRAM_MODE === 'polling' || (c.TELEGRAM_WEBHOOK_URL && c.TELEGRAM_WEBHOOK_SECRET), {
     message: 'TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET',
     path: ['TELEGRAM_MODE'],
+  })
+  // Without PUBLIC_URL the bot's /console links point at the server's own address, which no one
+  // outside reaches: in production that is a console nobody can sign in to, so it is refused.
+  .refine((c) => c.NODE_ENV !== 'production' || c.PUBLIC_URL, {
+    message:
+      'must be set when NODE_ENV=production: the address people open the console at, like https://hq.example.org (with docker-compose.yml: set DOMAIN in .env)',
+    path: ['PUBLIC_URL'],
   });
 
 export type Config = z.infer<typeof configSchema>;
