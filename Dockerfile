@@ -11,6 +11,7 @@ RUN npm run build
 
 # Run stage: production dependencies and compiled code only, as an unprivileged user.
 FROM node:24-bookworm-slim
+# In production the bot refuses to start without PUBLIC_URL (docker-compose.yml makes it https://DOMAIN).
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./

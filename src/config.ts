@@ -184,6 +184,8 @@ const coreShape = {
       .url()
       .refine((u) => /^https?:\/\/[^/]+\/?$/.test(u), 'must be the address the console is opened at, like https://hq.example.org (no path)')
       .optional(),
+    // Read only to ask for PUBLIC_URL in production (the Docker image sets NODE_ENV=production).
+    NODE_ENV: z.string().optional(),
     PARTNER_API_KEYS: partnerKeys,
     // Limits on abuse of the public side (each "count/duration"); a refusal is 429 with Retry-After.
     // Requests filed through one partner key, from wherever they come: a line's busiest hour is far below.
@@ -213,6 +215,11 @@ export const configSchema = z
     }
     for (const m of PLATFORM_MODULES) for (const [path, message] of m.configProblems(c as never)) issue(path, message);
     if (c.METRICS_PORT !== 'off' && c.METRICS_PORT !== 0 && c.METRICS_PORT === c.HTTP_PORT) issue('METRICS_PORT', 'must differ from HTTP_PORT: /metrics has a listener of its own');
+    // Without PUBLIC_URL the bot's /console links point at the server's own address, which no one
+    // outside reaches: in production that is a console nobody can sign in to, so it is refused.
+    if (c.NODE_ENV === 'production' && !c.PUBLIC_URL) {
+      issue('PUBLIC_URL', 'must be set when NODE_ENV=production: the address people open the console at, like https://hq.example.org (with docker-compose.yml: set DOMAIN in .env)');
+    }
   });
 
 export type Config = z.infer<typeof configSchema>;

@@ -55,3 +55,16 @@ it('refuses short keys, odd source names, a source twice, and an address with a 
   expect(problems({ PUBLIC_URL: 'hq.example.org' })[0]).toMatch(/^PUBLIC_URL: /);
   expect(problems({ OPERATOR_TELEGRAM_IDS: '@olga' })[0]).toMatch(/^OPERATOR_TELEGRAM_IDS/);
 });
+
+it('refuses a production start without PUBLIC_URL, naming it and the compose file\'s DOMAIN', () => {
+  const found = problems({ NODE_ENV: 'production' });
+  expect(found).toHaveLength(1);
+  expect(found[0]).toMatch(/^PUBLIC_URL: must be set when NODE_ENV=production: /);
+  expect(found[0]).toContain('set DOMAIN in .env');
+  // An empty PUBLIC_URL (as .env.example has it) counts as unset.
+  expect(problems({ NODE_ENV: 'production', PUBLIC_URL: '' })).toEqual(found);
+  expect(loadConfig({ ...minimal, NODE_ENV: 'production', PUBLIC_URL: 'https://hq.example.org' }).PUBLIC_URL).toBe('https://hq.example.org');
+  // Development and tests keep links to where the server listens.
+  expect(loadConfig({ ...minimal, NODE_ENV: 'development' }).PUBLIC_URL).toBeUndefined();
+  expect(loadConfig({ ...minimal, NODE_ENV: 'test' }).PUBLIC_URL).toBeUndefined();
+});
