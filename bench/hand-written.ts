@@ -35,7 +35,11 @@ export function createHandWrittenIntake(deps: HandWrittenDeps): ConversationBuil
     // the engine's, which is what lets one list of updates answer both).
     let seq = 0;
     let first = true;
-    const withHint = (text: string) => (first ? ((first = false), `${text}\n\n${t('bot.intake.hint')}`) : text);
+    const withHint = (text: string) => {
+      if (!first) return text;
+      first = false;
+      return `${text}\n\n${t('bot.intake.hint')}`;
+    };
 
     /** Waits for the next update; /cancel ends the conversation wherever it is. */
     async function next(): Promise<Context> {
@@ -50,7 +54,9 @@ export function createHandWrittenIntake(deps: HandWrittenDeps): ConversationBuil
     async function choose(question: string, options: { value: string; label: string }[]): Promise<string> {
       seq++;
       const keyboard = new InlineKeyboard();
-      options.forEach((option, index) => keyboard.text(option.label, `a:${seq}:${index}`).row());
+      options.forEach((option, index) => {
+        keyboard.text(option.label, `a:${seq}:${index}`).row();
+      });
       await ctx.reply(withHint(question), { reply_markup: keyboard });
       for (;;) {
         const answer = await next();

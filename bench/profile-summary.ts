@@ -23,7 +23,9 @@ const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]
 // Waiting is not cost: the idle samples are left out of the shares.
 const NOT_WORK = new Set(['(idle)', '(program)']);
 const selfMs = new Map<number, number>();
-profile.samples.forEach((id, i) => selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
+profile.samples.forEach((id, i) => {
+  selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+});
 const nodes = profile.nodes.filter((node) => !NOT_WORK.has(node.callFrame.functionName));
 const total = nodes.reduce((sum, node) => sum + (selfMs.get(node.id) ?? 0), 0);
 

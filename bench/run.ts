@@ -71,7 +71,8 @@ try {
     let userId = 1_000_000;
     const run = (subject: IntakeSubject, requesters: number, rounds: number) => {
       log(`intake: ${subject.name}, ${requesters} at once × ${rounds}`);
-      return measureIntake({ subject, requesters, rounds, firstUserId: (userId += 10_000), database, updates });
+      userId += 10_000;
+      return measureIntake({ subject, requesters, rounds, firstUserId: userId, database, updates });
     };
     log('intake: warming up');
     for (const subject of [bot, engine, handWritten]) await run(subject, 50, 1);

@@ -44,7 +44,9 @@ export function redactPersonal(value: unknown, depth = 0): unknown {
     let copy: unknown[] | undefined;
     value.forEach((item, index) => {
       const redacted = redactPersonal(item, depth + 1);
-      if (redacted !== item) (copy ??= value.slice())[index] = redacted;
+      if (redacted === item) return;
+      copy ??= value.slice();
+      copy[index] = redacted;
     });
     return copy ?? value;
   }
@@ -53,7 +55,9 @@ export function redactPersonal(value: unknown, depth = 0): unknown {
   let copy: Record<string, unknown> | undefined;
   for (const [key, item] of Object.entries(value)) {
     const redacted = PERSONAL_FIELDS.has(key) && item !== undefined && item !== null ? CENSOR : redactPersonal(item, depth + 1);
-    if (redacted !== item) (copy ??= { ...value })[key] = redacted;
+    if (redacted === item) continue;
+    copy ??= { ...value };
+    copy[key] = redacted;
   }
   return copy ?? value;
 }

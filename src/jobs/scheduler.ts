@@ -31,6 +31,7 @@ export interface JobContext<D extends JobData> {
 }
 
 /** A handler may ask to be run again later (the request is not ready yet, or a part waits for the morning). */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing is the common case, and `undefined` would not accept it.
 export type JobOutcome = void | { runAgainAt: Date };
 
 /**
@@ -254,7 +255,16 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   async function run(job: Job<Record<string, unknown>>, handler: JobHandler<JobData>, options: JobOptions): Promise<void> {
     const id = String(job.attrs._id);
-    settled.set(id, new Promise<void>((resolve) => running.set(id, () => (running.delete(id), settled.delete(id), resolve()))));
+    settled.set(
+      id,
+      new Promise<void>((resolve) => {
+        running.set(id, () => {
+          running.delete(id);
+          settled.delete(id);
+          resolve();
+        });
+      }),
+    );
     const { jobKey, ...data } = job.attrs.data ?? {};
     const request = requestNumberOf(job);
     const jobLog = log.child({ job: job.attrs.name, ...(request !== undefined ? { request } : {}) });

@@ -7,7 +7,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string; pa
 // make two equal answers differ or garble how the text is shown to a volunteer.
 const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF\u00AD]/g;
 // Control characters except tab and newline.
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this expression is for.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 /** Cleans free text before it is measured or stored. */
@@ -24,7 +24,7 @@ export function cleanText(input: string): string {
 export function parseWholeNumber(input: string, min: number, max: number): Parsed<number> {
   const text = cleanText(input);
   const groups = text.match(/\d+/g);
-  if (!groups || groups.length !== 1 || /\d[.,]\d/.test(text)) {
+  if (groups?.length !== 1 || /\d[.,]\d/.test(text)) {
     return { ok: false, reason: 'engine.errors.notANumber', params: { min, max } };
   }
   // Letters around the number are fine ("78 лет"); signs or other symbols mean it was not a plain age.

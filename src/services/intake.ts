@@ -1,4 +1,4 @@
-import type { HelpRequest, PersonRef, Platform } from '../domain/request.js';
+import type { PersonRef, Platform } from '../domain/request.js';
 import { advance, repeatPrompt, startScenario, type EngineContext, type EngineInput, type Prompt, type ScenarioState } from '../scenario/engine.js';
 import { toHelpRequestDraft } from '../scenario/help-request-draft.js';
 import type { Scenario } from '../scenario/schema.js';

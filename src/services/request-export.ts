@@ -90,7 +90,7 @@ export function exportRows(requests: readonly HelpRequest[], labels: ExportLabel
 
 /** A whole CSV file: byte-order mark, `;` between cells, CRLF between rows (RFC 4180). */
 export function toCsv(rows: readonly (readonly string[])[]): string {
-  return UTF8_BOM + rows.map((row) => row.map(csvCell).join(CSV_SEPARATOR)).join('\r\n') + '\r\n';
+  return `${UTF8_BOM}${rows.map((row) => row.map(csvCell).join(CSV_SEPARATOR)).join('\r\n')}\r\n`;
 }
 
 /**

@@ -105,7 +105,7 @@ it('delivers 150 messages exactly once with three processes sharing the outbox',
       idleMs: 10,
     }),
   );
-  workers.forEach((w) => w.start());
+  for (const w of workers) w.start();
   await t.db.repositories.outbox.counts().then(async function wait(counts): Promise<void> {
     if (counts.sent === 150) return;
     await new Promise((resolve) => setTimeout(resolve, 20));

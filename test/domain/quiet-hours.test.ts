@@ -77,7 +77,10 @@ describe('zones with daylight-saving time', () => {
     const zones = ['Asia/Novosibirsk', 'Europe/Moscow', 'Europe/Berlin', 'America/New_York', 'Australia/Sydney', 'Asia/Kolkata'];
     const windows: QuietHours[] = [night, { start: '22:30', end: '07:15' }, { start: '00:00', end: '06:00' }, { start: '13:00', end: '15:00' }];
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     for (let i = 0; i < 400; i++) {
       const zone = zones[i % zones.length]!;
       const hours = windows[i % windows.length]!;

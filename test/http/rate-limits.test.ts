@@ -36,7 +36,11 @@ const body = () => ({
 });
 const post = (key: string, remoteAddress: string) =>
   w.app.inject({ method: 'POST', url: '/api/v1/requests', remoteAddress, headers: { authorization: `Bearer ${key}` }, payload: body() });
-const tally = (codes: number[]) => codes.reduce<Record<number, number>>((all, code) => ({ ...all, [code]: (all[code] ?? 0) + 1 }), {});
+const tally = (codes: number[]) => {
+  const all: Record<number, number> = {};
+  for (const code of codes) all[code] = (all[code] ?? 0) + 1;
+  return all;
+};
 
 describe('the partner API', () => {
   it('has sensible defaults: 30 filings a minute per key, 60 calls a minute per address, 10 wrong keys per address in 15 minutes', () => {
@@ -67,7 +71,7 @@ describe('the partner API', () => {
 
   it('files 30 requests a minute from one key, wherever they come from, then answers 429 with Retry-After; another key is not held back', async () => {
     const codes: number[] = [];
-    let last;
+    let last: Awaited<ReturnType<typeof post>> | undefined;
     for (let i = 0; i < 300; i++) {
       // From many addresses, so that only the key's own limit can bite.
       last = await post(HOTLINE_KEY, `198.51.100.${i % 200}`);
@@ -113,7 +117,7 @@ describe('the console\'s sign-in', () => {
       return w.app.inject({ method: 'POST', url: '/console/login', remoteAddress: '203.0.113.50', payload, headers });
     };
     const codes: number[] = [];
-    let last;
+    let last: Awaited<ReturnType<typeof attempt>> | undefined;
     for (let i = 0; i < 25; i++) {
       last = await attempt();
       codes.push(last.statusCode);

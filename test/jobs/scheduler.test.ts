@@ -187,13 +187,13 @@ describe('processes sharing the database', () => {
     const processes = [makeScheduler(t.db), makeScheduler(await t.connectAgain())];
     const runs = new Map<string, number>();
     const byProcess = [0, 0];
-    processes.forEach((scheduler, index) =>
+    processes.forEach((scheduler, index) => {
       scheduler.define(
         'test.shared',
         counting(runs, () => byProcess[index]!++),
         { concurrency: 10 },
-      ),
-    );
+      );
+    });
     const at = inMs(300);
     await Promise.all(Array.from({ length: 50 }, (_, i) => processes[i % 2]!.scheduleOnce('test.shared', at, { requestNumber: 100 + i }, String(100 + i))));
     await Promise.all(processes.map(start));
@@ -349,7 +349,7 @@ describe('failures', () => {
 describe('quiet hours', () => {
   it('holds a job that writes to requesters until quiet hours end; a volunteers\' job runs at once', async () => {
     const quietEnds = inMs(2_000);
-    const scheduler = makeScheduler(t.db, { requestersAllowedFrom: (at) => (at < quietEnds ? quietEnds : at) });
+    const scheduler = makeScheduler(t.db, { requestersAllowedFrom: (at) => new Date(Math.max(at.getTime(), quietEnds.getTime())) });
     const ranAt = new Map<string, number>();
     let seenQuietUntil: Date | undefined = new Date(0);
     scheduler.define('test.to-requester', async () => void ranAt.set('requester', Date.now()), { writesToRequesters: true });

@@ -73,7 +73,10 @@ beforeEach(() => {
   consoleAccessEnded = [];
   clock = new Date(START.getTime() + 48 * HOUR);
   const isCoordinator = createIsCoordinator({ telegram: ['900'], vk: ['9900'] }, (p) => roles.isCoordinator(p));
-  const now = () => new Date((clock = new Date(clock.getTime() + 1000)));
+  const now = () => {
+    clock = new Date(clock.getTime() + 1000);
+    return new Date(clock);
+  };
   const lifecycle = createRequestLifecycle({ requests, isCoordinator, afterChange: async (r) => changed.push(r.number), logger, now });
   const erasure = createErasure({ store: new FakeRetentionStore(requests, people), requests, lifecycle, conversations: { delete: async () => undefined }, cancelJobsOf: async () => undefined, logger, now });
   console_ = createCoordinatorConsole({

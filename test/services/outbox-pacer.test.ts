@@ -15,7 +15,10 @@ function recordingPacing(answer: { ok: true } | { ok: false; nextAt: Date } = { 
   const reserved: [string, number][] = [];
   const held: [string, Date][] = [];
   const pacing: ChatPacing = {
-    reserve: async (chat, intervalMs) => (reserved.push([chat, intervalMs]), answer),
+    reserve: async (chat, intervalMs) => {
+      reserved.push([chat, intervalMs]);
+      return answer;
+    },
     holdUntil: async (chat, until) => void held.push([chat, until]),
   };
   return { pacing, reserved, held };

@@ -180,8 +180,7 @@ export class FakeRequestRepository implements RequestRepository {
   async undoClaim(number: number, volunteer: PersonRef, reason: string, at: Date): Promise<HelpRequest | null> {
     const request = this.byNumber.get(number);
     if (
-      !request ||
-      request.status !== 'claimed' ||
+      request?.status !== 'claimed' ||
       request.volunteer?.platform !== volunteer.platform ||
       request.volunteer.userId !== volunteer.userId
     ) {
@@ -492,7 +491,10 @@ export function personalStrings(draft: RequestDraft): string[] {
 /** A clock that moves one second per call, so events have distinct, ordered times. */
 export function steppingClock(start = new Date('2025-03-01T09:00:00Z')): () => Date {
   let t = start.getTime();
-  return () => new Date((t += 1000));
+  return () => {
+    t += 1000;
+    return new Date(t);
+  };
 }
 
 /** Which of the draft's personal strings occur in a text; tests expect none where nothing personal belongs. */
@@ -555,7 +557,7 @@ export class FakeOutbox implements Outbox {
 
   private settle(key: string, worker: string, change: Partial<FakeOutboxRecord>): void {
     const record = this.records.get(key);
-    if (!record || record.status !== 'sending' || record.leaseOwner !== worker) return;
+    if (record?.status !== 'sending' || record.leaseOwner !== worker) return;
     Object.assign(record, change);
     delete record.leaseOwner;
     delete record.leaseUntil;

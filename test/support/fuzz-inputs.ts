@@ -279,6 +279,7 @@ export function hostileVkPayload(rng: Rng): unknown {
 // ---- what "clean" means -------------------------------------------------------------------------
 
 /** The characters src/scenario/parse-answer.ts cleanText removes: invisible, bidi, and control ones. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: it names the control characters cleanText removes.
 export const CLEANED_AWAY = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF\u00AD\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** A one-line, bounded description of a string for logs: its length and an escaped beginning. */

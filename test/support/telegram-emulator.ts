@@ -155,15 +155,15 @@ export class TgEmulator {
     let timer: NodeJS.Timeout | undefined;
     const finish = () => {
       if (done) return; done = true;
-      clearTimeout(timer); USER_EVENTS.forEach((e) => srv.off(e, onEvent));
+      clearTimeout(timer); for (const e of USER_EVENTS) srv.off(e, onEvent);
       if (res.destroyed || res.writableEnded) return;      // client aborted (bot.stop): don't consume updates
       res.json({ ok: true, result: srv.getUpdates(token) });
     };
     const onEvent = () => finish();
     if (hasPending() || waitMs <= 0) return finish();
     timer = setTimeout(finish, waitMs);
-    USER_EVENTS.forEach((e) => srv.on(e, onEvent));
-    res.on('close', () => { done = true; clearTimeout(timer); USER_EVENTS.forEach((e) => srv.off(e, onEvent)); });
+    for (const e of USER_EVENTS) srv.on(e, onEvent);
+    res.on('close', () => { done = true; clearTimeout(timer); for (const e of USER_EVENTS) srv.off(e, onEvent); });
   }
 }
 
