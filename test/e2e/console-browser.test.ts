@@ -1,11 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { decide } from '../../src/domain/lifecycle.js';
-import { CATEGORIES, HELP_KINDS, type HelpRequest, type RequestStatus } from '../../src/domain/request.js';
-import { makeDraft } from '../support/fakes.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { ARTIFACTS, browserIt as browserItUnless, browserMissing, openBrowser } from '../support/browser.js';
+import { seedFourWeeks } from '../support/console-seed.js';
 import { DISTRICTS, HQ_CHAT_ID, SystemHarness } from '../support/harness.js';
 
 // The web console in a real browser (Debian's chromium driven by playwright-core) against the whole
@@ -13,41 +11,25 @@ import { DISTRICTS, HQ_CHAT_ID, SystemHarness } from '../support/harness.js';
 // phone through the form, finds it on the board and the dashboard; the request reaches the
 // volunteers like a bot's. The dashboard's screenshot is saved under test/artifacts/.
 
-const CHROMIUM = '/usr/bin/chromium';
 const OPERATOR_ID = 700;
-const ARTIFACTS = join(import.meta.dirname, '../artifacts');
 const SCREENSHOT = join(ARTIFACTS, 'console-dashboard.png');
 
-// In CI the browser is installed by .ci/run and the test must run; elsewhere it may be missing.
-const missing = !existsSync(CHROMIUM);
-if (missing && process.env.CI !== 'true') {
-  console.warn(`console-browser.test.ts: skipped, ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`);
-}
-const browserIt = missing && process.env.CI !== 'true' ? it.skip : it;
+const missing = browserMissing('console-browser.test.ts');
+const browserIt = browserItUnless(missing);
 
 let h: SystemHarness;
 let context: BrowserContext | undefined;
-let profile: string | undefined;
+let closeBrowser: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  if (missing && process.env.CI !== 'true') return;
+  if (missing) return;
   h = await SystemHarness.start({ OPERATOR_TELEGRAM_IDS: String(OPERATOR_ID) });
-  await seedFourWeeks();
-  profile = mkdtempSync(join(tmpdir(), 'console-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    viewport: { width: 1280, height: 900 },
-    locale: 'ru-RU',
-    timezoneId: 'Europe/Moscow',
-  });
-  context.setDefaultTimeout(10_000);
+  await seedFourWeeks(h.database.db.repositories, { now: new Date(), districts: DISTRICTS });
+  ({ context, close: closeBrowser } = await openBrowser({ width: 1280, height: 900 }));
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await closeBrowser?.();
   await h?.stop();
 });
 
@@ -123,40 +105,3 @@ browserIt('signs an operator in by the bot\'s link, takes a phone request, and s
   expect(existsSync(SCREENSHOT)).toBe(true);
 }, 90_000);
 
-/**
- * Four weeks of requests stored straight through the repository, so the dashboard has something to
- * draw: a few a day across districts and kinds, the older ones mostly done (some rated), a few
- * cancelled, the recent ones waiting or in progress. Their messages are marked sent: none are posted.
- */
-async function seedFourWeeks(): Promise<void> {
-  const { requests, feedback } = h.database.db.repositories;
-  const volunteer = { platform: 'telegram' as const, userId: '5001', displayName: 'Волонтёр' };
-  const day = 86_400_000;
-  const now = Date.now();
-  for (let d = 27; d >= 1; d--) {
-    const perDay = 2 + ((d * 7) % 5);
-    for (let i = 0; i < perDay; i++) {
-      const at = new Date(now - d * day + i * 3_600_000);
-      const requester = { platform: 'telegram' as const, userId: `r${d}-${i}`, chatId: `r${d}-${i}` };
-      let request: HelpRequest = await requests.create({
-        draft: makeDraft({ district: DISTRICTS[(d + i) % DISTRICTS.length]!, helpKind: HELP_KINDS[(d * 3 + i) % HELP_KINDS.length]!, category: CATEGORIES[i % 4]! }),
-        channel: i % 3 === 0 ? 'vk' : 'telegram',
-        requester,
-        at,
-      });
-      const fate: RequestStatus = d <= 2 ? (i % 2 ? 'claimed' : 'new') : i % 6 === 5 ? 'cancelled' : i % 5 === 4 && d < 6 ? 'claimed' : 'done';
-      if (fate === 'claimed' || fate === 'done') request = (await requests.claim(request.number, volunteer, new Date(at.getTime() + (20 + 15 * i) * 60_000)))!;
-      const finish = (action: Parameters<typeof decide>[1], by: typeof volunteer | typeof requester, minutes: number) => {
-        const decision = decide(request, action, { person: by, channel: 'telegram', isCoordinator: false }, new Date(at.getTime() + minutes * 60_000));
-        if (!decision.ok) throw new Error(decision.refusal);
-        return requests.applyTransition(request.number, decision.transition);
-      };
-      if (fate === 'done') {
-        request = (await finish({ type: 'complete' }, volunteer, 180 + 40 * i))!;
-        if (i % 2 === 0) await feedback.rate(request.number, requester, 5 - (d % 3 === 0 ? 1 : 0), new Date(at.getTime() + 2 * day));
-      }
-      if (fate === 'cancelled') request = (await finish({ type: 'cancel' }, requester, 30))!;
-      await requests.clearEffectsMark(request.number, request.history.length);
-    }
-  }
-}

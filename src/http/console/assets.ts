@@ -11,6 +11,7 @@ body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, 
 a { color: var(--accent); }
 header.top { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 20px; padding: 10px 20px; background: #16325c; color: #fff; }
 header.top .brand { font-weight: 600; margin-right: 8px; }
+header.top nav { display: flex; flex-wrap: wrap; gap: 2px 4px; }
 header.top nav a { color: #dfe8f7; text-decoration: none; padding: 4px 8px; border-radius: 4px; }
 header.top nav a.active, header.top nav a:hover { background: rgba(255,255,255,.15); color: #fff; }
 header.top .who { margin-left: auto; display: flex; align-items: center; gap: 10px; font-size: 14px; }
@@ -19,11 +20,16 @@ main { max-width: 1180px; margin: 0 auto; padding: 20px; }
 h1 { font-size: 22px; margin: 0 0 16px; }
 h2 { font-size: 17px; margin: 0 0 10px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 16px 18px; margin-bottom: 16px; }
-.grid { display: grid; gap: 16px; }
-.grid.two { grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); }
+.grid { display: grid; gap: 16px; margin-bottom: 16px; }
+.grid > .card { margin-bottom: 0; }
+/* min(…, 100%): a column never asks for more than its window has. */
+.grid.two { grid-template-columns: repeat(auto-fit, minmax(min(420px, 100%), 1fr)); }
+/* Side by side only where each SVG of bars keeps its labels at reading size. */
+.grid.two.wide { grid-template-columns: repeat(auto-fit, minmax(min(560px, 100%), 1fr)); }
 .tiles { display: grid; gap: 12px; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); margin-bottom: 16px; }
 .tile { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
-.tile .value { font-size: 22px; font-weight: 600; white-space: nowrap; }
+/* A figure in words («меньше минуты») wraps between its words rather than leave its tile. */
+.tile .value { font-size: 22px; line-height: 1.25; font-weight: 600; overflow-wrap: break-word; text-wrap: balance; }
 .tile .label { color: var(--muted); font-size: 13px; }
 .tile.alert .value { color: var(--danger); }
 .muted { color: var(--muted); }
@@ -33,6 +39,9 @@ table { width: 100%; border-collapse: collapse; background: var(--card); }
 th, td { text-align: left; padding: 7px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-size: 13px; color: var(--muted); font-weight: 600; }
 tr:hover td { background: #f0f4fa; }
+/* A long @username breaks rather than push the revoke button off a phone's screen. */
+table.people td.person { overflow-wrap: anywhere; }
+table.people td.revoke { width: 1%; white-space: nowrap; text-align: right; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px; color: #fff; white-space: nowrap; }
 .badge.new { background: var(--new); } .badge.claimed { background: var(--claimed); } .badge.done { background: var(--done); } .badge.cancelled { background: var(--cancelled); }
 form.filters { display: flex; flex-wrap: wrap; gap: 10px; align-items: flex-end; margin-bottom: 14px; }
@@ -54,19 +63,32 @@ button.danger { background: var(--danger); border-color: var(--danger); }
 .field[hidden] { display: none; }
 dl.fields { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
 dl.fields dt { color: var(--muted); }
-dl.fields dd { margin: 0; white-space: pre-wrap; }
+dl.fields dd { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; min-width: 0; }
 ol.history { margin: 0; padding-left: 20px; }
 ol.history li { margin-bottom: 4px; }
 ol.history .comment { color: var(--muted); font-style: italic; }
-.actions { display: grid; gap: 12px; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); }
+.actions { display: grid; gap: 12px; grid-template-columns: repeat(auto-fit, minmax(min(260px, 100%), 1fr)); }
 .actions form { display: flex; flex-direction: column; gap: 6px; }
 .pager { display: flex; gap: 10px; align-items: center; margin-top: 12px; }
-svg.chart { width: 100%; height: auto; display: block; }
+svg.chart { width: 100%; height: auto; display: block; overflow: visible; }
+.chart-bars svg.chart { max-width: 720px; }
 svg.chart .grid { stroke: #e6e9ee; } svg.chart .axis-line { stroke: #9aa3ae; }
 svg.chart .axis { fill: var(--muted); }
 svg.chart text { fill: var(--fg); }
 svg.chart .s-new { fill: var(--new); } svg.chart .s-claimed { fill: var(--claimed); } svg.chart .s-done { fill: var(--done); } svg.chart .s-cancelled { fill: var(--cancelled); }
 svg.chart .bar { fill: #5b8fd6; } svg.chart .bar-alt { fill: #7aa874; }
+ul.legend { display: none; flex-wrap: wrap; gap: 4px 16px; list-style: none; margin: 0 0 8px; padding: 0; font-size: 14px; }
+ul.legend .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
+.swatch.s-new { background: var(--new); } .swatch.s-claimed { background: var(--claimed); } .swatch.s-done { background: var(--done); } .swatch.s-cancelled { background: var(--cancelled); }
+ol.bar-list { display: none; list-style: none; margin: 0; padding: 0; }
+ol.bar-list li { display: grid; grid-template-columns: 1fr auto; gap: 2px 10px; align-items: center; margin-bottom: 8px; font-size: 14px; }
+ol.bar-list .bar-label { grid-column: 1 / -1; }
+ol.bar-list .bar-count { font-variant-numeric: tabular-nums; }
+ol.bar-list meter { width: 100%; height: 12px; appearance: none; -webkit-appearance: none; background: #eef1f5; border-radius: 2px; }
+ol.bar-list meter::-webkit-meter-bar { background: #eef1f5; border: 0; border-radius: 2px; height: 12px; }
+ol.bar-list meter.bar::-webkit-meter-optimum-value { background: #5b8fd6; border-radius: 2px; }
+ol.bar-list meter.bar-alt::-webkit-meter-optimum-value { background: #7aa874; border-radius: 2px; }
+ol.bar-list meter.bar::-moz-meter-bar { background: #5b8fd6; } ol.bar-list meter.bar-alt::-moz-meter-bar { background: #7aa874; }
 .chat { display: flex; flex-direction: column; gap: 8px; max-width: 640px; }
 .bubble { padding: 8px 12px; border-radius: 12px; white-space: pre-wrap; max-width: 85%; }
 .bubble.bot { background: #fff; border: 1px solid var(--line); align-self: flex-start; }
@@ -77,6 +99,56 @@ svg.chart .bar { fill: #5b8fd6; } svg.chart .bar-alt { fill: #7aa874; }
 .chat-controls .say input { flex: 1; }
 pre.problem { white-space: pre-wrap; background: #fbeaea; padding: 10px; border-radius: 6px; }
 .login { max-width: 460px; margin: 60px auto; }
+
+/*
+ * Phones and narrow windows. The charts scale with their card: their text is sized here in the SVG's
+ * own units, so that scaled it still reads at about 10 px or more (the per-day chart is 760 units
+ * wide, about 300–650 px here); the SVG legend and bars give way to their HTML versions.
+ */
+@media (max-width: 720px) {
+  header.top { padding: 8px 12px; gap: 4px 12px; }
+  header.top .brand { width: 100%; }
+  header.top nav a { display: inline-block; padding: 6px 8px; }
+  header.top .who { margin-left: 0; flex-wrap: wrap; }
+  main { padding: 12px; }
+  main.login { margin: 24px auto; }
+  .card { padding: 12px 14px; }
+  h1 { font-size: 20px; }
+  button, .button { padding: 9px 14px; }
+  .tiles { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 10px; }
+  .tile .value { font-size: 20px; }
+  form.filters label { flex: 1 1 140px; min-width: 0; }
+  form.filters label select, form.filters label input[type=text], form.filters label input[type=date] { width: 100%; }
+  form.filters h2 { flex: 1 1 100%; }
+  dl.fields { grid-template-columns: minmax(0, 1fr); gap: 0; }
+  dl.fields dt { font-size: 13px; }
+  dl.fields dd { margin-bottom: 8px; }
+  .actions { gap: 20px; }
+  .field .choices { gap: 2px 16px; }
+  .field .choices label { padding: 4px 0; }
+  .chat-controls .say input { min-width: 0; }
+  /* The board as a list of cards: a row per request, each cell a line titled by its column. */
+  table.board, table.board tbody, table.board tr, table.board td { display: block; }
+  table.board { background: transparent; }
+  table.board thead { display: none; }
+  table.board tr { display: grid; grid-template-columns: 1fr auto; gap: 2px 10px; background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; margin-bottom: 10px; }
+  table.board td { padding: 0; border: 0; grid-column: 1 / -1; }
+  table.board td:empty { display: none; }
+  table.board td.number { grid-column: 1; font-weight: 600; font-size: 16px; }
+  table.board td.status { grid-column: 2; grid-row: 1; }
+  table.board td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-size: 13px; }
+  tr:hover td { background: transparent; }
+  .chart-columns svg.chart text { font-size: 16px; }
+  .chart-columns svg.chart > rect, .chart-columns svg.chart > text:not(.axis) { display: none; }
+  ul.legend { display: flex; }
+  .chart-bars svg.chart { display: none; }
+  ol.bar-list { display: block; }
+}
+@media (max-width: 540px) {
+  .chart-columns svg.chart text { font-size: 26px; }
+  /* The days under the axis, moved down by what their larger letters grew, off the axis line. */
+  .chart-columns svg.chart text.axis[text-anchor="middle"] { transform: translateY(8px); }
+}
 @media print { header.top, .no-print { display: none; } body { background: #fff; } }
 `;
 

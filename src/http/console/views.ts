@@ -138,15 +138,16 @@ export function boardPage(
 ): Html {
   const t = consoleText(v.catalog);
   const f = view.filters;
+  // Each cell names its column (data-label): on a phone the rows are drawn as cards, each line titled.
   const rows = view.items.map(
     (r) => html`<tr>
-      <td><a href="/console/requests/${r.number}">№${r.number}</a></td>
-      <td>${v.texts.dateTime(r.createdAt)}</td>
-      <td>${r.district}</td>
-      <td>${v.texts.helpKind(r.helpKind)}</td>
-      <td>${statusBadge(v, r.status)}</td>
-      <td>${v.coordinatorTexts.channel(r.channel)}</td>
-      <td>${r.volunteer?.displayName ?? ''}</td>
+      <td class="number"><a href="/console/requests/${r.number}">№${r.number}</a></td>
+      <td data-label="${t('board.createdAt')}">${v.texts.dateTime(r.createdAt)}</td>
+      <td data-label="${t('board.district')}">${r.district}</td>
+      <td data-label="${t('board.helpKind')}">${v.texts.helpKind(r.helpKind)}</td>
+      <td class="status">${statusBadge(v, r.status)}</td>
+      <td data-label="${t('board.channel')}">${v.coordinatorTexts.channel(r.channel)}</td>
+      <td data-label="${t('board.volunteer')}">${r.volunteer?.displayName ?? ''}</td>
     </tr>`,
   );
   const body = html`<h1>${t('board.title')}</h1>
@@ -163,7 +164,7 @@ export function boardPage(
     <p class="muted">${t('board.total', { total: view.total })}</p>
     ${view.items.length === 0
       ? html`<div class="card">${t('board.empty')}</div>`
-      : html`<table>
+      : html`<table class="board">
           <thead><tr><th>${t('board.number')}</th><th>${t('board.createdAt')}</th><th>${t('board.district')}</th><th>${t('board.helpKind')}</th><th>${t('board.status')}</th><th>${t('board.channel')}</th><th>${t('board.volunteer')}</th></tr></thead>
           <tbody>${rows}</tbody>
         </table>`}
@@ -319,12 +320,37 @@ export function intakeSummaryPage(v: ViewContext, user: ConsoleUser, form: { val
 
 const SERIES_CLASS: Record<RequestStatus, string> = { new: 's-new', claimed: 's-claimed', done: 's-done', cancelled: 's-cancelled' };
 
+/**
+ * The chart's legend in HTML. A chart scales with its card, so on a phone the SVG's own legend
+ * shrinks below reading size and its entries, placed without measuring text, would run into each
+ * other at a size one can read; the stylesheet shows this one instead on narrow windows.
+ */
+function chartLegend(series: readonly { label: string; className: string }[]): Html {
+  return html`<ul class="legend">${series.map((s) => html`<li><span class="swatch ${s.className}"></span>${s.label}</li>`)}</ul>`;
+}
+
+/**
+ * Bars as a list: on a narrow window the stylesheet shows this instead of the SVG, whose fixed label
+ * column cannot hold a long kind of help at a size one can read. A <meter> draws each bar, as the
+ * console's policy allows no inline styles.
+ */
+function barList(items: readonly { label: string; value: number }[], className: string): Html {
+  if (items.length === 0) return html``;
+  const max = Math.max(1, ...items.map((item) => item.value));
+  return html`<ol class="bar-list">${items.map(
+    (item) => html`<li><span class="bar-label">${item.label}</span><meter class="${className}" min="0" max="${max}" value="${item.value}"></meter><span class="bar-count">${item.value}</span></li>`,
+  )}</ol>`;
+}
+
 export function dashboardPage(v: ViewContext, user: ConsoleUser, data: Dashboard, options: { overdueAfterMs: number; exportFrom: string; exportTo: string }): Html {
   const t = consoleText(v.catalog);
   const duration = (m: { medianMs: number | null }) => (m.medianMs === null ? t('dashboard.noData') : v.coordinatorTexts.duration(m.medianMs));
   const dayLabel = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}`;
   const first = data.days[0]?.day ?? '';
   const last = data.days.at(-1)?.day ?? '';
+  const series = REQUEST_STATUSES.map((s) => ({ key: s, label: t(`statusShort.${s}`), className: SERIES_CLASS[s] }));
+  const byDistrict = data.byDistrict.map(([label, value]) => ({ label, value }));
+  const byHelpKind = data.byHelpKind.map(([kind, value]) => ({ label: v.texts.helpKind(kind), value }));
   const tile = (value: string | number, label: string, note?: string, alert?: boolean) =>
     html`<div class="tile ${alert ? 'alert' : ''}"><div class="value">${value}</div><div class="label">${label}</div>${note && html`<div class="label">${note}</div>`}</div>`;
   const body = html`<h1>${t('dashboard.title')}</h1>
@@ -337,16 +363,13 @@ export function dashboardPage(v: ViewContext, user: ConsoleUser, data: Dashboard
       ${tile(duration(data.toDone), t('dashboard.toDone'), data.toDone.count > 0 ? t('dashboard.over', { count: data.toDone.count }) : undefined)}
       ${tile(data.feedback.average === null ? t('dashboard.noData') : data.feedback.average.toFixed(1).replace('.', v.catalog.locale === 'ru' ? ',' : '.'), t('dashboard.feedback'), data.feedback.count > 0 ? t('dashboard.ratings', { count: data.feedback.count }) : undefined)}
     </div>
-    <div class="card"><h2>${t('dashboard.perDay')}</h2>
-      ${stackedColumns({
-        title: t('dashboard.perDay'),
-        days: data.days.map((d) => ({ label: dayLabel(d.day), values: d.byStatus })),
-        series: REQUEST_STATUSES.map((s) => ({ key: s, label: t(`statusShort.${s}`), className: SERIES_CLASS[s] })),
-      })}
+    <div class="card chart-columns"><h2>${t('dashboard.perDay')}</h2>
+      ${chartLegend(series)}
+      ${stackedColumns({ title: t('dashboard.perDay'), days: data.days.map((d) => ({ label: dayLabel(d.day), values: d.byStatus })), series })}
     </div>
-    <div class="grid two">
-      <div class="card"><h2>${t('dashboard.byDistrict')}</h2>${horizontalBars({ title: t('dashboard.byDistrict'), items: data.byDistrict.map(([label, value]) => ({ label, value })), className: 'bar', empty: t('dashboard.empty') })}</div>
-      <div class="card"><h2>${t('dashboard.byHelpKind')}</h2>${horizontalBars({ title: t('dashboard.byHelpKind'), items: data.byHelpKind.map(([kind, value]) => ({ label: v.texts.helpKind(kind), value })), className: 'bar-alt', empty: t('dashboard.empty') })}</div>
+    <div class="grid two wide">
+      <div class="card chart-bars"><h2>${t('dashboard.byDistrict')}</h2>${horizontalBars({ title: t('dashboard.byDistrict'), items: byDistrict, className: 'bar', empty: t('dashboard.empty') })}${barList(byDistrict, 'bar')}</div>
+      <div class="card chart-bars"><h2>${t('dashboard.byHelpKind')}</h2>${horizontalBars({ title: t('dashboard.byHelpKind'), items: byHelpKind, className: 'bar-alt', empty: t('dashboard.empty') })}${barList(byHelpKind, 'bar-alt')}</div>
     </div>
     ${user.role === 'coordinator' &&
     html`<form class="card filters no-print" method="get" action="/console/export.csv">
@@ -413,8 +436,8 @@ export function peoplePage(
     <div class="card">
       ${view.operators.length === 0
         ? html`<p>${t('people.empty')}</p>`
-        : html`<table><tbody>${view.operators.map(
-            (p) => html`<tr><td>${name(p)}</td><td>
+        : html`<table class="people"><tbody>${view.operators.map(
+            (p) => html`<tr><td class="person">${name(p)}</td><td class="revoke">
               <form method="post" action="/console/people/revoke">${csrfField(user)}
                 <input type="hidden" name="platform" value="${p.platform}"><input type="hidden" name="person" value="${p.userId}">
                 <button type="submit" class="secondary">${t('people.revoke')}</button>
