@@ -13,7 +13,10 @@ const HELP_KINDS = ['groceries', 'medicine', 'utility_payments', 'household', 'p
  * and the first generated document is validated against the schema, to notice when the model moves
  * on. Then the request counter is moved past them. No real name, address or phone: all is generated.
  */
-export async function loadRequests(database: BenchDatabase, options: { count: number; perWeek: number; districts: readonly string[]; now: Date }): Promise<void> {
+export async function loadRequests(
+  database: BenchDatabase,
+  options: { count: number; perWeek: number; districts: readonly string[]; now: Date },
+): Promise<void> {
   const { count, districts, now } = options;
   const model = database.db.connection.model('Request');
   const stepMs = (7 * DAY_MS) / options.perWeek;
@@ -27,7 +30,10 @@ export async function loadRequests(database: BenchDatabase, options: { count: nu
       const createdAt = new Date(now.getTime() - (count - i) * stepMs);
       const age = now.getTime() - createdAt.getTime();
       const status = statusOf(number, age);
-      const volunteer = status === 'claimed' || status === 'done' ? { platform: 'telegram', userId: String(900_000 + (number % 300)), displayName: `Волонтёр ${number % 300}` } : undefined;
+      const volunteer =
+        status === 'claimed' || status === 'done'
+          ? { platform: 'telegram', userId: String(900_000 + (number % 300)), displayName: `Волонтёр ${number % 300}` }
+          : undefined;
       const claimedAt = volunteer ? new Date(createdAt.getTime() + 20 * 60_000) : undefined;
       const closedAt = status === 'done' || status === 'cancelled' ? new Date(createdAt.getTime() + DAY_MS / 2) : undefined;
       const userId = String(1_000_000 + number);
@@ -42,7 +48,12 @@ export async function loadRequests(database: BenchDatabase, options: { count: nu
         district: districts[number % districts.length],
         helpKind: HELP_KINDS[number % HELP_KINDS.length],
         extra: {},
-        personal: { name: `Получатель ${number}`, address: `ул. Тестовая, д. ${number % 200}`, phone: `+7900${String(number).padStart(7, '0')}`, description: `Заявка ${number}` },
+        personal: {
+          name: `Получатель ${number}`,
+          address: `ул. Тестовая, д. ${number % 200}`,
+          phone: `+7900${String(number).padStart(7, '0')}`,
+          description: `Заявка ${number}`,
+        },
         consentAt: createdAt,
         createdAt,
         ...(volunteer ? { volunteer, claimedAt, firstClaimedAt: claimedAt } : {}),

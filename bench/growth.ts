@@ -63,12 +63,25 @@ export const GROWTH_CASES: GrowthCase[] = [
     name: 'claim',
     via: 'bot: a press of «Take request» on a new request',
     async measure(c) {
-      const request = await c.requests.create({ draft: makeDraft({ district: c.district }), channel: 'telegram', requester: { platform: 'telegram', userId: '42', chatId: '42' }, at: new Date() });
+      const request = await c.requests.create({
+        draft: makeDraft({ district: c.district }),
+        channel: 'telegram',
+        requester: { platform: 'telegram', userId: '42', chatId: '42' },
+        at: new Date(),
+      });
       return timed(() => c.sut.handleUpdate(c.updates.claim(c.nextUserId(), c.groupId, request.number)));
     },
   },
-  { name: '/open', via: 'RequestRepository.listOpen (district, new, first page)', measure: (c) => timed(() => c.requests.listOpen({ district: c.district, status: 'new', skip: 0, limit: 10 })) },
-  { name: '/stats (7 days)', via: 'createRequestStats, the default period (RequestRepository.listCreatedBetween)', measure: (c) => timed(() => createRequestStats({ requests: c.requests })(statsPeriod(c))) },
+  {
+    name: '/open',
+    via: 'RequestRepository.listOpen (district, new, first page)',
+    measure: (c) => timed(() => c.requests.listOpen({ district: c.district, status: 'new', skip: 0, limit: 10 })),
+  },
+  {
+    name: '/stats (7 days)',
+    via: 'createRequestStats, the default period (RequestRepository.listCreatedBetween)',
+    measure: (c) => timed(() => createRequestStats({ requests: c.requests })(statsPeriod(c))),
+  },
   {
     name: 'daily report',
     via: 'createDailyReport (listCreatedBetween 14 days, listTouchedBetween, listOpen ×2)',
@@ -167,7 +180,18 @@ interface CapturedQuery {
   pipeline?: Record<string, unknown>[];
 }
 
-const EXPLAINED = new Set(['find', 'findOne', 'findOneAndUpdate', 'findOneAndDelete', 'countDocuments', 'updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'aggregate']);
+const EXPLAINED = new Set([
+  'find',
+  'findOne',
+  'findOneAndUpdate',
+  'findOneAndDelete',
+  'countDocuments',
+  'updateOne',
+  'updateMany',
+  'deleteOne',
+  'deleteMany',
+  'aggregate',
+]);
 
 /**
  * Runs each case once more with mongoose's query hook on and explains every query shape it ran (the
@@ -220,11 +244,9 @@ function describeShape(filter: Record<string, unknown>): string {
 async function explain(database: BenchDatabase, query: CapturedQuery): Promise<string> {
   const collection = database.db.connection.collection(query.collection);
   try {
-    const result = (
-      query.pipeline
-        ? await collection.aggregate(query.pipeline).explain('executionStats')
-        : await collection.find(query.filter, query.sort ? { sort: query.sort as never } : {}).explain('executionStats')
-    ) as unknown as ExplainResult;
+    const result = (query.pipeline
+      ? await collection.aggregate(query.pipeline).explain('executionStats')
+      : await collection.find(query.filter, query.sort ? { sort: query.sort as never } : {}).explain('executionStats')) as unknown as ExplainResult;
     return summarisePlan(result);
   } catch (error) {
     return `unsupported (${(error as Error).message})`;

@@ -88,14 +88,28 @@ export function createHandWrittenIntake(deps: HandWrittenDeps): ConversationBuil
       }
     }
 
-    if ((await choose(t('request.consent.question'), [{ value: 'yes', label: t('request.consent.accept') }, { value: 'no', label: t('request.consent.decline') }])) === 'no') {
+    if (
+      (await choose(t('request.consent.question'), [
+        { value: 'yes', label: t('request.consent.accept') },
+        { value: 'no', label: t('request.consent.decline') },
+      ])) === 'no'
+    ) {
       await ctx.reply(t('request.consent.declined'), { reply_markup: { remove_keyboard: true } });
       return;
     }
-    const category = await choose(t('request.category.question'), CATEGORIES.map((c) => ({ value: c, label: t(`request.category.${c}`) })));
+    const category = await choose(
+      t('request.category.question'),
+      CATEGORIES.map((c) => ({ value: c, label: t(`request.category.${c}`) })),
+    );
     const age = await typed(t('request.age.question'), (s) => parseWholeNumber(s, 1, 120));
-    const district = await choose(t('request.district.question'), deps.districts.map((d) => ({ value: d, label: d })));
-    const helpKind = await choose(t('request.helpKind.question'), HELP_KINDS.map((k) => ({ value: k, label: t(`request.helpKind.${k}`) })));
+    const district = await choose(
+      t('request.district.question'),
+      deps.districts.map((d) => ({ value: d, label: d })),
+    );
+    const helpKind = await choose(
+      t('request.helpKind.question'),
+      HELP_KINDS.map((k) => ({ value: k, label: t(`request.helpKind.${k}`) })),
+    );
     const extra: Record<string, string> = {};
     if (helpKind === 'medicine') {
       extra.prescription = await choose(

@@ -57,7 +57,12 @@ export async function measureOutboxDrain(options: { posts: number; privateChats:
       stored.push(
         ...(await Promise.all(
           Array.from({ length: Math.min(100, posts - i) }, (_, j) =>
-            requests.create({ draft: makeDraft({ district }), channel: 'telegram', requester: { platform: 'telegram', userId: String(50_000 + i + j), chatId: String(50_000 + i + j) }, at: new Date() }),
+            requests.create({
+              draft: makeDraft({ district }),
+              channel: 'telegram',
+              requester: { platform: 'telegram', userId: String(50_000 + i + j), chatId: String(50_000 + i + j) },
+              at: new Date(),
+            }),
           ),
         )),
       );
@@ -75,7 +80,10 @@ export async function measureOutboxDrain(options: { posts: number; privateChats:
       await new Promise((resolve) => setTimeout(resolve, trickleEveryMs));
       const chatId = String(70_000 + i);
       enqueuedAt.set(chatId, Date.now());
-      await outbox.enqueue([{ key: `bench-private:${chatId}`, message: { kind: 'text', platform: 'telegram', chatId, text: `Новости по заявке (${i + 1})` } }], new Date());
+      await outbox.enqueue(
+        [{ key: `bench-private:${chatId}`, message: { kind: 'text', platform: 'telegram', chatId, text: `Новости по заявке (${i + 1})` } }],
+        new Date(),
+      );
     }
 
     const groupTexts = () => h.messagesTo(group).map((m) => m.message.text);
@@ -83,10 +91,15 @@ export async function measureOutboxDrain(options: { posts: number; privateChats:
     // Checked rarely and cheaply: the emulator shares this event loop, and a busy check would delay
     // the very sends it waits for.
     await h.emulator
-      .waitFor(() => {
-        const chats = new Set(h.emulator.callsOf('sendMessage').map((c) => String(c.payload.chat_id)));
-        return h.messagesTo(group).length >= posts && [...enqueuedAt.keys()].every((chat) => chats.has(chat));
-      }, deadline, 'every post and private message of the drain', 250)
+      .waitFor(
+        () => {
+          const chats = new Set(h.emulator.callsOf('sendMessage').map((c) => String(c.payload.chat_id)));
+          return h.messagesTo(group).length >= posts && [...enqueuedAt.keys()].every((chat) => chats.has(chat));
+        },
+        deadline,
+        'every post and private message of the drain',
+        250,
+      )
       .catch(() => undefined);
 
     const perRequest = new Map<string, number>();
@@ -96,7 +109,10 @@ export async function measureOutboxDrain(options: { posts: number; privateChats:
     }
     const delivered = stored.filter((r) => perRequest.has(String(r.number))).length;
     const doubled = [...perRequest.values()].filter((n) => n > 1).length;
-    const sendTimes = h.emulator.callsOf('sendMessage').filter((c) => String(c.payload.chat_id) === String(group)).map((c) => c.time);
+    const sendTimes = h.emulator
+      .callsOf('sendMessage')
+      .filter((c) => String(c.payload.chat_id) === String(group))
+      .map((c) => c.time);
     const spanMs = sendTimes.at(-1)! - sendTimes[0]!;
     const windowMs = groupIntervalMs * 20;
     let maxPostsPerWindow = 0;

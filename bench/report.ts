@@ -51,10 +51,22 @@ export function judgeTargets(r: Omit<BenchResults, 'targets' | 'seconds'>): Targ
     targets.push({
       name: 'claim storm: one winner',
       goal: 'exactly one winner every round',
-      measured: storms.map((s) => `${s.volunteers}: winners ${s.winnersPerRound.join('/')}, stored claims ${s.storedClaimsPerRound.join('/')}, answered ${s.answered}/${s.volunteers * s.rounds}`).join('; '),
-      passed: storms.every((s) => s.winnersPerRound.every((w) => w === 1) && s.storedClaimsPerRound.every((c) => c === 1) && s.answered === s.volunteers * s.rounds),
+      measured: storms
+        .map(
+          (s) =>
+            `${s.volunteers}: winners ${s.winnersPerRound.join('/')}, stored claims ${s.storedClaimsPerRound.join('/')}, answered ${s.answered}/${s.volunteers * s.rounds}`,
+        )
+        .join('; '),
+      passed: storms.every(
+        (s) => s.winnersPerRound.every((w) => w === 1) && s.storedClaimsPerRound.every((c) => c === 1) && s.answered === s.volunteers * s.rounds,
+      ),
     });
-    targets.push({ name: 'claim storm: p99 at 500', goal: '< 100 ms', measured: storm500 ? `${storm500.p99Ms} ms` : 'not run', passed: !!storm500 && storm500.p99Ms < 100 });
+    targets.push({
+      name: 'claim storm: p99 at 500',
+      goal: '< 100 ms',
+      measured: storm500 ? `${storm500.p99Ms} ms` : 'not run',
+      passed: !!storm500 && storm500.p99Ms < 100,
+    });
   }
   if (r.outboxDrain) {
     const d = r.outboxDrain;
@@ -108,16 +120,31 @@ export function formatReport(r: BenchResults): string {
   if (r.refusals) {
     const f = r.refusals;
     out.push('', `7. Refused answers: ${f.refusals} answers of ${fmtCount(f.answerChars)} characters refused in a row (the age question)`);
-    out.push(table(['', 'reply ms (median of 9)', 'stored bytes'], [['first', f.firstMs, fmtCount(f.storedBytesAfterFirst)], ['last', f.lastMs, fmtCount(f.storedBytesAfterLast)]]));
+    out.push(
+      table(
+        ['', 'reply ms (median of 9)', 'stored bytes'],
+        [
+          ['first', f.firstMs, fmtCount(f.storedBytesAfterFirst)],
+          ['last', f.lastMs, fmtCount(f.storedBytesAfterLast)],
+        ],
+      ),
+    );
   }
   out.push('', 'Targets');
-  out.push(table(['', 'target', 'goal', 'measured'], r.targets.map((t) => [t.passed ? 'PASS' : 'FAIL', t.name, t.goal, t.measured])));
+  out.push(
+    table(
+      ['', 'target', 'goal', 'measured'],
+      r.targets.map((t) => [t.passed ? 'PASS' : 'FAIL', t.name, t.goal, t.measured]),
+    ),
+  );
   return out.join('\n');
 }
 
 function formatIntake(out: string[], intake: IntakeFigures[], ratios: NonNullable<BenchResults['engineToHandWritten']>): void {
   out.push('', '1–2. Intake: the whole questionnaire (12 updates), K people at once, fed to bot.handleUpdate in process; the Bot API answered in process');
-  out.push('     bot = the whole system as startSystem composes it; engine / hand-written = one plain bot shell around our conversation / a hand-written one (best of alternating runs)');
+  out.push(
+    '     bot = the whole system as startSystem composes it; engine / hand-written = one plain bot shell around our conversation / a hand-written one (best of alternating runs)',
+  );
   out.push(
     table(
       ['bot', 'K', 'updates', 'upd/s', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/upd', 'DB CPU ms/upd', 'heap B/open conv', 'stored B/open conv'],
@@ -145,23 +172,64 @@ function formatClaimStorm(out: string[], storms: ClaimStormFigures[]): void {
   out.push(
     table(
       ['N', 'rounds', 'winners per round', 'stored claims', 'answered', 'p50 ms', 'p99 ms', 'max ms'],
-      storms.map((s) => [s.volunteers, s.rounds, s.winnersPerRound.join(' '), s.storedClaimsPerRound.join(' '), `${s.answered}/${s.volunteers * s.rounds}`, s.p50Ms, s.p99Ms, s.maxMs]),
+      storms.map((s) => [
+        s.volunteers,
+        s.rounds,
+        s.winnersPerRound.join(' '),
+        s.storedClaimsPerRound.join(' '),
+        `${s.answered}/${s.volunteers * s.rounds}`,
+        s.p50Ms,
+        s.p99Ms,
+        s.maxMs,
+      ]),
     ),
   );
 }
 
 function formatOutboxDrain(out: string[], d: OutboxDrainFigures): void {
-  out.push('', `4. Outbox drain: ${d.posts} posts to one group + ${d.privateMessages} private messages meanwhile, Bot API emulator over HTTP, Telegram's limits ×${d.limitsScale}`);
+  out.push(
+    '',
+    `4. Outbox drain: ${d.posts} posts to one group + ${d.privateMessages} private messages meanwhile, Bot API emulator over HTTP, Telegram's limits ×${d.limitsScale}`,
+  );
   out.push(
     table(
-      ['group interval', 'emulator 429 below', 'drain s', 'achieved/s', 'allowed/s', 'fraction', 'most in 20 intervals', '429s', 'lost', 'doubled', 'private delay p50/p99/max ms'],
-      [[`${d.groupIntervalMs} ms`, `${d.enforcedGroupIntervalMs} ms`, d.drainSeconds, d.achievedPerSecond, d.allowedPerSecond, d.fractionOfAllowed, d.maxPostsPerWindow, d.tooManyRequests, d.lost, d.doubled, `${d.privateDelayP50Ms} / ${d.privateDelayP99Ms} / ${d.privateDelayMaxMs}`]],
+      [
+        'group interval',
+        'emulator 429 below',
+        'drain s',
+        'achieved/s',
+        'allowed/s',
+        'fraction',
+        'most in 20 intervals',
+        '429s',
+        'lost',
+        'doubled',
+        'private delay p50/p99/max ms',
+      ],
+      [
+        [
+          `${d.groupIntervalMs} ms`,
+          `${d.enforcedGroupIntervalMs} ms`,
+          d.drainSeconds,
+          d.achievedPerSecond,
+          d.allowedPerSecond,
+          d.fractionOfAllowed,
+          d.maxPostsPerWindow,
+          d.tooManyRequests,
+          d.lost,
+          d.doubled,
+          `${d.privateDelayP50Ms} / ${d.privateDelayP99Ms} / ${d.privateDelayMaxMs}`,
+        ],
+      ],
     ),
   );
 }
 
 function formatGrowth(out: string[], g: GrowthFigures): void {
-  out.push('', `5. Growth: median ms of ${g.samples} runs with N stored requests (a steady ${fmtCount(g.perWeek)} a week, newest now; loaded in ${Object.values(g.loadSeconds).join(' / ')} s)`);
+  out.push(
+    '',
+    `5. Growth: median ms of ${g.samples} runs with N stored requests (a steady ${fmtCount(g.perWeek)} a week, newest now; loaded in ${Object.values(g.loadSeconds).join(' / ')} s)`,
+  );
   out.push(
     table(
       ['case', ...g.sizes.map(fmtCount), `${fmtCount(g.sizes.at(-1)!)} ÷ ${fmtCount(g.sizes[0]!)}`, 'p90 at each size', 'what runs'],
@@ -174,11 +242,21 @@ function formatGrowth(out: string[], g: GrowthFigures): void {
 
 function formatSoak(out: string[], s: SoakFigures): void {
   const pruned = s.prunedBetweenBatches ? '; embedded server: its handled-update log and requests emptied every 1 000 (full scans), the bot untouched' : '';
-  out.push('', `6. Soak: ${fmtCount(s.conversations)} completed conversations in a row, ${s.concurrency} at a time, ${s.seconds} s (${s.conversationsPerSecond}/s)${pruned}`);
+  out.push(
+    '',
+    `6. Soak: ${fmtCount(s.conversations)} completed conversations in a row, ${s.concurrency} at a time, ${s.seconds} s (${s.conversationsPerSecond}/s)${pruned}`,
+  );
   out.push(
     table(
       ['after', 'heap MiB', 'active handles', 'kinds'],
-      [s.afterFirst, s.atEnd].map((c) => [fmtCount(c.conversations), round(c.heapBytes / 2 ** 20, 1), c.activeResources, Object.entries(c.resourceTypes).map(([k, v]) => `${k} ${v}`).join(', ')]),
+      [s.afterFirst, s.atEnd].map((c) => [
+        fmtCount(c.conversations),
+        round(c.heapBytes / 2 ** 20, 1),
+        c.activeResources,
+        Object.entries(c.resourceTypes)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', '),
+      ]),
     ),
   );
   out.push(`change: heap ${pct(s.heapChange)}, handles ${pct(s.resourcesChange)}`);

@@ -35,11 +35,30 @@ for (const section of only) if (!SECTIONS.includes(section)) throw new Error(`un
 
 const settings = {
   // Rounds per K so each K has hundreds of updates at least.
-  intake: args.quick ? [{ requesters: 1, rounds: 3 }, { requesters: 20, rounds: 1 }] : [{ requesters: 1, rounds: 20 }, { requesters: 50, rounds: 2 }, { requesters: 500, rounds: 1 }],
+  intake: args.quick
+    ? [
+        { requesters: 1, rounds: 3 },
+        { requesters: 20, rounds: 1 },
+      ]
+    : [
+        { requesters: 1, rounds: 20 },
+        { requesters: 50, rounds: 2 },
+        { requesters: 500, rounds: 1 },
+      ],
   // The engine against the hand-written conversation: alternating runs, the best of each kept.
-  comparison: args.quick ? [{ requesters: 1, rounds: 3 }] : [{ requesters: 1, rounds: 20 }, { requesters: 50, rounds: 2 }],
+  comparison: args.quick
+    ? [{ requesters: 1, rounds: 3 }]
+    : [
+        { requesters: 1, rounds: 20 },
+        { requesters: 50, rounds: 2 },
+      ],
   comparisonRepeats: args.quick ? 1 : 3,
-  claimStorms: args.quick ? [{ volunteers: 50, rounds: 2 }] : [{ volunteers: 50, rounds: 5 }, { volunteers: 500, rounds: 3 }],
+  claimStorms: args.quick
+    ? [{ volunteers: 50, rounds: 2 }]
+    : [
+        { volunteers: 50, rounds: 5 },
+        { volunteers: 500, rounds: 3 },
+      ],
   drain: { posts: args.quick ? 100 : 1000, privateChats: args.quick ? 10 : 50, scale: 100 },
   growthSizes: args.growth ? args.growth.split(',').map(Number) : args.quick ? [1000, 5000] : [1000, 10_000, 100_000],
   growthSamples: args.quick ? 3 : 7,
@@ -100,7 +119,17 @@ try {
       log(`claim storm: ${volunteers} presses at once × ${rounds}`);
       await database.clear();
       storms.push(
-        await measureClaimStorm({ sut, database, updates, catalog, volunteers, rounds, groupId: -1_003_000 - i, district: DISTRICTS[1]!, firstVolunteerId: 2_000_000 + i * 100_000 }),
+        await measureClaimStorm({
+          sut,
+          database,
+          updates,
+          catalog,
+          volunteers,
+          rounds,
+          groupId: -1_003_000 - i,
+          district: DISTRICTS[1]!,
+          firstVolunteerId: 2_000_000 + i * 100_000,
+        }),
       );
     }
     results.claimStorm = storms;

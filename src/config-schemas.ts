@@ -6,5 +6,10 @@ import { z } from 'zod';
 export const idList = z
   .string()
   .default('')
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().regex(/^-?\d+$/, 'must be numeric ids separated by commas')));

@@ -62,8 +62,17 @@ const rateLimit = z
 const trustProxy = z
   .string()
   .default('off')
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean).join(','))
-  .refine((s) => s === 'off' || /^\d{1,2}$/.test(s) || s.split(',').every((x) => /^[\d.:a-fA-F]+(\/\d{1,3})?$/.test(x)), 'must be off, a number of proxies, or their addresses (10.0.0.1, 10.0.0.0/8) separated by commas')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)
+      .join(','),
+  )
+  .refine(
+    (s) => s === 'off' || /^\d{1,2}$/.test(s) || s.split(',').every((x) => /^[\d.:a-fA-F]+(\/\d{1,3})?$/.test(x)),
+    'must be off, a number of proxies, or their addresses (10.0.0.1, 10.0.0.0/8) separated by commas',
+  )
   .transform((s): false | number | string => (s === 'off' ? false : /^\d+$/.test(s) ? Number(s) : s));
 
 /** "medicine=15m/1h,legal=4h/1d": escalation times per kind of help (reminder / coordinators). */
@@ -72,7 +81,10 @@ const escalationOverrides = z
   .default('medicine=15m/1h')
   .transform((text, ctx) => {
     const out: Record<string, { remindMs: number; alertMs: number }> = {};
-    for (const item of text.split(',').map((x) => x.trim()).filter(Boolean)) {
+    for (const item of text
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)) {
       const match = /^(\w+)=([^/]+)\/(.+)$/.exec(item);
       const remind = match && duration.safeParse(match[2]);
       const alert = match && duration.safeParse(match[3]);
@@ -89,116 +101,124 @@ const DEFAULT_DISTRICTS = 'Центральный,Железнодорожный
 
 /** The core's settings; each platform adds its own part (bots/<platform>/config.ts). */
 const coreShape = {
-    SEND_LIMITS_SCALE: z.coerce
-      .number()
-      .positive()
-      .max(10_000)
-      .default(1)
-      .describe('speeds the platforms\' sending limits up (tests, benchmarks) keeping their ratios; 1 in production'),
-    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
-    EMBEDDED_MONGO_PORT: z.coerce.number().int().min(0).max(65535).default(27018),
-    DISTRICTS: z
-      .string()
-      .default(DEFAULT_DISTRICTS)
-      // «Ленинский;Советский» would otherwise be one district named with a semicolon.
-      .refine((s) => !s.includes(';'), 'separate the districts with commas, not semicolons: Ленинский,Советский')
-      .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-      // VK shows at most 40 buttons; a longer list would not fit a keyboard.
-      .pipe(
-        z
-          .array(z.string().max(60, 'a district name may have at most 60 characters'))
-          .min(1, 'needs at least one district')
-          .max(40, 'at most 40 districts')
-          .superRefine((names, ctx) => {
-            // Coordinators type district names in any case, and «е» for «ё»: two such names could not be told apart.
-            const seen = new Map<string, string>();
-            for (const name of names) {
-              const folded = name.toLowerCase().replace(/ё/g, 'е');
-              const earlier = seen.get(folded);
-              if (earlier !== undefined) ctx.addIssue({ code: 'custom', message: `«${earlier}» and «${name}» are the same district: name each once` });
-              seen.set(folded, name);
-            }
-          }),
-      ),
-    LOCALE: z.enum(['ru', 'en']).default('ru'),
-    TIME_ZONE: z
-      .string()
-      .default('Europe/Moscow')
-      .refine((tz) => isTimeZone(tz), 'must be an IANA time zone such as Asia/Novosibirsk'),
-    // A requester in a messenger may have this many requests open at once, and file one per cooldown.
-    MAX_OPEN_REQUESTS_PER_REQUESTER: z.coerce.number().int().min(1).max(1_000).default(3),
-    SUBMISSION_COOLDOWN: duration.default(60_000),
-    // A private chat sending more than FLOOD_MESSAGES within FLOOD_WINDOW is told once to slow down
-    // and then ignored for FLOOD_PAUSE; the person's place in the questionnaire is kept.
-    FLOOD_MESSAGES: z.coerce.number().int().min(1).max(10_000).default(20),
-    FLOOD_WINDOW: duration.default(10_000),
-    FLOOD_PAUSE: duration.default(30_000),
-    // Quiet hours for requesters on TIME_ZONE's wall clock: what each message does then is the night policy (domain/night-policy.ts).
-    QUIET_HOURS: z.string().default('21:00-09:00').pipe(quietHoursSchema),
-    // How often each process asks the jobs collection for due jobs: a job runs at most this late.
-    JOBS_PROCESS_EVERY_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
-    // A job whose process died mid-run is run again by another process after this long.
-    JOBS_LOCK_LIFETIME_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
-    // An unclaimed request is raised again in its volunteer chat after this long, and the coordinators
-    // are told after the second; ESCALATION_BY_HELP_KIND sets both per kind of help.
-    ESCALATION_REMIND_AFTER: duration.default(30 * 60_000),
-    ESCALATION_ALERT_AFTER: duration.default(2 * 3_600_000),
-    ESCALATION_BY_HELP_KIND: escalationOverrides,
-    // A claim not done after this long nudges its volunteer; after the second, the coordinators are told.
-    STALE_CLAIM_NUDGE_AFTER: duration.default(24 * 3_600_000),
-    STALE_CLAIM_ALERT_AFTER: duration.default(48 * 3_600_000),
-    // The requester is asked how it went this long after the request is done; one reminder after the second.
-    FEEDBACK_AFTER: duration.default(24 * 3_600_000),
-    FEEDBACK_REMINDER_AFTER: duration.default(24 * 3_600_000),
-    // The daily report goes to the HQ chats at this time of TIME_ZONE; "off" sends none.
-    DAILY_REPORT_TIME: z
-      .string()
-      .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'must be a time such as 09:00, or off')
-      .default('09:00'),
-    // Personal data of a closed request is erased this long after it closed.
-    RETENTION_PERIOD: duration.default(90 * 86_400_000),
-    // A request withdrawn by its requester is erased this long after: they said they need nothing.
-    WITHDRAWN_RETENTION_PERIOD: duration.default(30 * 86_400_000),
-    // A request open this long is closed as expired (its people are told), then erased like any closed one.
-    OPEN_REQUEST_LIMIT: duration.default(30 * 86_400_000),
-    // A questionnaire left half-way this long is forgotten with what was typed into it.
-    ABANDONED_CONVERSATION_AFTER: duration.default(7 * 86_400_000),
-    // Someone without a role the bot has not seen for this long is forgotten by the people registry.
-    PEOPLE_RETENTION: duration.default(180 * 86_400_000),
-    SCENARIO_FILE: z.string().default('scenarios/request-help.yaml'),
-    LOCALES_DIR: z.string().default('scenarios/locales'),
-    HTTP_HOST: z.string().default('0.0.0.0'),
-    HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    // /metrics has a listener of its own, on this machine only unless told otherwise: the counts say
-    // how busy the headquarters is, and each scrape queries the database. 0 picks a free port; off, none.
-    METRICS_HOST: z.string().default('127.0.0.1'),
-    METRICS_PORT: z
-      .string()
-      .default('9464')
-      .refine((v) => v === 'off' || /^\d{1,5}$/.test(v), 'must be a port (0 picks a free one) or off')
-      .transform((v) => (v === 'off' ? ('off' as const) : Number(v)))
-      .pipe(z.union([z.literal('off'), z.number().int().min(0).max(65535, 'must be a port (0 picks a free one) or off')])),
-    // Where people open the web console (the bot's /console links start with it); its scheme decides
-    // whether cookies are marked Secure. Unset: links point where the server listens (development).
-    PUBLIC_URL: z
-      .url()
-      .refine((u) => /^https?:\/\/[^/]+\/?$/.test(u), 'must be the address the console is opened at, like https://hq.example.org (no path)')
-      .optional(),
-    // Read only to ask for PUBLIC_URL in production (the Docker image sets NODE_ENV=production).
-    NODE_ENV: z.string().optional(),
-    PARTNER_API_KEYS: partnerKeys,
-    // Limits on abuse of the public side (each "count/duration"); a refusal is 429 with Retry-After.
-    // Requests filed through one partner key, from wherever they come: a line's busiest hour is far below.
-    PARTNER_API_LIMIT_PER_KEY: rateLimit.default({ max: 30, windowMs: 60_000 }),
-    // Calls to the partner API from one address, whatever their key.
-    PARTNER_API_LIMIT_PER_ADDRESS: rateLimit.default({ max: 60, windowMs: 60_000 }),
-    // Calls with a wrong or missing key from one address, before the rest of its wrong ones get 429.
-    PARTNER_API_WRONG_KEYS_PER_ADDRESS: rateLimit.default({ max: 10, windowMs: 15 * 60_000 }),
-    // Sign-in attempts on the web console from one address (a whole office may share one).
-    CONSOLE_SIGN_IN_LIMIT_PER_ADDRESS: rateLimit.default({ max: 20, windowMs: 15 * 60_000 }),
-    HTTP_TRUST_PROXY: trustProxy,
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  };
+  SEND_LIMITS_SCALE: z.coerce
+    .number()
+    .positive()
+    .max(10_000)
+    .default(1)
+    .describe("speeds the platforms' sending limits up (tests, benchmarks) keeping their ratios; 1 in production"),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  EMBEDDED_MONGO_PORT: z.coerce.number().int().min(0).max(65535).default(27018),
+  DISTRICTS: z
+    .string()
+    .default(DEFAULT_DISTRICTS)
+    // «Ленинский;Советский» would otherwise be one district named with a semicolon.
+    .refine((s) => !s.includes(';'), 'separate the districts with commas, not semicolons: Ленинский,Советский')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    // VK shows at most 40 buttons; a longer list would not fit a keyboard.
+    .pipe(
+      z
+        .array(z.string().max(60, 'a district name may have at most 60 characters'))
+        .min(1, 'needs at least one district')
+        .max(40, 'at most 40 districts')
+        .superRefine((names, ctx) => {
+          // Coordinators type district names in any case, and «е» for «ё»: two such names could not be told apart.
+          const seen = new Map<string, string>();
+          for (const name of names) {
+            const folded = name.toLowerCase().replace(/ё/g, 'е');
+            const earlier = seen.get(folded);
+            if (earlier !== undefined) ctx.addIssue({ code: 'custom', message: `«${earlier}» and «${name}» are the same district: name each once` });
+            seen.set(folded, name);
+          }
+        }),
+    ),
+  LOCALE: z.enum(['ru', 'en']).default('ru'),
+  TIME_ZONE: z
+    .string()
+    .default('Europe/Moscow')
+    .refine((tz) => isTimeZone(tz), 'must be an IANA time zone such as Asia/Novosibirsk'),
+  // A requester in a messenger may have this many requests open at once, and file one per cooldown.
+  MAX_OPEN_REQUESTS_PER_REQUESTER: z.coerce.number().int().min(1).max(1_000).default(3),
+  SUBMISSION_COOLDOWN: duration.default(60_000),
+  // A private chat sending more than FLOOD_MESSAGES within FLOOD_WINDOW is told once to slow down
+  // and then ignored for FLOOD_PAUSE; the person's place in the questionnaire is kept.
+  FLOOD_MESSAGES: z.coerce.number().int().min(1).max(10_000).default(20),
+  FLOOD_WINDOW: duration.default(10_000),
+  FLOOD_PAUSE: duration.default(30_000),
+  // Quiet hours for requesters on TIME_ZONE's wall clock: what each message does then is the night policy (domain/night-policy.ts).
+  QUIET_HOURS: z.string().default('21:00-09:00').pipe(quietHoursSchema),
+  // How often each process asks the jobs collection for due jobs: a job runs at most this late.
+  JOBS_PROCESS_EVERY_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
+  // A job whose process died mid-run is run again by another process after this long.
+  JOBS_LOCK_LIFETIME_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
+  // An unclaimed request is raised again in its volunteer chat after this long, and the coordinators
+  // are told after the second; ESCALATION_BY_HELP_KIND sets both per kind of help.
+  ESCALATION_REMIND_AFTER: duration.default(30 * 60_000),
+  ESCALATION_ALERT_AFTER: duration.default(2 * 3_600_000),
+  ESCALATION_BY_HELP_KIND: escalationOverrides,
+  // A claim not done after this long nudges its volunteer; after the second, the coordinators are told.
+  STALE_CLAIM_NUDGE_AFTER: duration.default(24 * 3_600_000),
+  STALE_CLAIM_ALERT_AFTER: duration.default(48 * 3_600_000),
+  // The requester is asked how it went this long after the request is done; one reminder after the second.
+  FEEDBACK_AFTER: duration.default(24 * 3_600_000),
+  FEEDBACK_REMINDER_AFTER: duration.default(24 * 3_600_000),
+  // The daily report goes to the HQ chats at this time of TIME_ZONE; "off" sends none.
+  DAILY_REPORT_TIME: z
+    .string()
+    .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'must be a time such as 09:00, or off')
+    .default('09:00'),
+  // Personal data of a closed request is erased this long after it closed.
+  RETENTION_PERIOD: duration.default(90 * 86_400_000),
+  // A request withdrawn by its requester is erased this long after: they said they need nothing.
+  WITHDRAWN_RETENTION_PERIOD: duration.default(30 * 86_400_000),
+  // A request open this long is closed as expired (its people are told), then erased like any closed one.
+  OPEN_REQUEST_LIMIT: duration.default(30 * 86_400_000),
+  // A questionnaire left half-way this long is forgotten with what was typed into it.
+  ABANDONED_CONVERSATION_AFTER: duration.default(7 * 86_400_000),
+  // Someone without a role the bot has not seen for this long is forgotten by the people registry.
+  PEOPLE_RETENTION: duration.default(180 * 86_400_000),
+  SCENARIO_FILE: z.string().default('scenarios/request-help.yaml'),
+  LOCALES_DIR: z.string().default('scenarios/locales'),
+  HTTP_HOST: z.string().default('0.0.0.0'),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // /metrics has a listener of its own, on this machine only unless told otherwise: the counts say
+  // how busy the headquarters is, and each scrape queries the database. 0 picks a free port; off, none.
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  METRICS_PORT: z
+    .string()
+    .default('9464')
+    .refine((v) => v === 'off' || /^\d{1,5}$/.test(v), 'must be a port (0 picks a free one) or off')
+    .transform((v) => (v === 'off' ? ('off' as const) : Number(v)))
+    .pipe(z.union([z.literal('off'), z.number().int().min(0).max(65535, 'must be a port (0 picks a free one) or off')])),
+  // Where people open the web console (the bot's /console links start with it); its scheme decides
+  // whether cookies are marked Secure. Unset: links point where the server listens (development).
+  PUBLIC_URL: z
+    .url()
+    .refine((u) => /^https?:\/\/[^/]+\/?$/.test(u), 'must be the address the console is opened at, like https://hq.example.org (no path)')
+    .optional(),
+  // Read only to ask for PUBLIC_URL in production (the Docker image sets NODE_ENV=production).
+  NODE_ENV: z.string().optional(),
+  PARTNER_API_KEYS: partnerKeys,
+  // Limits on abuse of the public side (each "count/duration"); a refusal is 429 with Retry-After.
+  // Requests filed through one partner key, from wherever they come: a line's busiest hour is far below.
+  PARTNER_API_LIMIT_PER_KEY: rateLimit.default({ max: 30, windowMs: 60_000 }),
+  // Calls to the partner API from one address, whatever their key.
+  PARTNER_API_LIMIT_PER_ADDRESS: rateLimit.default({ max: 60, windowMs: 60_000 }),
+  // Calls with a wrong or missing key from one address, before the rest of its wrong ones get 429.
+  PARTNER_API_WRONG_KEYS_PER_ADDRESS: rateLimit.default({ max: 10, windowMs: 15 * 60_000 }),
+  // Sign-in attempts on the web console from one address (a whole office may share one).
+  CONSOLE_SIGN_IN_LIMIT_PER_ADDRESS: rateLimit.default({ max: 20, windowMs: 15 * 60_000 }),
+  HTTP_TRUST_PROXY: trustProxy,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};
 
 type PlatformShapes = UnionToIntersection<(typeof PLATFORM_MODULES)[number]['configShape']>;
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
@@ -214,11 +234,15 @@ export const configSchema = z
       issue(first.enabledBy, `set ${each}, or ${PLATFORM_MODULES.length === 2 ? 'both' : 'several'}`);
     }
     for (const m of PLATFORM_MODULES) for (const [path, message] of m.configProblems(c as never)) issue(path, message);
-    if (c.METRICS_PORT !== 'off' && c.METRICS_PORT !== 0 && c.METRICS_PORT === c.HTTP_PORT) issue('METRICS_PORT', 'must differ from HTTP_PORT: /metrics has a listener of its own');
+    if (c.METRICS_PORT !== 'off' && c.METRICS_PORT !== 0 && c.METRICS_PORT === c.HTTP_PORT)
+      issue('METRICS_PORT', 'must differ from HTTP_PORT: /metrics has a listener of its own');
     // Without PUBLIC_URL the bot's /console links point at the server's own address, which no one
     // outside reaches: in production that is a console nobody can sign in to, so it is refused.
     if (c.NODE_ENV === 'production' && !c.PUBLIC_URL) {
-      issue('PUBLIC_URL', 'must be set when NODE_ENV=production: the address people open the console at, like https://hq.example.org (with docker-compose.yml: set DOMAIN in .env)');
+      issue(
+        'PUBLIC_URL',
+        'must be set when NODE_ENV=production: the address people open the console at, like https://hq.example.org (with docker-compose.yml: set DOMAIN in .env)',
+      );
     }
   });
 

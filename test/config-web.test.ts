@@ -24,7 +24,13 @@ it('runs without any of them: no partner API, links to where the server listens'
 });
 
 it('reads partner lines with their keys, and operators', () => {
-  const config = loadConfig({ ...minimal, PARTNER_API_KEYS: ` 112=${KEY} , hotline=${KEY}x`, OPERATOR_TELEGRAM_IDS: '700, 701', OPERATOR_VK_IDS: '9901', PUBLIC_URL: 'https://hq.example.org' });
+  const config = loadConfig({
+    ...minimal,
+    PARTNER_API_KEYS: ` 112=${KEY} , hotline=${KEY}x`,
+    OPERATOR_TELEGRAM_IDS: '700, 701',
+    OPERATOR_VK_IDS: '9901',
+    PUBLIC_URL: 'https://hq.example.org',
+  });
   expect(config.PARTNER_API_KEYS).toEqual([
     { source: '112', key: KEY },
     { source: 'hotline', key: `${KEY}x` },
@@ -42,7 +48,9 @@ it('reads the limits on abuse as a count per duration, and names a malformed one
   expect(loadConfig(minimal).HTTP_TRUST_PROXY).toBe(false);
   expect(loadConfig({ ...minimal, HTTP_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).HTTP_TRUST_PROXY).toBe('10.0.0.0/8,127.0.0.1');
   expect(problems({ PARTNER_API_LIMIT_PER_KEY: '30' })).toEqual(['PARTNER_API_LIMIT_PER_KEY: must be a count per duration, such as 30/1m']);
-  expect(problems({ PARTNER_API_WRONG_KEYS_PER_ADDRESS: '0/15m' })).toEqual(['PARTNER_API_WRONG_KEYS_PER_ADDRESS: must be a count per duration, such as 30/1m']);
+  expect(problems({ PARTNER_API_WRONG_KEYS_PER_ADDRESS: '0/15m' })).toEqual([
+    'PARTNER_API_WRONG_KEYS_PER_ADDRESS: must be a count per duration, such as 30/1m',
+  ]);
   expect(problems({ PARTNER_API_LIMIT_PER_ADDRESS: '60/1x' })[0]).toMatch(/^PARTNER_API_LIMIT_PER_ADDRESS: /);
   expect(problems({ HTTP_TRUST_PROXY: 'yes please' })[0]).toMatch(/^HTTP_TRUST_PROXY: /);
 });
@@ -56,7 +64,7 @@ it('refuses short keys, odd source names, a source twice, and an address with a 
   expect(problems({ OPERATOR_TELEGRAM_IDS: '@olga' })[0]).toMatch(/^OPERATOR_TELEGRAM_IDS/);
 });
 
-it('refuses a production start without PUBLIC_URL, naming it and the compose file\'s DOMAIN', () => {
+it("refuses a production start without PUBLIC_URL, naming it and the compose file's DOMAIN", () => {
   const found = problems({ NODE_ENV: 'production' });
   expect(found).toHaveLength(1);
   expect(found[0]).toMatch(/^PUBLIC_URL: must be set when NODE_ENV=production: /);

@@ -73,9 +73,15 @@ describe('configuration from the environment', () => {
   });
 
   it('refuses districts separated by semicolons, and two names of one district, naming the variable only', () => {
-    expect(problems({ ...minimal, DISTRICTS: 'Ленинский;Советский' })).toEqual(['DISTRICTS: separate the districts with commas, not semicolons: Ленинский,Советский']);
-    expect(problems({ ...minimal, DISTRICTS: 'Ленинский,ленинский' })).toEqual(['DISTRICTS: «Ленинский» and «ленинский» are the same district: name each once']);
-    expect(problems({ ...minimal, DISTRICTS: 'Задельный,Заёльный,Заельный' })).toEqual(['DISTRICTS: «Заёльный» and «Заельный» are the same district: name each once']);
+    expect(problems({ ...minimal, DISTRICTS: 'Ленинский;Советский' })).toEqual([
+      'DISTRICTS: separate the districts with commas, not semicolons: Ленинский,Советский',
+    ]);
+    expect(problems({ ...minimal, DISTRICTS: 'Ленинский,ленинский' })).toEqual([
+      'DISTRICTS: «Ленинский» and «ленинский» are the same district: name each once',
+    ]);
+    expect(problems({ ...minimal, DISTRICTS: 'Задельный,Заёльный,Заельный' })).toEqual([
+      'DISTRICTS: «Заёльный» and «Заельный» are the same district: name each once',
+    ]);
     expect(problems({ ...minimal, DISTRICTS: `Ленинский,${'Д'.repeat(61)}` })).toEqual(['DISTRICTS, item 2: a district name may have at most 60 characters']);
   });
 
@@ -90,7 +96,7 @@ describe('configuration from the environment', () => {
   });
 
   describe('scheduled jobs and quiet hours', () => {
-    it('holds requesters\' messages from 21:00 to 09:00 and polls for jobs every 5 s by default', () => {
+    it("holds requesters' messages from 21:00 to 09:00 and polls for jobs every 5 s by default", () => {
       const config = loadConfig(minimal);
       expect(config.QUIET_HOURS).toEqual({ start: '21:00', end: '09:00' });
       expect(config.JOBS_PROCESS_EVERY_MS).toBe(5_000);
@@ -122,18 +128,36 @@ describe('configuration from the environment', () => {
 describe('scheduled work', () => {
   const base = { BOT_TOKEN: '123:abc' };
   it('reads durations with units and per-kind escalation times', () => {
-    const config = loadConfig({ ...base, ESCALATION_REMIND_AFTER: '500ms', FEEDBACK_AFTER: '2h', RETENTION_PERIOD: '90d', ESCALATION_BY_HELP_KIND: 'medicine=15m/1h, legal=4h/1d' });
+    const config = loadConfig({
+      ...base,
+      ESCALATION_REMIND_AFTER: '500ms',
+      FEEDBACK_AFTER: '2h',
+      RETENTION_PERIOD: '90d',
+      ESCALATION_BY_HELP_KIND: 'medicine=15m/1h, legal=4h/1d',
+    });
     expect(config.ESCALATION_REMIND_AFTER).toBe(500);
     expect(config.FEEDBACK_AFTER).toBe(7_200_000);
     expect(config.RETENTION_PERIOD).toBe(90 * 86_400_000);
-    expect(config.ESCALATION_BY_HELP_KIND).toEqual({ medicine: { remindMs: 900_000, alertMs: 3_600_000 }, legal: { remindMs: 14_400_000, alertMs: 86_400_000 } });
+    expect(config.ESCALATION_BY_HELP_KIND).toEqual({
+      medicine: { remindMs: 900_000, alertMs: 3_600_000 },
+      legal: { remindMs: 14_400_000, alertMs: 86_400_000 },
+    });
     expect(loadConfig(base)).toMatchObject({ ESCALATION_REMIND_AFTER: 1_800_000, ESCALATION_ALERT_AFTER: 7_200_000, DAILY_REPORT_TIME: '09:00' });
   });
 
   it('keeps personal data no longer than the retention settings say, with their defaults', () => {
     const DAY = 86_400_000;
-    expect(loadConfig(base)).toMatchObject({ RETENTION_PERIOD: 90 * DAY, WITHDRAWN_RETENTION_PERIOD: 30 * DAY, OPEN_REQUEST_LIMIT: 30 * DAY, ABANDONED_CONVERSATION_AFTER: 7 * DAY, PEOPLE_RETENTION: 180 * DAY });
-    expect(loadConfig({ ...base, OPEN_REQUEST_LIMIT: '14d', PEOPLE_RETENTION: '365d' })).toMatchObject({ OPEN_REQUEST_LIMIT: 14 * DAY, PEOPLE_RETENTION: 365 * DAY });
+    expect(loadConfig(base)).toMatchObject({
+      RETENTION_PERIOD: 90 * DAY,
+      WITHDRAWN_RETENTION_PERIOD: 30 * DAY,
+      OPEN_REQUEST_LIMIT: 30 * DAY,
+      ABANDONED_CONVERSATION_AFTER: 7 * DAY,
+      PEOPLE_RETENTION: 180 * DAY,
+    });
+    expect(loadConfig({ ...base, OPEN_REQUEST_LIMIT: '14d', PEOPLE_RETENTION: '365d' })).toMatchObject({
+      OPEN_REQUEST_LIMIT: 14 * DAY,
+      PEOPLE_RETENTION: 365 * DAY,
+    });
     expect(() => loadConfig({ ...base, OPEN_REQUEST_LIMIT: '30' })).toThrow(/OPEN_REQUEST_LIMIT: must be a number with a unit/);
   });
 

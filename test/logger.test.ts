@@ -55,14 +55,33 @@ const request: HelpRequest = {
   history: [
     { type: 'created', at, channel: 'telegram', actor: { platform: 'telegram', userId: '5551' } },
     { type: 'claimed', at, volunteer: { platform: 'telegram', userId: '801', displayName: PERSONAL.volunteer } },
-    { type: 'released', at, note: 'cannot', comment: PERSONAL.reason, previousVolunteer: { platform: 'telegram', userId: '801', displayName: PERSONAL.volunteer } },
+    {
+      type: 'released',
+      at,
+      note: 'cannot',
+      comment: PERSONAL.reason,
+      previousVolunteer: { platform: 'telegram', userId: '801', displayName: PERSONAL.volunteer },
+    },
     { type: 'commented', at, comment: PERSONAL.comment },
     { type: 'done', at, comment: PERSONAL.comment },
   ],
   createdAt: at,
 };
-const sighting: PersonSighting = { person: { platform: 'telegram', userId: '801' }, username: PERSONAL.username, displayName: PERSONAL.displayName, privately: true, at };
-const known: KnownPerson = { platform: 'telegram', userId: '801', username: PERSONAL.username, displayName: PERSONAL.displayName, lastSeenAt: at, privateChatAt: at };
+const sighting: PersonSighting = {
+  person: { platform: 'telegram', userId: '801' },
+  username: PERSONAL.username,
+  displayName: PERSONAL.displayName,
+  privately: true,
+  at,
+};
+const known: KnownPerson = {
+  platform: 'telegram',
+  userId: '801',
+  username: PERSONAL.username,
+  displayName: PERSONAL.displayName,
+  lastSeenAt: at,
+  privateChatAt: at,
+};
 
 function capture() {
   const lines: string[] = [];
@@ -110,7 +129,10 @@ it('keeps every personal value of a request, a person and an update out of the l
     },
     'telegram update',
   );
-  logger.info({ event: { object: { message: { from_id: 801, text: PERSONAL.typed } } }, user: { first_name: PERSONAL.firstName, last_name: PERSONAL.lastName } }, 'vk event');
+  logger.info(
+    { event: { object: { message: { from_id: 801, text: PERSONAL.typed } } }, user: { first_name: PERSONAL.firstName, last_name: PERSONAL.lastName } },
+    'vk event',
+  );
 
   const text = output();
   for (const [field, value] of Object.entries(PERSONAL)) expect(text, `${field} leaked`).not.toContain(value);

@@ -15,14 +15,20 @@ export class NotCoordinatorError extends DomainError {
 
 /** A district name that is not in the configured list. */
 export class UnknownDistrictError extends DomainError {
-  constructor(readonly input: string, readonly known: readonly string[]) {
+  constructor(
+    readonly input: string,
+    readonly known: readonly string[],
+  ) {
     super('unknown district');
   }
 }
 
 /** The person who would receive a private message cannot be written to (never started the bot, blocked it). */
 export class RecipientUnreachableError extends DomainError {
-  constructor(readonly platform: string, readonly reason: string) {
+  constructor(
+    readonly platform: string,
+    readonly reason: string,
+  ) {
     super(`recipient unreachable on ${platform}: ${reason}`);
   }
 }

@@ -7,16 +7,7 @@ export const categorySchema = z.enum(CATEGORIES);
 export type Category = z.infer<typeof categorySchema>;
 
 /** What kind of help is asked for. */
-export const HELP_KINDS = [
-  'groceries',
-  'medicine',
-  'utility_payments',
-  'household',
-  'psychological',
-  'legal',
-  'doctor_appointment',
-  'other',
-] as const;
+export const HELP_KINDS = ['groceries', 'medicine', 'utility_payments', 'household', 'psychological', 'legal', 'doctor_appointment', 'other'] as const;
 export const helpKindSchema = z.enum(HELP_KINDS);
 export type HelpKind = z.infer<typeof helpKindSchema>;
 

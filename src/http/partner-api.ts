@@ -32,7 +32,10 @@ export interface PartnerApiLimits {
  * per `externalId`; `GET /api/v1/openapi.json` documents it, generated from the same zod schemas.
  * Calls over a limit get 429 with Retry-After.
  */
-export async function registerPartnerApi(app: FastifyInstance, deps: { intake: PartnerIntake; publicUrl: () => string; limits: PartnerApiLimits; logger: Logger }): Promise<void> {
+export async function registerPartnerApi(
+  app: FastifyInstance,
+  deps: { intake: PartnerIntake; publicUrl: () => string; limits: PartnerApiLimits; logger: Logger },
+): Promise<void> {
   const limiter = await registerRateLimits(app);
   const sources = new WeakMap<FastifyRequest, string>();
   const perAddress = limiter(deps.limits.perAddress);
@@ -52,7 +55,10 @@ export async function registerPartnerApi(app: FastifyInstance, deps: { intake: P
       // them from costing us hashes and log lines at wire speed.
       const wait = await wrongKeys(request, reply);
       if (wait !== null) return tooMany(reply, wait);
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid API key is required (Authorization: Bearer <key>)' });
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: 'unauthorized', message: 'a valid API key is required (Authorization: Bearer <key>)' });
     }
     sources.set(request, source);
     // A key that leaked, or a partner's system in a loop, files only so many a minute.
@@ -88,7 +94,12 @@ export async function registerPartnerApi(app: FastifyInstance, deps: { intake: P
   app.setErrorHandler(async (error, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     if (status >= 500) deps.logger.error({ err: describeError(error), url: request.routeOptions.url }, 'partner API failed');
-    return reply.code(status).send({ error: status >= 500 ? 'internal_error' : 'invalid_request', message: status >= 500 ? 'something went wrong; retry with the same externalId' : (error as Error).message });
+    return reply
+      .code(status)
+      .send({
+        error: status >= 500 ? 'internal_error' : 'invalid_request',
+        message: status >= 500 ? 'something went wrong; retry with the same externalId' : (error as Error).message,
+      });
   });
 
   const document = openApiDocument(deps.intake.schema);
@@ -108,10 +119,12 @@ export function openApiDocument(body: z.ZodType) {
       title: 'Help requests: intake API for partner lines',
       version: '1.0.0',
       description:
-        'Files a help request into the headquarters\' base, as if the person had filled in the questionnaire: it is posted to the district\'s volunteers like any other. Each partner line has its own API key. Sending the same externalId again returns the request made the first time.',
+        "Files a help request into the headquarters' base, as if the person had filled in the questionnaire: it is posted to the district's volunteers like any other. Each partner line has its own API key. Sending the same externalId again returns the request made the first time.",
     },
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'The key of your line, as Authorization: Bearer <key> (or X-API-Key: <key>)' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'The key of your line, as Authorization: Bearer <key> (or X-API-Key: <key>)' },
+      },
       schemas: { NewRequest: schema(body, 'input'), Request: schema(partnerResponseSchema), Error: schema(partnerErrorSchema) },
     },
     security: [{ apiKey: [] }],
@@ -122,13 +135,21 @@ export function openApiDocument(body: z.ZodType) {
           summary: 'File a help request',
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/NewRequest' } } } },
           responses: {
-            '201': { description: 'Filed; the number is the request\'s number at the headquarters', content: { 'application/json': { schema: { $ref: '#/components/schemas/Request' } } } },
-            '200': { description: 'This externalId was filed before with the same content: the request made then', content: { 'application/json': { schema: { $ref: '#/components/schemas/Request' } } } },
+            '201': {
+              description: "Filed; the number is the request's number at the headquarters",
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Request' } } },
+            },
+            '200': {
+              description: 'This externalId was filed before with the same content: the request made then',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Request' } } },
+            },
             '400': error('The body does not match the schema, or an answer is refused (issues name each field)'),
             '401': error('No API key, or an unknown one'),
             '409': error('This externalId was used before for a different request; nothing was filed'),
             '429': {
-              ...error('Too many calls from this key or this address (or too many with a wrong key); nothing was filed. Retry after the seconds in Retry-After, with the same externalId'),
+              ...error(
+                'Too many calls from this key or this address (or too many with a wrong key); nothing was filed. Retry after the seconds in Retry-After, with the same externalId',
+              ),
               headers: { 'Retry-After': { description: 'Seconds to wait before calling again', schema: { type: 'integer', minimum: 1 } } },
             },
           },

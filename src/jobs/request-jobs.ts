@@ -74,10 +74,12 @@ export function createRequestJobs(deps: RequestJobsDeps) {
         const key = `job:escalate:${request.number}:${request.round}:${data.stage}`;
         if (data.stage === 1) {
           const posts = request.posts.filter((p) => p.round === request.round);
-          await enqueue(posts.map((p) => ({
-            key: `${key}:${p.platform}:${p.chatId}`,
-            message: { kind: 'text', platform: p.platform, chatId: p.chatId, text: deps.texts.reminder(request, waited), requestNumber: request.number },
-          })));
+          await enqueue(
+            posts.map((p) => ({
+              key: `${key}:${p.platform}:${p.chatId}`,
+              message: { kind: 'text', platform: p.platform, chatId: p.chatId, text: deps.texts.reminder(request, waited), requestNumber: request.number },
+            })),
+          );
         } else {
           await enqueue(toHeadquarters(key, deps.texts.unclaimedAlert(request, waited), request.number));
         }
@@ -95,7 +97,19 @@ export function createRequestJobs(deps: RequestJobsDeps) {
         if (data.stage === 1) {
           // The reminder on top of the card again, with its buttons, so "done" is one tap away.
           const note = deps.texts.nudge(request, waited);
-          await enqueue([{ key, message: { kind: 'task', platform: volunteer.platform, chatId: volunteer.userId, requestNumber: request.number, volunteerId: volunteer.userId, note } }]);
+          await enqueue([
+            {
+              key,
+              message: {
+                kind: 'task',
+                platform: volunteer.platform,
+                chatId: volunteer.userId,
+                requestNumber: request.number,
+                volunteerId: volunteer.userId,
+                note,
+              },
+            },
+          ]);
         } else {
           await enqueue(toHeadquarters(key, deps.texts.staleAlert(request, waited), request.number));
         }
@@ -110,13 +124,20 @@ export function createRequestJobs(deps: RequestJobsDeps) {
           if (request?.status !== 'done' || request.feedback || request.requesterUnreachableAt || !requester || !isMessenger(request.channel)) {
             return log.info({ stage: data.stage }, 'feedback: not wanted any more, skipped');
           }
-          await enqueue([{
-            key: `job:feedback:${request.number}:${data.stage}`,
-            message: { kind: 'feedback', platform: requester.platform, chatId: requester.chatId, requestNumber: request.number, reminder: data.stage === 2 },
-          }]);
+          await enqueue([
+            {
+              key: `job:feedback:${request.number}:${data.stage}`,
+              message: { kind: 'feedback', platform: requester.platform, chatId: requester.chatId, requestNumber: request.number, reminder: data.stage === 2 },
+            },
+          ]);
           // One gentle reminder if no answer comes, then nothing more.
           if (data.stage === 1) {
-            await scheduler.scheduleOnce<FeedbackData>(REQUEST_JOBS.feedback, new Date(deps.now().getTime() + timing.feedbackReminderMs), { requestNumber: request.number, stage: 2 }, `feedback:${request.number}:2`);
+            await scheduler.scheduleOnce<FeedbackData>(
+              REQUEST_JOBS.feedback,
+              new Date(deps.now().getTime() + timing.feedbackReminderMs),
+              { requestNumber: request.number, stage: 2 },
+              `feedback:${request.number}:2`,
+            );
           }
           log.info({ stage: data.stage }, 'feedback asked');
         },
@@ -138,16 +159,37 @@ export function createRequestJobs(deps: RequestJobsDeps) {
       if (request.status === 'new') {
         const since = waitingSince(request).getTime();
         const { remindMs, alertMs } = timing.escalation(request.helpKind);
-        for (const [stage, after] of [[1, remindMs], [2, alertMs]] as const) {
-          await scheduler.scheduleOnce<EscalateData>(REQUEST_JOBS.escalate, new Date(since + after), { requestNumber: n, round: request.round, stage }, `escalate:${n}:${request.round}:${stage}`);
+        for (const [stage, after] of [
+          [1, remindMs],
+          [2, alertMs],
+        ] as const) {
+          await scheduler.scheduleOnce<EscalateData>(
+            REQUEST_JOBS.escalate,
+            new Date(since + after),
+            { requestNumber: n, round: request.round, stage },
+            `escalate:${n}:${request.round}:${stage}`,
+          );
         }
       } else if (request.status === 'claimed' && request.claimedAt) {
         const claimedAtMs = request.claimedAt.getTime();
-        for (const [stage, after] of [[1, timing.staleNudgeMs], [2, timing.staleAlertMs]] as const) {
-          await scheduler.scheduleOnce<StaleData>(REQUEST_JOBS.staleClaim, new Date(claimedAtMs + after), { requestNumber: n, claimedAtMs, stage }, `stale:${n}:${claimedAtMs}:${stage}`);
+        for (const [stage, after] of [
+          [1, timing.staleNudgeMs],
+          [2, timing.staleAlertMs],
+        ] as const) {
+          await scheduler.scheduleOnce<StaleData>(
+            REQUEST_JOBS.staleClaim,
+            new Date(claimedAtMs + after),
+            { requestNumber: n, claimedAtMs, stage },
+            `stale:${n}:${claimedAtMs}:${stage}`,
+          );
         }
       } else if (request.status === 'done' && request.closedAt && request.requester && !request.requesterUnreachableAt && isMessenger(request.channel)) {
-        await scheduler.scheduleOnce<FeedbackData>(REQUEST_JOBS.feedback, new Date(request.closedAt.getTime() + timing.feedbackAfterMs), { requestNumber: n, stage: 1 }, `feedback:${n}:1`);
+        await scheduler.scheduleOnce<FeedbackData>(
+          REQUEST_JOBS.feedback,
+          new Date(request.closedAt.getTime() + timing.feedbackAfterMs),
+          { requestNumber: n, stage: 1 },
+          `feedback:${n}:1`,
+        );
       }
     },
   };

@@ -170,7 +170,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   async function saveKeyed<D extends JobData>(name: string, at: Date, data: D, uniqueKey: string, keepExisting: boolean): Promise<ScheduledJob> {
     requireDefined(name);
-    if ('jobKey' in data) throw new Error('job data must not carry jobKey: it is the scheduler\'s');
+    if ('jobKey' in data) throw new Error("job data must not carry jobKey: it is the scheduler's");
     const save = () =>
       agenda
         .create(name, { ...data, jobKey: uniqueKey })

@@ -35,7 +35,10 @@ export function createSystemJobs(deps: SystemJobsDeps) {
         const text = deps.texts.dailyReport(report, deps.overdueAfterMs);
         const day = `${report.day.year}-${report.day.month}-${report.day.day}`;
         // Keyed by the day: a report run twice (a crash, a second process) is sent once.
-        const chart = { caption: deps.texts.reportChartCaption(report), columns: report.perDay.map((d) => [d.byStatus.new, d.byStatus.claimed, d.byStatus.done, d.byStatus.cancelled]) };
+        const chart = {
+          caption: deps.texts.reportChartCaption(report),
+          columns: report.perDay.map((d) => [d.byStatus.new, d.byStatus.claimed, d.byStatus.done, d.byStatus.cancelled]),
+        };
         await deps.outbox.enqueue(
           deps.headquartersChats.flatMap((hq) => [
             { key: `job:report:${day}:${hq.platform}:${hq.chatId}`, message: { kind: 'text' as const, ...hq, text } },

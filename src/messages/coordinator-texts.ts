@@ -100,7 +100,8 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
     confirmErase: (number: number) => t('confirmErase', { number }),
     erased: (number: number) => t('erased', { number }),
     /** Why a request's personal data cannot be erased now. */
-    eraseRefused: (why: 'open' | 'already_erased' | 'not_found', number: number) => (why === 'not_found' ? t('notFound', { number }) : t(`eraseRefused.${why}`, { number })),
+    eraseRefused: (why: 'open' | 'already_erased' | 'not_found', number: number) =>
+      why === 'not_found' ? t('notFound', { number }) : t(`eraseRefused.${why}`, { number }),
     button: (kind: ButtonKind, number?: number) => t(`button.${kind}`, number === undefined ? {} : { number }),
     /** The channel's name as people know it. */
     channel,
@@ -149,9 +150,7 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
         }),
       ];
       if (request.volunteer) head.push(t('card.volunteer', { volunteer: request.volunteer.displayName, channel: channel(request.volunteer.platform) }));
-      const personal = options.personal
-        ? t('card.personal', { ...request.personal })
-        : t('card.personalHidden');
+      const personal = options.personal ? t('card.personal', { ...request.personal }) : t('card.personalHidden');
       const events = request.history.slice(-HISTORY_SHOWN);
       const earlier = request.history.length - events.length;
       const history = [
@@ -179,9 +178,7 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
       const last = request.history.at(-1);
       const volunteer = request.volunteer?.displayName ?? '';
       const previous = last?.type === 'assigned' ? last.previousVolunteer?.displayName : undefined;
-      return previous
-        ? t('reassigned', { number: request.number, volunteer, previous })
-        : t('assigned', { number: request.number, volunteer });
+      return previous ? t('reassigned', { number: request.number, volunteer, previous }) : t('assigned', { number: request.number, volunteer });
     },
     /** Why a command on a request did nothing, with what to type instead where that helps. */
     refused(outcome: Exclude<LifecycleOutcome, { kind: 'changed' }>, number: number, command: 'close' | 'cancel' | 'assign'): string {
@@ -217,7 +214,8 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
       if (stats.total === 0) return t('stats.empty', { period: label });
       const items = (entries: [string, number][]) => entries.map(([name, count]) => t('stats.item', { name, count })).join(', ');
       const nonZero = <K extends string>(record: Record<K, number>) => (Object.entries(record) as [K, number][]).filter(([, n]) => n > 0);
-      const median = (m: { medianMs: number | null; count: number }) => (m.medianMs === null ? t('stats.noData') : t('stats.median', { duration: duration(m.medianMs), count: m.count }));
+      const median = (m: { medianMs: number | null; count: number }) =>
+        m.medianMs === null ? t('stats.noData') : t('stats.median', { duration: duration(m.medianMs), count: m.count });
       return [
         t('stats.title', { period: label, total: stats.total }),
         '',
@@ -253,13 +251,13 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
     },
     exportCaption: (period: Period, count: number, full: boolean) => t(full ? 'export.captionFull' : 'export.caption', { period: periodLabel(period), count }),
     /** ASCII only: some mail and messenger clients mangle other names of attachments. */
-    exportFileName: (period: Period, full: boolean) =>
-      `requests${full ? '-full' : ''}_${isoDate(period.firstDay)}_${isoDate(period.lastDay)}.csv`,
+    exportFileName: (period: Period, full: boolean) => `requests${full ? '-full' : ''}_${isoDate(period.firstDay)}_${isoDate(period.lastDay)}.csv`,
     exportTelegramOnly: () => t('export.telegramOnly'),
     fullExportPrivateOnly: () => t('export.fullPrivateOnly'),
 
     districts(districts: readonly string[], chats: readonly DistrictChat[]): string {
-      const chatsOf = (district: string) => chats.filter((c) => c.district === district).map((c) => t('districts.chat', { channel: channel(c.platform), chatId: c.chatId }));
+      const chatsOf = (district: string) =>
+        chats.filter((c) => c.district === district).map((c) => t('districts.chat', { channel: channel(c.platform), chatId: c.chatId }));
       const line = (district: string, key: 'line' | 'lineUnknown') => {
         const bound = chatsOf(district);
         return t(`districts.${key}`, { district, chats: bound.length > 0 ? bound.join(', ') : t('districts.none') });

@@ -9,7 +9,6 @@ import type { RequestTexts } from './request-texts.js';
 /** The longest bar of the report's per-day lines; the busiest day gets it. */
 const BAR_WIDTH = 12;
 
-
 /** The texts the scheduled jobs send; requests appear without personal data (these go to group chats). */
 export function createJobTexts(catalog: Catalog, texts: RequestTexts) {
   const wait = (ms: number) => formatDuration(catalog, ms);
@@ -24,11 +23,16 @@ export function createJobTexts(catalog: Catalog, texts: RequestTexts) {
       catalog.t('jobs.staleAlert', { number: r.number, waited: wait(waitedMs), volunteer: r.volunteer?.displayName ?? '' }),
     feedbackQuestion: (number: number, reminder: boolean) => catalog.t(reminder ? 'jobs.feedbackReminder' : 'jobs.feedbackQuestion', { number }),
     lowRating: (r: HelpRequest, rating: number) =>
-      catalog.t('jobs.lowRating', { number: r.number, rating, district: r.district, helpKind: texts.helpKind(r.helpKind), volunteer: r.volunteer?.displayName ?? catalog.t('jobs.none') }),
+      catalog.t('jobs.lowRating', {
+        number: r.number,
+        rating,
+        district: r.district,
+        helpKind: texts.helpKind(r.helpKind),
+        volunteer: r.volunteer?.displayName ?? catalog.t('jobs.none'),
+      }),
 
     /** The caption of the report's chart: which days, and what the colours mean. */
-    reportChartCaption: (report: DailyReport) =>
-      catalog.t('jobs.reportChart', { from: day(report.perDay[0]!.day), to: day(report.perDay.at(-1)!.day) }),
+    reportChartCaption: (report: DailyReport) => catalog.t('jobs.reportChart', { from: day(report.perDay[0]!.day), to: day(report.perDay.at(-1)!.day) }),
 
     /** The daily report as one message: counts, medians, ratings, districts, and a bar per day. */
     dailyReport(report: DailyReport, overdueAfterMs: number): string {

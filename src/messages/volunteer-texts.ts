@@ -15,7 +15,12 @@ export function releaseReasonLabel(catalog: Catalog, index: number): string | nu
 export function tasksText(catalog: Catalog, texts: RequestTexts, requests: HelpRequest[]): string {
   if (requests.length === 0) return catalog.t('volunteer.tasksEmpty');
   const lines = requests.map((r) =>
-    catalog.t('volunteer.tasksLine', { number: r.number, district: r.district, helpKind: texts.helpKind(r.helpKind), date: texts.dateTime(r.claimedAt ?? r.createdAt) }),
+    catalog.t('volunteer.tasksLine', {
+      number: r.number,
+      district: r.district,
+      helpKind: texts.helpKind(r.helpKind),
+      date: texts.dateTime(r.claimedAt ?? r.createdAt),
+    }),
   );
   return [catalog.t('volunteer.tasksHeader'), ...lines].join('\n');
 }

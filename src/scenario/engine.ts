@@ -140,7 +140,8 @@ export function applicableAnswers(scenario: Scenario, answers: Record<string, st
  */
 export function answerStep(step: Exclude<Step, { type: 'summary' }>, input: EngineInput, ctx: EngineContext): Parsed<string | number> {
   const parsed = readAnswer(step, input, ctx);
-  if (parsed.ok && step.type === 'consent' && parsed.value === CONSENT_NO) return { ok: false, reason: step.declined, ...(ctx.params ? { params: ctx.params } : {}) };
+  if (parsed.ok && step.type === 'consent' && parsed.value === CONSENT_NO)
+    return { ok: false, reason: step.declined, ...(ctx.params ? { params: ctx.params } : {}) };
   return parsed;
 }
 
@@ -218,13 +219,7 @@ function goBack(scenario: Scenario, state: ScenarioState, ctx: EngineContext): E
   return moveTo(scenario, { ...state, trail }, previous, ctx, { returnToSummary: state.returnToSummary && !leavingEdit });
 }
 
-function moveTo(
-  scenario: Scenario,
-  state: ScenarioState,
-  stepId: string,
-  ctx: EngineContext,
-  flags: { returnToSummary: boolean },
-): EngineResult {
+function moveTo(scenario: Scenario, state: ScenarioState, stepId: string, ctx: EngineContext, flags: { returnToSummary: boolean }): EngineResult {
   const next: ScenarioState = { ...state, stepId, returnToSummary: flags.returnToSummary, seq: state.seq + 1 };
   return { kind: 'prompt', state: next, prompt: buildPrompt(scenario, next, ctx) };
 }

@@ -6,7 +6,11 @@ import { scenarioSchema, type Scenario, type Step } from './schema.js';
 
 /** A scenario file that cannot be used, naming the file, the step and what is wrong. */
 export class ScenarioFileError extends Error {
-  constructor(readonly file: string, readonly stepId: string | undefined, readonly problem: string) {
+  constructor(
+    readonly file: string,
+    readonly stepId: string | undefined,
+    readonly problem: string,
+  ) {
     super(`${file}${stepId ? `, step "${stepId}"` : ''}: ${problem}`);
     this.name = 'ScenarioFileError';
   }
@@ -48,8 +52,7 @@ export function checkScenario(raw: unknown, file: string, catalogs: readonly Cat
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const stepIndex = issue.path[0] === 'steps' ? issue.path[1] : undefined;
-    const stepId =
-      typeof stepIndex === 'number' ? (stepIdAt(raw, stepIndex) ?? `#${stepIndex + 1}`) : undefined;
+    const stepId = typeof stepIndex === 'number' ? (stepIdAt(raw, stepIndex) ?? `#${stepIndex + 1}`) : undefined;
     const where = issue.path.slice(typeof stepIndex === 'number' ? 2 : 0).join('.');
     throw new ScenarioFileError(file, stepId, `${where ? `${where}: ` : ''}${issue.message}`);
   }
@@ -92,11 +95,7 @@ function checkConsentComesFirst(scenario: Scenario, file: string): void {
   if (firstPersonal === -1) return;
   const consent = scenario.steps.findIndex((s) => s.type === 'consent' && !s.when);
   if (consent === -1 || consent > firstPersonal) {
-    throw new ScenarioFileError(
-      file,
-      scenario.steps[firstPersonal]!.id,
-      'asks for personal data, so a consent step without a condition must come before it',
-    );
+    throw new ScenarioFileError(file, scenario.steps[firstPersonal]!.id, 'asks for personal data, so a consent step without a condition must come before it');
   }
 }
 

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 
-const stepId = z
-  .string()
-  .regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, 'a step id is letters, digits and "_", starting with a letter');
+const stepId = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, 'a step id is letters, digits and "_", starting with a letter');
 const textKey = z.string().regex(/^[a-zA-Z0-9_.]+$/, 'a text key looks like "request.age.question"');
 
 /** `when: { step: helpKind, in: [medicine] }` — the step is asked only if an earlier answer is one of these. */
@@ -63,9 +61,7 @@ const textStep = z
 
 const phoneStep = z.object({ ...common, type: z.literal('phone') }).strict();
 
-const consentStep = z
-  .object({ ...common, type: z.literal('consent'), accept: textKey, decline: textKey, declined: textKey })
-  .strict();
+const consentStep = z.object({ ...common, type: z.literal('consent'), accept: textKey, decline: textKey, declined: textKey }).strict();
 
 const summaryStep = z.object({ ...common, type: z.literal('summary') }).strict();
 

@@ -4,6 +4,5 @@
  */
 export type Text = { key: string; params?: Record<string, string | number> } | { literal: string };
 
-export const keyText = (key: string, params?: Record<string, string | number>): Text =>
-  params ? { key, params } : { key };
+export const keyText = (key: string, params?: Record<string, string | number>): Text => (params ? { key, params } : { key });
 export const literalText = (literal: string): Text => ({ literal });

@@ -18,7 +18,13 @@ import { createRoleDesk, type RoleDesk } from './console/role-desk.js';
 
 // The command syntax, the button codec and the people lookup have modules of their own; bots import them from here.
 export { createConsoleActionCodec, decodeConsoleAction, encodeConsoleAction, type ConsoleAction, type ConsoleLimits } from './console/action-codec.js';
-export { COORDINATOR_COMMANDS, isCoordinatorCommand, parseCoordinatorCommand, type CoordinatorCommandName, type ParsedCommand } from './console/command-parser.js';
+export {
+  COORDINATOR_COMMANDS,
+  isCoordinatorCommand,
+  parseCoordinatorCommand,
+  type CoordinatorCommandName,
+  type ParsedCommand,
+} from './console/command-parser.js';
 export { parsePersonName, personKey, type PersonName } from './console/people-lookup.js';
 
 /**

@@ -57,7 +57,7 @@ export function createErasure(deps: ErasureDeps) {
       const erased = await eraseNumbers([number]);
       // Erased meanwhile by the sweep: the same end.
       if (erased.length === 0) return { kind: 'already_erased' };
-      deps.logger.info({ request: number, via: channel }, 'personal data erased on a coordinator\'s request');
+      deps.logger.info({ request: number, via: channel }, "personal data erased on a coordinator's request");
       return { kind: 'erased', number };
     },
 
@@ -79,7 +79,7 @@ export function createErasure(deps: ErasureDeps) {
       }
       await deps.store.forgetPerson(person);
       deps.forgotten?.(person);
-      deps.logger.info({ platform: person.platform, requests: erased.length, cancelled, numbers: erased }, 'personal data erased on the requester\'s request');
+      deps.logger.info({ platform: person.platform, requests: erased.length, cancelled, numbers: erased }, "personal data erased on the requester's request");
       return { erased: erased.length, cancelled };
     },
   };

@@ -50,7 +50,10 @@ export function createFeedback(deps: FeedbackDeps) {
       if (rating <= LOW_RATING) {
         const text = deps.lowRatingText(rated, rating);
         await deps.outbox.enqueue(
-          deps.headquartersChats.map((hq) => ({ key: `feedback:low:${number}:${hq.platform}:${hq.chatId}`, message: { kind: 'text' as const, ...hq, text, requestNumber: number } })),
+          deps.headquartersChats.map((hq) => ({
+            key: `feedback:low:${number}:${hq.platform}:${hq.chatId}`,
+            message: { kind: 'text' as const, ...hq, text, requestNumber: number },
+          })),
           deps.now(),
         );
         deps.wake();

@@ -93,7 +93,9 @@ export function createFormIntake(deps: { scenario: Scenario; engine: EngineConte
     ): Promise<{ ok: true; request: HelpRequest; created: boolean; fingerprint: string } | Extract<FormCheck, { ok: false }>> {
       const checked = check(values);
       if (!checked.ok) return checked;
-      const fingerprint = createHash('sha256').update(JSON.stringify(Object.entries(checked.answers).sort())).digest('hex');
+      const fingerprint = createHash('sha256')
+        .update(JSON.stringify(Object.entries(checked.answers).sort()))
+        .digest('hex');
       const stored = await deps.submitOnce({
         draft: toHelpRequestDraft(checked.answers),
         channel: source.channel,

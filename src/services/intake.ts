@@ -26,9 +26,7 @@ export type IntakeInput =
   | { type: 'mine' };
 
 /** What the adapter should show, in order. */
-export type IntakeReply =
-  | { kind: 'prompt'; prompt: Prompt; withHint: boolean }
-  | { kind: 'text'; text: Text; closesKeyboard?: boolean };
+export type IntakeReply = { kind: 'prompt'; prompt: Prompt; withHint: boolean } | { kind: 'text'; text: Text; closesKeyboard?: boolean };
 
 export interface IntakeStep {
   /** The session to keep, or null when the conversation is over (sent or cancelled). */
@@ -84,7 +82,11 @@ export function createIntake(deps: IntakeDeps) {
           // Nothing personal was asked before consent, and the conversation's answers go with it.
           return { session: null, replies: [{ kind: 'text', text: result.text, closesKeyboard: true }], stale: false };
         case 'prompt':
-          return { session: { state: result.state, prompt: result.prompt }, replies: [{ kind: 'prompt', prompt: result.prompt, withHint: false }], stale: false };
+          return {
+            session: { state: result.state, prompt: result.prompt },
+            replies: [{ kind: 'prompt', prompt: result.prompt, withHint: false }],
+            stale: false,
+          };
         case 'completed':
           return submit(session, result.answers, requester);
       }
@@ -95,7 +97,14 @@ export function createIntake(deps: IntakeDeps) {
     // Nothing is lost when it cannot be stored now: the person stays on the summary and can press "Send" again.
     const stayOnSummary = (why: Text): IntakeStep => {
       const again = repeatPrompt(scenario, session.state, engine);
-      return { session: again, replies: [{ kind: 'text', text: why }, { kind: 'prompt', prompt: again.prompt, withHint: false }], stale: false };
+      return {
+        session: again,
+        replies: [
+          { kind: 'text', text: why },
+          { kind: 'prompt', prompt: again.prompt, withHint: false },
+        ],
+        stale: false,
+      };
     };
     let outcome: SubmitOutcome;
     try {

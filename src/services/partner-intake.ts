@@ -58,7 +58,9 @@ export function partnerRequestSchema(steps: readonly Step[], engine: EngineConte
         field = z.literal(true);
         break;
     }
-    const condition = step.when ? ` Only when ${step.when.step} is ${step.when.in ? 'one of' : 'none of'}: ${(step.when.in ?? step.when.notIn)!.join(', ')}.` : '';
+    const condition = step.when
+      ? ` Only when ${step.when.step} is ${step.when.in ? 'one of' : 'none of'}: ${(step.when.in ?? step.when.notIn)!.join(', ')}.`
+      : '';
     const described = field.describe(`${describe(keyText(step.question, engine.params))}${condition}`);
     shape[step.id] = step.when ? described.optional() : described;
   }
@@ -85,7 +87,13 @@ export const partnerErrorSchema = z.object({
  * Requests from partner lines: each source has its own API key, the body is checked by its schema and
  * then by the scenario's own checks, and the partner's id makes a retry return the first request.
  */
-export function createPartnerIntake(deps: { form: FormIntake; engine: EngineContext; keys: readonly PartnerKey[]; render: (text: Text) => string; logger: Logger }) {
+export function createPartnerIntake(deps: {
+  form: FormIntake;
+  engine: EngineContext;
+  keys: readonly PartnerKey[];
+  render: (text: Text) => string;
+  logger: Logger;
+}) {
   const schema = partnerRequestSchema(deps.form.scenario.steps, deps.engine, deps.render);
   const keys = deps.keys.map((k) => ({ source: k.source, hash: Buffer.from(hashSecret(k.key), 'hex') }));
 
@@ -108,9 +116,7 @@ export function createPartnerIntake(deps: { form: FormIntake; engine: EngineCont
         return { kind: 'invalid', issues: parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })) };
       }
       const { externalId, ...answers } = parsed.data as Record<string, unknown> & { externalId: string };
-      const values: FormValues = Object.fromEntries(
-        Object.entries(answers).map(([id, value]) => [id, value === true ? 'yes' : String(value)]),
-      );
+      const values: FormValues = Object.fromEntries(Object.entries(answers).map(([id, value]) => [id, value === true ? 'yes' : String(value)]));
       const result = await deps.form.submit(values, { channel: `api:${source}`, key: externalId });
       if (!result.ok) {
         return { kind: 'invalid', issues: Object.entries(result.errors).map(([path, text]) => ({ path, message: deps.render(text) })) };

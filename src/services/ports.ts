@@ -1,6 +1,18 @@
 import type { Transition } from '../domain/lifecycle.js';
 import type { RequesterMessageKind } from '../domain/night-policy.js';
-import type { ClientKey, GroupPost, HelpRequest, PersonRef, Platform, PublicRequestView, RequestChannel, RequestDraft, Requester, RequestStatus, Volunteer } from '../domain/request.js';
+import type {
+  ClientKey,
+  GroupPost,
+  HelpRequest,
+  PersonRef,
+  Platform,
+  PublicRequestView,
+  RequestChannel,
+  RequestDraft,
+  Requester,
+  RequestStatus,
+  Volunteer,
+} from '../domain/request.js';
 
 /** What a new request is stored with besides the questionnaire. */
 export interface NewRequest {

@@ -54,13 +54,19 @@ export function createRequestEffects(deps: EffectsDeps) {
     const postedThisRound = request.posts.some((p) => p.round === request.round);
     if (request.status === 'new' && !postedThisRound) {
       const chats = await deps.districtChats.chatsOf(request.district);
-      const targets = chats.length > 0
-        ? chats.map((c) => ({ ...c, viaHeadquarters: false }))
-        : deps.headquartersChats.map((c) => ({ ...c, viaHeadquarters: true }));
+      const targets =
+        chats.length > 0 ? chats.map((c) => ({ ...c, viaHeadquarters: false })) : deps.headquartersChats.map((c) => ({ ...c, viaHeadquarters: true }));
       for (const target of targets) {
         out.push({
           key: `post:${n}:${target.platform}:${target.chatId}:${request.round}`,
-          message: { kind: 'post', platform: target.platform, chatId: target.chatId, requestNumber: n, viaHeadquarters: target.viaHeadquarters, round: request.round },
+          message: {
+            kind: 'post',
+            platform: target.platform,
+            chatId: target.chatId,
+            requestNumber: n,
+            viaHeadquarters: target.viaHeadquarters,
+            round: request.round,
+          },
         });
       }
     }
@@ -76,14 +82,20 @@ export function createRequestEffects(deps: EffectsDeps) {
     // The kind names the row of the night policy the outbox applies when it delivers.
     const toRequester = (kind: RequesterMessageKind, text: string): Keyed[] =>
       requester
-        ? [{ key: key('requester'), message: { kind: 'text', platform: requester.platform, chatId: requester.chatId, text, requestNumber: n, toRequester: kind } }]
+        ? [
+            {
+              key: key('requester'),
+              message: { kind: 'text', platform: requester.platform, chatId: requester.chatId, text, requestNumber: n, toRequester: kind },
+            },
+          ]
         : [];
     // Volunteers are written to privately, where their chat id is their user id on both platforms.
     const toVolunteer = (person: PersonRef, to: string, text: string): Keyed => ({
       key: key(to),
       message: { kind: 'text', platform: person.platform, chatId: person.userId, text, requestNumber: n },
     });
-    const byHolder = (e: HistoryEvent) => !!e.previousVolunteer && e.actor?.platform === e.previousVolunteer.platform && e.actor.userId === e.previousVolunteer.userId;
+    const byHolder = (e: HistoryEvent) =>
+      !!e.previousVolunteer && e.actor?.platform === e.previousVolunteer.platform && e.actor.userId === e.previousVolunteer.userId;
 
     switch (event.type) {
       case 'claimed':
@@ -95,7 +107,13 @@ export function createRequestEffects(deps: EffectsDeps) {
         if (event.volunteer) {
           out.push({
             key: key('volunteer'),
-            message: { kind: 'task', platform: event.volunteer.platform, chatId: event.volunteer.userId, requestNumber: n, volunteerId: event.volunteer.userId },
+            message: {
+              kind: 'task',
+              platform: event.volunteer.platform,
+              chatId: event.volunteer.userId,
+              requestNumber: n,
+              volunteerId: event.volunteer.userId,
+            },
           });
           out.push(...toRequester('taken', deps.texts.requesterClaimed(n, event.volunteer.displayName)));
         }
@@ -113,14 +131,18 @@ export function createRequestEffects(deps: EffectsDeps) {
           // Nobody finished it in time: the requester should not wait on, and the HQ chat should know.
           const out = toRequester('expired', deps.texts.requesterExpired(n));
           for (const hq of deps.headquartersChats) {
-            out.push({ key: key(`hq:${hq.platform}:${hq.chatId}`), message: { kind: 'text', platform: hq.platform, chatId: hq.chatId, text: deps.texts.headquartersExpired(n, request.district), requestNumber: n } });
+            out.push({
+              key: key(`hq:${hq.platform}:${hq.chatId}`),
+              message: { kind: 'text', platform: hq.platform, chatId: hq.chatId, text: deps.texts.headquartersExpired(n, request.district), requestNumber: n },
+            });
           }
           if (event.previousVolunteer) out.push(toVolunteer(event.previousVolunteer, 'previous', deps.texts.volunteerCancelled(n)));
           return out;
         }
-        const out = event.note === 'by_requester'
-          ? toRequester('withdrawn', deps.texts.requesterWithdrew(n))
-          : toRequester('cancelledByHeadquarters', deps.texts.requesterCancelled(n, event.comment ?? ''));
+        const out =
+          event.note === 'by_requester'
+            ? toRequester('withdrawn', deps.texts.requesterWithdrew(n))
+            : toRequester('cancelledByHeadquarters', deps.texts.requesterCancelled(n, event.comment ?? ''));
         if (event.previousVolunteer) out.push(toVolunteer(event.previousVolunteer, 'previous', deps.texts.volunteerCancelled(n)));
         return out;
       }

@@ -14,10 +14,7 @@ export interface LifecycleDeps {
 }
 
 /** How an action on a request ended, for the adapter to answer the person. */
-export type LifecycleOutcome =
-  | { kind: 'changed'; request: HelpRequest }
-  | { kind: 'refused'; refusal: Refusal; request: HelpRequest }
-  | { kind: 'not_found' };
+export type LifecycleOutcome = { kind: 'changed'; request: HelpRequest } | { kind: 'refused'; refusal: Refusal; request: HelpRequest } | { kind: 'not_found' };
 
 /**
  * A change that lost a race is decided again on the fresh request; a few rounds settle any real
@@ -61,7 +58,15 @@ async function applyDecided(
     if (!decision.ok) return { kind: 'refused', refusal: decision.refusal, request };
     const changed = await deps.requests.applyTransition(number, decision.transition);
     if (changed) {
-      deps.logger.info({ request: number, event: decision.transition.event.type, ...(decision.transition.event.note === 'expired' ? { note: 'expired' } : {}), ...(channel ? { platform: channel } : {}) }, 'request changed');
+      deps.logger.info(
+        {
+          request: number,
+          event: decision.transition.event.type,
+          ...(decision.transition.event.note === 'expired' ? { note: 'expired' } : {}),
+          ...(channel ? { platform: channel } : {}),
+        },
+        'request changed',
+      );
       // Puts the messages that follow from a change into the outbox; a failure is left to the sweep.
       try {
         await deps.afterChange(changed);

@@ -58,7 +58,11 @@ export function createScenarioPreview(deps: {
     const catalog = catalogs[deps.locale];
     try {
       const scenario = loadScenarioFile(join(deps.dir, file), [catalogs.ru, catalogs.en]);
-      return { scenario, catalog, engine: { lists: { districts: deps.districts }, render: (text) => renderText(catalog, text), ...(deps.textParams ? { params: deps.textParams } : {}) } };
+      return {
+        scenario,
+        catalog,
+        engine: { lists: { districts: deps.districts }, render: (text) => renderText(catalog, text), ...(deps.textParams ? { params: deps.textParams } : {}) },
+      };
     } catch (error) {
       throw new PreviewFileError(file, error instanceof Error ? error.message : String(error));
     }
@@ -73,7 +77,12 @@ export function createScenarioPreview(deps: {
     if (prompt.current) parts.push(catalog.t('bot.intake.currentAnswer', { value: say(prompt.current) }));
     return {
       line: { from: 'bot', text: parts.join('\n\n') },
-      prompt: { seq: prompt.seq, expects: prompt.expects, choices: prompt.choices.map((c) => ({ value: c.value, label: say(c.label) })), canGoBack: prompt.canGoBack },
+      prompt: {
+        seq: prompt.seq,
+        expects: prompt.expects,
+        choices: prompt.choices.map((c) => ({ value: c.value, label: say(c.label) })),
+        canGoBack: prompt.canGoBack,
+      },
     };
   }
 
@@ -102,7 +111,12 @@ export function createScenarioPreview(deps: {
       if (!scenario.steps.some((s) => s.id === preview.state!.stepId) && preview.state.stepId !== '@edit') {
         throw new PreviewFileError(preview.file, `the step "${preview.state.stepId}" is gone from the file: start again`);
       }
-      const said = input.type === 'text' ? input.text : input.type === 'choice' ? (preview.prompt?.choices.find((c) => c.value === input.value)?.label ?? input.value) : catalog.t(input.type === 'back' ? 'bot.intake.back' : 'engine.summary.cancel');
+      const said =
+        input.type === 'text'
+          ? input.text
+          : input.type === 'choice'
+            ? (preview.prompt?.choices.find((c) => c.value === input.value)?.label ?? input.value)
+            : catalog.t(input.type === 'back' ? 'bot.intake.back' : 'engine.summary.cancel');
       const lines: PreviewLine[] = [...preview.lines, { from: 'person', text: said }];
       const result = advance(scenario, preview.state, input as EngineInput, engine);
       const keep = (more: PreviewLine[]) => [...lines, ...more].slice(-MAX_LINES);

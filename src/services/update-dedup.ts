@@ -8,7 +8,12 @@ import type { UpdateLog } from './update-log.js';
  * which is better than a request filed twice. Without the log the update is handled: a rare duplicate
  * is a lesser harm than a lost update. `fields` say which update it was, in the log.
  */
-export async function isFirstDelivery(log: UpdateLog, logger: Pick<Logger, 'warn'> & { debug: Logger['warn'] }, key: string, fields: Record<string, unknown>): Promise<boolean> {
+export async function isFirstDelivery(
+  log: UpdateLog,
+  logger: Pick<Logger, 'warn'> & { debug: Logger['warn'] },
+  key: string,
+  fields: Record<string, unknown>,
+): Promise<boolean> {
   try {
     if (await log.firstSeen(key, new Date())) return true;
   } catch (error) {

@@ -28,15 +28,21 @@ function describeOutboxContract(name: string, makeOutbox: () => Promise<Outbox>)
         { kind: 'task', platform: 'telegram', chatId: '11', requestNumber: 1, volunteerId: '11', note: 'назначил координатор' },
         { kind: 'task', platform: 'vk', chatId: '12', requestNumber: 2, volunteerId: '12' },
         { kind: 'feedback', platform: 'telegram', chatId: '5', requestNumber: 1, reminder: true },
-        { kind: 'chart', platform: 'telegram', chatId: '-200', caption: 'За неделю', columns: [[1, 2], [0, 3]] },
+        {
+          kind: 'chart',
+          platform: 'telegram',
+          chatId: '-200',
+          caption: 'За неделю',
+          columns: [
+            [1, 2],
+            [0, 3],
+          ],
+        },
         { kind: 'text', platform: 'vk', chatId: '6', text: 'Заявка принята', requestNumber: 3, toRequester: 'taken' },
         { kind: 'text', platform: 'telegram', chatId: '7', text: 'Общее сообщение' },
       ];
       // Enqueued in reverse, each due a minute earlier than the one enqueued before it.
-      await outbox.enqueue(
-        messages.map((message, i) => ({ key: `k${i}`, message, notBefore: minute(i) })).reverse(),
-        minute(0),
-      );
+      await outbox.enqueue(messages.map((message, i) => ({ key: `k${i}`, message, notBefore: minute(i) })).reverse(), minute(0));
       const leased = await leaseAll(minute(10));
       expect(leased).toEqual(messages.map((message, i) => ({ key: `k${i}`, message, attempts: 1 })));
     });
@@ -53,7 +59,13 @@ function describeOutboxContract(name: string, makeOutbox: () => Promise<Outbox>)
     });
 
     it('holds a message until it is due: at `at`, or at its own notBefore', async () => {
-      await outbox.enqueue([{ key: 'now', message: text('1') }, { key: 'morning', message: text('2'), notBefore: minute(60) }], minute(10));
+      await outbox.enqueue(
+        [
+          { key: 'now', message: text('1') },
+          { key: 'morning', message: text('2'), notBefore: minute(60) },
+        ],
+        minute(10),
+      );
       expect(await outbox.lease('w1', minute(9), LEASE_MS, [])).toBeNull();
       expect(present(await outbox.lease('w1', minute(10), LEASE_MS, [])).key).toBe('now');
       await outbox.markSent('now', 'w1', minute(10));
@@ -62,7 +74,13 @@ function describeOutboxContract(name: string, makeOutbox: () => Promise<Outbox>)
     });
 
     it('skips the excluded chats, named platform:chat', async () => {
-      await outbox.enqueue([{ key: 'a', message: text('1') }, { key: 'b', message: { ...text('1'), platform: 'vk' } }], minute(0));
+      await outbox.enqueue(
+        [
+          { key: 'a', message: text('1') },
+          { key: 'b', message: { ...text('1'), platform: 'vk' } },
+        ],
+        minute(0),
+      );
       expect(present(await outbox.lease('w1', minute(1), LEASE_MS, ['telegram:1'])).key).toBe('b');
       expect(await outbox.lease('w1', minute(1), LEASE_MS, ['telegram:1'])).toBeNull();
     });
@@ -82,14 +100,23 @@ function describeOutboxContract(name: string, makeOutbox: () => Promise<Outbox>)
     });
 
     it('gives each due message to exactly one of many workers leasing at once', async () => {
-      await outbox.enqueue(['a', 'b', 'c'].map((key) => ({ key, message: text(key) })), minute(0));
+      await outbox.enqueue(
+        ['a', 'b', 'c'].map((key) => ({ key, message: text(key) })),
+        minute(0),
+      );
       const leased = await Promise.all(Array.from({ length: 8 }, (_, i) => outbox.lease(`w${i}`, minute(1), LEASE_MS, [])));
       const keys = leased.filter((e): e is OutboxEntry => e !== null).map((e) => e.key);
       expect(keys.sort()).toEqual(['a', 'b', 'c']);
     });
 
     it('puts a message back until the time given, and gives up on one for good', async () => {
-      await outbox.enqueue([{ key: 'retry', message: text('1') }, { key: 'fail', message: text('2') }], minute(0));
+      await outbox.enqueue(
+        [
+          { key: 'retry', message: text('1') },
+          { key: 'fail', message: text('2') },
+        ],
+        minute(0),
+      );
       const first = present(await outbox.lease('w1', minute(1), LEASE_MS, []));
       const second = present(await outbox.lease('w1', minute(1), LEASE_MS, []));
       const [retry, fail] = first.key === 'retry' ? [first, second] : [second, first];
@@ -104,7 +131,13 @@ function describeOutboxContract(name: string, makeOutbox: () => Promise<Outbox>)
     });
 
     it('counts a leased message as pending, and ignores marks of keys it never had', async () => {
-      await outbox.enqueue([{ key: 'a', message: text('1') }, { key: 'b', message: text('2') }], minute(0));
+      await outbox.enqueue(
+        [
+          { key: 'a', message: text('1') },
+          { key: 'b', message: text('2') },
+        ],
+        minute(0),
+      );
       await outbox.lease('w1', minute(0), LEASE_MS, []);
       expect(await outbox.counts()).toEqual({ pending: 2, failed: 0, sent: 0 });
       await outbox.markSent('unknown', 'w1', minute(1));

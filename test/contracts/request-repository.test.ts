@@ -21,7 +21,8 @@ function describeRequestRepositoryContract(name: string, makeSubject: () => Prom
     });
 
     const alice = requester(1);
-    const filed = (overrides: Partial<NewRequest> = {}) => requests.create({ draft: makeDraft(), channel: 'telegram', requester: alice, at: minute(0), ...overrides });
+    const filed = (overrides: Partial<NewRequest> = {}) =>
+      requests.create({ draft: makeDraft(), channel: 'telegram', requester: alice, at: minute(0), ...overrides });
     const claimed = async (at: Date, by = volunteer(1), overrides: Partial<NewRequest> = {}) => {
       const request = await filed({ at, ...overrides });
       return present(await requests.claim(request.number, by, at), 'claim');
@@ -126,7 +127,13 @@ function describeRequestRepositoryContract(name: string, makeSubject: () => Prom
         const request = await filed();
         const taken = present(await requests.claim(request.number, volunteer(1), minute(2)));
         expect(taken).toMatchObject({ status: 'claimed', volunteer: volunteer(1), claimedAt: minute(2), firstClaimedAt: minute(2) });
-        expect(taken.history.at(-1)).toEqual({ type: 'claimed', at: minute(2), actor: { platform: 'telegram', userId: 'v1' }, channel: 'telegram', volunteer: volunteer(1) });
+        expect(taken.history.at(-1)).toEqual({
+          type: 'claimed',
+          at: minute(2),
+          actor: { platform: 'telegram', userId: 'v1' },
+          channel: 'telegram',
+          volunteer: volunteer(1),
+        });
         expect(await requests.findByNumber(request.number)).toEqual(taken);
       });
 
@@ -163,7 +170,13 @@ function describeRequestRepositoryContract(name: string, makeSubject: () => Prom
         expect(undone).not.toHaveProperty('volunteer');
         expect(undone).not.toHaveProperty('claimedAt');
         expect(undone.firstClaimedAt).toEqual(minute(1));
-        expect(undone.history.at(-1)).toEqual({ type: 'claim_undone', at: minute(2), actor: { platform: 'telegram', userId: 'v1' }, channel: 'telegram', note: 'unreachable' });
+        expect(undone.history.at(-1)).toEqual({
+          type: 'claim_undone',
+          at: minute(2),
+          actor: { platform: 'telegram', userId: 'v1' },
+          channel: 'telegram',
+          note: 'unreachable',
+        });
       });
 
       it('answers null when someone else holds it, nobody does, or it is not there', async () => {
@@ -179,7 +192,9 @@ function describeRequestRepositoryContract(name: string, makeSubject: () => Prom
     describe('applyTransition', () => {
       it('stores a release: back to new, nobody holds it, one round further, the event appended', async () => {
         const request = await claimed(minute(1));
-        const released = present(await requests.applyTransition(request.number, allowed(request, { type: 'release', reason: 'заболел' }, actorOf(volunteer(1)), minute(3))));
+        const released = present(
+          await requests.applyTransition(request.number, allowed(request, { type: 'release', reason: 'заболел' }, actorOf(volunteer(1)), minute(3))),
+        );
         expect(released).toMatchObject({ status: 'new', round: 1, firstClaimedAt: minute(1) });
         expect(released).not.toHaveProperty('volunteer');
         expect(released).not.toHaveProperty('claimedAt');
@@ -192,16 +207,22 @@ function describeRequestRepositoryContract(name: string, makeSubject: () => Prom
         const request = await claimed(minute(1));
         const closed = present(await requests.applyTransition(request.number, allowed(request, { type: 'complete' }, actorOf(volunteer(1)), minute(4))));
         expect(closed).toMatchObject({ status: 'done', volunteer: volunteer(1), closedAt: minute(4) });
-        const commented = present(await requests.applyTransition(request.number, allowed(closed, { type: 'comment', comment: 'всё купили' }, actorOf(volunteer(1)), minute(6))));
+        const commented = present(
+          await requests.applyTransition(request.number, allowed(closed, { type: 'comment', comment: 'всё купили' }, actorOf(volunteer(1)), minute(6))),
+        );
         expect(commented).toMatchObject({ status: 'done', closedAt: minute(4) });
         expect(commented.history.at(-1)).toMatchObject({ type: 'commented', at: minute(6), comment: 'всё купили' });
       });
 
       it('stores an assignment as a claim at the event time, keeping the first claim time on reassignment', async () => {
         const request = await filed();
-        const assigned = present(await requests.applyTransition(request.number, allowed(request, { type: 'assign', volunteer: volunteer(1) }, COORDINATOR, minute(2))));
+        const assigned = present(
+          await requests.applyTransition(request.number, allowed(request, { type: 'assign', volunteer: volunteer(1) }, COORDINATOR, minute(2))),
+        );
         expect(assigned).toMatchObject({ status: 'claimed', volunteer: volunteer(1), claimedAt: minute(2), firstClaimedAt: minute(2) });
-        const reassigned = present(await requests.applyTransition(request.number, allowed(assigned, { type: 'assign', volunteer: volunteer(2) }, COORDINATOR, minute(5))));
+        const reassigned = present(
+          await requests.applyTransition(request.number, allowed(assigned, { type: 'assign', volunteer: volunteer(2) }, COORDINATOR, minute(5))),
+        );
         expect(reassigned).toMatchObject({ status: 'claimed', volunteer: volunteer(2), claimedAt: minute(5), firstClaimedAt: minute(2) });
       });
 
@@ -231,7 +252,12 @@ function describeRequestRepositoryContract(name: string, makeSubject: () => Prom
         const b = await filed({ at: minute(20), draft: makeDraft({ district: 'Кировский' }) });
         const c = await filed({ at: minute(20) });
         const d = await claimed(minute(30));
-        const phone = await requests.create({ draft: makeDraft({ helpKind: 'groceries' }), channel: 'phone', takenBy: { ...volunteer(9), displayName: 'Оператор' }, at: minute(40) });
+        const phone = await requests.create({
+          draft: makeDraft({ helpKind: 'groceries' }),
+          channel: 'phone',
+          takenBy: { ...volunteer(9), displayName: 'Оператор' },
+          at: minute(40),
+        });
         const numbers = (result: { items: HelpRequest[] }) => result.items.map((r) => r.number);
 
         const all = await requests.search({ skip: 0, limit: 10 });
@@ -273,7 +299,7 @@ function describeRequestRepositoryContract(name: string, makeSubject: () => Prom
     });
 
     describe('listByVolunteer', () => {
-      it("lists what a volunteer holds now, oldest claim first, up to the limit", async () => {
+      it('lists what a volunteer holds now, oldest claim first, up to the limit', async () => {
         const later = await claimed(minute(30));
         const earlier = await claimed(minute(10));
         await claimed(minute(20), volunteer(2));
@@ -305,7 +331,11 @@ function describeRequestRepositoryContract(name: string, makeSubject: () => Prom
         await filed({ at: minute(61) });
         const createdOnStart = await filed({ at: minute(45) });
         await filed({ at: minute(10) });
-        expect((await requests.listTouchedBetween(minute(45), minute(61))).map((r) => r.number)).toEqual([ratedLater.number, claimedInside.number, createdOnStart.number]);
+        expect((await requests.listTouchedBetween(minute(45), minute(61))).map((r) => r.number)).toEqual([
+          ratedLater.number,
+          claimedInside.number,
+          createdOnStart.number,
+        ]);
         expect(await requests.listTouchedBetween(minute(100), minute(200))).toEqual([]);
       });
     });
@@ -336,7 +366,9 @@ function describeRequestRepositoryContract(name: string, makeSubject: () => Prom
           { type: 'posted', at: minute(1), channel: 'telegram', note: 'district' },
           { type: 'posted', at: minute(2), channel: 'vk', note: 'headquarters' },
         ]);
-        await expect(requests.addPost(999, { platform: 'telegram', chatId: '-100', messageId: '9', viaHeadquarters: false, round: 0 }, minute(3))).resolves.toBeUndefined();
+        await expect(
+          requests.addPost(999, { platform: 'telegram', chatId: '-100', messageId: '9', viaHeadquarters: false, round: 0 }, minute(3)),
+        ).resolves.toBeUndefined();
       });
     });
 

@@ -32,10 +32,14 @@ function describeRetentionStoreContract(name: string, makeSubject: () => Promise
       const { requests } = subject;
       const request = await filed();
       const first = present(await requests.claim(request.number, volunteer(1), minute(1)));
-      const released = present(await requests.applyTransition(request.number, allowed(first, { type: 'release', reason: 'заболел' }, actorOf(volunteer(1)), minute(2))));
+      const released = present(
+        await requests.applyTransition(request.number, allowed(first, { type: 'release', reason: 'заболел' }, actorOf(volunteer(1)), minute(2))),
+      );
       present(await requests.claim(released.number, volunteer(2), minute(3)));
       const second = present(await requests.findByNumber(request.number));
-      present(await requests.applyTransition(request.number, allowed(second, { type: 'complete', comment: 'купили на Садовой' }, actorOf(volunteer(2)), minute(4))));
+      present(
+        await requests.applyTransition(request.number, allowed(second, { type: 'complete', comment: 'купили на Садовой' }, actorOf(volunteer(2)), minute(4))),
+      );
       await subject.rate(request.number, alice, 5, 'Спасибо Ивану', minute(5));
       return present(await requests.findByNumber(request.number));
     }
@@ -62,9 +66,16 @@ function describeRetentionStoreContract(name: string, makeSubject: () => Promise
 
     it("keeps a withdrawal's own note, without the requester's ids or reason", async () => {
       const request = await filed();
-      present(await subject.requests.applyTransition(request.number, allowed(request, { type: 'cancel', reason: 'справились сами' }, actorOf(alice), minute(1))));
+      present(
+        await subject.requests.applyTransition(request.number, allowed(request, { type: 'cancel', reason: 'справились сами' }, actorOf(alice), minute(1))),
+      );
       await subject.retention.erase([request.number], minute(10));
-      expect(present(await subject.requests.findByNumber(request.number)).history.at(-1)).toEqual({ type: 'cancelled', at: minute(1), channel: 'telegram', note: 'by_requester' });
+      expect(present(await subject.requests.findByNumber(request.number)).history.at(-1)).toEqual({
+        type: 'cancelled',
+        at: minute(1),
+        channel: 'telegram',
+        note: 'by_requester',
+      });
     });
 
     it('erases only closed requests not erased yet, and answers which it erased', async () => {
@@ -83,7 +94,13 @@ function describeRetentionStoreContract(name: string, makeSubject: () => Promise
       const done = await doneWithWords();
       const other = await filed();
       const { outbox } = subject;
-      const about = (requestNumber: number, chatId: string) => ({ kind: 'text' as const, platform: 'telegram' as const, chatId, text: 'новость', requestNumber });
+      const about = (requestNumber: number, chatId: string) => ({
+        kind: 'text' as const,
+        platform: 'telegram' as const,
+        chatId,
+        text: 'новость',
+        requestNumber,
+      });
       await outbox.enqueue(
         [
           { key: 'sent', message: about(done.number, '1'), notBefore: minute(0) },

@@ -92,7 +92,14 @@ it('delivers 150 messages exactly once with three processes sharing the outbox',
       outbox: p.repositories.outbox,
       pacing: p.repositories.pacing,
       requests: p.repositories.requests,
-      effects: createRequestEffects({ requests: p.repositories.requests, districtChats: new FakeDistrictChatRepository(), headquartersChats: [], outbox: p.repositories.outbox, texts, now }),
+      effects: createRequestEffects({
+        requests: p.repositories.requests,
+        districtChats: new FakeDistrictChatRepository(),
+        headquartersChats: [],
+        outbox: p.repositories.outbox,
+        texts,
+        now,
+      }),
       messengers: { telegram: messenger },
       headquartersChats: [],
       catalog: catalogs.ru,
@@ -112,7 +119,10 @@ it('delivers 150 messages exactly once with three processes sharing the outbox',
     return wait(await t.db.repositories.outbox.counts());
   });
   await Promise.all(workers.map((w) => w.stop()));
-  const sent = messenger.texts().map((m) => m.text).sort();
+  const sent = messenger
+    .texts()
+    .map((m) => m.text)
+    .sort();
   expect(sent).toEqual(entries.map((e) => (e.message as { text: string }).text).sort());
   console.log(`three processes: ${entries.length} enqueued, ${sent.length} sent, ${new Set(sent).size} distinct, ${entries.length - new Set(sent).size} lost`);
 }, 60_000);

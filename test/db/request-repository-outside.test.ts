@@ -81,7 +81,12 @@ describe('createOnce', () => {
 describe('search', () => {
   it('filters by status, district, kind of help, channel and creation time, newest first, with a total', async () => {
     const at = (day: number) => new Date(Date.UTC(2025, 2, day, 10));
-    await requests.create({ draft: makeDraft({ district: 'Ленинский' }), channel: 'telegram', requester: { platform: 'telegram', userId: '1', chatId: '1' }, at: at(1) });
+    await requests.create({
+      draft: makeDraft({ district: 'Ленинский' }),
+      channel: 'telegram',
+      requester: { platform: 'telegram', userId: '1', chatId: '1' },
+      at: at(1),
+    });
     await requests.create({ draft: makeDraft({ district: 'Центральный', helpKind: 'medicine' }), channel: 'phone', takenBy: operator, at: at(2) });
     await requests.create({ draft: makeDraft({ district: 'Ленинский', helpKind: 'medicine' }), channel: 'phone', takenBy: operator, at: at(3) });
     await requests.claim(3, { platform: 'telegram', userId: 'v', displayName: 'В' }, at(4));

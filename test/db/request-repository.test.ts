@@ -269,7 +269,7 @@ describe('listByRequester', () => {
 });
 
 describe('requesterActivity', () => {
-  it('counts the requester\'s open requests only, and gives the time of their latest one', async () => {
+  it("counts the requester's open requests only, and gives the time of their latest one", async () => {
     const other = { platform: 'telegram' as const, userId: '2002', chatId: '2002' };
     const sameIdOnVk = { platform: 'vk' as const, userId: '1001', chatId: '1001' };
     expect(await requests.requesterActivity(requester)).toEqual({ open: 0, lastCreatedAt: null });
@@ -295,7 +295,12 @@ describe('applyTransition', () => {
     const done = await requests.applyTransition(number, decision.ok ? decision.transition : never());
     expect(done).toMatchObject({ status: 'done', volunteer: volunteer(1), closedAt: later, firstClaimedAt: AT });
     expect(done!.history.at(-1)).toEqual({
-      type: 'done', at: later, actor: { platform: 'telegram', userId: 'v1' }, channel: 'telegram', comment: 'Всё привёз', previousVolunteer: volunteer(1),
+      type: 'done',
+      at: later,
+      actor: { platform: 'telegram', userId: 'v1' },
+      channel: 'telegram',
+      comment: 'Всё привёз',
+      previousVolunteer: volunteer(1),
     });
     expect(await requests.findByNumber(number)).toEqual(done);
   });
@@ -362,7 +367,12 @@ describe('listOpen, listByVolunteer, listCreatedBetween', () => {
     }
     await requests.claim(made[2]!.number, volunteer(1), at(12));
     const claimedFour = await requests.claim(made[3]!.number, volunteer(1), at(13));
-    const done = decide(claimedFour!, { type: 'complete' }, { person: { platform: 'telegram', userId: 'v1' }, channel: 'telegram', isCoordinator: false }, at(14));
+    const done = decide(
+      claimedFour!,
+      { type: 'complete' },
+      { person: { platform: 'telegram', userId: 'v1' }, channel: 'telegram', isCoordinator: false },
+      at(14),
+    );
     await requests.applyTransition(made[3]!.number, done.ok ? done.transition : never());
     return made.map((r) => r.number);
   }
@@ -372,7 +382,11 @@ describe('listOpen, listByVolunteer, listCreatedBetween', () => {
     expect(await requests.listOpen({ skip: 0, limit: 10 }).then((p) => [p.total, p.items.map((r) => r.number)])).toEqual([3, [n3, n2, n1]]);
     expect(await requests.listOpen({ district: 'Ленинский', skip: 0, limit: 10 }).then((p) => p.items.map((r) => r.number))).toEqual([n3, n1]);
     expect(await requests.listOpen({ status: 'new', skip: 0, limit: 10 }).then((p) => p.items.map((r) => r.number))).toEqual([n2, n1]);
-    expect(await requests.listOpen({ status: 'new', createdBefore: new Date(Date.UTC(2025, 2, 1, 9)), skip: 0, limit: 10 }).then((p) => p.items.map((r) => r.number))).toEqual([n1]);
+    expect(
+      await requests
+        .listOpen({ status: 'new', createdBefore: new Date(Date.UTC(2025, 2, 1, 9)), skip: 0, limit: 10 })
+        .then((p) => p.items.map((r) => r.number)),
+    ).toEqual([n1]);
     expect(await requests.listOpen({ skip: 1, limit: 1 }).then((p) => [p.total, p.items.map((r) => r.number)])).toEqual([3, [n2]]);
   });
 

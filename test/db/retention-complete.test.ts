@@ -115,10 +115,18 @@ describe('an erased request', () => {
     expect(text).not.toContain('5001');
     expect(doc.extra ?? {}).toEqual({});
     expect(text).not.toContain('has_prescription');
-    for (const value of [...Object.values(makeDraft().personal), 'Зинаида Петровна не открыла дверь', 'Отвёз', 'Спасибо, очень']) expect(text).not.toContain(value);
+    for (const value of [...Object.values(makeDraft().personal), 'Зинаида Петровна не открыла дверь', 'Отвёз', 'Спасибо, очень'])
+      expect(text).not.toContain(value);
     expect(doc.age).toBeUndefined();
     expect(doc.ageBand).toBe('70–79');
-    expect(doc).toMatchObject({ status: 'done', category: 'pensioner', district: 'Ленинский', helpKind: 'medicine', channel: 'telegram', feedback: { rating: 4 } });
+    expect(doc).toMatchObject({
+      status: 'done',
+      category: 'pensioner',
+      district: 'Ленинский',
+      helpKind: 'medicine',
+      channel: 'telegram',
+      feedback: { rating: 4 },
+    });
     expect(doc.history.map((e: { type: string }) => e.type)).toEqual(['created', 'claimed', 'released', 'claimed', 'done']);
     // The domain reads it back with the band in place of the age.
     expect(await requests.findByNumber(filed.number)).toMatchObject({ ageBand: '70–79', personalErasedAt: expect.any(Date) });
@@ -135,7 +143,15 @@ describe('a request erased by the earlier version', () => {
     await transition(filed.number, { type: 'cancel', reason: 'Дубль' }, asActor('900', true), daysAgo(299));
     // What the earlier sweep left: empty personal fields and no comments, the rest as it was.
     const earlier = daysAgo(200);
-    await t.db.connection.collection('requests').updateOne({ number: filed.number }, { $set: { personal: { name: '', address: '', phone: '', description: '' }, personalErasedAt: earlier }, $unset: { ageBand: 1, 'history.1.comment': 1 } });
+    await t.db.connection
+      .collection('requests')
+      .updateOne(
+        { number: filed.number },
+        {
+          $set: { personal: { name: '', address: '', phone: '', description: '' }, personalErasedAt: earlier },
+          $unset: { ageBand: 1, 'history.1.comment': 1 },
+        },
+      );
 
     await sweepAt(NOW).sweep();
     const doc = (await raw(filed.number))!;
@@ -151,7 +167,7 @@ describe('a request erased by the earlier version', () => {
 });
 
 describe('a withdrawn request', () => {
-  it('is erased 30 days after the requester withdrew it, not 90; a coordinator\'s cancellation waits the full period', async () => {
+  it("is erased 30 days after the requester withdrew it, not 90; a coordinator's cancellation waits the full period", async () => {
     const { requests } = t.db.repositories;
     const file = (id: string, at: Date) => requests.create({ draft: makeDraft(), channel: 'telegram', requester: requester(id), at });
     const withdrawnLongAgo = await file('6001', daysAgo(40));
@@ -171,7 +187,8 @@ describe('a withdrawn request', () => {
 describe('the people registry', () => {
   it('forgets people with no role and no activity for the period, and keeps coordinators, operators and the configured', async () => {
     const { people, roles } = t.db.repositories;
-    const seen = (userId: string, at: Date) => people.record({ person: { platform: 'telegram', userId }, username: `u${userId}`, displayName: `Имя ${userId}`, privately: true, at });
+    const seen = (userId: string, at: Date) =>
+      people.record({ person: { platform: 'telegram', userId }, username: `u${userId}`, displayName: `Имя ${userId}`, privately: true, at });
     await seen('7001', daysAgo(200));
     await seen('7002', daysAgo(200));
     await seen('7003', daysAgo(200));

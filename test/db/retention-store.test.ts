@@ -25,17 +25,35 @@ it('erases the personal data and free text of requests closed before the period,
   // Done 100 days ago, with comments and a rated, commented feedback: past the 90 days.
   const old = await file(new Date(now.getTime() - 101 * DAY));
   const claimed = await requests.claim(old.number, holder, new Date(now.getTime() - 101 * DAY));
-  const done = decide(claimed!, { type: 'complete', comment: 'Зинаида Петровна довольна' }, { person: { platform: 'telegram', userId: 'v1' }, channel: 'telegram', isCoordinator: false }, new Date(now.getTime() - 100 * DAY));
+  const done = decide(
+    claimed!,
+    { type: 'complete', comment: 'Зинаида Петровна довольна' },
+    { person: { platform: 'telegram', userId: 'v1' }, channel: 'telegram', isCoordinator: false },
+    new Date(now.getTime() - 100 * DAY),
+  );
   await requests.applyTransition(old.number, done.ok ? done.transition : never());
   await feedback.rate(old.number, requester, 5, new Date(now.getTime() - 99 * DAY));
   await feedback.addComment(old.number, requester, 'Спасибо Ивану, ул. Садовая');
-  await outbox.enqueue([{ key: `event:${old.number}:3:requester`, message: { kind: 'text', platform: 'telegram', chatId: '5', text: 'Заявка выполнена', requestNumber: old.number } }], new Date(now.getTime() - 100 * DAY));
+  await outbox.enqueue(
+    [
+      {
+        key: `event:${old.number}:3:requester`,
+        message: { kind: 'text', platform: 'telegram', chatId: '5', text: 'Заявка выполнена', requestNumber: old.number },
+      },
+    ],
+    new Date(now.getTime() - 100 * DAY),
+  );
   // Delivered long ago: the message names the chat and is erased with the request.
   await outbox.markSent((await outbox.lease('w', new Date(now.getTime() - 100 * DAY), 60_000, []))!.key, 'w', new Date(now.getTime() - 100 * DAY));
   // Done 10 days ago, and one still open for 200 days: neither is touched.
   const recent = await file(new Date(now.getTime() - 11 * DAY));
   const recentClaim = await requests.claim(recent.number, holder, new Date(now.getTime() - 11 * DAY));
-  const recentDone = decide(recentClaim!, { type: 'complete' }, { person: { platform: 'telegram', userId: 'v1' }, channel: 'telegram', isCoordinator: false }, new Date(now.getTime() - 10 * DAY));
+  const recentDone = decide(
+    recentClaim!,
+    { type: 'complete' },
+    { person: { platform: 'telegram', userId: 'v1' }, channel: 'telegram', isCoordinator: false },
+    new Date(now.getTime() - 10 * DAY),
+  );
   await requests.applyTransition(recent.number, recentDone.ok ? recentDone.transition : never());
   const open = await file(new Date(now.getTime() - 200 * DAY));
   // A questionnaire abandoned long ago and one in progress.

@@ -22,9 +22,11 @@ it('lets exactly one of 300 simultaneous conditional updates from three connecti
     const collection = t.db.connection.collection(`atomicity_${round}`);
     const { insertedId } = await collection.insertOne({ status: 'new', takenBy: null });
     const attempts = Array.from({ length: 300 }, (_, i) =>
-      processes[i % processes.length]!.connection
-        .collection(`atomicity_${round}`)
-        .findOneAndUpdate({ _id: insertedId, status: 'new' }, { $set: { status: 'claimed', takenBy: i } }, { returnDocument: 'after' }),
+      processes[i % processes.length]!.connection.collection(`atomicity_${round}`).findOneAndUpdate(
+        { _id: insertedId, status: 'new' },
+        { $set: { status: 'claimed', takenBy: i } },
+        { returnDocument: 'after' },
+      ),
     );
     const results = await Promise.all(attempts);
     winners.push(results.filter((r) => r !== null).length);
@@ -38,9 +40,11 @@ it('hands out distinct counter values to 300 simultaneous $inc upserts', async (
   const counters = t.db.connection.collection('atomicity_counters');
   const values = await Promise.all(
     Array.from({ length: 300 }, (_, i) =>
-      processes[i % processes.length]!.connection
-        .collection('atomicity_counters')
-        .findOneAndUpdate({ name: 'n' }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }),
+      processes[i % processes.length]!.connection.collection('atomicity_counters').findOneAndUpdate(
+        { name: 'n' },
+        { $inc: { seq: 1 } },
+        { upsert: true, returnDocument: 'after' },
+      ),
     ),
   );
   const seqs = values.map((v) => v?.seq as number).sort((a, b) => a - b);

@@ -61,7 +61,10 @@ describe('parsePeriod', () => {
     expect(period('2025-03-01 .. 2025-03-07')).toEqual(range);
     expect(period('2025-03-01—2025-03-07')).toEqual(range);
     const single = period('2025-02-28');
-    expect([single.firstDay, single.lastDay]).toEqual([{ year: 2025, month: 2, day: 28 }, { year: 2025, month: 2, day: 28 }]);
+    expect([single.firstDay, single.lastDay]).toEqual([
+      { year: 2025, month: 2, day: 28 },
+      { year: 2025, month: 2, day: 28 },
+    ]);
   });
 
   it('says what is wrong with a period it cannot use', () => {

@@ -26,7 +26,10 @@ describe('stackedChart', () => {
 
   it('fills missing counts with zeros and drops counts beyond the series', () => {
     const chart = stackedChart({ series, columns: [{ values: [1] }, { values: [1, 1, 1, 9] }] });
-    expect(chart.columns.map((c) => c.values)).toEqual([[1, 0, 0], [1, 1, 1]]);
+    expect(chart.columns.map((c) => c.values)).toEqual([
+      [1, 0, 0],
+      [1, 1, 1],
+    ]);
     expect(chart.columns.map((c) => c.total)).toEqual([1, 3]);
   });
 

@@ -86,7 +86,7 @@ describe('allowed transitions', () => {
 describe('refusals', () => {
   const cases: [string, HelpRequest, LifecycleAction, Actor, Refusal][] = [
     ['a double "done"', request('done', IVAN), complete, volunteer(IVAN), 'already_done'],
-    ['closing someone else\'s request', request('claimed', IVAN), complete, volunteer(OLGA), 'not_yours'],
+    ["closing someone else's request", request('claimed', IVAN), complete, volunteer(OLGA), 'not_yours'],
     ['finishing a request nobody claimed, as a volunteer', request('new'), complete, volunteer(IVAN), 'not_claimed'],
     ['giving back a request of someone else', request('claimed', IVAN), release, volunteer(OLGA), 'not_yours'],
     ['giving back a request that is not claimed', request('new'), release, volunteer(IVAN), 'not_claimed'],
@@ -111,7 +111,12 @@ describe('comments on a done request', () => {
   it('lets whoever did it, or a coordinator, add a comment without changing the request', () => {
     for (const actor of [volunteer(IVAN), coordinator]) {
       const d = decide(request('done', IVAN), { type: 'comment', comment: ' Всё хорошо ' }, actor, AT);
-      expect(d.ok && d.transition).toMatchObject({ expected: { status: 'done' }, status: 'done', volunteer: IVAN, event: { type: 'commented', comment: 'Всё хорошо' } });
+      expect(d.ok && d.transition).toMatchObject({
+        expected: { status: 'done' },
+        status: 'done',
+        volunteer: IVAN,
+        event: { type: 'commented', comment: 'Всё хорошо' },
+      });
     }
   });
 

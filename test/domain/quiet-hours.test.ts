@@ -26,7 +26,7 @@ describe('quiet hours 21:00–09:00 in Europe/Moscow (UTC+3)', () => {
     ['2025-03-10T18:00:00.000Z', '21:00 exactly', true, '2025-03-11T06:00:00.000Z'],
     ['2025-03-11T05:59:00.000Z', '08:59', true, '2025-03-11T06:00:00.000Z'],
     ['2025-03-11T06:00:00.000Z', '09:00 exactly', false, '2025-03-11T06:00:00.000Z'],
-    ['2025-12-31T20:00:00.000Z', '23:00 on New Year\'s Eve', true, '2026-01-01T06:00:00.000Z'],
+    ['2025-12-31T20:00:00.000Z', "23:00 on New Year's Eve", true, '2026-01-01T06:00:00.000Z'],
     ['2024-02-28T19:00:00.000Z', '22:00 before a leap day', true, '2024-02-29T06:00:00.000Z'],
   ])('%s (%s): quiet %s, allowed from %s', (moment, _local, quiet, allowed) => {
     expect(quietHoursStatus(at(moment), night, zone)).toEqual({ quiet, nextAllowedAt: at(allowed) });

@@ -2,8 +2,7 @@ import { expect, it } from 'vitest';
 import { requestDraftSchema, toPublicView, type HelpRequest } from '../../src/domain/request.js';
 import { makeDraft, makeRequest } from '../support/fakes.js';
 
-const request = (overrides: Partial<HelpRequest> = {}) =>
-  makeRequest({ channel: 'vk', requester: { platform: 'vk', userId: '5', chatId: '5' }, ...overrides });
+const request = (overrides: Partial<HelpRequest> = {}) => makeRequest({ channel: 'vk', requester: { platform: 'vk', userId: '5', chatId: '5' }, ...overrides });
 
 it('toPublicView keeps only what a group may see', () => {
   const r = request();

@@ -33,7 +33,13 @@ beforeAll(async () => {
   await seedFourWeeks(w.repositories, { now: w.now(), districts: DISTRICTS, claimAfterMinutes: () => 0.2 });
   // An operator granted in the console, so the operators page shows its list with a long name.
   const operator = { platform: 'telegram' as const, userId: '7001234567' };
-  await w.repositories.people.record({ person: operator, username: 'operator_of_the_evening_shift', displayName: 'Оператор вечерней смены горячей линии', privately: true, at: w.now() });
+  await w.repositories.people.record({
+    person: operator,
+    username: 'operator_of_the_evening_shift',
+    displayName: 'Оператор вечерней смены горячей линии',
+    privately: true,
+    at: w.now(),
+  });
   await w.repositories.roles.grant(operator, WEB_COORDINATOR, w.now(), 'operator');
   claimedNumber = (await w.repositories.requests.search({ statuses: ['claimed'], skip: 0, limit: 1 })).items[0]!.number;
   await w.app.listen({ host: '127.0.0.1', port: 0 });
@@ -128,27 +134,31 @@ describe.each(WIDTHS)('at %i px', (width) => {
     await closeBrowser?.();
   });
 
-  browserIt.each(PAGES)('$name fits the window and reads without zooming', async ({ name, open }) => {
-    const page = await context.newPage();
-    // The console works on a closed network: no font, script or picture from anywhere else.
-    const elsewhere: string[] = [];
-    page.on('request', (request) => {
-      if (!request.url().startsWith(`${base}/`)) elsewhere.push(request.url());
-    });
-    await open(page);
-    const layout = await measure(page);
-    measured[`${name}@${width}`] = layout;
-    await page.screenshot({ path: join(ARTIFACTS, `console-${name}-${width}.png`), fullPage: true });
-    await page.close();
+  browserIt.each(PAGES)(
+    '$name fits the window and reads without zooming',
+    async ({ name, open }) => {
+      const page = await context.newPage();
+      // The console works on a closed network: no font, script or picture from anywhere else.
+      const elsewhere: string[] = [];
+      page.on('request', (request) => {
+        if (!request.url().startsWith(`${base}/`)) elsewhere.push(request.url());
+      });
+      await open(page);
+      const layout = await measure(page);
+      measured[`${name}@${width}`] = layout;
+      await page.screenshot({ path: join(ARTIFACTS, `console-${name}-${width}.png`), fullPage: true });
+      await page.close();
 
-    expect(layout.windowWidth).toBe(width);
-    expect(elsewhere).toEqual([]);
-    expect.soft(layout.pageWidth, 'the page is wider than the window').toBeLessThanOrEqual(width);
-    expect.soft(layout.outside, 'elements past the window').toEqual([]);
-    expect.soft(layout.overflowing, 'content wider than its box').toEqual([]);
-    if (name === 'dashboard') {
-      expect(layout.chartTextHeights.length).toBeGreaterThan(0);
-      expect.soft(Math.min(...layout.chartTextHeights), 'the smallest chart text, px').toBeGreaterThanOrEqual(MIN_CHART_TEXT_PX);
-    }
-  }, 60_000);
+      expect(layout.windowWidth).toBe(width);
+      expect(elsewhere).toEqual([]);
+      expect.soft(layout.pageWidth, 'the page is wider than the window').toBeLessThanOrEqual(width);
+      expect.soft(layout.outside, 'elements past the window').toEqual([]);
+      expect.soft(layout.overflowing, 'content wider than its box').toEqual([]);
+      if (name === 'dashboard') {
+        expect(layout.chartTextHeights.length).toBeGreaterThan(0);
+        expect.soft(Math.min(...layout.chartTextHeights), 'the smallest chart text, px').toBeGreaterThanOrEqual(MIN_CHART_TEXT_PX);
+      }
+    },
+    60_000,
+  );
 });

@@ -29,7 +29,11 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const textsTo = (chatId: number, number: number) => h.messagesTo(chatId).map((m) => m.message.text).filter((t) => t.includes(`№${number}`));
+const textsTo = (chatId: number, number: number) =>
+  h
+    .messagesTo(chatId)
+    .map((m) => m.message.text)
+    .filter((t) => t.includes(`№${number}`));
 const jobsOf = (number: number) => h.database.db.connection.collection('agendaJobs').find({ 'data.requestNumber': number }).toArray();
 
 async function claim(number: number, volunteer: Person, privately: Person) {
@@ -97,7 +101,9 @@ describe('feedback', () => {
     const thanks = await boris.choose(card, 'Выполнено');
     await boris.press(thanks, 'Без комментария');
 
-    const question = await h.emulator.waitFor(() => h.messagesTo(relative.chatId).find((m) => m.message.text.includes(`Оцените`) && m.message.text.includes(`№${number}`)));
+    const question = await h.emulator.waitFor(() =>
+      h.messagesTo(relative.chatId).find((m) => m.message.text.includes(`Оцените`) && m.message.text.includes(`№${number}`)),
+    );
     expect(question.message.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toEqual(['1', '2', '3', '4', '5']);
     relative.skipAll();
     await relative.press(question, '2');
@@ -109,7 +115,12 @@ describe('feedback', () => {
 
     // The buttons are gone; a second press all the same (a slow client) changes nothing, and no
     // reminder follows an answer.
-    expect(h.messagesTo(relative.chatId).find((m) => m.messageId === question.messageId)!.message.reply_markup?.inline_keyboard?.flat() ?? []).toEqual([]);
+    expect(
+      h
+        .messagesTo(relative.chatId)
+        .find((m) => m.messageId === question.messageId)!
+        .message.reply_markup?.inline_keyboard?.flat() ?? [],
+    ).toEqual([]);
     const answersBefore = h.callbackAnswers().length;
     await relative.pressData(question, `fb:${number}:5`);
     expect((await h.emulator.waitFor(() => h.callbackAnswers()[answersBefore])).text).toMatch(/уже получена/);
@@ -143,11 +154,23 @@ describe('a requester who blocked the bot', () => {
     await ivan.choose(card, 'Выполнено');
     await sleep(1500);
     // "Done" failed once like "taken" did, and no feedback question was even tried.
-    const toRelative = h.emulator.callsOf('sendMessage').slice(callsBefore).filter((c) => String(c.payload.chat_id) === String(relative.chatId));
-    expect(toRelative.map((c) => String(c.payload.text).split('.')[0])).toEqual([`Хорошая новость: заявку №${number} взял волонтёр Иван (@user8901)`, `Заявка №${number} выполнена`]);
+    const toRelative = h.emulator
+      .callsOf('sendMessage')
+      .slice(callsBefore)
+      .filter((c) => String(c.payload.chat_id) === String(relative.chatId));
+    expect(toRelative.map((c) => String(c.payload.text).split('.')[0])).toEqual([
+      `Хорошая новость: заявку №${number} взял волонтёр Иван (@user8901)`,
+      `Заявка №${number} выполнена`,
+    ]);
     expect((await jobsOf(number)).filter((j) => j.name === REQUEST_JOBS.feedback)).toEqual([]);
-    const failed = await h.database.db.connection.collection('outbox').find({ requestNumber: number, chatId: String(relative.chatId) }).toArray();
-    expect(failed.map((m) => [m.status, m.attempts])).toEqual([['failed', 1], ['failed', 1]]);
+    const failed = await h.database.db.connection
+      .collection('outbox')
+      .find({ requestNumber: number, chatId: String(relative.chatId) })
+      .toArray();
+    expect(failed.map((m) => [m.status, m.attempts])).toEqual([
+      ['failed', 1],
+      ['failed', 1],
+    ]);
   });
 });
 
@@ -184,7 +207,13 @@ describe('quiet hours, the daily report and retention', () => {
   let q: SystemHarness;
   beforeAll(async () => {
     // Started inside its quiet hours on purpose, whatever the machine's clock reads.
-    q = await SystemHarness.start({ ...FAST, QUIET_HOURS: nightNow('Europe/Moscow'), TIME_ZONE: 'Europe/Moscow', DAILY_REPORT_TIME: '09:00', RETENTION_PERIOD: '1s' });
+    q = await SystemHarness.start({
+      ...FAST,
+      QUIET_HOURS: nightNow('Europe/Moscow'),
+      TIME_ZONE: 'Europe/Moscow',
+      DAILY_REPORT_TIME: '09:00',
+      RETENTION_PERIOD: '1s',
+    });
     await q.person(COORDINATOR_ID, 'Координатор', GROUP).ask('/bind Ленинский');
   });
   afterAll(async () => {
@@ -195,7 +224,11 @@ describe('quiet hours, the daily report and retention', () => {
     const relative = q.person(901, 'Тамара');
     const number = await fileRequest(relative, 'Ленинский');
     relative.skipAll();
-    const post = await q.emulator.waitFor(() => q.messagesTo(GROUP.id).find((m) => m.message.text.startsWith(`Заявка №${number}\n`)), 15_000, `the post of request №${number} in the group`);
+    const post = await q.emulator.waitFor(
+      () => q.messagesTo(GROUP.id).find((m) => m.message.text.startsWith(`Заявка №${number}\n`)),
+      15_000,
+      `the post of request №${number} in the group`,
+    );
     const ivan = q.person(9101, 'Иван');
     await q.person(9101, 'Иван', GROUP).press(post, 'Взять заявку');
     const card = await ivan.reply();
@@ -211,7 +244,9 @@ describe('quiet hours, the daily report and retention', () => {
     expect(done.message.text).toMatch(/выполнен/);
     expect(done.message.disable_notification).toBe(true);
     // The rating question is scheduled for after the window, not now.
-    await eventually(async () => (await q.database.db.connection.collection('agendaJobs').findOne({ name: REQUEST_JOBS.feedback, 'data.requestNumber': number })) !== null);
+    await eventually(
+      async () => (await q.database.db.connection.collection('agendaJobs').findOne({ name: REQUEST_JOBS.feedback, 'data.requestNumber': number })) !== null,
+    );
     await sleep(600);
     const job = await q.database.db.connection.collection('agendaJobs').findOne({ name: REQUEST_JOBS.feedback, 'data.requestNumber': number });
     expect(job!.nextRunAt.getTime()).toBeGreaterThan(Date.now() + 3_600_000);

@@ -28,7 +28,10 @@ function postsOf(numbers: number[], timeoutMs = 10_000) {
 }
 
 function groupSendTimes(): number[] {
-  return h.emulator.callsOf('sendMessage').filter((c) => Number(c.payload.chat_id) === GROUP.id).map((c) => c.time);
+  return h.emulator
+    .callsOf('sendMessage')
+    .filter((c) => Number(c.payload.chat_id) === GROUP.id)
+    .map((c) => c.time);
 }
 
 describe('the outbox against Telegram limits and faults', () => {
@@ -39,21 +42,34 @@ describe('the outbox against Telegram limits and faults', () => {
     const before = groupSendTimes().length;
     const stored = await Promise.all(
       Array.from({ length: 40 }, () =>
-        requests.create({ draft: makeDraft({ district: 'Октябрьский' }), channel: 'telegram', requester: { platform: 'telegram', userId: '555', chatId: '555' }, at: new Date() }),
+        requests.create({
+          draft: makeDraft({ district: 'Октябрьский' }),
+          channel: 'telegram',
+          requester: { platform: 'telegram', userId: '555', chatId: '555' },
+          at: new Date(),
+        }),
       ),
     );
     await outbox.enqueue(
-      stored.map((r) => ({ key: `post:${r.number}:telegram:${GROUP.id}:0`, message: { kind: 'post' as const, platform: 'telegram' as const, chatId: String(GROUP.id), requestNumber: r.number, viaHeadquarters: false, round: 0 } })),
+      stored.map((r) => ({
+        key: `post:${r.number}:telegram:${GROUP.id}:0`,
+        message: { kind: 'post' as const, platform: 'telegram' as const, chatId: String(GROUP.id), requestNumber: r.number, viaHeadquarters: false, round: 0 },
+      })),
       new Date(),
     );
-    const posts = await postsOf(stored.map((r) => r.number), 20_000);
+    const posts = await postsOf(
+      stored.map((r) => r.number),
+      20_000,
+    );
     expect(posts.map((p) => p.length)).toEqual(Array(40).fill(1));
     expect(h.emulator.limitViolations).toBe(0);
     const times = groupSendTimes().slice(before);
     const span = times.at(-1)! - times[0]!;
     const fractionOfAllowed = ((times.length - 1) * GROUP_INTERVAL_MS) / span;
     // Never faster than allowed; how close it comes is the benchmark's business (npm run bench).
-    console.log(`burst: ${times.length} posts to one group in ${span} ms; ${(fractionOfAllowed * 100).toFixed(0)}% of the allowed rate; 429s: ${h.emulator.limitViolations}; lost: 0; doubled: 0`);
+    console.log(
+      `burst: ${times.length} posts to one group in ${span} ms; ${(fractionOfAllowed * 100).toFixed(0)}% of the allowed rate; 429s: ${h.emulator.limitViolations}; lost: 0; doubled: 0`,
+    );
     expect(fractionOfAllowed).toBeLessThanOrEqual(1);
   });
 
@@ -76,13 +92,18 @@ describe('the outbox against Telegram limits and faults', () => {
   });
 
   it('reports to the HQ chat a post to a group the bot was removed from, and does not retry it', async () => {
-    h.emulator.fail('sendMessage', (p) => Number(p.chat_id) === GROUP.id, { error_code: 403, description: 'Forbidden: bot was kicked from the supergroup chat' });
+    h.emulator.fail('sendMessage', (p) => Number(p.chat_id) === GROUP.id, {
+      error_code: 403,
+      description: 'Forbidden: bot was kicked from the supergroup chat',
+    });
     const number = await fileRequest(h.person(23_000, 'Последний'), 'Октябрьский');
     const notice = await h.emulator.waitFor(() => h.messagesTo(-1009000).find((m) => m.message.text.includes(`по заявке №${number}`)));
     expect(notice.message.text).toMatch(/Не удалось доставить/);
     const attempts = h.emulator.callsOf('sendMessage').filter((c) => Number(c.payload.chat_id) === GROUP.id && c.payload.text?.includes(`№${number}\n`));
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(h.emulator.callsOf('sendMessage').filter((c) => Number(c.payload.chat_id) === GROUP.id && c.payload.text?.includes(`№${number}\n`))).toHaveLength(attempts.length);
+    expect(h.emulator.callsOf('sendMessage').filter((c) => Number(c.payload.chat_id) === GROUP.id && c.payload.text?.includes(`№${number}\n`))).toHaveLength(
+      attempts.length,
+    );
     expect(attempts).toHaveLength(1);
   });
 });

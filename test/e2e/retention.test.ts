@@ -78,7 +78,8 @@ describe('/forget in Telegram', () => {
     }
     // The volunteer who held the first one hears it is off; the relative that both are cancelled.
     await h.emulator.waitFor(() => h.messagesTo(volunteer.chatId).find((x) => x.message.text.includes(`Заявка №${first} отменена`)));
-    for (const number of [first, second]) await h.emulator.waitFor(() => h.messagesTo(relative.chatId).find((x) => x.message.text.includes(`Заявка №${number} отменена`)));
+    for (const number of [first, second])
+      await h.emulator.waitFor(() => h.messagesTo(relative.chatId).find((x) => x.message.text.includes(`Заявка №${number} отменена`)));
     relative.skipAll();
     await eventually(async () => (await collection('outbox').countDocuments({ requestNumber: first, status: 'pending' })) === 0, 5000);
     expect(await collection('conversations').countDocuments({ key: `telegram:${relative.chatId}` })).toBe(0);
@@ -121,14 +122,24 @@ describe('the retention job', () => {
     expect(doc.history.at(-1)).toMatchObject({ type: 'cancelled', note: 'expired' });
     const told = await relative.reply(10_000);
     expect(told.message.text).toMatch(new RegExp(`^Заявка №${number} закрыта: она слишком долго оставалась открытой`));
-    await h.emulator.waitFor(() => h.messagesTo(HQ_CHAT_ID).find((x) => x.message.text.includes(`№${number}`) && x.message.text.includes('закрыта автоматически')), 10_000);
+    await h.emulator.waitFor(
+      () => h.messagesTo(HQ_CHAT_ID).find((x) => x.message.text.includes(`№${number}`) && x.message.text.includes('закрыта автоматически')),
+      10_000,
+    );
     // The post in the district group no longer offers the button.
-    await eventually(async () => !(h.messagesTo(GROUP.id).find((x) => x.message.text.startsWith(`Заявка №${number}\n`))?.message.reply_markup?.inline_keyboard?.flat().length), 5000);
+    await eventually(
+      async () =>
+        !h
+          .messagesTo(GROUP.id)
+          .find((x) => x.message.text.startsWith(`Заявка №${number}\n`))
+          ?.message.reply_markup?.inline_keyboard?.flat().length,
+      5000,
+    );
   }, 60_000);
 });
 
 describe('/forget in VK', () => {
-  it('asks once, then withdraws and erases the person\'s requests and forgets them', async () => {
+  it("asks once, then withdraws and erases the person's requests and forgets them", async () => {
     await h.vkPerson(9900, 'Координатор', VK_CHAT).ask('/bind Центральный');
     const relative = h.vkPerson(4401, 'Ирина');
     const number = await fileVkRequest(relative, 'Центральный');

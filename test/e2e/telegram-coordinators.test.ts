@@ -40,7 +40,8 @@ async function seed(options: { district?: string; minutesAgo?: number; requester
   return request;
 }
 
-const buttons = (m: { message: { reply_markup?: { inline_keyboard?: { text: string }[][] } } }) => m.message.reply_markup?.inline_keyboard?.flat().map((b) => b.text) ?? [];
+const buttons = (m: { message: { reply_markup?: { inline_keyboard?: { text: string }[][] } } }) =>
+  m.message.reply_markup?.inline_keyboard?.flat().map((b) => b.text) ?? [];
 const waitForText = (chatId: number, pattern: RegExp, timeoutMs = 5000) =>
   h.emulator.waitFor(() => h.messagesTo(chatId).find((m) => pattern.test(m.message.text)), timeoutMs);
 const documents = () => h.emulator.callsOf('sendDocument').map((c) => c.payload as { chat_id: string; caption?: string; document: UploadedFile });
@@ -54,8 +55,41 @@ describe('command menus', () => {
     const names = (scope: object) => calls.find((c) => JSON.stringify(c.scope) === JSON.stringify(scope))?.commands.map((x) => x.command);
     expect(names({ type: 'all_private_chats' })).toEqual(['start', 'my', 'tasks', 'cancel', 'forget']);
     expect(names({ type: 'all_group_chats' })).toEqual(['bind', 'unbind', 'id']);
-    expect(names({ type: 'chat', chat_id: COORDINATOR_ID })).toEqual(['start', 'my', 'tasks', 'open', 'overdue', 'request', 'assign', 'close', 'cancel', 'erase', 'stats', 'export', 'districts', 'grant', 'revoke', 'help', 'console']);
-    expect(names({ type: 'chat', chat_id: HQ_CHAT_ID })).toEqual(['open', 'overdue', 'request', 'assign', 'close', 'cancel', 'erase', 'stats', 'export', 'districts', 'grant', 'revoke', 'help', 'id']);
+    expect(names({ type: 'chat', chat_id: COORDINATOR_ID })).toEqual([
+      'start',
+      'my',
+      'tasks',
+      'open',
+      'overdue',
+      'request',
+      'assign',
+      'close',
+      'cancel',
+      'erase',
+      'stats',
+      'export',
+      'districts',
+      'grant',
+      'revoke',
+      'help',
+      'console',
+    ]);
+    expect(names({ type: 'chat', chat_id: HQ_CHAT_ID })).toEqual([
+      'open',
+      'overdue',
+      'request',
+      'assign',
+      'close',
+      'cancel',
+      'erase',
+      'stats',
+      'export',
+      'districts',
+      'grant',
+      'revoke',
+      'help',
+      'id',
+    ]);
     for (const call of calls) for (const c of call.commands) expect(c.description.length).toBeGreaterThanOrEqual(3);
   });
 });
@@ -67,14 +101,16 @@ describe('who may use the commands', () => {
     expect((await stranger.ask('/request 1')).message.text).toMatch(/только координаторам/);
   });
 
-  it('keeps /cancel the questionnaire\'s for requesters and for a bare /cancel, and a coordinator\'s with a number', async () => {
+  it("keeps /cancel the questionnaire's for requesters and for a bare /cancel, and a coordinator's with a number", async () => {
     const request = await seed();
     // A coordinator in the middle of filing a request of her own.
     let m = await boss.ask('/start');
     m = await boss.choose(m, 'Оставить заявку');
     m = await boss.choose(m, 'Да');
     expect(m.message.text).toMatch(/Кому нужна помощь/);
-    expect((await boss.ask(`/cancel ${request.number} дубль`)).message.text).toBe(`Готово: заявка №${request.number} отменена. Заявитель получит сообщение с причиной.`);
+    expect((await boss.ask(`/cancel ${request.number} дубль`)).message.text).toBe(
+      `Готово: заявка №${request.number} отменена. Заявитель получит сообщение с причиной.`,
+    );
     expect((await h.database.db.repositories.requests.findByNumber(request.number))?.status).toBe('cancelled');
     // Her questionnaire waited meanwhile; a bare /cancel abandons it as before.
     expect((await boss.ask('/cancel')).message.text).toMatch(/Заявка отменена, ничего не отправлено/);
@@ -102,10 +138,18 @@ describe('lists and the card', () => {
     boss.skipAll();
     const list = await boss.ask('/open центр');
     expect(list.message.text.split('\n')[0]).toBe('Открытые заявки района «Центральный»: 10 (стр. 1 из 2)');
-    expect(buttons(list)).toEqual([...seeded.slice(2).reverse().map((r) => `№${r.number}`), 'Дальше ▶️']);
+    expect(buttons(list)).toEqual([
+      ...seeded
+        .slice(2)
+        .reverse()
+        .map((r) => `№${r.number}`),
+      'Дальше ▶️',
+    ]);
 
     await boss.press(list, 'Дальше');
-    const turned = await h.emulator.waitFor(() => h.messagesTo(COORDINATOR_ID).find((m) => m.messageId === list.messageId && m.message.text.includes('стр. 2 из 2')));
+    const turned = await h.emulator.waitFor(() =>
+      h.messagesTo(COORDINATOR_ID).find((m) => m.messageId === list.messageId && m.message.text.includes('стр. 2 из 2')),
+    );
     expect(buttons(turned)).toEqual([`№${seeded[1]!.number}`, `№${seeded[0]!.number}`, '◀️ Назад']);
 
     await boss.press(turned, `№${seeded[0]!.number}`);
@@ -135,7 +179,9 @@ describe('lists and the card', () => {
     expect(card.message.text).not.toContain('уехала');
     expect(card.message.text).toMatch(/Ольга \(@user900\) отменил\(а\) заявку \(Telegram\)\n {4}\(есть комментарий/);
     // The same card in the coordinator's private chat has the comment.
-    expect((await boss.ask(`/request ${request.number}`)).message.text).toMatch(/Ольга \(@user900\) отменил\(а\) заявку \(Telegram\)\n {4}«Антонина Петровна уехала»/);
+    expect((await boss.ask(`/request ${request.number}`)).message.text).toMatch(
+      /Ольга \(@user900\) отменил\(а\) заявку \(Telegram\)\n {4}«Антонина Петровна уехала»/,
+    );
   });
 
   it('answers an unknown number and a malformed command with the syntax', async () => {
@@ -160,7 +206,9 @@ describe('assign, close and cancel', () => {
     );
     const task = await ivan.reply();
     expect(task.message.text).toContain('ул. Садовая, д. 7, кв. 12');
-    expect((await relative.reply()).message.text).toBe(`Хорошая новость: заявку №${number} взял волонтёр Иван (@user6201). С вами скоро свяжутся по указанному телефону.`);
+    expect((await relative.reply()).message.text).toBe(
+      `Хорошая новость: заявку №${number} взял волонтёр Иван (@user6201). С вами скоро свяжутся по указанному телефону.`,
+    );
     const stored = await h.database.db.repositories.requests.findByNumber(number);
     expect(stored?.volunteer).toEqual({ platform: 'telegram', userId: '6201', displayName: 'Иван (@user6201)' });
 
@@ -194,17 +242,21 @@ describe('assign, close and cancel', () => {
 
   it('cancels with a reason that the requester receives, and asks for one when it is missing', async () => {
     const request = await seed({ requesterId: 6401 });
-    expect((await boss.ask(`/cancel ${request.number}`)).message.text).toBe(`Укажите причину отмены, её получит заявитель: /cancel ${request.number} <причина>`);
+    expect((await boss.ask(`/cancel ${request.number}`)).message.text).toBe(
+      `Укажите причину отмены, её получит заявитель: /cancel ${request.number} <причина>`,
+    );
     expect((await boss.ask(`/cancel №${request.number} помощь; уже не нужна`)).message.text).toMatch(/отменена/);
     const told = await waitForText(6401, new RegExp(`№${request.number} отменена штабом`));
     expect(told.message.text).toContain('Причина: помощь; уже не нужна.');
   });
 
-  it('closes from the card\'s button after a confirmation, and tells what to type for cancel and assign', async () => {
+  it("closes from the card's button after a confirmation, and tells what to type for cancel and assign", async () => {
     const request = await seed();
     const card = await boss.ask(`/request ${request.number}`);
     await boss.press(card, 'Отменить');
-    expect((await boss.reply()).message.text).toBe(`Чтобы отменить заявку №${request.number}, отправьте: /cancel ${request.number} <причина>. Причину получит заявитель.`);
+    expect((await boss.reply()).message.text).toBe(
+      `Чтобы отменить заявку №${request.number}, отправьте: /cancel ${request.number} <причина>. Причину получит заявитель.`,
+    );
     await boss.press(card, 'Назначить');
     expect((await boss.reply()).message.text).toMatch(new RegExp(`/assign ${request.number} @username`));
     await boss.press(card, 'Закрыть');
@@ -223,7 +275,7 @@ describe('assign, close and cancel', () => {
 });
 
 describe('statistics and export', () => {
-  it('counts the last 7 days\' requests by status, district, kind and channel, with medians', async () => {
+  it("counts the last 7 days' requests by status, district, kind and channel, with medians", async () => {
     const stats = (await boss.ask('/stats 7d')).message.text;
     expect(stats).toMatch(/^Статистика за \d\d\.\d\d\.\d{4}–\d\d\.\d\d\.\d{4}: всего заявок \d+/);
     expect(stats).toMatch(/По статусам: .*ждёт волонтёра — \d+/);
@@ -261,7 +313,7 @@ describe('statistics and export', () => {
 });
 
 describe('roles and districts', () => {
-  it('grants the role by @username and revokes it, updating the person\'s command menu', async () => {
+  it("grants the role by @username and revokes it, updating the person's command menu", async () => {
     const anna = h.person(6601, 'Анна');
     await anna.ask('/start');
     expect((await anna.ask('/open')).message.text).toMatch(/только координаторам/);
@@ -273,7 +325,7 @@ describe('roles and districts', () => {
     expect((await boss.ask('/revoke 6601')).message.text).toBe('Готово: Анна (@user6601) (id 6601) больше не координатор.');
     expect(h.emulator.callsOf('deleteMyCommands').some((c) => JSON.stringify(c.payload.scope).includes('6601'))).toBe(true);
     expect((await anna.ask('/open')).message.text).toMatch(/только координаторам/);
-    expect((await h.database.db.connection.collection('roles').countDocuments({ userId: '6601' }))).toBe(0);
+    expect(await h.database.db.connection.collection('roles').countDocuments({ userId: '6601' })).toBe(0);
   });
 
   it('cannot revoke a coordinator from the configuration', async () => {

@@ -88,7 +88,17 @@ describe('a relative asks for help in Telegram', () => {
     await anna.shareContact('79131234567');
     m = await anna.reply();
     expect(m.message.text).toMatch(/Проверьте/);
-    for (const shown of ['Пенсионеру', '78', 'Ленинский', 'Доставка лекарств', 'Рецепт есть', 'Корвалол и хлеб <b>срочно</b>', 'Мария Ивановна', 'ул. Ленина, д. 1, кв. 5', '+79131234567']) {
+    for (const shown of [
+      'Пенсионеру',
+      '78',
+      'Ленинский',
+      'Доставка лекарств',
+      'Рецепт есть',
+      'Корвалол и хлеб <b>срочно</b>',
+      'Мария Ивановна',
+      'ул. Ленина, д. 1, кв. 5',
+      '+79131234567',
+    ]) {
       expect(m.message.text).toContain(shown);
     }
     const summary = m;
@@ -127,7 +137,11 @@ describe('a relative asks for help in Telegram', () => {
     expect(m.message.text).toMatch(/согласны на обработку/);
     m = await zoya.choose(m, 'Нет');
     expect(m.message.text).toMatch(/Без согласия мы ничего не спрашиваем и ничего не сохранили/);
-    await eventually(async () => (await h.database.db.repositories.conversations.read('telegram:105')) === undefined, undefined, 'the declined conversation to be forgotten');
+    await eventually(
+      async () => (await h.database.db.repositories.conversations.read('telegram:105')) === undefined,
+      undefined,
+      'the declined conversation to be forgotten',
+    );
     // Nothing goes on: the next message is answered as outside any questionnaire.
     m = await zoya.ask('78');
     expect(m.message.text).toMatch(/нажмите \/start/);
@@ -264,14 +278,17 @@ describe('requester limits', () => {
     const refusedOpen = await answerQuestionnaire(rita, 'Ленинский');
     expect(refusedOpen.message.text).toMatch(/Открытых заявок у вас сейчас: 2/);
     summary = await rita.reply();
-    expect((await r.database.db.repositories.requests.listByRequester({ platform: 'telegram', userId: '171' }, 10))).toHaveLength(2);
+    expect(await r.database.db.repositories.requests.listByRequester({ platform: 'telegram', userId: '171' }, 10)).toHaveLength(2);
     // The HQ cancels one of them; the same summary can be sent then.
     const [latest] = await r.database.db.repositories.requests.listByRequester({ platform: 'telegram', userId: '171' }, 1);
     await r.person(COORDINATOR_ID, 'Координатор').ask(`/cancel ${latest!.number} дубль`);
-    await r.emulator.waitFor(() => r.messagesTo(rita.chatId).some((x) => x.message.text.includes(`№${latest!.number}`) && x.message.text.includes('дубль')), undefined, 'the news of the cancellation to the requester');
+    await r.emulator.waitFor(
+      () => r.messagesTo(rita.chatId).some((x) => x.message.text.includes(`№${latest!.number}`) && x.message.text.includes('дубль')),
+      undefined,
+      'the news of the cancellation to the requester',
+    );
     rita.skipAll();
     m = await rita.choose(summary, 'Отправить');
     expect(m.message.text).toMatch(/№\d+/);
   });
 });
-

@@ -88,11 +88,19 @@ describe('district volunteer groups', () => {
 
     // The group post is edited once: it names who took it and has no button any more.
     const edits = await h.emulator.waitFor(() => {
-      const mine = h.emulator.callsOf('editMessageText').slice(editsBefore).filter((c) => Number(c.payload.message_id) === post.messageId);
+      const mine = h.emulator
+        .callsOf('editMessageText')
+        .slice(editsBefore)
+        .filter((c) => Number(c.payload.message_id) === post.messageId);
       return mine.length > 0 ? mine : undefined;
     });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(h.emulator.callsOf('editMessageText').slice(editsBefore).filter((c) => Number(c.payload.message_id) === post.messageId)).toHaveLength(edits.length);
+    expect(
+      h.emulator
+        .callsOf('editMessageText')
+        .slice(editsBefore)
+        .filter((c) => Number(c.payload.message_id) === post.messageId),
+    ).toHaveLength(edits.length);
     expect(edits).toHaveLength(1);
     const edited = h.messagesTo(LENINSKY_GROUP.id).find((m) => m.messageId === post.messageId)!;
     expect(edited.message.text).toMatch(new RegExp(`Заявку взял\\(а\\): Волонтёр${winnerId - 3000}`));

@@ -11,7 +11,10 @@ const BORIS = 102;
 const CHAT = PEER_CHAT_OFFSET + 7;
 
 const replyKeyboard = () =>
-  Keyboard.builder().textButton({ label: 'Оставить заявку', payload: { m: 'new' } }).callbackButton({ label: 'Взять', payload: { c: 'take', r: 5 } }).inline();
+  Keyboard.builder()
+    .textButton({ label: 'Оставить заявку', payload: { m: 'new' } })
+    .callbackButton({ label: 'Взять', payload: { c: 'take', r: 5 } })
+    .inline();
 
 let fake: VkApiFake;
 let vk: VK;
@@ -46,7 +49,9 @@ beforeAll(async () => {
         peer_id: context.peerId,
         conversation_message_id: context.conversationMessageId,
         message: 'taken',
-        keyboard: Keyboard.builder().callbackButton({ label: 'Отказаться', payload: { c: 'drop' } }).inline(),
+        keyboard: Keyboard.builder()
+          .callbackButton({ label: 'Отказаться', payload: { c: 'drop' } })
+          .inline(),
       });
     }
   });
@@ -83,10 +88,12 @@ describe('VkApiFake with the real vk-io', () => {
     expect(reply).toMatchObject({ text: 'echo: Привет <b>&"', conversationMessageId: 2, id: expect.any(Number) });
     expect(reply!.keyboard).toEqual({
       inline: true,
-      buttons: [[
-        { color: 'secondary', action: { type: 'text', label: 'Оставить заявку', payload: '{"m":"new"}' } },
-        { color: 'secondary', action: { type: 'callback', label: 'Взять', payload: '{"c":"take","r":5}' } },
-      ]],
+      buttons: [
+        [
+          { color: 'secondary', action: { type: 'text', label: 'Оставить заявку', payload: '{"m":"new"}' } },
+          { color: 'secondary', action: { type: 'callback', label: 'Взять', payload: '{"c":"take","r":5}' } },
+        ],
+      ],
     });
     // context.send: peer_ids (the context knows the group), random_id = floor(random*1e4)*Date.now()
     const send = fake.callsOf('messages.send').at(-1)!;
@@ -116,7 +123,12 @@ describe('VkApiFake with the real vk-io', () => {
     expect(ctx.peerId).toBe(ANNA);
     expect(ctx.eventPayload).toEqual({ c: 'take', r: 5 });
     expect(ctx.conversationMessageId).toBe(post.conversationMessageId);
-    expect(fake.eventAnswers()[0]).toMatchObject({ eventId: event.object.event_id, userId: ANNA, peerId: ANNA, eventData: { type: 'show_snackbar', text: 'pressed 5' } });
+    expect(fake.eventAnswers()[0]).toMatchObject({
+      eventId: event.object.event_id,
+      userId: ANNA,
+      peerId: ANNA,
+      eventData: { type: 'show_snackbar', text: 'pressed 5' },
+    });
 
     await fake.waitFor(() => fake.messagesTo(ANNA)[0]!.edits === 1);
     const edited = fake.messagesTo(ANNA)[0]!;
@@ -191,7 +203,13 @@ describe('VkApiFake with the real vk-io', () => {
     const events: VkUpdate[] = [];
     for (let i = 0; i < 50; i += 1) events.push(fake.pushMessageEvent({ userId: ANNA, conversationMessageId: 1, payload: { c: 'n', r: i } }));
     await fake.waitFor(() => fake.eventAnswers().length === answered + 50);
-    expect(fake.eventAnswers().slice(answered).map((a) => a.eventId).sort()).toEqual(events.map((e) => e.object.event_id).sort());
+    expect(
+      fake
+        .eventAnswers()
+        .slice(answered)
+        .map((a) => a.eventId)
+        .sort(),
+    ).toEqual(events.map((e) => e.object.event_id).sort());
   });
 
   it('a Callback API body is the event plus secret, and vk-io handles it like a polled one', async () => {
@@ -224,7 +242,9 @@ describe('VkApiFake with the real vk-io', () => {
   it('releaseHeldPolls() lets a stopped vk-io loop end at once, so it takes no later event', async () => {
     const other = new VK({ token: TOKEN, apiBaseUrl: fake.apiBaseUrl, pollingGroupId: GROUP_ID, agent: fake.agent, apiLimit: 100 });
     const got: string[] = [];
-    other.updates.on('message_new', (context) => { got.push(context.text ?? ''); });
+    other.updates.on('message_new', (context) => {
+      got.push(context.text ?? '');
+    });
     fake.releaseHeldPolls(); // ends the poll of the bot stopped in the test before
     await fake.waitFor(() => fake.heldPollCount === 1); // the main bot's
     await other.updates.start();

@@ -43,10 +43,18 @@ describe('coordinator commands in VK', () => {
     expect(list.text.split('\n')[0]).toBe('Открытые заявки района «Центральный»: 10 (стр. 1 из 2)');
     expect(list.keyboard?.inline).toBe(true);
     expect(list.keyboard?.buttons.flat().every((b) => b.action.type === 'callback')).toBe(true);
-    expect(labels(list)).toEqual([...seeded.slice(2).reverse().map((r) => `№${r.number}`), 'Дальше ▶️']);
+    expect(labels(list)).toEqual([
+      ...seeded
+        .slice(2)
+        .reverse()
+        .map((r) => `№${r.number}`),
+      'Дальше ▶️',
+    ]);
 
     boss.press(list, 'Дальше');
-    const turned = await h.vk.waitFor(() => h.vk.messagesTo(VK_COORDINATOR_ID).find((m) => m.conversationMessageId === list.conversationMessageId && m.edits > 0));
+    const turned = await h.vk.waitFor(() =>
+      h.vk.messagesTo(VK_COORDINATOR_ID).find((m) => m.conversationMessageId === list.conversationMessageId && m.edits > 0),
+    );
     expect(turned.text).toContain('стр. 2 из 2');
     expect(labels(turned)).toEqual([`№${seeded[1]!.number}`, `№${seeded[0]!.number}`, '◀️ Назад']);
 
@@ -66,9 +74,11 @@ describe('coordinator commands in VK', () => {
     expect(leakedPersonalStrings(card.text, draft)).toEqual([]);
   });
 
-  it('closes with /close and from the card\'s button; the requester is told each time', async () => {
+  it("closes with /close and from the card's button; the requester is told each time", async () => {
     const first = await seed({ requesterId: 8701 });
-    expect((await boss.ask(`/close ${first.number} отвезли`)).text).toBe(`Готово: заявка №${first.number} закрыта как выполненная. Заявитель получит сообщение.`);
+    expect((await boss.ask(`/close ${first.number} отвезли`)).text).toBe(
+      `Готово: заявка №${first.number} закрыта как выполненная. Заявитель получит сообщение.`,
+    );
     const told = await h.vk.waitFor(() => h.vk.messagesTo(8701).find((m) => m.text.includes(`№${first.number} выполнена`)));
     expect(told.text).toMatch(/Спасибо, что обратились/);
     expect((await boss.ask(`/close ${first.number}`)).text).toBe(`Заявка №${first.number} уже выполнена, изменить её нельзя.`);
@@ -90,7 +100,11 @@ describe('coordinator commands in VK', () => {
     await oleg.ask('Здравствуйте');
     expect((await boss.ask(`/assign ${request.number} id7001`)).text).toMatch(new RegExp(`заявка №${request.number} передана волонтёру Олег Тестова`));
     expect((await oleg.reply()).text).toContain(draft.personal.address);
-    expect((await h.database.db.repositories.requests.findByNumber(request.number))?.volunteer).toEqual({ platform: 'vk', userId: '7001', displayName: 'Олег Тестова' });
+    expect((await h.database.db.repositories.requests.findByNumber(request.number))?.volunteer).toEqual({
+      platform: 'vk',
+      userId: '7001',
+      displayName: 'Олег Тестова',
+    });
     expect((await boss.ask(`/assign ${request.number} @oleg`)).text).toMatch(/В VK укажите человека числовым id/);
   });
 
@@ -104,7 +118,7 @@ describe('coordinator commands in VK', () => {
     expect((await boss.ask(`/cancel ${request.number} дубль`)).text).toMatch(/отменена/);
   });
 
-  it('answers a stranger pressing a coordinator\'s button with a snackbar', async () => {
+  it("answers a stranger pressing a coordinator's button with a snackbar", async () => {
     const request = await seed();
     const card = await boss.ask(`/request ${request.number}`);
     const answers = h.vk.eventAnswers().length;

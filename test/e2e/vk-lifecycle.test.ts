@@ -34,7 +34,9 @@ it('gives a request back with a reason, lets another volunteer finish it with a 
   const card = await claim(h.vkPerson(7701, 'Иван', CHAT), ivan, number);
   expect(card.text).toContain(`Вы взяли заявку №${number}`);
   expect(card.keyboard?.buttons.flat().map((b) => [b.action.type, b.action.label])).toEqual([
-    ['callback', '✅ Выполнено'], ['callback', '↩️ Не могу выполнить'], ['callback', '📞 Контакт'],
+    ['callback', '✅ Выполнено'],
+    ['callback', '↩️ Не могу выполнить'],
+    ['callback', '📞 Контакт'],
   ]);
   expect((await relative.reply()).text).toMatch(/взял волонтёр Иван/);
 

@@ -55,7 +55,8 @@ describe('callback data and VK payloads, decoded alone', () => {
       `[fuzz callbacks] decodeCallback: tried ${counts.tried}, decoded ${counts.decoded} (answer ${counts.answer}, back ${counts.back}, menu ${counts.menu}, claim ${counts.claim}, task ${counts.task}, release ${counts.release}, noComment ${counts.noComment}, withdraw ${counts.withdraw}, rate ${counts.rate}), ` +
         `refused ${counts.tried - counts.decoded}; out of range ${outOfRange.length}; non-canonical accepted ${nonCanonical.size}`,
     );
-    for (const [data, action] of [...nonCanonical].slice(0, 10)) console.log(`[fuzz callbacks]   accepted ${JSON.stringify(data)} as ${JSON.stringify(action)}`);
+    for (const [data, action] of [...nonCanonical].slice(0, 10))
+      console.log(`[fuzz callbacks]   accepted ${JSON.stringify(data)} as ${JSON.stringify(action)}`);
     expect(outOfRange).toEqual([]);
     expect(counts.decoded).toBeGreaterThan(100);
     expect([...nonCanonical.keys()]).toEqual([]);
@@ -80,9 +81,12 @@ describe('callback data and VK payloads, decoded alone', () => {
       if (typeof raw === 'string') original = JSON.parse(raw);
       const ints = Object.values(parsed).filter((v) => typeof v === 'number');
       const exact = isDeepStrictEqual({ ...(original as object) }, { ...parsed }) && Object.getPrototypeOf(parsed) === Object.prototype;
-      if (!exact || ints.some((n) => !Number.isSafeInteger(n) || n < 0) || ('claim' in parsed && parsed.claim < 1)) wrong.push(describeInput(JSON.stringify(raw)));
+      if (!exact || ints.some((n) => !Number.isSafeInteger(n) || n < 0) || ('claim' in parsed && parsed.claim < 1))
+        wrong.push(describeInput(JSON.stringify(raw)));
     }
-    console.log(`[fuzz callbacks] parsePayload: tried ${counts.tried}, parsed ${counts.parsed}, refused ${counts.tried - counts.parsed}; wrongly accepted ${wrong.length}`);
+    console.log(
+      `[fuzz callbacks] parsePayload: tried ${counts.tried}, parsed ${counts.parsed}, refused ${counts.tried - counts.parsed}; wrongly accepted ${wrong.length}`,
+    );
     expect(wrong).toEqual([]);
     expect(counts.parsed).toBeGreaterThan(100);
   });
@@ -134,12 +138,26 @@ function forgedTelegramPress(rng: Rng, i: number): { where: 'bound' | 'other' | 
     () => ({ where: 'bound', data: `claim:${rng.pick([number + 1, number + 1000, 999_999_999, 0])}` }),
     () => ({ where: 'other', data: `claim:${number}` }),
     () => ({ where: 'private', data: `claim:${number}` }),
-    () => ({ where: 'bound', data: rng.pick(['claim:-1', `claim:-${number}`, 'claim:99999999999999999999', 'claim:1e3', `claim:${number}.0`, `claim: ${number}`, `claim:0x${number.toString(16)}`]) }),
+    () => ({
+      where: 'bound',
+      data: rng.pick([
+        'claim:-1',
+        `claim:-${number}`,
+        'claim:99999999999999999999',
+        'claim:1e3',
+        `claim:${number}.0`,
+        `claim: ${number}`,
+        `claim:0x${number.toString(16)}`,
+      ]),
+    }),
     () => ({ where: rng.pick(['bound', 'other'] as const), data: rng.pick(['m:new', 'm:my', `a:${rng.int(0, 30)}:${rng.int(0, 9)}`, `b:${rng.int(0, 30)}`]) }),
     () => ({ where: 'private', data: hostileCallbackData(rng) }),
     () => ({ where: 'bound', data: hostileString(rng).text.slice(0, 64) }),
     // A stranger pressing the request's own volunteer and requester buttons: done, contact, cancel, rate.
-    () => ({ where: 'private', data: rng.pick([`t:done:${number}`, `t:contact:${number}`, `t:card:${number}`, `r:${number}:0`, `wy:${number}`, `fb:${number}:1`]) }),
+    () => ({
+      where: 'private',
+      data: rng.pick([`t:done:${number}`, `t:contact:${number}`, `t:card:${number}`, `r:${number}:0`, `wy:${number}`, `fb:${number}:1`]),
+    }),
   ];
   const press = kinds[i % kinds.length]!();
   const decoded = decodeCallback(press.data);
@@ -165,7 +183,8 @@ describe('forged presses and hostile texts against the running bots', () => {
         presses.slice(i, i + 25).map((p, k) => {
           where[p.where]++;
           const userId = 20_000 + i + k;
-          const person = p.where === 'private' ? h.person(userId, `Подделка${k}`) : h.person(userId, `Подделка${k}`, p.where === 'bound' ? LENINSKY_TG : CENTRAL_TG);
+          const person =
+            p.where === 'private' ? h.person(userId, `Подделка${k}`) : h.person(userId, `Подделка${k}`, p.where === 'bound' ? LENINSKY_TG : CENTRAL_TG);
           return person.pressData(post, p.data);
         }),
       );
@@ -179,7 +198,15 @@ describe('forged presses and hostile texts against the running bots', () => {
         () => ({ claim: number }),
         () => ({ a: rng.int(0, 30), i: rng.int(0, 9) }),
         () => ({ m: 'new' }),
-        () => rng.pick<unknown>([{ t: 'done', r: number }, { t: 'contact', r: number }, { t: 'card', r: number }, { rr: number, i: 0 }, { wy: number }, { fb: number, r: 1 }]),
+        () =>
+          rng.pick<unknown>([
+            { t: 'done', r: number },
+            { t: 'contact', r: number },
+            { t: 'card', r: number },
+            { rr: number, i: 0 },
+            { wy: number },
+            { fb: number, r: 1 },
+          ]),
       ])();
       const place = rng.pick(['bound', 'other', 'private'] as const);
       const parsed = parsePayload(payload);
@@ -206,7 +233,8 @@ describe('forged presses and hostile texts against the running bots', () => {
     }, 15_000);
     await new Promise((resolve) => setTimeout(resolve, 200));
 
-    const tally = (texts: string[]) => [...texts.reduce((m, t) => m.set(t, (m.get(t) ?? 0) + 1), new Map<string, number>())].map(([t, n]) => `${n}× «${t}»`).join(', ');
+    const tally = (texts: string[]) =>
+      [...texts.reduce((m, t) => m.set(t, (m.get(t) ?? 0) + 1), new Map<string, number>())].map(([t, n]) => `${n}× «${t}»`).join(', ');
     console.log(
       `[fuzz callbacks] Telegram: ${FORGED_PRESSES} forged presses (bound group ${where.bound}, other group ${where.other}, private ${where.private}) → ${h.callbackAnswers().length - tgBefore} answers: ${tally(tgAnswers.map((a) => String(a.text ?? '(no text)')))}`,
     );
@@ -243,7 +271,23 @@ describe('forged presses and hostile texts against the running bots', () => {
       if (roll === 0) await tg.sendSticker();
       else if (roll === 1) await tg.shareContact(rng.pick(['+1 555 0100', '79131234567', 'abc', '']));
       else {
-        const category = rng.pick<HostileCategory>(['long', 'html', 'markdown', 'bidi', 'zero-width', 'emoji', 'combining', 'control', 'whitespace', 'number-junk', 'phone-junk', 'injection', 'json', 'mixed', 'decorated-valid']);
+        const category = rng.pick<HostileCategory>([
+          'long',
+          'html',
+          'markdown',
+          'bidi',
+          'zero-width',
+          'emoji',
+          'combining',
+          'control',
+          'whitespace',
+          'number-junk',
+          'phone-junk',
+          'injection',
+          'json',
+          'mixed',
+          'decorated-valid',
+        ]);
         let text = hostileOf(rng, category, { valid: ['Пенсионеру', '1', '81', 'Ленинский', 'Назад'] });
         // Telegram delivers no empty messages and no commands that cancel; /cancel is tried separately below.
         if (text.trim() === '' || /^\/cancel/i.test(text)) text = `${text}…`;

@@ -4,7 +4,16 @@ import { requestDraftSchema } from '../../src/domain/request.js';
 import { advance, EDIT_PICK, startScenario, type EngineInput, type EngineResult, type Prompt, type ScenarioState } from '../../src/scenario/engine.js';
 import { toHelpRequestDraft } from '../../src/scenario/help-request-draft.js';
 import type { Step } from '../../src/scenario/schema.js';
-import { answerRuleBroken as ruleBroken, describeInput, SUSPICIOUS_LEFT_IN, hostileString, PHONE_JUNK, Rng, type HostileCategory, type HostileHint } from '../support/fuzz-inputs.js';
+import {
+  answerRuleBroken as ruleBroken,
+  describeInput,
+  SUSPICIOUS_LEFT_IN,
+  hostileString,
+  PHONE_JUNK,
+  Rng,
+  type HostileCategory,
+  type HostileHint,
+} from '../support/fuzz-inputs.js';
 import { engineContext, helpScenario } from '../support/scenario-fixtures.js';
 
 /**
@@ -67,7 +76,8 @@ function validInput(state: ScenarioState, prompt: Prompt): EngineInput {
 
 function apply(state: ScenarioState, input: EngineInput): { state: ScenarioState; prompt: Prompt } {
   const result = advance(helpScenario, state, input, engineContext);
-  if (result.kind !== 'prompt' || result.prompt.error) throw new Error(`valid input refused at ${state.stepId}: ${JSON.stringify(input)} → ${JSON.stringify(result)}`);
+  if (result.kind !== 'prompt' || result.prompt.error)
+    throw new Error(`valid input refused at ${state.stepId}: ${JSON.stringify(input)} → ${JSON.stringify(result)}`);
   return { state: result.state, prompt: result.prompt };
 }
 
@@ -117,7 +127,18 @@ function randomInput(rng: Rng, state: ScenarioState, prompt: Prompt): { input: E
     return { input: { type: 'text', text: hostile.text }, category: hostile.category };
   }
   if (roll < 0.78) {
-    const seq = rng.pick([state.seq, state.seq, state.seq, state.seq - 1, state.seq + 1, 0, -1, rng.int(-1000, 1_000_000), Number.MAX_SAFE_INTEGER, Number.NaN]);
+    const seq = rng.pick([
+      state.seq,
+      state.seq,
+      state.seq,
+      state.seq - 1,
+      state.seq + 1,
+      0,
+      -1,
+      rng.int(-1000, 1_000_000),
+      Number.MAX_SAFE_INTEGER,
+      Number.NaN,
+    ]);
     const valueRoll = rng.float();
     if (valueRoll < 0.35 && prompt.choices.length > 0) return { input: { type: 'choice', seq, value: rng.pick(prompt.choices).value } };
     if (valueRoll < 0.6) return { input: { type: 'choice', seq, value: rng.pick(ALL_VALUES) } };
@@ -154,7 +175,8 @@ function step(target: string, index: number, before: ScenarioState, prompt: Prom
     if (!isDeepStrictEqual(result.state, before)) report('a stale press changed the state');
     return { outcome: 'stale', result };
   }
-  if (input.type === 'choice' && input.seq !== before.seq && result.kind !== 'cancelled') report(`a button of prompt ${input.seq} was taken on prompt ${before.seq}`);
+  if (input.type === 'choice' && input.seq !== before.seq && result.kind !== 'cancelled')
+    report(`a button of prompt ${input.seq} was taken on prompt ${before.seq}`);
   if (result.kind === 'cancelled') {
     const summaryCancel = before.stepId === 'summary';
     if (input.type !== 'cancel' && !summaryCancel) report('cancelled by an input that is not a cancel');
@@ -196,7 +218,11 @@ function step(target: string, index: number, before: ScenarioState, prompt: Prom
     if (!answersUnchanged(after)) report('the summary changed the answers');
   } else if (current) {
     const value = after.answers[current.id];
-    const broken = ruleBroken(current, value, prompt.choices.map((c) => c.value));
+    const broken = ruleBroken(
+      current,
+      value,
+      prompt.choices.map((c) => c.value),
+    );
     if (broken) report(`accepted at ${current.id}: ${broken}`);
     if (typeof value === 'string' && current.type === 'text') {
       const found = SUSPICIOUS_LEFT_IN.exec(value)?.[0];
@@ -214,7 +240,12 @@ function checkDraft(target: string, answers: Record<string, string | number>): v
   const parsed = requestDraftSchema.safeParse(toHelpRequestDraft(answers));
   drafts.push({ target, ok: parsed.success, issues: parsed.success ? '' : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
   if (!parsed.success) {
-    violations.push({ target, index: -1, input: describeInput(JSON.stringify(answers), 200), problem: `a completed run is not a valid draft: ${drafts.at(-1)!.issues}` });
+    violations.push({
+      target,
+      index: -1,
+      input: describeInput(JSON.stringify(answers), 200),
+      problem: `a completed run is not a valid draft: ${drafts.at(-1)!.issues}`,
+    });
   }
 }
 

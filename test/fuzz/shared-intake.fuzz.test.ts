@@ -61,7 +61,9 @@ function makeIntake(engine: EngineContext): Intake {
     submitRequest: async (input: SubmitInput): Promise<SubmitOutcome> => {
       const parsed = requestDraftSchema.safeParse(input.draft);
       if (!parsed.success) {
-        invalidDrafts.push(`${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')} in ${describeInput(JSON.stringify(input.draft), 200)}`);
+        invalidDrafts.push(
+          `${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')} in ${describeInput(JSON.stringify(input.draft), 200)}`,
+        );
         throw parsed.error;
       }
       submitted.push(parsed.data);
@@ -105,7 +107,25 @@ function randomInput(rng: Rng, session: IntakeSession): { input: IntakeInput; ca
   const step = stepOf(session.state.stepId);
   const roll = rng.float();
   if (roll < 0.5) {
-    const category = rng.pick<HostileCategory>(['long', 'boundary-length', 'decorated-valid', 'html', 'markdown', 'emoji', 'bidi', 'zero-width', 'control', 'mixed', 'number-junk', 'phone-junk', 'injection', 'json', 'combining', 'whitespace', 'other-scripts']);
+    const category = rng.pick<HostileCategory>([
+      'long',
+      'boundary-length',
+      'decorated-valid',
+      'html',
+      'markdown',
+      'emoji',
+      'bidi',
+      'zero-width',
+      'control',
+      'mixed',
+      'number-junk',
+      'phone-junk',
+      'injection',
+      'json',
+      'combining',
+      'whitespace',
+      'other-scripts',
+    ]);
     const labels = session.prompt.choices.map((c) => renderText(catalog, c.label));
     const text = hostileOf(rng, category, {
       ...(step?.type === 'text' ? { lengths: { min: step.minLength, max: step.maxLength } } : {}),
@@ -133,7 +153,10 @@ function renderAll(where: string, input: string, replies: IntakeReply[]): string
     counts.rendered++;
     // Telegram.
     try {
-      const text = reply.kind === 'prompt' ? renderPrompt(reply.prompt, catalog, { withHint: reply.withHint }) : { text: renderText(catalog, reply.text), replyMarkup: undefined };
+      const text =
+        reply.kind === 'prompt'
+          ? renderPrompt(reply.prompt, catalog, { withHint: reply.withHint })
+          : { text: renderText(catalog, reply.text), replyMarkup: undefined };
       if (text.text.trim() === '') report('Telegram: empty message');
       if (text.text.length > 4096) report(`Telegram: message of ${text.text.length} UTF-16 units`);
       texts.push(text.text);
@@ -181,7 +204,8 @@ function checkShownBack(where: string, input: string, step: IntakeStep, texts: s
       const literal = (text as { literal: string }).literal;
       counts.shownBack++;
       // Each reply renders to two texts (Telegram, VK); both must carry the literal as is.
-      if (texts.filter((t) => t.includes(literal)).length < 2) violations.push({ where, input, problem: `answer not shown verbatim: ${describeInput(literal)}` });
+      if (texts.filter((t) => t.includes(literal)).length < 2)
+        violations.push({ where, input, problem: `answer not shown verbatim: ${describeInput(literal)}` });
     }
   }
 }
@@ -302,7 +326,9 @@ describe('shared intake and renderers under hostile input', () => {
     for (let i = 0; i < 200; i++) {
       lists.push(
         Array.from({ length: rng.int(1, 25) }, (_, k) => {
-          const name = hostileOf(rng, rng.pick<HostileCategory>(['emoji', 'html', 'markdown', 'other-scripts', 'boundary-length', 'combining']), { lengths: { min: 30, max: 60 } });
+          const name = hostileOf(rng, rng.pick<HostileCategory>(['emoji', 'html', 'markdown', 'other-scripts', 'boundary-length', 'combining']), {
+            lengths: { min: 30, max: 60 },
+          });
           const trimmed = [...name.trim()].slice(0, 57).join('');
           return trimmed === '' ? `Район ${k}` : `${trimmed} ${k}`;
         }),
@@ -342,7 +368,9 @@ describe('shared intake and renderers under hostile input', () => {
         note(`Telegram renderPrompt threw: ${(error as Error).message}`, districts);
       }
     }
-    console.log(`[fuzz intake] district lists: ${lists.length} tried, ${rendered} rendered for VK; labels over 40 UTF-16 units: ${overUtf16}; problems: ${problems.size}`);
+    console.log(
+      `[fuzz intake] district lists: ${lists.length} tried, ${rendered} rendered for VK; labels over 40 UTF-16 units: ${overUtf16}; problems: ${problems.size}`,
+    );
     for (const [kind, example] of problems) console.log(`[fuzz intake] PROBLEM ${kind}\n    e.g. ${describeInput(example, 300)}`);
     expect([...problems.keys()]).toEqual([]);
   });

@@ -20,7 +20,12 @@ afterAll(async () => {
 
 const get = (url: string, cookie?: string) => w.app.inject({ method: 'GET', url, ...(cookie ? { headers: { cookie } } : {}) });
 /** Posts a form as the session's page would; `csrf` null leaves the token out. */
-const postForm = (url: string, session: { cookie: string; csrf: string } | undefined, fields: Record<string, string | number>, csrf: string | null | undefined = session?.csrf) => {
+const postForm = (
+  url: string,
+  session: { cookie: string; csrf: string } | undefined,
+  fields: Record<string, string | number>,
+  csrf: string | null | undefined = session?.csrf,
+) => {
   const body = form({ ...fields, ...(typeof csrf === 'string' ? { _csrf: csrf } : {}) });
   return w.app.inject({ method: 'POST', url, payload: body.payload, headers: { ...body.headers, ...(session ? { cookie: session.cookie } : {}) } });
 };
@@ -74,7 +79,12 @@ describe('signing in', () => {
   it('does not let another site sign a browser in with a link of its own', async () => {
     const link = await w.web.access.issueLink(WEB_OPERATOR, 'Оператор Ольга');
     const body = form({ token: new URL(link!.url).searchParams.get('token')! });
-    const response = await w.app.inject({ method: 'POST', url: '/console/login', payload: body.payload, headers: { ...body.headers, 'sec-fetch-site': 'cross-site' } });
+    const response = await w.app.inject({
+      method: 'POST',
+      url: '/console/login',
+      payload: body.payload,
+      headers: { ...body.headers, 'sec-fetch-site': 'cross-site' },
+    });
     expect(response.statusCode).toBe(403);
     expect(response.headers['set-cookie']).toBeUndefined();
   });
@@ -99,7 +109,15 @@ describe('signing in', () => {
   });
 
   it('sends a browser without a session to the sign-in page, and signs out', async () => {
-    for (const url of ['/console/dashboard', '/console/requests', '/console/intake', '/console/requests/1', '/console/preview', '/console/people', '/console/export.csv']) {
+    for (const url of [
+      '/console/dashboard',
+      '/console/requests',
+      '/console/intake',
+      '/console/requests/1',
+      '/console/preview',
+      '/console/people',
+      '/console/export.csv',
+    ]) {
       const response = await get(url);
       expect(response.statusCode, url).toBe(303);
       expect(response.headers.location).toBe('/console/login');
@@ -149,7 +167,7 @@ describe('pages', () => {
     expect((await get('/console/assets/console.js')).headers['content-type']).toMatch(/javascript/);
   });
 
-  it('refuses a form without the session\'s CSRF token, and changes nothing', async () => {
+  it("refuses a form without the session's CSRF token, and changes nothing", async () => {
     const before = await w.repositories.requests.search({ skip: 0, limit: 0 });
     for (const csrf of [null, 'forged', operator.csrf.slice(1), '']) {
       const response = await postForm('/console/intake', operator, { ...answers(), action: 'submit', formId: crypto.randomUUID() }, csrf);
@@ -157,11 +175,13 @@ describe('pages', () => {
       expect(response.body).toContain('Форма устарела');
     }
     // Another session's token is no good either.
-    expect((await postForm('/console/intake', operator, { ...answers(), action: 'submit', formId: crypto.randomUUID() }, coordinator.csrf)).statusCode).toBe(403);
+    expect((await postForm('/console/intake', operator, { ...answers(), action: 'submit', formId: crypto.randomUUID() }, coordinator.csrf)).statusCode).toBe(
+      403,
+    );
     expect(await w.repositories.requests.search({ skip: 0, limit: 0 })).toEqual(before);
   });
 
-  it('keeps coordinators\' pages and actions from operators', async () => {
+  it("keeps coordinators' pages and actions from operators", async () => {
     expect((await get('/console/requests', operator.cookie)).statusCode).toBe(200);
     expect((await get('/console/intake', operator.cookie)).statusCode).toBe(200);
     expect((await get('/console/preview', operator.cookie)).statusCode).toBe(200);
@@ -176,8 +196,12 @@ describe('pages', () => {
 });
 
 describe('operator intake', () => {
-  it('checks every answer with the questionnaire\'s own rules and words, keeping what was typed', async () => {
-    const response = await postForm('/console/intake', operator, { ...answers({ age: 'двести', phone: '123', helpKind: 'medicine', consent: 'no' }), action: 'check', formId: crypto.randomUUID() });
+  it("checks every answer with the questionnaire's own rules and words, keeping what was typed", async () => {
+    const response = await postForm('/console/intake', operator, {
+      ...answers({ age: 'двести', phone: '123', helpKind: 'medicine', consent: 'no' }),
+      action: 'check',
+      formId: crypto.randomUUID(),
+    });
     expect(response.statusCode).toBe(422);
     expect(response.body).toContain('Пожалуйста, напишите число цифрами');
     expect(response.body).toContain('Не получилось распознать номер');
@@ -187,7 +211,7 @@ describe('operator intake', () => {
     expect(response.body).toContain('value="Зинаида Петровна"');
   });
 
-  it('shows a summary, files the request once with the operator\'s name, and dispatches it like a bot\'s', async () => {
+  it("shows a summary, files the request once with the operator's name, and dispatches it like a bot's", async () => {
     const formId = crypto.randomUUID();
     const summary = await postForm('/console/intake', operator, { ...answers({ helpKind: 'medicine', prescription: 'needs_help' }), action: 'check', formId });
     expect(summary.statusCode).toBe(200);
@@ -228,9 +252,14 @@ describe('operator intake', () => {
 describe('board and card', () => {
   it('filters by status, district, kind of help, channel and date, and escapes what people typed', async () => {
     const formId = crypto.randomUUID();
-    const sent = await postForm('/console/intake', operator, { ...answers({ district: 'Октябрьский', name: '<script>alert(1)</script> Анна', helpKind: 'legal' }), action: 'submit', formId });
+    const sent = await postForm('/console/intake', operator, {
+      ...answers({ district: 'Октябрьский', name: '<script>alert(1)</script> Анна', helpKind: 'legal' }),
+      action: 'submit',
+      formId,
+    });
     const number = Number(/(\d+)\?/.exec(sent.headers.location as string)![1]);
-    const rows = async (query: string) => [...(await get(`/console/requests?${query}`, coordinator.cookie)).body.matchAll(/href="\/console\/requests\/(\d+)"/g)].map((m) => Number(m[1]));
+    const rows = async (query: string) =>
+      [...(await get(`/console/requests?${query}`, coordinator.cookie)).body.matchAll(/href="\/console\/requests\/(\d+)"/g)].map((m) => Number(m[1]));
     expect(await rows('district=Октябрьский')).toEqual([number]);
     expect(await rows('helpKind=legal&channel=phone&status=new')).toEqual([number]);
     expect(await rows('status=done')).toEqual([]);
@@ -246,7 +275,7 @@ describe('board and card', () => {
     expect(card.body).not.toContain('<script>alert(1)');
   });
 
-  it('runs the coordinators\' actions with the lifecycle\'s rules: refusals in plain words, then assign, close', async () => {
+  it("runs the coordinators' actions with the lifecycle's rules: refusals in plain words, then assign, close", async () => {
     const sent = await postForm('/console/intake', operator, { ...answers(), action: 'submit', formId: crypto.randomUUID() });
     const number = Number(/(\d+)\?/.exec(sent.headers.location as string)![1]);
 
@@ -259,11 +288,19 @@ describe('board and card', () => {
     const unknown = await postForm(`/console/requests/${number}/assign`, coordinator, { platform: 'telegram', volunteer: '@nobody_here' });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.body).toContain('Не нахожу «@nobody_here»');
-    await w.repositories.people.record({ person: { platform: 'telegram', userId: '555' }, username: 'ivan_helper', displayName: 'Иван', privately: true, at: new Date() });
+    await w.repositories.people.record({
+      person: { platform: 'telegram', userId: '555' },
+      username: 'ivan_helper',
+      displayName: 'Иван',
+      privately: true,
+      at: new Date(),
+    });
     const assigned = await postForm(`/console/requests/${number}/assign`, coordinator, { platform: 'telegram', volunteer: '@Ivan_Helper' });
     expect(assigned.headers.location).toBe(`/console/requests/${number}?done=assigned`);
     expect(await w.repositories.requests.findByNumber(number)).toMatchObject({ status: 'claimed', volunteer: { userId: '555', displayName: 'Иван' } });
-    expect((await postForm(`/console/requests/${number}/assign`, coordinator, { platform: 'telegram', volunteer: '555' })).headers.location).toBe(`/console/requests/${number}?refusal=already_assigned`);
+    expect((await postForm(`/console/requests/${number}/assign`, coordinator, { platform: 'telegram', volunteer: '555' })).headers.location).toBe(
+      `/console/requests/${number}?refusal=already_assigned`,
+    );
 
     const closed = await postForm(`/console/requests/${number}/close`, coordinator, { comment: 'Всё привезли' });
     expect(closed.headers.location).toBe(`/console/requests/${number}?done=closed`);
@@ -279,7 +316,9 @@ describe('board and card', () => {
     expect(card.body).toContain('веб-консоль');
     // A closed request offers no actions, and a late one is refused.
     expect(card.body).not.toContain(`/console/requests/${number}/cancel`);
-    expect((await postForm(`/console/requests/${number}/cancel`, coordinator, { reason: 'поздно' })).headers.location).toBe(`/console/requests/${number}?refusal=already_done`);
+    expect((await postForm(`/console/requests/${number}/cancel`, coordinator, { reason: 'поздно' })).headers.location).toBe(
+      `/console/requests/${number}?refusal=already_done`,
+    );
     expect((await get('/console/requests/99999', coordinator.cookie)).statusCode).toBe(404);
   });
 });
@@ -373,7 +412,13 @@ describe('scenario preview', () => {
 
 describe('operators', () => {
   it('lets a coordinator make and unmake operators by id or known @username', async () => {
-    await w.repositories.people.record({ person: { platform: 'telegram', userId: '820' }, username: 'olga_op', displayName: 'Ольга Операторова', privately: true, at: new Date() });
+    await w.repositories.people.record({
+      person: { platform: 'telegram', userId: '820' },
+      username: 'olga_op',
+      displayName: 'Ольга Операторова',
+      privately: true,
+      at: new Date(),
+    });
     const granted = await postForm('/console/people/grant', coordinator, { platform: 'telegram', person: '@olga_op' });
     expect(granted.body).toContain('Готово: @olga_op теперь оператор');
     expect(granted.body).toContain('Ольга Операторова');

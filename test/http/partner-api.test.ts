@@ -56,7 +56,7 @@ describe('keys', () => {
     expect(await w.repositories.requests.search({ skip: 0, limit: 0 })).toMatchObject({ total: 0 });
   });
 
-  it('takes the key as X-API-Key too, and files under the key\'s own source', async () => {
+  it("takes the key as X-API-Key too, and files under the key's own source", async () => {
     const response = await post(valid(), HOTLINE_KEY, 'x-api-key');
     expect(response.statusCode).toBe(201);
     expect((await w.repositories.requests.findByNumber(response.json().number))!.channel).toBe('api:hotline');
@@ -87,13 +87,13 @@ describe('bodies', () => {
     }
   });
 
-  it('answers 400 with the questionnaire\'s own words for an answer it refuses (a phone that is no phone)', async () => {
+  it("answers 400 with the questionnaire's own words for an answer it refuses (a phone that is no phone)", async () => {
     const response = await post(valid({ phone: 'звоните вечером' }));
     expect(response.statusCode).toBe(400);
     expect(response.json().issues).toEqual([{ path: 'phone', message: expect.stringMatching(/Не получилось распознать номер/) }]);
   });
 
-  it('answers 400 in the API\'s shape for a body that is not JSON', async () => {
+  it("answers 400 in the API's shape for a body that is not JSON", async () => {
     const response = await w.app.inject({
       method: 'POST',
       url: '/api/v1/requests',
@@ -164,7 +164,9 @@ describe('OpenAPI', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.servers).toEqual([{ url: 'http://console.test' }]);
     const body = doc.components.schemas.NewRequest;
-    expect(body.required).toEqual(expect.arrayContaining(['externalId', 'category', 'age', 'district', 'helpKind', 'description', 'name', 'address', 'phone', 'consent']));
+    expect(body.required).toEqual(
+      expect.arrayContaining(['externalId', 'category', 'age', 'district', 'helpKind', 'description', 'name', 'address', 'phone', 'consent']),
+    );
     expect(body.required).not.toContain('prescription');
     expect(body.additionalProperties).toBe(false);
     expect(body.properties.district.enum).toEqual(['Центральный', 'Ленинский', 'Октябрьский', 'Заельцовский']);

@@ -9,7 +9,11 @@ import { form, HOTLINE_KEY, PARTNER_KEY, startWebApp, type WebApp } from '../sup
 
 const defaults = loadConfig({ BOT_TOKEN: '123:abc' });
 const limits = {
-  partnerApi: { perKey: defaults.PARTNER_API_LIMIT_PER_KEY, perAddress: defaults.PARTNER_API_LIMIT_PER_ADDRESS, wrongKeysPerAddress: defaults.PARTNER_API_WRONG_KEYS_PER_ADDRESS },
+  partnerApi: {
+    perKey: defaults.PARTNER_API_LIMIT_PER_KEY,
+    perAddress: defaults.PARTNER_API_LIMIT_PER_ADDRESS,
+    wrongKeysPerAddress: defaults.PARTNER_API_WRONG_KEYS_PER_ADDRESS,
+  },
   signIn: defaults.CONSOLE_SIGN_IN_LIMIT_PER_ADDRESS,
 };
 
@@ -44,7 +48,11 @@ const tally = (codes: number[]) => {
 
 describe('the partner API', () => {
   it('has sensible defaults: 30 filings a minute per key, 60 calls a minute per address, 10 wrong keys per address in 15 minutes', () => {
-    expect(limits.partnerApi).toEqual({ perKey: { max: 30, windowMs: 60_000 }, perAddress: { max: 60, windowMs: 60_000 }, wrongKeysPerAddress: { max: 10, windowMs: 900_000 } });
+    expect(limits.partnerApi).toEqual({
+      perKey: { max: 30, windowMs: 60_000 },
+      perAddress: { max: 60, windowMs: 60_000 },
+      wrongKeysPerAddress: { max: 10, windowMs: 900_000 },
+    });
     expect(limits.signIn).toEqual({ max: 20, windowMs: 900_000 });
   });
 
@@ -89,7 +97,17 @@ describe('the partner API', () => {
     try {
       const codes: number[] = [];
       for (let i = 0; i < 300; i++) {
-        codes.push((await fresh.app.inject({ method: 'POST', url: '/api/v1/requests', remoteAddress: '192.0.2.1', headers: { authorization: `Bearer ${PARTNER_KEY}` }, payload: body() })).statusCode);
+        codes.push(
+          (
+            await fresh.app.inject({
+              method: 'POST',
+              url: '/api/v1/requests',
+              remoteAddress: '192.0.2.1',
+              headers: { authorization: `Bearer ${PARTNER_KEY}` },
+              payload: body(),
+            })
+          ).statusCode,
+        );
       }
       expect(tally(codes)).toEqual({ 201: 30, 429: 270 });
     } finally {
@@ -100,7 +118,8 @@ describe('the partner API', () => {
   it('limits calls per address whatever their key: 60 a minute', async () => {
     const codes: number[] = [];
     // Alternating two right keys and a few wrong ones, from one address.
-    for (let i = 0; i < 70; i++) codes.push((await post(i % 10 === 9 ? `wrong-${i}-0123456789abcdef` : i % 2 ? PARTNER_KEY : HOTLINE_KEY, '192.0.2.99')).statusCode);
+    for (let i = 0; i < 70; i++)
+      codes.push((await post(i % 10 === 9 ? `wrong-${i}-0123456789abcdef` : i % 2 ? PARTNER_KEY : HOTLINE_KEY, '192.0.2.99')).statusCode);
     expect(codes.slice(60).every((c) => c === 429)).toBe(true);
   });
 
@@ -110,7 +129,7 @@ describe('the partner API', () => {
   });
 });
 
-describe('the console\'s sign-in', () => {
+describe("the console's sign-in", () => {
   it('takes 20 attempts in 15 minutes from one address, then answers 429 with Retry-After and a page that says why', async () => {
     const attempt = () => {
       const { payload, headers } = form({ token: 'x'.repeat(43) });

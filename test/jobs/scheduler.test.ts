@@ -5,13 +5,7 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { nextAllowedMoment, quietHoursRule, quietHoursSchema } from '../../src/domain/quiet-hours.js';
-import {
-  createScheduler,
-  JOBS_COLLECTION,
-  type JobHandler,
-  type Scheduler,
-  type SchedulerDeps,
-} from '../../src/jobs/scheduler.js';
+import { createScheduler, JOBS_COLLECTION, type JobHandler, type Scheduler, type SchedulerDeps } from '../../src/jobs/scheduler.js';
 import { createLogger } from '../../src/logger.js';
 import { startTestDatabase, type TestDatabase } from '../support/database.js';
 import { nightNow } from '../support/quiet-hours.js';
@@ -254,7 +248,7 @@ describe('processes sharing the database', () => {
   });
 });
 
-describe('the daily report\'s kind of schedule', () => {
+describe("the daily report's kind of schedule", () => {
   it('reads a cron expression on the wall clock of the configured time zone', async () => {
     const scheduler = makeScheduler(t.db, { timeZone: 'Asia/Novosibirsk' });
     scheduler.define('test.daily', async () => {});
@@ -347,7 +341,7 @@ describe('failures', () => {
 });
 
 describe('quiet hours', () => {
-  it('holds a job that writes to requesters until quiet hours end; a volunteers\' job runs at once', async () => {
+  it("holds a job that writes to requesters until quiet hours end; a volunteers' job runs at once", async () => {
     const quietEnds = inMs(2_000);
     const scheduler = makeScheduler(t.db, { requestersAllowedFrom: (at) => new Date(Math.max(at.getTime(), quietEnds.getTime())) });
     const ranAt = new Map<string, number>();
@@ -428,4 +422,3 @@ describe('stopping', () => {
     await sleep(100);
   });
 });
-

@@ -3,7 +3,10 @@ import { createCatalog } from '../../src/messages/catalog.js';
 import { catalogs } from '../support/scenario-fixtures.js';
 
 describe('catalog texts with numbers', () => {
-  const ru = createCatalog('ru', { age: '{age, plural, one {# год} few {# года} many {# лет} other {# года}}', left: 'Осталось: {n, plural, =0 {ничего} other {#}}' });
+  const ru = createCatalog('ru', {
+    age: '{age, plural, one {# год} few {# года} many {# лет} other {# года}}',
+    left: 'Осталось: {n, plural, =0 {ничего} other {#}}',
+  });
 
   it.each([
     [1, '1 год'],
@@ -30,7 +33,9 @@ describe('catalog texts with numbers', () => {
   });
 
   it('words the shipped texts as a reader expects', () => {
-    expect(catalogs.ru.t('group.post', { number: 3, district: 'Ленинский', category: 'Пенсионеру', age: 84, helpKind: 'Доставка', time: '10:00' })).toContain('Пенсионеру, 84 года');
+    expect(catalogs.ru.t('group.post', { number: 3, district: 'Ленинский', category: 'Пенсионеру', age: 84, helpKind: 'Доставка', time: '10:00' })).toContain(
+      'Пенсионеру, 84 года',
+    );
     expect(catalogs.ru.t('engine.errors.tooShort', { min: 2 })).toBe('Слишком коротко: напишите, пожалуйста, хотя бы 2 символа.');
     expect(catalogs.ru.t('coordinator.stats.median', { duration: '5 мин', count: 1 })).toBe('5 мин (по 1 заявке)');
     expect(catalogs.en.t('engine.errors.tooShort', { min: 1 })).toBe('Too short: please write at least 1 character.');

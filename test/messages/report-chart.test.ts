@@ -23,7 +23,16 @@ function decode(png: Buffer): { width: number; height: number; at: (x: number, y
 
 it('draws each day as a bar of its statuses stacked bottom up, the busiest day full height', () => {
   // Day 1: two waiting, two done; day 2: nothing; day 3: four cancelled.
-  const { width, height, at } = decode(renderStackedBars([[2, 0, 2, 0], [0, 0, 0, 0], [0, 0, 0, 4]], STATUS_COLOURS));
+  const { width, height, at } = decode(
+    renderStackedBars(
+      [
+        [2, 0, 2, 0],
+        [0, 0, 0, 0],
+        [0, 0, 0, 4],
+      ],
+      STATUS_COLOURS,
+    ),
+  );
   expect([width, height]).toEqual([560, 280]);
   const column = (i: number) => Math.round(20 + (i + 0.5) * ((560 - 40) / 3));
   expect(at(column(0), 250)).toEqual([...STATUS_COLOURS[0]!]); // the lower half of day 1: waiting
@@ -33,7 +42,15 @@ it('draws each day as a bar of its statuses stacked bottom up, the busiest day f
 });
 
 it('draws on the same round scale as the console: a busiest day of 7 reaches 7/8 of the height, grid lines at every 2', () => {
-  const { at } = decode(renderStackedBars([[7, 0, 0, 0], [1, 0, 0, 0]], STATUS_COLOURS));
+  const { at } = decode(
+    renderStackedBars(
+      [
+        [7, 0, 0, 0],
+        [1, 0, 0, 0],
+      ],
+      STATUS_COLOURS,
+    ),
+  );
   const column = (i: number) => Math.round(20 + (i + 0.5) * ((560 - 40) / 2));
   const plot = 280 - 40;
   const rowOf = (count: number) => 260 - Math.round((count / 8) * plot);

@@ -63,8 +63,14 @@ describe('scenario engine: the help-request flow', () => {
     const summary = promptOf(last(results));
     expect(summary.stepId).toBe('summary');
     expect(summary.summary?.map((l) => ctx.render(l.value))).toEqual([
-      'Пенсионеру', '78', 'Ленинский', 'Доставка продуктов и товаров первой необходимости',
-      'Хлеб, молоко, крупа', 'Мария Ивановна', 'ул. Ленина, д. 1, кв. 5', '+79131234567',
+      'Пенсионеру',
+      '78',
+      'Ленинский',
+      'Доставка продуктов и товаров первой необходимости',
+      'Хлеб, молоко, крупа',
+      'Мария Ивановна',
+      'ул. Ленина, д. 1, кв. 5',
+      '+79131234567',
     ]);
     const done = advance(scenario, state, { type: 'choice', seq: state.seq, value: 'submit' }, ctx);
     expect(done.kind).toBe('completed');
@@ -164,8 +170,16 @@ describe('scenario engine: the help-request flow', () => {
   it('skips a branch step on the way back when the branch no longer applies', () => {
     // medicine → prescription → description; then back to helpKind, change to groceries, back again.
     const { results } = run([
-      CONSENT, { press: 'pensioner' }, text('78'), { press: 'Ленинский' }, { press: 'medicine' }, { press: 'has_prescription' },
-      { type: 'back' }, { type: 'back' }, { press: 'groceries' }, { type: 'back' },
+      CONSENT,
+      { press: 'pensioner' },
+      text('78'),
+      { press: 'Ленинский' },
+      { press: 'medicine' },
+      { press: 'has_prescription' },
+      { type: 'back' },
+      { type: 'back' },
+      { press: 'groceries' },
+      { type: 'back' },
     ]);
     expect(promptOf(last(results)).stepId).toBe('helpKind');
   });

@@ -35,27 +35,105 @@ describe('scenario files are checked at start-up', () => {
   });
 
   it.each([
-    ['an unknown step type', (s: Record<string, unknown>[]) => { step(s, 'age').type = 'slider'; }, 'age', /Invalid/],
-    ['min above max', (s: Record<string, unknown>[]) => { step(s, 'age').min = 200; }, 'age', /"min" must not be greater/],
-    ['a missing text', (s: Record<string, unknown>[]) => { step(s, 'age').question = 'request.age.nope'; }, 'age', /"request.age.nope" is missing from the ru catalog/],
-    ['a duplicate id', (s: Record<string, unknown>[]) => { step(s, 'name').id = 'address'; }, 'address', /used by two steps/],
-    ['a condition on a later step', (s: Record<string, unknown>[]) => { step(s, 'prescription').when = { step: 'phone', in: ['x'] }; }, 'prescription', /not an earlier step/],
-    ['a category code the statistics do not know', (s: Record<string, unknown>[]) => {
-      (step(s, 'category').choices as { value: string }[])[0]!.value = 'student';
-    }, 'category', /"student" is not one of/],
-    ['a summary that is not last', (s: Record<string, unknown>[]) => { s.push({ id: 'extra', type: 'phone', question: 'request.phone.question', label: 'request.phone.label' }); }, 'summary', /the summary must be the last step/],
-    ['a required step removed', (s: Record<string, unknown>[]) => { s.splice(s.indexOf(step(s, 'address')), 1); }, undefined, /needs a step with id "address"/],
-    ['a required step made conditional', (s: Record<string, unknown>[]) => { step(s, 'address').when = { step: 'category', in: ['other'] }; }, 'address', /cannot have a condition/],
-    ['consent after a personal question', (s: Record<string, unknown>[]) => {
-      const consent = s.splice(s.indexOf(step(s, 'consent')), 1)[0]!;
-      s.splice(s.indexOf(step(s, 'phone')) + 1, 0, consent);
-    }, 'category', /asks for personal data, so a consent step without a condition must come before it/],
-    ['consent moved after the name', (s: Record<string, unknown>[]) => {
-      const consent = s.splice(s.indexOf(step(s, 'consent')), 1)[0]!;
-      for (const id of ['category', 'age']) step(s, id).personal = false;
-      s.splice(s.indexOf(step(s, 'name')) + 1, 0, consent);
-    }, 'category', /cannot be marked "personal: false"/],
-    ['the age made not personal', (s: Record<string, unknown>[]) => { step(s, 'age').personal = false; }, 'age', /cannot be marked "personal: false"/],
+    [
+      'an unknown step type',
+      (s: Record<string, unknown>[]) => {
+        step(s, 'age').type = 'slider';
+      },
+      'age',
+      /Invalid/,
+    ],
+    [
+      'min above max',
+      (s: Record<string, unknown>[]) => {
+        step(s, 'age').min = 200;
+      },
+      'age',
+      /"min" must not be greater/,
+    ],
+    [
+      'a missing text',
+      (s: Record<string, unknown>[]) => {
+        step(s, 'age').question = 'request.age.nope';
+      },
+      'age',
+      /"request.age.nope" is missing from the ru catalog/,
+    ],
+    [
+      'a duplicate id',
+      (s: Record<string, unknown>[]) => {
+        step(s, 'name').id = 'address';
+      },
+      'address',
+      /used by two steps/,
+    ],
+    [
+      'a condition on a later step',
+      (s: Record<string, unknown>[]) => {
+        step(s, 'prescription').when = { step: 'phone', in: ['x'] };
+      },
+      'prescription',
+      /not an earlier step/,
+    ],
+    [
+      'a category code the statistics do not know',
+      (s: Record<string, unknown>[]) => {
+        (step(s, 'category').choices as { value: string }[])[0]!.value = 'student';
+      },
+      'category',
+      /"student" is not one of/,
+    ],
+    [
+      'a summary that is not last',
+      (s: Record<string, unknown>[]) => {
+        s.push({ id: 'extra', type: 'phone', question: 'request.phone.question', label: 'request.phone.label' });
+      },
+      'summary',
+      /the summary must be the last step/,
+    ],
+    [
+      'a required step removed',
+      (s: Record<string, unknown>[]) => {
+        s.splice(s.indexOf(step(s, 'address')), 1);
+      },
+      undefined,
+      /needs a step with id "address"/,
+    ],
+    [
+      'a required step made conditional',
+      (s: Record<string, unknown>[]) => {
+        step(s, 'address').when = { step: 'category', in: ['other'] };
+      },
+      'address',
+      /cannot have a condition/,
+    ],
+    [
+      'consent after a personal question',
+      (s: Record<string, unknown>[]) => {
+        const consent = s.splice(s.indexOf(step(s, 'consent')), 1)[0]!;
+        s.splice(s.indexOf(step(s, 'phone')) + 1, 0, consent);
+      },
+      'category',
+      /asks for personal data, so a consent step without a condition must come before it/,
+    ],
+    [
+      'consent moved after the name',
+      (s: Record<string, unknown>[]) => {
+        const consent = s.splice(s.indexOf(step(s, 'consent')), 1)[0]!;
+        for (const id of ['category', 'age']) step(s, id).personal = false;
+        s.splice(s.indexOf(step(s, 'name')) + 1, 0, consent);
+      },
+      'category',
+      /cannot be marked "personal: false"/,
+    ],
+    [
+      'the age made not personal',
+      (s: Record<string, unknown>[]) => {
+        step(s, 'age').personal = false;
+      },
+      'age',
+      /cannot be marked "personal: false"/,
+    ],
   ])('rejects %s, naming the step', (_name, change, stepId, problem) => {
     const result = problemOf(broken(change));
     expect(result.stepId).toBe(stepId);

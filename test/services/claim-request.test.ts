@@ -51,7 +51,16 @@ beforeEach(async () => {
   vk = new RecordingMessenger('vk');
   logger = new RecordingLogger();
   request = await requests.create({ draft, channel: 'telegram', requester, at: new Date('2025-03-01T09:00:00Z') });
-  delivery = createTestDelivery({ requests, districtChats, messengers: { telegram, vk }, headquartersChats: [HQ], texts, catalog: catalogs.ru, logger, now: steppingClock() });
+  delivery = createTestDelivery({
+    requests,
+    districtChats,
+    messengers: { telegram, vk },
+    headquartersChats: [HQ],
+    texts,
+    catalog: catalogs.ru,
+    logger,
+    now: steppingClock(),
+  });
   // Posted to a Telegram group and a VK conversation of the district, as dispatch would have done.
   await requests.addPost(request.number, { platform: 'telegram', chatId: '-100222', messageId: '10', viaHeadquarters: false, round: 0 }, new Date());
   await requests.addPost(request.number, { platform: 'vk', chatId: '2000000002', messageId: '20', viaHeadquarters: false, round: 0 }, new Date());
@@ -84,7 +93,10 @@ describe('won', () => {
     // Both posts now show the volunteer, and still nothing personal (delivered through the outbox).
     await delivery.drain();
     const updates = [...telegram.updates(), ...vk.updates()];
-    expect(updates.map((u) => [u.post.platform, u.post.messageId]).sort()).toEqual([['telegram', '10'], ['vk', '20']]);
+    expect(updates.map((u) => [u.post.platform, u.post.messageId]).sort()).toEqual([
+      ['telegram', '10'],
+      ['vk', '20'],
+    ]);
     for (const { view } of updates) {
       expect(view).toMatchObject({ number: request.number, status: 'claimed', volunteerName: anna.displayName });
       expect(leakedPersonalStrings(JSON.stringify(view), draft)).toEqual([]);
@@ -98,7 +110,7 @@ describe('won', () => {
     expect(toRequester[0]!.text).toContain(String(request.number));
   });
 
-  it('sends the details on the volunteer\'s platform and the news on the requester\'s', async () => {
+  it("sends the details on the volunteer's platform and the news on the requester's", async () => {
     const outcome = await claimRequest(request.number, boris);
     expect(outcome.kind).toBe('won');
     await delivery.drain();
@@ -199,7 +211,9 @@ describe('the details cannot be delivered', () => {
     expect(stored!.status).toBe('new');
     expect(stored!.history.at(-1)).toMatchObject({ type: 'claim_undone', note: 'details_not_sent' });
     // The cause is logged for whoever looks into it.
-    expect(logger.at('warn')).toEqual([expect.objectContaining({ obj: expect.objectContaining({ request: request.number, err: expect.objectContaining({ code: 'ECONNRESET' }) }) })]);
+    expect(logger.at('warn')).toEqual([
+      expect.objectContaining({ obj: expect.objectContaining({ request: request.number, err: expect.objectContaining({ code: 'ECONNRESET' }) }) }),
+    ]);
 
     telegram.failing.clear();
     expect((await claimRequest(request.number, anna)).kind).toBe('won');

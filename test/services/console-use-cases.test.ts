@@ -54,8 +54,12 @@ describe('the request desk both consoles use', () => {
   it('assigns only to a volunteer who wrote to the bot privately, and names one without a public name by id', async () => {
     const request = await fileOne();
     await people.record({ person: { platform: 'telegram', userId: '501' }, username: 'group_only', privately: false, at: START });
-    expect(await desk.assign(request.number, boss, 'web', { platform: 'telegram', name: { kind: 'username', username: 'group_only' } })).toEqual({ kind: 'unknown_volunteer' });
-    expect(await desk.assign(request.number, boss, 'web', { platform: 'vk', name: { kind: 'username', username: 'group_only' } })).toEqual({ kind: 'usernames_unsupported' });
+    expect(await desk.assign(request.number, boss, 'web', { platform: 'telegram', name: { kind: 'username', username: 'group_only' } })).toEqual({
+      kind: 'unknown_volunteer',
+    });
+    expect(await desk.assign(request.number, boss, 'web', { platform: 'vk', name: { kind: 'username', username: 'group_only' } })).toEqual({
+      kind: 'usernames_unsupported',
+    });
     await people.record({ person: { platform: 'vk', userId: '7001' }, privately: true, at: START });
     const outcome = await desk.assign(request.number, boss, 'web', { platform: 'vk', name: { kind: 'id', userId: '7001' } });
     expect(outcome.kind).toBe('changed');

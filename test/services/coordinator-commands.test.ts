@@ -78,7 +78,15 @@ beforeEach(() => {
     return new Date(clock);
   };
   const lifecycle = createRequestLifecycle({ requests, isCoordinator, afterChange: async (r) => changed.push(r.number), logger, now });
-  const erasure = createErasure({ store: new FakeRetentionStore(requests, people), requests, lifecycle, conversations: { delete: async () => undefined }, cancelJobsOf: async () => undefined, logger, now });
+  const erasure = createErasure({
+    store: new FakeRetentionStore(requests, people),
+    requests,
+    lifecycle,
+    conversations: { delete: async () => undefined },
+    cancelJobsOf: async () => undefined,
+    logger,
+    now,
+  });
   console_ = createCoordinatorConsole({
     requests,
     people,
@@ -105,7 +113,14 @@ beforeEach(() => {
 async function file(count: number, overrides: Parameters<typeof makeDraft>[0] = {}, startAt = START) {
   const out = [];
   for (let i = 0; i < count; i++) {
-    out.push(await requests.create({ draft: makeDraft({ district: 'Ленинский', ...overrides }), channel: 'telegram', requester: { platform: 'telegram', userId: `10${i}`, chatId: `10${i}` }, at: new Date(startAt.getTime() + i * HOUR) }));
+    out.push(
+      await requests.create({
+        draft: makeDraft({ district: 'Ленинский', ...overrides }),
+        channel: 'telegram',
+        requester: { platform: 'telegram', userId: `10${i}`, chatId: `10${i}` },
+        at: new Date(startAt.getTime() + i * HOUR),
+      }),
+    );
   }
   return out;
 }
@@ -133,17 +148,40 @@ describe('reading commands', () => {
     expect(parseCoordinatorCommand('request', '17')).toEqual({ ok: true, command: { name: 'request', number: 17 } });
     expect(parseCoordinatorCommand('request', '№17')).toEqual({ ok: true, command: { name: 'request', number: 17 } });
     expect(parseCoordinatorCommand('request', '#17')).toEqual({ ok: true, command: { name: 'request', number: 17 } });
-    expect(parseCoordinatorCommand('close', '№ 17 привезли; всё хорошо')).toEqual({ ok: true, command: { name: 'close', number: 17, comment: 'привезли; всё хорошо' } });
+    expect(parseCoordinatorCommand('close', '№ 17 привезли; всё хорошо')).toEqual({
+      ok: true,
+      command: { name: 'close', number: 17, comment: 'привезли; всё хорошо' },
+    });
     expect(parseCoordinatorCommand('cancel', '17')).toEqual({ ok: true, command: { name: 'cancel', number: 17 } });
-    expect(parseCoordinatorCommand('assign', '17 @Ivan_P')).toEqual({ ok: true, command: { name: 'assign', number: 17, volunteer: { kind: 'username', username: 'Ivan_P' } } });
-    expect(parseCoordinatorCommand('assign', '17 501')).toEqual({ ok: true, command: { name: 'assign', number: 17, volunteer: { kind: 'id', userId: '501' } } });
+    expect(parseCoordinatorCommand('assign', '17 @Ivan_P')).toEqual({
+      ok: true,
+      command: { name: 'assign', number: 17, volunteer: { kind: 'username', username: 'Ivan_P' } },
+    });
+    expect(parseCoordinatorCommand('assign', '17 501')).toEqual({
+      ok: true,
+      command: { name: 'assign', number: 17, volunteer: { kind: 'id', userId: '501' } },
+    });
     expect(parseCoordinatorCommand('export', 'week full')).toEqual({ ok: true, command: { name: 'export', period: 'week', full: true } });
-    expect(parseCoordinatorCommand('export', 'полный 2025-03-01..2025-03-07')).toEqual({ ok: true, command: { name: 'export', period: '2025-03-01..2025-03-07', full: true } });
+    expect(parseCoordinatorCommand('export', 'полный 2025-03-01..2025-03-07')).toEqual({
+      ok: true,
+      command: { name: 'export', period: '2025-03-01..2025-03-07', full: true },
+    });
     expect(parseCoordinatorCommand('open', ' лен ')).toEqual({ ok: true, command: { name: 'open', district: 'лен' } });
   });
 
   it('asks for the right syntax when a command is malformed', () => {
-    for (const [name, args] of [['request', ''], ['request', 'abc'], ['request', '17 18'], ['request', '0'], ['assign', '17'], ['assign', 'ivan 17'], ['close', ''], ['cancel', 'завтра'], ['grant', ''], ['revoke', 'a b c']] as const) {
+    for (const [name, args] of [
+      ['request', ''],
+      ['request', 'abc'],
+      ['request', '17 18'],
+      ['request', '0'],
+      ['assign', '17'],
+      ['assign', 'ivan 17'],
+      ['close', ''],
+      ['cancel', 'завтра'],
+      ['grant', ''],
+      ['revoke', 'a b c'],
+    ] as const) {
       expect(parseCoordinatorCommand(name, args)).toEqual({ ok: false, usage: name });
     }
   });
@@ -175,11 +213,12 @@ describe('reading commands', () => {
       expect(`co:${data}`.length).toBeLessThanOrEqual(64);
       expect(decodeConsoleAction(data)).toEqual(action);
     }
-    for (const forged of ['', 'c', 'c:0', 'c:-1', 'c:017', 'c:1:2', 'z:1', 'p:o:-', 'p:x:-:1', 'p:o:a:1', 'p:o:-:-1', 'c:1e3']) expect(decodeConsoleAction(forged)).toBeNull();
+    for (const forged of ['', 'c', 'c:0', 'c:-1', 'c:017', 'c:1:2', 'z:1', 'p:o:-', 'p:x:-:1', 'p:o:a:1', 'p:o:-:-1', 'c:1e3'])
+      expect(decodeConsoleAction(forged)).toBeNull();
   });
 });
 
-describe('the rendering platform\'s limits', () => {
+describe("the rendering platform's limits", () => {
   it('sizes the codec to the payload the platform carries: a forged longer payload reads as stale, an action too long to carry throws', async () => {
     const tiny = createConsoleActionCodec({ actionBytes: 6 });
     expect(tiny.encode({ type: 'card', number: 17 })).toBe('c:17');
@@ -228,7 +267,8 @@ describe('who may use the commands, and where', () => {
 
   it('lists the commands on /help, each with its syntax', async () => {
     const help = await sayText(privately(), '/help');
-    for (const command of ['/open', '/overdue', '/request', '/assign', '/close', '/cancel', '/stats', '/export', '/districts', '/grant', '/revoke']) expect(help).toContain(command);
+    for (const command of ['/open', '/overdue', '/request', '/assign', '/close', '/cancel', '/stats', '/export', '/districts', '/grant', '/revoke'])
+      expect(help).toContain(command);
   });
 
   it('answers a granted coordinator as one, and on VK too', async () => {
@@ -300,7 +340,9 @@ describe('the request card', () => {
     await say(privately(), '/cancel 1 Зинаида Петровна уехала к дочери');
 
     const card = await say(privately(), '/request 1');
-    expect(card!.text).toMatch(/^Заявка №1: отменена\nРайон: Ленинский\nКому: Пенсионеру, 82 года\nНужно: Доставка лекарств\nРецепт: .+\nСоздана: .+ \(Telegram\)/);
+    expect(card!.text).toMatch(
+      /^Заявка №1: отменена\nРайон: Ленинский\nКому: Пенсионеру, 82 года\nНужно: Доставка лекарств\nРецепт: .+\nСоздана: .+ \(Telegram\)/,
+    );
     expect(card!.text).toContain(`Имя: ${draft.personal.name}`);
     expect(card!.text).toContain(`Телефон: ${draft.personal.phone}`);
     expect(card!.text).toMatch(/— заявитель оставил\(а\) заявку \(Telegram\)/);
@@ -340,7 +382,9 @@ describe('the request card', () => {
     expect((await console_.press(privately(), 'c:0')).text).toMatch(/кнопка устарела/);
     expect((await console_.press(privately(), encodeConsoleAction({ type: 'page', list: 'open', district: 99, page: 0 }))).text).toMatch(/кнопка устарела/);
     await file(1);
-    expect((await console_.press(privately({ platform: 'telegram', userId: '501' }), encodeConsoleAction({ type: 'closeConfirmed', number: 1 }))).text).toMatch(/только координаторам/);
+    expect((await console_.press(privately({ platform: 'telegram', userId: '501' }), encodeConsoleAction({ type: 'closeConfirmed', number: 1 }))).text).toMatch(
+      /только координаторам/,
+    );
     expect((await requests.findByNumber(1))?.status).toBe('new');
   });
 });
@@ -382,7 +426,9 @@ describe('/assign, /close, /cancel', () => {
   it('closes with a comment, and refuses a second close politely', async () => {
     await file(1);
     await requests.claim(1, { platform: 'telegram', userId: '501', displayName: 'Анна' }, START);
-    expect(await sayText(privately(), '/close 1 отвезли лекарства')).toBe('Готово: заявка №1 закрыта как выполненная. Заявитель и волонтёр Анна получат сообщение.');
+    expect(await sayText(privately(), '/close 1 отвезли лекарства')).toBe(
+      'Готово: заявка №1 закрыта как выполненная. Заявитель и волонтёр Анна получат сообщение.',
+    );
     expect((await requests.findByNumber(1))?.history.at(-1)).toMatchObject({ type: 'done', comment: 'отвезли лекарства', actor: boss });
     expect(await sayText(privately(), '/close 1')).toBe('Заявка №1 уже выполнена, изменить её нельзя.');
     expect(await sayText(privately(), '/cancel 1 ошибка')).toBe('Заявка №1 уже выполнена, изменить её нельзя.');
@@ -396,7 +442,7 @@ describe('/assign, /close, /cancel', () => {
     expect(await sayText(privately(), '/cancel 404 нет такой')).toBe('Заявки №404 нет. Проверьте номер: /open покажет открытые заявки.');
   });
 
-  it('erases a closed request\'s personal data after asking once, refuses an open one, and logs the number only', async () => {
+  it("erases a closed request's personal data after asking once, refuses an open one, and logs the number only", async () => {
     await file(2);
     expect(await sayText(privately(), '/erase 1')).toMatch(/^Заявка №1 ещё открыта: сначала закройте или отмените её/);
     await say(privately(), '/close 1 Антонина Петровна довольна');
@@ -406,10 +452,17 @@ describe('/assign, /close, /cancel', () => {
     const button = asked.buttons![0]![0];
     expect(button!.label).toBe('🗑 Да, стереть данные №1');
     // Someone who is no coordinator cannot press it.
-    expect((await console_.press({ ...privately(), by: { platform: 'telegram', userId: '12345' } }, encodeConsoleAction(button!.action))).text).toMatch(/только координаторам/);
+    expect((await console_.press({ ...privately(), by: { platform: 'telegram', userId: '12345' } }, encodeConsoleAction(button!.action))).text).toMatch(
+      /только координаторам/,
+    );
     expect((await console_.press(privately(), encodeConsoleAction(button!.action))).text).toBe('Готово: персональные данные заявки №1 стёрты.');
     const erased = (await requests.findByNumber(1))!;
-    expect(erased).toMatchObject({ personal: { name: '', address: '', phone: '', description: '' }, extra: {}, ageBand: '80+', personalErasedAt: expect.any(Date) });
+    expect(erased).toMatchObject({
+      personal: { name: '', address: '', phone: '', description: '' },
+      extra: {},
+      ageBand: '80+',
+      personalErasedAt: expect.any(Date),
+    });
     expect(erased.requester).toBeUndefined();
     expect(erased.age).toBeUndefined();
     expect(erased.history.some((e) => e.comment)).toBe(false);
@@ -491,7 +544,10 @@ describe('/grant, /revoke, /districts', () => {
     expect(await sayText(privately(anna), '/open')).toBe('Открытых заявок нет.');
     expect(await sayText(privately(), '/revoke 501')).toBe('Готово: Анна (@anna) (id 501) больше не координатор.');
     expect(await sayText(privately(), '/revoke 501')).toBe('Анна (@anna) (id 501) не координатор, снимать нечего.');
-    expect(roleChanges).toEqual([[anna, true], [anna, false]]);
+    expect(roleChanges).toEqual([
+      [anna, true],
+      [anna, false],
+    ]);
     // Her console sessions end with the role (once: the second /revoke changed nothing).
     expect(consoleAccessEnded).toEqual([anna]);
     expect(await sayText(privately(anna), '/open')).toMatch(/только координаторам/);

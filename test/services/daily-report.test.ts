@@ -29,14 +29,19 @@ async function seed() {
   await requests.claim(taken.number, holder, at('2025-03-10T02:00:00Z'));
   await file('Центральный', '2025-03-10T04:00:00Z');
   const withdrawn = await file('Центральный', '2025-03-10T05:00:00Z');
-  const cancel = decide(withdrawn, { type: 'cancel' }, { person: { platform: 'telegram', userId: '5' }, channel: 'telegram', isCoordinator: false }, at('2025-03-10T06:00:00Z'));
+  const cancel = decide(
+    withdrawn,
+    { type: 'cancel' },
+    { person: { platform: 'telegram', userId: '5' }, channel: 'telegram', isCoordinator: false },
+    at('2025-03-10T06:00:00Z'),
+  );
   await requests.applyTransition(withdrawn.number, cancel.ok ? cancel.transition : fail());
   // Filed after the day ended there (already the 11th in Novosibirsk).
   await file('Центральный', '2025-03-10T18:00:00Z');
   return requests;
 }
 
-it('counts the day in the headquarters\' time zone: filed, taken, done, cancelled, by district; open and overdue now; ratings', async () => {
+it("counts the day in the headquarters' time zone: filed, taken, done, cancelled, by district; open and overdue now; ratings", async () => {
   const report = await createDailyReport({ requests: await seed(), timeZone: TZ, overdueAfterMs: 2 * 3_600_000, now: () => NOW })();
   expect(report.day).toEqual({ year: 2025, month: 3, day: 10 });
   expect(report.created.total).toBe(3);

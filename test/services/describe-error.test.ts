@@ -4,10 +4,14 @@ import { describeError, isDatabaseUnavailable } from '../../src/services/describ
 const named = (name: string, message = 'x') => Object.assign(new Error(message), { name });
 
 describe('reading errors', () => {
-  it.each(['MongoNetworkError', 'MongoServerSelectionError', 'MongoNotConnectedError', 'MongoPoolClearedError', 'MongoTopologyClosedError', 'MongooseServerSelectionError'])(
-    'takes %s for a database that cannot be reached',
-    (name) => expect(isDatabaseUnavailable(named(name))).toBe(true),
-  );
+  it.each([
+    'MongoNetworkError',
+    'MongoServerSelectionError',
+    'MongoNotConnectedError',
+    'MongoPoolClearedError',
+    'MongoTopologyClosedError',
+    'MongooseServerSelectionError',
+  ])('takes %s for a database that cannot be reached', (name) => expect(isDatabaseUnavailable(named(name))).toBe(true));
 
   it('takes mongoose buffering timeouts for an outage, and bugs or bad data for something else', () => {
     expect(isDatabaseUnavailable(new Error('Operation `requests.findOne()` buffering timed out after 10000ms'))).toBe(true);

@@ -38,7 +38,7 @@ async function toSummary(intake: ReturnType<typeof setup>['intake']) {
 }
 
 describe('the shared intake', () => {
-  it('ends the conversation when consent is declined, with the consent step\'s own text, submitting nothing', async () => {
+  it("ends the conversation when consent is declined, with the consent step's own text, submitting nothing", async () => {
     const { intake } = setup(async () => {
       throw new Error('nothing may be submitted');
     });
@@ -78,8 +78,14 @@ describe('the shared intake', () => {
 
   it('keeps the person on the summary, saying what to do, when a requester limit refuses the request', async () => {
     for (const [outcome, text] of [
-      [{ kind: 'too_many_open', open: 3 }, { key: 'bot.intake.tooManyOpen', params: { open: 3 } }],
-      [{ kind: 'too_soon', retryAfterMs: 61_000 }, { key: 'bot.intake.tooSoon', params: { minutes: 2 } }],
+      [
+        { kind: 'too_many_open', open: 3 },
+        { key: 'bot.intake.tooManyOpen', params: { open: 3 } },
+      ],
+      [
+        { kind: 'too_soon', retryAfterMs: 61_000 },
+        { key: 'bot.intake.tooSoon', params: { minutes: 2 } },
+      ],
     ] as const) {
       const { intake } = setup(async () => outcome);
       const summary = await toSummary(intake);

@@ -32,7 +32,13 @@ async function deliverOne(message: OutboxMessage) {
   const d = delivery();
   await d.outbox.enqueue([{ key: 'under-test', message }], new Date());
   await d.drain();
-  return { record: d.outbox.records.get('under-test')!, toHq: telegram.texts().filter((t) => t.chatId === HQ.chatId).map((t) => t.text) };
+  return {
+    record: d.outbox.records.get('under-test')!,
+    toHq: telegram
+      .texts()
+      .filter((t) => t.chatId === HQ.chatId)
+      .map((t) => t.text),
+  };
 }
 
 beforeEach(async () => {

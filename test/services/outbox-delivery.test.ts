@@ -149,7 +149,7 @@ describe('the night policy', () => {
   const night: QuietHoursRule = { isQuiet: (at) => at < morning, endOf: (at) => (at < morning ? morning : at) };
   const volunteer = { platform: 'telegram' as const, userId: '5', displayName: 'Анна' };
 
-  it('tells the requester at once, silently, that a volunteer took the request and that it is done; the volunteer\'s card is not silenced', async () => {
+  it("tells the requester at once, silently, that a volunteer took the request and that it is done; the volunteer's card is not silenced", async () => {
     await districtChats.bind({ district: 'Ленинский', platform: 'telegram', chatId: '-100222' });
     const d = delivery([HQ], night);
     await d.afterChange(request);
@@ -179,7 +179,10 @@ describe('the night policy', () => {
     await d.drain();
     expect(telegram.calls.filter((c) => c.method === 'sendFeedbackRequest')).toEqual([]);
     const held = [...d.outbox.records.values()].filter((r) => r.message.kind === 'feedback');
-    expect(held.map((r) => [r.status, r.notBefore])).toEqual([['pending', morning], ['pending', morning]]);
+    expect(held.map((r) => [r.status, r.notBefore])).toEqual([
+      ['pending', morning],
+      ['pending', morning],
+    ]);
   });
 
   it('sends everything with sound outside quiet hours', async () => {
@@ -188,7 +191,11 @@ describe('the night policy', () => {
     const claimed = (await requests.claim(request.number, volunteer, new Date()))!;
     await d.afterChange(claimed);
     await d.drain();
-    expect(telegram.texts().filter((t) => t.chatId === '1').map((t) => t.silent)).toEqual([undefined]);
+    expect(
+      telegram
+        .texts()
+        .filter((t) => t.chatId === '1')
+        .map((t) => t.silent),
+    ).toEqual([undefined]);
   });
-
 });

@@ -51,7 +51,12 @@ it('posts a phone request, claims, assigns and closes it, and never writes to a 
   await delivery.drain();
 
   // Volunteers hear what concerns them; no text went anywhere else.
-  expect(telegram.texts().map((t) => t.chatId).sort()).toEqual(['555', '556']);
+  expect(
+    telegram
+      .texts()
+      .map((t) => t.chatId)
+      .sort(),
+  ).toEqual(['555', '556']);
   expect(telegram.cards().map((c) => c.chatId)).toEqual(['556']);
   const stored = await requests.findByNumber(number);
   expect(stored!.history.map((e) => [e.type, e.channel])).toEqual([

@@ -24,9 +24,20 @@ const tricky = makeDraft({
 async function sampleRequests() {
   const requests = new FakeRequestRepository();
   const now = steppingClock(new Date('2025-03-03T06:00:00Z'));
-  const lifecycle = createRequestLifecycle({ requests, isCoordinator: async (p) => p.userId === '900', afterChange: async () => undefined, logger: new RecordingLogger(), now });
+  const lifecycle = createRequestLifecycle({
+    requests,
+    isCoordinator: async (p) => p.userId === '900',
+    afterChange: async () => undefined,
+    logger: new RecordingLogger(),
+    now,
+  });
   await requests.create({ draft: tricky, channel: 'telegram', requester, at: new Date('2025-03-03T06:00:00Z') });
-  await requests.create({ draft: makeDraft({ district: 'Центральный', helpKind: 'groceries' }), channel: 'vk', requester: { platform: 'vk', userId: '5', chatId: '5' }, at: new Date('2025-03-03T07:00:00Z') });
+  await requests.create({
+    draft: makeDraft({ district: 'Центральный', helpKind: 'groceries' }),
+    channel: 'vk',
+    requester: { platform: 'vk', userId: '5', chatId: '5' },
+    at: new Date('2025-03-03T07:00:00Z'),
+  });
   await requests.claim(1, { platform: 'telegram', userId: '501', displayName: '@volunteer; "Ваня"' }, new Date('2025-03-03T06:25:00Z'));
   await lifecycle(1, coordinator, 'telegram', { type: 'complete', comment: '-1+1 привезли; всё "ок"' });
   await lifecycle(2, coordinator, 'telegram', { type: 'cancel', reason: 'Позвонила дочь Зинаиды' });

@@ -4,7 +4,15 @@ import type { HelpRequest, Volunteer } from '../../src/domain/request.js';
 import { createRequestTexts } from '../../src/messages/request-texts.js';
 import { createRequestLifecycle } from '../../src/services/request-lifecycle.js';
 import { createTestDelivery } from '../support/delivery.js';
-import { FakeDistrictChatRepository, FakeRequestRepository, leakedPersonalStrings, makeDraft, RecordingLogger, RecordingMessenger, steppingClock } from '../support/fakes.js';
+import {
+  FakeDistrictChatRepository,
+  FakeRequestRepository,
+  leakedPersonalStrings,
+  makeDraft,
+  RecordingLogger,
+  RecordingMessenger,
+  steppingClock,
+} from '../support/fakes.js';
 import { catalogs, helpScenario } from '../support/scenario-fixtures.js';
 
 const texts = createRequestTexts(catalogs.ru, 'Europe/Moscow', helpScenario);
@@ -62,11 +70,18 @@ beforeEach(async () => {
   telegram.calls.length = 0;
 });
 
-const toRequester = () => telegram.texts().filter((t) => t.chatId === requester.chatId).map((t) => t.text);
+const toRequester = () =>
+  telegram
+    .texts()
+    .filter((t) => t.chatId === requester.chatId)
+    .map((t) => t.text);
 
 describe('news of each change, through the outbox', () => {
   it('release: the requester hears another volunteer is being found', async () => {
-    expect(await act(number, ivanRef, 'telegram', { type: 'release', reason: 'Не успеваю' })).toMatchObject({ kind: 'changed', request: { status: 'new', round: 1 } });
+    expect(await act(number, ivanRef, 'telegram', { type: 'release', reason: 'Не успеваю' })).toMatchObject({
+      kind: 'changed',
+      request: { status: 'new', round: 1 },
+    });
     await delivery.drain();
     expect(toRequester()).toEqual([texts.requesterReleased(number)]);
   });
@@ -123,7 +138,10 @@ describe('refusals and races', () => {
   it('still applies a change that holds on the fresh request', async () => {
     // A coordinator cancels while Ivan gives the request back: cancelling a new request is allowed too.
     requests.interfere = () => act(number, ivanRef, 'telegram', { type: 'release', reason: 'Заболел' });
-    expect(await act(number, COORDINATOR, 'telegram', { type: 'cancel', reason: 'Дубль заявки №3' })).toMatchObject({ kind: 'changed', request: { status: 'cancelled' } });
+    expect(await act(number, COORDINATOR, 'telegram', { type: 'cancel', reason: 'Дубль заявки №3' })).toMatchObject({
+      kind: 'changed',
+      request: { status: 'cancelled' },
+    });
     const history = (await requests.findByNumber(number))!.history.map((e) => e.type);
     expect(history.slice(-2)).toEqual(['released', 'cancelled']);
   });

@@ -40,10 +40,20 @@ describe('computeStats', () => {
     ]);
     expect(stats.total).toBe(4);
     expect(stats.byStatus).toEqual({ new: 1, claimed: 1, done: 1, cancelled: 1 });
-    expect(stats.byDistrict).toEqual([['Ленинский', 3], ['Центральный', 1]]);
+    expect(stats.byDistrict).toEqual([
+      ['Ленинский', 3],
+      ['Центральный', 1],
+    ]);
     // Equal counts keep the catalog's order of kinds.
-    expect(stats.byHelpKind).toEqual([['medicine', 2], ['groceries', 1], ['legal', 1]]);
-    expect(stats.byCategory).toEqual([['pensioner', 3], ['disabled', 1]]);
+    expect(stats.byHelpKind).toEqual([
+      ['medicine', 2],
+      ['groceries', 1],
+      ['legal', 1],
+    ]);
+    expect(stats.byCategory).toEqual([
+      ['pensioner', 3],
+      ['disabled', 1],
+    ]);
     expect(stats.byChannel).toEqual({ telegram: 3, vk: 1 });
   });
 

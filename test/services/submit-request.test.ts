@@ -59,9 +59,7 @@ it('stores a valid draft as a new request and dispatches it', async () => {
   expect(request).toMatchObject({ number: 1, status: 'new', channel: 'telegram', requester, personal: draft.personal, district: draft.district });
   expect(requests.all()).toEqual([request]);
   expect(dispatched).toEqual([request]);
-  expect(logger.at('info')).toEqual([
-    expect.objectContaining({ obj: { request: 1, district: draft.district, channel: 'telegram' } }),
-  ]);
+  expect(logger.at('info')).toEqual([expect.objectContaining({ obj: { request: 1, district: draft.district, channel: 'telegram' } })]);
 });
 
 it('fills in an empty extra when the draft has none', async () => {
@@ -116,7 +114,14 @@ it('numbers successive submissions and posts them through a real dispatch', asyn
   const telegram = new RecordingMessenger('telegram');
   const now = steppingClock();
   const delivery = createTestDelivery({
-    requests, districtChats, messengers: { telegram }, headquartersChats: [], texts, catalog: catalogs.ru, logger, now,
+    requests,
+    districtChats,
+    messengers: { telegram },
+    headquartersChats: [],
+    texts,
+    catalog: catalogs.ru,
+    logger,
+    now,
   });
   const submit = stored(createSubmitRequest({ requests, dispatch: delivery.afterChange, logger, now }));
 
@@ -125,7 +130,9 @@ it('numbers successive submissions and posts them through a real dispatch', asyn
   expect([first.number, second.number]).toEqual([1, 2]);
   await delivery.drain();
   expect(telegram.posts().map((p) => p.view.number)).toEqual([1, 2]);
-  expect((await requests.findByNumber(2))!.posts).toEqual([{ platform: 'telegram', chatId: '-100', messageId: telegram.posts()[1]!.messageId, viaHeadquarters: false, round: 0 }]);
+  expect((await requests.findByNumber(2))!.posts).toEqual([
+    { platform: 'telegram', chatId: '-100', messageId: telegram.posts()[1]!.messageId, viaHeadquarters: false, round: 0 },
+  ]);
 });
 
 describe('requester limits', () => {
@@ -166,6 +173,7 @@ describe('requester limits', () => {
     const submit = submitLimited();
     expect((await submit({ draft, channel: 'telegram', requester })).kind).toBe('created');
     expect((await submit({ draft, channel: 'telegram', requester: { ...requester, userId: '1002', chatId: '1002' } })).kind).toBe('created');
-    for (let i = 0; i < 5; i++) expect((await submit({ draft, channel: 'phone', takenBy: { platform: 'telegram', userId: '700', displayName: 'Оператор' } })).kind).toBe('created');
+    for (let i = 0; i < 5; i++)
+      expect((await submit({ draft, channel: 'phone', takenBy: { platform: 'telegram', userId: '700', displayName: 'Оператор' } })).kind).toBe('created');
   });
 });

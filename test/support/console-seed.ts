@@ -24,7 +24,11 @@ export async function seedFourWeeks(
       const at = new Date(now - d * day + i * 3_600_000);
       const requester = { platform: 'telegram' as const, userId: `r${d}-${i}`, chatId: `r${d}-${i}` };
       let request: HelpRequest = await requests.create({
-        draft: makeDraft({ district: options.districts[(d + i) % options.districts.length]!, helpKind: HELP_KINDS[(d * 3 + i) % HELP_KINDS.length]!, category: CATEGORIES[i % 4]! }),
+        draft: makeDraft({
+          district: options.districts[(d + i) % options.districts.length]!,
+          helpKind: HELP_KINDS[(d * 3 + i) % HELP_KINDS.length]!,
+          category: CATEGORIES[i % 4]!,
+        }),
         channel: i % 3 === 0 ? 'vk' : 'telegram',
         requester,
         at,

@@ -1,7 +1,17 @@
 import { ageBand } from '../../src/domain/age-band.js';
 import { RecipientUnreachableError } from '../../src/domain/errors.js';
 import { CLAIMABLE_STATUS, isClosed, type Transition } from '../../src/domain/lifecycle.js';
-import type { ClientKey, GroupPost, HelpRequest, PersonRef, Platform, PublicRequestView, RequestDraft, RequestStatus, Volunteer } from '../../src/domain/request.js';
+import type {
+  ClientKey,
+  GroupPost,
+  HelpRequest,
+  PersonRef,
+  Platform,
+  PublicRequestView,
+  RequestDraft,
+  RequestStatus,
+  Volunteer,
+} from '../../src/domain/request.js';
 import type {
   ChatPacing,
   RetryableFailure,
@@ -111,7 +121,13 @@ export class FakeRequestRepository implements RequestRepository {
     request.status = 'claimed';
     request.volunteer = { ...volunteer };
     noteClaimTime(request, at);
-    request.history.push({ type: 'claimed', at, actor: { platform: volunteer.platform, userId: volunteer.userId }, channel: volunteer.platform, volunteer: { ...volunteer } });
+    request.history.push({
+      type: 'claimed',
+      at,
+      actor: { platform: volunteer.platform, userId: volunteer.userId },
+      channel: volunteer.platform,
+      volunteer: { ...volunteer },
+    });
     this.marked.set(number, at);
     return copy(request);
   }
@@ -120,9 +136,7 @@ export class FakeRequestRepository implements RequestRepository {
     const request = this.byNumber.get(number);
     const { expected, event } = transition;
     const holder = request?.volunteer;
-    const holderMatches = expected.volunteer
-      ? holder?.platform === expected.volunteer.platform && holder.userId === expected.volunteer.userId
-      : !holder;
+    const holderMatches = expected.volunteer ? holder?.platform === expected.volunteer.platform && holder.userId === expected.volunteer.userId : !holder;
     if (!request || request.status !== expected.status || !holderMatches) return null;
     request.status = transition.status;
     if (transition.volunteer) request.volunteer = { ...transition.volunteer };
@@ -179,17 +193,19 @@ export class FakeRequestRepository implements RequestRepository {
 
   async undoClaim(number: number, volunteer: PersonRef, reason: string, at: Date): Promise<HelpRequest | null> {
     const request = this.byNumber.get(number);
-    if (
-      request?.status !== 'claimed' ||
-      request.volunteer?.platform !== volunteer.platform ||
-      request.volunteer.userId !== volunteer.userId
-    ) {
+    if (request?.status !== 'claimed' || request.volunteer?.platform !== volunteer.platform || request.volunteer.userId !== volunteer.userId) {
       return null;
     }
     request.status = CLAIMABLE_STATUS;
     delete request.volunteer;
     delete request.claimedAt;
-    request.history.push({ type: 'claim_undone', at, actor: { platform: volunteer.platform, userId: volunteer.userId }, channel: volunteer.platform, note: reason });
+    request.history.push({
+      type: 'claim_undone',
+      at,
+      actor: { platform: volunteer.platform, userId: volunteer.userId },
+      channel: volunteer.platform,
+      note: reason,
+    });
     this.marked.set(number, at);
     return copy(request);
   }
@@ -214,21 +230,25 @@ export class FakeRequestRepository implements RequestRepository {
   }
 
   async listMarkedForEffects(before: Date, limit: number): Promise<HelpRequest[]> {
-    return [...this.marked.entries()]
-      .filter(([, at]) => at <= before)
-      // Least recently changed first, as MongoDB sorts by updatedAt; a map keeps a re-marked request in its first place.
-      .sort(([, a], [, b]) => a.getTime() - b.getTime())
-      .slice(0, limit)
-      .map(([number]) => copy(this.byNumber.get(number)!));
+    return (
+      [...this.marked.entries()]
+        .filter(([, at]) => at <= before)
+        // Least recently changed first, as MongoDB sorts by updatedAt; a map keeps a re-marked request in its first place.
+        .sort(([, a], [, b]) => a.getTime() - b.getTime())
+        .slice(0, limit)
+        .map(([number]) => copy(this.byNumber.get(number)!))
+    );
   }
 
   async listByRequester(requester: PersonRef, limit: number): Promise<HelpRequest[]> {
-    return [...this.byNumber.values()]
-      .filter((r) => r.requester?.platform === requester.platform && r.requester.userId === requester.userId)
-      // Newest first; the number breaks ties of equal timestamps the way insertion order would.
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.number - a.number)
-      .slice(0, limit)
-      .map(copy);
+    return (
+      [...this.byNumber.values()]
+        .filter((r) => r.requester?.platform === requester.platform && r.requester.userId === requester.userId)
+        // Newest first; the number breaks ties of equal timestamps the way insertion order would.
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.number - a.number)
+        .slice(0, limit)
+        .map(copy)
+    );
   }
 
   async requesterActivity(requester: PersonRef): Promise<{ open: number; lastCreatedAt: Date | null }> {

@@ -49,16 +49,101 @@ export class Rng {
 
 // ---- alphabets ---------------------------------------------------------------------------------
 
-export const HTML_METACHARACTERS = ['<b>', '</b>', '<i>', '</a>', '<a href="tg://user?id=1">', '<script>alert(1)</script>', '&amp;', '&lt;', '&#x202E;', '<', '>', '&', '"', "'", '<br/>', '<tg-spoiler>', '<pre>', '</code>'];
-export const MARKDOWN_METACHARACTERS = ['*', '_', '[', ']', '(', ')', '~', '`', '>', '#', '+', '-', '=', '|', '{', '}', '.', '!', '\\', '```', '**', '__', '[x](http://evil.example)', '||spoiler||', '*bold*', '_it_'];
+export const HTML_METACHARACTERS = [
+  '<b>',
+  '</b>',
+  '<i>',
+  '</a>',
+  '<a href="tg://user?id=1">',
+  '<script>alert(1)</script>',
+  '&amp;',
+  '&lt;',
+  '&#x202E;',
+  '<',
+  '>',
+  '&',
+  '"',
+  "'",
+  '<br/>',
+  '<tg-spoiler>',
+  '<pre>',
+  '</code>',
+];
+export const MARKDOWN_METACHARACTERS = [
+  '*',
+  '_',
+  '[',
+  ']',
+  '(',
+  ')',
+  '~',
+  '`',
+  '>',
+  '#',
+  '+',
+  '-',
+  '=',
+  '|',
+  '{',
+  '}',
+  '.',
+  '!',
+  '\\',
+  '```',
+  '**',
+  '__',
+  '[x](http://evil.example)',
+  '||spoiler||',
+  '*bold*',
+  '_it_',
+];
 /** Marks and overrides that turn text around: LRM/RLM, embeddings/overrides, isolates, ALM. */
 export const BIDI_CHARACTERS = ['\u200E', '\u200F', '\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\u061C'];
 export const ZERO_WIDTH_CHARACTERS = ['\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u00AD', '\u180E', '\u2061', '\u2062', '\u2063', '\u2064'];
-export const EMOJI = ['😀', '👍', '👍🏽', '❤️', '🙏', '👵', '👴🏻', '✋', '⬅️', '🏳️‍🌈', '👨‍👩‍👧‍👦', '🧑🏽‍⚕️', '👩‍❤️‍💋‍👨', '🇷🇺', '🇺🇦', '🇺🇸', '🏴󠁧󠁢󠁳󠁣󠁴󠁿', '1️⃣', '#️⃣', '🫶', '🥲'];
+export const EMOJI = [
+  '😀',
+  '👍',
+  '👍🏽',
+  '❤️',
+  '🙏',
+  '👵',
+  '👴🏻',
+  '✋',
+  '⬅️',
+  '🏳️‍🌈',
+  '👨‍👩‍👧‍👦',
+  '🧑🏽‍⚕️',
+  '👩‍❤️‍💋‍👨',
+  '🇷🇺',
+  '🇺🇦',
+  '🇺🇸',
+  '🏴󠁧󠁢󠁳󠁣󠁴󠁿',
+  '1️⃣',
+  '#️⃣',
+  '🫶',
+  '🥲',
+];
 export const COMBINING_MARKS = ['\u0301', '\u0300', '\u0308', '\u0336', '\u0489', '\u20DD', '\u0338', '\u034F', '\u0332'];
 export const LONE_SURROGATES = ['\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\uD83D'];
 /** C0 controls, DEL and a few C1 controls; tab and newline are ordinary text. */
-export const CONTROL_CHARACTERS = ['\u0000', '\u0001', '\u0007', '\u0008', '\u000B', '\u000C', '\u000E', '\u001B', '\u001F', '\u007F', '\u0085', '\u009B', '\r', '\r\n', '\t', '\n'];
+export const CONTROL_CHARACTERS = [
+  '\u0000',
+  '\u0001',
+  '\u0007',
+  '\u0008',
+  '\u000B',
+  '\u000C',
+  '\u000E',
+  '\u001B',
+  '\u001F',
+  '\u007F',
+  '\u0085',
+  '\u009B',
+  '\r',
+  '\r\n',
+  '\t',
+  '\n',
+];
 export const WHITESPACE = [' ', '\t', '\n', '\r\n', '\u00A0', '\u2002', '\u2003', '\u2009', '\u3000', '\u2028', '\u2029', '\u1680', '\u205F'];
 const CYRILLIC = [...'абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ'];
 const LATIN = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'];
@@ -67,17 +152,109 @@ const ARABIC_INDIC_DIGITS = [...'٠١٢٣٤٥٦٧٨٩'];
 const FULLWIDTH_DIGITS = [...'０１２３４５６７８９'];
 const OTHER_SCRIPTS = ['שלום', 'مرحبا', '你好', 'こんにちは', 'Ωμέγα', 'ﷺ', 'ﷻ', '𝕳𝖊𝖑𝖑𝖔', '𒐫', 'ᄀᄀᄀ', 'ㅤ', '⠀'];
 
-export const NUMBER_JUNK = ['78 лет', 'около 80', '-5', '+5', '1e3', '٧٨', '７８', '78.5', '78,5', '0', '00078', '121', '120', '1', '999999999999999999999999', '0x4E', 'NaN', 'Infinity', '-0', '7 8', '½', '⁷⁸', '78лет', 'семьдесят восемь', '78-80', '=78', '<78>', '78 / 80', '80?', '#80'];
+export const NUMBER_JUNK = [
+  '78 лет',
+  'около 80',
+  '-5',
+  '+5',
+  '1e3',
+  '٧٨',
+  '７８',
+  '78.5',
+  '78,5',
+  '0',
+  '00078',
+  '121',
+  '120',
+  '1',
+  '999999999999999999999999',
+  '0x4E',
+  'NaN',
+  'Infinity',
+  '-0',
+  '7 8',
+  '½',
+  '⁷⁸',
+  '78лет',
+  'семьдесят восемь',
+  '78-80',
+  '=78',
+  '<78>',
+  '78 / 80',
+  '80?',
+  '#80',
+];
 export const PHONE_JUNK = [
-  '8 (913) 123-45-67', '+7 913 123 45 67', '89131234567', '+79131234567', '9131234567', '79131234567', '+89131234567', '+1 555 123 4567',
-  '8-913-123-45-6', '8913123456789', '+7 (913) 123-45-67 доб. 12', '８９１３１２３４５６７', '٨٩١٣١٢٣٤٥٦٧', '+7\u200B9131234567', '+7‎9131234567',
-  '+7 913 123 45 67\u0000', '+++79131234567', '((((9131234567))))', '8.913.123.45.67', 'tel:+79131234567', '+7 913 ONE 23 45', '0', '',
+  '8 (913) 123-45-67',
+  '+7 913 123 45 67',
+  '89131234567',
+  '+79131234567',
+  '9131234567',
+  '79131234567',
+  '+89131234567',
+  '+1 555 123 4567',
+  '8-913-123-45-6',
+  '8913123456789',
+  '+7 (913) 123-45-67 доб. 12',
+  '８９１３１２３４５６７',
+  '٨٩١٣١٢٣٤٥٦٧',
+  '+7\u200B9131234567',
+  '+7‎9131234567',
+  '+7 913 123 45 67\u0000',
+  '+++79131234567',
+  '((((9131234567))))',
+  '8.913.123.45.67',
+  'tel:+79131234567',
+  '+7 913 ONE 23 45',
+  '0',
+  '',
 ];
 export const INJECTION_LOOKING = [
-  '{"$gt":""}', '{"$ne":null}', '{"$where":"sleep(1000)"}', '$where', '{"__proto__":{"admin":true}}', 'constructor', '__proto__', "'; DROP TABLE requests; --", '" OR 1=1 --',
-  '$(rm -rf /)', '`id`', '${process.exit(1)}', '{{7*7}}', '%s%s%s%n', '../../../etc/passwd', 'javascript:alert(1)', 'claim:1', 'a:1:0', 'm:new', '/start', '/cancel', '/bind Ленинский', '@all', '{value}', '{number}', '$&', '$1', "$'",
+  '{"$gt":""}',
+  '{"$ne":null}',
+  '{"$where":"sleep(1000)"}',
+  '$where',
+  '{"__proto__":{"admin":true}}',
+  'constructor',
+  '__proto__',
+  "'; DROP TABLE requests; --",
+  '" OR 1=1 --',
+  '$(rm -rf /)',
+  '`id`',
+  '${process.exit(1)}',
+  '{{7*7}}',
+  '%s%s%s%n',
+  '../../../etc/passwd',
+  'javascript:alert(1)',
+  'claim:1',
+  'a:1:0',
+  'm:new',
+  '/start',
+  '/cancel',
+  '/bind Ленинский',
+  '@all',
+  '{value}',
+  '{number}',
+  '$&',
+  '$1',
+  "$'",
 ];
-export const JSON_FRAGMENTS = ['{', '}', '[]', '{"a":1,"i":0}', '{"claim":1}', '{"b":1}', 'null', 'true', '[{"x":', '"\\u0000"', '{"m":"new"}', '{"command":"start"}', '\\"', '\\u202e'];
+export const JSON_FRAGMENTS = [
+  '{',
+  '}',
+  '[]',
+  '{"a":1,"i":0}',
+  '{"claim":1}',
+  '{"b":1}',
+  'null',
+  'true',
+  '[{"x":',
+  '"\\u0000"',
+  '{"m":"new"}',
+  '{"command":"start"}',
+  '\\"',
+  '\\u202e',
+];
 
 export const CATEGORIES = [
   'html',
@@ -114,8 +291,21 @@ export interface HostileHint {
 
 const PLAIN = [...CYRILLIC, ...LATIN, ...DIGITS, ' '];
 const ANY_PIECE = [
-  ...HTML_METACHARACTERS, ...MARKDOWN_METACHARACTERS, ...BIDI_CHARACTERS, ...ZERO_WIDTH_CHARACTERS, ...EMOJI, ...COMBINING_MARKS,
-  ...LONE_SURROGATES, ...CONTROL_CHARACTERS, ...WHITESPACE, ...CYRILLIC, ...LATIN, ...DIGITS, ...ARABIC_INDIC_DIGITS, ...FULLWIDTH_DIGITS, ...OTHER_SCRIPTS,
+  ...HTML_METACHARACTERS,
+  ...MARKDOWN_METACHARACTERS,
+  ...BIDI_CHARACTERS,
+  ...ZERO_WIDTH_CHARACTERS,
+  ...EMOJI,
+  ...COMBINING_MARKS,
+  ...LONE_SURROGATES,
+  ...CONTROL_CHARACTERS,
+  ...WHITESPACE,
+  ...CYRILLIC,
+  ...LATIN,
+  ...DIGITS,
+  ...ARABIC_INDIC_DIGITS,
+  ...FULLWIDTH_DIGITS,
+  ...OTHER_SCRIPTS,
 ];
 
 /** Up to `max` code points long, built of whole pieces (an emoji sequence is never cut). */
@@ -166,7 +356,9 @@ export function hostileOf(rng: Rng, category: HostileCategory, hint: HostileHint
     case 'injection':
       return rng.pick(INJECTION_LOOKING);
     case 'json':
-      return rng.bool(0.5) ? rng.pick(JSON_FRAGMENTS) : JSON.stringify({ [rng.pick(['$gt', 'a', 'claim', 'i', '__proto__'])]: rng.pick([1, -1, '', null, 1e308, 'x']) });
+      return rng.bool(0.5)
+        ? rng.pick(JSON_FRAGMENTS)
+        : JSON.stringify({ [rng.pick(['$gt', 'a', 'claim', 'i', '__proto__'])]: rng.pick([1, -1, '', null, 1e308, 'x']) });
     case 'other-scripts':
       return mix(rng, OTHER_SCRIPTS, few());
     case 'boundary-length': {
@@ -207,7 +399,34 @@ export function hostileString(rng: Rng, hint: HostileHint = {}): Hostile {
 
 // ---- button data ------------------------------------------------------------------------------
 
-const NUMBERISH = ['0', '1', '2', '-1', '-0', '00', '007', '1.0', '1.5', '1e3', '0x10', ' 1', '1 ', '+1', '', '٣', '１', 'NaN', 'Infinity', '999999999', '1000000000', '1000000001', '9999999999', '9007199254740993', '1e308', '-999999999999'];
+const NUMBERISH = [
+  '0',
+  '1',
+  '2',
+  '-1',
+  '-0',
+  '00',
+  '007',
+  '1.0',
+  '1.5',
+  '1e3',
+  '0x10',
+  ' 1',
+  '1 ',
+  '+1',
+  '',
+  '٣',
+  '１',
+  'NaN',
+  'Infinity',
+  '999999999',
+  '1000000000',
+  '1000000001',
+  '9999999999',
+  '9007199254740993',
+  '1e308',
+  '-999999999999',
+];
 
 /** Telegram callback data: well-formed actions, near misses and garbage (may exceed 64 bytes). */
 export function hostileCallbackData(rng: Rng): string {
@@ -215,7 +434,16 @@ export function hostileCallbackData(rng: Rng): string {
   switch (rng.int(0, 11)) {
     case 10:
       // The buttons of a volunteer's card, a requester's cancel and rating, and their near misses.
-      return rng.pick([`t:${rng.pick(['done', 'release', 'contact', 'card', 'DONE', 'x', ''])}:${n()}`, `r:${n()}:${n()}`, `fb:${n()}:${n()}`, `w:${n()}`, `wy:${n()}`, `wn:${n()}`, 'nc', 'nc:1']);
+      return rng.pick([
+        `t:${rng.pick(['done', 'release', 'contact', 'card', 'DONE', 'x', ''])}:${n()}`,
+        `r:${n()}:${n()}`,
+        `fb:${n()}:${n()}`,
+        `w:${n()}`,
+        `wy:${n()}`,
+        `wn:${n()}`,
+        'nc',
+        'nc:1',
+      ]);
     case 11:
       return rng.pick(['t:done:1:2', 't::1', 'fb:1:6', 'fb:1:0', 'fb:1', 'r:1:', 'wy:', 'w:1:1', `fb:${rng.int(1, 5)}:${rng.int(1, 5)}`]);
     case 0:
@@ -243,7 +471,8 @@ export function hostileCallbackData(rng: Rng): string {
 
 /** VK payloads: objects of the right and wrong shapes, JSON strings, broken JSON, non-objects. */
 export function hostileVkPayload(rng: Rng): unknown {
-  const num = (): unknown => rng.pick<unknown>([0, 1, 2, -1, 1.5, 1e9, 1e308, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, '1', null, true, [], {}, 'NaN']);
+  const num = (): unknown =>
+    rng.pick<unknown>([0, 1, 2, -1, 1.5, 1e9, 1e308, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, '1', null, true, [], {}, 'NaN']);
   const objects = (): Record<string, unknown> =>
     rng.pick<() => Record<string, unknown>>([
       () => ({ a: num(), i: num() }),
@@ -294,7 +523,8 @@ export function describeInput(text: string, max = 60): string {
  * mark), the Mongolian vowel separator, C1 controls, line/paragraph separators,
  * blank-looking letters (Hangul filler, Braille blank). Counted and reported, not asserted.
  */
-export const SUSPICIOUS_LEFT_IN = /[\u061C\u180E\u0080-\u009F\u2028\u2029\u3164\u2800\uFFA0]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const SUSPICIOUS_LEFT_IN =
+  /[\u061C\u180E\u0080-\u009F\u2028\u2029\u3164\u2800\uFFA0]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Why a stored answer breaks its step's rules (see src/scenario/parse-answer.ts), or null. */
 export function answerRuleBroken(step: Step, value: unknown, choices: readonly string[]): string | null {
@@ -304,7 +534,9 @@ export function answerRuleBroken(step: Step, value: unknown, choices: readonly s
       if (step.type === 'consent' && value !== 'yes') return `consent stored as ${JSON.stringify(value)}`;
       return typeof value === 'string' && choices.includes(value) ? null : `choice ${JSON.stringify(value)} is not one of ${choices.join(', ')}`;
     case 'number':
-      return typeof value === 'number' && Number.isInteger(value) && value >= step.min && value <= step.max ? null : `number ${String(value)} outside ${step.min}..${step.max}`;
+      return typeof value === 'number' && Number.isInteger(value) && value >= step.min && value <= step.max
+        ? null
+        : `number ${String(value)} outside ${step.min}..${step.max}`;
     case 'text': {
       if (typeof value !== 'string') return `text stored as ${typeof value}`;
       if (CLEANED_AWAY.test(value)) return `text keeps invisible/bidi/control characters: ${describeInput(value)}`;

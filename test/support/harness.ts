@@ -184,7 +184,12 @@ export class Person {
   }
 
   async sendSticker(): Promise<void> {
-    await this.client.sendMessage(this.client.makeMessage(undefined as never, { sticker: { file_id: 'x', file_unique_id: 'x', type: 'regular', width: 1, height: 1, is_animated: false, is_video: false } } as never));
+    await this.client.sendMessage(
+      this.client.makeMessage(
+        undefined as never,
+        { sticker: { file_id: 'x', file_unique_id: 'x', type: 'regular', width: 1, height: 1, is_animated: false, is_video: false } } as never,
+      ),
+    );
   }
 
   /** Presses the button whose label contains `label` on the given message. */
@@ -286,7 +291,12 @@ export class VkPerson {
   press(message: VkSentMessage, label: string): void {
     const button = message.keyboard?.buttons.flat().find((b) => b.action.label?.includes(label));
     if (!button?.action.label) {
-      throw new Error(`no button "${label}" on: ${message.text}\nbuttons: ${message.keyboard?.buttons.flat().map((b) => b.action.label).join(' | ')}`);
+      throw new Error(
+        `no button "${label}" on: ${message.text}\nbuttons: ${message.keyboard?.buttons
+          .flat()
+          .map((b) => b.action.label)
+          .join(' | ')}`,
+      );
     }
     this.fake.press(this.userId, message, button.action.label);
   }

@@ -8,15 +8,31 @@ import express from 'express';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js'; // typed named export (default import mis-types under NodeNext)
 import { waitFor, type Awaited } from './wait.js';
 
-export interface BotCall { method: string; token: string; payload: Record<string, any>; time: number }
-export interface Fault { error_code: number; description: string; parameters?: Record<string, unknown>; times?: number }
+export interface BotCall {
+  method: string;
+  token: string;
+  payload: Record<string, any>;
+  time: number;
+}
+export interface Fault {
+  error_code: number;
+  description: string;
+  parameters?: Record<string, unknown>;
+  times?: number;
+}
 type FaultRule = { method: string; match: (p: Record<string, any>) => boolean } & Fault;
 
 const USER_EVENTS = ['AddedUserMessage', 'AddedUserCommand', 'AddedUserCallbackQuery'] as const;
 // Methods the emulator doesn't know; answered with ok:true (result true unless given).
 const DEFAULT_STUBS: Record<string, unknown> = {
-  setMyCommands: true, deleteMyCommands: true, setChatMenuButton: true, setMyDescription: true,
-  setMyShortDescription: true, sendChatAction: true, pinChatMessage: true, unpinChatMessage: true,
+  setMyCommands: true,
+  deleteMyCommands: true,
+  setChatMenuButton: true,
+  setMyDescription: true,
+  setMyShortDescription: true,
+  sendChatAction: true,
+  pinChatMessage: true,
+  unpinChatMessage: true,
 };
 
 export class TgEmulator {
@@ -35,15 +51,24 @@ export class TgEmulator {
     this.longPollMaxMs = opts.longPollMaxMs ?? 250;
   }
 
-  get apiRoot() { return this.server.config.apiURL; }
+  get apiRoot() {
+    return this.server.config.apiURL;
+  }
 
   async start() {
     const app = express();
-    app.use(express.json({ limit: '10mb' }));            // inner app's parsers then skip (req._body set)
+    app.use(express.json({ limit: '10mb' })); // inner app's parsers then skip (req._body set)
     app.use(express.urlencoded({ extended: true }));
-    app.use((req, _res, next) => { if (req.is('multipart/form-data')) readMultipart(req).then((body) => { req.body = body; next(); }, next); else next(); });
+    app.use((req, _res, next) => {
+      if (req.is('multipart/form-data'))
+        readMultipart(req).then((body) => {
+          req.body = body;
+          next();
+        }, next);
+      else next();
+    });
     app.all('/bot:token/:method', (req, res, next) => this.handleBotCall(req, res, next));
-    app.use((this.server as any).webServer);              // emulator's express app as sub-app
+    app.use((this.server as any).webServer); // emulator's express app as sub-app
     this.http = http.createServer(app);
     await new Promise<void>((ok, ko) => this.http!.listen(this.listenPort, this.server.config.host).once('listening', ok).once('error', ko));
     const port = (this.http.address() as AddressInfo).port;
@@ -53,7 +78,10 @@ export class TgEmulator {
 
   async stop() {
     this.server.removeAllListeners();
-    await new Promise<void>((ok) => { this.http?.close(() => ok()); this.http?.closeAllConnections(); });
+    await new Promise<void>((ok) => {
+      this.http?.close(() => ok());
+      this.http?.closeAllConnections();
+    });
   }
 
   // ---- Telegram's limits ----
@@ -62,13 +90,17 @@ export class TgEmulator {
   /** 429 answers the emulator gave because a chat was written to faster than its limit. */
   limitViolations = 0;
   /** Answers 429 (retry_after 1) to a message or edit that comes sooner than the chat's interval allows. */
-  enforceChatIntervals(limits: { groupMs: number; privateMs: number }) { this.limits = limits; }
+  enforceChatIntervals(limits: { groupMs: number; privateMs: number }) {
+    this.limits = limits;
+  }
   // Telegram states its group limit as "20 messages a minute": a count in a sliding window, which
   // tolerates the jitter between a sender's clock and the server's that a strict gap would not.
   private rates?: { group: { count: number; windowMs: number }; private: { count: number; windowMs: number } };
   private recentSends = new Map<string, number[]>();
   /** Answers 429 (retry_after 1) to a message or edit beyond `count` in any `windowMs` for its chat. */
-  enforceChatRates(rates: { group: { count: number; windowMs: number }; private: { count: number; windowMs: number } }) { this.rates = rates; }
+  enforceChatRates(rates: { group: { count: number; windowMs: number }; private: { count: number; windowMs: number } }) {
+    this.rates = rates;
+  }
   private tooFast(method: string, payload: Record<string, any>): boolean {
     if (!['sendMessage', 'editMessageText', 'editMessageReplyMarkup'].includes(method)) return false;
     const chat = String(payload.chat_id);
@@ -89,18 +121,28 @@ export class TgEmulator {
   }
 
   // ---- fault injection / stubs ----
-  fail(method: string, match: (payload: Record<string, any>) => boolean, fault: Fault) { this.faults.push({ method, match, ...fault }); }
+  fail(method: string, match: (payload: Record<string, any>) => boolean, fault: Fault) {
+    this.faults.push({ method, match, ...fault });
+  }
   forbidChat(chatId: number) {
-    this.fail('*', (p) => String(p.chat_id) === String(chatId),
-      { error_code: 403, description: "Forbidden: bot can't initiate conversation with a user" });
+    this.fail('*', (p) => String(p.chat_id) === String(chatId), { error_code: 403, description: "Forbidden: bot can't initiate conversation with a user" });
   }
   rateLimit(method: string, retryAfter: number, times = 1) {
-    this.fail(method, () => true, { error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter }, times });
+    this.fail(method, () => true, {
+      error_code: 429,
+      description: `Too Many Requests: retry after ${retryAfter}`,
+      parameters: { retry_after: retryAfter },
+      times,
+    });
   }
-  stub(method: string, result: unknown = true) { this.stubs[method] = result; }
+  stub(method: string, result: unknown = true) {
+    this.stubs[method] = result;
+  }
 
   // ---- assertions helpers ----
-  callsOf(method: string) { return this.calls.filter((c) => c.method === method); }
+  callsOf(method: string) {
+    return this.calls.filter((c) => c.method === method);
+  }
   /** messages the bot sent to chatId, current (edited) state */
   sentTo(token: string, chatId: number) {
     return this.server.storage.botMessages.filter((m) => m.botToken === token && String((m.message as any).chat_id) === String(chatId));
@@ -119,7 +161,9 @@ export class TgEmulator {
     const rule = this.faults.find((f) => (f.method === '*' || f.method === method) && f.match(payload));
     if (rule && method !== 'getUpdates' && method !== 'getMe') {
       if (rule.times !== undefined && --rule.times <= 0) this.faults.splice(this.faults.indexOf(rule), 1);
-      res.status(rule.error_code).json({ ok: false, error_code: rule.error_code, description: rule.description, ...(rule.parameters ? { parameters: rule.parameters } : {}) });
+      res
+        .status(rule.error_code)
+        .json({ ok: false, error_code: rule.error_code, description: rule.description, ...(rule.parameters ? { parameters: rule.parameters } : {}) });
       return;
     }
     if (this.tooFast(method, payload)) {
@@ -127,9 +171,18 @@ export class TgEmulator {
       res.status(429).json({ ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
       return;
     }
-    if (method in this.stubs) { res.json({ ok: true, result: this.stubs[method] }); return; }
-    if (method === 'answerCallbackQuery') { res.json({ ok: true, result: true }); return; } // recorded in this.calls
-    if (method === 'sendDocument' || method === 'sendPhoto') { res.json({ ok: true, result: this.documentMessage(payload) }); return; } // the emulator has no files; recorded in this.calls
+    if (method in this.stubs) {
+      res.json({ ok: true, result: this.stubs[method] });
+      return;
+    }
+    if (method === 'answerCallbackQuery') {
+      res.json({ ok: true, result: true });
+      return;
+    } // recorded in this.calls
+    if (method === 'sendDocument' || method === 'sendPhoto') {
+      res.json({ ok: true, result: this.documentMessage(payload) });
+      return;
+    } // the emulator has no files; recorded in this.calls
     if (method === 'getUpdates') return this.longPoll(token, payload, res);
     next(); // -> emulator (sendMessage, editMessageText, getMe, deleteMessage, ...)
   }
@@ -140,8 +193,14 @@ export class TgEmulator {
     const n = ++this.documentsSent;
     const file = (payload.document ?? payload.photo) as UploadedFile | string;
     return {
-      message_id: 1_000_000 + n, date: Math.floor(Date.now() / 1000), chat: { id: Number(payload.chat_id), type: Number(payload.chat_id) < 0 ? 'supergroup' : 'private' },
-      document: { file_id: `doc${n}`, file_unique_id: `doc${n}`, ...(typeof file === 'object' ? { file_name: file.filename, file_size: file.content.length } : {}) },
+      message_id: 1_000_000 + n,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: Number(payload.chat_id), type: Number(payload.chat_id) < 0 ? 'supergroup' : 'private' },
+      document: {
+        file_id: `doc${n}`,
+        file_unique_id: `doc${n}`,
+        ...(typeof file === 'object' ? { file_name: file.filename, file_size: file.content.length } : {}),
+      },
       ...(payload.caption ? { caption: payload.caption } : {}),
     };
   }
@@ -154,21 +213,30 @@ export class TgEmulator {
     let done = false;
     let timer: NodeJS.Timeout | undefined;
     const finish = () => {
-      if (done) return; done = true;
-      clearTimeout(timer); for (const e of USER_EVENTS) srv.off(e, onEvent);
-      if (res.destroyed || res.writableEnded) return;      // client aborted (bot.stop): don't consume updates
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      for (const e of USER_EVENTS) srv.off(e, onEvent);
+      if (res.destroyed || res.writableEnded) return; // client aborted (bot.stop): don't consume updates
       res.json({ ok: true, result: srv.getUpdates(token) });
     };
     const onEvent = () => finish();
     if (hasPending() || waitMs <= 0) return finish();
     timer = setTimeout(finish, waitMs);
     for (const e of USER_EVENTS) srv.on(e, onEvent);
-    res.on('close', () => { done = true; clearTimeout(timer); for (const e of USER_EVENTS) srv.off(e, onEvent); });
+    res.on('close', () => {
+      done = true;
+      clearTimeout(timer);
+      for (const e of USER_EVENTS) srv.off(e, onEvent);
+    });
   }
 }
 
 /** A file a bot uploaded (sendDocument with an InputFile), as the front records it. */
-export interface UploadedFile { filename: string; content: Buffer }
+export interface UploadedFile {
+  filename: string;
+  content: Buffer;
+}
 
 /**
  * Reads a multipart/form-data body (how grammY uploads an InputFile) into a plain payload; a field
@@ -197,6 +265,6 @@ async function readMultipart(req: express.Request): Promise<Record<string, unkno
     else fields[name] = content.toString('utf8');
   }
   const body: Record<string, unknown> = { ...files };
-  for (const [name, value] of Object.entries(fields)) body[name] = value.startsWith('attach://') ? files[value.slice('attach://'.length)] ?? value : value;
+  for (const [name, value] of Object.entries(fields)) body[name] = value.startsWith('attach://') ? (files[value.slice('attach://'.length)] ?? value) : value;
   return body;
 }

@@ -19,10 +19,26 @@ export const VK_API_VERSION = '5.199';
 export const PEER_CHAT_OFFSET = 2_000_000_000;
 
 export type VkParams = Record<string, string>;
-export interface VkApiCall { method: string; params: VkParams; time: number; response?: unknown; error?: VkError }
-export interface VkError { error_code: number; error_msg: string }
-export interface VkButton { action: { type: string; label?: string; payload?: string; [k: string]: unknown }; color?: string }
-export interface VkKeyboard { buttons: VkButton[][]; inline?: boolean; one_time?: boolean }
+export interface VkApiCall {
+  method: string;
+  params: VkParams;
+  time: number;
+  response?: unknown;
+  error?: VkError;
+}
+export interface VkError {
+  error_code: number;
+  error_msg: string;
+}
+export interface VkButton {
+  action: { type: string; label?: string; payload?: string; [k: string]: unknown };
+  color?: string;
+}
+export interface VkKeyboard {
+  buttons: VkButton[][];
+  inline?: boolean;
+  one_time?: boolean;
+}
 /** A message the bot sent, in its current (possibly edited) state. */
 export interface VkSentMessage {
   /** 0 in conversations (peer_id >= 2e9): VK gives community bots no message id there. */
@@ -38,10 +54,26 @@ export interface VkSentMessage {
   edits: number;
   date: number;
 }
-export interface VkEventAnswer { eventId: string; userId: number; peerId: number; eventData?: Record<string, unknown>; time: number }
+export interface VkEventAnswer {
+  eventId: string;
+  userId: number;
+  peerId: number;
+  eventData?: Record<string, unknown>;
+  time: number;
+}
 /** A group long poll / Callback API event (without Callback's `secret`). */
-export interface VkUpdate { type: string; object: Record<string, any>; group_id: number; event_id: string; v: string }
-export interface VkUser { id: number; firstName: string; lastName: string }
+export interface VkUpdate {
+  type: string;
+  object: Record<string, any>;
+  group_id: number;
+  event_id: string;
+  v: string;
+}
+export interface VkUser {
+  id: number;
+  firstName: string;
+  lastName: string;
+}
 type FaultRule = { method: string; match: (p: VkParams) => boolean; times?: number } & VkError;
 
 export const CLIENT_INFO = {
@@ -61,7 +93,12 @@ const isChat = (peerId: number) => peerId >= PEER_CHAT_OFFSET;
 const isPerPeer = (e: VkError) => e.error_code >= 900 && e.error_code < 1000;
 
 class VkApiError extends Error {
-  constructor(readonly error_code: number, readonly error_msg: string) { super(error_msg); }
+  constructor(
+    readonly error_code: number,
+    readonly error_msg: string,
+  ) {
+    super(error_msg);
+  }
 }
 const invalid = (what: string) => new VkApiError(100, `One of the parameters specified was missing or invalid: ${what}`);
 
@@ -109,14 +146,24 @@ export class VkApiFake {
     this.agent = new http.Agent({ keepAlive: true }) as unknown as https.Agent;
   }
 
-  get baseUrl() { return `http://127.0.0.1:${this.port}`; }
+  get baseUrl() {
+    return `http://127.0.0.1:${this.port}`;
+  }
   /** `apiBaseUrl` for vk-io. */
-  get apiBaseUrl() { return `${this.baseUrl}/method`; }
-  get longPollUrl() { return `${this.baseUrl}/longpoll/${this.groupId}`; }
+  get apiBaseUrl() {
+    return `${this.baseUrl}/method`;
+  }
+  get longPollUrl() {
+    return `${this.baseUrl}/longpoll/${this.groupId}`;
+  }
   /** The ts a long poll client would ask for next (a string, as VK gives it). */
-  get ts() { return String(this.firstTs + this.updates.length); }
+  get ts() {
+    return String(this.firstTs + this.updates.length);
+  }
   /** Long poll requests being held open right now. */
-  get heldPollCount() { return this.heldPolls.size; }
+  get heldPollCount() {
+    return this.heldPolls.size;
+  }
 
   async start(): Promise<void> {
     this.server = http.createServer((req, res) => {
@@ -142,7 +189,12 @@ export class VkApiFake {
     const held = [...this.heldPolls].map((res) => new Promise((ok) => res.socket?.once('close', ok) ?? ok(undefined)));
     this.releaseHeldPolls();
     let grace: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(held), new Promise((ok) => { grace = setTimeout(ok, 500); })]);
+    await Promise.race([
+      Promise.all(held),
+      new Promise((ok) => {
+        grace = setTimeout(ok, 500);
+      }),
+    ]);
     clearTimeout(grace);
     server.closeAllConnections();
     await closed;
@@ -166,20 +218,29 @@ export class VkApiFake {
   }
 
   // ---- set-up ----
-  addUser(user: VkUser): void { this.users.set(user.id, user); }
+  addUser(user: VkUser): void {
+    this.users.set(user.id, user);
+  }
   /** Answers `method` with a VK error while `match(params)` holds (`times` times, or for ever). */
   fail(method: string | '*', match: (params: VkParams) => boolean, error: VkError & { times?: number }): void {
     this.faults.push({ method, match, ...error });
   }
   /** messages.send to this user (peer_id / peer_ids / user_id) fails with 901, as when the user never allowed the community's messages. */
   forbidMessagesTo(userId: number): void {
-    this.fail('messages.send', (p) => [p.peer_id, p.user_id, ...(p.peer_ids ?? '').split(',')].some((v) => v !== undefined && v !== '' && Number(v) === userId),
-      { error_code: 901, error_msg: "Can't send messages for users without permission" });
+    this.fail(
+      'messages.send',
+      (p) => [p.peer_id, p.user_id, ...(p.peer_ids ?? '').split(',')].some((v) => v !== undefined && v !== '' && Number(v) === userId),
+      { error_code: 901, error_msg: "Can't send messages for users without permission" },
+    );
   }
   /** Answers a method not otherwise implemented with `{ response }`. */
-  stub(method: string, response: unknown = 1): void { this.stubs[method] = response; }
+  stub(method: string, response: unknown = 1): void {
+    this.stubs[method] = response;
+  }
   /** Makes the current long poll key invalid: the next poll gets `{ failed: 2 }` and vk-io asks for a new server. */
-  expireLongPollKey(): void { this.keys.clear(); }
+  expireLongPollKey(): void {
+    this.keys.clear();
+  }
 
   // ---- events (what people do) ----
   /** Builds a message_new event (the message gets the peer's next conversation_message_id) without delivering it. */
@@ -229,8 +290,12 @@ export class VkApiFake {
     const sticker = {
       type: 'sticker',
       sticker: {
-        product_id: 1, sticker_id: 1, is_allowed: true, inner_type: 'base_sticker_new',
-        images: [{ url: 'https://vk.com/sticker/1-1-128', width: 128, height: 128 }], images_with_background: [],
+        product_id: 1,
+        sticker_id: 1,
+        is_allowed: true,
+        inner_type: 'base_sticker_new',
+        images: [{ url: 'https://vk.com/sticker/1-1-128', width: 128, height: 128 }],
+        images_with_background: [],
       },
     };
     return this.pushMessage({ fromId, peerId, text: '', attachments: [sticker] });
@@ -246,7 +311,12 @@ export class VkApiFake {
     const button = message.keyboard?.buttons.flat().find((b) => (typeof label === 'string' ? b.action.label === label : label.test(b.action.label ?? '')));
     if (!button) throw new Error(`no button ${label} in message ${message.conversationMessageId} to ${message.peerId}: ${JSON.stringify(message.keyboard)}`);
     if (button.action.type === 'callback') {
-      return this.pushMessageEvent({ userId, peerId: message.peerId, conversationMessageId: message.conversationMessageId, payload: button.action.payload ?? '{}' });
+      return this.pushMessageEvent({
+        userId,
+        peerId: message.peerId,
+        conversationMessageId: message.conversationMessageId,
+        payload: button.action.payload ?? '{}',
+      });
     }
     if (button.action.type === 'text') {
       return this.pushMessage({ fromId: userId, peerId: message.peerId, text: button.action.label ?? '', payload: button.action.payload });
@@ -255,12 +325,20 @@ export class VkApiFake {
   }
 
   // ---- assertions ----
-  callsOf(method: string): VkApiCall[] { return this.calls.filter((c) => c.method === method); }
+  callsOf(method: string): VkApiCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
   /** What the bot sent to a peer, in order, in the current (edited) state, keyboard parsed. */
-  messagesTo(peerId: number): VkSentMessage[] { return this.sent.filter((m) => m.peerId === peerId); }
-  allMessages(): VkSentMessage[] { return [...this.sent]; }
+  messagesTo(peerId: number): VkSentMessage[] {
+    return this.sent.filter((m) => m.peerId === peerId);
+  }
+  allMessages(): VkSentMessage[] {
+    return [...this.sent];
+  }
   /** messages.sendMessageEventAnswer calls that succeeded, event_data parsed. */
-  eventAnswers(): VkEventAnswer[] { return [...this.answers]; }
+  eventAnswers(): VkEventAnswer[] {
+    return [...this.answers];
+  }
   /** Polls until `fn` returns something truthy (see ./wait.ts). */
   waitFor<T>(fn: () => T | undefined | false | null, timeoutMs?: number, what?: Awaited, stepMs?: number): Promise<T> {
     return waitFor(fn, timeoutMs, what, stepMs);
@@ -322,9 +400,12 @@ export class VkApiFake {
         this.keys.add(key);
         return { key, server: this.longPollUrl, ts: this.ts };
       }
-      case 'messages.send': return this.sendMessages(p);
-      case 'messages.edit': return this.editMessage(p);
-      case 'messages.sendMessageEventAnswer': return this.answerEvent(p);
+      case 'messages.send':
+        return this.sendMessages(p);
+      case 'messages.edit':
+        return this.editMessage(p);
+      case 'messages.sendMessageEventAnswer':
+        return this.answerEvent(p);
       case 'users.get': {
         const ids = (p.user_ids ?? p.user_id ?? '').split(',').filter(Boolean).map(Number);
         return ids.map((id) => {
@@ -353,15 +434,17 @@ export class VkApiFake {
     if (p.random_id === undefined) throw invalid('random_id is a required parameter');
     const single = p.peer_id ?? p.user_id;
     const peerIds = p.peer_ids !== undefined ? p.peer_ids.split(',').map(Number) : single !== undefined ? [Number(single)] : [];
-    if (peerIds.length === 0 || peerIds.some((id) => !Number.isInteger(id) || id === 0)) throw invalid('you should specify peer_id, user_id, domain, chat_id or user_ids param');
+    if (peerIds.length === 0 || peerIds.some((id) => !Number.isInteger(id) || id === 0))
+      throw invalid('you should specify peer_id, user_id, domain, chat_id or user_ids param');
     if (!p.message && !p.attachment && !p.sticker_id) throw invalid('message is empty or invalid');
     if ((p.message ?? '').length > MAX_MESSAGE_LENGTH) throw new VkApiError(914, 'Message is too long');
     const keyboard = p.keyboard !== undefined ? parseKeyboard(p.keyboard) : undefined;
 
     const results = peerIds.map((peerId) => {
-      const rule = p.peer_ids !== undefined
-        ? this.faults.find((f) => isPerPeer(f) && (f.method === '*' || f.method === 'messages.send') && f.match({ ...p, peer_ids: String(peerId) }))
-        : undefined;
+      const rule =
+        p.peer_ids !== undefined
+          ? this.faults.find((f) => isPerPeer(f) && (f.method === '*' || f.method === 'messages.send') && f.match({ ...p, peer_ids: String(peerId) }))
+          : undefined;
       if (rule) {
         if (rule.times !== undefined && --rule.times <= 0) this.faults.splice(this.faults.indexOf(rule), 1);
         return { peer_id: peerId, error: { code: rule.error_code, description: rule.error_msg } };
@@ -369,7 +452,8 @@ export class VkApiFake {
       // random_id: the same id to the same peer within the window is the same message.
       const dedupKey = `${peerId}:${p.random_id}`;
       const seen = p.random_id !== '0' ? this.randomIds.get(dedupKey) : undefined;
-      if (seen && Date.now() - seen.at < this.randomIdWindowMs) return seen.response as { peer_id: number; message_id: number; conversation_message_id: number };
+      if (seen && Date.now() - seen.at < this.randomIdWindowMs)
+        return seen.response as { peer_id: number; message_id: number; conversation_message_id: number };
       const msg: VkSentMessage = {
         id: isChat(peerId) ? 0 : ++this.messageId,
         peerId,
@@ -408,7 +492,8 @@ export class VkApiFake {
     // A keyboard not passed again is gone after the edit (the fake's reading of VK: there is no keep_keyboard).
     const keyboard = p.keyboard !== undefined ? parseKeyboard(p.keyboard) : undefined;
     if (p.message !== undefined) msg.text = p.message;
-    if (keyboard && keyboard.buttons.length > 0) msg.keyboard = keyboard; else delete msg.keyboard;
+    if (keyboard && keyboard.buttons.length > 0) msg.keyboard = keyboard;
+    else delete msg.keyboard;
     if (p.attachment !== undefined) msg.attachment = p.attachment;
     msg.params = { ...p };
     msg.edits += 1;
@@ -422,7 +507,11 @@ export class VkApiFake {
     if (Number(p.user_id) !== open.userId || Number(p.peer_id) !== open.peerId) throw invalid('user_id or peer_id does not match the event');
     let eventData: Record<string, unknown> | undefined;
     if (p.event_data !== undefined && p.event_data !== '') {
-      try { eventData = JSON.parse(p.event_data) as Record<string, unknown>; } catch { throw invalid('event_data is not valid JSON'); }
+      try {
+        eventData = JSON.parse(p.event_data) as Record<string, unknown>;
+      } catch {
+        throw invalid('event_data is not valid JSON');
+      }
       const type = eventData?.type;
       if (!['show_snackbar', 'open_link', 'open_app'].includes(String(type))) throw invalid('event_data.type');
       if (type === 'show_snackbar' && (typeof eventData.text !== 'string' || eventData.text.length === 0 || eventData.text.length > 90)) {
@@ -451,7 +540,10 @@ export class VkApiFake {
       this.waiters.delete(done);
       this.heldPolls.delete(res);
     };
-    const wake = () => { done(); answer(); };
+    const wake = () => {
+      done();
+      answer();
+    };
     timer = setTimeout(wake, waitMs);
     this.waiters.add(wake);
     this.heldPolls.add(res);
@@ -470,8 +562,18 @@ export class VkApiFake {
 
   private toVkMessage(m: VkSentMessage) {
     return {
-      id: m.id, date: m.date, peer_id: m.peerId, from_id: -this.groupId, out: 1, text: escapeVkText(m.text),
-      conversation_message_id: m.conversationMessageId, random_id: Number(m.randomId), attachments: [], fwd_messages: [], important: false, is_hidden: false,
+      id: m.id,
+      date: m.date,
+      peer_id: m.peerId,
+      from_id: -this.groupId,
+      out: 1,
+      text: escapeVkText(m.text),
+      conversation_message_id: m.conversationMessageId,
+      random_id: Number(m.randomId),
+      attachments: [],
+      fwd_messages: [],
+      important: false,
+      is_hidden: false,
       ...(m.keyboard ? { keyboard: { ...m.keyboard, author_id: -this.groupId } } : {}),
     };
   }
@@ -487,7 +589,11 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
 function parseKeyboard(raw: string): VkKeyboard {
   const bad = (why: string) => new VkApiError(911, `Keyboard format is invalid: ${why}`);
   let kb: VkKeyboard;
-  try { kb = JSON.parse(raw) as VkKeyboard; } catch { throw bad(`not JSON: ${raw.slice(0, 40)}`); }
+  try {
+    kb = JSON.parse(raw) as VkKeyboard;
+  } catch {
+    throw bad(`not JSON: ${raw.slice(0, 40)}`);
+  }
   if (!kb || typeof kb !== 'object' || !Array.isArray(kb.buttons)) throw bad('buttons should be array');
   const maxRows = kb.inline ? 6 : 10;
   if (kb.buttons.length > maxRows) throw bad(`too many rows (${kb.buttons.length} > ${maxRows})`);
@@ -504,7 +610,11 @@ function parseKeyboard(raw: string): VkKeyboard {
       }
       if (b.action.payload !== undefined) {
         if (typeof b.action.payload !== 'string' || b.action.payload.length > 255) throw bad('payload should be a string of at most 255 characters');
-        try { JSON.parse(b.action.payload); } catch { throw bad('payload should be JSON'); }
+        try {
+          JSON.parse(b.action.payload);
+        } catch {
+          throw bad('payload should be JSON');
+        }
       }
     }
   }

@@ -12,7 +12,12 @@ export type Awaited = string | (() => string);
  * Polls until `check` returns something truthy and returns it; after `timeoutMs` it throws an error
  * that says what did not arrive.
  */
-export async function waitFor<T>(check: () => T | undefined | false | null, timeoutMs = WAIT_MS, what: Awaited = () => describeCheck(check), stepMs = 5): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | false | null,
+  timeoutMs = WAIT_MS,
+  what: Awaited = () => describeCheck(check),
+  stepMs = 5,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = check();
@@ -23,7 +28,12 @@ export async function waitFor<T>(check: () => T | undefined | false | null, time
 }
 
 /** waitFor for a check that must ask something asynchronously (the database). */
-export async function waitForAsync<T>(check: () => Promise<T | undefined | false | null>, timeoutMs = WAIT_MS, what: Awaited = () => describeCheck(check), stepMs = 10): Promise<T> {
+export async function waitForAsync<T>(
+  check: () => Promise<T | undefined | false | null>,
+  timeoutMs = WAIT_MS,
+  what: Awaited = () => describeCheck(check),
+  stepMs = 10,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

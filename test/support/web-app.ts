@@ -36,7 +36,15 @@ export async function startWebApp(options: { publicUrl?: string; limits?: WebInp
   const dispatched: HelpRequest[] = [];
   const changed: HelpRequest[] = [];
   const lifecycle = createRequestLifecycle({ requests, isCoordinator, afterChange: async (r) => changed.push(r), logger, now });
-  const erasure = createErasure({ store: database.db.repositories.retention, requests, lifecycle, conversations: database.db.repositories.conversations, cancelJobsOf: async () => undefined, logger, now });
+  const erasure = createErasure({
+    store: database.db.repositories.retention,
+    requests,
+    lifecycle,
+    conversations: database.db.repositories.conversations,
+    cancelJobsOf: async () => undefined,
+    logger,
+    now,
+  });
   const web = createWeb({
     requests,
     people,
@@ -121,7 +129,7 @@ const TIME_ZONE = 'Europe/Moscow';
 function nextNoonIn(timeZone: string, from: Date): Date {
   const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(from));
   const atHour = new Date(Math.floor(from.getTime() / 3_600_000) * 3_600_000);
-  return new Date(atHour.getTime() + (((12 - hour + 24) % 24) || 24) * 3_600_000);
+  return new Date(atHour.getTime() + ((12 - hour + 24) % 24 || 24) * 3_600_000);
 }
 
 /** A form body as a browser posts it. */

@@ -1,7 +1,10 @@
 import { Schema, type Connection } from 'mongoose';
 import { PLATFORMS } from '../../domain/request.js';
 
-const person = { type: new Schema({ platform: { type: String, enum: PLATFORMS, required: true }, userId: { type: String, required: true } }, { _id: false }), required: true };
+const person = {
+  type: new Schema({ platform: { type: String, enum: PLATFORMS, required: true }, userId: { type: String, required: true } }, { _id: false }),
+  required: true,
+};
 
 // One-time sign-in links of the web console, by the SHA-256 of their token: a leaked database does
 // not hand out sign-ins. Used once (usedAt set atomically), and only before expiresAt.

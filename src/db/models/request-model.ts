@@ -53,10 +53,7 @@ const requestSchema = new Schema(
     extra: { type: Map, of: String, default: {} },
     // Personal data sits in one sub-document so that it can be shown, withheld or erased as a whole.
     personal: {
-      type: new Schema(
-        { name: String, address: String, phone: String, description: String },
-        { _id: false },
-      ),
+      type: new Schema({ name: String, address: String, phone: String, description: String }, { _id: false }),
       required: true,
     },
     consentAt: { type: Date, required: true },
@@ -64,7 +61,9 @@ const requestSchema = new Schema(
     claimedAt: Date,
     firstClaimedAt: Date,
     closedAt: Date,
-    feedback: { type: new Schema({ rating: { type: Number, min: 1, max: 5, required: true }, comment: String, at: { type: Date, required: true } }, { _id: false }) },
+    feedback: {
+      type: new Schema({ rating: { type: Number, min: 1, max: 5, required: true }, comment: String, at: { type: Date, required: true } }, { _id: false }),
+    },
     personalErasedAt: Date,
     requesterUnreachableAt: Date,
     round: { type: Number, default: 0 },

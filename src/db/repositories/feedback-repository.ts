@@ -18,7 +18,13 @@ export function createMongoFeedbackStore(requests: RequestModel): FeedbackStore 
     },
     async addComment(number, requester, comment) {
       const result = await requests.updateOne(
-        { number, 'requester.platform': requester.platform, 'requester.userId': requester.userId, feedback: { $exists: true }, 'feedback.comment': { $exists: false } },
+        {
+          number,
+          'requester.platform': requester.platform,
+          'requester.userId': requester.userId,
+          feedback: { $exists: true },
+          'feedback.comment': { $exists: false },
+        },
         { $set: { 'feedback.comment': comment } },
       );
       return result.modifiedCount === 1;

@@ -115,6 +115,6 @@ function toEntry(doc: {
             ? { kind: 'feedback', ...base, requestNumber: doc.requestNumber!, reminder: doc.reminder ?? false }
             : doc.kind === 'chart'
               ? { kind: 'chart', ...base, caption: doc.text ?? '', columns: (doc.columns as number[][] | undefined) ?? [] }
-            : { kind: 'sync', ...base, requestNumber: doc.requestNumber!, round };
+              : { kind: 'sync', ...base, requestNumber: doc.requestNumber!, round };
   return { key: doc.key, message, attempts: doc.attempts };
 }

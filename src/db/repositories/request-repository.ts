@@ -16,9 +16,7 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
   async function nextNumber(): Promise<number> {
     // $inc on one document is atomic, so concurrent submissions never share a number, and a number
     // is never reused even if saving its request then fails.
-    const counter = await counters
-      .findOneAndUpdate({ name: REQUEST_SEQUENCE }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
-      .lean();
+    const counter = await counters.findOneAndUpdate({ name: REQUEST_SEQUENCE }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
     return counter!.seq;
   }
 
@@ -49,13 +47,18 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
     },
 
     async findByNumber(number) {
-
       const doc = await requests.findOne({ number }).lean();
       return doc ? toHelpRequest(doc) : null;
     },
 
     async claim(number, volunteer, at) {
-      const event: HistoryEvent = { type: 'claimed', at, actor: { platform: volunteer.platform, userId: volunteer.userId }, channel: volunteer.platform, volunteer };
+      const event: HistoryEvent = {
+        type: 'claimed',
+        at,
+        actor: { platform: volunteer.platform, userId: volunteer.userId },
+        channel: volunteer.platform,
+        volunteer,
+      };
       // The expected status is part of the filter: of many simultaneous presses exactly one matches.
       const doc = await requests
         .findOneAndUpdate(
@@ -135,7 +138,10 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
     },
 
     async listCreatedBetween(from, to) {
-      const docs = await requests.find({ createdAt: { $gte: from, $lt: to } }).sort({ createdAt: 1 }).lean();
+      const docs = await requests
+        .find({ createdAt: { $gte: from, $lt: to } })
+        .sort({ createdAt: 1 })
+        .lean();
       return docs.map(toHelpRequest);
     },
 
@@ -179,7 +185,11 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
     },
 
     async listMarkedForEffects(before, limit) {
-      const docs = await requests.find({ effectsPending: true, updatedAt: { $lte: before } }).sort({ updatedAt: 1 }).limit(limit).lean();
+      const docs = await requests
+        .find({ effectsPending: true, updatedAt: { $lte: before } })
+        .sort({ updatedAt: 1 })
+        .limit(limit)
+        .lean();
       return docs.map(toHelpRequest);
     },
 
@@ -301,7 +311,9 @@ export function toHelpRequest(doc: {
     ...(doc.claimedAt ? { claimedAt: doc.claimedAt } : {}),
     ...(doc.firstClaimedAt ? { firstClaimedAt: doc.firstClaimedAt } : {}),
     ...(doc.closedAt ? { closedAt: doc.closedAt } : {}),
-    ...(doc.feedback ? { feedback: { rating: doc.feedback.rating, at: doc.feedback.at, ...(doc.feedback.comment ? { comment: doc.feedback.comment } : {}) } } : {}),
+    ...(doc.feedback
+      ? { feedback: { rating: doc.feedback.rating, at: doc.feedback.at, ...(doc.feedback.comment ? { comment: doc.feedback.comment } : {}) } }
+      : {}),
     ...(doc.personalErasedAt ? { personalErasedAt: doc.personalErasedAt } : {}),
     ...(doc.requesterUnreachableAt ? { requesterUnreachableAt: doc.requesterUnreachableAt } : {}),
     round: doc.round ?? 0,

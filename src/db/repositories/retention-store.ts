@@ -53,7 +53,10 @@ export function createMongoRetentionStore(models: {
     async erase(numbers, at) {
       if (numbers.length === 0) return [];
       const due = await models.requests
-        .find({ number: { $in: [...numbers] }, status: { $in: CLOSED }, $or: [{ personalErasedAt: { $exists: false } }, NOT_ERASED_ENOUGH] }, { number: 1, history: 1, age: 1, ageBand: 1, requester: 1 })
+        .find(
+          { number: { $in: [...numbers] }, status: { $in: CLOSED }, $or: [{ personalErasedAt: { $exists: false } }, NOT_ERASED_ENOUGH] },
+          { number: 1, history: 1, age: 1, ageBand: 1, requester: 1 },
+        )
         .lean();
       if (due.length === 0) return [];
       await models.requests.bulkWrite(

@@ -9,9 +9,7 @@ export function createMongoUpdateLog(model: ProcessedUpdateModel): UpdateLog {
         // Whoever's upsert inserts the document sees no document before it. This relies on the
         // single-document atomicity of findOneAndUpdate, not on the unique index (which the
         // embedded server does not enforce).
-        const before = await model
-          .findOneAndUpdate({ key }, { $setOnInsert: { key, at } }, { upsert: true, returnDocument: 'before' })
-          .lean();
+        const before = await model.findOneAndUpdate({ key }, { $setOnInsert: { key, at } }, { upsert: true, returnDocument: 'before' }).lean();
         return before === null;
       } catch (error) {
         // A real MongoDB may let two simultaneous upserts both try to insert; the unique index

@@ -16,10 +16,20 @@ export interface BoardOptions {
 /** The board's query: a filter the page does not offer reads as no filter, a page number is kept in range. */
 function boardQuery(districts: readonly string[]) {
   return z.object({
-    status: z.enum(['open', ...REQUEST_STATUSES]).optional().catch(undefined),
-    district: z.string().refine((d) => districts.includes(d)).optional().catch(undefined),
+    status: z
+      .enum(['open', ...REQUEST_STATUSES])
+      .optional()
+      .catch(undefined),
+    district: z
+      .string()
+      .refine((d) => districts.includes(d))
+      .optional()
+      .catch(undefined),
     helpKind: z.enum(HELP_KINDS).optional().catch(undefined),
-    channel: z.custom<RequestChannel>((c) => typeof c === 'string' && isRequestChannel(c)).optional().catch(undefined),
+    channel: z
+      .custom<RequestChannel>((c) => typeof c === 'string' && isRequestChannel(c))
+      .optional()
+      .catch(undefined),
     from: dayField,
     to: dayField,
     page: field.transform((p) => Math.max(1, Math.min(10_000, Number.parseInt(p ?? '1', 10) || 1))),
@@ -56,6 +66,9 @@ export async function boardRoutes(app: FastifyInstance, options: BoardOptions): 
       params.set('page', String(to));
       return `/console/requests?${params.toString()}`;
     };
-    return kit.send(reply, boardPage(kit.view, kit.userOf(request), { filters, items, total, page, pages, channels: options.channels, helpKinds: HELP_KINDS, query: link }));
+    return kit.send(
+      reply,
+      boardPage(kit.view, kit.userOf(request), { filters, items, total, page, pages, channels: options.channels, helpKinds: HELP_KINDS, query: link }),
+    );
   });
 }

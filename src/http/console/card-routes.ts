@@ -20,7 +20,11 @@ export interface CardOptions {
 const cardQuery = z.object({
   done: z.enum(['created', 'duplicate', 'closed', 'cancelled', 'assigned', 'erased']).optional().catch(undefined),
   eraseRefused: z.enum(['open', 'already_erased', 'unconfirmed']).optional().catch(undefined),
-  refusal: z.string().regex(/^[a-z_]{1,30}$/).optional().catch(undefined),
+  refusal: z
+    .string()
+    .regex(/^[a-z_]{1,30}$/)
+    .optional()
+    .catch(undefined),
 });
 const closeBody = z.object({ comment: field });
 const cancelBody = z.object({ reason: field });
@@ -32,7 +36,8 @@ const eraseBody = z.object({ confirm: field });
 export async function cardRoutes(app: FastifyInstance, options: CardOptions): Promise<void> {
   const { kit, desk } = options;
   const { t, send, view: v } = kit;
-  const notFound = (request: FastifyRequest, reply: FastifyReply, text: string) => send(reply, messagePage(v, kit.userOf(request), 'requests', t('errors.title'), text), 404);
+  const notFound = (request: FastifyRequest, reply: FastifyReply, text: string) =>
+    send(reply, messagePage(v, kit.userOf(request), 'requests', t('errors.title'), text), 404);
 
   async function showCard(request: FastifyRequest, reply: FastifyReply, number: number, notice?: Notice, status = 200) {
     const found = await desk.card(number);
@@ -46,7 +51,13 @@ export async function cardRoutes(app: FastifyInstance, options: CardOptions): Pr
     if (outcome.kind === 'not_found') return notFound(request, reply, lifecycleRefusalText(v.catalog, outcome, number) ?? t('errors.notFound', { number }));
     if (outcome.kind === 'refused') return reply.redirect(`/console/requests/${number}?refusal=${outcome.refusal}`, 303);
     // The task card can reach only someone who wrote to the bot privately (as /assign says too).
-    return showCard(request, reply, number, { text: t('card.unknownVolunteer', { who: read(assignBody, request.body).volunteer?.trim() ?? '' }), error: true }, 400);
+    return showCard(
+      request,
+      reply,
+      number,
+      { text: t('card.unknownVolunteer', { who: read(assignBody, request.body).volunteer?.trim() ?? '' }), error: true },
+      400,
+    );
   }
 
   app.get('/console/requests/:number', { preHandler: kit.anyone }, async (request, reply) => {
@@ -83,7 +94,9 @@ export async function cardRoutes(app: FastifyInstance, options: CardOptions): Pr
   action('assign', async (request, reply, number) => {
     const body = read(assignBody, request.body);
     const name = parsePersonName(body.volunteer?.trim() ?? '');
-    const outcome: AssignOutcome = name ? await desk.assign(number, kit.userOf(request).person, 'web', { platform: body.platform, name }) : { kind: 'unknown_volunteer' };
+    const outcome: AssignOutcome = name
+      ? await desk.assign(number, kit.userOf(request).person, 'web', { platform: body.platform, name })
+      : { kind: 'unknown_volunteer' };
     return answer(request, reply, number, outcome, 'assigned');
   });
 

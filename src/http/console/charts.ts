@@ -30,7 +30,10 @@ export function stackedColumns(options: {
     columns: options.days.map((day) => ({ label: day.label, values: options.series.map((s) => day.values[s.key] ?? 0) })),
     ...(options.labelEvery ? { labelEvery: options.labelEvery } : {}),
   });
-  return stackedChartSvg(chart, options.series.map((s) => s.className));
+  return stackedChartSvg(
+    chart,
+    options.series.map((s) => s.className),
+  );
 }
 
 /** Draws a stacked chart's model: grid and counts at its ticks, its parts, a tooltip per column, its labels and legend. */
@@ -65,7 +68,9 @@ export function stackedChartSvg(chart: StackedChart, classNames: readonly string
     // A transparent column over the whole height, so the tooltip shows on empty days too.
     parts.push(`<rect fill="transparent" x="${(left + i * slot).toFixed(1)}" y="${top}" width="${slot.toFixed(1)}" height="${plotH}"/></g>`);
     if (column.labelled) {
-      parts.push(`<text class="axis" x="${(x + barW / 2).toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle" ${FONT}>${escapeHtml(column.label)}</text>`);
+      parts.push(
+        `<text class="axis" x="${(x + barW / 2).toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle" ${FONT}>${escapeHtml(column.label)}</text>`,
+      );
     }
   });
   parts.push(`<line class="axis-line" x1="${left}" x2="${width - right}" y1="${top + plotH}" y2="${top + plotH}"/>`);

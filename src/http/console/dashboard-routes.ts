@@ -27,7 +27,10 @@ export async function dashboardRoutes(app: FastifyInstance, options: DashboardOp
   app.get('/console/dashboard', { preHandler: kit.anyone }, async (request, reply) => {
     const data = await options.dashboard();
     const today = isoDate(localDateOf(options.now(), options.timeZone));
-    return kit.send(reply, dashboardPage(kit.view, kit.userOf(request), data, { overdueAfterMs: options.overdueAfterMs, exportFrom: data.days[0]?.day ?? '', exportTo: today }));
+    return kit.send(
+      reply,
+      dashboardPage(kit.view, kit.userOf(request), data, { overdueAfterMs: options.overdueAfterMs, exportFrom: data.days[0]?.day ?? '', exportTo: today }),
+    );
   });
 
   app.get('/console/export.csv', { preHandler: kit.coordinators }, async (request, reply) => {

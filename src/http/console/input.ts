@@ -11,10 +11,19 @@ import type { LocalDate } from '../../domain/calendar.js';
 export const field = z.string().optional().catch(undefined);
 
 /** A day typed as YYYY-MM-DD; absent otherwise. */
-export const dayField = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined);
+export const dayField = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .optional()
+  .catch(undefined);
 
 /** A request number in a route, "17": 1 to 9 digits. */
-export const requestNumberParams = z.object({ number: z.string().regex(/^\d{1,9}$/).transform(Number) });
+export const requestNumberParams = z.object({
+  number: z
+    .string()
+    .regex(/^\d{1,9}$/)
+    .transform(Number),
+});
 
 /** Reads input through a schema made of the fields above; a body or query that is not an object reads as empty. */
 export function read<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {

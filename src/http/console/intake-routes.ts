@@ -19,7 +19,11 @@ export async function intakeRoutes(app: FastifyInstance, options: IntakeOptions)
   // The scenario's fields, and the form's own: its id, and which button was pressed.
   const intakeBody = z.object({
     ...Object.fromEntries(fields.map((f) => [f.id, field])),
-    formId: z.string().regex(/^[0-9a-f-]{36}$/).optional().catch(undefined),
+    formId: z
+      .string()
+      .regex(/^[0-9a-f-]{36}$/)
+      .optional()
+      .catch(undefined),
     action: field,
   });
   const valuesOf = (body: Record<string, string | undefined>): FormValues =>
@@ -38,11 +42,13 @@ export async function intakeRoutes(app: FastifyInstance, options: IntakeOptions)
     if (body.action === 'edit') return send(reply, intakePage(v, user, { fields, values, errors: {}, formId }));
     if (body.action === 'submit') {
       const result = await form.submit(values, { channel: 'phone', key: `form:${formId}`, takenBy: { ...user.person, displayName: user.displayName } });
-      if (!result.ok) return send(reply, intakePage(v, user, { fields, values, errors: result.errors, formId }, { text: t('intake.fixErrors'), error: true }), 422);
+      if (!result.ok)
+        return send(reply, intakePage(v, user, { fields, values, errors: result.errors, formId }, { text: t('intake.fixErrors'), error: true }), 422);
       return reply.redirect(`/console/requests/${result.request.number}?done=${result.created ? 'created' : 'duplicate'}`, 303);
     }
     const checked = form.check(values);
-    if (!checked.ok) return send(reply, intakePage(v, user, { fields, values, errors: checked.errors, formId }, { text: t('intake.fixErrors'), error: true }), 422);
+    if (!checked.ok)
+      return send(reply, intakePage(v, user, { fields, values, errors: checked.errors, formId }, { text: t('intake.fixErrors'), error: true }), 422);
     return send(reply, intakeSummaryPage(v, user, { values, summary: checked.summary, formId }));
   });
 }

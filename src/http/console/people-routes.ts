@@ -53,7 +53,8 @@ export async function peopleRoutes(app: FastifyInstance, options: PeopleOptions)
     const name = parsePersonName(typed);
     // An id may be granted before the person ever wrote to the bot; a username must be known.
     const outcome = name ? await roles[change]('operator', body.platform, name, kit.userOf(request).person) : null;
-    if (!outcome || outcome.kind === 'unknown' || outcome.kind === 'usernames_unsupported') return showPeople(request, reply, { text: t('people.unknown', { who: typed }), error: true }, 400);
+    if (!outcome || outcome.kind === 'unknown' || outcome.kind === 'usernames_unsupported')
+      return showPeople(request, reply, { text: t('people.unknown', { who: typed }), error: true }, 400);
     const label = typed.startsWith('@') ? typed : `id ${outcome.person.userId}`;
     return showPeople(request, reply, { text: t(SAID[outcome.kind], { person: label }) });
   });

@@ -55,7 +55,8 @@ export interface ConsoleWebDeps {
 
 // Nothing is loaded from elsewhere, nothing runs inline, no page may be framed or post elsewhere.
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   // A sign-in link carries its token in the address: never pass an address on to another site.
@@ -90,8 +91,12 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleWebDeps
     return reply.code(500).type('text/plain; charset=utf-8').send(t('errors.generic'));
   });
 
-  app.get('/console/assets/console.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'max-age=3600').send(CONSOLE_CSS));
-  app.get('/console/assets/console.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'max-age=3600').send(CONSOLE_JS));
+  app.get('/console/assets/console.css', async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'max-age=3600').send(CONSOLE_CSS),
+  );
+  app.get('/console/assets/console.js', async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'max-age=3600').send(CONSOLE_JS),
+  );
 
   const kit = createConsoleKit({ access: deps.access, view: deps.view, secureCookies: deps.secureCookies });
   const { coordinatorTexts } = deps.view;

@@ -93,10 +93,12 @@ export function loginPage(v: ViewContext, state: { token?: string; notice?: Noti
     html`<main class="login"><div class="card">
       <h1>${t('login.title')}</h1>
       ${state.notice && html`<div class="notice ${state.notice.error ? 'error' : ''}" role="status">${state.notice.text}</div>`}
-      ${state.token
-        ? html`<p>${t('login.confirm')}</p>
+      ${
+        state.token
+          ? html`<p>${t('login.confirm')}</p>
             <form method="post" action="/console/login"><input type="hidden" name="token" value="${state.token}"><button type="submit">${t('login.button')}</button></form>`
-        : html`<p>${t('login.noToken')}</p>`}
+          : html`<p>${t('login.noToken')}</p>`
+      }
     </div></main>`,
   );
 }
@@ -133,7 +135,16 @@ function platformOptions(v: ViewContext): Html[] {
 export function boardPage(
   v: ViewContext,
   user: ConsoleUser,
-  view: { filters: BoardFilters; items: HelpRequest[]; total: number; page: number; pages: number; channels: string[]; helpKinds: readonly string[]; query: (page: number) => string },
+  view: {
+    filters: BoardFilters;
+    items: HelpRequest[];
+    total: number;
+    page: number;
+    pages: number;
+    channels: string[];
+    helpKinds: readonly string[];
+    query: (page: number) => string;
+  },
   notice?: Notice,
 ): Html {
   const t = consoleText(v.catalog);
@@ -162,18 +173,22 @@ export function boardPage(
       <a class="button secondary" href="/console/requests">${t('board.reset')}</a>
     </form>
     <p class="muted">${t('board.total', { total: view.total })}</p>
-    ${view.items.length === 0
-      ? html`<div class="card">${t('board.empty')}</div>`
-      : html`<table class="board">
+    ${
+      view.items.length === 0
+        ? html`<div class="card">${t('board.empty')}</div>`
+        : html`<table class="board">
           <thead><tr><th>${t('board.number')}</th><th>${t('board.createdAt')}</th><th>${t('board.district')}</th><th>${t('board.helpKind')}</th><th>${t('board.status')}</th><th>${t('board.channel')}</th><th>${t('board.volunteer')}</th></tr></thead>
           <tbody>${rows}</tbody>
-        </table>`}
-    ${view.pages > 1 &&
-    html`<div class="pager">
+        </table>`
+    }
+    ${
+      view.pages > 1 &&
+      html`<div class="pager">
       ${view.page > 1 && html`<a href="${view.query(view.page - 1)}">${t('board.previous')}</a>`}
       <span>${t('board.page', { page: view.page, pages: view.pages })}</span>
       ${view.page < view.pages && html`<a href="${view.query(view.page + 1)}">${t('board.next')}</a>`}
-    </div>`}`;
+    </div>`
+    }`;
   return layout(v, user, 'requests', t('board.title'), body, notice);
 }
 
@@ -238,15 +253,17 @@ export function cardPage(v: ViewContext, user: ConsoleUser, request: HelpRequest
         ${field(t('card.volunteer'), request.volunteer?.displayName ?? '—')}
       </dl></div>
       <div class="card"><h2>${t('card.personal')}</h2>
-        ${erased
-          ? html`<p class="muted">${t('card.personalErased')}</p>`
-          : html`<dl class="fields">
+        ${
+          erased
+            ? html`<p class="muted">${t('card.personalErased')}</p>`
+            : html`<dl class="fields">
               ${field(t('card.name'), request.personal.name)}
               ${field(t('card.phone'), html`<a href="tel:${request.personal.phone}">${request.personal.phone}</a>`)}
               ${field(t('card.address'), request.personal.address)}
               ${field(t('card.description'), request.personal.description)}
               ${request.feedback && field(t('card.feedback'), `${request.feedback.rating}/5${request.feedback.comment ? ` — ${request.feedback.comment}` : ''}`)}
-            </dl>`}
+            </dl>`
+        }
       </div>
     </div>
     ${actions}
@@ -270,7 +287,9 @@ export function intakePage(
   const fields = form.fields.map((f) => {
     const value = form.values[f.id] ?? '';
     const error = form.errors[f.id];
-    const when = f.when && html` data-when-step="${f.when.step}" data-when-mode="${f.when.in ? 'in' : 'notIn'}" data-when-values="${(f.when.in ?? f.when.notIn)!.join(',')}"`;
+    const when =
+      f.when &&
+      html` data-when-step="${f.when.step}" data-when-mode="${f.when.in ? 'in' : 'notIn'}" data-when-values="${(f.when.in ?? f.when.notIn)!.join(',')}"`;
     const id = `f-${f.id}`;
     let input: Html;
     if (f.choices.length > 0 && f.choices.length <= 8) {
@@ -301,7 +320,11 @@ export function intakePage(
   return layout(v, user, 'intake', t('intake.title'), body, notice);
 }
 
-export function intakeSummaryPage(v: ViewContext, user: ConsoleUser, form: { values: FormValues; summary: { label: Text; value: Text }[]; formId: string }): Html {
+export function intakeSummaryPage(
+  v: ViewContext,
+  user: ConsoleUser,
+  form: { values: FormValues; summary: { label: Text; value: Text }[]; formId: string },
+): Html {
   const t = consoleText(v.catalog);
   const say = (text: Text) => renderText(v.catalog, text);
   const hidden = Object.entries(form.values).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value ?? ''}">`);
@@ -338,11 +361,17 @@ function barList(items: readonly { label: string; value: number }[], className: 
   if (items.length === 0) return html``;
   const max = Math.max(1, ...items.map((item) => item.value));
   return html`<ol class="bar-list">${items.map(
-    (item) => html`<li><span class="bar-label">${item.label}</span><meter class="${className}" min="0" max="${max}" value="${item.value}"></meter><span class="bar-count">${item.value}</span></li>`,
+    (item) =>
+      html`<li><span class="bar-label">${item.label}</span><meter class="${className}" min="0" max="${max}" value="${item.value}"></meter><span class="bar-count">${item.value}</span></li>`,
   )}</ol>`;
 }
 
-export function dashboardPage(v: ViewContext, user: ConsoleUser, data: Dashboard, options: { overdueAfterMs: number; exportFrom: string; exportTo: string }): Html {
+export function dashboardPage(
+  v: ViewContext,
+  user: ConsoleUser,
+  data: Dashboard,
+  options: { overdueAfterMs: number; exportFrom: string; exportTo: string },
+): Html {
   const t = consoleText(v.catalog);
   const duration = (m: { medianMs: number | null }) => (m.medianMs === null ? t('dashboard.noData') : v.coordinatorTexts.duration(m.medianMs));
   const dayLabel = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}`;
@@ -371,33 +400,39 @@ export function dashboardPage(v: ViewContext, user: ConsoleUser, data: Dashboard
       <div class="card chart-bars"><h2>${t('dashboard.byDistrict')}</h2>${horizontalBars({ title: t('dashboard.byDistrict'), items: byDistrict, className: 'bar', empty: t('dashboard.empty') })}${barList(byDistrict, 'bar')}</div>
       <div class="card chart-bars"><h2>${t('dashboard.byHelpKind')}</h2>${horizontalBars({ title: t('dashboard.byHelpKind'), items: byHelpKind, className: 'bar-alt', empty: t('dashboard.empty') })}${barList(byHelpKind, 'bar-alt')}</div>
     </div>
-    ${user.role === 'coordinator' &&
-    html`<form class="card filters no-print" method="get" action="/console/export.csv">
+    ${
+      user.role === 'coordinator' &&
+      html`<form class="card filters no-print" method="get" action="/console/export.csv">
       <h2>${t('export.title')}</h2>
       <label>${t('board.from')}<input type="date" name="from" value="${options.exportFrom}" required></label>
       <label>${t('board.to')}<input type="date" name="to" value="${options.exportTo}" required></label>
       <label><span><input type="checkbox" name="full" value="1"> ${t('export.full')}</span></label>
       <button type="submit">${t('export.button')}</button>
-    </form>`}`;
+    </form>`
+    }`;
   return layout(v, user, 'dashboard', t('dashboard.title'), body);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Scenario preview
 
-export function previewPage(v: ViewContext, user: ConsoleUser, view: { files: string[]; preview: PreviewState | null; problem?: string; selected: string }): Html {
+export function previewPage(
+  v: ViewContext,
+  user: ConsoleUser,
+  view: { files: string[]; preview: PreviewState | null; problem?: string; selected: string },
+): Html {
   const t = consoleText(v.catalog);
   const p = view.preview;
-  const chat = p
-    ? html`<div class="chat" aria-live="polite">${p.lines.map((line) => html`<div class="bubble ${line.from}">${line.text}</div>`)}</div>`
-    : '';
+  const chat = p ? html`<div class="chat" aria-live="polite">${p.lines.map((line) => html`<div class="bubble ${line.from}">${line.text}</div>`)}</div>` : '';
   const controls =
     p && p.prompt
       ? html`<div class="chat-controls">
-          ${p.prompt.choices.length > 0 &&
-          html`<form method="post" action="/console/preview">${csrfField(user)}<input type="hidden" name="seq" value="${p.prompt.seq}">
+          ${
+            p.prompt.choices.length > 0 &&
+            html`<form method="post" action="/console/preview">${csrfField(user)}<input type="hidden" name="seq" value="${p.prompt.seq}">
             ${p.prompt.choices.map((c) => html`<button type="submit" class="secondary" name="choice" value="${c.value}">${c.label}</button> `)}
-          </form>`}
+          </form>`
+          }
           <form method="post" action="/console/preview" class="say">${csrfField(user)}
             <input type="text" name="text" placeholder="${t('preview.placeholder')}" aria-label="${t('preview.placeholder')}" autocomplete="off">
             <button type="submit">${t('preview.say')}</button>
@@ -434,15 +469,17 @@ export function peoplePage(
   const body = html`<h1>${t('people.title')}</h1>
     <p class="muted">${t('people.hint')}</p>
     <div class="card">
-      ${view.operators.length === 0
-        ? html`<p>${t('people.empty')}</p>`
-        : html`<table class="people"><tbody>${view.operators.map(
-            (p) => html`<tr><td class="person">${name(p)}</td><td class="revoke">
+      ${
+        view.operators.length === 0
+          ? html`<p>${t('people.empty')}</p>`
+          : html`<table class="people"><tbody>${view.operators.map(
+              (p) => html`<tr><td class="person">${name(p)}</td><td class="revoke">
               <form method="post" action="/console/people/revoke">${csrfField(user)}
                 <input type="hidden" name="platform" value="${p.platform}"><input type="hidden" name="person" value="${p.userId}">
                 <button type="submit" class="secondary">${t('people.revoke')}</button>
               </form></td></tr>`,
-          )}</tbody></table>`}
+            )}</tbody></table>`
+      }
       ${view.configured.length > 0 && html`<p class="muted">${t('people.configured', { list: view.configured.join(', ') })}</p>`}
     </div>
     <form class="card filters" method="post" action="/console/people/grant">${csrfField(user)}

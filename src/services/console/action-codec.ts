@@ -57,7 +57,8 @@ export function createConsoleActionCodec(limits: Pick<ConsoleLimits, 'actionByte
   return {
     encode(action: ConsoleAction): string {
       const data = encodeConsoleAction(action);
-      if (Buffer.byteLength(data, 'utf8') > limits.actionBytes) throw new RangeError(`a console action takes ${data.length} bytes, the platform carries ${limits.actionBytes}`);
+      if (Buffer.byteLength(data, 'utf8') > limits.actionBytes)
+        throw new RangeError(`a console action takes ${data.length} bytes, the platform carries ${limits.actionBytes}`);
       return data;
     },
     decode(data: string): ConsoleAction | null {

@@ -1,7 +1,21 @@
 import { parsePersonName, type PersonName } from './people-lookup.js';
 
 /** The coordinators' commands, in the order menus and /help list them. */
-export const COORDINATOR_COMMANDS = ['open', 'overdue', 'request', 'assign', 'close', 'cancel', 'erase', 'stats', 'export', 'districts', 'grant', 'revoke', 'help'] as const;
+export const COORDINATOR_COMMANDS = [
+  'open',
+  'overdue',
+  'request',
+  'assign',
+  'close',
+  'cancel',
+  'erase',
+  'stats',
+  'export',
+  'districts',
+  'grant',
+  'revoke',
+  'help',
+] as const;
 export type CoordinatorCommandName = (typeof COORDINATOR_COMMANDS)[number];
 
 /** A command read and checked for its shape; what it refers to is checked when it runs. */
@@ -36,7 +50,10 @@ const FULL_WORDS = new Set(['full', 'полный', 'полная', 'полно�
  * Reads a coordinator command's arguments. Platform-free: Telegram and VK hand over the command name
  * and the text after it. A malformed command gives the name whose syntax to show.
  */
-export function parseCoordinatorCommand(name: CoordinatorCommandName, args: string): { ok: true; command: ParsedCommand } | { ok: false; usage: CoordinatorCommandName } {
+export function parseCoordinatorCommand(
+  name: CoordinatorCommandName,
+  args: string,
+): { ok: true; command: ParsedCommand } | { ok: false; usage: CoordinatorCommandName } {
   const text = args.trim();
   const ok = (command: ParsedCommand) => ({ ok: true as const, command });
   const usage = { ok: false as const, usage: name };

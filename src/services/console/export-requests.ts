@@ -18,7 +18,10 @@ export function createRequestExport(deps: { requests: RequestRepository; labels:
     const requests = await deps.requests.listCreatedBetween(options.period.from, options.period.to);
     const csv = toCsv(exportRows(requests, deps.labels(), { full: options.full }));
     // Who took personal data out, and how much: an audit line without any of the data itself.
-    deps.logger.info({ platform: options.by.platform, by: options.by.userId, rows: requests.length, full: options.full, via: options.via }, 'requests exported');
+    deps.logger.info(
+      { platform: options.by.platform, by: options.by.userId, rows: requests.length, full: options.full, via: options.via },
+      'requests exported',
+    );
     return { csv, rows: requests.length };
   };
 }

@@ -16,9 +16,7 @@ export interface ListPage {
 export function createRequestLists(deps: { requests: RequestRepository; overdueAfterMs: number; now: () => Date }) {
   return async (kind: ListKind, district: string | undefined, page: number, pageSize: number): Promise<ListPage> => {
     const query =
-      kind === 'open'
-        ? { ...(district ? { district } : {}) }
-        : { status: 'new' as const, createdBefore: new Date(deps.now().getTime() - deps.overdueAfterMs) };
+      kind === 'open' ? { ...(district ? { district } : {}) } : { status: 'new' as const, createdBefore: new Date(deps.now().getTime() - deps.overdueAfterMs) };
     let { items, total } = await deps.requests.listOpen({ ...query, skip: page * pageSize, limit: pageSize });
     const pages = Math.max(1, Math.ceil(total / pageSize));
     // A page that emptied meanwhile (requests were taken) shows the last one there is.

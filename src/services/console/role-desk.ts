@@ -40,7 +40,10 @@ export function createRoleDesk(deps: RoleDeskDeps) {
     try {
       await deps.roleChanged?.(person, holds);
     } catch (error) {
-      deps.logger.warn({ platform: person.platform, userId: person.userId, err: error instanceof Error ? error.name : 'error' }, 'updating the command menu after a role change failed');
+      deps.logger.warn(
+        { platform: person.platform, userId: person.userId, err: error instanceof Error ? error.name : 'error' },
+        'updating the command menu after a role change failed',
+      );
     }
   }
 

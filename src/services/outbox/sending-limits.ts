@@ -15,7 +15,9 @@ export interface SendingLimits {
 const HEADROOM = 1.04;
 
 /** The limits each platform declares (bots/<platform>/), with spacing to spare, as the worker paces by them. */
-export function withHeadroom(platforms: readonly { id: Platform; sendingLimits: { groupIntervalMs: number; privateIntervalMs: number; perSecond: number } }[]): SendingLimits {
+export function withHeadroom(
+  platforms: readonly { id: Platform; sendingLimits: { groupIntervalMs: number; privateIntervalMs: number; perSecond: number } }[],
+): SendingLimits {
   const each = (f: (limits: (typeof platforms)[number]['sendingLimits']) => number) =>
     Object.fromEntries(platforms.map((p) => [p.id, f(p.sendingLimits)])) as Record<Platform, number>;
   return {

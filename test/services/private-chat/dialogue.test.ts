@@ -62,7 +62,9 @@ describe('the private chat outside the questionnaire', () => {
     const rows = (reply: typeof limited) => (reply.messages[0]?.kind === 'text' ? (reply.messages[0].buttons ?? []) : []);
     expect(rows(limited)).toHaveLength(5);
     expect(rows(unlimited)).toHaveLength(7);
-    expect(rows(limited)[0]).toEqual([{ label: catalog.t('requester.withdrawButton', { number: 1 }), action: { kind: 'withdraw', number: 1, confirmed: false } }]);
+    expect(rows(limited)[0]).toEqual([
+      { label: catalog.t('requester.withdrawButton', { number: 1 }), action: { kind: 'withdraw', number: 1, confirmed: false } },
+    ]);
   });
 
   it('calls a button it cannot read stale, without an alert', async () => {
