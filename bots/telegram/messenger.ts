@@ -5,7 +5,7 @@ import type { Catalog } from '../../src/messages/catalog.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
 import { PermanentDeliveryError } from '../../src/services/outbox/permanent-delivery-error.js';
 import type { Messenger, SendOptions } from '../../src/services/ports.js';
-import { ratingButtons, taskButtons } from '../../src/services/private-chat/dialogue.js';
+import { privateMessages } from '../../src/services/private-chat/outgoing.js';
 import { encodeCallback } from './callback-data.js';
 import { inlineKeyboard } from './render.js';
 
@@ -50,18 +50,11 @@ export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: 
         throw asPermanent(error);
       }
     },
-    async sendText(chatId, text, options) {
-      await send(() => api.sendMessage(chatId, text, silently(options)));
-    },
+    ...privateMessages(catalog, texts, (chatId, message, options) =>
+      send(() => api.sendMessage(chatId, message.text, { ...(message.buttons ? { reply_markup: inlineKeyboard(message.buttons) } : {}), ...silently(options) })),
+    ),
     async sendChart(chatId, png, caption) {
       await call(() => api.sendPhoto(chatId, new InputFile(png, 'report.png'), { caption }));
-    },
-    async sendFeedbackRequest(chatId, number, text, options) {
-      await send(() => api.sendMessage(chatId, text, { reply_markup: inlineKeyboard(ratingButtons(number)), ...silently(options) }));
-    },
-    async sendTaskCard(chatId, request, options) {
-      const text = [options?.note, texts.volunteerDetails(request)].filter(Boolean).join('\n\n');
-      await send(() => api.sendMessage(chatId, text, { reply_markup: inlineKeyboard(taskButtons(catalog, request.number)) }));
     },
     describeFailure(error) {
       // What is left of Telegram's errors is 429 (with the wait it asks for) and 5xx.

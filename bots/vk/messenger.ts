@@ -5,7 +5,7 @@ import type { Catalog } from '../../src/messages/catalog.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
 import { PermanentDeliveryError } from '../../src/services/outbox/permanent-delivery-error.js';
 import type { Messenger } from '../../src/services/ports.js';
-import { ratingButtons, taskButtons } from '../../src/services/private-chat/dialogue.js';
+import { privateMessages } from '../../src/services/private-chat/outgoing.js';
 import { keyboardOf, postKeyboard } from './render.js';
 
 /** Peer ids of VK conversations start here; smaller ones are people. */
@@ -54,24 +54,16 @@ export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalo
     },
     // options.silent is not used: VK's messages.send has no silent delivery, so news sent during quiet
     // hours arrives as the person's own notification settings say.
-    async sendText(chatId, text, options) {
-      await send(() => api.messages.send({ peer_id: Number(chatId), message: text, random_id: randomIdFor(options?.deliveryKey) }));
-    },
-    async sendFeedbackRequest(chatId, number, text, options) {
-      await send(() =>
-        api.messages.send({ peer_id: Number(chatId), message: text, keyboard: keyboardOf(ratingButtons(number)), random_id: randomIdFor(options?.deliveryKey) }),
-      );
-    },
-    async sendTaskCard(chatId, request, options) {
-      await send(() =>
+    ...privateMessages(catalog, texts, (chatId, message, options) =>
+      send(() =>
         api.messages.send({
           peer_id: Number(chatId),
-          message: [options?.note, texts.volunteerDetails(request)].filter(Boolean).join('\n\n'),
-          keyboard: keyboardOf(taskButtons(catalog, request.number)),
+          message: message.text,
+          ...(message.buttons ? { keyboard: keyboardOf(message.buttons) } : {}),
           random_id: randomIdFor(options?.deliveryKey),
         }),
-      );
-    },
+      ),
+    ),
     describeFailure(error) {
       if (error instanceof APIError) {
         const code = Number(error.code);
