@@ -17,7 +17,7 @@ import type { ConsoleChat } from '../../src/services/console/console-chat.js';
 import type { PrivateChat } from '../../src/services/private-chat/dialogue.js';
 import { alertReply, failureText } from '../../src/services/private-chat/notices.js';
 import { createGroupChatHandlers } from './group-chat.js';
-import { createForgetHandler, createPrivateChatHandler } from './private-chat.js';
+import { createPrivateChatHandler, isForget } from './private-chat.js';
 import { sendReply } from './render.js';
 
 export interface TelegramConnection {
@@ -72,7 +72,7 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
   // Before the questionnaire: a coordinator's command is answered even in the middle of one.
   bot.use(createTelegramConsoleHandlers({ consoleChat: deps.consoleChat, catalog }));
   // Before the questionnaire too: "forget me" is answered wherever the person is, and its state goes.
-  bot.use(createForgetHandler({ chat, catalog }));
+  bot.use(createPrivateChatHandler({ chat, catalog, only: isForget }));
   bot.use(
     conversations<BotContext, BotContext>({
       storage: {

@@ -5,10 +5,9 @@ import { createInFlightTracker } from '../../src/in-flight.js';
 import { claimOutcomeText } from '../../src/messages/command-texts.js';
 import type { ConsoleChat } from '../../src/services/console/console-chat.js';
 import { describeError } from '../../src/services/describe-error.js';
-import type { IntakeSession } from '../../src/services/intake.js';
 import { parseCommand } from '../../src/services/private-chat/chat-text.js';
 import type { PlatformCore } from '../../src/platform-module.js';
-import type { PrivateChat, QuestionnairePlace } from '../../src/services/private-chat/dialogue.js';
+import { storedPlace, type PrivateChat } from '../../src/services/private-chat/dialogue.js';
 import { alertReply, failureText } from '../../src/services/private-chat/notices.js';
 import type { ChatInput } from '../../src/services/private-chat/reply.js';
 import { withoutMention } from './chat-text.js';
@@ -101,13 +100,8 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
 
   /** A person writing to the community or pressing one of its buttons; `press` is the pressed button's event. */
   async function onPersonInput(userId: number, peerId: number, input: ChatInput, press?: MessageEventContext): Promise<void> {
-    const key = `vk:${peerId}`;
-    const place: QuestionnairePlace = {
-      read: async () => (await deps.conversations.read(key)) as IntakeSession | undefined,
-      write: (session) => deps.conversations.write(key, session),
-      clear: () => deps.conversations.delete(key),
-    };
-    const reply = await deps.chat.handle({ person: { platform: 'vk', userId: String(userId) }, chatId: String(peerId) }, input, place);
+    const who = { person: { platform: 'vk' as const, userId: String(userId) }, chatId: String(peerId) };
+    const reply = await deps.chat.handle(who, input, storedPlace(deps.conversations, `vk:${peerId}`));
     await sendReply(vk.api, peerId, reply, catalog, press);
   }
 
