@@ -5,18 +5,20 @@ import { sequentialize } from '@grammyjs/runner';
 import { Bot, type ApiClientOptions } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Scenario } from '../../src/scenario/schema.js';
-import { describeError, isDatabaseUnavailable } from '../../src/services/describe-error.js';
+import { describeError } from '../../src/services/describe-error.js';
 import type { KeyValueStore } from '../../src/services/ports.js';
 import type { BotContext } from './context.js';
-import { createTelegramConsoleCommand } from './console-command.js';
-import { createTelegramCoordinatorCommands, type TelegramCoordinatorDeps } from './coordinator-commands.js';
+import { createTelegramConsoleHandlers } from './coordinator-commands.js';
 import { createInFlightTracker } from '../../src/in-flight.js';
 import { createTelegramDedup } from './dedup.js';
 import { createIntakeConversation, INTAKE_CONVERSATION } from './intake-conversation.js';
 import type { PlatformCore } from '../../src/platform-module.js';
+import type { ConsoleChat } from '../../src/services/console/console-chat.js';
 import type { PrivateChat } from '../../src/services/private-chat/dialogue.js';
+import { alertReply, failureText } from '../../src/services/private-chat/notices.js';
 import { createGroupChatHandlers } from './group-chat.js';
-import { createForgetHandler, createPrivateChatHandler } from './private-chat.js';
+import { createPrivateChatHandler, isForget } from './private-chat.js';
+import { sendReply } from './render.js';
 
 export interface TelegramConnection {
   token: string;
@@ -39,8 +41,8 @@ export function createTelegramBot(connection: TelegramConnection): Bot<BotContex
   return bot;
 }
 
-/** The core's services, with the private chat worded for Telegram and the console's adapter. */
-export type TelegramHandlerDeps = PlatformCore & { chat: PrivateChat; coordinatorCommands: TelegramCoordinatorDeps };
+/** The core's services, with the private chat worded for Telegram and the console shaped for it. */
+export type TelegramHandlerDeps = PlatformCore & { chat: PrivateChat; consoleChat: ConsoleChat };
 
 /**
  * Installs the middleware: logging, per-chat ordering, the intake conversation and the commands.
@@ -60,10 +62,7 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
     if (ctx.chat?.type !== 'private') return next();
     const verdict = deps.floodGuard.check(`telegram:${ctx.chat.id}`);
     if (verdict === 'pass') return next();
-    if (verdict === 'ignore') return;
-    const text = catalog.t('bot.errors.slowDown');
-    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true });
-    else await ctx.reply(text);
+    if (verdict === 'warn') await sendReply(ctx, alertReply(catalog.t('bot.errors.slowDown')), catalog);
   });
   bot.use(createTelegramDedup(deps.updateLog, deps.logger));
   // One update at a time per private chat, so a conversation's state is never written by two
@@ -71,10 +70,9 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
   // database decides the winner.
   bot.use(sequentialize((ctx) => (ctx.chat?.type === 'private' ? String(ctx.chat.id) : undefined)));
   // Before the questionnaire: a coordinator's command is answered even in the middle of one.
-  bot.use(createTelegramCoordinatorCommands(deps.coordinatorCommands));
-  bot.use(createTelegramConsoleCommand({ catalog, issueLink: deps.consoleLink }));
+  bot.use(createTelegramConsoleHandlers({ consoleChat: deps.consoleChat, catalog }));
   // Before the questionnaire too: "forget me" is answered wherever the person is, and its state goes.
-  bot.use(createForgetHandler({ chat, catalog }));
+  bot.use(createPrivateChatHandler({ chat, catalog, only: isForget }));
   bot.use(
     conversations<BotContext, BotContext>({
       storage: {
@@ -96,10 +94,8 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
 
   bot.catch(async ({ ctx, error }) => {
     ctx.log?.error({ err: describeError(error) }, 'update failed');
-    const text = catalog.t(isDatabaseUnavailable(error) ? 'bot.errors.databaseDown' : 'bot.errors.generic');
     try {
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true });
-      else if (ctx.chat) await ctx.reply(text);
+      if (ctx.callbackQuery || ctx.chat) await sendReply(ctx, alertReply(failureText(catalog, error)), catalog);
     } catch {
       // Telegram itself is unreachable; the error is already logged.
     }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { ConsoleLimits } from '../../src/services/console/action-codec.js';
 import { TASK_ACTIONS, type ChatAction, type TaskAction } from '../../src/services/private-chat/actions.js';
+import type { ConsoleButtonAction } from '../../src/services/private-chat/reply.js';
 
 /**
  * The codec of our inline buttons' callback data. Telegram allows 64 bytes, so choices travel as
@@ -8,11 +10,19 @@ import { TASK_ACTIONS, type ChatAction, type TaskAction } from '../../src/servic
  */
 export type CallbackAction = ChatAction;
 
+/** Prefix of the console's callback data ("co:c:17"); the rest is the console's own encoding. */
+const CONSOLE_PREFIX = 'co:';
+
+/** What a Telegram message carries: up to 100 inline buttons, 8 a row, 64 bytes of callback data. */
+export const TELEGRAM_CONSOLE_LIMITS: ConsoleLimits = { buttonsPerMessage: 100, buttonsPerRow: 8, actionBytes: 64 - CONSOLE_PREFIX.length };
+
 // Plain digits only: "007", "1e0" or "" are not numbers any button of ours carries.
 const int = z.string().regex(/^(0|[1-9]\d{0,8})$/).transform(Number);
 
-export function encodeCallback(action: CallbackAction): string {
+export function encodeCallback(action: CallbackAction | ConsoleButtonAction): string {
   switch (action.kind) {
+    case 'console':
+      return CONSOLE_PREFIX + action.data;
     case 'answer':
       return `a:${action.seq}:${action.index}`;
     case 'back':
@@ -66,4 +76,9 @@ export function decodeCallback(data: string): CallbackAction | null {
     return reason.success ? { kind: 'release', number: Number(a), reason: reason.data } : null;
   }
   return null;
+}
+
+/** The console's part of a console button's callback data, or null for any other button's. */
+export function decodeConsoleCallback(data: string): string | null {
+  return data.startsWith(CONSOLE_PREFIX) ? data.slice(CONSOLE_PREFIX.length) : null;
 }

@@ -7,7 +7,7 @@ import { VOLUNTEER_START_PAYLOAD } from '../../src/services/private-chat/dialogu
 import type { GroupChat } from '../../src/services/private-chat/group-chat.js';
 import { decodeCallback } from './callback-data.js';
 import type { BotContext } from './context.js';
-import { publicNameOf } from './coordinator-commands.js';
+import { publicNameOf } from './input.js';
 
 /** Volunteer groups: the "Take request" button, and /bind, /unbind, /start and /id. */
 export function createGroupChatHandlers(deps: { catalog: Catalog; claimRequest: ClaimRequest; groupChat: GroupChat; botUsername: () => string }) {

@@ -2,10 +2,12 @@ import { run, type RunnerHandle } from '@grammyjs/runner';
 import { Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { PlatformConnection, PlatformCore, PlatformModule } from '../../src/platform-module.js';
+import { createConsoleChat } from '../../src/services/console/console-chat.js';
 import type { ChatCapabilities } from '../../src/services/private-chat/reply.js';
 import { createTelegramBot, installTelegramHandlers } from './bot.js';
 import { telegramConfigProblems, telegramConfigShape, type TelegramConfig } from './config.js';
-import { createTelegramCommandMenus, type TelegramCommandMenus } from './coordinator-commands.js';
+import { TELEGRAM_CONSOLE_LIMITS } from './callback-data.js';
+import { createTelegramCommandMenus, type TelegramCommandMenus } from './command-menus.js';
 import { createTelegramMessenger } from './messenger.js';
 import { createTelegramWebhookHandler, TELEGRAM_WEBHOOK_PATH } from './webhook.js';
 
@@ -42,8 +44,8 @@ export const telegramPlatform: PlatformModule<typeof telegramConfigShape> = {
         menus = createTelegramCommandMenus(bot.api, { texts: core.coordinatorTexts, configuredIds: config.COORDINATOR_TELEGRAM_IDS, roles: core.roles, ...hq, logger });
         // Updates are counted and timed before anything else sees them.
         bot.use((_ctx, next) => core.timeUpdate(next));
-        const coordinatorCommands = { console: core.coordinatorConsole, registry: core.peopleRegistry, ...hq, logger: core.logger };
-        handlers = installTelegramHandlers(bot, { ...core, chat: core.privateChat(CAPABILITIES), coordinatorCommands });
+        const consoleChat = createConsoleChat(core, { platform: 'telegram', limits: TELEGRAM_CONSOLE_LIMITS, canSendDocuments: true, ...hq });
+        handlers = installTelegramHandlers(bot, { ...core, chat: core.privateChat(CAPABILITIES), consoleChat });
       },
       webhooks: () =>
         config.TELEGRAM_MODE === 'webhook' ? [{ path: TELEGRAM_WEBHOOK_PATH, handler: createTelegramWebhookHandler(bot, config.TELEGRAM_WEBHOOK_SECRET!) }] : [],

@@ -1,5 +1,6 @@
 import type { Context } from 'grammy';
-import { parseCommand } from '../../src/services/private-chat/chat-text.js';
+import type { User } from 'grammy/types';
+import { parseCommand, publicName } from '../../src/services/private-chat/chat-text.js';
 import type { ChatPerson } from '../../src/services/private-chat/dialogue.js';
 import type { ChatInput } from '../../src/services/private-chat/reply.js';
 import { decodeCallback } from './callback-data.js';
@@ -18,4 +19,9 @@ export function inputOf(ctx: Context): ChatInput | null {
 
 export function chatPersonOf(ctx: Context): ChatPerson {
   return { person: { platform: 'telegram', userId: String(ctx.from?.id) }, chatId: String(ctx.chat?.id) };
+}
+
+/** How a person appears to others: the name they show in Telegram, and @username if any (as on a claimed post). */
+export function publicNameOf(user: User): string {
+  return publicName({ first: user.first_name, last: user.last_name, username: user.username });
 }

@@ -1,4 +1,4 @@
-import { InlineKeyboard, Keyboard, type Context } from 'grammy';
+import { GrammyError, InlineKeyboard, InputFile, Keyboard, type Context } from 'grammy';
 import type { ReplyKeyboardRemove } from 'grammy/types';
 import type { Catalog } from '../../src/messages/catalog.js';
 import { renderText } from '../../src/messages/render.js';
@@ -6,6 +6,9 @@ import type { Prompt } from '../../src/scenario/engine.js';
 import { promptText } from '../../src/services/private-chat/prompt-text.js';
 import type { ChatButton, ChatReply } from '../../src/services/private-chat/reply.js';
 import { encodeCallback } from './callback-data.js';
+
+/** Telegram shows at most 200 characters of the answer on a pressed button. */
+const NOTICE_MAX = 200;
 
 export interface RenderedPrompt {
   text: string;
@@ -42,12 +45,13 @@ export function renderPrompt(prompt: Prompt, catalog: Catalog, options: { withHi
 }
 
 /**
- * Draws a private chat's reply: the answer on the pressed button (unless `answered` already), its
- * buttons gone if asked, then the messages.
+ * Draws a reply in a chat (the private chat's and the console's): the answer on the pressed button
+ * (unless `answered` already), its buttons gone if asked, then the messages.
  */
 export async function sendReply(ctx: Context, reply: ChatReply, catalog: Catalog, answered = false): Promise<void> {
-  if (ctx.callbackQuery && !answered) await ctx.answerCallbackQuery(reply.notice ? { text: reply.notice.text, ...(reply.notice.alert ? { show_alert: true } : {}) } : {});
-  else if (reply.notice) await ctx.reply(reply.notice.text);
+  const { notice } = reply;
+  if (ctx.callbackQuery && !answered) await ctx.answerCallbackQuery(notice ? { text: notice.text.slice(0, NOTICE_MAX), ...(notice.alert ? { show_alert: true } : {}) } : {});
+  else if (notice) await ctx.reply(notice.text);
   if (reply.clearPressed && ctx.callbackQuery) await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
   for (const message of reply.messages) {
     if (message.kind === 'prompt') {
@@ -55,10 +59,16 @@ export async function sendReply(ctx: Context, reply: ChatReply, catalog: Catalog
       await ctx.reply(rendered.text, { reply_markup: rendered.replyMarkup });
     } else if (message.kind === 'contact') {
       await ctx.replyWithContact(message.phone, message.name);
-    } else if (message.buttons) {
-      await ctx.reply(message.text, { reply_markup: inlineKeyboard(message.buttons) });
+    } else if (message.kind === 'document') {
+      await ctx.replyWithDocument(new InputFile(Buffer.from(message.content, 'utf8'), message.fileName), { caption: message.caption });
+    } else if (message.replacesPressed && ctx.callbackQuery?.message) {
+      await ctx.editMessageText(message.text, message.buttons ? { reply_markup: inlineKeyboard(message.buttons) } : {}).catch((error: unknown) => {
+        // Pressed twice: the page is already shown.
+        if (!(error instanceof GrammyError && error.description.includes('message is not modified'))) throw error;
+      });
     } else {
-      await ctx.reply(message.text, message.closesKeyboard ? { reply_markup: { remove_keyboard: true } } : {});
+      const markup = message.buttons ? inlineKeyboard(message.buttons) : message.closesKeyboard ? { remove_keyboard: true as const } : undefined;
+      await ctx.reply(message.text, { ...(markup ? { reply_markup: markup } : {}), ...(message.noLinkPreview ? { link_preview_options: { is_disabled: true } } : {}) });
     }
   }
 }

@@ -1,22 +1,22 @@
 import { Agent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
-import { getRandomId, VK, type KeyboardBuilder, type MessageContext, type MessageEventContext } from 'vk-io';
+import { VK, type MessageContext, type MessageEventContext } from 'vk-io';
 import { createInFlightTracker } from '../../src/in-flight.js';
 import { claimOutcomeText } from '../../src/messages/command-texts.js';
-import { describeError, isDatabaseUnavailable } from '../../src/services/describe-error.js';
-import type { IntakeSession } from '../../src/services/intake.js';
-import { cutText, parseCommand } from '../../src/services/private-chat/chat-text.js';
+import type { ConsoleChat } from '../../src/services/console/console-chat.js';
+import { describeError } from '../../src/services/describe-error.js';
+import { parseCommand } from '../../src/services/private-chat/chat-text.js';
 import type { PlatformCore } from '../../src/platform-module.js';
-import type { PrivateChat, QuestionnairePlace } from '../../src/services/private-chat/dialogue.js';
+import { storedPlace, type PrivateChat } from '../../src/services/private-chat/dialogue.js';
+import { alertReply, failureText } from '../../src/services/private-chat/notices.js';
 import type { ChatInput } from '../../src/services/private-chat/reply.js';
-import { SNACKBAR_MAX, withoutMention } from './chat-text.js';
-import { createVkConsoleCommand } from './console-command.js';
-import { createVkCoordinatorCommands, type VkCoordinatorDeps } from './coordinator-commands.js';
+import { withoutMention } from './chat-text.js';
+import { createVkConsoleHandlers } from './coordinator-commands.js';
 import { createVkDedup } from './dedup.js';
 import { CHAT_PEER_OFFSET } from './messenger.js';
 import { decodeAction, parsePayload } from './payload.js';
 import { createPerKeyQueue } from './per-peer-queue.js';
-import { emptyKeyboard, keyboardOf, renderIntakeReply } from './render.js';
+import { say, sendReply, snackbar } from './render.js';
 import { displayNameOf } from './users.js';
 
 export interface VkConnection {
@@ -41,8 +41,8 @@ export function createVkClient(connection: VkConnection): VK {
   });
 }
 
-/** The core's services, with the private chat worded for VK, the community and the console's adapter. */
-export type VkHandlerDeps = PlatformCore & { chat: PrivateChat; groupId: number; coordinatorCommands: VkCoordinatorDeps };
+/** The core's services, with the private chat worded for VK, the console shaped for it, and the community. */
+export type VkHandlerDeps = PlatformCore & { chat: PrivateChat; consoleChat: ConsoleChat; groupId: number };
 
 /**
  * Installs the VK bot's handlers: people's messages and presses go to the private chat's dialogue,
@@ -63,33 +63,29 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
     if (event.peerId >= CHAT_PEER_OFFSET || (!press && (ctx as MessageContext).isOutbox)) return next();
     const verdict = deps.floodGuard.check(`vk:${event.peerId}`);
     if (verdict === 'pass') return next();
-    if (verdict === 'ignore') return;
-    const text = catalog.t('bot.errors.slowDown');
-    if (press) await snackbar(ctx as MessageEventContext, text);
-    else await say(event.peerId, text);
+    if (verdict === 'warn') await sendReply(vk.api, event.peerId, alertReply(catalog.t('bot.errors.slowDown')), catalog, press ? (ctx as MessageEventContext) : undefined);
   });
   vk.updates.use(createVkDedup(deps.updateLog, deps.logger));
-  const coordinatorCommands = createVkCoordinatorCommands(vk, deps.coordinatorCommands);
-  vk.updates.use(coordinatorCommands.middleware);
-  vk.updates.use(createVkConsoleCommand(vk, { catalog, issueLink: deps.consoleLink }));
+  const consoleHandlers = createVkConsoleHandlers(vk, { consoleChat: deps.consoleChat, catalog });
+  vk.updates.use(consoleHandlers.middleware);
 
   vk.updates.on('message_new', async (ctx) => {
     if (ctx.isOutbox) return;
     const log = deps.logger.child({ platform: 'vk', peer_kind: ctx.isChat ? 'chat' : 'person' });
     try {
-      if (await coordinatorCommands.onMessage(ctx)) return;
+      if (await consoleHandlers.onMessage(ctx)) return;
       if (ctx.isChat) await onChatMessage(ctx);
       else await perPeer(String(ctx.peerId), () => onPersonInput(ctx.senderId, ctx.peerId, inputOfMessage(ctx)));
     } catch (error) {
       log.error({ err: describeError(error) }, 'message failed');
-      await say(ctx.peerId, catalog.t(isDatabaseUnavailable(error) ? 'bot.errors.databaseDown' : 'bot.errors.generic')).catch(() => undefined);
+      await say(vk.api, ctx.peerId, failureText(catalog, error)).catch(() => undefined);
     }
   });
 
   vk.updates.on('message_event', async (ctx) => {
     const log = deps.logger.child({ platform: 'vk', event: 'message_event' });
     try {
-      if (await coordinatorCommands.onButton(ctx)) return;
+      if (await consoleHandlers.onButton(ctx)) return;
       const payload = parsePayload(ctx.eventPayload);
       const action = payload && decodeAction(payload);
       // In the person's queue: their questionnaire may be answering at this very moment.
@@ -104,27 +100,9 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
 
   /** A person writing to the community or pressing one of its buttons; `press` is the pressed button's event. */
   async function onPersonInput(userId: number, peerId: number, input: ChatInput, press?: MessageEventContext): Promise<void> {
-    const key = `vk:${peerId}`;
-    const place: QuestionnairePlace = {
-      read: async () => (await deps.conversations.read(key)) as IntakeSession | undefined,
-      write: (session) => deps.conversations.write(key, session),
-      clear: () => deps.conversations.delete(key),
-    };
-    const reply = await deps.chat.handle({ person: { platform: 'vk', userId: String(userId) }, chatId: String(peerId) }, input, place);
-    if (press && reply.notice) await snackbar(press, reply.notice.text);
-    // No words needed: the message that follows is the answer; this only stops the spinner.
-    else if (press) await vk.api.messages.sendMessageEventAnswer({ event_id: press.eventId, user_id: press.userId, peer_id: press.peerId });
-    else if (reply.notice) await say(peerId, reply.notice.text);
-    for (const message of reply.messages) {
-      if (message.kind === 'prompt') {
-        const rendered = renderIntakeReply(message, catalog);
-        await say(peerId, rendered.message, rendered.keyboard);
-      } else if (message.kind === 'contact') {
-        await say(peerId, `${message.name}, ${message.phone}`);
-      } else {
-        await say(peerId, message.text, message.buttons ? keyboardOf(message.buttons) : message.closesKeyboard ? emptyKeyboard() : undefined);
-      }
-    }
+    const who = { person: { platform: 'vk' as const, userId: String(userId) }, chatId: String(peerId) };
+    const reply = await deps.chat.handle(who, input, storedPlace(deps.conversations, `vk:${peerId}`));
+    await sendReply(vk.api, peerId, reply, catalog, press);
   }
 
   /** A message in a VK conversation: only coordinators' commands and /id mean anything there. */
@@ -132,7 +110,7 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
     const command = parseCommand(withoutMention(ctx.text ?? ''));
     if (!command) return;
     const answer = await deps.groupChat.command({ platform: 'vk', userId: String(ctx.senderId) }, String(ctx.peerId), command.name, command.args);
-    if (answer) await say(ctx.peerId, answer);
+    if (answer) await say(vk.api, ctx.peerId, answer);
   }
 
   /** "Take request" under a group post. */
@@ -146,19 +124,7 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
     await snackbar(ctx, text);
   }
 
-  /**
-   * Writes to a chat. Sent with `peer_id` rather than through ctx.send, which uses `peer_ids` and so
-   * turns VK's refusals into a silent per-peer error instead of an exception.
-   */
-  async function say(peerId: number, message: string, keyboard?: KeyboardBuilder): Promise<void> {
-    await vk.api.messages.send({ peer_id: peerId, message, random_id: getRandomId(), ...(keyboard ? { keyboard } : {}) });
-  }
-
   return { drained: inFlight.drained };
-}
-
-function snackbar(ctx: MessageEventContext, text: string) {
-  return ctx.answer({ type: 'show_snackbar', text: cutText(text, SNACKBAR_MAX) });
 }
 
 /** A person's message as the dialogue's input: a keyboard button's payload, a command, or text. */

@@ -1,6 +1,3 @@
-/** VK cuts a snackbar at 90 characters. */
-export const SNACKBAR_MAX = 90;
-
 /** In a conversation VK may prefix a message with a mention of the community: "[club1|@bot] /bind …". */
 export function withoutMention(text: string): string {
   return text.replace(/^\[club\d+\|[^\]]*\]\s*[,:]?\s*/, '').trim();

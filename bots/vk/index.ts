@@ -1,9 +1,11 @@
 import type { PlatformConnection, PlatformCore, PlatformModule } from '../../src/platform-module.js';
+import { createConsoleChat } from '../../src/services/console/console-chat.js';
 import type { ChatCapabilities } from '../../src/services/private-chat/reply.js';
 import { createVkClient, installVkHandlers } from './bot.js';
 import { createVkCallbackHandler, VK_CALLBACK_PATH } from './callback-route.js';
 import { vkConfigProblems, vkConfigShape } from './config.js';
 import { createVkMessenger } from './messenger.js';
+import { VK_CONSOLE_LIMITS } from './payload.js';
 
 /**
  * VK has no button that shares a number and no contact cards; a chat opens with whatever the person
@@ -27,15 +29,15 @@ export const vkPlatform: PlatformModule<typeof vkConfigShape> = {
     const groupId = config.VK_GROUP_ID!;
     const vk = createVkClient({ token: config.VK_TOKEN, groupId, apiBaseUrl: config.VK_API_BASE_URL, apiLimit: config.VK_API_RATE_LIMIT });
     let handlers: { drained: () => Promise<void> } | undefined;
-    const hq = config.HQ_VK_PEER_ID ? { hqPeerId: config.HQ_VK_PEER_ID } : {};
+    const hq = config.HQ_VK_PEER_ID ? { hqChatId: String(config.HQ_VK_PEER_ID) } : {};
     const connection: PlatformConnection = {
       messenger: createVkMessenger(vk.api, context.texts, context.catalog),
-      ...(config.HQ_VK_PEER_ID ? { headquartersChat: String(config.HQ_VK_PEER_ID) } : {}),
+      ...(hq.hqChatId ? { headquartersChat: hq.hqChatId } : {}),
       install(core: PlatformCore) {
         // Updates are counted and timed before anything else sees them.
         vk.updates.use((_ctx, next) => core.timeUpdate(next));
-        const coordinatorCommands = { console: core.coordinatorConsole, registry: core.peopleRegistry, ...hq, logger: core.logger };
-        handlers = installVkHandlers(vk, { ...core, chat: core.privateChat(CAPABILITIES), groupId, coordinatorCommands });
+        const consoleChat = createConsoleChat(core, { platform: 'vk', limits: VK_CONSOLE_LIMITS, canSendDocuments: false, ...hq });
+        handlers = installVkHandlers(vk, { ...core, chat: core.privateChat(CAPABILITIES), consoleChat, groupId });
       },
       webhooks: () =>
         config.VK_MODE === 'callback'

@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
 import { APIError, getRandomId, type API } from 'vk-io';
-import { RecipientUnreachableError } from '../../src/domain/errors.js';
 import type { Catalog } from '../../src/messages/catalog.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
-import { PermanentDeliveryError } from '../../src/services/outbox/permanent-delivery-error.js';
 import type { Messenger } from '../../src/services/ports.js';
-import { ratingButtons, taskButtons } from '../../src/services/private-chat/dialogue.js';
+import { deliveryCalls, privateMessages } from '../../src/services/private-chat/outgoing.js';
 import { keyboardOf, postKeyboard } from './render.js';
 
 /** Peer ids of VK conversations start here; smaller ones are people. */
@@ -20,6 +18,12 @@ const UNREACHABLE_CODES = new Set([900, 901, 902]);
 const PERMANENT_CODES = new Set([...UNREACHABLE_CODES, 7, 15, 100, 909, 911, 914, 917, 936, 945, 946]);
 /** VK's "too many requests per second" (6) and "flood control" (9): wait before trying again. */
 const SLOW_DOWN_MS: Record<number, number> = { 6: 1000, 9: 60_000 };
+
+const { call, send } = deliveryCalls({
+  platform: 'vk',
+  permanent: (error) => (error instanceof APIError && PERMANENT_CODES.has(Number(error.code)) ? `${Number(error.code)}: ${error.message}` : null),
+  unreachable: (error) => (error instanceof APIError && UNREACHABLE_CODES.has(Number(error.code)) ? `${error.code}: ${error.message}` : null),
+});
 
 /** The services' Messenger over the VK API. */
 export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalog): Messenger {
@@ -54,24 +58,16 @@ export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalo
     },
     // options.silent is not used: VK's messages.send has no silent delivery, so news sent during quiet
     // hours arrives as the person's own notification settings say.
-    async sendText(chatId, text, options) {
-      await send(() => api.messages.send({ peer_id: Number(chatId), message: text, random_id: randomIdFor(options?.deliveryKey) }));
-    },
-    async sendFeedbackRequest(chatId, number, text, options) {
-      await send(() =>
-        api.messages.send({ peer_id: Number(chatId), message: text, keyboard: keyboardOf(ratingButtons(number)), random_id: randomIdFor(options?.deliveryKey) }),
-      );
-    },
-    async sendTaskCard(chatId, request, options) {
-      await send(() =>
+    ...privateMessages(catalog, texts, (chatId, message, options) =>
+      send(() =>
         api.messages.send({
           peer_id: Number(chatId),
-          message: [options?.note, texts.volunteerDetails(request)].filter(Boolean).join('\n\n'),
-          keyboard: keyboardOf(taskButtons(catalog, request.number)),
+          message: message.text,
+          ...(message.buttons ? { keyboard: keyboardOf(message.buttons) } : {}),
           random_id: randomIdFor(options?.deliveryKey),
         }),
-      );
-    },
+      ),
+    ),
     describeFailure(error) {
       if (error instanceof APIError) {
         const code = Number(error.code);
@@ -91,33 +87,4 @@ export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalo
 export function randomIdFor(deliveryKey: string | undefined): number {
   if (!deliveryKey) return getRandomId() % 2_147_483_647 || 1;
   return createHash('sha256').update(deliveryKey).digest().readUInt32BE(0) % 2_147_483_647 || 1;
-}
-
-/** A call to VK, with an error that waiting will not cure turned into PermanentDeliveryError. */
-async function call<T>(request: () => Promise<T>): Promise<T> {
-  try {
-    return await request();
-  } catch (error) {
-    throw asPermanent(error);
-  }
-}
-
-/** A private message, with VK's "cannot write to this person" turned into the domain's error. */
-async function send(request: () => Promise<unknown>): Promise<void> {
-  try {
-    await request();
-  } catch (error) {
-    if (error instanceof APIError && UNREACHABLE_CODES.has(Number(error.code))) {
-      throw new RecipientUnreachableError('vk', `${error.code}: ${error.message}`);
-    }
-    throw asPermanent(error);
-  }
-}
-
-/** An error of PERMANENT_CODES as PermanentDeliveryError; any other as it came. */
-function asPermanent(error: unknown): unknown {
-  if (error instanceof APIError && PERMANENT_CODES.has(Number(error.code))) {
-    return new PermanentDeliveryError(`${Number(error.code)}: ${error.message}`, { cause: error });
-  }
-  return error;
 }

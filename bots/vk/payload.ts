@@ -1,5 +1,10 @@
 import { z } from 'zod';
+import type { ConsoleLimits } from '../../src/services/console/action-codec.js';
 import type { ChatAction } from '../../src/services/private-chat/actions.js';
+import type { ConsoleButtonAction } from '../../src/services/private-chat/reply.js';
+
+/** What a VK inline keyboard carries: 10 buttons, 5 a row; the console's part of a payload is kept to 64 bytes. */
+export const VK_CONSOLE_LIMITS: ConsoleLimits = { buttonsPerMessage: 10, buttonsPerRow: 5, actionBytes: 64 };
 
 /**
  * Button payloads of the VK bot, and the codec between them and the dialogue's actions. VK sends
@@ -50,9 +55,11 @@ export function jsonValueOf(raw: unknown): unknown {
   }
 }
 
-/** A ChatAction as the payload of a VK button. */
-export function encodeAction(action: ChatAction): VkPayload {
+/** A button's action as its VK payload; a console button's is `{"co":"c:17"}`, the console's own encoding inside. */
+export function encodeAction(action: ChatAction | ConsoleButtonAction): VkPayload | { co: string } {
   switch (action.kind) {
+    case 'console':
+      return { co: action.data };
     case 'answer':
       return { a: action.seq, i: action.index };
     case 'back':
@@ -93,4 +100,11 @@ export function decodeAction(payload: VkPayload): ChatAction | null {
   if ('fb' in payload) return { kind: 'rate', number: payload.fb, rating: payload.r };
   if ('fg' in payload) return { kind: 'forget', confirmed: payload.fg === 'y' };
   return null;
+}
+
+/** The console's part of a callback payload (`{"co":"c:17"}`), or null for another button's. */
+export function consolePayload(raw: unknown): string | null {
+  const value = jsonValueOf(raw);
+  const co = value && typeof value === 'object' ? (value as { co?: unknown }).co : undefined;
+  return typeof co === 'string' && co.length <= VK_CONSOLE_LIMITS.actionBytes ? co : null;
 }

@@ -1,12 +1,13 @@
-import { Keyboard, type KeyboardBuilder } from 'vk-io';
+import { getRandomId, Keyboard, type API, type KeyboardBuilder, type MessageEventContext } from 'vk-io';
 import type { PublicRequestView } from '../../src/domain/request.js';
 import type { Catalog } from '../../src/messages/catalog.js';
 import { renderText } from '../../src/messages/render.js';
 import type { Prompt } from '../../src/scenario/engine.js';
 import type { IntakeReply } from '../../src/services/intake.js';
 import { isKeyboardAction } from '../../src/services/private-chat/actions.js';
+import { cutText } from '../../src/services/private-chat/chat-text.js';
 import { promptText } from '../../src/services/private-chat/prompt-text.js';
-import type { ChatButton } from '../../src/services/private-chat/reply.js';
+import type { ChatButton, ChatReply } from '../../src/services/private-chat/reply.js';
 import { encodeAction } from './payload.js';
 
 /** VK (and vk-io) refuse button labels longer than 40 UTF-16 units, so an emoji counts twice. */
@@ -14,6 +15,8 @@ const MAX_LABEL = 40;
 /** VK takes at most 10 rows on a keyboard and 5 buttons in a row; longer lists share rows. */
 const MAX_ROWS = 10;
 const MAX_PER_ROW = 5;
+/** VK cuts a snackbar at 90 characters. */
+const SNACKBAR_MAX = 90;
 const COLOURS = { primary: Keyboard.PRIMARY_COLOR, positive: Keyboard.POSITIVE_COLOR, negative: Keyboard.NEGATIVE_COLOR } as const;
 
 export interface RenderedMessage {
@@ -63,6 +66,46 @@ export function keyboardOf(rows: ChatButton[][]): KeyboardBuilder {
     }
   });
   return keyboard;
+}
+
+/**
+ * Draws a reply in a VK chat (the private chat's and the console's): the answer on the pressed
+ * button (`press`, its event) or as a message, then the messages.
+ */
+export async function sendReply(api: API, peerId: number, reply: ChatReply, catalog: Catalog, press?: MessageEventContext): Promise<void> {
+  if (press && reply.notice) await snackbar(press, reply.notice.text);
+  // No words needed: the message that follows is the answer; this only stops the spinner.
+  else if (press) await api.messages.sendMessageEventAnswer({ event_id: press.eventId, user_id: press.userId, peer_id: press.peerId });
+  else if (reply.notice) await say(api, peerId, reply.notice.text);
+  for (const message of reply.messages) {
+    if (message.kind === 'prompt') {
+      const rendered = renderIntakeReply(message, catalog);
+      await say(api, peerId, rendered.message, { keyboard: rendered.keyboard });
+    } else if (message.kind === 'contact') {
+      await say(api, peerId, `${message.name}, ${message.phone}`);
+    } else if (message.kind === 'document') {
+      // The console is told VK sends no files, so it never hands one over.
+      throw new Error('a VK message carries no documents');
+    } else {
+      const keyboard = message.buttons ? keyboardOf(message.buttons) : message.closesKeyboard ? emptyKeyboard() : undefined;
+      const editing = message.replacesPressed ? press?.conversationMessageId : undefined;
+      if (editing !== undefined) await api.messages.edit({ peer_id: peerId, conversation_message_id: editing, message: message.text, ...(keyboard ? { keyboard } : {}) });
+      else await say(api, peerId, message.text, { ...(keyboard ? { keyboard } : {}), ...(message.noLinkPreview ? { dont_parse_links: 1 } : {}) });
+    }
+  }
+}
+
+/**
+ * Writes to a chat. Sent with `peer_id` rather than through ctx.send, which uses `peer_ids` and so
+ * turns VK's refusals into a silent per-peer error instead of an exception.
+ */
+export async function say(api: API, peerId: number, message: string, extra: { keyboard?: KeyboardBuilder; dont_parse_links?: 1 } = {}): Promise<void> {
+  await api.messages.send({ peer_id: peerId, message, random_id: getRandomId(), ...extra });
+}
+
+/** A short answer on a pressed button. */
+export async function snackbar(press: MessageEventContext, text: string): Promise<void> {
+  await press.answer({ type: 'show_snackbar', text: cutText(text, SNACKBAR_MAX) });
 }
 
 /** The callback button under a group post while the request is new, none after. */

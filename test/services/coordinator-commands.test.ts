@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { TELEGRAM_CONSOLE_LIMITS } from '../../bots/telegram/coordinator-commands.js';
-import { VK_CONSOLE_LIMITS } from '../../bots/vk/coordinator-commands.js';
+import { TELEGRAM_CONSOLE_LIMITS } from '../../bots/telegram/callback-data.js';
+import { VK_CONSOLE_LIMITS } from '../../bots/vk/payload.js';
 import type { PersonRef } from '../../src/domain/request.js';
 import { createCoordinatorTexts } from '../../src/messages/coordinator-texts.js';
 import { createRequestTexts } from '../../src/messages/request-texts.js';

@@ -31,6 +31,6 @@ export const TASK_ACTIONS = ['done', 'release', 'contact', 'card'] as const;
 export type TaskAction = (typeof TASK_ACTIONS)[number];
 
 /** Actions of the questionnaire and the greeting: on platforms with a keyboard under the input field they arrive as the person's message. */
-export function isKeyboardAction(action: ChatAction): boolean {
+export function isKeyboardAction(action: { kind: string }): boolean {
   return action.kind === 'answer' || action.kind === 'back' || action.kind === 'menu';
 }

@@ -6,6 +6,7 @@ import { RELEASE_REASONS, releaseReasonLabel, tasksText } from '../../messages/v
 import type { Erasure } from '../erasure.js';
 import { RATINGS, type Feedback } from '../feedback.js';
 import type { Intake, IntakeSession } from '../intake.js';
+import type { KeyValueStore } from '../ports.js';
 import type { VolunteerDesk } from '../volunteer-desk.js';
 import type { ChatAction } from './actions.js';
 import { createQuestionnaireTurn, staleReply } from './questionnaire.js';
@@ -25,6 +26,15 @@ export interface QuestionnairePlace {
   read(): Promise<IntakeSession | undefined>;
   write(session: IntakeSession): Promise<void>;
   clear(): Promise<void>;
+}
+
+/** The questionnaire's place kept in a store under a key, for an adapter that keeps none itself. */
+export function storedPlace(store: KeyValueStore<unknown>, key: string): QuestionnairePlace {
+  return {
+    read: async () => (await store.read(key)) as IntakeSession | undefined,
+    write: (session) => store.write(key, session),
+    clear: () => store.delete(key),
+  };
 }
 
 export interface PrivateChatDeps {

@@ -15,21 +15,33 @@ export type ChatInput =
   /** Anything else: a sticker, a photo, a location. */
   | { kind: 'other' };
 
+/** A button of the coordinator console: `data` is the console's own encoding of its action (src/services/console/action-codec.ts). */
+export interface ConsoleButtonAction {
+  kind: 'console';
+  data: string;
+}
+
 export interface ChatButton {
   label: string;
-  action: ChatAction;
+  action: ChatAction | ConsoleButtonAction;
   /** How strongly a platform with coloured buttons paints it. */
   tone?: 'primary' | 'positive' | 'negative';
 }
 
 /** One message of a reply. */
 export type ChatMessage =
-  /** Text, with rows of buttons under it; `closesKeyboard` hides a keyboard left under the input field. */
-  | { kind: 'text'; text: string; buttons?: ChatButton[][]; closesKeyboard?: boolean }
+  /**
+   * Text, with rows of buttons under it; `closesKeyboard` hides a keyboard left under the input field,
+   * `replacesPressed` puts it in place of the message whose button was pressed (a list turning pages),
+   * `noLinkPreview` keeps the platform from opening a link before the person does.
+   */
+  | { kind: 'text'; text: string; buttons?: ChatButton[][]; closesKeyboard?: boolean; replacesPressed?: boolean; noLinkPreview?: boolean }
   /** A question of the questionnaire: each platform lays out its choices its own way. */
   | { kind: 'prompt'; prompt: Prompt; withHint: boolean }
   /** A contact card: one tap to call (only where the platform has such cards). */
-  | { kind: 'contact'; name: string; phone: string };
+  | { kind: 'contact'; name: string; phone: string }
+  /** A file (the console's CSV export), only where the platform sends documents. */
+  | { kind: 'document'; fileName: string; content: string; caption: string };
 
 /** What the bot answers to one input. */
 export interface ChatReply {
