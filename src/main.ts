@@ -83,7 +83,11 @@ export async function startSystem(config: Config, options: StartOptions): Promis
   const metricsUrl = await metricsHttp?.listen({ host: config.METRICS_HOST, port: config.METRICS_PORT as number });
   // A browser cannot open "every address": the link names this machine instead.
   services.links.listenUrl = httpUrl.replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//localhost');
-  if (!config.PUBLIC_URL) logger.warn({ console: `${services.links.listenUrl}/console` }, 'PUBLIC_URL is not set: /console links point at this address, which only this machine may reach');
+  if (!config.PUBLIC_URL)
+    logger.warn(
+      { console: `${services.links.listenUrl}/console` },
+      'PUBLIC_URL is not set: /console links point at this address, which only this machine may reach',
+    );
 
   for (const platform of platforms) await platform.connection.start();
   await delivery.start();
@@ -156,7 +160,9 @@ function connectPlatforms(config: Config, context: Parameters<PlatformModule['co
 }
 
 function headquartersOf(platforms: ConnectedPlatform[], logger: Logger): ChatRef[] {
-  const chats = platforms.flatMap(({ module, connection }) => (connection.headquartersChat ? [{ platform: module.id, chatId: connection.headquartersChat }] : []));
+  const chats = platforms.flatMap(({ module, connection }) =>
+    connection.headquartersChat ? [{ platform: module.id, chatId: connection.headquartersChat }] : [],
+  );
   if (chats.length === 0) {
     logger.warn('no HQ chat is set (HQ_TELEGRAM_CHAT_ID, HQ_VK_PEER_ID): requests of districts without a volunteer chat will not be posted anywhere');
   }
@@ -174,14 +180,20 @@ const operatorIdsOf = (module: PlatformModule, config: Config) => module.operato
  * What sends and schedules: metrics, the scheduler (its kinds timed), a request's follow-ups, its
  * effects and the outbox worker. Follow-ups ring a bell the worker answers once it exists.
  */
-function createDelivery(config: Config, deps: { content: Content; db: Database; platforms: ConnectedPlatform[]; headquartersChats: ChatRef[]; logger: Logger }) {
+function createDelivery(
+  config: Config,
+  deps: { content: Content; db: Database; platforms: ConnectedPlatform[]; headquartersChats: ChatRef[]; logger: Logger },
+) {
   const { db, logger, headquartersChats } = deps;
   const { requests, districtChats, outbox, pacing } = db.repositories;
   const now = () => new Date();
   const processName = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const quietHours = quietHoursRule(config.QUIET_HOURS, config.TIME_ZONE);
   const metrics = createMetrics({ requestsByStatus: () => countByStatus(db), outbox: () => outbox.counts() });
-  const scheduler = measured(createScheduler({ db: db.connection.db!, logger: logger.child({ component: 'jobs' }), processName, ...schedulingOf(config, quietHours) }), metrics);
+  const scheduler = measured(
+    createScheduler({ db: db.connection.db!, logger: logger.child({ component: 'jobs' }), processName, ...schedulingOf(config, quietHours) }),
+    metrics,
+  );
   const bell = doorbell();
   const requestJobs = createRequestJobs({
     scheduler,
@@ -191,7 +203,8 @@ function createDelivery(config: Config, deps: { content: Content; db: Database; 
     headquartersChats,
     texts: deps.content.jobTexts,
     timing: {
-      escalation: (helpKind) => config.ESCALATION_BY_HELP_KIND[helpKind] ?? { remindMs: config.ESCALATION_REMIND_AFTER, alertMs: config.ESCALATION_ALERT_AFTER },
+      escalation: (helpKind) =>
+        config.ESCALATION_BY_HELP_KIND[helpKind] ?? { remindMs: config.ESCALATION_REMIND_AFTER, alertMs: config.ESCALATION_ALERT_AFTER },
       staleNudgeMs: config.STALE_CLAIM_NUDGE_AFTER,
       staleAlertMs: config.STALE_CLAIM_ALERT_AFTER,
       feedbackAfterMs: config.FEEDBACK_AFTER,
@@ -276,7 +289,9 @@ function measured(scheduler: Scheduler, metrics: ReturnType<typeof createMetrics
 }
 
 async function countByStatus(db: Database): Promise<Record<(typeof REQUEST_STATUSES)[number], number>> {
-  const counts = await Promise.all(REQUEST_STATUSES.map(async (status) => [status, (await db.repositories.requests.search({ statuses: [status], skip: 0, limit: 0 })).total]));
+  const counts = await Promise.all(
+    REQUEST_STATUSES.map(async (status) => [status, (await db.repositories.requests.search({ statuses: [status], skip: 0, limit: 0 })).total]),
+  );
   return Object.fromEntries(counts) as Record<(typeof REQUEST_STATUSES)[number], number>;
 }
 
@@ -331,30 +346,33 @@ function createRequestServices(config: Config, deps: ServiceDeps) {
     logger,
     now,
   });
-  delivery.addJobs(createSystemJobs({
-    scheduler,
-    outbox: db.repositories.outbox,
-    wake: delivery.wake,
-    headquartersChats,
-    texts: deps.content.jobTexts,
-    dailyReport: createDailyReport({ requests, timeZone: config.TIME_ZONE, overdueAfterMs: config.ESCALATION_ALERT_AFTER, now }),
-    reportTime: config.DAILY_REPORT_TIME,
-    overdueAfterMs: config.ESCALATION_ALERT_AFTER,
-    retentionSweep: createRetention({
-      store: db.repositories.retention,
-      requests,
-      expire: createRequestExpiry({ requests, afterChange, logger, now }),
-      cancelJobsOf,
-      // Roles granted in the database are kept by the store itself; these are the configuration's.
-      protectedPeople: async () => platformModules.flatMap((module) =>
-        [...coordinatorIdsOf(module, config), ...operatorIdsOf(module, config)].map((userId) => ({ platform: module.id, userId })),
-      ),
-      periods: deps.content.retentionPeriods,
-      logger: logger.child({ component: 'retention' }),
+  delivery.addJobs(
+    createSystemJobs({
+      scheduler,
+      outbox: db.repositories.outbox,
+      wake: delivery.wake,
+      headquartersChats,
+      texts: deps.content.jobTexts,
+      dailyReport: createDailyReport({ requests, timeZone: config.TIME_ZONE, overdueAfterMs: config.ESCALATION_ALERT_AFTER, now }),
+      reportTime: config.DAILY_REPORT_TIME,
+      overdueAfterMs: config.ESCALATION_ALERT_AFTER,
+      retentionSweep: createRetention({
+        store: db.repositories.retention,
+        requests,
+        expire: createRequestExpiry({ requests, afterChange, logger, now }),
+        cancelJobsOf,
+        // Roles granted in the database are kept by the store itself; these are the configuration's.
+        protectedPeople: async () =>
+          platformModules.flatMap((module) =>
+            [...coordinatorIdsOf(module, config), ...operatorIdsOf(module, config)].map((userId) => ({ platform: module.id, userId })),
+          ),
+        periods: deps.content.retentionPeriods,
+        logger: logger.child({ component: 'retention' }),
+        now,
+      }),
       now,
     }),
-    now,
-  }));
+  );
   return { isCoordinator, lifecycle, peopleRegistry, erasure, feedback };
 }
 type RequestServices = ReturnType<typeof createRequestServices>;
@@ -453,10 +471,31 @@ function createServices(config: Config, deps: ServiceDeps) {
     texts: content.texts,
     coordinatorTexts: content.coordinatorTexts,
     privateChat: (capabilities) =>
-      createPrivateChat({ catalog: content.catalog, texts: content.texts, intake, desk, feedback: services.feedback, erasure: services.erasure, myRequestsText, capabilities }),
-    groupChat: createGroupChat({ catalog: content.catalog, binding: createDistrictBinding({ districtChats, districts: config.DISTRICTS, isCoordinator, logger, now }), districts: config.DISTRICTS }),
+      createPrivateChat({
+        catalog: content.catalog,
+        texts: content.texts,
+        intake,
+        desk,
+        feedback: services.feedback,
+        erasure: services.erasure,
+        myRequestsText,
+        capabilities,
+      }),
+    groupChat: createGroupChat({
+      catalog: content.catalog,
+      binding: createDistrictBinding({ districtChats, districts: config.DISTRICTS, isCoordinator, logger, now }),
+      districts: config.DISTRICTS,
+    }),
     intake,
-    claimRequest: createClaimRequest({ requests, districtChats, headquartersChats: deps.headquartersChats, messengers: delivery.messengers, afterChange, logger, now }),
+    claimRequest: createClaimRequest({
+      requests,
+      districtChats,
+      headquartersChats: deps.headquartersChats,
+      messengers: delivery.messengers,
+      afterChange,
+      logger,
+      now,
+    }),
     coordinatorConsole,
     peopleRegistry: services.peopleRegistry,
     roles,

@@ -17,7 +17,10 @@ const CONSOLE_PREFIX = 'co:';
 export const TELEGRAM_CONSOLE_LIMITS: ConsoleLimits = { buttonsPerMessage: 100, buttonsPerRow: 8, actionBytes: 64 - CONSOLE_PREFIX.length };
 
 // Plain digits only: "007", "1e0" or "" are not numbers any button of ours carries.
-const int = z.string().regex(/^(0|[1-9]\d{0,8})$/).transform(Number);
+const int = z
+  .string()
+  .regex(/^(0|[1-9]\d{0,8})$/)
+  .transform(Number);
 
 export function encodeCallback(action: CallbackAction | ConsoleButtonAction): string {
   switch (action.kind) {
@@ -68,9 +71,11 @@ export function decodeCallback(data: string): CallbackAction | null {
   }
   if (tag === 'nc' && parts.length === 1) return { kind: 'noComment' };
   if (tag === 'fg' && parts.length === 2 && (a === 'y' || a === 'n')) return { kind: 'forget', confirmed: a === 'y' };
-  if (tag === 'fb' && parts.length === 3 && /^[1-9]\d{0,8}$/.test(a ?? '') && /^[1-5]$/.test(b ?? '')) return { kind: 'rate', number: Number(a), rating: Number(b) };
+  if (tag === 'fb' && parts.length === 3 && /^[1-9]\d{0,8}$/.test(a ?? '') && /^[1-5]$/.test(b ?? ''))
+    return { kind: 'rate', number: Number(a), rating: Number(b) };
   if (tag === 'wn' && parts.length === 2 && /^[1-9]\d{0,8}$/.test(a ?? '')) return { kind: 'keep', number: Number(a) };
-  if ((tag === 'w' || tag === 'wy') && parts.length === 2 && /^[1-9]\d{0,8}$/.test(a ?? '')) return { kind: 'withdraw', number: Number(a), confirmed: tag === 'wy' };
+  if ((tag === 'w' || tag === 'wy') && parts.length === 2 && /^[1-9]\d{0,8}$/.test(a ?? ''))
+    return { kind: 'withdraw', number: Number(a), confirmed: tag === 'wy' };
   if (tag === 'r' && parts.length === 3 && /^[1-9]\d{0,8}$/.test(a ?? '')) {
     const reason = int.safeParse(b);
     return reason.success ? { kind: 'release', number: Number(a), reason: reason.data } : null;

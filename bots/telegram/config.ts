@@ -3,7 +3,10 @@ import { idList } from '../../src/config-schemas.js';
 
 /** Telegram's part of the environment; .env.example documents each variable. */
 export const telegramConfigShape = {
-  BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-DEF… (from @BotFather)').optional(),
+  BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-DEF… (from @BotFather)')
+    .optional(),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
   TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
   TELEGRAM_WEBHOOK_URL: z.url().optional(),
@@ -12,7 +15,10 @@ export const telegramConfigShape = {
     .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A-Z, a-z, 0-9, _ and -')
     .optional(),
   COORDINATOR_TELEGRAM_IDS: idList,
-  HQ_TELEGRAM_CHAT_ID: z.string().regex(/^-?\d+$/, 'must be a numeric chat id').optional(),
+  HQ_TELEGRAM_CHAT_ID: z
+    .string()
+    .regex(/^-?\d+$/, 'must be a numeric chat id')
+    .optional(),
   OPERATOR_TELEGRAM_IDS: idList,
 };
 

@@ -21,7 +21,12 @@ export function createTelegramConsoleHandlers(deps: { consoleChat: ConsoleChat; 
   composer.use(async (ctx, next) => {
     const { from, chat } = ctx;
     if (from && !from.is_bot && chat && (ctx.callbackQuery || (ctx.message && chat.type === 'private'))) {
-      await consoleChat.seen({ person: chatPersonOf(ctx).person, username: from.username ?? null, displayName: publicNameOf(from), privately: chat.type === 'private' });
+      await consoleChat.seen({
+        person: chatPersonOf(ctx).person,
+        username: from.username ?? null,
+        displayName: publicNameOf(from),
+        privately: chat.type === 'private',
+      });
     }
     return next();
   });

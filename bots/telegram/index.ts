@@ -29,7 +29,12 @@ export const telegramPlatform: PlatformModule<typeof telegramConfigShape> = {
     if (!config.BOT_TOKEN) return undefined;
     const { logger } = context;
     const fetch = context.telegramFetch ? { fetch: context.telegramFetch } : {};
-    const bot = createTelegramBot({ token: config.BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, ...(context.botInfo ? { botInfo: context.botInfo } : {}), ...fetch });
+    const bot = createTelegramBot({
+      token: config.BOT_TOKEN,
+      apiRoot: config.TELEGRAM_API_ROOT,
+      ...(context.botInfo ? { botInfo: context.botInfo } : {}),
+      ...fetch,
+    });
     // Its own API client, without the auto-retry of the bot's: the outbox paces and retries itself.
     const messenger = createTelegramMessenger(new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT, ...fetch }), context.texts, context.catalog);
     let menus: TelegramCommandMenus | undefined;
@@ -41,14 +46,22 @@ export const telegramPlatform: PlatformModule<typeof telegramConfigShape> = {
       messenger,
       ...(config.HQ_TELEGRAM_CHAT_ID ? { headquartersChat: config.HQ_TELEGRAM_CHAT_ID } : {}),
       install(core: PlatformCore) {
-        menus = createTelegramCommandMenus(bot.api, { texts: core.coordinatorTexts, configuredIds: config.COORDINATOR_TELEGRAM_IDS, roles: core.roles, ...hq, logger });
+        menus = createTelegramCommandMenus(bot.api, {
+          texts: core.coordinatorTexts,
+          configuredIds: config.COORDINATOR_TELEGRAM_IDS,
+          roles: core.roles,
+          ...hq,
+          logger,
+        });
         // Updates are counted and timed before anything else sees them.
         bot.use((_ctx, next) => core.timeUpdate(next));
         const consoleChat = createConsoleChat(core, { platform: 'telegram', limits: TELEGRAM_CONSOLE_LIMITS, canSendDocuments: true, ...hq });
         handlers = installTelegramHandlers(bot, { ...core, chat: core.privateChat(CAPABILITIES), consoleChat });
       },
       webhooks: () =>
-        config.TELEGRAM_MODE === 'webhook' ? [{ path: TELEGRAM_WEBHOOK_PATH, handler: createTelegramWebhookHandler(bot, config.TELEGRAM_WEBHOOK_SECRET!) }] : [],
+        config.TELEGRAM_MODE === 'webhook'
+          ? [{ path: TELEGRAM_WEBHOOK_PATH, handler: createTelegramWebhookHandler(bot, config.TELEGRAM_WEBHOOK_SECRET!) }]
+          : [],
       async prepare() {
         // grammY retries network failures here until Telegram answers (a wrong token fails at once), so
         // say what is being waited for: a silent start-up looks like a hang.

@@ -34,7 +34,9 @@ export function createIntakeConversation(deps: { intake: Intake; catalog: Catalo
     if (!session) return;
 
     const carryOn = async (place: IntakeSession): Promise<never> => {
-      await conversation.external((outside) => void (outside.intakeCarry = place));
+      await conversation.external((outside) => {
+        outside.intakeCarry = place;
+      });
       return conversation.rewind(top);
     };
 
@@ -43,7 +45,11 @@ export function createIntakeConversation(deps: { intake: Intake; catalog: Catalo
     if (!read) return carryOn(session);
     const input = turn.questionnaireInput(read);
     const { person, chatId } = chatPersonOf(next);
-    const step: IntakeStep = await conversation.external({ task: () => deps.intake.handle(session, input, { ...person, chatId }), beforeStore: pack, afterLoad: unpack });
+    const step: IntakeStep = await conversation.external({
+      task: () => deps.intake.handle(session, input, { ...person, chatId }),
+      beforeStore: pack,
+      afterLoad: unpack,
+    });
     await sendReply(next, turn.questionnaireReply(step), catalog);
     // Sent or cancelled: the conversation ends here.
     if (step.session) await carryOn(step.session);

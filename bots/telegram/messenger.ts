@@ -10,7 +10,8 @@ import { inlineKeyboard } from './render.js';
 const { call, send } = deliveryCalls({
   platform: 'telegram',
   // Every 4xx but 429: 403 (blocked, kicked), 400 (chat or message gone, or a request Telegram will never take).
-  permanent: (error) => (error instanceof GrammyError && error.error_code !== 429 && error.error_code < 500 ? `${error.error_code}: ${error.description}` : null),
+  permanent: (error) =>
+    error instanceof GrammyError && error.error_code !== 429 && error.error_code < 500 ? `${error.error_code}: ${error.description}` : null,
   // 403: never started, blocked the bot, or deactivated; 400 "chat not found": no such private chat.
   unreachable: (error) =>
     error instanceof GrammyError && (error.error_code === 403 || (error.error_code === 400 && /chat not found|user not found/i.test(error.description)))
@@ -33,14 +34,18 @@ export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: 
       // An empty keyboard removes the button once the request is no longer open.
       const replyMarkup = view.status === 'new' && !view.superseded ? claimKeyboard(view) : { inline_keyboard: [] };
       await call(() =>
-        api.editMessageText(post.chatId, Number(post.messageId), texts.groupPost(view, post.viaHeadquarters), { reply_markup: replyMarkup }).catch((error: unknown) => {
-          // Telegram refuses an edit that changes nothing; the post already shows this state.
-          if (!(error instanceof GrammyError && error.description.includes('message is not modified'))) throw error;
-        }),
+        api
+          .editMessageText(post.chatId, Number(post.messageId), texts.groupPost(view, post.viaHeadquarters), { reply_markup: replyMarkup })
+          .catch((error: unknown) => {
+            // Telegram refuses an edit that changes nothing; the post already shows this state.
+            if (!(error instanceof GrammyError && error.description.includes('message is not modified'))) throw error;
+          }),
       );
     },
     ...privateMessages(catalog, texts, (chatId, message, options) =>
-      send(() => api.sendMessage(chatId, message.text, { ...(message.buttons ? { reply_markup: inlineKeyboard(message.buttons) } : {}), ...silently(options) })),
+      send(() =>
+        api.sendMessage(chatId, message.text, { ...(message.buttons ? { reply_markup: inlineKeyboard(message.buttons) } : {}), ...silently(options) }),
+      ),
     ),
     async sendChart(chatId, png, caption) {
       await call(() => api.sendPhoto(chatId, new InputFile(png, 'report.png'), { caption }));

@@ -8,7 +8,8 @@ import { INTAKE_CONVERSATION } from './intake-conversation.js';
 import { sendReply } from './render.js';
 
 /** "Forget me", which is answered before the questionnaire, so it works in the middle of one too (the questionnaire goes with the rest). */
-export const isForget = (input: ChatInput) => (input.kind === 'command' && input.name === 'forget') || (input.kind === 'press' && input.action?.kind === 'forget');
+export const isForget = (input: ChatInput) =>
+  (input.kind === 'command' && input.name === 'forget') || (input.kind === 'press' && input.action?.kind === 'forget');
 
 /**
  * A private chat's updates outside the questionnaire (inside it, the conversation takes every

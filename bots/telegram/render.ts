@@ -50,7 +50,8 @@ export function renderPrompt(prompt: Prompt, catalog: Catalog, options: { withHi
  */
 export async function sendReply(ctx: Context, reply: ChatReply, catalog: Catalog, answered = false): Promise<void> {
   const { notice } = reply;
-  if (ctx.callbackQuery && !answered) await ctx.answerCallbackQuery(notice ? { text: notice.text.slice(0, NOTICE_MAX), ...(notice.alert ? { show_alert: true } : {}) } : {});
+  if (ctx.callbackQuery && !answered)
+    await ctx.answerCallbackQuery(notice ? { text: notice.text.slice(0, NOTICE_MAX), ...(notice.alert ? { show_alert: true } : {}) } : {});
   else if (notice) await ctx.reply(notice.text);
   if (reply.clearPressed && ctx.callbackQuery) await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
   for (const message of reply.messages) {
@@ -68,7 +69,10 @@ export async function sendReply(ctx: Context, reply: ChatReply, catalog: Catalog
       });
     } else {
       const markup = message.buttons ? inlineKeyboard(message.buttons) : message.closesKeyboard ? { remove_keyboard: true as const } : undefined;
-      await ctx.reply(message.text, { ...(markup ? { reply_markup: markup } : {}), ...(message.noLinkPreview ? { link_preview_options: { is_disabled: true } } : {}) });
+      await ctx.reply(message.text, {
+        ...(markup ? { reply_markup: markup } : {}),
+        ...(message.noLinkPreview ? { link_preview_options: { is_disabled: true } } : {}),
+      });
     }
   }
 }

@@ -63,7 +63,8 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
     if (event.peerId >= CHAT_PEER_OFFSET || (!press && (ctx as MessageContext).isOutbox)) return next();
     const verdict = deps.floodGuard.check(`vk:${event.peerId}`);
     if (verdict === 'pass') return next();
-    if (verdict === 'warn') await sendReply(vk.api, event.peerId, alertReply(catalog.t('bot.errors.slowDown')), catalog, press ? (ctx as MessageEventContext) : undefined);
+    if (verdict === 'warn')
+      await sendReply(vk.api, event.peerId, alertReply(catalog.t('bot.errors.slowDown')), catalog, press ? (ctx as MessageEventContext) : undefined);
   });
   vk.updates.use(createVkDedup(deps.updateLog, deps.logger));
   const consoleHandlers = createVkConsoleHandlers(vk, { consoleChat: deps.consoleChat, catalog });
@@ -116,7 +117,11 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
   /** "Take request" under a group post. */
   async function onClaim(ctx: MessageEventContext, number: number): Promise<void> {
     const displayName = (await displayNameOf(vk.api, ctx.userId)) ?? `id${ctx.userId}`;
-    const outcome = await deps.claimRequest(number, { platform: 'vk', userId: String(ctx.userId), displayName }, { platform: 'vk', chatId: String(ctx.peerId) });
+    const outcome = await deps.claimRequest(
+      number,
+      { platform: 'vk', userId: String(ctx.userId), displayName },
+      { platform: 'vk', chatId: String(ctx.peerId) },
+    );
     const text =
       outcome.kind === 'unreachable'
         ? catalog.t('claim.allowCommunityMessages', { link: `vk.me/club${deps.groupId}` })

@@ -8,7 +8,11 @@ export const vkConfigShape = {
   VK_API_BASE_URL: z.url().default('https://api.vk.ru/method'),
   VK_MODE: z.enum(['polling', 'callback']).default('polling'),
   // The only thing between the internet and the bot in callback mode: short enough to guess, it is no secret.
-  VK_CALLBACK_SECRET: z.string().min(16, 'must be at least 16 characters (VK allows up to 50)').max(50, 'must be at most 50 characters, as VK allows').optional(),
+  VK_CALLBACK_SECRET: z
+    .string()
+    .min(16, 'must be at least 16 characters (VK allows up to 50)')
+    .max(50, 'must be at most 50 characters, as VK allows')
+    .optional(),
   VK_CALLBACK_CONFIRMATION: z.string().min(1).optional(),
   VK_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(20),
   COORDINATOR_VK_IDS: idList,

@@ -41,7 +41,12 @@ export const vkPlatform: PlatformModule<typeof vkConfigShape> = {
       },
       webhooks: () =>
         config.VK_MODE === 'callback'
-          ? [{ path: VK_CALLBACK_PATH, handler: createVkCallbackHandler(vk, { groupId, secret: config.VK_CALLBACK_SECRET!, confirmation: config.VK_CALLBACK_CONFIRMATION! }) }]
+          ? [
+              {
+                path: VK_CALLBACK_PATH,
+                handler: createVkCallbackHandler(vk, { groupId, secret: config.VK_CALLBACK_SECRET!, confirmation: config.VK_CALLBACK_CONFIRMATION! }),
+              },
+            ]
           : [],
       prepare: async () => undefined,
       async start() {

@@ -89,7 +89,8 @@ export async function sendReply(api: API, peerId: number, reply: ChatReply, cata
     } else {
       const keyboard = message.buttons ? keyboardOf(message.buttons) : message.closesKeyboard ? emptyKeyboard() : undefined;
       const editing = message.replacesPressed ? press?.conversationMessageId : undefined;
-      if (editing !== undefined) await api.messages.edit({ peer_id: peerId, conversation_message_id: editing, message: message.text, ...(keyboard ? { keyboard } : {}) });
+      if (editing !== undefined)
+        await api.messages.edit({ peer_id: peerId, conversation_message_id: editing, message: message.text, ...(keyboard ? { keyboard } : {}) });
       else await say(api, peerId, message.text, { ...(keyboard ? { keyboard } : {}), ...(message.noLinkPreview ? { dont_parse_links: 1 } : {}) });
     }
   }

@@ -94,12 +94,10 @@ export async function registerPartnerApi(
   app.setErrorHandler(async (error, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     if (status >= 500) deps.logger.error({ err: describeError(error), url: request.routeOptions.url }, 'partner API failed');
-    return reply
-      .code(status)
-      .send({
-        error: status >= 500 ? 'internal_error' : 'invalid_request',
-        message: status >= 500 ? 'something went wrong; retry with the same externalId' : (error as Error).message,
-      });
+    return reply.code(status).send({
+      error: status >= 500 ? 'internal_error' : 'invalid_request',
+      message: status >= 500 ? 'something went wrong; retry with the same externalId' : (error as Error).message,
+    });
   });
 
   const document = openApiDocument(deps.intake.schema);

@@ -143,15 +143,13 @@ describe('a request erased by the earlier version', () => {
     await transition(filed.number, { type: 'cancel', reason: 'Дубль' }, asActor('900', true), daysAgo(299));
     // What the earlier sweep left: empty personal fields and no comments, the rest as it was.
     const earlier = daysAgo(200);
-    await t.db.connection
-      .collection('requests')
-      .updateOne(
-        { number: filed.number },
-        {
-          $set: { personal: { name: '', address: '', phone: '', description: '' }, personalErasedAt: earlier },
-          $unset: { ageBand: 1, 'history.1.comment': 1 },
-        },
-      );
+    await t.db.connection.collection('requests').updateOne(
+      { number: filed.number },
+      {
+        $set: { personal: { name: '', address: '', phone: '', description: '' }, personalErasedAt: earlier },
+        $unset: { ageBand: 1, 'history.1.comment': 1 },
+      },
+    );
 
     await sweepAt(NOW).sweep();
     const doc = (await raw(filed.number))!;

@@ -424,9 +424,8 @@ export function previewPage(
   const t = consoleText(v.catalog);
   const p = view.preview;
   const chat = p ? html`<div class="chat" aria-live="polite">${p.lines.map((line) => html`<div class="bubble ${line.from}">${line.text}</div>`)}</div>` : '';
-  const controls =
-    p && p.prompt
-      ? html`<div class="chat-controls">
+  const controls = p?.prompt
+    ? html`<div class="chat-controls">
           ${
             p.prompt.choices.length > 0 &&
             html`<form method="post" action="/console/preview">${csrfField(user)}<input type="hidden" name="seq" value="${p.prompt.seq}">
@@ -440,9 +439,9 @@ export function previewPage(
           ${p.prompt.canGoBack && html`<form method="post" action="/console/preview">${csrfField(user)}<button type="submit" class="secondary" name="back" value="1">${v.catalog.t('bot.intake.back')}</button></form>`}
           <form method="post" action="/console/preview">${csrfField(user)}<button type="submit" class="secondary" name="cancel" value="1">${t('preview.cancel')}</button></form>
         </div>`
-      : p
-        ? html`<p class="muted">${t('preview.ended')}</p>`
-        : '';
+    : p
+      ? html`<p class="muted">${t('preview.ended')}</p>`
+      : '';
   const body = html`<h1>${t('preview.title')}</h1>
     <p class="muted">${t('preview.hint')}</p>
     <form class="card filters" method="post" action="/console/preview/start">${csrfField(user)}

@@ -58,7 +58,9 @@ export interface PrivateChatDeps {
 export function createPrivateChat(deps: PrivateChatDeps) {
   const { catalog, desk, capabilities } = deps;
   const { questionnaireInput, questionnaireReply } = createQuestionnaireTurn(catalog);
-  const say = (text: string, extra: Omit<Extract<ChatMessage, { kind: 'text' }>, 'kind' | 'text'> = {}): ChatReply => ({ messages: [{ kind: 'text', text, ...extra }] });
+  const say = (text: string, extra: Omit<Extract<ChatMessage, { kind: 'text' }>, 'kind' | 'text'> = {}): ChatReply => ({
+    messages: [{ kind: 'text', text, ...extra }],
+  });
   const refuse = (text: string, alert = true): ChatReply => ({ notice: { text, alert }, messages: [] });
   const stale = (): ChatReply => staleReply(catalog);
   const listed = <T>(items: T[]) => (capabilities.maxListRows === undefined ? items : items.slice(0, capabilities.maxListRows));
@@ -137,7 +139,9 @@ export function createPrivateChat(deps: PrivateChatDeps) {
         const request = await held(number, me);
         if (!('number' in request)) return request;
         if (action.action === 'release') {
-          const buttons = RELEASE_REASONS.map((_, reason): ChatButton[] => [{ label: releaseReasonLabel(catalog, reason)!, action: { kind: 'release', number, reason } }]);
+          const buttons = RELEASE_REASONS.map((_, reason): ChatButton[] => [
+            { label: releaseReasonLabel(catalog, reason)!, action: { kind: 'release', number, reason } },
+          ]);
           return say(catalog.t('volunteer.releaseQuestion', { number }), { buttons });
         }
         if (action.action === 'card') return say(deps.texts.volunteerDetails(request), { buttons: taskButtons(catalog, number) });

@@ -17,7 +17,10 @@ export function createGroupChat(deps: { catalog: Catalog; binding: DistrictBindi
         return bindReplyText(catalog, deps.districts, args, result);
       }
       if (name === 'unbind') {
-        const result = await deps.binding.unbind(by, by.platform, chatId).then((district) => ({ district }), (error: unknown) => ({ error }));
+        const result = await deps.binding.unbind(by, by.platform, chatId).then(
+          (district) => ({ district }),
+          (error: unknown) => ({ error }),
+        );
         return unbindReplyText(catalog, result);
       }
       if (name === 'start' || name === 'id') return catalog.t('bot.start.groupHint', { chatId });

@@ -20,12 +20,20 @@ export type SendPrivately = (chatId: string, message: OutgoingMessage, options?:
  * The private messages of a messenger, alike on every platform: news as text, a volunteer's task
  * card with its actions (after the note that says why it comes), a requester's rating question.
  */
-export function privateMessages(catalog: Catalog, texts: RequestTexts, send: SendPrivately): Pick<Messenger, 'sendText' | 'sendTaskCard' | 'sendFeedbackRequest'> {
+export function privateMessages(
+  catalog: Catalog,
+  texts: RequestTexts,
+  send: SendPrivately,
+): Pick<Messenger, 'sendText' | 'sendTaskCard' | 'sendFeedbackRequest'> {
   return {
     sendText: (chatId, text, options) => send(chatId, { text }, options),
     sendFeedbackRequest: (chatId, number, text, options) => send(chatId, { text, buttons: ratingButtons(number) }, options),
     sendTaskCard: (chatId, request: HelpRequest, options) =>
-      send(chatId, { text: [options?.note, texts.volunteerDetails(request)].filter(Boolean).join('\n\n'), buttons: taskButtons(catalog, request.number) }, options),
+      send(
+        chatId,
+        { text: [options?.note, texts.volunteerDetails(request)].filter(Boolean).join('\n\n'), buttons: taskButtons(catalog, request.number) },
+        options,
+      ),
   };
 }
 

@@ -7,11 +7,7 @@ import type { Prompt } from '../../scenario/engine.js';
  * typed is shown back exactly). It names only what the platform can show: the "share my number"
  * button only where there is one, and the choices listed in full where buttons cut long labels.
  */
-export function promptText(
-  prompt: Prompt,
-  catalog: Catalog,
-  options: { withHint: boolean; canShareContact: boolean; labelsCutAt?: number },
-): string {
+export function promptText(prompt: Prompt, catalog: Catalog, options: { withHint: boolean; canShareContact: boolean; labelsCutAt?: number }): string {
   const lines: string[] = [];
   if (prompt.error) lines.push(renderText(catalog, prompt.error), '');
   lines.push(renderText(catalog, prompt.question));

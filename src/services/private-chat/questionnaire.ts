@@ -49,10 +49,9 @@ export function createQuestionnaireTurn(catalog: Catalog) {
   function questionnaireReply(step: IntakeStep): ChatReply {
     if (step.stale) return staleReply(catalog);
     return {
-      messages: step.replies.map((reply): ChatMessage =>
-        reply.kind === 'prompt'
-          ? reply
-          : { kind: 'text', text: renderText(catalog, reply.text), ...(reply.closesKeyboard ? { closesKeyboard: true } : {}) },
+      messages: step.replies.map(
+        (reply): ChatMessage =>
+          reply.kind === 'prompt' ? reply : { kind: 'text', text: renderText(catalog, reply.text), ...(reply.closesKeyboard ? { closesKeyboard: true } : {}) },
       ),
     };
   }
