@@ -3,16 +3,15 @@ import { Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { PlatformConnection, PlatformCore, PlatformModule } from '../../src/platform-module.js';
 import { createConsoleChat } from '../../src/services/console/console-chat.js';
-import type { ChatCapabilities } from '../../src/services/private-chat/reply.js';
 import { createTelegramBot, installTelegramHandlers } from './bot.js';
 import { telegramConfigProblems, telegramConfigShape, type TelegramConfig } from './config.js';
 import { TELEGRAM_CONSOLE_LIMITS } from './callback-data.js';
 import { createTelegramCommandMenus, type TelegramCommandMenus } from './command-menus.js';
 import { createTelegramMessenger } from './messenger.js';
+import { CAPABILITIES } from './render.js';
 import { createTelegramWebhookHandler, TELEGRAM_WEBHOOK_PATH } from './webhook.js';
 
 /** A reply keyboard shares the person's number and a contact card calls with one tap; every chat opens with /start. */
-const CAPABILITIES: ChatCapabilities = { canShareContact: true, sendsContactCards: true, opensWithStart: true };
 
 /** The Telegram bot (grammY): long polling or a webhook, per-person command menus. */
 export const telegramPlatform: PlatformModule<typeof telegramConfigShape> = {

@@ -4,8 +4,11 @@ import type { Catalog } from '../../src/messages/catalog.js';
 import { renderText } from '../../src/messages/render.js';
 import type { Prompt } from '../../src/scenario/engine.js';
 import { promptText } from '../../src/services/private-chat/prompt-text.js';
-import type { ChatButton, ChatReply } from '../../src/services/private-chat/reply.js';
+import type { ChatButton, ChatCapabilities, ChatReply } from '../../src/services/private-chat/reply.js';
 import { encodeCallback } from './callback-data.js';
+
+/** What this renderer can draw: the dialogue words its replies by it (the share-contact button, contact cards). */
+export const CAPABILITIES: ChatCapabilities = { canShareContact: true, sendsContactCards: true, opensWithStart: true };
 
 /** Telegram shows at most 200 characters of the answer on a pressed button. */
 const NOTICE_MAX = 200;
@@ -25,7 +28,7 @@ export function inlineKeyboard(rows: ChatButton[][]): InlineKeyboard {
  * the readers often elderly), the phone step with Telegram's "share contact" button, and "Back".
  */
 export function renderPrompt(prompt: Prompt, catalog: Catalog, options: { withHint: boolean }): RenderedPrompt {
-  const text = promptText(prompt, catalog, { withHint: options.withHint, canShareContact: true });
+  const text = promptText(prompt, catalog, { withHint: options.withHint, canShareContact: CAPABILITIES.canShareContact });
   const back = catalog.t('bot.intake.back');
   if (prompt.expects === 'phone') {
     // A reply keyboard is the only place Telegram offers "share my contact".

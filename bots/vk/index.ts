@@ -1,17 +1,16 @@
 import type { PlatformConnection, PlatformCore, PlatformModule } from '../../src/platform-module.js';
 import { createConsoleChat } from '../../src/services/console/console-chat.js';
-import type { ChatCapabilities } from '../../src/services/private-chat/reply.js';
 import { createVkClient, installVkHandlers } from './bot.js';
 import { createVkCallbackHandler, VK_CALLBACK_PATH } from './callback-route.js';
 import { vkConfigProblems, vkConfigShape } from './config.js';
 import { createVkMessenger } from './messenger.js';
 import { VK_CONSOLE_LIMITS } from './payload.js';
+import { CAPABILITIES } from './render.js';
 
 /**
  * VK has no button that shares a number and no contact cards; a chat opens with whatever the person
  * types; an inline keyboard shows a few rows only.
  */
-const CAPABILITIES: ChatCapabilities = { canShareContact: false, sendsContactCards: false, opensWithStart: false, maxListRows: 5 };
 
 /** The VK community bot (vk-io): Bots Long Poll or the Callback API. */
 export const vkPlatform: PlatformModule<typeof vkConfigShape> = {

@@ -7,8 +7,11 @@ import type { IntakeReply } from '../../src/services/intake.js';
 import { isKeyboardAction } from '../../src/services/private-chat/actions.js';
 import { cutText } from '../../src/services/private-chat/chat-text.js';
 import { promptText } from '../../src/services/private-chat/prompt-text.js';
-import type { ChatButton, ChatReply } from '../../src/services/private-chat/reply.js';
+import type { ChatButton, ChatCapabilities, ChatReply } from '../../src/services/private-chat/reply.js';
 import { encodeAction } from './payload.js';
+
+/** What this renderer can draw: no share-contact button, no contact cards, five rows in a list. */
+export const CAPABILITIES: ChatCapabilities = { canShareContact: false, sendsContactCards: false, opensWithStart: false, maxListRows: 5 };
 
 /** VK (and vk-io) refuse button labels longer than 40 UTF-16 units, so an emoji counts twice. */
 const MAX_LABEL = 40;
@@ -36,7 +39,7 @@ export function renderIntakeReply(reply: IntakeReply, catalog: Catalog): Rendere
 
 function renderPrompt(prompt: Prompt, catalog: Catalog, withHint: boolean): RenderedMessage {
   // Long labels are cut on the buttons, so the full wording is listed, numbered, in the message.
-  const message = promptText(prompt, catalog, { withHint, canShareContact: false, labelsCutAt: MAX_LABEL });
+  const message = promptText(prompt, catalog, { withHint, canShareContact: CAPABILITIES.canShareContact, labelsCutAt: MAX_LABEL });
   const labels = prompt.choices.map((c) => renderText(catalog, c.label));
   const keyboard = Keyboard.builder().oneTime();
   const rowsForChoices = MAX_ROWS - (prompt.canGoBack ? 1 : 0);
