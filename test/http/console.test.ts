@@ -374,8 +374,11 @@ describe('dashboard and export', () => {
     expect(basic.body.startsWith('\uFEFFНомер;Создана;Канал;Район')).toBe(true);
     expect(basic.body).toContain(';телефон;');
     expect(basic.body).not.toContain('+79137654321');
+    expect(basic.body).not.toContain('765-43-21');
     const full = await get(`/console/export.csv?from=${today}&to=${today}&full=1`, coordinator.cookie);
-    expect(full.body).toContain('+79137654321');
+    // The phone as it is dialled, with no apostrophe before it.
+    expect(full.body).toContain(';8 913 765-43-21;');
+    expect(full.body).not.toContain("'+79137654321");
     expect((await get('/console/export.csv?from=2025-03-07&to=2025-03-01', coordinator.cookie)).statusCode).toBe(400);
   });
 });
