@@ -94,7 +94,19 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
     wrongPlace: () => t('wrongPlace'),
     staleButton: () => t('staleButton'),
     usage: (command: Command) => t(`usage.${command}`),
-    help: () => [t('helpTitle'), ...commands.map((c) => t(`usage.${c}`))].join('\n\n'),
+    /**
+     * /help: the commands the person may use, where they asked. A coordinator gets the console's
+     * commands with their syntax and then everything else they may type; anyone else the commands of
+     * a private chat and of a volunteers' group, each with what it does.
+     */
+    help(who: { coordinator: boolean; place: 'private' | 'hq' | 'group' }): string {
+      const section = (title: string, keys: readonly string[]) => [t(title), ...keys.map((key) => t(`help.${key}`))].join('\n');
+      const privateChat = section('help.privateTitle', ['start', 'my', 'tasks', 'cancel', 'forget', 'id', 'console']);
+      const group = section('help.groupTitle', ['claim', 'groupId', ...(who.coordinator ? ['bind', 'unbind'] : [])]);
+      if (!who.coordinator) return who.place === 'private' ? [privateChat, group].join('\n\n') : group;
+      const consoleCommands = [t('helpTitle'), ...commands.map((c) => t(`usage.${c}`))].join('\n\n');
+      return [consoleCommands, section('help.headquartersTitle', ['headquarters']), privateChat, group].join('\n\n');
+    },
     unknownDistrict: (input: string, districts: readonly string[]) => t('unknownDistrict', { input, districts: districts.join(', ') }),
     notFound: (number: number) => t('notFound', { number }),
     confirmErase: (number: number) => t('confirmErase', { number }),

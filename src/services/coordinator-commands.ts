@@ -135,7 +135,8 @@ export function createCoordinatorConsole(deps: ConsoleDeps) {
   return {
     /**
      * Runs a command typed by someone; null when it is not this console's to answer (a bare /cancel,
-     * or /cancel and /help from someone who is not a coordinator), so the adapter goes on as before.
+     * or /cancel 17 from someone who is not a coordinator), so the adapter goes on as before. /help is
+     * answered for everyone, with the commands the person may use.
      */
     command: (ctx: CommandContext, name: CoordinatorCommandName, args: string): Promise<ConsoleReply | null> => command(parts, ctx, name, args),
     /** Answers a press of one of the console's buttons; `data` is the action as the platform's codec encoded it. */
@@ -149,6 +150,8 @@ async function command(c: Parts, ctx: CommandContext, name: CoordinatorCommandNa
   const pass = passesThrough(name, args);
   if (pass === 'always') return null;
   const coordinator = await c.deps.isCoordinator(ctx.by);
+  // Everyone may ask what they can do, wherever they are: the answer lists their own commands.
+  if (name === 'help') return { text: c.texts.help({ coordinator, place: ctx.place }) };
   if (!coordinator) return pass === 'unless_coordinator' ? null : { text: c.texts.notCoordinator() };
   if (ctx.place === 'group') return { text: c.texts.wrongPlace() };
   const parsed = parseCoordinatorCommand(name, args);
@@ -192,7 +195,7 @@ async function run(c: Parts, ctx: CommandContext, cmd: ParsedCommand): Promise<C
   const { texts, deps } = c;
   switch (cmd.name) {
     case 'help':
-      return { text: texts.help() };
+      return { text: texts.help({ coordinator: true, place: ctx.place }) };
     case 'open':
       return openList(c, ctx, cmd.district);
     case 'overdue':

@@ -255,7 +255,6 @@ describe('who may use the commands, and where', () => {
     expect(await say(privately(), '/cancel')).toBeNull();
     expect(await say(privately(), '/cancel   ')).toBeNull();
     expect(await say(privately({ platform: 'telegram', userId: '501' }), '/cancel 17 передумал')).toBeNull();
-    expect(await say(privately({ platform: 'telegram', userId: '501' }), '/help')).toBeNull();
     await file(1);
     expect(await sayText(privately(), '/cancel 1 помощь не нужна')).toMatch(/заявка №1 отменена/);
   });
@@ -269,6 +268,28 @@ describe('who may use the commands, and where', () => {
     const help = await sayText(privately(), '/help');
     for (const command of ['/open', '/overdue', '/request', '/assign', '/close', '/cancel', '/stats', '/export', '/districts', '/grant', '/revoke'])
       expect(help).toContain(command);
+  });
+
+  it("lists on a coordinator's /help every command they may use, the group's and the web console's too, in one message", async () => {
+    for (const ctx of [privately(), inHq(), privately(vkBoss)]) {
+      const help = await sayText(ctx, '/help');
+      for (const command of ['/bind <район>', '/unbind', '/console', '/id', '/start', '/my', '/tasks', '/forget', '/erase']) expect(help).toContain(command);
+      expect(help.length).toBeLessThan(4096);
+    }
+  });
+
+  it("explains a volunteer's commands on their /help, and only theirs", async () => {
+    const volunteer = { platform: 'telegram' as const, userId: '501' };
+    const help = await sayText(privately(volunteer), '/help');
+    for (const command of ['/start', '/my', '/tasks', '/cancel', '/forget', '/id', '/console', 'Взять заявку']) expect(help).toContain(command);
+    expect(help).toMatch(/\/tasks — заявки, которые вы взяли/);
+    for (const command of ['/open', '/assign', '/grant', '/bind', '/unbind', '/export']) expect(help).not.toContain(command);
+    // In a volunteers' group: what the group offers, nothing of the private chat.
+    const inGroup = await sayText({ ...privately(volunteer), place: 'group' }, '/help');
+    expect(inGroup).toContain('Взять заявку');
+    expect(inGroup).toContain('/id');
+    expect(inGroup).not.toContain('/forget');
+    expect(inGroup).not.toContain('/bind');
   });
 
   it('answers a granted coordinator as one, and on VK too', async () => {
