@@ -208,7 +208,11 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
     personLabel: (person: PersonRef & { displayName?: string }) =>
       person.displayName ? t('personLabel', { name: person.displayName, userId: person.userId }) : t('idLabel', { userId: person.userId }),
 
-    granted: (person: string) => t('roles.granted', { person }),
+    /** The answer to /grant, and whether the person was told (undefined: the console tells nobody). */
+    granted: (person: string, told?: boolean) =>
+      told === undefined ? t('roles.granted', { person }) : `${t('roles.granted', { person })} ${t(told ? 'roles.told' : 'roles.notTold')}`,
+    /** What the person who got a role reads in their private chat. */
+    roleNotice: (role: 'coordinator' | 'operator') => t(`roles.notice.${role}`),
     alreadyCoordinator: (person: string) => t('roles.alreadyCoordinator', { person }),
     alreadyConfigured: (person: string) => t('roles.alreadyConfigured', { person }),
     cannotRevokeConfigured: (person: string, platform: Platform) =>

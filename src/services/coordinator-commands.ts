@@ -4,7 +4,7 @@ import type { PersonRef, Platform, RequestChannel } from '../domain/request.js';
 import type { EraseOutcome } from './erasure.js';
 import type { CoordinatorTexts } from '../messages/coordinator-texts.js';
 import type { IsCoordinator } from './coordinators.js';
-import type { DistrictChatRepository, Logger, PeopleRepository, RequestRepository, RoleRepository } from './ports.js';
+import type { DistrictChatRepository, Logger, Outbox, PeopleRepository, RequestRepository, RoleRepository } from './ports.js';
 import type { RequestLifecycle } from './request-lifecycle.js';
 import { parsePeriod } from '../domain/calendar.js';
 import { computeStats } from './request-stats.js';
@@ -82,6 +82,9 @@ export interface ConsoleDeps {
   roleChanged?: (person: PersonRef, isCoordinator: boolean) => Promise<void>;
   /** Ends a person's web console sessions and links: a role taken back must not return with the next grant. */
   endConsoleAccess: (person: PersonRef) => Promise<void>;
+  /** Where /grant's notice to the new coordinator goes, and the worker to wake; without them nobody is told. */
+  outbox?: Outbox;
+  wake?: () => void;
   logger: Logger;
   now: () => Date;
 }
@@ -128,6 +131,7 @@ export function createCoordinatorConsole(deps: ConsoleDeps) {
       configured: { coordinator: deps.configuredCoordinators },
       endConsoleAccess: deps.endConsoleAccess,
       ...(deps.roleChanged ? { roleChanged: deps.roleChanged } : {}),
+      ...(deps.outbox ? { notice: { outbox: deps.outbox, wake: deps.wake ?? (() => undefined), text: texts.roleNotice } } : {}),
       logger: deps.logger,
       now: deps.now,
     }),
@@ -310,7 +314,7 @@ async function changeRole(c: Parts, ctx: CommandContext, change: 'grant' | 'revo
     case 'configured':
       return { text: change === 'grant' ? texts.alreadyConfigured(label) : texts.cannotRevokeConfigured(label, outcome.person.platform) };
     case 'granted':
-      return { text: texts.granted(label) };
+      return { text: texts.granted(label, outcome.told) };
     case 'already_held':
       return { text: texts.alreadyCoordinator(label) };
     case 'revoked':

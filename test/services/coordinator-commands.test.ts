@@ -24,6 +24,7 @@ import { parseCsv } from '../support/csv.js';
 import {
   FakeRetentionStore,
   FakeDistrictChatRepository,
+  FakeOutbox,
   FakePeopleRepository,
   FakeRequestRepository,
   FakeRoleRepository,
@@ -59,6 +60,8 @@ let logger: RecordingLogger;
 let changed: number[];
 let roleChanges: [PersonRef, boolean][];
 let consoleAccessEnded: PersonRef[];
+let outbox: FakeOutbox;
+let wakes: number;
 let clock: Date;
 let console_: CoordinatorConsole;
 
@@ -71,6 +74,8 @@ beforeEach(() => {
   changed = [];
   roleChanges = [];
   consoleAccessEnded = [];
+  outbox = new FakeOutbox();
+  wakes = 0;
   clock = new Date(START.getTime() + 48 * HOUR);
   const isCoordinator = createIsCoordinator({ telegram: ['900'], vk: ['9900'] }, (p) => roles.isCoordinator(p));
   const now = () => {
@@ -104,6 +109,10 @@ beforeEach(() => {
       roleChanges.push([person, on]);
     },
     endConsoleAccess: async (person) => void consoleAccessEnded.push(person),
+    outbox,
+    wake: () => {
+      wakes++;
+    },
     logger,
     now,
   });
@@ -559,7 +568,7 @@ describe('/grant, /revoke, /districts', () => {
   it('grants and revokes the role by id or @username, and tells the platform', async () => {
     const anna = { platform: 'telegram' as const, userId: '501' };
     await seeVolunteer('501', 'anna', 'Анна (@anna)', { privately: true });
-    expect(await sayText(privately(), '/grant @anna')).toBe('Готово: Анна (@anna) (id 501) теперь координатор.');
+    expect(await sayText(privately(), '/grant @anna')).toBe('Готово: Анна (@anna) (id 501) теперь координатор. Бот сообщил об этом в личном чате.');
     expect(await roles.isCoordinator(anna)).toBe(true);
     expect(await sayText(privately(), '/grant 501')).toBe('Анна (@anna) (id 501) уже координатор.');
     expect(await sayText(privately(anna), '/open')).toBe('Открытых заявок нет.');
@@ -575,8 +584,32 @@ describe('/grant, /revoke, /districts', () => {
   });
 
   it('grants to an id the bot has not seen yet, but not to an unknown @username', async () => {
-    expect(await sayText(privately(), '/grant 123456')).toBe('Готово: id 123456 теперь координатор.');
+    expect(await sayText(privately(), '/grant 123456')).toBe(
+      'Готово: id 123456 теперь координатор. Сообщить об этом бот не может: этот человек ещё не писал боту в личный чат. Попросите написать боту /start, а затем /help.',
+    );
+    // A bot may not write first: nothing is queued that would only fail.
+    expect(outbox.records.size).toBe(0);
     expect(await sayText(privately(), '/grant @stranger')).toMatch(/^Не знаю @stranger/);
+  });
+
+  it('tells the person who got the role, through the outbox, once per grant', async () => {
+    await seeVolunteer('501', 'anna', 'Анна (@anna)', { privately: true });
+    await say(privately(), '/grant @anna');
+    await say(privately(), '/grant 501');
+    const sent = [...outbox.records.values()].map((r) => r.message);
+    expect(sent).toEqual([
+      {
+        kind: 'text',
+        platform: 'telegram',
+        chatId: '501',
+        text: 'Вам дали роль координатора штаба. Команды координатора — /help, ссылка для входа в веб-консоль — /console.',
+      },
+    ]);
+    expect(wakes).toBe(1);
+    // Granted again after a revocation: told again.
+    await say(privately(), '/revoke 501');
+    await say(privately(), '/grant 501');
+    expect(outbox.records.size).toBe(2);
   });
 
   it('cannot revoke a coordinator from the configuration, and says so politely', async () => {
