@@ -273,7 +273,14 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
 
     districts(districts: readonly string[], chats: readonly DistrictChat[]): string {
       const chatsOf = (district: string) =>
-        chats.filter((c) => c.district === district).map((c) => t('districts.chat', { channel: channel(c.platform), chatId: c.chatId }));
+        chats
+          .filter((c) => c.district === district)
+          // A group is known by its title; the id only where the bot learnt none.
+          .map((c) =>
+            c.title
+              ? t('districts.chatTitled', { title: c.title, channel: channel(c.platform) })
+              : t('districts.chat', { channel: channel(c.platform), chatId: c.chatId }),
+          );
       const line = (district: string, key: 'line' | 'lineUnknown') => {
         const bound = chatsOf(district);
         return t(`districts.${key}`, { district, chats: bound.length > 0 ? bound.join(', ') : t('districts.none') });

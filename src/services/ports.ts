@@ -108,11 +108,13 @@ export interface ChatRef {
 /** A volunteer chat bound to a district. */
 export interface DistrictChat extends ChatRef {
   district: string;
+  /** The chat's title as the platform showed it at /bind, where it did; coordinators know a group by it. */
+  title?: string;
 }
 
 /** Which chat receives which district's requests. */
 export interface DistrictChatRepository {
-  /** Binds a chat to a district; returns the district it was bound to before, if another. */
+  /** Binds a chat to a district (a title given replaces the stored one); returns the district it was bound to before, if another. */
   bind(chat: DistrictChat, by: PersonRef, at: Date): Promise<{ previousDistrict: string | null }>;
   /** Unbinds a chat; returns the district it served, or null if it served none. */
   unbind(platform: Platform, chatId: string): Promise<string | null>;

@@ -634,4 +634,12 @@ describe('/grant, /revoke, /districts', () => {
       ].join('\n'),
     );
   });
+
+  it('names a group by its title where /bind learnt it, by its id where not', async () => {
+    await districtChats.bind({ district: 'Ленинский', platform: 'telegram', chatId: '-1001', title: 'Волонтёры Ленинского' });
+    await districtChats.bind({ district: 'Ленинский', platform: 'vk', chatId: '2000000001' });
+    const text = await sayText(privately(), '/districts');
+    expect(text).toContain('Ленинский: «Волонтёры Ленинского» (Telegram), VK 2000000001');
+    expect(text).not.toContain('-1001');
+  });
 });
