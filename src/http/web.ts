@@ -49,6 +49,8 @@ export interface WebInput {
     /** PUBLIC_URL; without it, links point where the server listens. */
     publicUrl: string | undefined;
     operatorIds: Readonly<Record<Platform, readonly string[]>>;
+    /** The platforms this process runs (the console offers only these); every platform the code knows when not given. */
+    platforms?: readonly Platform[];
     partnerKeys: readonly PartnerKey[];
     overdueAfterMs: number;
     /** The configured values the questionnaire's texts quote (the retention periods of the consent). */
@@ -109,7 +111,14 @@ export function createWeb(input: WebInput): { access: ConsoleAccess; http: Pick<
       textParams: settings.textParams,
     }),
     defaultScenarioFile: basename(settings.scenarioFile),
-    view: { catalog: input.catalog, texts: input.texts, coordinatorTexts: input.coordinatorTexts, districts: settings.districts, scenario: input.scenario },
+    view: {
+      catalog: input.catalog,
+      texts: input.texts,
+      coordinatorTexts: input.coordinatorTexts,
+      districts: settings.districts,
+      scenario: input.scenario,
+      platforms: settings.platforms && settings.platforms.length > 0 ? settings.platforms : PLATFORMS,
+    },
     channels: [...PLATFORMS, 'phone', ...settings.partnerKeys.map((k) => `api:${k.source}`)],
     configuredOperators: settings.operatorIds,
     overdueAfterMs: settings.overdueAfterMs,

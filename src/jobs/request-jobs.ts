@@ -34,6 +34,9 @@ export interface RequestJobsDeps {
   now: () => Date;
 }
 
+/** How much later than the reminder its repost is due, so that the request comes below its reminder. */
+const REPOST_AFTER_MS = 1000;
+
 type Stage = 1 | 2;
 type EscalateData = { requestNumber: number; round: number; stage: Stage };
 type StaleData = { requestNumber: number; claimedAtMs: number; stage: Stage };
@@ -50,7 +53,7 @@ type FeedbackData = { requestNumber: number; stage: Stage };
 export function createRequestJobs(deps: RequestJobsDeps) {
   const { scheduler, timing } = deps;
 
-  async function enqueue(entries: { key: string; message: OutboxMessage }[]): Promise<void> {
+  async function enqueue(entries: { key: string; message: OutboxMessage; notBefore?: Date }[]): Promise<void> {
     if (entries.length === 0) return;
     await deps.outbox.enqueue(entries, deps.now());
     deps.wake();
@@ -73,12 +76,31 @@ export function createRequestJobs(deps: RequestJobsDeps) {
         const waited = deps.now().getTime() - waitingSince(request).getTime();
         const key = `job:escalate:${request.number}:${request.round}:${data.stage}`;
         if (data.stage === 1) {
-          const posts = request.posts.filter((p) => p.round === request.round);
+          // One reminder per chat of the round, whether or not a repost is there already (a job run twice).
+          const posts = [...new Map(request.posts.filter((p) => p.round === request.round).map((p) => [`${p.platform}:${p.chatId}`, p])).values()];
+          // The reminder, then the request posted again below it: its claim button at hand, not far
+          // up the chat. The repost is due a moment later so that it comes second.
+          const repostAt = new Date(deps.now().getTime() + REPOST_AFTER_MS);
           await enqueue(
-            posts.map((p) => ({
-              key: `${key}:${p.platform}:${p.chatId}`,
-              message: { kind: 'text', platform: p.platform, chatId: p.chatId, text: deps.texts.reminder(request, waited), requestNumber: request.number },
-            })),
+            posts.flatMap((p) => [
+              {
+                key: `${key}:${p.platform}:${p.chatId}`,
+                message: { kind: 'text', platform: p.platform, chatId: p.chatId, text: deps.texts.reminder(request, waited), requestNumber: request.number },
+              },
+              {
+                key: `${key}:${p.platform}:${p.chatId}:post`,
+                message: {
+                  kind: 'post',
+                  platform: p.platform,
+                  chatId: p.chatId,
+                  requestNumber: request.number,
+                  viaHeadquarters: p.viaHeadquarters,
+                  round: request.round,
+                  reminder: true,
+                },
+                notBefore: repostAt,
+              },
+            ]),
           );
         } else {
           await enqueue(toHeadquarters(key, deps.texts.unclaimedAlert(request, waited), request.number));

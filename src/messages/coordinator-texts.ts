@@ -94,7 +94,19 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
     wrongPlace: () => t('wrongPlace'),
     staleButton: () => t('staleButton'),
     usage: (command: Command) => t(`usage.${command}`),
-    help: () => [t('helpTitle'), ...commands.map((c) => t(`usage.${c}`))].join('\n\n'),
+    /**
+     * /help: the commands the person may use, where they asked. A coordinator gets the console's
+     * commands with their syntax and then everything else they may type; anyone else the commands of
+     * a private chat and of a volunteers' group, each with what it does.
+     */
+    help(who: { coordinator: boolean; place: 'private' | 'hq' | 'group' }): string {
+      const section = (title: string, keys: readonly string[]) => [t(title), ...keys.map((key) => t(`help.${key}`))].join('\n');
+      const privateChat = section('help.privateTitle', ['start', 'my', 'tasks', 'cancel', 'forget', 'id', 'console']);
+      const group = section('help.groupTitle', ['claim', 'groupId', ...(who.coordinator ? ['bind', 'unbind'] : [])]);
+      if (!who.coordinator) return who.place === 'private' ? [privateChat, group].join('\n\n') : group;
+      const consoleCommands = [t('helpTitle'), ...commands.map((c) => t(`usage.${c}`))].join('\n\n');
+      return [consoleCommands, section('help.headquartersTitle', ['headquarters']), privateChat, group].join('\n\n');
+    },
     unknownDistrict: (input: string, districts: readonly string[]) => t('unknownDistrict', { input, districts: districts.join(', ') }),
     notFound: (number: number) => t('notFound', { number }),
     confirmErase: (number: number) => t('confirmErase', { number }),
@@ -196,7 +208,11 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
     personLabel: (person: PersonRef & { displayName?: string }) =>
       person.displayName ? t('personLabel', { name: person.displayName, userId: person.userId }) : t('idLabel', { userId: person.userId }),
 
-    granted: (person: string) => t('roles.granted', { person }),
+    /** The answer to /grant, and whether the person was told (undefined: the console tells nobody). */
+    granted: (person: string, told?: boolean) =>
+      told === undefined ? t('roles.granted', { person }) : `${t('roles.granted', { person })} ${t(told ? 'roles.told' : 'roles.notTold')}`,
+    /** What the person who got a role reads in their private chat. */
+    roleNotice: (role: 'coordinator' | 'operator') => t(`roles.notice.${role}`),
     alreadyCoordinator: (person: string) => t('roles.alreadyCoordinator', { person }),
     alreadyConfigured: (person: string) => t('roles.alreadyConfigured', { person }),
     cannotRevokeConfigured: (person: string, platform: Platform) =>
@@ -257,7 +273,14 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
 
     districts(districts: readonly string[], chats: readonly DistrictChat[]): string {
       const chatsOf = (district: string) =>
-        chats.filter((c) => c.district === district).map((c) => t('districts.chat', { channel: channel(c.platform), chatId: c.chatId }));
+        chats
+          .filter((c) => c.district === district)
+          // A group is known by its title; the id only where the bot learnt none.
+          .map((c) =>
+            c.title
+              ? t('districts.chatTitled', { title: c.title, channel: channel(c.platform) })
+              : t('districts.chat', { channel: channel(c.platform), chatId: c.chatId }),
+          );
       const line = (district: string, key: 'line' | 'lineUnknown') => {
         const bound = chatsOf(district);
         return t(`districts.${key}`, { district, chats: bound.length > 0 ? bound.join(', ') : t('districts.none') });

@@ -12,14 +12,21 @@ export interface BindDeps {
   now: () => Date;
 }
 
+/** Telegram allows a group title of 128 characters; a longer one from elsewhere is cut, not refused. */
+const MAX_TITLE = 128;
+
 /** Binding of volunteer chats to districts; coordinators only. */
 export function createDistrictBinding(deps: BindDeps) {
   return {
-    /** Binds a chat to the district the coordinator named (throws UnknownDistrictError, NotCoordinatorError). */
-    async bind(by: PersonRef, platform: Platform, chatId: string, districtInput: string) {
+    /**
+     * Binds a chat to the district the coordinator named (throws UnknownDistrictError,
+     * NotCoordinatorError). `title`, where the platform shows the chat's, is kept for /districts.
+     */
+    async bind(by: PersonRef, platform: Platform, chatId: string, districtInput: string, title?: string) {
       if (!(await deps.isCoordinator(by))) throw new NotCoordinatorError();
       const district = resolveDistrict(districtInput, deps.districts);
-      const { previousDistrict } = await deps.districtChats.bind({ district, platform, chatId }, by, deps.now());
+      const named = title?.trim().slice(0, MAX_TITLE);
+      const { previousDistrict } = await deps.districtChats.bind({ district, platform, chatId, ...(named ? { title: named } : {}) }, by, deps.now());
       deps.logger.info({ district, platform, previousDistrict }, 'chat bound to district');
       return { district, previousDistrict: previousDistrict !== district ? previousDistrict : null };
     },

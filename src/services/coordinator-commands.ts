@@ -4,7 +4,7 @@ import type { PersonRef, Platform, RequestChannel } from '../domain/request.js';
 import type { EraseOutcome } from './erasure.js';
 import type { CoordinatorTexts } from '../messages/coordinator-texts.js';
 import type { IsCoordinator } from './coordinators.js';
-import type { DistrictChatRepository, Logger, PeopleRepository, RequestRepository, RoleRepository } from './ports.js';
+import type { DistrictChatRepository, Logger, Outbox, PeopleRepository, RequestRepository, RoleRepository } from './ports.js';
 import type { RequestLifecycle } from './request-lifecycle.js';
 import { parsePeriod } from '../domain/calendar.js';
 import { computeStats } from './request-stats.js';
@@ -82,6 +82,9 @@ export interface ConsoleDeps {
   roleChanged?: (person: PersonRef, isCoordinator: boolean) => Promise<void>;
   /** Ends a person's web console sessions and links: a role taken back must not return with the next grant. */
   endConsoleAccess: (person: PersonRef) => Promise<void>;
+  /** Where /grant's notice to the new coordinator goes, and the worker to wake; without them nobody is told. */
+  outbox?: Outbox;
+  wake?: () => void;
   logger: Logger;
   now: () => Date;
 }
@@ -128,6 +131,7 @@ export function createCoordinatorConsole(deps: ConsoleDeps) {
       configured: { coordinator: deps.configuredCoordinators },
       endConsoleAccess: deps.endConsoleAccess,
       ...(deps.roleChanged ? { roleChanged: deps.roleChanged } : {}),
+      ...(deps.outbox ? { notice: { outbox: deps.outbox, wake: deps.wake ?? (() => undefined), text: texts.roleNotice } } : {}),
       logger: deps.logger,
       now: deps.now,
     }),
@@ -135,7 +139,8 @@ export function createCoordinatorConsole(deps: ConsoleDeps) {
   return {
     /**
      * Runs a command typed by someone; null when it is not this console's to answer (a bare /cancel,
-     * or /cancel and /help from someone who is not a coordinator), so the adapter goes on as before.
+     * or /cancel 17 from someone who is not a coordinator), so the adapter goes on as before. /help is
+     * answered for everyone, with the commands the person may use.
      */
     command: (ctx: CommandContext, name: CoordinatorCommandName, args: string): Promise<ConsoleReply | null> => command(parts, ctx, name, args),
     /** Answers a press of one of the console's buttons; `data` is the action as the platform's codec encoded it. */
@@ -149,6 +154,8 @@ async function command(c: Parts, ctx: CommandContext, name: CoordinatorCommandNa
   const pass = passesThrough(name, args);
   if (pass === 'always') return null;
   const coordinator = await c.deps.isCoordinator(ctx.by);
+  // Everyone may ask what they can do, wherever they are: the answer lists their own commands.
+  if (name === 'help') return { text: c.texts.help({ coordinator, place: ctx.place }) };
   if (!coordinator) return pass === 'unless_coordinator' ? null : { text: c.texts.notCoordinator() };
   if (ctx.place === 'group') return { text: c.texts.wrongPlace() };
   const parsed = parseCoordinatorCommand(name, args);
@@ -192,7 +199,7 @@ async function run(c: Parts, ctx: CommandContext, cmd: ParsedCommand): Promise<C
   const { texts, deps } = c;
   switch (cmd.name) {
     case 'help':
-      return { text: texts.help() };
+      return { text: texts.help({ coordinator: true, place: ctx.place }) };
     case 'open':
       return openList(c, ctx, cmd.district);
     case 'overdue':
@@ -307,7 +314,7 @@ async function changeRole(c: Parts, ctx: CommandContext, change: 'grant' | 'revo
     case 'configured':
       return { text: change === 'grant' ? texts.alreadyConfigured(label) : texts.cannotRevokeConfigured(label, outcome.person.platform) };
     case 'granted':
-      return { text: texts.granted(label) };
+      return { text: texts.granted(label, outcome.told) };
     case 'already_held':
       return { text: texts.alreadyCoordinator(label) };
     case 'revoked':

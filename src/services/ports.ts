@@ -108,11 +108,13 @@ export interface ChatRef {
 /** A volunteer chat bound to a district. */
 export interface DistrictChat extends ChatRef {
   district: string;
+  /** The chat's title as the platform showed it at /bind, where it did; coordinators know a group by it. */
+  title?: string;
 }
 
 /** Which chat receives which district's requests. */
 export interface DistrictChatRepository {
-  /** Binds a chat to a district; returns the district it was bound to before, if another. */
+  /** Binds a chat to a district (a title given replaces the stored one); returns the district it was bound to before, if another. */
   bind(chat: DistrictChat, by: PersonRef, at: Date): Promise<{ previousDistrict: string | null }>;
   /** Unbinds a chat; returns the district it served, or null if it served none. */
   unbind(platform: Platform, chatId: string): Promise<string | null>;
@@ -181,8 +183,12 @@ export interface KeyValueStore<T> {
 
 /** A message the outbox delivers. Posts and syncs render the request as it is at delivery time. */
 export type OutboxMessage =
-  /** Post a request to a volunteer chat (with the claim button while it is new) and record the post. */
-  | { kind: 'post'; platform: Platform; chatId: string; requestNumber: number; viaHeadquarters: boolean; round: number }
+  /**
+   * Post a request to a volunteer chat (with the claim button while it is new) and record the post.
+   * `reminder`: posted once more below the reminder of a request still waiting, so its button is at
+   * hand; only while the request is new.
+   */
+  | { kind: 'post'; platform: Platform; chatId: string; requestNumber: number; viaHeadquarters: boolean; round: number; reminder?: boolean }
   /** Bring the request's post of a round in a chat up to date (who took it, the button). Idempotent. */
   | { kind: 'sync'; platform: Platform; chatId: string; requestNumber: number; round: number }
   /** The details and actions for the volunteer a request was assigned to; sent only while they hold it. */

@@ -47,10 +47,15 @@ export function createRequestEffects(deps: EffectsDeps) {
   async function postsFor(request: HelpRequest): Promise<Keyed[]> {
     const n = request.number;
     const version = request.history.length;
-    const out: Keyed[] = request.posts.map((post) => ({
-      key: `sync:${n}:${post.platform}:${post.chatId}:${post.round}:${version}`,
-      message: { kind: 'sync', platform: post.platform, chatId: post.chatId, requestNumber: n, round: post.round },
-    }));
+    // One edit per chat and round: it brings every post of the round there up to date (a reminder's
+    // repost too), and no key is enqueued twice in one batch.
+    const synced = new Map<string, Keyed>();
+    for (const post of request.posts) {
+      const key = `sync:${n}:${post.platform}:${post.chatId}:${post.round}:${version}`;
+      if (!synced.has(key))
+        synced.set(key, { key, message: { kind: 'sync', platform: post.platform, chatId: post.chatId, requestNumber: n, round: post.round } });
+    }
+    const out: Keyed[] = [...synced.values()];
     const postedThisRound = request.posts.some((p) => p.round === request.round);
     if (request.status === 'new' && !postedThisRound) {
       const chats = await deps.districtChats.chatsOf(request.district);

@@ -76,7 +76,7 @@ export function exportRows(requests: readonly HelpRequest[], labels: ExportLabel
       case 'name':
         return r.personal.name;
       case 'phone':
-        return r.personal.phone;
+        return spreadsheetPhone(r.personal.phone);
       case 'address':
         return r.personal.address;
       case 'description':
@@ -102,6 +102,19 @@ export function toCsv(rows: readonly (readonly string[])[]): string {
 export function csvCell(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[;",\r\n]/.test(safe) || safe !== safe.trim() ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/**
+ * A phone as the export writes it. Stored phones are +7XXXXXXXXXX, and a leading `+` is a formula's
+ * start to a spreadsheet: the guard of csvCell would show it as `'+79131234567`, and without the guard
+ * Excel would compute `+79131234567` as a number and drop the plus. The domestic form
+ * `8 913 123-45-67` starts with a digit, so it needs no guard, and its spaces and dashes keep every
+ * spreadsheet from reading it as a number; it is how the number is written and dialled in Russia. A
+ * phone in any other form (from before normalisation) is left to the guard.
+ */
+export function spreadsheetPhone(phone: string): string {
+  const russian = /^\+7(\d{3})(\d{3})(\d{2})(\d{2})$/.exec(phone);
+  return russian ? `8 ${russian[1]} ${russian[2]}-${russian[3]}-${russian[4]}` : phone;
 }
 
 /** The reason or comment of the request's latest change that had one. */

@@ -33,6 +33,19 @@ function describeDistrictChatRepositoryContract(name: string, makeRepo: () => Pr
       expect(await chats.chatsOf('Советский')).toEqual([]);
     });
 
+    it("keeps a chat's title, replaced by a new one and kept by a binding without one", async () => {
+      await chats.bind({ ...chat('telegram', '-100', 'Ленинский'), title: 'Волонтёры' }, coordinator, minute(1));
+      await chats.bind(chat('vk', '-100', 'Ленинский'), coordinator, minute(2));
+      expect(byChat(await chats.chatsOf('Ленинский'))).toEqual([
+        { ...chat('telegram', '-100', 'Ленинский'), title: 'Волонтёры' },
+        chat('vk', '-100', 'Ленинский'),
+      ]);
+      await chats.bind(chat('telegram', '-100', 'Кировский'), coordinator, minute(3));
+      expect(await chats.chatsOf('Кировский')).toEqual([{ ...chat('telegram', '-100', 'Кировский'), title: 'Волонтёры' }]);
+      await chats.bind({ ...chat('telegram', '-100', 'Кировский'), title: 'Кировские волонтёры' }, coordinator, minute(4));
+      expect(await chats.listAll()).toEqual([{ ...chat('telegram', '-100', 'Кировский'), title: 'Кировские волонтёры' }, chat('vk', '-100', 'Ленинский')]);
+    });
+
     it('unbinds a chat and says which district it served; null when it served none', async () => {
       await chats.bind(chat('telegram', '-100', 'Ленинский'), coordinator, minute(1));
       expect(await chats.unbind('vk', '-100')).toBeNull();

@@ -24,6 +24,7 @@ function describeOutboxContract(name: string, makeOutbox: () => Promise<Outbox>)
     it('hands back every kind of message as it was enqueued, earliest due first, with the attempts counted', async () => {
       const messages: OutboxMessage[] = [
         { kind: 'post', platform: 'telegram', chatId: '-100', requestNumber: 1, viaHeadquarters: true, round: 2 },
+        { kind: 'post', platform: 'telegram', chatId: '-100', requestNumber: 1, viaHeadquarters: false, round: 2, reminder: true },
         { kind: 'sync', platform: 'vk', chatId: '2000000001', requestNumber: 1, round: 1 },
         { kind: 'task', platform: 'telegram', chatId: '11', requestNumber: 1, volunteerId: '11', note: 'назначил координатор' },
         { kind: 'task', platform: 'vk', chatId: '12', requestNumber: 2, volunteerId: '12' },

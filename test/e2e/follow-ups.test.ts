@@ -56,6 +56,23 @@ describe('unclaimed requests', () => {
     expect(textsTo(HQ_CHAT_ID, number).filter((t) => t.includes('никто не взял'))).toHaveLength(1);
   });
 
+  it('carry the claim button with their reminder: the request posted again below it, and both posts close when it is taken', async () => {
+    const number = await fileRequest(h.person(809, 'Вера'), 'Ленинский');
+    const postsOf = () => h.messagesTo(GROUP.id).filter((m) => m.message.text.startsWith(`Заявка №${number}\n`));
+    const repost = await h.emulator.waitFor(() => postsOf()[1]);
+    const inGroup = h.messagesTo(GROUP.id).map((m) => m.message.text);
+    const reminderAt = inGroup.findIndex((t) => t.includes(`№${number} ждёт волонтёра уже`));
+    expect(reminderAt).toBeGreaterThanOrEqual(0);
+    expect(inGroup.indexOf(repost.message.text, reminderAt)).toBeGreaterThan(reminderAt);
+    expect(repost.message.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toContain('✋ Взять заявку');
+
+    await h.person(810, 'Глеб', GROUP).press(repost, 'Взять заявку');
+    await eventually(async () => postsOf().every((m) => !m.message.reply_markup?.inline_keyboard?.length), undefined, 'both posts to lose their button');
+    expect(postsOf()).toHaveLength(2);
+    await sleep(500);
+    expect(postsOf()).toHaveLength(2);
+  });
+
   it('come sooner for the kinds of help configured as urgent', async () => {
     const started = Date.now();
     const number = await fileRequest(h.person(802, 'Олег'), 'Ленинский', 'Доставка лекарств');

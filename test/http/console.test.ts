@@ -30,6 +30,12 @@ const postForm = (
   return w.app.inject({ method: 'POST', url, payload: body.payload, headers: { ...body.headers, ...(session ? { cookie: session.cookie } : {}) } });
 };
 
+/** A form's answer is a redirect (Post/Redirect/Get): the page it leads to, as the browser shows it after. */
+const follow = async (response: Awaited<ReturnType<typeof postForm>>, session: { cookie: string }) => {
+  expect(response.statusCode).toBe(303);
+  return get(response.headers.location as string, session.cookie);
+};
+
 /** Every answer of the questionnaire, as the form's fields name them. */
 const answers = (overrides: Record<string, string> = {}) => ({
   category: 'pensioner',
@@ -286,8 +292,8 @@ describe('board and card', () => {
 
     // Only someone who wrote to the bot privately can be given a request.
     const unknown = await postForm(`/console/requests/${number}/assign`, coordinator, { platform: 'telegram', volunteer: '@nobody_here' });
-    expect(unknown.statusCode).toBe(400);
-    expect(unknown.body).toContain('Не нахожу «@nobody_here»');
+    expect(unknown.headers.location).toBe(`/console/requests/${number}?unknownVolunteer=%40nobody_here`);
+    expect((await follow(unknown, coordinator)).body).toContain('Не нахожу «@nobody_here»');
     await w.repositories.people.record({
       person: { platform: 'telegram', userId: '555' },
       username: 'ivan_helper',
@@ -374,8 +380,11 @@ describe('dashboard and export', () => {
     expect(basic.body.startsWith('\uFEFFНомер;Создана;Канал;Район')).toBe(true);
     expect(basic.body).toContain(';телефон;');
     expect(basic.body).not.toContain('+79137654321');
+    expect(basic.body).not.toContain('765-43-21');
     const full = await get(`/console/export.csv?from=${today}&to=${today}&full=1`, coordinator.cookie);
-    expect(full.body).toContain('+79137654321');
+    // The phone as it is dialled, with no apostrophe before it.
+    expect(full.body).toContain(';8 913 765-43-21;');
+    expect(full.body).not.toContain("'+79137654321");
     expect((await get('/console/export.csv?from=2025-03-07&to=2025-03-01', coordinator.cookie)).statusCode).toBe(400);
   });
 });
@@ -420,24 +429,32 @@ describe('operators', () => {
       at: new Date(),
     });
     const granted = await postForm('/console/people/grant', coordinator, { platform: 'telegram', person: '@olga_op' });
-    expect(granted.body).toContain('Готово: @olga_op теперь оператор');
-    expect(granted.body).toContain('Ольга Операторова');
+    const grantedPage = await follow(granted, coordinator);
+    expect(grantedPage.body).toContain('Готово: @olga_op теперь оператор');
+    expect(grantedPage.body).toContain('Ольга Операторова');
     expect(await w.web.access.roleOf({ platform: 'telegram', userId: '820' })).toBe('operator');
-    expect((await postForm('/console/people/grant', coordinator, { platform: 'telegram', person: '@nobody_known' })).statusCode).toBe(400);
+    const unknown = await follow(await postForm('/console/people/grant', coordinator, { platform: 'telegram', person: '@nobody_known' }), coordinator);
+    expect(unknown.body).toContain('Не знаю «@nobody_known»');
     const revoked = await postForm('/console/people/revoke', coordinator, { platform: 'telegram', person: '820' });
-    expect(revoked.body).toContain('id 820 больше не оператор');
+    expect((await follow(revoked, coordinator)).body).toContain('id 820 больше не оператор');
     expect(await w.web.access.roleOf({ platform: 'telegram', userId: '820' })).toBeNull();
   });
 
   it('ends the sessions and sign-in links of an operator taken back, so granting the role again brings none of them back', async () => {
     const person = { platform: 'telegram' as const, userId: '821' };
-    expect((await postForm('/console/people/grant', coordinator, { platform: 'telegram', person: '821' })).body).toContain('теперь оператор');
+    expect((await follow(await postForm('/console/people/grant', coordinator, { platform: 'telegram', person: '821' }), coordinator)).body).toContain(
+      'теперь оператор',
+    );
     const old = await w.signIn(person, 'Оператор на время');
     const unusedLink = await w.web.access.issueLink(person, 'Оператор на время');
     expect((await get('/console/requests', old.cookie)).statusCode).toBe(200);
 
-    expect((await postForm('/console/people/revoke', coordinator, { platform: 'telegram', person: '821' })).body).toContain('больше не оператор');
-    expect((await postForm('/console/people/grant', coordinator, { platform: 'telegram', person: '821' })).body).toContain('теперь оператор');
+    expect((await follow(await postForm('/console/people/revoke', coordinator, { platform: 'telegram', person: '821' }), coordinator)).body).toContain(
+      'больше не оператор',
+    );
+    expect((await follow(await postForm('/console/people/grant', coordinator, { platform: 'telegram', person: '821' }), coordinator)).body).toContain(
+      'теперь оператор',
+    );
 
     // The cookie of before is refused; so is a link handed out before (it might be in a forwarded chat).
     const page = await get('/console/requests', old.cookie);
@@ -446,5 +463,95 @@ describe('operators', () => {
     expect((await postForm('/console/login', undefined, { token: new URL(unusedLink!.url).searchParams.get('token')! })).statusCode).toBe(400);
     // Signing in anew works.
     expect((await get('/console/requests', (await w.signIn(person, 'Оператор снова')).cookie)).statusCode).toBe(200);
+  });
+});
+
+describe('the operators list', () => {
+  it('shows each operator once by name, the @username not repeated after a name that ends with it', async () => {
+    await w.repositories.people.record({
+      person: { platform: 'telegram', userId: '830' },
+      username: 'nina_op',
+      displayName: 'Нина (@nina_op)',
+      privately: true,
+      at: new Date(),
+    });
+    await postForm('/console/people/grant', coordinator, { platform: 'telegram', person: '830' });
+    const page = await get('/console/people', coordinator.cookie);
+    expect(page.body).toContain('Нина (@nina_op) (Telegram, id 830)');
+    expect(page.body.split('@nina_op')).toHaveLength(2);
+  });
+});
+
+describe('pages outside the routes', () => {
+  it('answers an unknown address under /console with a page in the console’s frame, not JSON', async () => {
+    const signedIn = await get('/console/no-such-page', coordinator.cookie);
+    expect(signedIn.statusCode).toBe(404);
+    expect(signedIn.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(signedIn.body).toContain('Страница не найдена');
+    expect(signedIn.body).toContain('href="/console/requests"');
+    const deep = await get('/console/requests/17/nothing', coordinator.cookie);
+    expect(deep.statusCode).toBe(404);
+    expect(deep.body).toContain('<!doctype html>');
+    // Without a session: the same page, with the way to sign in instead of the navigation.
+    const anonymous = await get('/console/nowhere');
+    expect(anonymous.statusCode).toBe(404);
+    expect(anonymous.body).toContain('href="/console/login"');
+    expect(anonymous.body).not.toContain('href="/console/requests"');
+  });
+
+  it('has an icon of its own, served by the console itself', async () => {
+    const page = await get('/console/dashboard', coordinator.cookie);
+    expect(page.body).toContain('<link rel="icon" href="/console/assets/favicon.svg" type="image/svg+xml">');
+    const icon = await get('/console/assets/favicon.svg');
+    expect(icon.statusCode).toBe(200);
+    expect(icon.headers['content-type']).toBe('image/svg+xml; charset=utf-8');
+    expect(icon.body.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(icon.body).not.toMatch(/href=|url\(/);
+  });
+});
+
+describe('forms the console refuses', () => {
+  it('answers a refused action on a card with a redirect, so reloading the page sends nothing again', async () => {
+    const sent = await postForm('/console/intake', operator, { ...answers(), action: 'submit', formId: crypto.randomUUID() });
+    const number = Number(/(\d+)\?/.exec(sent.headers.location as string)![1]);
+    const assign = await postForm(`/console/requests/${number}/assign`, coordinator, { platform: 'telegram', volunteer: '<b>кто-то</b>' });
+    expect(assign.statusCode).toBe(303);
+    const card = await follow(assign, coordinator);
+    expect(card.statusCode).toBe(200);
+    expect(card.body).toContain('Не нахожу «&lt;b&gt;кто-то&lt;/b&gt;»');
+    expect((await postForm('/console/requests/99999/close', coordinator, {})).headers.location).toBe('/console/requests/99999');
+    const people = await postForm('/console/people/grant', coordinator, { platform: 'telegram', person: 'not a name' });
+    expect(people.headers.location).toBe('/console/people?said=unknown&who=not+a+name');
+  });
+});
+
+describe('a console of a system that runs one platform', () => {
+  let one: WebApp;
+  let boss: Awaited<ReturnType<WebApp['signIn']>>;
+  beforeAll(async () => {
+    one = await startWebApp({ platforms: ['telegram'] });
+    boss = await one.signIn(WEB_COORDINATOR, 'Координатор Мария');
+  });
+  afterAll(async () => {
+    await one?.stop();
+  });
+
+  it('offers only the platforms it runs to name a volunteer or an operator on, and reads any other as the first', async () => {
+    const inject = (url: string) => one.app.inject({ method: 'GET', url, headers: { cookie: boss.cookie } });
+    const body = form({ ...answers(), action: 'submit', formId: crypto.randomUUID(), _csrf: boss.csrf });
+    const sent = await one.app.inject({ method: 'POST', url: '/console/intake', payload: body.payload, headers: { ...body.headers, cookie: boss.cookie } });
+    const card = await inject(sent.headers.location as string);
+    const select = /<select name="platform">([\s\S]*?)<\/select>/.exec(card.body)![1]!;
+    expect(select).toContain('value="telegram"');
+    expect(select).not.toContain('value="vk"');
+    const people = await inject('/console/people');
+    expect(/<select name="platform">([\s\S]*?)<\/select>/.exec(people.body)![1]).not.toContain('value="vk"');
+    // Every platform still when none is named (as before).
+    expect((await get('/console/people', coordinator.cookie)).body).toContain('value="vk"');
+
+    const grant = form({ platform: 'vk', person: '4242', _csrf: boss.csrf });
+    await one.app.inject({ method: 'POST', url: '/console/people/grant', payload: grant.payload, headers: { ...grant.headers, cookie: boss.cookie } });
+    expect(await one.web.access.roleOf({ platform: 'telegram', userId: '4242' })).toBe('operator');
+    expect(await one.web.access.roleOf({ platform: 'vk', userId: '4242' })).toBeNull();
   });
 });

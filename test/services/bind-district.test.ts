@@ -38,6 +38,15 @@ describe('bind', () => {
     expect(districtChats.all()).toEqual([{ district, platform: 'telegram', chatId: '-100500' }]);
   });
 
+  it("keeps the chat's title for /districts, cut to a title's length, and keeps it when a later /bind brings none", async () => {
+    await binding.bind(coordinator, 'telegram', '-100500', 'лен', '  Волонтёры Ленинского ');
+    expect(districtChats.all()).toEqual([{ district: 'Ленинский', platform: 'telegram', chatId: '-100500', title: 'Волонтёры Ленинского' }]);
+    await binding.bind(coordinator, 'telegram', '-100500', 'центр');
+    expect(districtChats.all()[0]!.title).toBe('Волонтёры Ленинского');
+    await binding.bind(coordinator, 'telegram', '-100500', 'центр', 'я'.repeat(300));
+    expect(districtChats.all()[0]!.title).toHaveLength(128);
+  });
+
   it('reports the district a rebound chat served before, and moves it', async () => {
     await binding.bind(coordinator, 'telegram', '-100500', 'лен');
     expect(await binding.bind(coordinator, 'telegram', '-100500', 'центр')).toEqual({ district: 'Центральный', previousDistrict: 'Ленинский' });

@@ -24,6 +24,7 @@ import { parseCsv } from '../support/csv.js';
 import {
   FakeRetentionStore,
   FakeDistrictChatRepository,
+  FakeOutbox,
   FakePeopleRepository,
   FakeRequestRepository,
   FakeRoleRepository,
@@ -59,6 +60,8 @@ let logger: RecordingLogger;
 let changed: number[];
 let roleChanges: [PersonRef, boolean][];
 let consoleAccessEnded: PersonRef[];
+let outbox: FakeOutbox;
+let wakes: number;
 let clock: Date;
 let console_: CoordinatorConsole;
 
@@ -71,6 +74,8 @@ beforeEach(() => {
   changed = [];
   roleChanges = [];
   consoleAccessEnded = [];
+  outbox = new FakeOutbox();
+  wakes = 0;
   clock = new Date(START.getTime() + 48 * HOUR);
   const isCoordinator = createIsCoordinator({ telegram: ['900'], vk: ['9900'] }, (p) => roles.isCoordinator(p));
   const now = () => {
@@ -104,6 +109,10 @@ beforeEach(() => {
       roleChanges.push([person, on]);
     },
     endConsoleAccess: async (person) => void consoleAccessEnded.push(person),
+    outbox,
+    wake: () => {
+      wakes++;
+    },
     logger,
     now,
   });
@@ -255,7 +264,6 @@ describe('who may use the commands, and where', () => {
     expect(await say(privately(), '/cancel')).toBeNull();
     expect(await say(privately(), '/cancel   ')).toBeNull();
     expect(await say(privately({ platform: 'telegram', userId: '501' }), '/cancel 17 передумал')).toBeNull();
-    expect(await say(privately({ platform: 'telegram', userId: '501' }), '/help')).toBeNull();
     await file(1);
     expect(await sayText(privately(), '/cancel 1 помощь не нужна')).toMatch(/заявка №1 отменена/);
   });
@@ -269,6 +277,28 @@ describe('who may use the commands, and where', () => {
     const help = await sayText(privately(), '/help');
     for (const command of ['/open', '/overdue', '/request', '/assign', '/close', '/cancel', '/stats', '/export', '/districts', '/grant', '/revoke'])
       expect(help).toContain(command);
+  });
+
+  it("lists on a coordinator's /help every command they may use, the group's and the web console's too, in one message", async () => {
+    for (const ctx of [privately(), inHq(), privately(vkBoss)]) {
+      const help = await sayText(ctx, '/help');
+      for (const command of ['/bind <район>', '/unbind', '/console', '/id', '/start', '/my', '/tasks', '/forget', '/erase']) expect(help).toContain(command);
+      expect(help.length).toBeLessThan(4096);
+    }
+  });
+
+  it("explains a volunteer's commands on their /help, and only theirs", async () => {
+    const volunteer = { platform: 'telegram' as const, userId: '501' };
+    const help = await sayText(privately(volunteer), '/help');
+    for (const command of ['/start', '/my', '/tasks', '/cancel', '/forget', '/id', '/console', 'Взять заявку']) expect(help).toContain(command);
+    expect(help).toMatch(/\/tasks — заявки, которые вы взяли/);
+    for (const command of ['/open', '/assign', '/grant', '/bind', '/unbind', '/export']) expect(help).not.toContain(command);
+    // In a volunteers' group: what the group offers, nothing of the private chat.
+    const inGroup = await sayText({ ...privately(volunteer), place: 'group' }, '/help');
+    expect(inGroup).toContain('Взять заявку');
+    expect(inGroup).toContain('/id');
+    expect(inGroup).not.toContain('/forget');
+    expect(inGroup).not.toContain('/bind');
   });
 
   it('answers a granted coordinator as one, and on VK too', async () => {
@@ -538,7 +568,7 @@ describe('/grant, /revoke, /districts', () => {
   it('grants and revokes the role by id or @username, and tells the platform', async () => {
     const anna = { platform: 'telegram' as const, userId: '501' };
     await seeVolunteer('501', 'anna', 'Анна (@anna)', { privately: true });
-    expect(await sayText(privately(), '/grant @anna')).toBe('Готово: Анна (@anna) (id 501) теперь координатор.');
+    expect(await sayText(privately(), '/grant @anna')).toBe('Готово: Анна (@anna) (id 501) теперь координатор. Бот сообщил об этом в личном чате.');
     expect(await roles.isCoordinator(anna)).toBe(true);
     expect(await sayText(privately(), '/grant 501')).toBe('Анна (@anna) (id 501) уже координатор.');
     expect(await sayText(privately(anna), '/open')).toBe('Открытых заявок нет.');
@@ -554,8 +584,32 @@ describe('/grant, /revoke, /districts', () => {
   });
 
   it('grants to an id the bot has not seen yet, but not to an unknown @username', async () => {
-    expect(await sayText(privately(), '/grant 123456')).toBe('Готово: id 123456 теперь координатор.');
+    expect(await sayText(privately(), '/grant 123456')).toBe(
+      'Готово: id 123456 теперь координатор. Сообщить об этом бот не может: этот человек ещё не писал боту в личный чат. Попросите написать боту /start, а затем /help.',
+    );
+    // A bot may not write first: nothing is queued that would only fail.
+    expect(outbox.records.size).toBe(0);
     expect(await sayText(privately(), '/grant @stranger')).toMatch(/^Не знаю @stranger/);
+  });
+
+  it('tells the person who got the role, through the outbox, once per grant', async () => {
+    await seeVolunteer('501', 'anna', 'Анна (@anna)', { privately: true });
+    await say(privately(), '/grant @anna');
+    await say(privately(), '/grant 501');
+    const sent = [...outbox.records.values()].map((r) => r.message);
+    expect(sent).toEqual([
+      {
+        kind: 'text',
+        platform: 'telegram',
+        chatId: '501',
+        text: 'Вам дали роль координатора штаба. Команды координатора — /help, ссылка для входа в веб-консоль — /console.',
+      },
+    ]);
+    expect(wakes).toBe(1);
+    // Granted again after a revocation: told again.
+    await say(privately(), '/revoke 501');
+    await say(privately(), '/grant 501');
+    expect(outbox.records.size).toBe(2);
   });
 
   it('cannot revoke a coordinator from the configuration, and says so politely', async () => {
@@ -579,5 +633,13 @@ describe('/grant, /revoke, /districts', () => {
         'Старый (района нет в настройках): Telegram -1002',
       ].join('\n'),
     );
+  });
+
+  it('names a group by its title where /bind learnt it, by its id where not', async () => {
+    await districtChats.bind({ district: 'Ленинский', platform: 'telegram', chatId: '-1001', title: 'Волонтёры Ленинского' });
+    await districtChats.bind({ district: 'Ленинский', platform: 'vk', chatId: '2000000001' });
+    const text = await sayText(privately(), '/districts');
+    expect(text).toContain('Ленинский: «Волонтёры Ленинского» (Telegram), VK 2000000001');
+    expect(text).not.toContain('-1001');
   });
 });

@@ -92,3 +92,26 @@ it('does not ask for a rating of a request that is not done', async () => {
   expect(record.status).toBe('sent');
   expect(telegram.calls).toEqual([]);
 });
+
+it("posts a waiting request once more below its reminder, once, and edits every post of the round's chat together", async () => {
+  const chat = { platform: 'telegram' as const, chatId: '-100222' };
+  await requests.addPost(request.number, { ...chat, messageId: '1', viaHeadquarters: false, round: request.round }, new Date());
+  const repost = { kind: 'post' as const, ...chat, requestNumber: request.number, viaHeadquarters: false, round: request.round };
+  // The round's post went out already: a plain post is not sent twice, a reminder's repost is.
+  expect((await deliverOne(repost)).record.status).toBe('sent');
+  expect(telegram.posts()).toEqual([]);
+  await deliverOne({ ...repost, reminder: true });
+  expect(telegram.posts()).toMatchObject([{ chatId: chat.chatId, view: { number: request.number, status: 'new' } }]);
+  // Delivered again (a worker died before marking it): the repost is there, nothing more is posted.
+  await deliverOne({ ...repost, reminder: true });
+  expect(telegram.posts()).toHaveLength(1);
+  const posts = (await requests.findByNumber(request.number))!.posts;
+  expect(posts.map((p) => p.messageId)).toEqual(['1', telegram.posts()[0]!.messageId]);
+
+  await requests.claim(request.number, { platform: 'telegram', userId: '5', displayName: 'Волонтёр' }, new Date());
+  await deliverOne({ kind: 'sync', ...chat, requestNumber: request.number, round: request.round });
+  expect(telegram.updates().map((u) => [u.post.messageId, u.view.status])).toEqual(posts.map((p) => [p.messageId, 'claimed']));
+  // A claimed request is not posted again by a late reminder.
+  await deliverOne({ ...repost, reminder: true, chatId: '-100333' });
+  expect(telegram.posts()).toHaveLength(1);
+});

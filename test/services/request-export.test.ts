@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createCoordinatorTexts } from '../../src/messages/coordinator-texts.js';
 import { createRequestTexts } from '../../src/messages/request-texts.js';
 import { createRequestLifecycle } from '../../src/services/request-lifecycle.js';
-import { csvCell, exportRows, toCsv, UTF8_BOM } from '../../src/services/request-export.js';
+import { csvCell, exportRows, spreadsheetPhone, toCsv, UTF8_BOM } from '../../src/services/request-export.js';
 import { FakeRequestRepository, makeDraft, RecordingLogger, steppingClock } from '../support/fakes.js';
 import { catalogs, helpScenario } from '../support/scenario-fixtures.js';
 import { parseCsv } from '../support/csv.js';
@@ -63,7 +63,8 @@ describe('the CSV export', () => {
     expect(cell(1, 'Адрес')).toBe('ул. Ленина; д. 5, кв. 7');
     // A would-be formula is neutralised with a leading apostrophe; its line breaks stay inside the cell.
     expect(cell(1, 'Описание')).toBe(`'${tricky.personal.description}`);
-    expect(cell(1, 'Телефон')).toBe("'+79131234567");
+    // A phone is written as it is dialled in Russia: no formula's start, so no apostrophe.
+    expect(cell(1, 'Телефон')).toBe('8 913 123-45-67');
     expect(cell(1, 'Волонтёр')).toBe('\'@volunteer; "Ваня"');
     expect(cell(1, 'Последний комментарий')).toBe('\'-1+1 привезли; всё "ок"');
     expect(cell(2, 'Канал')).toBe('VK');
@@ -90,6 +91,13 @@ describe('the CSV export', () => {
     expect(csvCell(' padded ')).toBe('" padded "');
     for (const start of ['=', '+', '-', '@', '\t', '\r']) expect(csvCell(`${start}1`).replace(/^"/, '').startsWith(`'${start}`)).toBe(true);
     expect(csvCell('')).toBe('');
+  });
+
+  it('writes a phone in a form no spreadsheet takes for a formula or a number, and leaves any other to the guard', () => {
+    expect(spreadsheetPhone('+79131234567')).toBe('8 913 123-45-67');
+    expect(csvCell(spreadsheetPhone('+79131234567'))).toBe('8 913 123-45-67');
+    expect(csvCell(spreadsheetPhone('+1 555 0100'))).toBe("'+1 555 0100");
+    expect(spreadsheetPhone('')).toBe('');
   });
 
   it('writes a header only for an empty period, with CRLF line ends', () => {

@@ -305,7 +305,8 @@ export class FakeDistrictChatRepository implements DistrictChatRepository {
   async bind(chat: DistrictChat): Promise<{ previousDistrict: string | null }> {
     const key = `${chat.platform}:${chat.chatId}`;
     const before = this.byChat.get(key);
-    this.byChat.set(key, { ...chat });
+    // A binding without a title keeps the one stored, as the MongoDB repository's $set does.
+    this.byChat.set(key, { ...(before?.title ? { title: before.title } : {}), ...chat });
     return { previousDistrict: before?.district ?? null };
   }
 

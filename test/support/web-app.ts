@@ -21,7 +21,9 @@ const UNLIMITED = { max: 1_000_000, windowMs: 60_000 };
  * The web side (console and partner API) on a real test database, as main builds it, without the bots:
  * requests it files are "dispatched" into a list. The clock can be moved. For `app.inject` tests.
  */
-export async function startWebApp(options: { publicUrl?: string; limits?: WebInput['settings']['limits'] } = {}) {
+export async function startWebApp(
+  options: { publicUrl?: string; limits?: WebInput['settings']['limits']; platforms?: WebInput['settings']['platforms'] } = {},
+) {
   const database: TestDatabase = await startTestDatabase();
   const { requests, people, roles, consoleSessions } = database.db.repositories;
   // The console's clock starts at the next noon in Moscow and runs at the real pace: "today" is the
@@ -66,6 +68,7 @@ export async function startWebApp(options: { publicUrl?: string; limits?: WebInp
       localesDir: 'scenarios/locales',
       publicUrl: options.publicUrl,
       operatorIds: { telegram: [WEB_OPERATOR.userId], vk: [] },
+      ...(options.platforms ? { platforms: options.platforms } : {}),
       partnerKeys: [
         { source: '112', key: PARTNER_KEY },
         { source: 'hotline', key: HOTLINE_KEY },

@@ -6,6 +6,8 @@ const districtChatSchema = new Schema(
     district: { type: String, required: true },
     platform: { type: String, enum: PLATFORMS, required: true },
     chatId: { type: String, required: true },
+    // The group's title at /bind, for /districts; absent for chats bound before titles were kept.
+    title: String,
     boundBy: { platform: { type: String, enum: PLATFORMS }, userId: String },
     boundAt: { type: Date, required: true },
   },

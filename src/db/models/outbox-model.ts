@@ -20,7 +20,7 @@ const outboxSchema = new Schema(
     round: Number,
     /** Whom a task card is for: sent only while this volunteer holds the request. */
     volunteerId: String,
-    /** A feedback question's second, last asking. */
+    /** A feedback question's second, last asking; a post that is a reminder's repost. */
     reminder: Boolean,
     /** A text that is news for the requester: its row of the night policy. */
     toRequester: { type: String, enum: Object.keys(REQUESTER_NIGHT_POLICY) },

@@ -1,4 +1,4 @@
-import type { DistrictChatRepository } from '../../services/ports.js';
+import type { DistrictChat, DistrictChatRepository } from '../../services/ports.js';
 import type { DistrictChatModel } from '../models/district-chat-model.js';
 
 /** District bindings in MongoDB, one document per chat. */
@@ -10,7 +10,7 @@ export function createMongoDistrictChatRepository(model: DistrictChatModel): Dis
       const before = await model
         .findOneAndUpdate(
           { platform: chat.platform, chatId: chat.chatId },
-          { $set: { district: chat.district, boundBy: by, boundAt: at } },
+          { $set: { district: chat.district, boundBy: by, boundAt: at, ...(chat.title ? { title: chat.title } : {}) } },
           { upsert: true, returnDocument: 'before' },
         )
         .lean();
@@ -22,11 +22,16 @@ export function createMongoDistrictChatRepository(model: DistrictChatModel): Dis
     },
     async chatsOf(district) {
       const docs = await model.find({ district }).lean();
-      return docs.map((d) => ({ district: d.district, platform: d.platform, chatId: d.chatId }));
+      return docs.map(districtChatOf);
     },
     async listAll() {
       const docs = await model.find({}).sort({ district: 1, platform: 1, chatId: 1 }).lean();
-      return docs.map((d) => ({ district: d.district, platform: d.platform, chatId: d.chatId }));
+      return docs.map(districtChatOf);
     },
   };
+}
+
+/** A stored binding as the port gives it: the title only where one was stored. */
+function districtChatOf(doc: { district: string; platform: DistrictChat['platform']; chatId: string; title?: string | null }): DistrictChat {
+  return { district: doc.district, platform: doc.platform, chatId: doc.chatId, ...(doc.title ? { title: doc.title } : {}) };
 }

@@ -108,7 +108,14 @@ function toEntry(doc: {
           ...(doc.toRequester ? { toRequester: doc.toRequester as RequesterMessageKind } : {}),
         }
       : doc.kind === 'post'
-        ? { kind: 'post', ...base, requestNumber: doc.requestNumber!, viaHeadquarters: doc.viaHeadquarters ?? false, round }
+        ? {
+            kind: 'post',
+            ...base,
+            requestNumber: doc.requestNumber!,
+            viaHeadquarters: doc.viaHeadquarters ?? false,
+            round,
+            ...(doc.reminder ? { reminder: true } : {}),
+          }
         : doc.kind === 'task'
           ? { kind: 'task', ...base, requestNumber: doc.requestNumber!, volunteerId: doc.volunteerId ?? '', ...(doc.text ? { note: doc.text } : {}) }
           : doc.kind === 'feedback'

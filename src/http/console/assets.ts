@@ -179,3 +179,13 @@ export const CONSOLE_JS = `
   update();
 })();
 `;
+
+/**
+ * The console's icon: a white cross on the header's blue, drawn inline so no icon is fetched from
+ * anywhere else, and a browser's tab tells the console apart without a request for /favicon.ico.
+ */
+export const CONSOLE_FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">
+<rect width="32" height="32" rx="6" fill="#16325c"/>
+<path d="M13 6h6v7h7v6h-7v7h-6v-7H6v-6h7z" fill="#fff"/>
+</svg>
+`;

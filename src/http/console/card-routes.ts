@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { PLATFORMS, type RequestChannel } from '../../domain/request.js';
-import { lifecycleRefusalText } from '../../messages/command-texts.js';
+import { PLATFORMS, type Platform, type RequestChannel } from '../../domain/request.js';
 import { parsePersonName } from '../../services/console/people-lookup.js';
 import type { AssignOutcome, RequestDesk } from '../../services/console/request-desk.js';
 import type { EraseOutcome } from '../../services/erasure.js';
@@ -16,6 +15,9 @@ export interface CardOptions {
   erase: (number: number, channel: RequestChannel) => Promise<EraseOutcome>;
 }
 
+/** The longest name typed for an assignment that the refusal repeats. */
+const MAX_NAME = 100;
+
 /** What the card says after an action, read back from the redirect's query: only words the catalog has. */
 const cardQuery = z.object({
   done: z.enum(['created', 'duplicate', 'closed', 'cancelled', 'assigned', 'erased']).optional().catch(undefined),
@@ -25,11 +27,12 @@ const cardQuery = z.object({
     .regex(/^[a-z_]{1,30}$/)
     .optional()
     .catch(undefined),
+  /** The name typed for an assignment the bot could not find: shown back escaped, cut to a name's length. */
+  unknownVolunteer: z.string().max(MAX_NAME).optional().catch(undefined),
 });
 const closeBody = z.object({ comment: field });
 const cancelBody = z.object({ reason: field });
-// A platform the form does not offer reads as the first one, which the form selects.
-const assignBody = z.object({ platform: z.enum(PLATFORMS).catch(PLATFORMS[0]), volunteer: field });
+const assignBody = z.object({ platform: z.enum(PLATFORMS).optional().catch(undefined), volunteer: field });
 const eraseBody = z.object({ confirm: field });
 
 /** A request's card, and the coordinators' actions on it: close, cancel, assign, erase. */
@@ -38,26 +41,30 @@ export async function cardRoutes(app: FastifyInstance, options: CardOptions): Pr
   const { t, send, view: v } = kit;
   const notFound = (request: FastifyRequest, reply: FastifyReply, text: string) =>
     send(reply, messagePage(v, kit.userOf(request), 'requests', t('errors.title'), text), 404);
+  // A platform the form does not offer (one this system does not run) reads as the first, which the form selects.
+  const [firstPlatform] = v.platforms;
+  if (!firstPlatform) throw new Error('the console needs at least one platform');
+  const platformOf = (sent: Platform | undefined): Platform => (sent && v.platforms.includes(sent) ? sent : firstPlatform);
 
-  async function showCard(request: FastifyRequest, reply: FastifyReply, number: number, notice?: Notice, status = 200) {
+  async function showCard(request: FastifyRequest, reply: FastifyReply, number: number, notice?: Notice) {
     const found = await desk.card(number);
     if (!found) return notFound(request, reply, t('errors.notFound', { number }));
-    return send(reply, cardPage(v, kit.userOf(request), found.request, found.names, notice), status);
+    return send(reply, cardPage(v, kit.userOf(request), found.request, found.names, notice));
   }
 
-  /** After an action the card is shown again through a redirect, so a reload does not repeat it. */
+  /**
+   * After an action, done or refused, the card is shown again through a redirect (Post/Redirect/Get),
+   * so a reload shows the card instead of sending the form again.
+   */
   function answer(request: FastifyRequest, reply: FastifyReply, number: number, outcome: AssignOutcome, done: string) {
-    if (outcome.kind === 'changed') return reply.redirect(`/console/requests/${number}?done=${done}`, 303);
-    if (outcome.kind === 'not_found') return notFound(request, reply, lifecycleRefusalText(v.catalog, outcome, number) ?? t('errors.notFound', { number }));
-    if (outcome.kind === 'refused') return reply.redirect(`/console/requests/${number}?refusal=${outcome.refusal}`, 303);
+    const card = `/console/requests/${number}`;
+    if (outcome.kind === 'changed') return reply.redirect(`${card}?done=${done}`, 303);
+    // The card's own page says there is no such request.
+    if (outcome.kind === 'not_found') return reply.redirect(card, 303);
+    if (outcome.kind === 'refused') return reply.redirect(`${card}?refusal=${outcome.refusal}`, 303);
     // The task card can reach only someone who wrote to the bot privately (as /assign says too).
-    return showCard(
-      request,
-      reply,
-      number,
-      { text: t('card.unknownVolunteer', { who: read(assignBody, request.body).volunteer?.trim() ?? '' }), error: true },
-      400,
-    );
+    const typed = [...(read(assignBody, request.body).volunteer?.trim() ?? '')].slice(0, MAX_NAME).join('');
+    return reply.redirect(`${card}?${new URLSearchParams({ unknownVolunteer: typed })}`, 303);
   }
 
   app.get('/console/requests/:number', { preHandler: kit.anyone }, async (request, reply) => {
@@ -69,7 +76,8 @@ export async function cardRoutes(app: FastifyInstance, options: CardOptions): Pr
     const eraseRefused = q.eraseRefused ? { text: t(`card.eraseRefused.${q.eraseRefused}`, { number }), error: true } : undefined;
     const refusalKey = `lifecycle.refused.${q.refusal}`;
     const refused = q.refusal && v.catalog.has(refusalKey) ? { text: v.catalog.t(refusalKey, { number }), error: true } : undefined;
-    return showCard(request, reply, number, done ?? refused ?? eraseRefused);
+    const unknown = q.unknownVolunteer !== undefined ? { text: t('card.unknownVolunteer', { who: q.unknownVolunteer }), error: true } : undefined;
+    return showCard(request, reply, number, done ?? refused ?? eraseRefused ?? unknown);
   });
 
   /** A coordinator's POST on one request; a malformed number is no such page. */
@@ -95,7 +103,7 @@ export async function cardRoutes(app: FastifyInstance, options: CardOptions): Pr
     const body = read(assignBody, request.body);
     const name = parsePersonName(body.volunteer?.trim() ?? '');
     const outcome: AssignOutcome = name
-      ? await desk.assign(number, kit.userOf(request).person, 'web', { platform: body.platform, name })
+      ? await desk.assign(number, kit.userOf(request).person, 'web', { platform: platformOf(body.platform), name })
       : { kind: 'unknown_volunteer' };
     return answer(request, reply, number, outcome, 'assigned');
   });
@@ -104,7 +112,7 @@ export async function cardRoutes(app: FastifyInstance, options: CardOptions): Pr
     // Cannot be undone: the form's box must be ticked, whatever a browser does with `required`.
     if (read(eraseBody, request.body).confirm !== 'yes') return reply.redirect(`/console/requests/${number}?eraseRefused=unconfirmed`, 303);
     const outcome = await options.erase(number, 'web');
-    if (outcome.kind === 'not_found') return notFound(request, reply, t('errors.notFound', { number }));
+    if (outcome.kind === 'not_found') return reply.redirect(`/console/requests/${number}`, 303);
     return reply.redirect(`/console/requests/${number}?${outcome.kind === 'erased' ? 'done=erased' : `eraseRefused=${outcome.kind}`}`, 303);
   });
 }

@@ -14,7 +14,7 @@ import type { FormIntake } from '../../services/form-intake.js';
 import type { Logger } from '../../services/ports.js';
 import type { ScenarioPreview } from '../../services/scenario-preview.js';
 import type { RateLimit } from '../rate-limit.js';
-import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
+import { CONSOLE_CSS, CONSOLE_FAVICON_SVG, CONSOLE_JS } from './assets.js';
 import { boardRoutes } from './board-routes.js';
 import { cardRoutes } from './card-routes.js';
 import { dashboardRoutes } from './dashboard-routes.js';
@@ -23,7 +23,7 @@ import { peopleRoutes } from './people-routes.js';
 import { previewRoutes } from './preview-routes.js';
 import { createConsoleKit } from './session.js';
 import { signInRoutes } from './sign-in-routes.js';
-import { consoleText, type ViewContext } from './views.js';
+import { consoleText, notFoundPage, type ViewContext } from './views.js';
 
 /** The web console's use cases (shared with the bot's coordinator console) and its settings. */
 export interface ConsoleWebDeps {
@@ -97,6 +97,9 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleWebDeps
   app.get('/console/assets/console.js', async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'max-age=3600').send(CONSOLE_JS),
   );
+  app.get('/console/assets/favicon.svg', async (_request, reply) =>
+    reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'max-age=86400').send(CONSOLE_FAVICON_SVG),
+  );
 
   const kit = createConsoleKit({ access: deps.access, view: deps.view, secureCookies: deps.secureCookies });
   const { coordinatorTexts } = deps.view;
@@ -108,4 +111,8 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleWebDeps
   await app.register(dashboardRoutes, { kit, dashboard, exportRequests, coordinatorTexts, overdueAfterMs, timeZone, now });
   await app.register(previewRoutes, { kit, access: deps.access, preview: deps.preview, defaultScenarioFile: deps.defaultScenarioFile });
   await app.register(peopleRoutes, { kit, roles: deps.roles, access: deps.access, coordinatorTexts, configuredOperators: deps.configuredOperators });
+
+  // Any other address under /console is a page too, not the framework's JSON: every route above,
+  // fixed or with parameters, comes before a wildcard.
+  app.get('/console/*', async (request, reply) => kit.send(reply, notFoundPage(deps.view, await deps.access.userOf(request.cookies[kit.cookieName])), 404));
 }

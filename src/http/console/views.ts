@@ -1,4 +1,4 @@
-import { PLATFORMS, REQUEST_STATUSES, type HelpRequest, type RequestStatus } from '../../domain/request.js';
+import { REQUEST_STATUSES, type HelpRequest, type Platform, type RequestStatus } from '../../domain/request.js';
 import type { Catalog } from '../../messages/catalog.js';
 import type { CoordinatorTexts } from '../../messages/coordinator-texts.js';
 import { renderText } from '../../messages/render.js';
@@ -23,6 +23,8 @@ export interface ViewContext {
   coordinatorTexts: CoordinatorTexts;
   districts: readonly string[];
   scenario: Scenario;
+  /** The platforms this system runs, in start order: the only ones a person can be named on. */
+  platforms: readonly Platform[];
 }
 
 /** A notice at the top of a page: what just happened, or why it did not. */
@@ -75,6 +77,7 @@ export function document(v: ViewContext, title: string, body: Html): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${title} — ${t('brand')}</title>
+<link rel="icon" href="/console/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/console/assets/console.css">
 <script src="/console/assets/console.js" defer></script>
 </head>
@@ -108,6 +111,25 @@ export function messagePage(v: ViewContext, user: ConsoleUser, section: Section,
   return layout(v, user, section, title, html`<div class="card"><h1>${title}</h1><p>${text}</p></div>`);
 }
 
+/** An address the console has no page for: in the signed-in frame, or with the way to sign in. */
+export function notFoundPage(v: ViewContext, user: ConsoleUser | null): Html {
+  const t = consoleText(v.catalog);
+  const text = html`<p>${t('notFound.text')}</p>`;
+  if (user)
+    return layout(
+      v,
+      user,
+      'dashboard',
+      t('notFound.title'),
+      html`<div class="card"><h1>${t('notFound.title')}</h1>${text}<p><a href="/console/dashboard">${t('notFound.home')}</a></p></div>`,
+    );
+  return document(
+    v,
+    t('notFound.title'),
+    html`<main class="login"><div class="card"><h1>${t('notFound.title')}</h1>${text}<p><a href="/console/login">${t('notFound.signIn')}</a></p></div></main>`,
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Request board and card
 
@@ -127,9 +149,12 @@ function option(value: string, label: string, selected: string): Html {
   return html`<option value="${value}" ${value === selected ? 'selected' : ''}>${label}</option>`;
 }
 
-/** Every platform a person may be named on, the first selected (the routes read an unknown one as the first too). */
+/**
+ * The platforms a person may be named on: those the system runs (a volunteer on another could never
+ * get the task card), the first selected; the routes read any other as the first too.
+ */
 function platformOptions(v: ViewContext): Html[] {
-  return PLATFORMS.map((platform, index) => option(platform, v.coordinatorTexts.channel(platform), index === 0 ? platform : ''));
+  return v.platforms.map((platform, index) => option(platform, v.coordinatorTexts.channel(platform), index === 0 ? platform : ''));
 }
 
 export function boardPage(
@@ -463,8 +488,13 @@ export function peoplePage(
   notice?: Notice,
 ): Html {
   const t = consoleText(v.catalog);
-  const name = (p: { platform: string; userId: string; displayName?: string; username?: string }) =>
-    `${p.displayName ?? ''}${p.username ? ` @${p.username}` : ''} (${v.coordinatorTexts.channel(p.platform)}, id ${p.userId})`.trim();
+  // The public name the bot records already ends with the @username ("Анна (@anna)"): it is added only
+  // to a name without it.
+  const name = (p: { platform: string; userId: string; displayName?: string; username?: string }) => {
+    const username = p.username ? `@${p.username}` : '';
+    const shown = p.displayName ? (username && !p.displayName.includes(username) ? `${p.displayName} ${username}` : p.displayName) : username;
+    return `${shown} (${v.coordinatorTexts.channel(p.platform)}, id ${p.userId})`.trim();
+  };
   const body = html`<h1>${t('people.title')}</h1>
     <p class="muted">${t('people.hint')}</p>
     <div class="card">

@@ -106,10 +106,9 @@ export function isCoordinatorCommand(name: string): name is CoordinatorCommandNa
 /**
  * `/cancel` is also the requester's "abandon the questionnaire". It is the coordinator command only
  * with something after it (`/cancel 17 reason`) from a coordinator; a bare `/cancel` keeps its old
- * meaning for everybody. `/help` likewise belongs to coordinators only.
+ * meaning for everybody. `/help` is answered for everyone, each person with their own commands.
  */
 export function passesThrough(name: CoordinatorCommandName, args: string): 'always' | 'unless_coordinator' | 'never' {
   if (name === 'cancel') return args.trim() ? 'unless_coordinator' : 'always';
-  if (name === 'help') return 'unless_coordinator';
   return 'never';
 }

@@ -1,10 +1,15 @@
 import type { PersonRef, Platform } from '../../domain/request.js';
-import type { GrantedRole, KnownPerson, Logger, RoleRepository } from '../ports.js';
+import type { GrantedRole, KnownPerson, Logger, Outbox, RoleRepository } from '../ports.js';
 import type { PeopleLookup, PersonName } from './people-lookup.js';
 
 /** What a grant or a revocation came to; `person` is who was named, as the bot knows them. */
 export type RoleChangeOutcome =
-  | { kind: 'granted' | 'already_held' | 'revoked' | 'not_held' | 'configured'; person: KnownPerson }
+  /**
+   * `told`: whether a notice to the person went into the outbox (not when they never wrote to the bot
+   * privately); absent when this desk tells nobody.
+   */
+  | { kind: 'granted'; person: KnownPerson; told?: boolean }
+  | { kind: 'already_held' | 'revoked' | 'not_held' | 'configured'; person: KnownPerson }
   | { kind: 'unknown' }
   | { kind: 'usernames_unsupported' };
 
@@ -17,6 +22,11 @@ export interface RoleDeskDeps {
   endConsoleAccess: (person: PersonRef) => Promise<void>;
   /** Called after someone became or stopped being a coordinator (Telegram updates their command menu). */
   roleChanged?: (person: PersonRef, isCoordinator: boolean) => Promise<void>;
+  /**
+   * Tells whoever got a role, through the outbox like every other notice: what the role lets them do.
+   * Without it nobody is told.
+   */
+  notice?: { outbox: Outbox; wake: () => void; text: (role: GrantedRole) => string };
   logger: Logger;
   now: () => Date;
 }
@@ -47,6 +57,22 @@ export function createRoleDesk(deps: RoleDeskDeps) {
     }
   }
 
+  /**
+   * Puts the notice of a new role into the outbox; a bot may write only to someone who wrote to it
+   * privately, so for anyone else nothing is queued (a failed delivery would only alarm the HQ chat).
+   * Private chats have the person's id on both platforms.
+   */
+  async function tell(role: GrantedRole, person: KnownPerson, at: Date): Promise<{ told?: boolean }> {
+    const notice = deps.notice;
+    if (!notice) return {};
+    if (!person.privateChatAt) return { told: false };
+    // Keyed by the time of the grant: a role granted again after a revocation is told again.
+    const key = `role:${role}:${person.platform}:${person.userId}:${at.getTime()}`;
+    await notice.outbox.enqueue([{ key, message: { kind: 'text', platform: person.platform, chatId: person.userId, text: notice.text(role) } }], at);
+    notice.wake();
+    return { told: true };
+  }
+
   return {
     async grant(role: GrantedRole, platform: Platform, name: PersonName, by: PersonRef): Promise<RoleChangeOutcome> {
       const found = await named(platform, name);
@@ -54,10 +80,11 @@ export function createRoleDesk(deps: RoleDeskDeps) {
       const { person } = found;
       const ref = { platform: person.platform, userId: person.userId };
       if (isConfigured(role, ref)) return { kind: 'configured', person };
-      if (!(await deps.roles.grant(ref, by, deps.now(), role))) return { kind: 'already_held', person };
+      const at = deps.now();
+      if (!(await deps.roles.grant(ref, by, at, role))) return { kind: 'already_held', person };
       deps.logger.info({ platform: ref.platform, userId: ref.userId, by: by.userId }, `${role} role granted`);
       await announce(role, ref, true);
-      return { kind: 'granted', person };
+      return { kind: 'granted', person, ...(await tell(role, person, at)) };
     },
 
     async revoke(role: GrantedRole, platform: Platform, name: PersonName, by: PersonRef): Promise<RoleChangeOutcome> {

@@ -58,10 +58,13 @@ async function markRequesterUnreachable(message: MessageOf<'text' | 'feedback'>,
   if (message.requestNumber !== undefined) await context.requests.markRequesterUnreachable(message.requestNumber, message.chatId, context.now());
 }
 
-/** The post of a message's round in its chat, if it went out. */
-function postOf(request: HelpRequest, message: MessageOf<'post' | 'sync'>) {
-  return request.posts.find((p) => p.platform === message.platform && p.chatId === message.chatId && p.round === message.round);
+/** The posts of a message's round in its chat that went out: the first, and the reminder's repost if any. */
+function postsOf(request: HelpRequest, message: MessageOf<'post' | 'sync'>) {
+  return request.posts.filter((p) => p.platform === message.platform && p.chatId === message.chatId && p.round === message.round);
 }
+
+/** A round's post, and the one repost of its reminder: more in a chat means this one went out already. */
+const POSTS_WITH_REMINDER = 2;
 
 /** One row per kind of outbox message. */
 const DELIVERY_RULES: { [K in OutboxMessage['kind']]: DeliveryRule<MessageOf<K>> } = {
@@ -110,8 +113,11 @@ const DELIVERY_RULES: { [K in OutboxMessage['kind']]: DeliveryRule<MessageOf<K>>
     async plan(message, context) {
       const request = await requestOf(message.requestNumber, context);
       // Already posted (this worker's predecessor died after sending, before marking), or a post
-      // of a round the request has left behind: nothing to do.
-      if (postOf(request, message) || message.round !== request.round) return SKIP;
+      // of a round the request has left behind: nothing to do. A reminder's repost is for a request
+      // still waiting, and goes out once.
+      const posted = postsOf(request, message).length;
+      if (message.round !== request.round) return SKIP;
+      if (message.reminder ? request.status !== 'new' || posted >= POSTS_WITH_REMINDER : posted > 0) return SKIP;
       return send(async () => {
         const { platform, chatId, viaHeadquarters, round } = message;
         const messageId = await context.messenger.postRequest(chatId, toPublicView(request), viaHeadquarters, { deliveryKey: context.deliveryKey });
@@ -124,8 +130,12 @@ const DELIVERY_RULES: { [K in OutboxMessage['kind']]: DeliveryRule<MessageOf<K>>
     nightKind: notToRequester,
     async plan(message, context) {
       const request = await requestOf(message.requestNumber, context);
-      const post = postOf(request, message);
-      if (post) return send(() => context.messenger.updatePost(post, toPublicView(request, post)));
+      // Every post of the round in the chat, the reminder's repost too, loses its button together.
+      const posts = postsOf(request, message);
+      if (posts.length > 0)
+        return send(async () => {
+          for (const post of posts) await context.messenger.updatePost(post, toPublicView(request, post));
+        });
       // The post itself is still on its way; the edit waits for it (it renders the state then).
       if (message.round === request.round) return { action: 'wait', retryInMs: 2000, reason: 'post not sent yet' };
       return SKIP;
