@@ -38,7 +38,8 @@ export function createGroupChatHandlers(deps: { catalog: Catalog; claimRequest: 
   composer.chatType(['group', 'supergroup']).on('message:text', async (ctx, next) => {
     const command = parseCommand(ctx.message.text);
     const answer =
-      command && (await deps.groupChat.command({ platform: 'telegram', userId: String(ctx.from.id) }, String(ctx.chat.id), command.name, command.args));
+      command &&
+      (await deps.groupChat.command({ platform: 'telegram', userId: String(ctx.from.id) }, String(ctx.chat.id), command.name, command.args, ctx.chat.title));
     if (!answer) return next();
     await ctx.reply(answer);
   });

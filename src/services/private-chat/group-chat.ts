@@ -10,10 +10,11 @@ import type { DistrictBinding } from '../bind-district.js';
 export function createGroupChat(deps: { catalog: Catalog; binding: DistrictBinding; districts: readonly string[] }) {
   const { catalog } = deps;
   return {
-    async command(by: PersonRef, chatId: string, name: string, args: string): Promise<string | null> {
+    /** `title` is the chat's name where the platform tells it: /districts shows it instead of the id. */
+    async command(by: PersonRef, chatId: string, name: string, args: string, title?: string): Promise<string | null> {
       // The service checks the role before the district, so a volunteer learns nothing but the refusal.
       if (name === 'bind') {
-        const result = await deps.binding.bind(by, by.platform, chatId, args).catch((error: unknown) => ({ error }));
+        const result = await deps.binding.bind(by, by.platform, chatId, args, title).catch((error: unknown) => ({ error }));
         return bindReplyText(catalog, deps.districts, args, result);
       }
       if (name === 'unbind') {
