@@ -60,7 +60,8 @@ export const personalDataSchema = z.object({
   name: z.string().min(1).max(200),
   address: z.string().min(1).max(500),
   phone: z.string().regex(/^\+7\d{10}$/),
-  description: z.string().min(1).max(2000),
+  // As long as the volunteer's task card (one message, at most 4096 characters) can carry with the rest.
+  description: z.string().min(1).max(2500),
 });
 export type PersonalData = z.infer<typeof personalDataSchema>;
 
