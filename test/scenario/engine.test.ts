@@ -45,7 +45,7 @@ describe('scenario engine: the help-request flow', () => {
     const { prompt } = startScenario(scenario, ctx);
     expect(prompt.stepId).toBe('consent');
     expect(prompt.canGoBack).toBe(false);
-    expect(ctx.render(prompt.question)).toContain(`через ${ctx.params!.closedDays} дн.`);
+    expect(ctx.render(prompt.question)).toContain(`через ${ctx.params!.closedDays} дней после закрытия`);
     expect(ctx.render(prompt.question)).not.toMatch(/\{\w+\}/);
     const { results } = run([CONSENT]);
     const category = promptOf(last(results));

@@ -1,5 +1,5 @@
 import { REQUESTER_NIGHT_POLICY, type NightHandling, type RequesterMessageKind } from '../../domain/night-policy.js';
-import { toPublicView, type HelpRequest } from '../../domain/request.js';
+import { toPublicView, type GroupPost, type HelpRequest } from '../../domain/request.js';
 import type { Catalog } from '../../messages/catalog.js';
 import { renderStackedBars, STATUS_COLOURS } from '../../messages/report-chart.js';
 import type { Messenger, OutboxMessage, RequestRepository, SendOptions } from '../ports.js';
@@ -61,6 +61,21 @@ async function markRequesterUnreachable(message: MessageOf<'text' | 'feedback'>,
 /** The post of a message's round in its chat, if it went out. */
 function postOf(request: HelpRequest, message: MessageOf<'post' | 'sync'>) {
   return request.posts.find((p) => p.platform === message.platform && p.chatId === message.chatId && p.round === message.round);
+}
+
+/** How long a superseded post waits for the new round's post, so it can say where that went. */
+const REPOST_WAIT_MS = 60_000;
+
+/**
+ * A post of an earlier round, edited once the request was given back, says where it went again; the
+ * new round's post goes out with it, so the edit waits for it a little. A new post that cannot be
+ * sent does not hold the old one for longer: then the edit says «posted again» without a place.
+ */
+function awaitsRepost(request: HelpRequest, post: GroupPost, now: Date): boolean {
+  if (post.round >= request.round || request.status !== 'new') return false;
+  if (request.posts.some((p) => p.round === request.round)) return false;
+  const since = request.history.at(-1)?.at;
+  return !!since && now.getTime() - since.getTime() < REPOST_WAIT_MS;
 }
 
 /** One row per kind of outbox message. */
@@ -125,6 +140,7 @@ const DELIVERY_RULES: { [K in OutboxMessage['kind']]: DeliveryRule<MessageOf<K>>
     async plan(message, context) {
       const request = await requestOf(message.requestNumber, context);
       const post = postOf(request, message);
+      if (post && awaitsRepost(request, post, context.now())) return { action: 'wait', retryInMs: 2000, reason: 'new round not posted yet' };
       if (post) return send(() => context.messenger.updatePost(post, toPublicView(request, post)));
       // The post itself is still on its way; the edit waits for it (it renders the state then).
       if (message.round === request.round) return { action: 'wait', retryInMs: 2000, reason: 'post not sent yet' };
