@@ -60,7 +60,8 @@ export const personalDataSchema = z.object({
   name: z.string().min(1).max(200),
   address: z.string().min(1).max(500),
   phone: z.string().regex(/^\+7\d{10}$/),
-  description: z.string().min(1).max(2000),
+  // As long as the volunteer's task card (one message, at most 4096 characters) can carry with the rest.
+  description: z.string().min(1).max(2500),
 });
 export type PersonalData = z.infer<typeof personalDataSchema>;
 
@@ -192,9 +193,14 @@ export interface PublicRequestView {
   helpKind: HelpKind;
   createdAt: Date;
   volunteerName?: string;
-  /** A post of an earlier round: the request was given back and posted again below. */
+  /** A post of an earlier round: the request was given back and posted again. */
   superseded?: boolean;
+  /** Seen from a superseded post, where the current round's post is, once it is out. */
+  repostedTo?: RepostPlace;
 }
+
+/** Where a given-back request was posted again, seen from its earlier post: below it, or in another chat. */
+export type RepostPlace = 'here' | 'district' | 'headquarters';
 
 /** Strips everything personal; the only way a request reaches a group chat. */
 export function toPublicView(request: HelpRequest, post?: GroupPost): PublicRequestView {
@@ -207,6 +213,14 @@ export function toPublicView(request: HelpRequest, post?: GroupPost): PublicRequ
     helpKind: request.helpKind,
     createdAt: request.createdAt,
     ...(request.volunteer ? { volunteerName: request.volunteer.displayName } : {}),
-    ...(post && post.round < request.round ? { superseded: true } : {}),
+    ...(post && post.round < request.round ? supersededBy(request, post) : {}),
   };
+}
+
+/** A post of an earlier round, with where the current round went if it is posted yet. */
+function supersededBy(request: HelpRequest, post: GroupPost): Pick<PublicRequestView, 'superseded' | 'repostedTo'> {
+  const current = request.posts.filter((p) => p.round === request.round);
+  if (current.length === 0) return { superseded: true };
+  if (current.some((p) => p.platform === post.platform && p.chatId === post.chatId)) return { superseded: true, repostedTo: 'here' };
+  return { superseded: true, repostedTo: current.some((p) => !p.viaHeadquarters) ? 'district' : 'headquarters' };
 }

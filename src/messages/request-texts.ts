@@ -23,6 +23,21 @@ export interface RequestTexts extends RequestNewsTexts {
   date(at: Date): string;
 }
 
+/** The line a superseded post ends with, by where the request was posted again. */
+const SUPERSEDED = {
+  here: 'group.supersededHere',
+  district: 'group.supersededToDistrict',
+  headquarters: 'group.supersededToHeadquarters',
+  // Not posted again yet: the line promises no place.
+  unknown: 'group.superseded',
+} as const;
+
+/** True when the volunteer holding the request was given it (/assign, the console), not took it themselves. */
+function givenByCoordinator(request: HelpRequest): boolean {
+  const last = [...request.history].reverse().find((e) => e.type === 'claimed' || e.type === 'assigned');
+  return last?.type === 'assigned';
+}
+
 export function createRequestTexts(catalog: Catalog, timeZone: string, scenario: Scenario): RequestTexts {
   const locale = catalog.locale === 'ru' ? 'ru-RU' : 'en-GB';
   const dateTimeFormat = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'short', timeStyle: 'short' });
@@ -51,7 +66,7 @@ export function createRequestTexts(catalog: Catalog, timeZone: string, scenario:
         }),
       );
       // A post of an earlier round points to the new one; otherwise it shows where the request stands.
-      if (view.superseded) lines.push(catalog.t('group.superseded'));
+      if (view.superseded) lines.push(catalog.t(SUPERSEDED[view.repostedTo ?? 'unknown'], { district: view.district }));
       else if (view.status === 'claimed' && view.volunteerName) lines.push(catalog.t('group.claimedBy', { volunteer: view.volunteerName }));
       else if (view.status === 'done') lines.push(view.volunteerName ? catalog.t('group.doneBy', { volunteer: view.volunteerName }) : catalog.t('group.done'));
       else if (view.status === 'cancelled') lines.push(catalog.t('group.cancelled'));
@@ -67,6 +82,7 @@ export function createRequestTexts(catalog: Catalog, timeZone: string, scenario:
         })
         .join('');
       return catalog.t('claim.details', {
+        heading: catalog.t(givenByCoordinator(request) ? 'claim.heading.assigned' : 'claim.heading.claimed', { number: request.number }),
         number: request.number,
         district: request.district,
         category: category(request.category),

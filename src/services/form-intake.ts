@@ -48,11 +48,24 @@ export function createFormIntake(deps: { scenario: Scenario; engine: EngineConte
       id: step.id,
       type: step.type,
       question: keyText(step.question, engine.params),
-      ...(step.label ? { label: keyText(step.label) } : {}),
+      ...(step.label && !repeatsQuestion(step.label, step.question) ? { label: keyText(step.label) } : {}),
       choices: stepChoices(step, engine),
       ...(step.when ? { when: step.when } : {}),
       ...(step.type === 'text' ? { maxLength: step.maxLength } : {}),
     }));
+  }
+
+  /**
+   * A label that only says the question again («Кому нужна помощь. Кому нужна помощь?») is left off:
+   * the form shows a label before its question, and a chat's summary needs the short form, not the page.
+   */
+  function repeatsQuestion(label: string, question: string): boolean {
+    const plain = (text: string) =>
+      engine
+        .render(keyText(text, engine.params))
+        .replace(/[\s.?!:…]+$/u, '')
+        .toLocaleLowerCase();
+    return plain(label) === plain(question);
   }
 
   /** Reads every question that applies, in the scenario's order; a hidden branch is not asked. */

@@ -118,13 +118,26 @@ export function createIntake(deps: IntakeDeps) {
     const { request } = outcome;
     return {
       session: null,
-      replies: [{ kind: 'text', text: keyText('bot.intake.submitted', { number: request.number, district: request.district }), closesKeyboard: true }],
+      replies: [
+        { kind: 'text', text: keyText(SUBMITTED[outcome.routed ?? 'unknown'], { number: request.number, district: request.district }), closesKeyboard: true },
+      ],
       stale: false,
     };
   }
 }
 
 export type Intake = ReturnType<typeof createIntake>;
+
+/**
+ * The confirmation says what really happened to the request: a district without a volunteer chat
+ * has it posted in the HQ chat, where a coordinator finds a volunteer. When the dispatcher did not
+ * say where it went, the confirmation promises neither.
+ */
+const SUBMITTED = {
+  district: 'bot.intake.submittedToDistrict',
+  headquarters: 'bot.intake.submittedToHeadquarters',
+  unknown: 'bot.intake.submitted',
+} as const;
 
 function toEngineInput(session: IntakeSession, input: Exclude<IntakeInput, { type: 'resume' | 'mine' }>): EngineInput | null {
   if (input.type === 'back') return input.seq === undefined || input.seq === session.state.seq ? { type: 'back' } : null;

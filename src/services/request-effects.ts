@@ -35,6 +35,16 @@ export interface RequestNewsTexts {
 
 type Keyed = { key: string; message: OutboxMessage };
 
+/** Where a round's posts went: the district's volunteer chats, or the HQ chat for a district without one. */
+export type Route = 'district' | 'headquarters';
+
+/** What one call of `enqueueFor` did: how many messages it enqueued, and where a new round was posted. */
+export interface EnqueueResult {
+  enqueued: number;
+  /** Set when this call posted the request's current round (on its creation, after a release). */
+  routed?: Route;
+}
+
 /**
  * What the outside world must see of a request: its posts in volunteer chats and their current look
  * (from its state), and the news of each change to the people concerned (from its history). Keys
@@ -44,7 +54,7 @@ type Keyed = { key: string; message: OutboxMessage };
  * Events up to `announcedUpTo` were announced already and are not derived again.
  */
 export function createRequestEffects(deps: EffectsDeps) {
-  async function postsFor(request: HelpRequest): Promise<Keyed[]> {
+  async function postsFor(request: HelpRequest): Promise<{ posts: Keyed[]; routed?: Route }> {
     const n = request.number;
     const version = request.history.length;
     // One edit per chat and round: it brings every post of the round there up to date (a reminder's
@@ -55,27 +65,26 @@ export function createRequestEffects(deps: EffectsDeps) {
       if (!synced.has(key))
         synced.set(key, { key, message: { kind: 'sync', platform: post.platform, chatId: post.chatId, requestNumber: n, round: post.round } });
     }
-    const out: Keyed[] = [...synced.values()];
+    const syncs: Keyed[] = [...synced.values()];
     const postedThisRound = request.posts.some((p) => p.round === request.round);
-    if (request.status === 'new' && !postedThisRound) {
-      const chats = await deps.districtChats.chatsOf(request.district);
-      const targets =
-        chats.length > 0 ? chats.map((c) => ({ ...c, viaHeadquarters: false })) : deps.headquartersChats.map((c) => ({ ...c, viaHeadquarters: true }));
-      for (const target of targets) {
-        out.push({
-          key: `post:${n}:${target.platform}:${target.chatId}:${request.round}`,
-          message: {
-            kind: 'post',
-            platform: target.platform,
-            chatId: target.chatId,
-            requestNumber: n,
-            viaHeadquarters: target.viaHeadquarters,
-            round: request.round,
-          },
-        });
-      }
-    }
-    return out;
+    if (request.status !== 'new' || postedThisRound) return { posts: syncs };
+    const chats = await deps.districtChats.chatsOf(request.district);
+    const routed: Route = chats.length > 0 ? 'district' : 'headquarters';
+    const targets =
+      routed === 'district' ? chats.map((c) => ({ ...c, viaHeadquarters: false })) : deps.headquartersChats.map((c) => ({ ...c, viaHeadquarters: true }));
+    const posts: Keyed[] = targets.map((target) => ({
+      key: `post:${n}:${target.platform}:${target.chatId}:${request.round}`,
+      message: {
+        kind: 'post',
+        platform: target.platform,
+        chatId: target.chatId,
+        requestNumber: n,
+        viaHeadquarters: target.viaHeadquarters,
+        round: request.round,
+      },
+    }));
+    // The new round's posts go first: the edits of the earlier round's posts say where they went.
+    return { posts: [...posts, ...syncs], routed };
   }
 
   /** Who hears of one event, and what; texts come from the event itself, not from later state. */
@@ -159,19 +168,20 @@ export function createRequestEffects(deps: EffectsDeps) {
     }
   }
 
-  async function messagesFor(request: HelpRequest): Promise<Keyed[]> {
+  async function messagesFor(request: HelpRequest): Promise<{ messages: Keyed[]; routed?: Route }> {
     const news = request.history.flatMap((event, index) => (index < request.announcedUpTo ? [] : newsOf(request, event, index)));
-    return [...(await postsFor(request)), ...news];
+    const { posts, routed } = await postsFor(request);
+    return { messages: [...posts, ...news], ...(routed ? { routed } : {}) };
   }
 
   return {
     /** Puts the messages a request's current state and new events call for into the outbox, then clears its mark. */
-    async enqueueFor(request: HelpRequest): Promise<number> {
-      const messages = await messagesFor(request);
+    async enqueueFor(request: HelpRequest): Promise<EnqueueResult> {
+      const { messages, routed } = await messagesFor(request);
       await deps.outbox.enqueue(messages, deps.now());
       await deps.plan?.(request);
       await deps.requests.clearEffectsMark(request.number, request.history.length);
-      return messages.length;
+      return { enqueued: messages.length, ...(routed ? { routed } : {}) };
     },
     /** Finishes requests whose messages a crash left unenqueued; returns how many it found. */
     async sweep(olderThanMs: number): Promise<number> {

@@ -1,10 +1,14 @@
 import { requestDraftSchema, type ClientKey, type HelpRequest, type PersonRef, type RequestChannel, type Requester } from '../domain/request.js';
 import type { Logger, RequestRepository } from './ports.js';
 import { describeError } from './describe-error.js';
+import type { Route } from './request-effects.js';
 
 export interface SubmitDeps {
   requests: RequestRepository;
-  /** Hands a stored request on to the volunteers (enqueues its posts). */
+  /**
+   * Hands a stored request on to the volunteers (enqueues its posts). A dispatcher that says where
+   * the posts went (RequestEffects.enqueueFor answers `{ routed }`) lets the confirmation say so.
+   */
   dispatch: (request: HelpRequest) => Promise<unknown>;
   logger: Logger;
   now: () => Date;
@@ -28,7 +32,8 @@ export interface RequesterLimits {
 
 /** A submission: stored, or refused by a requester limit (the answers stay with the person). */
 export type SubmitOutcome =
-  | { kind: 'created'; request: HelpRequest }
+  /** `routed`: where its posts went; absent when the dispatcher did not say (or failed). */
+  | { kind: 'created'; request: HelpRequest; routed?: Route }
   /** They already have `open` requests in progress, the most allowed at once. */
   | { kind: 'too_many_open'; open: number }
   /** They filed one a moment ago; the next may go after `retryAfterMs`. */
@@ -50,8 +55,8 @@ export function createSubmitRequest(deps: SubmitDeps & { limits?: RequesterLimit
       if (wait > 0) return { kind: 'too_soon', retryAfterMs: wait };
     }
     const request = await deps.requests.create(newRequest(input, at));
-    await dispatch(deps, request);
-    return { kind: 'created', request };
+    const routed = await dispatch(deps, request);
+    return { kind: 'created', request, ...(routed ? { routed } : {}) };
   };
 }
 
@@ -62,10 +67,11 @@ export type SubmitRequest = ReturnType<typeof createSubmitRequest>;
  * the same key again returns the request the first submission made, and dispatches nothing more.
  */
 export function createSubmitOnce(deps: SubmitDeps) {
-  return async function submitOnce(input: SubmitInput & { clientKey: ClientKey }): Promise<{ request: HelpRequest; created: boolean }> {
+  return async function submitOnce(input: SubmitInput & { clientKey: ClientKey }): Promise<{ request: HelpRequest; created: boolean; routed?: Route }> {
     const stored = await deps.requests.createOnce({ ...newRequest(input, deps.now()), clientKey: input.clientKey });
-    if (stored.created) await dispatch(deps, stored.request);
-    return stored;
+    if (!stored.created) return stored;
+    const routed = await dispatch(deps, stored.request);
+    return { ...stored, ...(routed ? { routed } : {}) };
   };
 }
 
@@ -81,10 +87,17 @@ function newRequest(input: SubmitInput, at: Date) {
   };
 }
 
-async function dispatch(deps: SubmitDeps, request: HelpRequest): Promise<void> {
+/** Dispatches a stored request; answers where its posts went, when the dispatcher says. */
+async function dispatch(deps: SubmitDeps, request: HelpRequest): Promise<Route | undefined> {
   deps.logger.info({ request: request.number, district: request.district, channel: request.channel }, 'request created');
   // The request is stored: a failure to post it is logged, not shown to the requester as a failure.
-  await deps.dispatch(request).catch((error: unknown) => {
+  const result = await deps.dispatch(request).catch((error: unknown) => {
     deps.logger.error({ err: describeError(error), request: request.number }, 'dispatch failed');
   });
+  return routeOf(result);
+}
+
+function routeOf(result: unknown): Route | undefined {
+  if (typeof result !== 'object' || result === null || !('routed' in result)) return undefined;
+  return result.routed === 'district' || result.routed === 'headquarters' ? result.routed : undefined;
 }

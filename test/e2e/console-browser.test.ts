@@ -69,7 +69,7 @@ browserIt(
     await page.locator('[name="name"]').fill('Антонина Петровна');
     await page.locator('[name="address"]').fill('ул. Тестовая, д. 7, кв. 13');
     await page.locator('input[name="phone"]').fill('8 913 123-45-67');
-    await page.getByLabel('Да, согласен(на)').check();
+    await page.getByLabel('Да, даю согласие').check();
     await page.getByRole('button', { name: 'Проверить' }).click();
     // Refused as the bot refuses it, with everything typed kept.
     expect(await page.locator('.field.invalid .error').innerText()).toContain('Пожалуйста, напишите число цифрами');
@@ -82,7 +82,7 @@ browserIt(
     await page.waitForURL(/\/console\/requests\/\d+\?done=created/);
     const number = Number(/requests\/(\d+)/.exec(page.url())![1]);
     expect(await page.locator('.notice').first().innerText()).toContain(`Заявка №${number} принята`);
-    expect(await page.locator('body').innerText()).toContain('Принял(а) по телефону');
+    expect(await page.locator('body').innerText()).toContain('Приняли по телефону');
 
     // Dispatched like a bot's request: the district has no group, so the HQ chat gets the post, with nothing personal.
     const post = await h.emulator.waitFor(() => h.messagesTo(HQ_CHAT_ID).find((m) => m.message.text.includes(`Заявка №${number}\n`)));

@@ -176,7 +176,7 @@ describe('a requester who blocked the bot', () => {
       .slice(callsBefore)
       .filter((c) => String(c.payload.chat_id) === String(relative.chatId));
     expect(toRelative.map((c) => String(c.payload.text).split('.')[0])).toEqual([
-      `Хорошая новость: заявку №${number} взял волонтёр Иван (@user8901)`,
+      `Хорошая новость: заявку №${number} взяли в работу`,
       `Заявка №${number} выполнена`,
     ]);
     expect((await jobsOf(number)).filter((j) => j.name === REQUEST_JOBS.feedback)).toEqual([]);

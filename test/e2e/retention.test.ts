@@ -49,7 +49,7 @@ describe('/forget in Telegram', () => {
     const first = await fileRequest(relative, 'Ленинский');
     const volunteer = await claim(first, 41011, 'Олег');
     // The news of the claim comes through the outbox; let it arrive before the next questionnaire.
-    await h.emulator.waitFor(() => h.messagesTo(relative.chatId).find((x) => x.message.text.includes('взял волонтёр')));
+    await h.emulator.waitFor(() => h.messagesTo(relative.chatId).find((x) => x.message.text.includes('взяли в работу')));
     relative.skipAll();
     const second = await fileRequest(relative, 'Ленинский');
     // A third one half-way: its answers are in the conversation state.

@@ -165,7 +165,7 @@ describe('lists and the card', () => {
     const old = await seed({ district: 'Октябрьский', minutesAgo: 180 });
     const fresh = await seed({ district: 'Октябрьский', minutesAgo: 10 });
     const overdue = await boss.ask('/overdue');
-    expect(overdue.message.text).toMatch(/^Ждут волонтёра дольше 2 ч: \d+/);
+    expect(overdue.message.text).toMatch(/^Ждут волонтёра дольше, чем 2 ч: \d+/);
     expect(buttons(overdue)).toContain(`№${old.number}`);
     expect(buttons(overdue)).not.toContain(`№${fresh.number}`);
   });
@@ -178,10 +178,10 @@ describe('lists and the card', () => {
     expect(card.message.text).toMatch(new RegExp(`^Заявка №${request.number}: отменена`));
     expect(leakedPersonalStrings(card.message.text, draft)).toEqual([]);
     expect(card.message.text).not.toContain('уехала');
-    expect(card.message.text).toMatch(/Ольга \(@user900\) отменил\(а\) заявку \(Telegram\)\n {4}\(есть комментарий/);
+    expect(card.message.text).toMatch(/Ольга \(@user900\): заявка отменена \(Telegram\)\n {4}\(есть комментарий/);
     // The same card in the coordinator's private chat has the comment.
     expect((await boss.ask(`/request ${request.number}`)).message.text).toMatch(
-      /Ольга \(@user900\) отменил\(а\) заявку \(Telegram\)\n {4}«Антонина Петровна уехала»/,
+      /Ольга \(@user900\): заявка отменена \(Telegram\)\n {4}«Антонина Петровна уехала»/,
     );
   });
 
@@ -203,17 +203,19 @@ describe('assign, close and cancel', () => {
     await petr.ask('/start');
 
     expect((await boss.ask(`/assign ${number} @user6201`)).message.text).toBe(
-      `Готово: заявка №${number} передана волонтёру Иван (@user6201). Ему отправлена карточка заявки, заявитель получит сообщение.`,
+      `Готово: заявка №${number} передана волонтёру — Иван (@user6201). Карточка заявки отправлена волонтёру, заявитель получит сообщение.`,
     );
     const task = await ivan.reply();
     expect(task.message.text).toContain('ул. Садовая, д. 7, кв. 12');
+    // Given, not taken: the card says so.
+    expect(task.message.text.split('\n')[0]).toBe(`Вам передали заявку №${number}.`);
     expect((await relative.reply()).message.text).toBe(
-      `Хорошая новость: заявку №${number} взял волонтёр Иван (@user6201). С вами скоро свяжутся по указанному телефону.`,
+      `Хорошая новость: заявку №${number} взяли в работу. Волонтёр: Иван (@user6201). С вами скоро свяжутся по указанному телефону.`,
     );
     const stored = await h.database.db.repositories.requests.findByNumber(number);
     expect(stored?.volunteer).toEqual({ platform: 'telegram', userId: '6201', displayName: 'Иван (@user6201)' });
 
-    expect((await boss.ask(`/assign ${number} 6202`)).message.text).toMatch(/передана волонтёру Пётр \(@user6202\).*Иван \(@user6201\) получит сообщение/);
+    expect((await boss.ask(`/assign ${number} 6202`)).message.text).toMatch(/передана волонтёру — Пётр \(@user6202\).*Иван \(@user6201\) получит сообщение/);
     expect((await petr.reply()).message.text).toContain('ул. Садовая, д. 7, кв. 12');
     expect((await ivan.reply()).message.text).toMatch(new RegExp(`передал заявку №${number} другому волонтёру`));
     await relative.reply();
@@ -332,7 +334,7 @@ describe('roles and districts', () => {
   });
 
   it('cannot revoke a coordinator from the configuration', async () => {
-    expect((await boss.ask(`/revoke ${COORDINATOR_ID}`)).message.text).toMatch(/назначен\(а\) координатором в настройках бота \(COORDINATOR_TELEGRAM_IDS\)/);
+    expect((await boss.ask(`/revoke ${COORDINATOR_ID}`)).message.text).toMatch(/— координатор из настроек бота \(COORDINATOR_TELEGRAM_IDS\)/);
   });
 
   it('lists districts with their bound chats', async () => {

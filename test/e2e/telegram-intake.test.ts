@@ -49,7 +49,7 @@ describe('a relative asks for help in Telegram', () => {
     let m = await anna.choose(greeting, 'Оставить заявку');
     // Consent comes first, before anything personal, and says for how long what is kept.
     expect(m.message.text).toMatch(/согласны на обработку/);
-    expect(m.message.text).toMatch(/стираем через 90 дн\. после закрытия, а отменённую вами — через 30 дн\./);
+    expect(m.message.text).toMatch(/стираем через 90 дней после закрытия, а отменённую вами — через 30 дней\./);
     m = await anna.choose(m, 'Да');
     expect(m.message.text).toMatch(/Кому нужна помощь/);
     m = await anna.choose(m, 'Пенсионеру');

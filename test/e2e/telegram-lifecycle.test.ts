@@ -39,7 +39,7 @@ it('takes a request from claim through "cannot do it", a new post, another volun
   expect(card.message.text).toContain(`Вы взяли заявку №${number}`);
   expect(card.message.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toEqual(['✅ Выполнено', '↩️ Не могу выполнить', '📞 Контакт']);
   const taken = await relative.reply();
-  expect(taken.message.text).toMatch(/взял волонтёр Иван/);
+  expect(taken.message.text).toMatch(/взяли в работу\. Волонтёр: Иван/);
   // The system's day (the harness puts quiet hours hours away): news comes with its sound.
   expect(taken.message.disable_notification).toBeUndefined();
 
@@ -51,7 +51,7 @@ it('takes a request from claim through "cannot do it", a new post, another volun
   // He cannot do it after all: a reason, then the request waits for someone else.
   const question = await ivan.choose(card, 'Не могу выполнить');
   expect(question.message.text).toMatch(new RegExp(`Почему не получится выполнить заявку №${number}`));
-  const released = await ivan.choose(question, 'Не дозвонился');
+  const released = await ivan.choose(question, 'Не могу дозвониться');
   expect(released.message.text).toMatch(/возвращена/);
   expect(await stored(number)).toMatchObject({ status: 'new', round: 1 });
   expect((await relative.reply()).message.text).toMatch(/не сможет её выполнить/);
@@ -74,7 +74,7 @@ it('takes a request from claim through "cannot do it", a new post, another volun
   // Olga takes it from the new post and sees it in /tasks.
   const olga = h.person(6102, 'Ольга');
   const olgaCard = await claim(h.person(6102, 'Ольга', GROUP), olga, number);
-  expect((await relative.reply()).message.text).toMatch(/взял волонтёр Ольга/);
+  expect((await relative.reply()).message.text).toMatch(/взяли в работу\. Волонтёр: Ольга/);
   const tasks = await olga.ask('/tasks');
   expect(tasks.message.text).toMatch(new RegExp(`№${number} · Центральный · Доставка продуктов`));
 
@@ -104,7 +104,7 @@ it('lets the requester withdraw a request from /my after confirming, and tells i
   relative.skipAll();
   const boris = h.person(6103, 'Борис');
   await claim(h.person(6103, 'Борис', GROUP), boris, number);
-  expect((await relative.reply()).message.text).toMatch(/взял волонтёр Борис/);
+  expect((await relative.reply()).message.text).toMatch(/взяли в работу\. Волонтёр: Борис/);
 
   const my = await relative.ask('/my');
   const question = await relative.choose(my, `Отменить №${number}`);

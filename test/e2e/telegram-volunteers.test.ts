@@ -103,13 +103,13 @@ describe('district volunteer groups', () => {
     ).toHaveLength(edits.length);
     expect(edits).toHaveLength(1);
     const edited = h.messagesTo(LENINSKY_GROUP.id).find((m) => m.messageId === post.messageId)!;
-    expect(edited.message.text).toMatch(new RegExp(`Заявку взял\\(а\\): Волонтёр${winnerId - 3000}`));
+    expect(edited.message.text).toMatch(new RegExp(`Заявка в работе\\. Волонтёр: Волонтёр${winnerId - 3000}`));
     expect(edited.message.reply_markup?.inline_keyboard?.flat() ?? []).toEqual([]);
     for (const personal of PERSONAL) expect(edited.message.text).not.toContain(personal);
 
     // The requester hears that a volunteer is coming.
     const news = await relative.reply();
-    expect(news.message.text).toMatch(new RegExp(`заявку №${number} взял волонтёр`));
+    expect(news.message.text).toMatch(new RegExp(`заявку №${number} взяли в работу\\. Волонтёр: `));
   });
 
   it('gives a claim back when the winner never started the bot, and tells them how to fix it', async () => {

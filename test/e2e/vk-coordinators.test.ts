@@ -62,7 +62,7 @@ describe('coordinator commands in VK', () => {
     const card = await boss.reply();
     expect(card.text).toMatch(new RegExp(`^Заявка №${seeded[0]!.number}: ждёт волонтёра\\nРайон: Центральный`));
     expect(card.text).toContain(`Телефон: ${draft.personal.phone}`);
-    expect(card.text).toMatch(/заявитель оставил\(а\) заявку \(VK\)/);
+    expect(card.text).toMatch(/— заявка создана \(VK\)/);
     expect(labels(card)).toEqual(['✅ Закрыть', '🚫 Отменить', '👤 Назначить']);
   });
 
@@ -98,7 +98,7 @@ describe('coordinator commands in VK', () => {
     expect((await boss.ask(`/assign ${request.number} 7001`)).text).toMatch(/^Не нахожу id 7001 среди тех, кто писал боту в личные сообщения/);
     const oleg = h.vkPerson(7001, 'Олег');
     await oleg.ask('Здравствуйте');
-    expect((await boss.ask(`/assign ${request.number} id7001`)).text).toMatch(new RegExp(`заявка №${request.number} передана волонтёру Олег Тестова`));
+    expect((await boss.ask(`/assign ${request.number} id7001`)).text).toMatch(new RegExp(`заявка №${request.number} передана волонтёру — Олег Тестова`));
     expect((await oleg.reply()).text).toContain(draft.personal.address);
     expect((await h.database.db.repositories.requests.findByNumber(request.number))?.volunteer).toEqual({
       platform: 'vk',

@@ -38,7 +38,7 @@ it('gives a request back with a reason, lets another volunteer finish it with a 
     ['callback', '↩️ Не могу выполнить'],
     ['callback', '📞 Контакт'],
   ]);
-  expect((await relative.reply()).text).toMatch(/взял волонтёр Иван/);
+  expect((await relative.reply()).text).toMatch(/взяли в работу\. Волонтёр: Иван/);
 
   expect((await ivan.choose(card, 'Контакт')).text).toBe(`Заявка №${number}. Контакт: Зинаида Петровна, +79137654321`);
   const question = await ivan.choose(card, 'Не могу выполнить');
@@ -49,7 +49,7 @@ it('gives a request back with a reason, lets another volunteer finish it with a 
 
   const olga = h.vkPerson(7702, 'Ольга');
   const olgaCard = await claim(h.vkPerson(7702, 'Ольга', CHAT), olga, number);
-  expect((await relative.reply()).text).toMatch(/взял волонтёр Ольга/);
+  expect((await relative.reply()).text).toMatch(/взяли в работу\. Волонтёр: Ольга/);
   expect((await olga.ask('/tasks')).text).toMatch(new RegExp(`№${number} · Центральный`));
   expect((await olga.choose(olgaCard, 'Выполнено')).text).toMatch(/отмечена выполненной/);
   expect((await olga.ask('Всё отвезла')).text).toMatch(/Комментарий .* сохранён/);

@@ -73,9 +73,9 @@ describe('VK conversations of volunteers', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(h.vk.callsOf('messages.edit').slice(editsBefore)).toHaveLength(1);
     const edited = h.vk.messagesTo(LENINSKY_VK).find((m) => m.conversationMessageId === post.conversationMessageId)!;
-    expect(edited.text).toMatch(/Заявку взял\(а\): Волонтёр\d+ Тестова/);
+    expect(edited.text).toMatch(/Заявка в работе\. Волонтёр: Волонтёр\d+ Тестова/);
     expect(edited.keyboard?.buttons.flat() ?? []).toEqual([]);
-    expect((await relative.reply()).text).toMatch(new RegExp(`заявку №${number} взял волонтёр`));
+    expect((await relative.reply()).text).toMatch(new RegExp(`заявку №${number} взяли в работу\\. Волонтёр: `));
   });
 
   it('gives a claim back when the community may not write to the winner, and says how to allow it', async () => {
@@ -124,7 +124,7 @@ describe('one district on both platforms', () => {
     h.vkPerson(7300, 'Быстрая', CENTRAL_VK).press(vkPost, 'Взять заявку');
     await h.vk.waitFor(() => h.vk.messagesTo(CENTRAL_VK).find((m) => m.conversationMessageId === vkPost.conversationMessageId && m.edits > 0));
     const tgEdited = await h.emulator.waitFor(() =>
-      h.messagesTo(CENTRAL_TG.id).find((m) => m.messageId === tgPost.messageId && m.message.text.includes('Заявку взял(а): Быстрая')),
+      h.messagesTo(CENTRAL_TG.id).find((m) => m.messageId === tgPost.messageId && m.message.text.includes('Заявка в работе. Волонтёр: Быстрая')),
     );
     expect(tgEdited.message.reply_markup?.inline_keyboard?.flat() ?? []).toEqual([]);
     const answersBefore = h.callbackAnswers().length;
@@ -133,7 +133,7 @@ describe('one district on both platforms', () => {
     expect((await h.emulator.waitFor(() => h.callbackAnswers()[answersBefore])).text).toMatch(/уже взял другой волонтёр/);
 
     // The Telegram requester hears about the VK volunteer.
-    const news = await h.emulator.waitFor(() => h.messagesTo(6201).find((m) => m.message.text.includes('взял волонтёр Быстрая')));
+    const news = await h.emulator.waitFor(() => h.messagesTo(6201).find((m) => m.message.text.includes('Волонтёр: Быстрая')));
     expect(news.message.text).toContain(`№${number}`);
   });
 

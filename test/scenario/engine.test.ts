@@ -45,7 +45,7 @@ describe('scenario engine: the help-request flow', () => {
     const { prompt } = startScenario(scenario, ctx);
     expect(prompt.stepId).toBe('consent');
     expect(prompt.canGoBack).toBe(false);
-    expect(ctx.render(prompt.question)).toContain(`через ${ctx.params!.closedDays} дн.`);
+    expect(ctx.render(prompt.question)).toContain(`через ${ctx.params!.closedDays} дней после закрытия`);
     expect(ctx.render(prompt.question)).not.toMatch(/\{\w+\}/);
     const { results } = run([CONSENT]);
     const category = promptOf(last(results));
@@ -100,7 +100,7 @@ describe('scenario engine: the help-request flow', () => {
     ['age', 2, { type: 'other' } as EngineInput, 'engine.errors.textOnly'],
     ['district', 3, text('Марс'), 'engine.errors.pressButton'],
     ['description', 5, text('да'), 'engine.errors.tooShort'],
-    ['description', 5, text('х'.repeat(1001)), 'engine.errors.tooLong'],
+    ['description', 5, text('х'.repeat(2501)), 'engine.errors.tooLong'],
     ['description', 5, text('\u200B\u200B  \u202E'), 'engine.errors.empty'],
     ['phone', 8, text('12345'), 'engine.errors.badPhone'],
     ['phone', 8, text('позвоните соседке'), 'engine.errors.badPhone'],

@@ -350,14 +350,14 @@ describe('/open and /overdue', () => {
     await file(1, {}, new Date(START.getTime() + 47 * HOUR));
     await requests.claim(b!.number, { platform: 'telegram', userId: '501', displayName: 'Анна' }, new Date(START.getTime() + 2 * HOUR));
     const overdue = await say(privately(), '/overdue');
-    expect(overdue!.text.split('\n')[0]).toBe('Ждут волонтёра дольше 2 ч: 2');
+    expect(overdue!.text.split('\n')[0]).toBe('Ждут волонтёра дольше, чем 2 ч: 2');
     expect(labels(overdue)).toEqual([`№${c!.number}`, `№${a!.number}`]);
     const open = await say(privately(), '/open');
-    expect(open!.text).toMatch(/№2 · .* · волонтёр взял заявку: Анна/);
+    expect(open!.text).toMatch(/№2 · .* · в работе у волонтёра: Анна/);
   });
 
   it('says when nothing is overdue', async () => {
-    expect(await sayText(privately(), '/overdue')).toBe('Заявок, которые ждут волонтёра дольше 2 ч, нет.');
+    expect(await sayText(privately(), '/overdue')).toBe('Заявок, которые ждут волонтёра дольше, чем 2 ч, нет.');
   });
 });
 
@@ -375,9 +375,9 @@ describe('the request card', () => {
     );
     expect(card!.text).toContain(`Имя: ${draft.personal.name}`);
     expect(card!.text).toContain(`Телефон: ${draft.personal.phone}`);
-    expect(card!.text).toMatch(/— заявитель оставил\(а\) заявку \(Telegram\)/);
-    expect(card!.text).toMatch(/— Ольга Координатор назначил\(а\) волонтёра: Иван \(@ivan\) \(Telegram\)/);
-    expect(card!.text).toMatch(/— Ольга Координатор отменил\(а\) заявку \(Telegram\)\n {4}«Зинаида Петровна уехала к дочери»/);
+    expect(card!.text).toMatch(/— заявка создана \(Telegram\)/);
+    expect(card!.text).toMatch(/— Ольга Координатор: заявка передана волонтёру — Иван \(@ivan\) \(Telegram\)/);
+    expect(card!.text).toMatch(/— Ольга Координатор: заявка отменена \(Telegram\)\n {4}«Зинаида Петровна уехала к дочери»/);
     // Closed: nothing left to press.
     expect(card!.buttons).toBeUndefined();
 
@@ -424,7 +424,7 @@ describe('/assign, /close, /cancel', () => {
     await file(1);
     await seeVolunteer('501', 'Ivan', 'Иван Петров (@Ivan)', { privately: true });
     expect(await sayText(privately(), '/assign 1 @ivan')).toBe(
-      'Готово: заявка №1 передана волонтёру Иван Петров (@Ivan). Ему отправлена карточка заявки, заявитель получит сообщение.',
+      'Готово: заявка №1 передана волонтёру — Иван Петров (@Ivan). Карточка заявки отправлена волонтёру, заявитель получит сообщение.',
     );
     const stored = await requests.findByNumber(1);
     expect(stored?.status).toBe('claimed');
@@ -432,7 +432,7 @@ describe('/assign, /close, /cancel', () => {
     expect(await sayText(privately(), '/assign 1 501')).toBe('Заявка №1 уже у этого волонтёра, ничего менять не нужно.');
 
     await seeVolunteer('502', undefined, 'Пётр', { privately: true });
-    expect(await sayText(privately(), '/assign 1 502')).toMatch(/передана волонтёру Пётр.*Иван Петров \(@Ivan\) получит сообщение, что ехать не нужно/);
+    expect(await sayText(privately(), '/assign 1 502')).toMatch(/передана волонтёру — Пётр.*Иван Петров \(@Ivan\) получит сообщение, что ехать не нужно/);
   });
 
   it('refuses a volunteer the bot cannot write to, before anything changes', async () => {
@@ -449,7 +449,7 @@ describe('/assign, /close, /cancel', () => {
   it('assigns a VK volunteer by VK id from a VK coordinator', async () => {
     await file(1);
     await people.record({ person: { platform: 'vk', userId: '7001' }, displayName: 'Олег Тестов', privately: true, at: START });
-    expect(await sayText(privately(vkBoss), '/assign 1 id7001')).toMatch(/передана волонтёру Олег Тестов/);
+    expect(await sayText(privately(vkBoss), '/assign 1 id7001')).toMatch(/передана волонтёру — Олег Тестов/);
     expect((await requests.findByNumber(1))?.volunteer).toEqual({ platform: 'vk', userId: '7001', displayName: 'Олег Тестов' });
   });
 
@@ -535,7 +535,7 @@ describe('/stats and /export', () => {
     expect(stats).toContain('По видам помощи: Доставка лекарств — 3');
     expect(stats).toContain('По каналам: Telegram — 3');
     expect(stats).toContain('Медиана времени до взятия волонтёром: 30 мин (по 1 заявке)');
-    expect(stats).toMatch(/Медиана времени до выполнения: 2 дн \(по 1 заявке\)/);
+    expect(stats).toMatch(/Медиана времени до выполнения: 2 дня \(по 1 заявке\)/);
     expect(await sayText(privately(), '/stats today')).toMatch(/^За \d\d\.\d\d\.\d{4} заявок не было\.$/);
     expect(await sayText(privately(), '/stats 7d')).toMatch(/^Статистика за 06\.03\.2025–12\.03\.2025: всего заявок 3/);
   });
@@ -613,7 +613,7 @@ describe('/grant, /revoke, /districts', () => {
   });
 
   it('cannot revoke a coordinator from the configuration, and says so politely', async () => {
-    expect(await sayText(privately(), '/revoke 900')).toMatch(/^id 900 назначен\(а\) координатором в настройках бота \(COORDINATOR_TELEGRAM_IDS\)/);
+    expect(await sayText(privately(), '/revoke 900')).toMatch(/^id 900 — координатор из настроек бота \(COORDINATOR_TELEGRAM_IDS\)/);
     expect(await sayText(privately(vkBoss), '/revoke 9900')).toMatch(/COORDINATOR_VK_IDS/);
     expect(await sayText(privately(), '/grant 900')).toMatch(/координатор из настроек бота/);
     expect(roleChanges).toEqual([]);

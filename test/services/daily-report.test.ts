@@ -68,7 +68,7 @@ it('renders the report as one plain message with a bar per day', async () => {
   expect(text).toContain('📊 Отчёт за 10.03.2025');
   expect(text).toContain('Новых заявок: 3');
   expect(text).toContain('Взято: 2 · Выполнено: 1 · Отменено: 1');
-  expect(text).toContain('Сейчас открыто: 3; ждут волонтёра дольше 2 ч: 2');
+  expect(text).toContain('Сейчас открыто: 3; ждут волонтёра дольше, чем 2 ч: 2');
   expect(text).toContain('Медиана от заявки до волонтёра: 1 ч');
   expect(text).toContain('Оценок за день: 1, средняя 4.0');
   expect(text).toContain('Центральный: 2 / 0 / 0 / 1');
@@ -82,7 +82,7 @@ it('writes waits as a coordinator reads them', () => {
   expect(formatDuration(catalogs.ru, 45 * 60_000)).toBe('45 мин');
   expect(formatDuration(catalogs.ru, 120 * 60_000)).toBe('2 ч');
   expect(formatDuration(catalogs.ru, 125 * 60_000)).toBe('2 ч 5 мин');
-  expect(formatDuration(catalogs.ru, 50 * 3_600_000)).toBe('2 дн 2 ч');
+  expect(formatDuration(catalogs.ru, 50 * 3_600_000)).toBe('2 дня 2 ч');
 });
 
 function fail(): never {

@@ -1,7 +1,8 @@
-import { beforeEach, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { HelpRequest } from '../../src/domain/request.js';
 import { createRequestTexts } from '../../src/messages/request-texts.js';
 import type { OutboxMessage } from '../../src/services/ports.js';
+import { createRequestLifecycle } from '../../src/services/request-lifecycle.js';
 import { createTestDelivery } from '../support/delivery.js';
 import { FakeDistrictChatRepository, FakeRequestRepository, makeDraft, RecordingLogger, RecordingMessenger, steppingClock } from '../support/fakes.js';
 import { catalogs, helpScenario } from '../support/scenario-fixtures.js';
@@ -91,6 +92,46 @@ it('does not ask for a rating of a request that is not done', async () => {
   const { record } = await deliverOne({ kind: 'feedback', platform: 'telegram', chatId: REQUESTER_CHAT, requestNumber: request.number, reminder: false });
   expect(record.status).toBe('sent');
   expect(telegram.calls).toEqual([]);
+});
+
+describe('the edit of a post a released request left behind', () => {
+  const OLD_POST = { platform: 'telegram' as const, chatId: HQ.chatId, messageId: '7', viaHeadquarters: true, round: 0 };
+  const ivan = { platform: 'telegram' as const, userId: '11', displayName: 'Иван' };
+
+  /** Posts the request in round 0, lets Ivan take it and give it back at `releasedAt`: round 1, not posted yet. */
+  async function releasedAt(releasedAt: Date) {
+    await requests.addPost(request.number, OLD_POST, new Date());
+    await requests.claim(request.number, ivan, new Date());
+    const act = createRequestLifecycle({
+      requests,
+      isCoordinator: async () => false,
+      afterChange: async () => {},
+      logger: new RecordingLogger(),
+      now: () => releasedAt,
+    });
+    await act(request.number, { platform: 'telegram', userId: '11' }, 'telegram', { type: 'release', reason: 'Не успеваю' });
+  }
+  const syncOfOldPost: OutboxMessage = { kind: 'sync', platform: 'telegram', chatId: HQ.chatId, requestNumber: 1, round: 0 };
+
+  it('waits for the new round’s post, so it can say where the request went', async () => {
+    await releasedAt(new Date());
+    const { record } = await deliverOne(syncOfOldPost);
+    expect(record).toMatchObject({ status: 'pending', lastError: 'new round not posted yet' });
+    expect(telegram.updates()).toEqual([]);
+  });
+
+  it('waits no longer than a minute: a new post that never went out does not hold it', async () => {
+    await releasedAt(new Date(Date.now() - 5 * 60_000));
+    const { record } = await deliverOne(syncOfOldPost);
+    expect(record.status).toBe('sent');
+    const view = telegram.updates()[0]!.view;
+    expect(view).toMatchObject({ superseded: true });
+    expect(view.repostedTo).toBeUndefined();
+    // It promises no place it does not know.
+    expect(createRequestTexts(catalogs.ru, 'Europe/Moscow', helpScenario).groupPost(view, true)).toContain(
+      '↩️ Волонтёр не смог выполнить заявку, она снова ждёт волонтёра и опубликована заново.',
+    );
+  });
 });
 
 it("posts a waiting request once more below its reminder, once, and edits every post of the round's chat together", async () => {

@@ -1,5 +1,5 @@
 import { REQUESTER_NIGHT_POLICY, type NightHandling, type RequesterMessageKind } from '../../domain/night-policy.js';
-import { toPublicView, type HelpRequest } from '../../domain/request.js';
+import { toPublicView, type GroupPost, type HelpRequest } from '../../domain/request.js';
 import type { Catalog } from '../../messages/catalog.js';
 import { renderStackedBars, STATUS_COLOURS } from '../../messages/report-chart.js';
 import type { Messenger, OutboxMessage, RequestRepository, SendOptions } from '../ports.js';
@@ -66,6 +66,21 @@ function postsOf(request: HelpRequest, message: MessageOf<'post' | 'sync'>) {
 /** A round's post, and the one repost of its reminder: more in a chat means this one went out already. */
 const POSTS_WITH_REMINDER = 2;
 
+/** How long a superseded post waits for the new round's post, so it can say where that went. */
+const REPOST_WAIT_MS = 60_000;
+
+/**
+ * A post of an earlier round, edited once the request was given back, says where it went again; the
+ * new round's post goes out with it, so the edit waits for it a little. A new post that cannot be
+ * sent does not hold the old one for longer: then the edit says «posted again» without a place.
+ */
+function awaitsRepost(request: HelpRequest, post: GroupPost, now: Date): boolean {
+  if (post.round >= request.round || request.status !== 'new') return false;
+  if (request.posts.some((p) => p.round === request.round)) return false;
+  const since = request.history.at(-1)?.at;
+  return !!since && now.getTime() - since.getTime() < REPOST_WAIT_MS;
+}
+
 /** One row per kind of outbox message. */
 const DELIVERY_RULES: { [K in OutboxMessage['kind']]: DeliveryRule<MessageOf<K>> } = {
   text: {
@@ -130,8 +145,10 @@ const DELIVERY_RULES: { [K in OutboxMessage['kind']]: DeliveryRule<MessageOf<K>>
     nightKind: notToRequester,
     async plan(message, context) {
       const request = await requestOf(message.requestNumber, context);
-      // Every post of the round in the chat, the reminder's repost too, loses its button together.
+      // Every post of the round in the chat, the reminder's repost too, loses its button together; a
+      // superseded round's post waits a little for the new one, to say where it went.
       const posts = postsOf(request, message);
+      if (posts.some((post) => awaitsRepost(request, post, context.now()))) return { action: 'wait', retryInMs: 2000, reason: 'new round not posted yet' };
       if (posts.length > 0)
         return send(async () => {
           for (const post of posts) await context.messenger.updatePost(post, toPublicView(request, post));
