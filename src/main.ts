@@ -230,10 +230,11 @@ function createDelivery(
     workerId: processName,
   });
   bell.answerWith(() => worker.wake());
-  /** Enqueues what a request's new state calls for and wakes this process's worker. */
+  /** Enqueues what a request's new state calls for and wakes this process's worker; says where a new request went. */
   const afterChange = async (request: HelpRequest) => {
-    await effects.enqueueFor(request);
+    const enqueued = await effects.enqueueFor(request);
     worker.wake();
+    return enqueued;
   };
   const systemJobs: { define(): void; schedule(): Promise<void> }[] = [];
   return {
@@ -404,6 +405,7 @@ function createWebSide(config: Config, deps: ServiceDeps, services: RequestServi
       partnerKeys: config.PARTNER_API_KEYS,
       overdueAfterMs: config.ESCALATION_ALERT_AFTER,
       textParams: content.textParams,
+      platforms: deps.platforms.map(({ module }) => module.id),
       limits: {
         partnerApi: {
           perKey: config.PARTNER_API_LIMIT_PER_KEY,
@@ -419,16 +421,13 @@ function createWebSide(config: Config, deps: ServiceDeps, services: RequestServi
   });
 }
 
-/** Everything the platforms' handlers use, and the consoles. */
-function createServices(config: Config, deps: ServiceDeps) {
+/** The coordinators' console in the bots: the same use cases as the web console, and a granted person is told. */
+function createBotConsole(config: Config, deps: ServiceDeps, services: RequestServices, web: ReturnType<typeof createWebSide>) {
   const { db, content, delivery, logger, platforms } = deps;
-  const { requests, districtChats, people, roles, conversations } = db.repositories;
-  const { afterChange, now } = delivery;
-  const services = createRequestServices(config, deps);
+  const { requests, districtChats, people, roles } = db.repositories;
   const { isCoordinator, lifecycle } = services;
-  const links = { listenUrl: `http://localhost:${config.HTTP_PORT}` };
-  const web = createWebSide(config, deps, services, links);
-  const coordinatorConsole = createCoordinatorConsole({
+  const { now } = delivery;
+  return createCoordinatorConsole({
     requests,
     people,
     roles,
@@ -446,9 +445,24 @@ function createServices(config: Config, deps: ServiceDeps) {
       await platforms.find((platform) => platform.module.id === person.platform)?.connection.roleChanged?.(person.userId, coordinator);
     },
     endConsoleAccess: (person) => web.access.endAccessOf(person),
+    // A person granted a role is told so in their private chat.
+    outbox: db.repositories.outbox,
+    wake: delivery.wake,
     logger,
     now,
   });
+}
+
+/** Everything the platforms' handlers use, and the consoles. */
+function createServices(config: Config, deps: ServiceDeps) {
+  const { db, content, delivery, logger } = deps;
+  const { requests, districtChats, roles, conversations } = db.repositories;
+  const { afterChange, now } = delivery;
+  const services = createRequestServices(config, deps);
+  const { isCoordinator, lifecycle } = services;
+  const links = { listenUrl: `http://localhost:${config.HTTP_PORT}` };
+  const web = createWebSide(config, deps, services, links);
+  const coordinatorConsole = createBotConsole(config, deps, services, web);
   const requesterQueries = createRequesterQueries({ requests });
   const myRequestsText = async (person: PersonRef) => content.texts.myRequests(await requesterQueries.listMine(person));
   const intake = createIntake({

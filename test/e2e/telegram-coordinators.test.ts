@@ -322,7 +322,9 @@ describe('roles and districts', () => {
     const anna = h.person(6601, 'Анна');
     await anna.ask('/start');
     expect((await anna.ask('/open')).message.text).toMatch(/только координаторам/);
-    expect((await boss.ask('/grant @user6601')).message.text).toBe('Готово: Анна (@user6601) (id 6601) теперь координатор.');
+    expect((await boss.ask('/grant @user6601')).message.text).toBe('Готово: Анна (@user6601) (id 6601) теперь координатор. Бот сообщил об этом в личном чате.');
+    // She is told in her private chat, through the outbox.
+    expect((await anna.reply()).message.text).toMatch(/^Вам дали роль координатора штаба/);
     expect((await anna.ask('/districts')).message.text).toMatch(/^Районы и их чаты:/);
     const menu = h.emulator.callsOf('setMyCommands').find((c) => JSON.stringify(c.payload.scope).includes('6601'));
     expect(menu).toBeDefined();
@@ -341,7 +343,7 @@ describe('roles and districts', () => {
     const inGroup = h.person(COORDINATOR_ID, 'Ольга', LENINSKY_GROUP);
     await inGroup.ask('/bind Ленинский');
     const text = (await boss.ask('/districts')).message.text;
-    expect(text).toContain(`Ленинский: Telegram ${LENINSKY_GROUP.id}`);
+    expect(text).toContain(`Ленинский: «${LENINSKY_GROUP.title}» (Telegram)`);
     expect(text).toContain('Центральный: чата нет, заявки идут в чат штаба');
   });
 });
