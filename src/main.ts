@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import type { FastifyInstance } from 'fastify';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { connectDatabase, type Database } from './db/database.js';
 import { startEmbeddedMongo, type EmbeddedMongo } from './db/embedded-server.js';
@@ -40,6 +41,7 @@ import { createRequestEffects } from './services/request-effects.js';
 import { createRequestExpiry, createRequestLifecycle } from './services/request-lifecycle.js';
 import { createRequesterQueries } from './services/requester-queries.js';
 import { createRetention, retentionTextParams, type RetentionPeriods } from './services/retention.js';
+import { listenFailure, StartupError } from './startup-error.js';
 import { createSubmitRequest } from './services/submit-request.js';
 import { createVolunteerDesk } from './services/volunteer-desk.js';
 
@@ -62,25 +64,92 @@ interface ConnectedPlatform {
 
 /**
  * The one composition root: config → content → database → platforms' messengers → core services →
- * platforms' handlers → HTTP, then everything starts. Everything is passed down explicitly; nothing
- * below reads the environment.
+ * platforms' handlers → HTTP listening (so /healthz answers while the platforms connect), then the
+ * platforms connect and everything starts. Everything is passed down explicitly; nothing below reads
+ * the environment. Resolves once everything is up; aborting `options.signal` ends start-up's waits,
+ * closes what was opened and rejects.
  */
 export async function startSystem(config: Config, options: StartOptions): Promise<RunningSystem> {
   const { logger } = options;
-  const content = loadContent(config);
-  const { db, embedded } = await openDatabase(config, logger);
-  const platforms = connectPlatforms(config, { ...options, catalog: content.catalog, texts: content.texts });
-  const headquartersChats = headquartersOf(platforms, logger);
-  const delivery = createDelivery(config, { content, db, platforms, headquartersChats, logger });
-  const services = createServices(config, { content, db, delivery, headquartersChats, platforms, logger });
-  for (const platform of platforms) platform.connection.install(services.coreFor(platform.module));
-  for (const platform of platforms) await platform.connection.prepare();
+  const stop = options.signal ?? new AbortController().signal;
+  const opened: Opened = { platforms: [] };
+  try {
+    const content = loadContent(config);
+    const { db } = Object.assign(opened, await openDatabase(config, logger));
+    stop.throwIfAborted();
+    const platforms = connectPlatforms(config, { ...options, catalog: content.catalog, texts: content.texts });
+    opened.platforms = platforms;
+    const headquartersChats = headquartersOf(platforms, logger);
+    const delivery = createDelivery(config, { content, db, platforms, headquartersChats, logger });
+    const services = createServices(config, { content, db, delivery, headquartersChats, platforms, logger });
+    for (const platform of platforms) platform.connection.install(services.coreFor(platform.module));
+    const addresses = await listenAll(config, { db, platforms, services, delivery, logger }, opened);
+    options.onListening?.(addresses);
 
+    for (const platform of platforms) await platform.connection.prepare(stop);
+    for (const platform of platforms) await platform.connection.start(stop);
+    opened.delivery = delivery;
+    await delivery.start();
+    const described = platformModules.map((module) => [module.id, platforms.find((p) => p.module === module)?.connection.describe() ?? 'off']);
+    const { httpUrl, metricsUrl } = addresses;
+    logger.info(
+      { ...Object.fromEntries(described), http: httpUrl, metrics: metricsUrl ? `${metricsUrl}/metrics` : 'off', districts: config.DISTRICTS.length },
+      'started',
+    );
+
+    const inProcess = platforms.find((platform) => platform.connection.handleUpdate)?.connection.handleUpdate;
+    return {
+      ...addresses,
+      ...(inProcess ? { handleTelegramUpdate: inProcess } : {}),
+      stop: () => closeOpened(opened),
+    };
+  } catch (error) {
+    await closeOpened(opened).catch((closing: unknown) => logger.error({ err: closing }, 'closing after a failed start-up failed'));
+    throw stop.aborted ? stop.reason : error;
+  }
+}
+
+/** What start-up has opened so far, closed in one order whether the system ran or start-up failed. */
+interface Opened {
+  platforms: ConnectedPlatform[];
+  db?: Database;
+  embedded?: EmbeddedMongo;
+  http?: FastifyInstance;
+  metricsHttp?: FastifyInstance;
+  delivery?: Delivery;
+}
+
+async function closeOpened(opened: Opened): Promise<void> {
+  // Stop taking updates first, let the ones in hand finish, then close what they use.
+  for (const platform of opened.platforms) await platform.connection.stop();
+  await opened.http?.close();
+  await opened.metricsHttp?.close();
+  await Promise.all(opened.platforms.map((platform) => platform.connection.drained()));
+  await opened.delivery?.stop();
+  await opened.db?.close();
+  await opened.embedded?.stop();
+}
+
+/**
+ * The public HTTP server (with /readyz naming what start-up still waits for) and /metrics, listening;
+ * a port in use is named by its variable.
+ */
+async function listenAll(
+  config: Config,
+  deps: { db: Database; platforms: ConnectedPlatform[]; services: Services; delivery: Delivery; logger: Logger },
+  opened: Opened,
+): Promise<{ httpUrl: string; metricsUrl?: string }> {
+  const { db, platforms, services, logger } = deps;
   const webhooks = platforms.flatMap((platform) => platform.connection.webhooks());
-  const http = createHttpApp({ logger, isReady: db.isReady, webhooks, trustProxy: config.HTTP_TRUST_PROXY, ...services.web.http });
-  const httpUrl = await http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
-  const metricsHttp = config.METRICS_PORT === 'off' ? undefined : createMetricsApp({ logger, metrics: delivery.metrics });
-  const metricsUrl = await metricsHttp?.listen({ host: config.METRICS_HOST, port: config.METRICS_PORT as number });
+  const platformsWaiting = () => platforms.filter((platform) => !platform.connection.ready()).map((platform) => platform.module.id);
+  const http = createHttpApp({ logger, isReady: db.isReady, platformsWaiting, webhooks, trustProxy: config.HTTP_TRUST_PROXY, ...services.web.http });
+  opened.http = http;
+  const httpUrl = await listenOn(http, { variable: 'HTTP_PORT', host: config.HTTP_HOST, port: config.HTTP_PORT });
+  let metricsUrl: string | undefined;
+  if (config.METRICS_PORT !== 'off') {
+    opened.metricsHttp = createMetricsApp({ logger, metrics: deps.delivery.metrics });
+    metricsUrl = await listenOn(opened.metricsHttp, { variable: 'METRICS_PORT', host: config.METRICS_HOST, port: config.METRICS_PORT });
+  }
   // A browser cannot open "every address": the link names this machine instead.
   services.links.listenUrl = httpUrl.replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//localhost');
   if (!config.PUBLIC_URL)
@@ -88,31 +157,16 @@ export async function startSystem(config: Config, options: StartOptions): Promis
       { console: `${services.links.listenUrl}/console` },
       'PUBLIC_URL is not set: /console links point at this address, which only this machine may reach',
     );
+  logger.info({ http: httpUrl }, 'listening: /healthz answers, /readyz says what start-up still waits for');
+  return { httpUrl, ...(metricsUrl ? { metricsUrl } : {}) };
+}
 
-  for (const platform of platforms) await platform.connection.start();
-  await delivery.start();
-  const described = platformModules.map((module) => [module.id, platforms.find((p) => p.module === module)?.connection.describe() ?? 'off']);
-  logger.info(
-    { ...Object.fromEntries(described), http: httpUrl, metrics: metricsUrl ? `${metricsUrl}/metrics` : 'off', districts: config.DISTRICTS.length },
-    'started',
-  );
-
-  const inProcess = platforms.find((platform) => platform.connection.handleUpdate)?.connection.handleUpdate;
-  return {
-    httpUrl,
-    ...(metricsUrl ? { metricsUrl } : {}),
-    ...(inProcess ? { handleTelegramUpdate: inProcess } : {}),
-    async stop() {
-      // Stop taking updates first, let the ones in hand finish, then close what they use.
-      for (const platform of platforms) await platform.connection.stop();
-      await http.close();
-      await metricsHttp?.close();
-      await Promise.all(platforms.map((platform) => platform.connection.drained()));
-      await delivery.stop();
-      await db.close();
-      await embedded?.stop();
-    },
-  };
+async function listenOn(app: FastifyInstance, where: { variable: string; host: string; port: number }): Promise<string> {
+  try {
+    return await app.listen({ host: where.host, port: where.port });
+  } catch (error) {
+    throw listenFailure(error, where) ?? error;
+  }
 }
 
 /** The catalog, the scenario and the texts made of them. */
@@ -143,7 +197,10 @@ type Content = ReturnType<typeof loadContent>;
 
 async function openDatabase(config: Config, logger: Logger): Promise<{ db: Database; embedded?: EmbeddedMongo }> {
   if (config.MONGODB_URI) return { db: await connectDatabase(config.MONGODB_URI) };
-  const embedded = await startEmbeddedMongo({ port: config.EMBEDDED_MONGO_PORT });
+  const port = config.EMBEDDED_MONGO_PORT;
+  const embedded = await startEmbeddedMongo({ port }).catch((error: unknown) => {
+    throw listenFailure(error, { variable: 'EMBEDDED_MONGO_PORT', host: '127.0.0.1', port }) ?? error;
+  });
   logger.warn(
     { uri: embedded.uri },
     '*** MONGODB_URI is not set: using the EMBEDDED in-memory database, for development only. Data is LOST when the process stops. ***',
@@ -522,26 +579,33 @@ function createServices(config: Config, deps: ServiceDeps) {
   const coreFor = (module: PlatformModule): PlatformCore => ({ ...shared, timeUpdate: (handle) => delivery.metrics.timeUpdate(module.id, handle) });
   return { web, links, coreFor };
 }
+type Services = ReturnType<typeof createServices>;
+
+/** Says what is wrong in one plain sentence and exits; other errors are thrown on. */
+function exitOnPlainError(error: unknown): void {
+  if (error instanceof ConfigError || error instanceof StartupError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+}
 
 async function main(): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
+    exitOnPlainError(error);
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL, await terminalDestination());
-  const system = await startSystem(config, { logger });
-  let stopping = false;
+  // A signal during start-up ends its waits (an unreachable API); afterwards it stops the system.
+  const stopping = new AbortController();
+  let system: RunningSystem | undefined;
   const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+    if (stopping.signal.aborted) return;
     logger.info({ signal }, 'shutting down');
-    system.stop().then(
+    stopping.abort();
+    system?.stop().then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
@@ -551,6 +615,16 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  try {
+    system = await startSystem(config, { logger, signal: stopping.signal });
+  } catch (error) {
+    // Stopped while starting: what start-up had opened is closed already.
+    if (stopping.signal.aborted) process.exit(0);
+    exitOnPlainError(error);
+    throw error;
+  }
+  // Stopped in the moment start-up finished.
+  if (stopping.signal.aborted) await system.stop().then(() => process.exit(0));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,6 +1,7 @@
 import type { ApiClientOptions } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { z } from 'zod';
+import type { RetryPolicy } from './connect-retry.js';
 import type { Platform } from './domain/request.js';
 import type { WebhookRoute } from './http/app.js';
 import type { Logger } from './logger.js';
@@ -33,6 +34,12 @@ export interface StartOptions {
   botInfo?: UserFromGetMe;
   /** The fetch of every Telegram API client of the system (a transformer would not reach the conversations plugin's own). */
   telegramFetch?: ApiClientOptions['fetch'];
+  /** Stops the system while it is still starting: start-up's waits end, what was opened is closed. */
+  signal?: AbortSignal;
+  /** How start-up waits for a platform's API it cannot reach (tests shorten the delays). */
+  connectRetry?: Partial<RetryPolicy>;
+  /** Told the addresses as soon as they listen, before the platforms connect (/healthz answers from then on). */
+  onListening?: (addresses: { httpUrl: string; metricsUrl?: string }) => void;
 }
 
 /** What a platform's messenger needs: it words posts and cards the way every channel does. */
@@ -74,10 +81,12 @@ export interface PlatformConnection {
   install(core: PlatformCore): void;
   /** Routes the platform posts updates to, when it pushes them. */
   webhooks(): WebhookRoute[];
-  /** Connects (identity, command menus) before HTTP listens. */
-  prepare(): Promise<void>;
-  /** Begins taking updates, once HTTP listens. */
-  start(): Promise<void>;
+  /** Connects (identity, command menus), waiting out an unreachable API until `stop` aborts; HTTP already listens. */
+  prepare(stop: AbortSignal): Promise<void>;
+  /** Begins taking updates (a webhook set, polling begun), waiting out an unreachable API likewise. */
+  start(stop: AbortSignal): Promise<void>;
+  /** Whether it takes updates now; /readyz names the platforms that do not. */
+  ready(): boolean;
   /** Stops taking updates. */
   stop(): Promise<void>;
   /** Resolves when no update is in hand. */

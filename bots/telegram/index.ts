@@ -1,13 +1,17 @@
 import { run, type RunnerHandle } from '@grammyjs/runner';
-import { Api } from 'grammy';
+import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
+import { Api, type Bot } from 'grammy';
 import type { Update } from 'grammy/types';
+import { DEFAULT_RETRY_POLICY } from '../../src/connect-retry.js';
 import type { PlatformConnection, PlatformCore, PlatformModule } from '../../src/platform-module.js';
 import { createConsoleChat } from '../../src/services/console/console-chat.js';
 import { createTelegramBot, installTelegramHandlers } from './bot.js';
+import type { BotContext } from './context.js';
 import { telegramConfigProblems, telegramConfigShape, type TelegramConfig } from './config.js';
 import { TELEGRAM_CONSOLE_LIMITS } from './callback-data.js';
 import { createTelegramCommandMenus, type TelegramCommandMenus } from './command-menus.js';
 import { createTelegramMessenger } from './messenger.js';
+import { callTelegramAtStartup, type ReachTelegram } from './reach-api.js';
 import { CAPABILITIES } from './render.js';
 import { createTelegramWebhookHandler, TELEGRAM_WEBHOOK_PATH } from './webhook.js';
 
@@ -34,11 +38,15 @@ export const telegramPlatform: PlatformModule<typeof telegramConfigShape> = {
       ...(context.botInfo ? { botInfo: context.botInfo } : {}),
       ...fetch,
     });
-    // Its own API client, without the auto-retry of the bot's: the outbox paces and retries itself.
-    const messenger = createTelegramMessenger(new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT, ...fetch }), context.texts, context.catalog);
+    // An API client without the auto-retry of the bot's: the outbox paces and retries itself, and
+    // start-up's calls say what they wait for instead of retrying in silence.
+    const plainApi = new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT, ...fetch });
+    const messenger = createTelegramMessenger(plainApi, context.texts, context.catalog);
+    const reach: ReachTelegram = { apiRoot: config.TELEGRAM_API_ROOT, policy: { ...DEFAULT_RETRY_POLICY, ...context.connectRetry }, logger };
     let menus: TelegramCommandMenus | undefined;
     let handlers: { drained: () => Promise<void> } | undefined;
     let runner: RunnerHandle | undefined;
+    let takingUpdates = false;
     const hq = config.HQ_TELEGRAM_CHAT_ID ? { hqChatId: config.HQ_TELEGRAM_CHAT_ID } : {};
 
     const connection: PlatformConnection = {
@@ -59,27 +67,30 @@ export const telegramPlatform: PlatformModule<typeof telegramConfigShape> = {
       },
       webhooks: () =>
         config.TELEGRAM_MODE === 'webhook'
-          ? [{ path: TELEGRAM_WEBHOOK_PATH, handler: createTelegramWebhookHandler(bot, config.TELEGRAM_WEBHOOK_SECRET!) }]
+          ? [{ path: TELEGRAM_WEBHOOK_PATH, handler: untilInitialised(bot, createTelegramWebhookHandler(bot, config.TELEGRAM_WEBHOOK_SECRET!)) }]
           : [],
-      async prepare() {
-        // grammY retries network failures here until Telegram answers (a wrong token fails at once), so
-        // say what is being waited for: a silent start-up looks like a hang.
+      async prepare(stop) {
         logger.info({ apiRoot: config.TELEGRAM_API_ROOT }, 'connecting to the Telegram Bot API');
-        await bot.init();
+        // getMe through the plain client, not bot.init(): grammY's own retries are silent and endless.
+        if (!bot.isInited()) bot.botInfo = await callTelegramAtStartup((signal) => plainApi.getMe(signal), stop, reach);
         // Each person sees the commands they may use; a failure is logged and does not stop the bot.
         await menus?.registerAll();
       },
-      async start() {
+      async start(stop) {
         if (config.TELEGRAM_MODE === 'polling') {
-          await bot.api.deleteWebhook();
+          await callTelegramAtStartup((signal) => plainApi.deleteWebhook(undefined, signal), stop, reach);
           runner = run(bot);
         } else {
-          await bot.api.setWebhook(new URL(TELEGRAM_WEBHOOK_PATH, config.TELEGRAM_WEBHOOK_URL).toString(), { secret_token: config.TELEGRAM_WEBHOOK_SECRET! });
+          const url = new URL(TELEGRAM_WEBHOOK_PATH, config.TELEGRAM_WEBHOOK_URL).toString();
+          await callTelegramAtStartup((signal) => plainApi.setWebhook(url, { secret_token: config.TELEGRAM_WEBHOOK_SECRET! }, signal), stop, reach);
         }
+        takingUpdates = true;
       },
       stop: async () => {
+        takingUpdates = false;
         await runner?.stop();
       },
+      ready: () => takingUpdates,
       drained: async () => handlers?.drained(),
       roleChanged: async (userId, coordinator) => menus?.update(userId, coordinator),
       describe: () => `${config.TELEGRAM_MODE} @${bot.botInfo.username}`,
@@ -88,5 +99,16 @@ export const telegramPlatform: PlatformModule<typeof telegramConfigShape> = {
     return connection;
   },
 };
+
+/**
+ * The webhook route listens before the bot knows itself (HTTP comes up first): until then an update
+ * is answered 503, which Telegram sends again later.
+ */
+function untilInitialised(bot: Bot<BotContext>, handler: RouteHandlerMethod): RouteHandlerMethod {
+  return function (this: FastifyInstance, request, reply) {
+    if (!bot.isInited()) return reply.code(503).send({ ok: false, description: 'starting' });
+    return handler.call(this, request, reply);
+  };
+}
 
 export type { TelegramConfig };

@@ -1,3 +1,4 @@
+import { DEFAULT_RETRY_POLICY } from '../../src/connect-retry.js';
 import type { PlatformConnection, PlatformCore, PlatformModule } from '../../src/platform-module.js';
 import { createConsoleChat } from '../../src/services/console/console-chat.js';
 import { createVkClient, installVkHandlers } from './bot.js';
@@ -5,6 +6,7 @@ import { createVkCallbackHandler, VK_CALLBACK_PATH } from './callback-route.js';
 import { vkConfigProblems, vkConfigShape } from './config.js';
 import { createVkMessenger } from './messenger.js';
 import { VK_CONSOLE_LIMITS } from './payload.js';
+import { callVkAtStartup, type ReachVk } from './reach-api.js';
 import { CAPABILITIES } from './render.js';
 
 /**
@@ -28,6 +30,8 @@ export const vkPlatform: PlatformModule<typeof vkConfigShape> = {
     const groupId = config.VK_GROUP_ID!;
     const vk = createVkClient({ token: config.VK_TOKEN, groupId, apiBaseUrl: config.VK_API_BASE_URL, apiLimit: config.VK_API_RATE_LIMIT });
     let handlers: { drained: () => Promise<void> } | undefined;
+    let takingUpdates = false;
+    const reach: ReachVk = { apiBaseUrl: config.VK_API_BASE_URL, policy: { ...DEFAULT_RETRY_POLICY, ...context.connectRetry }, logger: context.logger };
     const hq = config.HQ_VK_PEER_ID ? { hqChatId: String(config.HQ_VK_PEER_ID) } : {};
     const connection: PlatformConnection = {
       messenger: createVkMessenger(vk.api, context.texts, context.catalog),
@@ -47,13 +51,20 @@ export const vkPlatform: PlatformModule<typeof vkConfigShape> = {
               },
             ]
           : [],
-      prepare: async () => undefined,
-      async start() {
-        if (config.VK_MODE === 'polling') await vk.updates.startPolling();
+      async prepare(stop) {
+        context.logger.info({ apiBaseUrl: config.VK_API_BASE_URL }, 'connecting to the VK API');
+        // The community asked for by id: the token and the address are checked before anything starts.
+        await callVkAtStartup(() => vk.api.groups.getById({ group_id: groupId }), stop, reach);
+      },
+      async start(stop) {
+        if (config.VK_MODE === 'polling') await callVkAtStartup(() => vk.updates.startPolling(), stop, reach);
+        takingUpdates = true;
       },
       async stop() {
+        takingUpdates = false;
         if (vk.updates.isStarted) await vk.updates.stop();
       },
+      ready: () => takingUpdates,
       drained: async () => handlers?.drained(),
       describe: () => `${config.VK_MODE} club${groupId}`,
     };

@@ -1,4 +1,5 @@
 import mongoose, { type Connection } from 'mongoose';
+import { networkErrorCode, StartupError, withoutCredentials } from '../startup-error.js';
 import { createConversationModel } from './models/conversation-model.js';
 import { createCounterModel } from './models/counter-model.js';
 import { createDistrictChatModel } from './models/district-chat-model.js';
@@ -32,8 +33,7 @@ export interface Database {
 
 /** Connects and makes sure the declared indexes exist. */
 export async function connectDatabase(uri: string): Promise<Database> {
-  // A dedicated connection rather than mongoose's global one: no module-level state.
-  const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+  const connection = await openConnection(uri);
   const models = {
     requests: createRequestModel(connection),
     counters: createCounterModel(connection),
@@ -54,6 +54,35 @@ export async function connectDatabase(uri: string): Promise<Database> {
     isReady: () => connection.readyState === mongoose.ConnectionStates.connected,
     close: () => connection.close(),
   };
+}
+
+/**
+ * A dedicated connection rather than mongoose's global one: no module-level state. Ten seconds to
+ * find the server unless the address says otherwise; then start-up stops with a sentence naming
+ * MONGODB_URI, the address shown without its user and password.
+ */
+async function openConnection(uri: string): Promise<Connection> {
+  const timeout = /[?&]serverSelectionTimeoutMS=/i.test(uri) ? {} : { serverSelectionTimeoutMS: 10_000 };
+  try {
+    return await mongoose.createConnection(uri, timeout).asPromise();
+  } catch (error) {
+    if ((error as { codeName?: unknown }).codeName === 'AuthenticationFailed') {
+      throw new StartupError(`MONGODB_URI: the database at ${withoutCredentials(uri)} refused the user and password given`);
+    }
+    if (!(error instanceof Error) || error.name !== 'MongooseServerSelectionError') throw error;
+    const code = serverSelectionCode(error) ?? 'no server answered';
+    throw new StartupError(`MONGODB_URI: cannot reach the database at ${withoutCredentials(uri)} (${code}); check the address and that MongoDB runs`);
+  }
+}
+
+/** The network code of the first server the driver could not reach. */
+function serverSelectionCode(error: Error): string | undefined {
+  const servers = (error as { reason?: { servers?: Map<string, { error?: unknown }> } }).reason?.servers;
+  for (const server of servers?.values() ?? []) {
+    const code = networkErrorCode(server.error);
+    if (code) return code;
+  }
+  return /\b(E[A-Z]{4,})\b/.exec(error.message)?.[1];
 }
 
 function createRepositories(models: {

@@ -12,8 +12,10 @@ export interface WebhookRoute {
 
 export interface HttpDeps {
   logger: Logger;
-  /** Whether the system can serve now (database connected); /readyz reports it. */
+  /** Whether the database is connected; /readyz reports it. */
   isReady: () => boolean;
+  /** The platforms not taking updates yet (still connecting at start-up), by id; /readyz names them. */
+  platformsWaiting?: () => string[];
   webhooks: WebhookRoute[];
   /** The web console under /console, when given. */
   console?: ConsoleWebDeps;
@@ -38,8 +40,9 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const ready = deps.isReady();
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
+    const waitingFor = [...(deps.isReady() ? [] : ['database']), ...(deps.platformsWaiting?.() ?? [])];
+    if (waitingFor.length === 0) return reply.code(200).send({ status: 'ready' });
+    return reply.code(503).send({ status: 'not ready', waitingFor });
   });
   for (const webhook of deps.webhooks) app.post(webhook.path, webhook.handler);
   // Each in a scope of its own, so their body parsers, cookies, hooks and error pages stay theirs.
