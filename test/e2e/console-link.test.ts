@@ -61,6 +61,8 @@ it('ends the console sessions of a coordinator whose role /revoke takes back: a 
   const anna = h.person(6611, 'Анна');
   await anna.ask('/start');
   expect((await boss.ask('/grant 6611')).message.text).toMatch(/теперь координатор/);
+  // She is told of the role first, through the outbox.
+  expect((await anna.reply()).message.text).toMatch(/^Вам дали роль координатора/);
   const first = await signIn(linkIn((await anna.ask('/console')).message.text)!);
   const cookie = String(first.headers.get('set-cookie')).split(';')[0]!;
   const page = (c: string) => fetch(new URL('/console/requests', h.system!.httpUrl), { headers: { cookie: c }, redirect: 'manual' });
