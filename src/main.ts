@@ -36,6 +36,7 @@ import { createOutboxWorker, withHeadroom, type SendingLimits } from './services
 import { createPeopleRegistry } from './services/people-registry.js';
 import type { ChatRef, Messengers } from './services/ports.js';
 import { createPrivateChat } from './services/private-chat/dialogue.js';
+import { createRequestConversation } from './services/request-conversation.js';
 import { createGroupChat } from './services/private-chat/group-chat.js';
 import { createRequestEffects } from './services/request-effects.js';
 import { createRequestExpiry, createRequestLifecycle } from './services/request-lifecycle.js';
@@ -431,7 +432,8 @@ function createRequestServices(config: Config, deps: ServiceDeps) {
       now,
     }),
   );
-  return { isCoordinator, lifecycle, peopleRegistry, erasure, feedback };
+  const conversation = createRequestConversation({ requests, isCoordinator, afterChange, closedWindowMs: config.CONVERSATION_AFTER_CLOSE, now });
+  return { isCoordinator, lifecycle, peopleRegistry, erasure, feedback, conversation };
 }
 type RequestServices = ReturnType<typeof createRequestServices>;
 
@@ -550,6 +552,7 @@ function createServices(config: Config, deps: ServiceDeps) {
         feedback: services.feedback,
         erasure: services.erasure,
         myRequestsText,
+        conversation: services.conversation,
         capabilities,
       }),
     groupChat: createGroupChat({

@@ -4,6 +4,7 @@ import type {
   ClientKey,
   GroupPost,
   HelpRequest,
+  HistoryEvent,
   PersonRef,
   Platform,
   PublicRequestView,
@@ -61,6 +62,11 @@ export interface RequestRepository {
   markRequesterUnreachable(number: number, chatId: string, at: Date): Promise<void>;
   /** Remembers where the request was posted, so the post can be edited later. */
   addPost(number: number, post: GroupPost, at: Date): Promise<void>;
+  /**
+   * Adds a `message` event (words between the requester and those who help them) and marks the
+   * request for its news; null when there is no such request or its personal data is erased.
+   */
+  addMessage(number: number, event: HistoryEvent): Promise<HelpRequest | null>;
   /** The requester's own requests, newest first. */
   listByRequester(requester: PersonRef, limit: number): Promise<HelpRequest[]>;
   /** How many of a requester's requests are open (new or taken), and when they last filed one; for the abuse limits. */
