@@ -131,7 +131,8 @@ export function createPrivateChat(deps: PrivateChatDeps) {
   async function passOn(who: ChatPerson, text: string): Promise<ChatReply | null> {
     if (!deps.conversation) return null;
     const outcome = await deps.conversation.fromRequester({ ...who.person, chatId: who.chatId }, text);
-    return outcome.kind === 'unattached' ? null : say(requesterWordsText(catalog, outcome));
+    // The menu stays at hand: the words may also have been meant to start a new request.
+    return outcome.kind === 'unattached' ? null : say(requesterWordsText(catalog, outcome), { buttons: menu() });
   }
 
   /** Only the holder of a request may see it or give it back. */

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { COORDINATOR_ID, fileRequest, HQ_CHAT_ID, SystemHarness, type Person } from '../support/harness.js';
+
+// The conversation after submit, in Telegram: the relative writes after «Выполнено», the volunteer who
+// did it reads the words, the HQ chat hears the number only, and the answers reach the relative.
+const GROUP = { id: -1005205, title: 'Волонтёры Центрального района' };
+const WORDS = 'Спасибо! Но купили не тот хлеб';
+
+let h: SystemHarness;
+beforeAll(async () => {
+  h = await SystemHarness.start();
+  await h.person(COORDINATOR_ID, 'Координатор', GROUP).ask('/bind Центральный');
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const stored = (number: number) => h.database.db.repositories.requests.findByNumber(number);
+
+/** Claims the request's post as this volunteer and returns their task card. */
+async function claim(volunteer: Person, number: number) {
+  const post = await h.emulator.waitFor(() =>
+    h.messagesTo(GROUP.id).find((m) => m.message.text.includes(`№${number}`) && m.message.reply_markup?.inline_keyboard?.flat().length),
+  );
+  volunteer.skipAll();
+  await h.person(volunteer.userId, volunteer.firstName, GROUP).press(post, 'Взять заявку');
+  return volunteer.reply();
+}
+
+it("passes the relative's words after «Выполнено» to the volunteer, tells the HQ the number only, and carries both answers back", async () => {
+  const relative = h.person(701, 'Ирина');
+  const number = await fileRequest(relative, 'Центральный');
+  const olga = h.person(7101, 'Ольга');
+  const card = await claim(olga, number);
+  const thanks = await olga.choose(card, 'Выполнено');
+  await olga.choose(thanks, 'Без комментария');
+  relative.skipAll();
+  await h.emulator.waitFor(() => h.messagesTo(relative.chatId).find((m) => /выполнена/.test(m.message.text)));
+  relative.skipAll();
+  const hqBefore = h.messagesTo(HQ_CHAT_ID).length;
+  olga.skipAll();
+
+  // Before, this was «Чтобы оставить заявку, нажмите /start.» and the words went nowhere.
+  const passed = await relative.ask(WORDS);
+  expect(passed.message.text).toBe(`Спасибо, ваше сообщение по заявке №${number} передано волонтёру, который её взял. Ответ придёт сюда.`);
+  const toOlga = await olga.reply();
+  expect(toOlga.message.text).toContain(`№${number}`);
+  expect(toOlga.message.text).toContain(WORDS);
+  expect(toOlga.message.text).toContain(`/reply ${number}`);
+  const [notice] = await h.waitForMessages(HQ_CHAT_ID, hqBefore);
+  expect(notice!.message.text).toMatch(new RegExp(`написал по заявке №${number}`));
+  expect(notice!.message.text).not.toContain('хлеб');
+
+  // The volunteer answers with /reply; then a coordinator.
+  expect((await olga.ask(`/reply ${number} Простите, завтра привезу другой`)).message.text).toBe(`Ответ по заявке №${number} отправлен заявителю.`);
+  expect((await relative.reply()).message.text).toBe(`Ответ волонтёра (Ольга (@user7101)) по заявке №${number}:\nПростите, завтра привезу другой`);
+  const coordinator = h.person(COORDINATOR_ID, 'Координатор');
+  expect((await coordinator.ask(`/reply ${number} Штаб проследит`)).message.text).toBe(`Ответ по заявке №${number} отправлен заявителю.`);
+  expect((await relative.reply()).message.text).toBe(`Ответ штаба по заявке №${number}:\nШтаб проследит`);
+
+  const messages = (await stored(number))!.history.filter((e) => e.type === 'message');
+  expect(messages.map((e) => [e.from, e.comment])).toEqual([
+    ['requester', WORDS],
+    ['volunteer', 'Простите, завтра привезу другой'],
+    ['coordinator', 'Штаб проследит'],
+  ]);
+}, 60_000);
+
+it('refuses /reply politely: no such request, a request that is not yours, a text left out', async () => {
+  const relative = h.person(702, 'Павел');
+  const number = await fileRequest(relative, 'Центральный');
+  const stranger = h.person(7102, 'Борис');
+  expect((await stranger.ask(`/reply ${number} Здравствуйте`)).message.text).toBe(
+    `Ответить по заявке №${number} может координатор или волонтёр, который её взял.`,
+  );
+  expect((await stranger.ask('/reply 99999 Здравствуйте')).message.text).toBe('Заявки №99999 нет. Проверьте, пожалуйста, номер.');
+  expect((await stranger.ask('/reply')).message.text).toMatch(/Напишите номер заявки и ответ/);
+  expect((await stored(number))!.history.some((e) => e.type === 'message')).toBe(false);
+}, 60_000);
