@@ -447,6 +447,7 @@ function createWebSide(config: Config, deps: ServiceDeps, services: RequestServi
     sessions: db.repositories.consoleSessions,
     lifecycle: services.lifecycle,
     erase: (number, channel) => services.erasure.eraseRequest(number, channel),
+    answerRequester: (number, by, text) => services.conversation.answer(number, by, text, true),
     isCoordinator: services.isCoordinator,
     dispatch: delivery.afterChange,
     scenario: content.scenario,

@@ -33,6 +33,8 @@ export interface WebInput {
   lifecycle: RequestLifecycle;
   /** Erases one closed request's personal data now (the card's button). */
   erase: ConsoleWebDeps['erase'];
+  /** A coordinator's answer to a request's requester, from its card (RequestConversation.answer). */
+  answerRequester?: ConsoleWebDeps['answerRequester'];
   isCoordinator: IsCoordinator;
   /** Hands a stored request to the volunteers, as every intake does (enqueues its posts). */
   dispatch: (request: HelpRequest) => Promise<unknown>;
@@ -102,6 +104,7 @@ export function createWeb(input: WebInput): { access: ConsoleAccess; http: Pick<
     roles: createRoleDesk({ roles: input.roles, lookup, configured: {}, endConsoleAccess: access.endAccessOf, logger: input.logger, now: input.now }),
     exportRequests: createRequestExport({ requests: input.requests, labels: input.coordinatorTexts.exportLabels, logger: input.logger }),
     erase: input.erase,
+    ...(input.answerRequester ? { answerRequester: input.answerRequester } : {}),
     dashboard: createDashboard({ requests: input.requests, timeZone: settings.timeZone, overdueAfterMs: settings.overdueAfterMs, now: input.now }),
     preview: createScenarioPreview({
       dir: dirname(settings.scenarioFile),

@@ -77,3 +77,51 @@ it('refuses /reply politely: no such request, a request that is not yours, a tex
   expect((await stranger.ask('/reply')).message.text).toMatch(/Напишите номер заявки и ответ/);
   expect((await stored(number))!.history.some((e) => e.type === 'message')).toBe(false);
 }, 60_000);
+
+/** Signs the coordinator in through the bot's /console link; returns the session cookie. */
+async function consoleCookie(): Promise<string> {
+  const reply = await h.person(COORDINATOR_ID, 'Координатор').ask('/console');
+  const url = /(http:\/\/\S+\/console\/login\?token=[\w-]+)/.exec(reply.message.text)![1]!;
+  const token = new URL(url).searchParams.get('token')!;
+  const signedIn = await fetch(new URL('/console/login', url), { method: 'POST', body: new URLSearchParams({ token }), redirect: 'manual' });
+  return String(signedIn.headers.get('set-cookie')).split(';')[0]!;
+}
+
+it("shows the messages on the console's card in order with who wrote them, and the card's answer reaches the relative", async () => {
+  const relative = h.person(703, 'Анна');
+  const number = await fileRequest(relative, 'Центральный');
+  relative.skipAll();
+  expect((await relative.ask('Домофон не работает, позвоните')).message.text).toMatch(new RegExp(`№${number} передано в штаб`));
+
+  const cookie = await consoleCookie();
+  const cardUrl = new URL(`/console/requests/${number}`, h.system!.httpUrl);
+  const card = await (await fetch(cardUrl, { headers: { cookie } })).text();
+  expect(card).toContain('Переписка с заявителем');
+  expect(card).toMatch(/сообщение от заявителя[\s\S]*Домофон не работает, позвоните/);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(card)![1]!;
+
+  // Post/Redirect/Get: the answer is sent, the card says so, and a reload would not send it again.
+  const posted = await fetch(new URL(`/console/requests/${number}/reply`, h.system!.httpUrl), {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, text: 'Позвоним через пять минут' }),
+    redirect: 'manual',
+  });
+  expect(posted.status).toBe(303);
+  expect(posted.headers.get('location')).toBe(`/console/requests/${number}?done=answered`);
+  expect((await relative.reply()).message.text).toBe(`Ответ штаба по заявке №${number}:\nПозвоним через пять минут`);
+  const after = await (await fetch(new URL(posted.headers.get('location')!, h.system!.httpUrl), { headers: { cookie } })).text();
+  expect(after).toContain(`Ответ по заявке №${number} отправлен заявителю.`);
+  const conversation = after.slice(after.indexOf('Переписка с заявителем'), after.indexOf('Действия'));
+  expect(conversation.indexOf('Домофон')).toBeLessThan(conversation.indexOf('Позвоним через пять минут'));
+  expect(conversation).toMatch(/ответ заявителю от штаба/);
+
+  // An empty answer is refused with the reason, not sent.
+  const empty = await fetch(new URL(`/console/requests/${number}/reply`, h.system!.httpUrl), {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, text: '  ' }),
+    redirect: 'manual',
+  });
+  expect(empty.headers.get('location')).toBe(`/console/requests/${number}?answerRefused=empty`);
+}, 60_000);

@@ -16,7 +16,7 @@ import type { ScenarioPreview } from '../../services/scenario-preview.js';
 import type { RateLimit } from '../rate-limit.js';
 import { CONSOLE_CSS, CONSOLE_FAVICON_SVG, CONSOLE_JS } from './assets.js';
 import { boardRoutes } from './board-routes.js';
-import { cardRoutes } from './card-routes.js';
+import { type CardOptions, cardRoutes } from './card-routes.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { intakeRoutes } from './intake-routes.js';
 import { peopleRoutes } from './people-routes.js';
@@ -35,6 +35,8 @@ export interface ConsoleWebDeps {
   exportRequests: ExportRequests;
   /** Erases one closed request's personal data now (Erasure.eraseRequest). */
   erase: (number: number, channel: RequestChannel) => Promise<EraseOutcome>;
+  /** A coordinator's answer to a request's requester, from its card; without it the card offers no form. */
+  answerRequester?: CardOptions['answerRequester'];
   dashboard: DashboardQuery;
   preview: ScenarioPreview;
   /** The scenario file the preview offers first. */
@@ -105,7 +107,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleWebDeps
   const { coordinatorTexts } = deps.view;
   await app.register(signInRoutes, { kit, access: deps.access, secureCookies: deps.secureCookies, signInLimit: deps.signInLimit });
   await app.register(boardRoutes, { kit, board: deps.board, channels: deps.channels });
-  await app.register(cardRoutes, { kit, desk: deps.desk, erase: deps.erase });
+  await app.register(cardRoutes, { kit, desk: deps.desk, erase: deps.erase, ...(deps.answerRequester ? { answerRequester: deps.answerRequester } : {}) });
   await app.register(intakeRoutes, { kit, form: deps.form });
   const { dashboard, exportRequests, overdueAfterMs, timeZone, now } = deps;
   await app.register(dashboardRoutes, { kit, dashboard, exportRequests, coordinatorTexts, overdueAfterMs, timeZone, now });

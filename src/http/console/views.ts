@@ -217,16 +217,25 @@ export function boardPage(
   return layout(v, user, 'requests', t('board.title'), body, notice);
 }
 
-export function cardPage(v: ViewContext, user: ConsoleUser, request: HelpRequest, names: ReadonlyMap<string, string>, notice?: Notice): Html {
+export function cardPage(
+  v: ViewContext,
+  user: ConsoleUser,
+  request: HelpRequest,
+  names: ReadonlyMap<string, string>,
+  notice?: Notice,
+  canAnswer = false,
+): Html {
   const t = consoleText(v.catalog);
   const field = (label: string, value: unknown) => html`<dt>${label}</dt><dd>${value}</dd>`;
   const extra = Object.entries(request.extra);
   const open = request.status === 'new' || request.status === 'claimed';
   const erased = !!request.personalErasedAt;
-  const history = request.history.map((event) => {
+  const lineOf = (event: HelpRequest['history'][number]) => {
     const [line, comment] = v.coordinatorTexts.historyLine(request, event, names, true).split('\n');
     return html`<li>${line}${comment && html`<br><span class="comment">${comment.trim()}</span>`}</li>`;
-  });
+  };
+  const history = request.history.map(lineOf);
+  const conversation = conversationCard(v, user, request, request.history.filter((e) => e.type === 'message').map(lineOf), canAnswer);
   const actions =
     user.role === 'coordinator' && open
       ? html`<div class="card no-print"><h2>${t('card.actions')}</h2><div class="actions">
@@ -291,11 +300,33 @@ export function cardPage(v: ViewContext, user: ConsoleUser, request: HelpRequest
         }
       </div>
     </div>
+    ${conversation}
     ${actions}
     ${eraseForm}
     <div class="card"><h2>${t('card.history')}</h2><ol class="history">${history}</ol></div>
     <p class="no-print"><a href="/console/requests">${t('card.back')}</a></p>`;
   return layout(v, user, 'requests', t('card.title', { number: request.number }), body, notice);
+}
+
+/**
+ * What the requester wrote after filing and the answers, oldest first, with who wrote each; and a
+ * coordinator's form to answer while there is a chat to write to.
+ */
+function conversationCard(v: ViewContext, user: ConsoleUser, request: HelpRequest, lines: Html[], canAnswer: boolean): Html {
+  const t = consoleText(v.catalog);
+  const answerable = canAnswer && user.role === 'coordinator' && !!request.requester;
+  const form = answerable
+    ? html`<form method="post" action="/console/requests/${request.number}/reply" class="no-print">${csrfField(user)}
+          <label for="reply-text">${t('card.replyTitle')}</label>
+          <textarea id="reply-text" name="text" rows="3" maxlength="2000" placeholder="${t('card.replyPlaceholder')}" required></textarea>
+          <button type="submit">${t('card.replyButton')}</button>
+        </form>`
+    : html``;
+  if (lines.length === 0 && !answerable) return html``;
+  return html`<div class="card"><h2>${t('card.conversation')}</h2>
+    ${lines.length > 0 ? html`<ol class="history">${lines}</ol>` : html`<p class="muted">${t('card.conversationEmpty')}</p>`}
+    ${form}
+  </div>`;
 }
 
 // ---------------------------------------------------------------------------------------------
