@@ -35,6 +35,8 @@ export interface WebInput {
   erase: ConsoleWebDeps['erase'];
   /** A coordinator's answer to a request's requester, from its card (RequestConversation.answer). */
   answerRequester?: ConsoleWebDeps['answerRequester'];
+  /** The console's «Вопросы». */
+  questions?: ConsoleWebDeps['questions'];
   isCoordinator: IsCoordinator;
   /** Hands a stored request to the volunteers, as every intake does (enqueues its posts). */
   dispatch: (request: HelpRequest) => Promise<unknown>;
@@ -105,6 +107,7 @@ export function createWeb(input: WebInput): { access: ConsoleAccess; http: Pick<
     exportRequests: createRequestExport({ requests: input.requests, labels: input.coordinatorTexts.exportLabels, logger: input.logger }),
     erase: input.erase,
     ...(input.answerRequester ? { answerRequester: input.answerRequester } : {}),
+    ...(input.questions ? { questions: input.questions } : {}),
     dashboard: createDashboard({ requests: input.requests, timeZone: settings.timeZone, overdueAfterMs: settings.overdueAfterMs, now: input.now }),
     preview: createScenarioPreview({
       dir: dirname(settings.scenarioFile),

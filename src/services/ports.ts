@@ -80,6 +80,31 @@ export interface RequestRepository {
   listMarkedForEffects(before: Date, limit: number): Promise<HelpRequest[]>;
 }
 
+/** Words written with no request to attach them to: a question for the HQ, with who to answer. */
+export interface Question {
+  id: string;
+  asker: Requester;
+  /** What they wrote: personal data, forgotten on /forget and by the retention sweep. */
+  text: string;
+  at: Date;
+  /** The HQ's answers, oldest first. */
+  answers: { text: string; at: Date; by?: PersonRef }[];
+}
+
+/** The console's inbox of questions. */
+export interface QuestionRepository {
+  add(asker: Requester, text: string, at: Date): Promise<Question>;
+  /** The newest questions first. */
+  listNewest(limit: number): Promise<Question[]>;
+  findById(id: string): Promise<Question | null>;
+  /** Records an answer; null when the question is gone (forgotten meanwhile). */
+  addAnswer(id: string, answer: { text: string; at: Date; by: PersonRef }): Promise<Question | null>;
+  /** Forgets a person's questions (their /forget); returns how many. */
+  forgetAsker(person: PersonRef): Promise<number>;
+  /** Forgets questions asked before a time (the retention sweep); returns how many. */
+  forgetAskedBefore(before: Date): Promise<number>;
+}
+
 /** Which open requests to list. */
 export interface OpenRequestsQuery {
   district?: string;

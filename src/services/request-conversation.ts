@@ -1,7 +1,7 @@
 import { isClosed } from '../domain/lifecycle.js';
 import type { HelpRequest, HistoryEvent, PersonRef, RequestChannel, Requester } from '../domain/request.js';
 import type { IsCoordinator } from './coordinators.js';
-import type { RequestRepository } from './ports.js';
+import type { KeyValueStore, RequestRepository } from './ports.js';
 
 /** The longest message kept: a private message with the request's number around it still fits one. */
 export const MAX_CONVERSATION_TEXT = 2000;
@@ -41,10 +41,18 @@ export interface RequestConversationDeps {
   afterChange: (request: HelpRequest) => Promise<unknown>;
   /** Keeps words with no request to attach them to, as a question for the console's inbox. */
   askHeadquarters?: (who: Requester, text: string, at: Date) => Promise<void>;
+  /**
+   * Who has been greeted (key `greeted:<platform>:<userId>`): someone's first words with no request
+   * («Здравствуйте», where a chat opens with whatever is typed) get the greeting, not the inbox.
+   */
+  greeted?: KeyValueStore<unknown>;
   /** How long after a request closed the requester's words are still about it. */
   closedWindowMs: number;
   now: () => Date;
 }
+
+/** The conversations store's key of the mark that a person was greeted; /forget deletes it. */
+export const greetedKey = (person: PersonRef) => `greeted:${person.platform}:${person.userId}`;
 
 const samePerson = (a: PersonRef | undefined, b: PersonRef) => !!a && a.platform === b.platform && a.userId === b.userId;
 
@@ -93,8 +101,17 @@ export function createRequestConversation(deps: RequestConversationDeps) {
         }
       }
       if (!deps.askHeadquarters) return { kind: 'unattached' };
+      if (deps.greeted && !(await deps.greeted.read(greetedKey(person)))) {
+        await this.noteGreeted(person);
+        return { kind: 'unattached' };
+      }
       await deps.askHeadquarters(who, text, at);
       return { kind: 'question' };
+    },
+
+    /** Remembers that a person was greeted, so their next words with no request go to the inbox. */
+    async noteGreeted(person: PersonRef): Promise<void> {
+      await deps.greeted?.write(greetedKey(person), true);
     },
 
     /**

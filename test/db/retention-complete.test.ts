@@ -176,6 +176,30 @@ describe('the conversation after submit', () => {
   });
 });
 
+describe('questions to the HQ', () => {
+  it('are forgotten by the sweep once as old as a closed request that is erased, and younger ones stay', async () => {
+    const { questions, retention, requests } = t.db.repositories;
+    await questions.add(requester('5201'), 'Старый вопрос про лекарства', daysAgo(91));
+    await questions.add(requester('5202'), 'Свежий вопрос', daysAgo(10));
+    const sweep = createRetention({
+      store: retention,
+      questions,
+      requests,
+      expire: createRequestExpiry({ requests, afterChange: async () => undefined, logger: new RecordingLogger(), now: () => NOW }),
+      cancelJobsOf: async () => undefined,
+      protectedPeople: async () => [],
+      periods: PERIODS,
+      logger: new RecordingLogger(),
+      now: () => NOW,
+    });
+    expect(await sweep()).toMatchObject({ questions: 1 });
+    const left = JSON.stringify(await t.db.connection.collection('questions').find().toArray());
+    expect(left).not.toContain('Старый вопрос');
+    expect(left).not.toContain('5201');
+    expect(left).toContain('Свежий вопрос');
+  });
+});
+
 describe('a request erased by the earlier version', () => {
   it('is erased again, completely: the messenger ids, branch answers and exact age it kept go too', async () => {
     const { requests } = t.db.repositories;

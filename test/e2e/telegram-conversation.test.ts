@@ -125,3 +125,44 @@ it("shows the messages on the console's card in order with who wrote them, and t
   });
   expect(empty.headers.get('location')).toBe(`/console/requests/${number}?answerRefused=empty`);
 }, 60_000);
+
+it("takes words from someone with no request as a question to the console's «Вопросы», newest first, and the answer reaches them", async () => {
+  const asker = h.person(704, 'Светлана');
+  // Greeted first, as everyone who opens the chat is; the words after that are a question.
+  await asker.ask('/start');
+  expect((await asker.ask('Можно ли заказать лекарства для соседки?')).message.text).toBe(
+    'Спасибо, ваше сообщение передано в штаб. Ответ придёт сюда. Чтобы оставить заявку, нажмите /start.',
+  );
+  const later = h.person(705, 'Григорий');
+  // Someone's first words without /start get the hint; the next ones go to the HQ.
+  expect((await later.ask('Добрый день')).message.text).toBe('Чтобы оставить заявку, нажмите /start.');
+  expect((await later.ask('Когда работает штаб?')).message.text).toMatch(/передано в штаб/);
+
+  const cookie = await consoleCookie();
+  const page = await (await fetch(new URL('/console/questions', h.system!.httpUrl), { headers: { cookie } })).text();
+  expect(page.indexOf('Когда работает штаб?')).toBeGreaterThan(-1);
+  expect(page.indexOf('Когда работает штаб?')).toBeLessThan(page.indexOf('Можно ли заказать лекарства'));
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+  const forms = [...page.matchAll(/action="(\/console\/questions\/[0-9a-f]{24}\/answer)"/g)].map((m) => m[1]!);
+  // The second form is the older question's, the one from 704.
+  const posted = await fetch(new URL(forms[1]!, h.system!.httpUrl), {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, text: 'Да, оставьте заявку через /start' }),
+    redirect: 'manual',
+  });
+  expect(posted.status).toBe(303);
+  expect(posted.headers.get('location')).toBe('/console/questions?said=answered');
+  expect((await asker.reply()).message.text).toBe('Ответ штаба на ваше сообщение:\nДа, оставьте заявку через /start');
+  const after = await (await fetch(new URL(posted.headers.get('location')!, h.system!.httpUrl), { headers: { cookie } })).text();
+  expect(after).toContain('Ответ отправлен.');
+  expect(after).toMatch(/ответ штаба[\s\S]*Да, оставьте заявку через \/start/);
+
+  // /forget takes the person's questions with it.
+  const question = await later.ask('/forget');
+  await later.choose(question, 'Да');
+  const forgotten = await (await fetch(new URL('/console/questions', h.system!.httpUrl), { headers: { cookie } })).text();
+  expect(forgotten).not.toContain('Когда работает штаб?');
+  expect(forgotten).not.toContain('Добрый день');
+  expect(forgotten).toContain('Можно ли заказать лекарства');
+}, 60_000);

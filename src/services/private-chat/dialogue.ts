@@ -78,6 +78,11 @@ export function createPrivateChat(deps: PrivateChatDeps) {
   ];
   const greeting = () => say(catalog.t('bot.start.greeting'), { buttons: menu() });
   const idle = () => say(catalog.t('bot.intake.idle'), { buttons: menu() });
+  /** Greeted (or hinted at /start): the person's next words with no request go to the HQ as a question. */
+  const greeted = async (who: ChatPerson, reply: ChatReply) => {
+    await deps.conversation?.noteGreeted(who.person);
+    return reply;
+  };
 
   async function startQuestionnaire(place: QuestionnairePlace | undefined): Promise<ChatReply> {
     if (!place) return { messages: [], startQuestionnaire: true };
@@ -217,7 +222,7 @@ export function createPrivateChat(deps: PrivateChatDeps) {
   async function command(who: ChatPerson, name: string, args: string, place: QuestionnairePlace | undefined): Promise<ChatReply | null> {
     switch (name) {
       case 'start':
-        return args.trim() === VOLUNTEER_START_PAYLOAD ? say(catalog.t('bot.start.volunteerReady')) : greeting();
+        return args.trim() === VOLUNTEER_START_PAYLOAD ? say(catalog.t('bot.start.volunteerReady')) : greeted(who, greeting());
       case 'new':
         return startQuestionnaire(place);
       case 'my':
@@ -265,7 +270,7 @@ export function createPrivateChat(deps: PrivateChatDeps) {
         const commented = (await comment(who, input.text)) ?? (await passOn(who, input.text));
         if (commented) return commented;
       }
-      return capabilities.opensWithStart ? idle() : greeting();
+      return greeted(who, capabilities.opensWithStart ? idle() : greeting());
     },
   };
 }
