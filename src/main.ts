@@ -26,7 +26,7 @@ import { loadScenarioFile } from './scenario/load.js';
 import { createDistrictBinding } from './services/bind-district.js';
 import { createClaimRequest } from './services/claim-request.js';
 import { createCoordinatorConsole } from './services/coordinator-commands.js';
-import { createIsCoordinator } from './services/coordinators.js';
+import { createIsCoordinator, type IsCoordinator } from './services/coordinators.js';
 import { createDailyReport } from './services/daily-report.js';
 import { createErasure } from './services/erasure.js';
 import { createFeedback } from './services/feedback.js';
@@ -36,6 +36,8 @@ import { createOutboxWorker, withHeadroom, type SendingLimits } from './services
 import { createPeopleRegistry } from './services/people-registry.js';
 import type { ChatRef, Messengers } from './services/ports.js';
 import { createPrivateChat } from './services/private-chat/dialogue.js';
+import { createQuestionInbox } from './services/question-inbox.js';
+import { createRequestConversation } from './services/request-conversation.js';
 import { createGroupChat } from './services/private-chat/group-chat.js';
 import { createRequestEffects } from './services/request-effects.js';
 import { createRequestExpiry, createRequestLifecycle } from './services/request-lifecycle.js';
@@ -388,6 +390,7 @@ function createRequestServices(config: Config, deps: ServiceDeps) {
     requests,
     lifecycle,
     conversations,
+    questions: db.repositories.questions,
     cancelJobsOf,
     forgotten: (person) => peopleRegistry.forget(person),
     logger: logger.child({ component: 'retention' }),
@@ -416,6 +419,7 @@ function createRequestServices(config: Config, deps: ServiceDeps) {
       overdueAfterMs: config.ESCALATION_ALERT_AFTER,
       retentionSweep: createRetention({
         store: db.repositories.retention,
+        questions: db.repositories.questions,
         requests,
         expire: createRequestExpiry({ requests, afterChange, logger, now }),
         cancelJobsOf,
@@ -431,9 +435,31 @@ function createRequestServices(config: Config, deps: ServiceDeps) {
       now,
     }),
   );
-  return { isCoordinator, lifecycle, peopleRegistry, erasure, feedback };
+  return { isCoordinator, lifecycle, peopleRegistry, erasure, feedback, ...createConversation(config, deps, isCoordinator) };
 }
 type RequestServices = ReturnType<typeof createRequestServices>;
+
+/** The conversation after submit, and the console's inbox for words with no request to go with. */
+function createConversation(config: Config, deps: ServiceDeps, isCoordinator: IsCoordinator) {
+  const { db, delivery, content } = deps;
+  const questions = createQuestionInbox({
+    questions: db.repositories.questions,
+    outbox: db.repositories.outbox,
+    wake: delivery.wake,
+    answerText: (text) => content.catalog.t('conversation.questionAnswer', { text }),
+    now: delivery.now,
+  });
+  const conversation = createRequestConversation({
+    requests: db.repositories.requests,
+    isCoordinator,
+    afterChange: delivery.afterChange,
+    askHeadquarters: (who, text, at) => questions.ask(who, text, at),
+    greeted: db.repositories.conversations,
+    closedWindowMs: config.CONVERSATION_AFTER_CLOSE,
+    now: delivery.now,
+  });
+  return { conversation, questions };
+}
 
 /** The web console and the partner API; links point at PUBLIC_URL, or where the server listens (known once it does). */
 function createWebSide(config: Config, deps: ServiceDeps, services: RequestServices, links: { listenUrl: string }) {
@@ -445,6 +471,8 @@ function createWebSide(config: Config, deps: ServiceDeps, services: RequestServi
     sessions: db.repositories.consoleSessions,
     lifecycle: services.lifecycle,
     erase: (number, channel) => services.erasure.eraseRequest(number, channel),
+    answerRequester: (number, by, text) => services.conversation.answer(number, by, text, true),
+    questions: services.questions,
     isCoordinator: services.isCoordinator,
     dispatch: delivery.afterChange,
     scenario: content.scenario,
@@ -550,6 +578,7 @@ function createServices(config: Config, deps: ServiceDeps) {
         feedback: services.feedback,
         erasure: services.erasure,
         myRequestsText,
+        conversation: services.conversation,
         capabilities,
       }),
     groupChat: createGroupChat({

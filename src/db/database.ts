@@ -16,6 +16,8 @@ import { createMongoRequestRepository } from './repositories/request-repository.
 import { createMongoFeedbackStore } from './repositories/feedback-repository.js';
 import { createMongoRetentionStore } from './repositories/retention-store.js';
 import { createPersonModel } from './models/person-model.js';
+import { createQuestionModel } from './models/question-model.js';
+import { createMongoQuestionRepository } from './repositories/question-repository.js';
 import { createRoleModel } from './models/role-model.js';
 import { createMongoPeopleRepository } from './repositories/people-repository.js';
 import { createMongoRoleRepository } from './repositories/role-repository.js';
@@ -46,6 +48,7 @@ export async function connectDatabase(uri: string): Promise<Database> {
     roles: createRoleModel(connection),
     consoleLoginTokens: createConsoleLoginTokenModel(connection),
     consoleSessions: createConsoleSessionModel(connection),
+    questions: createQuestionModel(connection),
   };
   await Promise.all(Object.values(models).map((model) => model.createIndexes()));
   return {
@@ -97,11 +100,13 @@ function createRepositories(models: {
   roles: ReturnType<typeof createRoleModel>;
   consoleLoginTokens: ReturnType<typeof createConsoleLoginTokenModel>;
   consoleSessions: ReturnType<typeof createConsoleSessionModel>;
+  questions: ReturnType<typeof createQuestionModel>;
 }) {
   return {
     requests: createMongoRequestRepository(models),
     feedback: createMongoFeedbackStore(models.requests),
     retention: createMongoRetentionStore(models),
+    questions: createMongoQuestionRepository(models.questions),
     districtChats: createMongoDistrictChatRepository(models.districtChats),
     conversations: createMongoConversationStore<unknown>(models.conversations),
     outbox: createMongoOutbox(models.outbox),

@@ -28,6 +28,11 @@ export const REQUESTER_NIGHT_POLICY = {
   cancelledByHeadquarters: 'send-silently',
   /** It was done. */
   done: 'send-silently',
+  /**
+   * A coordinator's or the volunteer's answer to what the requester wrote: they are waiting for it,
+   * and it may be about who comes to the door.
+   */
+  answer: 'send-silently',
   /** The confirmation of a withdrawal the requester has just asked for. */
   withdrawn: 'send',
   /** Nobody took or finished it within OPEN_REQUEST_LIMIT, so it was closed: sad news that can wait for the morning. */

@@ -81,8 +81,26 @@ export const requestDraftSchema = z.object({
 });
 export type RequestDraft = z.infer<typeof requestDraftSchema>;
 
-export const HISTORY_EVENT_TYPES = ['created', 'posted', 'claimed', 'claim_undone', 'released', 'assigned', 'done', 'cancelled', 'commented'] as const;
+export const HISTORY_EVENT_TYPES = [
+  'created',
+  'posted',
+  'claimed',
+  'claim_undone',
+  'released',
+  'assigned',
+  'done',
+  'cancelled',
+  'commented',
+  'message',
+] as const;
 export type HistoryEventType = (typeof HISTORY_EVENT_TYPES)[number];
+
+/**
+ * Who wrote a `message` event: the requester (words after filing, passed on to whoever holds the
+ * request), a coordinator, or the holding volunteer (an answer that goes to the requester).
+ */
+export const MESSAGE_AUTHORS = ['requester', 'coordinator', 'volunteer'] as const;
+export type MessageAuthor = (typeof MESSAGE_AUTHORS)[number];
 
 /** One line of a request's append-only history. */
 export interface HistoryEvent {
@@ -100,6 +118,8 @@ export interface HistoryEvent {
   volunteer?: Volunteer;
   /** Who held it before the change, if anyone: they are told when it is taken from them. */
   previousVolunteer?: Volunteer;
+  /** Who wrote a `message` event (its words are in `comment`, erased with the other free texts). */
+  from?: MessageAuthor;
 }
 
 /** Where a request was posted for volunteers, so the post can be edited later. */

@@ -33,6 +33,10 @@ export interface WebInput {
   lifecycle: RequestLifecycle;
   /** Erases one closed request's personal data now (the card's button). */
   erase: ConsoleWebDeps['erase'];
+  /** A coordinator's answer to a request's requester, from its card (RequestConversation.answer). */
+  answerRequester?: ConsoleWebDeps['answerRequester'];
+  /** The console's «Вопросы». */
+  questions?: ConsoleWebDeps['questions'];
   isCoordinator: IsCoordinator;
   /** Hands a stored request to the volunteers, as every intake does (enqueues its posts). */
   dispatch: (request: HelpRequest) => Promise<unknown>;
@@ -102,6 +106,8 @@ export function createWeb(input: WebInput): { access: ConsoleAccess; http: Pick<
     roles: createRoleDesk({ roles: input.roles, lookup, configured: {}, endConsoleAccess: access.endAccessOf, logger: input.logger, now: input.now }),
     exportRequests: createRequestExport({ requests: input.requests, labels: input.coordinatorTexts.exportLabels, logger: input.logger }),
     erase: input.erase,
+    ...(input.answerRequester ? { answerRequester: input.answerRequester } : {}),
+    ...(input.questions ? { questions: input.questions } : {}),
     dashboard: createDashboard({ requests: input.requests, timeZone: settings.timeZone, overdueAfterMs: settings.overdueAfterMs, now: input.now }),
     preview: createScenarioPreview({
       dir: dirname(settings.scenarioFile),

@@ -76,6 +76,7 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
     if (event.type === 'assigned' && event.previousVolunteer) key = 'reassigned';
     if (event.type === 'cancelled' && event.note === 'by_requester') key = 'withdrawn';
     if (event.type === 'cancelled' && event.note === 'expired') key = 'expired';
+    if (event.type === 'message') key = `message_${event.from ?? 'requester'}`;
     const what = catalog.has(`coordinator.history.${key}`)
       ? t(`history.${key}`, {
           who: who(event.actor),

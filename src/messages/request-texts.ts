@@ -105,6 +105,12 @@ export function createRequestTexts(catalog: Catalog, timeZone: string, scenario:
     volunteerReassigned: (number) => catalog.t('lifecycle.volunteerReassigned', { number }),
     volunteerClosedByCoordinator: (number) => catalog.t('lifecycle.volunteerClosedByCoordinator', { number }),
     volunteerCancelled: (number) => catalog.t('lifecycle.volunteerCancelled', { number }),
+    volunteerRequesterWrote: (number, text) => catalog.t('conversation.toVolunteer', { number, text }),
+    headquartersRequesterWrote: (number) => catalog.t('conversation.toHeadquarters', { number }),
+    requesterAnswer: (number, text, volunteerName) =>
+      volunteerName
+        ? catalog.t('conversation.answerFromVolunteer', { number, text, volunteer: volunteerName })
+        : catalog.t('conversation.answerFromHeadquarters', { number, text }),
     myRequests(requests) {
       if (requests.length === 0) return catalog.t('bot.my.empty');
       const lines = requests.map((request) =>

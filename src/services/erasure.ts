@@ -1,6 +1,7 @@
 import { isClosed } from '../domain/lifecycle.js';
 import type { PersonRef, Platform, RequestChannel } from '../domain/request.js';
-import type { KeyValueStore, Logger, RequestRepository } from './ports.js';
+import type { KeyValueStore, Logger, QuestionRepository, RequestRepository } from './ports.js';
+import { greetedKey } from './request-conversation.js';
 import type { RequestLifecycle } from './request-lifecycle.js';
 import type { RetentionStore } from './retention.js';
 
@@ -27,6 +28,8 @@ export interface ErasureDeps {
   /** Conversation state and small per-person state, by key (questionnaires, pending comments). */
   conversations: Pick<KeyValueStore<unknown>, 'delete'>;
   cancelJobsOf: (requestNumber: number) => Promise<unknown>;
+  /** The console's questions, whose asker's go on /forget too. */
+  questions?: Pick<QuestionRepository, 'forgetAsker'>;
   /** Told once a person is forgotten, so what the process remembers of them goes too. */
   forgotten?: (person: PersonRef) => void;
   logger: Logger;
@@ -64,7 +67,7 @@ export function createErasure(deps: ErasureDeps) {
     /**
      * Forgets a requester at once: their open requests are withdrawn through the lifecycle (the
      * volunteers holding them are told), then all of theirs are erased; their questionnaire, pending
-     * comments and their entry in the people registry go too.
+     * comments, their questions to the HQ and their entry in the people registry go too.
      */
     async forgetRequester(person: PersonRef, chatId: string): Promise<ForgetOutcome> {
       const theirs = await deps.requests.listByRequester(person, ALL_OF_THEIRS);
@@ -74,10 +77,12 @@ export function createErasure(deps: ErasureDeps) {
         if (outcome.kind === 'changed') cancelled++;
       }
       const erased = await eraseNumbers(theirs.map((r) => r.number));
-      for (const key of [`${person.platform}:${chatId}`, `comment:${person.platform}:${person.userId}`, `feedback:${person.platform}:${person.userId}`]) {
+      const keys = [`${person.platform}:${chatId}`, `comment:${person.platform}:${person.userId}`, `feedback:${person.platform}:${person.userId}`];
+      for (const key of [...keys, greetedKey(person)]) {
         await deps.conversations.delete(key);
       }
       await deps.store.forgetPerson(person);
+      await deps.questions?.forgetAsker(person);
       deps.forgotten?.(person);
       deps.logger.info({ platform: person.platform, requests: erased.length, cancelled, numbers: erased }, "personal data erased on the requester's request");
       return { erased: erased.length, cancelled };

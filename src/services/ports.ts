@@ -4,6 +4,7 @@ import type {
   ClientKey,
   GroupPost,
   HelpRequest,
+  HistoryEvent,
   PersonRef,
   Platform,
   PublicRequestView,
@@ -61,6 +62,11 @@ export interface RequestRepository {
   markRequesterUnreachable(number: number, chatId: string, at: Date): Promise<void>;
   /** Remembers where the request was posted, so the post can be edited later. */
   addPost(number: number, post: GroupPost, at: Date): Promise<void>;
+  /**
+   * Adds a `message` event (words between the requester and those who help them) and marks the
+   * request for its news; null when there is no such request or its personal data is erased.
+   */
+  addMessage(number: number, event: HistoryEvent): Promise<HelpRequest | null>;
   /** The requester's own requests, newest first. */
   listByRequester(requester: PersonRef, limit: number): Promise<HelpRequest[]>;
   /** How many of a requester's requests are open (new or taken), and when they last filed one; for the abuse limits. */
@@ -72,6 +78,31 @@ export interface RequestRepository {
   clearEffectsMark(number: number, historyLength: number): Promise<void>;
   /** Marked requests last changed before `before`: their messages may have been lost to a crash. */
   listMarkedForEffects(before: Date, limit: number): Promise<HelpRequest[]>;
+}
+
+/** Words written with no request to attach them to: a question for the HQ, with who to answer. */
+export interface Question {
+  id: string;
+  asker: Requester;
+  /** What they wrote: personal data, forgotten on /forget and by the retention sweep. */
+  text: string;
+  at: Date;
+  /** The HQ's answers, oldest first. */
+  answers: { text: string; at: Date; by?: PersonRef }[];
+}
+
+/** The console's inbox of questions. */
+export interface QuestionRepository {
+  add(asker: Requester, text: string, at: Date): Promise<Question>;
+  /** The newest questions first. */
+  listNewest(limit: number): Promise<Question[]>;
+  findById(id: string): Promise<Question | null>;
+  /** Records an answer; null when the question is gone (forgotten meanwhile). */
+  addAnswer(id: string, answer: { text: string; at: Date; by: PersonRef }): Promise<Question | null>;
+  /** Forgets a person's questions (their /forget); returns how many. */
+  forgetAsker(person: PersonRef): Promise<number>;
+  /** Forgets questions asked before a time (the retention sweep); returns how many. */
+  forgetAskedBefore(before: Date): Promise<number>;
 }
 
 /** Which open requests to list. */

@@ -31,6 +31,12 @@ export interface RequestNewsTexts {
   volunteerReassigned(number: number): string;
   volunteerClosedByCoordinator(number: number): string;
   volunteerCancelled(number: number): string;
+  /** Passes the requester's words on to the volunteer who holds (or did) the request. */
+  volunteerRequesterWrote(number: number, text: string): string;
+  /** Tells the HQ chat that the requester wrote about a request: the number only, never the words. */
+  headquartersRequesterWrote(number: number): string;
+  /** An answer to the requester, from the HQ or (with their name) from the volunteer. */
+  requesterAnswer(number: number, text: string, volunteerName?: string): string;
 }
 
 type Keyed = { key: string; message: OutboxMessage };
@@ -160,12 +166,41 @@ export function createRequestEffects(deps: EffectsDeps) {
         if (event.previousVolunteer) out.push(toVolunteer(event.previousVolunteer, 'previous', deps.texts.volunteerCancelled(n)));
         return out;
       }
+      case 'message':
+        return messageNews(request, event, { key, toRequester, toVolunteer });
       case 'created':
       case 'posted':
       case 'claim_undone':
       case 'commented':
         return [];
     }
+  }
+
+  /**
+   * The requester's words go to the volunteer who holds the request when they wrote, and the HQ chats
+   * hear only that they wrote; an answer from the HQ or the volunteer goes to the requester.
+   */
+  function messageNews(
+    request: HelpRequest,
+    event: HistoryEvent,
+    to: {
+      key: (to: string) => string;
+      toRequester: (kind: RequesterMessageKind, text: string) => Keyed[];
+      toVolunteer: (person: PersonRef, to: string, text: string) => Keyed;
+    },
+  ): Keyed[] {
+    const n = request.number;
+    const text = event.comment ?? '';
+    if (event.from !== 'requester')
+      return to.toRequester('answer', deps.texts.requesterAnswer(n, text, event.from === 'volunteer' ? event.volunteer?.displayName : undefined));
+    const out: Keyed[] = event.volunteer ? [to.toVolunteer(event.volunteer, 'volunteer', deps.texts.volunteerRequesterWrote(n, text))] : [];
+    for (const hq of deps.headquartersChats) {
+      out.push({
+        key: to.key(`hq:${hq.platform}:${hq.chatId}`),
+        message: { kind: 'text', platform: hq.platform, chatId: hq.chatId, text: deps.texts.headquartersRequesterWrote(n), requestNumber: n },
+      });
+    }
+    return out;
   }
 
   async function messagesFor(request: HelpRequest): Promise<{ messages: Keyed[]; routed?: Route }> {

@@ -1,5 +1,5 @@
 import type { PersonRef } from '../domain/request.js';
-import type { Logger, RequestRepository } from './ports.js';
+import type { Logger, QuestionRepository, RequestRepository } from './ports.js';
 import type { LifecycleOutcome } from './request-lifecycle.js';
 
 /** Which closed requests are due for erasure: each rule is "closed (or filed) before this moment". */
@@ -71,6 +71,8 @@ export function retentionTextParams(periods: RetentionPeriods): Record<string, n
 
 export interface RetentionDeps {
   store: RetentionStore;
+  /** The console's questions: forgotten, like a closed request, `closedMs` after they were asked. */
+  questions?: Pick<QuestionRepository, 'forgetAskedBefore'>;
   requests: Pick<RequestRepository, 'listOpen'>;
   /** Closes a request open too long as expired, through the lifecycle (its people are told). */
   expire: (requestNumber: number) => Promise<LifecycleOutcome>;
@@ -91,6 +93,8 @@ export interface SweepResult {
   conversations: number;
   updates: number;
   people: number;
+  /** Questions of the console's inbox forgotten (when the sweep has the inbox). */
+  questions?: number;
 }
 
 /** How long a handled update is remembered on a server without TTL indexes (the embedded one). */
@@ -137,7 +141,8 @@ export function createRetention(deps: RetentionDeps) {
     const conversations = await deps.store.forgetConversationsBefore(new Date(now - periods.abandonedConversationMs));
     const updates = await deps.store.forgetProcessedUpdatesBefore(new Date(now - PROCESSED_UPDATES_MS));
     const people = await deps.store.forgetPeopleSeenBefore(new Date(now - periods.peopleMs), await deps.protectedPeople());
-    const result = { expired, requests: erased.length, messages, conversations, updates, people };
+    const questions = (await deps.questions?.forgetAskedBefore(new Date(now - periods.closedMs))) ?? 0;
+    const result = { expired, requests: erased.length, messages, conversations, updates, people, ...(deps.questions ? { questions } : {}) };
     deps.logger.info({ ...result, ...(erased.length > 0 ? { numbers: erased.slice(0, LOGGED_NUMBERS) } : {}) }, 'retention: personal data erased');
     return result;
   };

@@ -136,6 +136,70 @@ describe('an erased request', () => {
   });
 });
 
+describe('the conversation after submit', () => {
+  it("keeps the requester's words and the answers until the request is erased, then only who wrote and when", async () => {
+    const { requests } = t.db.repositories;
+    const who = requester('5101');
+    const filed = await requests.create({ draft: makeDraft(), channel: 'telegram', requester: who, at: daysAgo(200) });
+    await requests.claim(filed.number, volunteer, daysAgo(199));
+    await transition(filed.number, { type: 'complete' }, asActor('v77'), daysAgo(198));
+    const at = daysAgo(197);
+    await requests.addMessage(filed.number, {
+      type: 'message',
+      from: 'requester',
+      at,
+      actor: who,
+      channel: 'telegram',
+      comment: 'Купили не тот хлеб',
+      volunteer,
+    });
+    await requests.addMessage(filed.number, {
+      type: 'message',
+      from: 'coordinator',
+      at,
+      actor: { platform: 'telegram', userId: 'c9' },
+      channel: 'web',
+      comment: 'Привезём другой',
+    });
+    expect((await requests.findByNumber(filed.number))!.history.filter((e) => e.type === 'message').map((e) => [e.from, e.comment])).toEqual([
+      ['requester', 'Купили не тот хлеб'],
+      ['coordinator', 'Привезём другой'],
+    ]);
+
+    expect((await sweepAt(NOW).sweep()).requests).toBeGreaterThanOrEqual(1);
+    const text = JSON.stringify(await raw(filed.number));
+    for (const value of ['не тот хлеб', 'Привезём другой', '5101']) expect(text).not.toContain(value);
+    const messages = (await requests.findByNumber(filed.number))!.history.filter((e) => e.type === 'message');
+    expect(messages.map((e) => e.from)).toEqual(['requester', 'coordinator']);
+    // Nobody left to write to, and nothing more is added to an erased request.
+    expect(await requests.addMessage(filed.number, { type: 'message', from: 'coordinator', at: NOW, comment: 'ещё' })).toBeNull();
+  });
+});
+
+describe('questions to the HQ', () => {
+  it('are forgotten by the sweep once as old as a closed request that is erased, and younger ones stay', async () => {
+    const { questions, retention, requests } = t.db.repositories;
+    await questions.add(requester('5201'), 'Старый вопрос про лекарства', daysAgo(91));
+    await questions.add(requester('5202'), 'Свежий вопрос', daysAgo(10));
+    const sweep = createRetention({
+      store: retention,
+      questions,
+      requests,
+      expire: createRequestExpiry({ requests, afterChange: async () => undefined, logger: new RecordingLogger(), now: () => NOW }),
+      cancelJobsOf: async () => undefined,
+      protectedPeople: async () => [],
+      periods: PERIODS,
+      logger: new RecordingLogger(),
+      now: () => NOW,
+    });
+    expect(await sweep()).toMatchObject({ questions: 1 });
+    const left = JSON.stringify(await t.db.connection.collection('questions').find().toArray());
+    expect(left).not.toContain('Старый вопрос');
+    expect(left).not.toContain('5201');
+    expect(left).toContain('Свежий вопрос');
+  });
+});
+
 describe('a request erased by the earlier version', () => {
   it('is erased again, completely: the messenger ids, branch answers and exact age it kept go too', async () => {
     const { requests } = t.db.repositories;

@@ -5,6 +5,7 @@ import type {
   ClientKey,
   GroupPost,
   HelpRequest,
+  HistoryEvent,
   PersonRef,
   Platform,
   PublicRequestView,
@@ -220,6 +221,14 @@ export class FakeRequestRepository implements RequestRepository {
     if (!request) return;
     request.posts.push({ ...post });
     request.history.push({ type: 'posted', at, channel: post.platform, note: post.viaHeadquarters ? 'headquarters' : 'district' });
+  }
+
+  async addMessage(number: number, event: HistoryEvent): Promise<HelpRequest | null> {
+    const request = this.byNumber.get(number);
+    if (!request || request.personalErasedAt) return null;
+    request.history.push(copy(event));
+    this.marked.set(number, event.at);
+    return copy(request);
   }
 
   async clearEffectsMark(number: number, historyLength: number): Promise<void> {

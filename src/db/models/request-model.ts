@@ -1,6 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import { AGE_BANDS } from '../../domain/age-band.js';
-import { CATEGORIES, HELP_KINDS, HISTORY_EVENT_TYPES, isRequestChannel, PLATFORMS, REQUEST_STATUSES } from '../../domain/request.js';
+import { CATEGORIES, HELP_KINDS, HISTORY_EVENT_TYPES, isRequestChannel, MESSAGE_AUTHORS, PLATFORMS, REQUEST_STATUSES } from '../../domain/request.js';
 
 const personRef = { platform: { type: String, enum: PLATFORMS, required: true }, userId: { type: String, required: true } };
 const volunteerSchema = new Schema({ ...personRef, displayName: { type: String, required: true } }, { _id: false });
@@ -17,6 +17,7 @@ const historyEventSchema = new Schema(
     comment: String,
     volunteer: { type: volunteerSchema, required: false },
     previousVolunteer: { type: volunteerSchema, required: false },
+    from: { type: String, enum: MESSAGE_AUTHORS, required: false },
   },
   { _id: false },
 );

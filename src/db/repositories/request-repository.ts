@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import { ageBand, type AgeBand } from '../../domain/age-band.js';
 import { CLAIMABLE_STATUS, isClosed } from '../../domain/lifecycle.js';
-import type { HelpKind, HelpRequest, HistoryEvent, Platform, RequestChannel, RequestStatus, Volunteer } from '../../domain/request.js';
+import type { HelpKind, HelpRequest, HistoryEvent, MessageAuthor, Platform, RequestChannel, RequestStatus, Volunteer } from '../../domain/request.js';
 import type { NewRequest, RequestRepository } from '../../services/ports.js';
 import type { CounterModel } from '../models/counter-model.js';
 import type { RequestModel } from '../models/request-model.js';
@@ -174,6 +174,18 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
       await requests.updateOne({ number }, { $push: { posts: post, history: event } });
     },
 
+    async addMessage(number, event) {
+      // An erased request has nobody to write back to, and keeps no words.
+      const doc = await requests
+        .findOneAndUpdate(
+          { number, personalErasedAt: { $exists: false } },
+          { $set: { effectsPending: true }, $push: { history: event } },
+          { returnDocument: 'after' },
+        )
+        .lean();
+      return doc ? toHelpRequest(doc) : null;
+    },
+
     async clearEffectsMark(number, historyLength) {
       // The events seen are announced either way; the mark stays if the request changed meanwhile,
       // so the newer change's messages are not forgotten.
@@ -281,6 +293,7 @@ export function toHelpRequest(doc: {
     comment?: string | null;
     volunteer?: StoredVolunteer | null;
     previousVolunteer?: StoredVolunteer | null;
+    from?: string | null;
   }[];
   createdAt: Date;
 }): HelpRequest {
@@ -334,6 +347,7 @@ export function toHelpRequest(doc: {
       ...(h.comment ? { comment: h.comment } : {}),
       ...(h.volunteer ? { volunteer: toVolunteer(h.volunteer) } : {}),
       ...(h.previousVolunteer ? { previousVolunteer: toVolunteer(h.previousVolunteer) } : {}),
+      ...(h.from ? { from: h.from as MessageAuthor } : {}),
     })),
     createdAt: doc.createdAt,
   };

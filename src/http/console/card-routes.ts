@@ -4,6 +4,7 @@ import { PLATFORMS, type Platform, type RequestChannel } from '../../domain/requ
 import { parsePersonName } from '../../services/console/people-lookup.js';
 import type { AssignOutcome, RequestDesk } from '../../services/console/request-desk.js';
 import type { EraseOutcome } from '../../services/erasure.js';
+import type { AnswerOutcome, Answerer } from '../../services/request-conversation.js';
 import { field, read, requestNumberParams } from './input.js';
 import type { ConsoleKit } from './session.js';
 import { cardPage, messagePage, type Notice } from './views.js';
@@ -13,6 +14,8 @@ export interface CardOptions {
   desk: RequestDesk;
   /** Erases one closed request's personal data now (Erasure.eraseRequest). */
   erase: (number: number, channel: RequestChannel) => Promise<EraseOutcome>;
+  /** A coordinator's answer to the requester (RequestConversation.answer, the role checked here). */
+  answerRequester?: (number: number, by: Answerer, text: string) => Promise<AnswerOutcome>;
 }
 
 /** The longest name typed for an assignment that the refusal repeats. */
@@ -20,8 +23,10 @@ const MAX_NAME = 100;
 
 /** What the card says after an action, read back from the redirect's query: only words the catalog has. */
 const cardQuery = z.object({
-  done: z.enum(['created', 'duplicate', 'closed', 'cancelled', 'assigned', 'erased']).optional().catch(undefined),
+  done: z.enum(['created', 'duplicate', 'closed', 'cancelled', 'assigned', 'erased', 'answered']).optional().catch(undefined),
   eraseRefused: z.enum(['open', 'already_erased', 'unconfirmed']).optional().catch(undefined),
+  /** Why an answer to the requester did not go, as the conversation's outcome names it. */
+  answerRefused: z.enum(['not_found', 'not_yours', 'no_chat', 'erased', 'empty']).optional().catch(undefined),
   refusal: z
     .string()
     .regex(/^[a-z_]{1,30}$/)
@@ -34,8 +39,18 @@ const closeBody = z.object({ comment: field });
 const cancelBody = z.object({ reason: field });
 const assignBody = z.object({ platform: z.enum(PLATFORMS).optional().catch(undefined), volunteer: field });
 const eraseBody = z.object({ confirm: field });
+const replyBody = z.object({ text: field });
 
-/** A request's card, and the coordinators' actions on it: close, cancel, assign, erase. */
+/** The catalog keys of the bot's answers to /reply, which the card shows for a refused answer too. */
+const ANSWER_REFUSALS = {
+  not_found: 'conversation.replyNotFound',
+  not_yours: 'conversation.replyNotYours',
+  no_chat: 'conversation.replyNoChat',
+  erased: 'conversation.replyErased',
+  empty: 'conversation.replyUsage',
+} as const;
+
+/** A request's card, and the coordinators' actions on it: close, cancel, assign, erase, answer the requester. */
 export async function cardRoutes(app: FastifyInstance, options: CardOptions): Promise<void> {
   const { kit, desk } = options;
   const { t, send, view: v } = kit;
@@ -49,7 +64,7 @@ export async function cardRoutes(app: FastifyInstance, options: CardOptions): Pr
   async function showCard(request: FastifyRequest, reply: FastifyReply, number: number, notice?: Notice) {
     const found = await desk.card(number);
     if (!found) return notFound(request, reply, t('errors.notFound', { number }));
-    return send(reply, cardPage(v, kit.userOf(request), found.request, found.names, notice));
+    return send(reply, cardPage(v, kit.userOf(request), found.request, found.names, notice, !!options.answerRequester));
   }
 
   /**
@@ -76,8 +91,9 @@ export async function cardRoutes(app: FastifyInstance, options: CardOptions): Pr
     const eraseRefused = q.eraseRefused ? { text: t(`card.eraseRefused.${q.eraseRefused}`, { number }), error: true } : undefined;
     const refusalKey = `lifecycle.refused.${q.refusal}`;
     const refused = q.refusal && v.catalog.has(refusalKey) ? { text: v.catalog.t(refusalKey, { number }), error: true } : undefined;
+    const answerRefused = q.answerRefused ? { text: v.catalog.t(ANSWER_REFUSALS[q.answerRefused], { number }), error: true } : undefined;
     const unknown = q.unknownVolunteer !== undefined ? { text: t('card.unknownVolunteer', { who: q.unknownVolunteer }), error: true } : undefined;
-    return showCard(request, reply, number, done ?? refused ?? eraseRefused ?? unknown);
+    return showCard(request, reply, number, done ?? refused ?? eraseRefused ?? answerRefused ?? unknown);
   });
 
   /** A coordinator's POST on one request; a malformed number is no such page. */
@@ -106,6 +122,17 @@ export async function cardRoutes(app: FastifyInstance, options: CardOptions): Pr
       ? await desk.assign(number, kit.userOf(request).person, 'web', { platform: platformOf(body.platform), name })
       : { kind: 'unknown_volunteer' };
     return answer(request, reply, number, outcome, 'assigned');
+  });
+
+  // The answer goes to the requester through the outbox; the card shows it in the conversation.
+  action('reply', async (request, reply, number) => {
+    const card = `/console/requests/${number}`;
+    if (!options.answerRequester) return reply.redirect(card, 303);
+    const text = read(replyBody, request.body).text ?? '';
+    const outcome = await options.answerRequester(number, { person: kit.userOf(request).person, channel: 'web' }, text);
+    if (outcome.kind === 'sent') return reply.redirect(`${card}?done=answered`, 303);
+    const why = outcome.kind === 'no_requester' ? outcome.why : outcome.kind;
+    return reply.redirect(`${card}?answerRefused=${why}`, 303);
   });
 
   action('erase', async (request, reply, number) => {

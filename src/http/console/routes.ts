@@ -6,6 +6,7 @@ import type { ExportRequests } from '../../services/console/export-requests.js';
 import type { RequestBoard } from '../../services/console/request-board.js';
 import type { RequestDesk } from '../../services/console/request-desk.js';
 import type { RoleDesk } from '../../services/console/role-desk.js';
+import type { QuestionInbox } from '../../services/question-inbox.js';
 import type { ConsoleAccess } from '../../services/console-access.js';
 import type { DashboardQuery } from '../../services/dashboard.js';
 import { describeError } from '../../services/describe-error.js';
@@ -16,7 +17,8 @@ import type { ScenarioPreview } from '../../services/scenario-preview.js';
 import type { RateLimit } from '../rate-limit.js';
 import { CONSOLE_CSS, CONSOLE_FAVICON_SVG, CONSOLE_JS } from './assets.js';
 import { boardRoutes } from './board-routes.js';
-import { cardRoutes } from './card-routes.js';
+import { type CardOptions, cardRoutes } from './card-routes.js';
+import { questionsRoutes } from './questions-routes.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { intakeRoutes } from './intake-routes.js';
 import { peopleRoutes } from './people-routes.js';
@@ -35,6 +37,10 @@ export interface ConsoleWebDeps {
   exportRequests: ExportRequests;
   /** Erases one closed request's personal data now (Erasure.eraseRequest). */
   erase: (number: number, channel: RequestChannel) => Promise<EraseOutcome>;
+  /** A coordinator's answer to a request's requester, from its card; without it the card offers no form. */
+  answerRequester?: CardOptions['answerRequester'];
+  /** The inbox of questions from people with no request; without it there is no «Вопросы» page. */
+  questions?: QuestionInbox;
   dashboard: DashboardQuery;
   preview: ScenarioPreview;
   /** The scenario file the preview offers first. */
@@ -105,7 +111,8 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleWebDeps
   const { coordinatorTexts } = deps.view;
   await app.register(signInRoutes, { kit, access: deps.access, secureCookies: deps.secureCookies, signInLimit: deps.signInLimit });
   await app.register(boardRoutes, { kit, board: deps.board, channels: deps.channels });
-  await app.register(cardRoutes, { kit, desk: deps.desk, erase: deps.erase });
+  await app.register(cardRoutes, { kit, desk: deps.desk, erase: deps.erase, ...(deps.answerRequester ? { answerRequester: deps.answerRequester } : {}) });
+  if (deps.questions) await app.register(questionsRoutes, { kit, inbox: deps.questions });
   await app.register(intakeRoutes, { kit, form: deps.form });
   const { dashboard, exportRequests, overdueAfterMs, timeZone, now } = deps;
   await app.register(dashboardRoutes, { kit, dashboard, exportRequests, coordinatorTexts, overdueAfterMs, timeZone, now });

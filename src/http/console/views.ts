@@ -8,13 +8,13 @@ import type { Text } from '../../scenario/text.js';
 import type { ConsoleUser } from '../../services/console-access.js';
 import type { Dashboard } from '../../services/dashboard.js';
 import type { FormField, FormValues } from '../../services/form-intake.js';
-import type { KnownPerson } from '../../services/ports.js';
+import type { KnownPerson, Question } from '../../services/ports.js';
 import type { PreviewState } from '../../services/scenario-preview.js';
 import { horizontalBars, stackedColumns } from './charts.js';
 import { html, type Html } from './html.js';
 
 /** Pages of the console, as the navigation names them. */
-export type Section = 'dashboard' | 'requests' | 'intake' | 'preview' | 'people';
+export type Section = 'dashboard' | 'requests' | 'questions' | 'intake' | 'preview' | 'people';
 
 /** What every page template needs: words, who is signed in, and how requests are named. */
 export interface ViewContext {
@@ -52,7 +52,8 @@ export function layout(v: ViewContext, user: ConsoleUser, section: Section, titl
     html`<header class="top">
         <span class="brand">${t('brand')}</span>
         <nav>
-          ${item('dashboard', '/console/dashboard')} ${item('requests', '/console/requests')} ${item('intake', '/console/intake')}
+          ${item('dashboard', '/console/dashboard')} ${item('requests', '/console/requests')}
+          ${user.role === 'coordinator' && item('questions', '/console/questions')} ${item('intake', '/console/intake')}
           ${item('preview', '/console/preview')} ${user.role === 'coordinator' && item('people', '/console/people')}
         </nav>
         <span class="who">
@@ -217,16 +218,25 @@ export function boardPage(
   return layout(v, user, 'requests', t('board.title'), body, notice);
 }
 
-export function cardPage(v: ViewContext, user: ConsoleUser, request: HelpRequest, names: ReadonlyMap<string, string>, notice?: Notice): Html {
+export function cardPage(
+  v: ViewContext,
+  user: ConsoleUser,
+  request: HelpRequest,
+  names: ReadonlyMap<string, string>,
+  notice?: Notice,
+  canAnswer = false,
+): Html {
   const t = consoleText(v.catalog);
   const field = (label: string, value: unknown) => html`<dt>${label}</dt><dd>${value}</dd>`;
   const extra = Object.entries(request.extra);
   const open = request.status === 'new' || request.status === 'claimed';
   const erased = !!request.personalErasedAt;
-  const history = request.history.map((event) => {
+  const lineOf = (event: HelpRequest['history'][number]) => {
     const [line, comment] = v.coordinatorTexts.historyLine(request, event, names, true).split('\n');
     return html`<li>${line}${comment && html`<br><span class="comment">${comment.trim()}</span>`}</li>`;
-  });
+  };
+  const history = request.history.map(lineOf);
+  const conversation = conversationCard(v, user, request, request.history.filter((e) => e.type === 'message').map(lineOf), canAnswer);
   const actions =
     user.role === 'coordinator' && open
       ? html`<div class="card no-print"><h2>${t('card.actions')}</h2><div class="actions">
@@ -291,11 +301,54 @@ export function cardPage(v: ViewContext, user: ConsoleUser, request: HelpRequest
         }
       </div>
     </div>
+    ${conversation}
     ${actions}
     ${eraseForm}
     <div class="card"><h2>${t('card.history')}</h2><ol class="history">${history}</ol></div>
     <p class="no-print"><a href="/console/requests">${t('card.back')}</a></p>`;
   return layout(v, user, 'requests', t('card.title', { number: request.number }), body, notice);
+}
+
+/**
+ * What the requester wrote after filing and the answers, oldest first, with who wrote each; and a
+ * coordinator's form to answer while there is a chat to write to.
+ */
+function conversationCard(v: ViewContext, user: ConsoleUser, request: HelpRequest, lines: Html[], canAnswer: boolean): Html {
+  const t = consoleText(v.catalog);
+  const answerable = canAnswer && user.role === 'coordinator' && !!request.requester;
+  const form = answerable
+    ? html`<form method="post" action="/console/requests/${request.number}/reply" class="no-print">${csrfField(user)}
+          <label for="reply-text">${t('card.replyTitle')}</label>
+          <textarea id="reply-text" name="text" rows="3" maxlength="2000" placeholder="${t('card.replyPlaceholder')}" required></textarea>
+          <button type="submit">${t('card.replyButton')}</button>
+        </form>`
+    : html``;
+  if (lines.length === 0 && !answerable) return html``;
+  return html`<div class="card"><h2>${t('card.conversation')}</h2>
+    ${lines.length > 0 ? html`<ol class="history">${lines}</ol>` : html`<p class="muted">${t('card.conversationEmpty')}</p>`}
+    ${form}
+  </div>`;
+}
+
+/** «Вопросы»: words from people with no request, newest first, each with its answers and a form. */
+export function questionsPage(v: ViewContext, user: ConsoleUser, questions: readonly Question[], notice?: Notice): Html {
+  const t = consoleText(v.catalog);
+  const items = questions.map(
+    (q) => html`<li class="card">
+      <p class="muted">${v.texts.dateTime(q.at)} · ${v.coordinatorTexts.channel(q.asker.platform)} · ${t('questions.asker', { userId: q.asker.userId })}</p>
+      <p class="comment">${q.text}</p>
+      ${q.answers.map((a) => html`<p><span class="muted">${v.texts.dateTime(a.at)} · ${t('questions.answered')}</span><br>${a.text}</p>`)}
+      <form method="post" action="/console/questions/${q.id}/answer">${csrfField(user)}
+        <label for="answer-${q.id}">${t('card.replyTitle')}</label>
+        <textarea id="answer-${q.id}" name="text" rows="2" maxlength="2000" placeholder="${t('card.replyPlaceholder')}" required></textarea>
+        <button type="submit">${t('card.replyButton')}</button>
+      </form>
+    </li>`,
+  );
+  const body = html`<h1>${t('questions.title')}</h1>
+    <p class="muted">${t('questions.hint')}</p>
+    ${questions.length > 0 ? html`<ol class="questions">${items}</ol>` : html`<p class="muted">${t('questions.empty')}</p>`}`;
+  return layout(v, user, 'questions', t('questions.title'), body, notice);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,12 +1,14 @@
 import type { PersonRef } from '../../domain/request.js';
 import type { Catalog } from '../../messages/catalog.js';
 import { lifecycleRefusalText } from '../../messages/command-texts.js';
+import { answerOutcomeText, requesterWordsText } from '../../messages/conversation-texts.js';
 import type { RequestTexts } from '../../messages/request-texts.js';
 import { RELEASE_REASONS, releaseReasonLabel, tasksText } from '../../messages/volunteer-texts.js';
 import type { Erasure } from '../erasure.js';
 import { RATINGS, type Feedback } from '../feedback.js';
 import type { Intake, IntakeSession } from '../intake.js';
 import type { KeyValueStore } from '../ports.js';
+import type { RequestConversation } from '../request-conversation.js';
 import type { VolunteerDesk } from '../volunteer-desk.js';
 import type { ChatAction } from './actions.js';
 import { createQuestionnaireTurn, staleReply } from './questionnaire.js';
@@ -46,13 +48,19 @@ export interface PrivateChatDeps {
   erasure: Pick<Erasure, 'forgetRequester'>;
   /** The text of /my for a person. */
   myRequestsText: (person: PersonRef) => Promise<string>;
+  /** The conversation after submit: a person's words outside a questionnaire, and /reply. */
+  conversation?: RequestConversation;
   capabilities: ChatCapabilities;
 }
+
+/** `/reply 12 text`: the request's number and the answer. */
+const REPLY_ARGS = /^(\d{1,9})\s+([\s\S]+)$/;
 
 /**
  * The private chat with the bot, on every platform: the greeting and its menu, /my, /tasks, /id,
  * /forget, the questionnaire, the buttons of a request's card and of the questions that follow
- * (release reasons, no comment, withdrawing, rating) and the comment after "done" or a rating.
+ * (release reasons, no comment, withdrawing, rating), the comment after "done" or a rating, and
+ * any other words, passed on to whoever helps with the person's request (and /reply, the answer).
  * Adapters turn an update into a ChatInput and draw the ChatReply.
  */
 export function createPrivateChat(deps: PrivateChatDeps) {
@@ -70,6 +78,11 @@ export function createPrivateChat(deps: PrivateChatDeps) {
   ];
   const greeting = () => say(catalog.t('bot.start.greeting'), { buttons: menu() });
   const idle = () => say(catalog.t('bot.intake.idle'), { buttons: menu() });
+  /** Greeted (or hinted at /start): the person's next words with no request go to the HQ as a question. */
+  const greeted = async (who: ChatPerson, reply: ChatReply) => {
+    await deps.conversation?.noteGreeted(who.person);
+    return reply;
+  };
 
   async function startQuestionnaire(place: QuestionnairePlace | undefined): Promise<ChatReply> {
     if (!place) return { messages: [], startQuestionnaire: true };
@@ -109,6 +122,22 @@ export function createPrivateChat(deps: PrivateChatDeps) {
     if (taken) return say(lifecycleRefusalText(catalog, taken.outcome, taken.number) ?? catalog.t('volunteer.commentSaved', { number: taken.number }));
     if ((await deps.feedback.takeComment(who.person, text)) === null) return null;
     return say(catalog.t('jobs.feedbackCommentSaved'));
+  }
+
+  /** `/reply N text` from a coordinator or the volunteer who holds request N. */
+  async function reply(who: ChatPerson, args: string): Promise<ChatReply> {
+    const parsed = REPLY_ARGS.exec(args.trim());
+    if (!deps.conversation || !parsed) return say(catalog.t('conversation.replyUsage'));
+    const outcome = await deps.conversation.answer(Number(parsed[1]), { person: who.person, channel: who.person.platform }, parsed[2]!);
+    return say(answerOutcomeText(catalog, outcome));
+  }
+
+  /** Words outside a questionnaire are passed on: to the request they are about, or to the HQ as a question. */
+  async function passOn(who: ChatPerson, text: string): Promise<ChatReply | null> {
+    if (!deps.conversation) return null;
+    const outcome = await deps.conversation.fromRequester({ ...who.person, chatId: who.chatId }, text);
+    // The menu stays at hand: the words may also have been meant to start a new request.
+    return outcome.kind === 'unattached' ? null : say(requesterWordsText(catalog, outcome), { buttons: menu() });
   }
 
   /** Only the holder of a request may see it or give it back. */
@@ -193,13 +222,15 @@ export function createPrivateChat(deps: PrivateChatDeps) {
   async function command(who: ChatPerson, name: string, args: string, place: QuestionnairePlace | undefined): Promise<ChatReply | null> {
     switch (name) {
       case 'start':
-        return args.trim() === VOLUNTEER_START_PAYLOAD ? say(catalog.t('bot.start.volunteerReady')) : greeting();
+        return args.trim() === VOLUNTEER_START_PAYLOAD ? say(catalog.t('bot.start.volunteerReady')) : greeted(who, greeting());
       case 'new':
         return startQuestionnaire(place);
       case 'my':
         return myRequests(who);
       case 'tasks':
         return tasks(who);
+      case 'reply':
+        return reply(who, args);
       // A coordinator-to-be learns the id to put into the configuration.
       case 'id':
         return say(catalog.t('bot.start.yourId', { userId: who.person.userId }));
@@ -236,10 +267,10 @@ export function createPrivateChat(deps: PrivateChatDeps) {
         if (answered) return answered;
       }
       if (input.kind === 'text' && input.text.trim()) {
-        const commented = await comment(who, input.text);
+        const commented = (await comment(who, input.text)) ?? (await passOn(who, input.text));
         if (commented) return commented;
       }
-      return capabilities.opensWithStart ? idle() : greeting();
+      return greeted(who, capabilities.opensWithStart ? idle() : greeting());
     },
   };
 }
