@@ -102,7 +102,7 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
      */
     help(who: { coordinator: boolean; place: 'private' | 'hq' | 'group' }): string {
       const section = (title: string, keys: readonly string[]) => [t(title), ...keys.map((key) => t(`help.${key}`))].join('\n');
-      const privateChat = section('help.privateTitle', ['start', 'my', 'tasks', 'cancel', 'forget', 'id', 'console']);
+      const privateChat = section('help.privateTitle', ['start', 'my', 'tasks', 'reply', 'cancel', 'forget', 'id', 'console']);
       const group = section('help.groupTitle', ['claim', 'groupId', ...(who.coordinator ? ['bind', 'unbind'] : [])]);
       if (!who.coordinator) return who.place === 'private' ? [privateChat, group].join('\n\n') : group;
       const consoleCommands = [t('helpTitle'), ...commands.map((c) => t(`usage.${c}`))].join('\n\n');

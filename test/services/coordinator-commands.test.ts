@@ -290,7 +290,7 @@ describe('who may use the commands, and where', () => {
   it("explains a volunteer's commands on their /help, and only theirs", async () => {
     const volunteer = { platform: 'telegram' as const, userId: '501' };
     const help = await sayText(privately(volunteer), '/help');
-    for (const command of ['/start', '/my', '/tasks', '/cancel', '/forget', '/id', '/console', 'Взять заявку']) expect(help).toContain(command);
+    for (const command of ['/start', '/my', '/tasks', '/reply', '/cancel', '/forget', '/id', '/console', 'Взять заявку']) expect(help).toContain(command);
     expect(help).toMatch(/\/tasks — заявки, которые вы взяли/);
     for (const command of ['/open', '/assign', '/grant', '/bind', '/unbind', '/export']) expect(help).not.toContain(command);
     // In a volunteers' group: what the group offers, nothing of the private chat.
