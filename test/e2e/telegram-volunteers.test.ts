@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COORDINATOR_ID, fileRequest, HQ_CHAT_ID, SystemHarness } from '../support/harness.js';
+import { answerQuestionnaire, COORDINATOR_ID, fileRequest, HQ_CHAT_ID, SystemHarness } from '../support/harness.js';
 
 const LENINSKY_GROUP = { id: -1001001, title: 'Волонтёры Ленинского района' };
 const OTHER_GROUP = { id: -1001002, title: 'Волонтёры Центрального района' };
@@ -32,7 +32,10 @@ describe('district volunteer groups', () => {
 
   it('posts a new request to its district group with a claim button and no personal data', async () => {
     const relative = h.person(201, 'Ирина');
-    const number = await fileRequest(relative, 'Ленинский');
+    const confirmation = await answerQuestionnaire(relative, 'Ленинский');
+    // The district has a group now: the confirmation promises its volunteers, and keeps that promise.
+    expect(confirmation.message.text).toMatch(/принята и передана волонтёрам района «Ленинский»/);
+    const number = Number(/№(\d+)/.exec(confirmation.message.text)![1]);
     const post = await h.emulator.waitFor(() => h.messagesTo(LENINSKY_GROUP.id).find((m) => m.message.text.includes(`№${number}`)));
     const text = post.message.text;
     expect(text).toContain(`Заявка №${number}`);

@@ -46,7 +46,7 @@ describe('a relative asks for help in VK', () => {
     const number = Number(/№(\d+)/.exec(m.text)?.[1]);
     // Ленинский has no volunteer chat here: the request goes to the HQ chat, so the relative is not
     // promised the district's volunteers.
-    expect(m.text).toMatch(/^Спасибо! Заявка №\d+ .*принята/);
+    expect(m.text).toMatch(/^Спасибо! Заявка №\d+ принята и передана в штаб: у района «Ленинский» пока нет чата волонтёров/);
     expect(m.text).not.toContain('передана волонтёрам района');
 
     const stored = await h.database.db.repositories.requests.findByNumber(number);
