@@ -52,6 +52,8 @@ export interface Prompt {
   canGoBack: boolean;
   /** The answers so far, on the summary step. */
   summary?: { label: Text; value: Text }[];
+  /** The question right after a phone was given: a platform that put a keyboard under the input field for it takes it away. */
+  afterPhone?: boolean;
 }
 
 export type EngineResult =
@@ -78,6 +80,11 @@ export interface EngineContext {
 export const SUMMARY_SUBMIT = 'submit';
 export const SUMMARY_EDIT = 'edit';
 export const SUMMARY_CANCEL = 'cancel';
+/**
+ * The choice offered under a typed-answer question the person came back to: the answer shown as
+ * «Сейчас указано: …» stays as it is, without typing it again.
+ */
+export const KEEP_CURRENT = '@keep';
 const CONSENT_YES = 'yes';
 const CONSENT_NO = 'no';
 
@@ -111,15 +118,16 @@ export function advance(scenario: Scenario, state: ScenarioState, input: EngineI
   const step = stepById(scenario, state.stepId);
   if (step.type === 'summary') return onSummary(scenario, state, input, ctx);
 
-  const parsed = readAnswer(step, input, ctx);
+  const parsed = keepsCurrentAnswer(step, state, input, ctx) ? { ok: true as const, value: state.answers[step.id]! } : readAnswer(step, input, ctx);
   if (!parsed.ok) return reprompt(scenario, state, ctx, keyText(parsed.reason, parsed.params));
   if (step.type === 'consent' && parsed.value === CONSENT_NO) return { kind: 'declined', text: keyText(step.declined, ctx.params) };
 
   const answers = { ...state.answers, [step.id]: parsed.value };
   const next = nextStepAfter(scenario, step, answers, state.returnToSummary);
-  return moveTo(scenario, { ...state, answers, trail: [...state.trail, step.id] }, next.id, ctx, {
+  const moved = moveTo(scenario, { ...state, answers, trail: [...state.trail, step.id] }, next.id, ctx, {
     returnToSummary: state.returnToSummary && next.type !== 'summary',
   });
+  return step.type === 'phone' && moved.kind === 'prompt' ? { ...moved, prompt: { ...moved.prompt, afterPhone: true } } : moved;
 }
 
 /** The answers of the steps that apply (a branch left behind by a changed answer is dropped). */
@@ -179,6 +187,18 @@ function readAnswer(step: Exclude<Step, { type: 'summary' }>, input: EngineInput
     case 'phone':
       return typed === undefined ? { ok: false, reason: 'engine.errors.typeAnswer' } : parsePhone(typed);
   }
+}
+
+/** «Оставить как есть» pressed or typed under a typed-answer question that already has an answer. */
+function keepsCurrentAnswer(step: Step, state: ScenarioState, input: EngineInput, ctx: EngineContext): boolean {
+  if (step.type === 'choice' || step.type === 'consent' || state.answers[step.id] === undefined) return false;
+  if (input.type === 'choice') return input.value === KEEP_CURRENT;
+  // Only the label itself: a number typed here is an answer (an age), not the button's position.
+  return input.type === 'text' && foldForMatching(input.text) === foldForMatching(ctx.render(keepChoice().label));
+}
+
+function keepChoice(): Choice {
+  return { value: KEEP_CURRENT, label: keyText('engine.keep') };
 }
 
 /** A pressed button, or a typed label ("Ленинский") or its number in the list ("2"). */
@@ -249,7 +269,8 @@ function buildPrompt(scenario: Scenario, state: ScenarioState, ctx: EngineContex
   const answered = state.answers[step.id];
   const current = answered === undefined || step.type === 'consent' ? undefined : displayAnswer(step, answered, ctx);
   const expects = step.type === 'choice' || step.type === 'consent' ? 'choice' : step.type === 'phone' ? 'phone' : 'text';
-  const choices = step.type === 'choice' || step.type === 'consent' ? choicesOf(step, ctx) : [];
+  // A typed answer given earlier can be kept with one press; a choice is kept by pressing it again.
+  const choices = step.type === 'choice' || step.type === 'consent' ? choicesOf(step, ctx) : current ? [keepChoice()] : [];
   return { ...base, expects, choices, ...(current ? { current } : {}) };
 }
 

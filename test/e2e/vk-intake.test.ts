@@ -71,6 +71,11 @@ describe('a relative asks for help in VK', () => {
     m = await boris.ask('45');
     m = await boris.choose(m, 'Назад');
     expect(m.text).toMatch(/Сколько лет.*Сейчас указано: 45/s);
+    // The answer shown can be kept with one press instead of typed again.
+    m = await boris.choose(m, 'Оставить как есть');
+    expect(m.text).toMatch(/В каком районе/);
+    m = await boris.choose(m, 'Назад');
+    expect(m.text).toMatch(/Сколько лет.*Сейчас указано: 45/s);
     m = await boris.ask('/cancel');
     expect(m.text).toMatch(/Заявка отменена/);
     expect(await h.database.db.repositories.conversations.read('vk:602')).toBeUndefined();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, EDIT_PICK, startScenario, type EngineInput, type EngineResult, type ScenarioState } from '../../src/scenario/engine.js';
+import { advance, EDIT_PICK, KEEP_CURRENT, startScenario, type EngineInput, type EngineResult, type ScenarioState } from '../../src/scenario/engine.js';
 import { toHelpRequestDraft } from '../../src/scenario/help-request-draft.js';
 import { requestDraftSchema } from '../../src/domain/request.js';
 import { engineContext as ctx, helpScenario as scenario } from '../support/scenario-fixtures.js';
@@ -158,6 +158,37 @@ describe('scenario engine: the help-request flow', () => {
     expect(prompt.stepId).toBe('age');
     expect(prompt.current).toEqual({ literal: '78' });
     expect(state.answers).toMatchObject({ category: 'pensioner', age: 78 });
+  });
+
+  it('offers to keep a typed answer shown again, by its button or its label typed', () => {
+    const back = run([CONSENT, { press: 'pensioner' }, text('78'), { type: 'back' }]);
+    const prompt = promptOf(last(back.results));
+    expect(prompt.expects).toBe('text');
+    expect(prompt.choices).toEqual([{ value: KEEP_CURRENT, label: { key: 'engine.keep' } }]);
+    for (const keep of [{ type: 'choice', seq: back.state.seq, value: KEEP_CURRENT } as const, text('оставить как есть')]) {
+      const kept = advance(scenario, back.state, keep, ctx);
+      expect(promptOf(kept).stepId).toBe('district');
+      expect(kept.kind === 'prompt' && kept.state.answers.age).toBe(78);
+    }
+    // A number typed there is a new answer, never the button's position in the list.
+    const typed = advance(scenario, back.state, text('1'), ctx);
+    expect(typed.kind === 'prompt' && typed.state.answers.age).toBe(1);
+  });
+
+  it('offers no keep button on a question asked for the first time, or a choice (pressed again instead)', () => {
+    const { results } = run([CONSENT, { press: 'pensioner' }]);
+    expect(promptOf(last(results)).choices).toEqual([]);
+    const category = promptOf(last(run([CONSENT, { press: 'pensioner' }, { type: 'back' }]).results));
+    expect(category.choices.map((c) => c.value)).not.toContain(KEEP_CURRENT);
+    // And the button's value is no answer where nothing was given before.
+    const { state } = run([CONSENT, { press: 'pensioner' }]);
+    expect(promptOf(advance(scenario, state, { type: 'choice', seq: state.seq, value: KEEP_CURRENT }, ctx)).error).toBeDefined();
+  });
+
+  it('marks the question after the phone, so a platform can take the phone keyboard away', () => {
+    const { results } = run(HAPPY_PATH);
+    expect(promptOf(last(results))).toMatchObject({ stepId: 'summary', afterPhone: true });
+    expect(results.slice(0, -1).every((r) => r.kind !== 'prompt' || !r.prompt.afterPhone)).toBe(true);
   });
 
   it('says so when going back from the first step', () => {
