@@ -121,6 +121,8 @@ export function createHandWrittenIntake(deps: HandWrittenDeps): ConversationBuil
     const name = await typed(t('request.name.question'), (s) => parseFreeText(s, 2, 100));
     const address = await typed(t('request.address.question'), (s) => parseFreeText(s, 5, 300));
     const phone = await typed(t('request.phone.question'), parsePhone, true);
+    // The summary's buttons sit under its message: the phone's keyboard is closed by a line of its own.
+    await ctx.reply(t('bot.intake.phoneTaken'), { reply_markup: { remove_keyboard: true } });
     const summary = [
       t('request.summary.question'),
       '',

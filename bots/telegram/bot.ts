@@ -90,7 +90,7 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
 
   // A button of a conversation that has ended, or of a message the bot no longer knows: stop the
   // spinner and say so rather than leave the person waiting.
-  bot.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: catalog.t('bot.intake.stale') }));
+  bot.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: catalog.t('bot.intake.staleButton') }));
 
   bot.catch(async ({ ctx, error }) => {
     ctx.log?.error({ err: describeError(error) }, 'update failed');

@@ -32,11 +32,13 @@ export function renderPrompt(prompt: Prompt, catalog: Catalog, options: { withHi
   const back = catalog.t('bot.intake.back');
   if (prompt.expects === 'phone') {
     // A reply keyboard is the only place Telegram offers "share my contact".
+    // Its other buttons arrive as the person's text, which the questionnaire reads by the label.
     const keyboard = new Keyboard().requestContact(catalog.t('bot.intake.sharePhone'));
+    for (const choice of prompt.choices) keyboard.row().text(renderText(catalog, choice.label));
     if (prompt.canGoBack) keyboard.row().text(back);
     return { text, replyMarkup: keyboard.oneTime().resized() };
   }
-  if (prompt.expects === 'choice' || prompt.canGoBack) {
+  if (prompt.choices.length > 0 || prompt.canGoBack) {
     const keyboard = new InlineKeyboard();
     prompt.choices.forEach((choice, index) => {
       keyboard.text(renderText(catalog, choice.label), encodeCallback({ kind: 'answer', seq: prompt.seq, index })).row();
@@ -60,6 +62,9 @@ export async function sendReply(ctx: Context, reply: ChatReply, catalog: Catalog
   for (const message of reply.messages) {
     if (message.kind === 'prompt') {
       const rendered = renderPrompt(message.prompt, catalog, { withHint: message.withHint });
+      // Buttons under a message leave the phone question's keyboard open: a line of its own closes it.
+      if (message.prompt.afterPhone && rendered.replyMarkup instanceof InlineKeyboard)
+        await ctx.reply(catalog.t('bot.intake.phoneTaken'), { reply_markup: { remove_keyboard: true } });
       await ctx.reply(rendered.text, { reply_markup: rendered.replyMarkup });
     } else if (message.kind === 'contact') {
       await ctx.replyWithContact(message.phone, message.name);

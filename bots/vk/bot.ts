@@ -92,7 +92,7 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
       // In the person's queue: their questionnaire may be answering at this very moment.
       if (ctx.peerId < CHAT_PEER_OFFSET) await perPeer(String(ctx.peerId), () => onPersonInput(ctx.userId, ctx.peerId, { kind: 'press', action }, ctx));
       else if (action?.kind === 'claim') await onClaim(ctx, action.number);
-      else await snackbar(ctx, catalog.t('bot.intake.stale'));
+      else await snackbar(ctx, catalog.t('bot.intake.staleButton'));
     } catch (error) {
       log.error({ err: describeError(error) }, 'button press failed');
       await snackbar(ctx, catalog.t('bot.errors.generic')).catch(() => undefined);

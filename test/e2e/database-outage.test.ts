@@ -54,7 +54,8 @@ it.runIf(canStageOutages())(
     m = await anna.ask('Хлеб и молоко');
     m = await anna.ask('Зинаида Петровна');
     m = await anna.ask('ул. Садовая, д. 7');
-    m = await anna.ask('8 913 765-43-21');
+    await anna.ask('8 913 765-43-21');
+    m = await anna.reply(); // after «Номер записан», the summary
     m = await anna.choose(m, 'Отправить');
     const number = Number(/№(\d+)/.exec(m.message.text)?.[1]);
     const stored = await h.database.db.repositories.requests.findByNumber(number);

@@ -86,6 +86,10 @@ describe('a relative asks for help in Telegram', () => {
     m = await anna.ask('позвоните соседке');
     expect(m.message.text).toMatch(/Не получилось распознать номер.*\+7 913 123-45-67/s);
     await anna.shareContact('79131234567');
+    // The summary's buttons sit under its message, so a line of its own takes the phone's keyboard away.
+    m = await anna.reply();
+    expect(m.message.text).toBe('📱 Номер записан.');
+    expect(m.message.reply_markup).toEqual({ remove_keyboard: true });
     m = await anna.reply();
     expect(m.message.text).toMatch(/Проверьте/);
     for (const shown of [
@@ -168,12 +172,23 @@ describe('a relative asks for help in Telegram', () => {
     const vera = h.person(103, 'Вера');
     const greeting = await vera.ask('/start');
     let m = await vera.choose(greeting, 'Оставить заявку');
+    // The first question has no «Назад» yet, and its hint does not pretend it has.
+    expect(m.message.text).toContain('Под следующими вопросами будет кнопка «Назад»');
+    expect(m.message.text).not.toContain('«Назад» — вернуться');
+    expect(m.message.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toEqual(['Да, даю согласие', 'Нет']);
     m = await vera.choose(m, 'Да');
     m = await vera.choose(m, 'Человеку с инвалидностью');
     m = await vera.ask('45');
     expect(m.message.text).toMatch(/В каком районе/);
     m = await vera.choose(m, 'Назад');
     expect(m.message.text).toMatch(/Сколько лет/);
+    expect(m.message.text).toMatch(/Сейчас указано: 45/);
+    // The answer shown can be kept with one press instead of typed again.
+    const keepable = m;
+    expect(m.message.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toEqual(['👌 Оставить как есть', '⬅️ Назад']);
+    m = await vera.choose(m, 'Оставить как есть');
+    expect(m.message.text).toMatch(/В каком районе/);
+    m = await vera.choose(m, 'Назад');
     expect(m.message.text).toMatch(/Сейчас указано: 45/);
     m = await vera.choose(m, 'Назад');
     expect(m.message.text).toMatch(/Кому нужна помощь/);
@@ -185,6 +200,10 @@ describe('a relative asks for help in Telegram', () => {
     m = await vera.ask('78');
     expect(m.message.text).toMatch(/нажмите \/start/);
     expect(await h.database.db.repositories.requests.listByRequester({ platform: 'telegram', userId: '103' }, 10)).toEqual([]);
+    // A button of the cancelled questionnaire: no question is waiting, and the answer does not ask for one.
+    const answersBefore = h.callbackAnswers().length;
+    await vera.press(keepable, 'Оставить как есть');
+    expect((await h.emulator.waitFor(() => h.callbackAnswers()[answersBefore])).text).toBe('Эта кнопка от старого сообщения и уже не действует.');
   });
 
   it('resumes where it was after the bot process is replaced mid-conversation', async () => {
@@ -209,7 +228,8 @@ describe('a relative asks for help in Telegram', () => {
     m = await gleb.ask('Повесить полку в коридоре');
     m = await gleb.ask('Пётр Петрович');
     m = await gleb.ask('пр. Мира, 10-20');
-    m = await gleb.ask('+7 (913) 000-11-22');
+    expect((await gleb.ask('+7 (913) 000-11-22')).message.text).toMatch(/Номер записан/);
+    m = await gleb.reply();
     expect(m.message.text).toMatch(/Возраст: 90/);
     expect(m.message.text).toMatch(/Район: Центральный/);
     m = await gleb.choose(m, 'Отправить');

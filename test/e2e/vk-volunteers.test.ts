@@ -102,9 +102,7 @@ describe('VK conversations of volunteers', () => {
       const all = h.vk.eventAnswers().slice(answersBefore);
       return all.length >= 2 ? all : undefined;
     });
-    expect(answers.map((a) => a.eventData?.text).sort()).toEqual(
-      ['Такой заявки нет.', 'Эта кнопка от старого сообщения. Ответьте, пожалуйста, на последний вопрос.'].sort(),
-    );
+    expect(answers.map((a) => a.eventData?.text).sort()).toEqual(['Такой заявки нет.', 'Эта кнопка от старого сообщения и уже не действует.'].sort());
     expect((await h.database.db.repositories.requests.findByNumber(number))?.status).toBe('new');
   });
 });

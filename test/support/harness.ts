@@ -252,7 +252,9 @@ export async function answerQuestionnaire(person: Person, district: string, help
   m = await person.ask('Хлеб, молоко, гречка, яблоки');
   m = await person.ask('Зинаида Петровна');
   m = await person.ask('ул. Садовая, д. 7, кв. 12');
-  m = await person.ask('8 913 765-43-21');
+  // «Номер записан» takes the phone's keyboard away; the summary follows it.
+  await person.ask('8 913 765-43-21');
+  m = await person.reply();
   return person.choose(m, 'Отправить');
 }
 

@@ -17,6 +17,7 @@ export function promptText(prompt: Prompt, catalog: Catalog, options: { withHint
   const cutAt = options.labelsCutAt;
   if (cutAt !== undefined && labels.some((label) => label.length > cutAt)) lines.push('', ...labels.map((label, i) => `${i + 1}. ${label}`));
   if (prompt.current) lines.push('', catalog.t('bot.intake.currentAnswer', { value: renderText(catalog, prompt.current) }));
-  if (options.withHint) lines.push('', catalog.t('bot.intake.hint'));
+  // The first question has no «Назад» button yet: its hint says where the button will be.
+  if (options.withHint) lines.push('', catalog.t(prompt.canGoBack ? 'bot.intake.hint' : 'bot.intake.hintFirst'));
   return lines.join('\n');
 }

@@ -18,7 +18,7 @@ function dialogue(capabilities: ChatCapabilities, open: number[] = []) {
     catalog,
     texts: {},
     intake: {},
-    desk: { withdrawable: async () => open, takeComment: async () => null, tasks: async () => [] },
+    desk: { withdrawable: async () => open, takeWords: async () => null, tasks: async () => [] },
     feedback: { takeComment: async () => null },
     erasure: {},
     myRequestsText: async () => 'Ваши заявки: …',
@@ -69,7 +69,7 @@ describe('the private chat outside the questionnaire', () => {
 
   it('calls a button it cannot read stale, without an alert', async () => {
     const reply = await dialogue(vkLike).handle(someone, { kind: 'press', action: null });
-    expect(reply).toEqual({ notice: { text: catalog.t('bot.intake.stale'), alert: false }, messages: [] });
+    expect(reply).toEqual({ notice: { text: catalog.t('bot.intake.staleButton'), alert: false }, messages: [] });
   });
 
   it('asks before forgetting, in the middle of anything', async () => {
