@@ -98,6 +98,25 @@ it('takes a request from claim through "cannot do it", a new post, another volun
   expect((await olga.ask('Спасибо')).message.text).toMatch(/нажмите \/start/);
 }, 60_000);
 
+it('asks for the reason in words after «Другая причина», and gives the request back with it', async () => {
+  const relative = h.person(603, 'Нина');
+  const number = await fileRequest(relative, 'Центральный');
+  relative.skipAll();
+  const gleb = h.person(6104, 'Глеб');
+  const card = await claim(h.person(6104, 'Глеб', GROUP), gleb, number);
+  const question = await gleb.choose(card, 'Не могу выполнить');
+  const ask = await gleb.choose(question, 'Другая причина');
+  expect(ask.message.text).toMatch(new RegExp(`почему не получится выполнить заявку №${number}`));
+  // Until the reason is written the request stays with him.
+  expect(await stored(number)).toMatchObject({ status: 'claimed', volunteer: { userId: '6104' } });
+  expect((await gleb.ask('Уезжаю к дочери до понедельника')).message.text).toMatch(/возвращена/);
+  const released = await stored(number);
+  expect(released).toMatchObject({ status: 'new', round: 1 });
+  expect(released!.history.find((e) => e.type === 'released')?.comment).toBe('Уезжаю к дочери до понедельника');
+  // His next words are ordinary ones again.
+  expect((await gleb.ask('Спасибо')).message.text).not.toMatch(/возвращена/);
+}, 60_000);
+
 it('lets the requester withdraw a request from /my after confirming, and tells its volunteer', async () => {
   const relative = h.person(602, 'Павел');
   const number = await fileRequest(relative, 'Центральный');

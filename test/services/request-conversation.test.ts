@@ -106,7 +106,7 @@ describe("a requester's words after submit", () => {
     const request = await filed(requests, new Date(NOW.getTime() - DAY));
     const chat = createPrivateChat({
       catalog: catalogs.ru,
-      desk: { takeComment: async () => null },
+      desk: { takeWords: async () => null },
       feedback: { takeComment: async () => null },
       conversation,
       capabilities: { canShareContact: true, sendsContactCards: true, opensWithStart: true },

@@ -11,7 +11,7 @@ import type { KeyValueStore } from '../ports.js';
 import type { RequestConversation } from '../request-conversation.js';
 import type { VolunteerDesk } from '../volunteer-desk.js';
 import type { ChatAction } from './actions.js';
-import { createQuestionnaireTurn, staleReply } from './questionnaire.js';
+import { createQuestionnaireTurn } from './questionnaire.js';
 import type { ChatButton, ChatCapabilities, ChatInput, ChatMessage, ChatReply } from './reply.js';
 
 /** The deep-link argument of /start a volunteer is sent with when the bot could not write to them. */
@@ -70,7 +70,8 @@ export function createPrivateChat(deps: PrivateChatDeps) {
     messages: [{ kind: 'text', text, ...extra }],
   });
   const refuse = (text: string, alert = true): ChatReply => ({ notice: { text, alert }, messages: [] });
-  const stale = (): ChatReply => staleReply(catalog);
+  // Outside the questionnaire no question is waiting, so an old button only says it is old.
+  const stale = (): ChatReply => ({ notice: { text: catalog.t('bot.intake.staleButton'), alert: false }, messages: [] });
   const listed = <T>(items: T[]) => (capabilities.maxListRows === undefined ? items : items.slice(0, capabilities.maxListRows));
   const menu = (): ChatButton[][] => [
     [{ label: catalog.t('bot.start.newRequest'), action: { kind: 'menu', item: 'new' }, tone: 'primary' }],
@@ -118,8 +119,11 @@ export function createPrivateChat(deps: PrivateChatDeps) {
 
   /** A person's message right after "done" or a rating is its comment; null when it is none. */
   async function comment(who: ChatPerson, text: string): Promise<ChatReply | null> {
-    const taken = await desk.takeComment(who.person, who.person.platform, text);
-    if (taken) return say(lifecycleRefusalText(catalog, taken.outcome, taken.number) ?? catalog.t('volunteer.commentSaved', { number: taken.number }));
+    const taken = await desk.takeWords(who.person, who.person.platform, text);
+    if (taken) {
+      const done = taken.took === 'comment' ? 'volunteer.commentSaved' : 'volunteer.released';
+      return say(lifecycleRefusalText(catalog, taken.outcome, taken.number) ?? catalog.t(done, { number: taken.number }));
+    }
     if ((await deps.feedback.takeComment(who.person, text)) === null) return null;
     return say(catalog.t('jobs.feedbackCommentSaved'));
   }
@@ -181,6 +185,13 @@ export function createPrivateChat(deps: PrivateChatDeps) {
       case 'release': {
         const reason = releaseReasonLabel(catalog, action.reason);
         if (!reason) return stale();
+        if (RELEASE_REASONS[action.reason] === 'other') {
+          // The HQ needs the reason itself; the request stays with the volunteer until it is written.
+          const request = await held(action.number, me);
+          if (!('number' in request)) return request;
+          await desk.awaitReleaseReason(action.number, me);
+          return { clearPressed: true, ...say(catalog.t('volunteer.releaseReasonAsk', { number: action.number })) };
+        }
         const refusal = lifecycleRefusalText(catalog, await desk.release(action.number, me, me.platform, reason), action.number);
         return refusal ? refuse(refusal) : { clearPressed: true, ...say(catalog.t('volunteer.released', { number: action.number })) };
       }
