@@ -17,7 +17,7 @@ import { CHAT_PEER_OFFSET } from './messenger.js';
 import { decodeAction, parsePayload } from './payload.js';
 import { createPerKeyQueue } from './per-peer-queue.js';
 import { say, sendReply, snackbar } from './render.js';
-import { displayNameOf } from './users.js';
+import { chatTitleOf, displayNameOf } from './users.js';
 
 export interface VkConnection {
   token: string;
@@ -110,7 +110,9 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
   async function onChatMessage(ctx: MessageContext): Promise<void> {
     const command = parseCommand(withoutMention(ctx.text ?? ''));
     if (!command) return;
-    const answer = await deps.groupChat.command({ platform: 'vk', userId: String(ctx.senderId) }, String(ctx.peerId), command.name, command.args);
+    // The title is asked for only when it is stored: at /bind.
+    const title = command.name === 'bind' ? await chatTitleOf(vk.api, ctx.peerId) : undefined;
+    const answer = await deps.groupChat.command({ platform: 'vk', userId: String(ctx.senderId) }, String(ctx.peerId), command.name, command.args, title);
     if (answer) await say(vk.api, ctx.peerId, answer);
   }
 

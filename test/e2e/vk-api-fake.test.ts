@@ -186,6 +186,13 @@ describe('VkApiFake with the real vk-io', () => {
     expect(fake.messagesTo(CLOSED)).toEqual([]);
   });
 
+  it("messages.getConversationsById tells a conversation's title, and nothing for one it does not show", async () => {
+    fake.setChatTitle(CHAT, 'Волонтёры района');
+    const found = await vk.api.messages.getConversationsById({ peer_ids: [CHAT, PEER_CHAT_OFFSET + 99] });
+    expect(found.count).toBe(1);
+    expect(found.items[0]).toMatchObject({ peer: { id: CHAT, type: 'chat', local_id: 7 }, chat_settings: { title: 'Волонтёры района' } });
+  });
+
   it('users.get, a wrong token, an unknown method, a bad keyboard', async () => {
     expect(await vk.api.users.get({ user_ids: [ANNA, 9] })).toMatchObject([
       { id: ANNA, first_name: 'Анна', last_name: 'Петрова' },

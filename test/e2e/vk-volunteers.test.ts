@@ -110,7 +110,11 @@ describe('VK conversations of volunteers', () => {
 describe('one district on both platforms', () => {
   it('posts to the Telegram group and the VK conversation; a claim on either edits both', async () => {
     await h.person(COORDINATOR_ID, 'Координатор', CENTRAL_TG).ask('/bind Центральный');
+    h.vk.setChatTitle(CENTRAL_VK, 'Волонтёры Центрального в ВК');
     await h.vkPerson(VK_COORDINATOR_ID, 'Координатор', CENTRAL_VK).ask('/bind Центральный');
+    // Coordinators know the chats by their titles, on both platforms.
+    const districts = (await h.person(COORDINATOR_ID, 'Координатор').ask('/districts')).message.text;
+    expect(districts).toContain(`Центральный: «${CENTRAL_TG.title}» (Telegram), «Волонтёры Центрального в ВК» (VK)`);
 
     // A request made in Telegram reaches the VK conversation too.
     const number = await fileRequest(h.person(6201, 'Глеб'), 'Центральный');

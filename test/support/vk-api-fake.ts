@@ -121,6 +121,7 @@ export class VkApiFake {
   private readonly longPollMaxMs: number;
   private readonly randomIdWindowMs: number;
   private readonly users = new Map<number, VkUser>();
+  private readonly chatTitles = new Map<number, string>();
   private readonly sent: VkSentMessage[] = [];
   private readonly answers: VkEventAnswer[] = [];
   private readonly randomIds = new Map<string, { at: number; response: unknown }>();
@@ -220,6 +221,10 @@ export class VkApiFake {
   // ---- set-up ----
   addUser(user: VkUser): void {
     this.users.set(user.id, user);
+  }
+  /** A conversation's title, as messages.getConversationsById tells it; a chat without one is not shown (as to a community without access). */
+  setChatTitle(peerId: number, title: string): void {
+    this.chatTitles.set(peerId, title);
   }
   /** Answers `method` with a VK error while `match(params)` holds (`times` times, or for ever). */
   fail(method: string | '*', match: (params: VkParams) => boolean, error: VkError & { times?: number }): void {
@@ -417,6 +422,16 @@ export class VkApiFake {
         const peerId = Number(p.peer_id);
         const cmids = (p.conversation_message_ids ?? '').split(',').map(Number);
         const items = this.sent.filter((m) => m.peerId === peerId && cmids.includes(m.conversationMessageId)).map((m) => this.toVkMessage(m));
+        return { count: items.length, items };
+      }
+      case 'messages.getConversationsById': {
+        const peers = (p.peer_ids ?? '').split(',').filter(Boolean).map(Number);
+        const items = peers
+          .filter((peerId) => this.chatTitles.has(peerId))
+          .map((peerId) => ({
+            peer: { id: peerId, type: 'chat', local_id: peerId - PEER_CHAT_OFFSET },
+            chat_settings: { title: this.chatTitles.get(peerId), members_count: 2, state: 'in' },
+          }));
         return { count: items.length, items };
       }
       case 'messages.getById': {
