@@ -41,6 +41,12 @@ beforeAll(async () => {
     at: w.now(),
   });
   await w.repositories.roles.grant(operator, WEB_COORDINATOR, w.now(), 'operator');
+  // A question from someone with no request, long enough to wrap, for the «Вопросы» page.
+  await w.repositories.questions.add(
+    { platform: 'vk', userId: '123456789', chatId: '123456789' },
+    'Здравствуйте! Подскажите, пожалуйста, можно ли оставить заявку на помощь соседке, которая сама не пользуется телефоном, и что для этого нужно?',
+    w.now(),
+  );
   claimedNumber = (await w.repositories.requests.search({ statuses: ['claimed'], skip: 0, limit: 1 })).items[0]!.number;
   await w.app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(w.app.server.address() as AddressInfo).port}`;
@@ -81,6 +87,7 @@ const PAGES: { name: string; open: (page: Page) => Promise<unknown> }[] = [
       await page.locator('.bubble.bot').first().waitFor();
     },
   },
+  { name: 'questions', open: (page) => page.goto(`${base}/console/questions`) },
   { name: 'people', open: (page) => page.goto(`${base}/console/people`) },
   { name: 'error', open: (page) => page.goto(`${base}/console/requests/999999`) },
 ];

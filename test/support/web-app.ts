@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HelpRequest, PersonRef } from '../../src/domain/request.js';
 import { createHttpApp } from '../../src/http/app.js';
 import { createWeb, type WebInput } from '../../src/http/web.js';
+import { createQuestionInbox } from '../../src/services/question-inbox.js';
 import { createLogger } from '../../src/logger.js';
 import { createCoordinatorTexts } from '../../src/messages/coordinator-texts.js';
 import { createRequestTexts } from '../../src/messages/request-texts.js';
@@ -82,6 +83,14 @@ export async function startWebApp(
         signIn: UNLIMITED,
       },
     },
+    // «Вопросы», as main builds it; answers are enqueued in the outbox, which no worker sends here.
+    questions: createQuestionInbox({
+      questions: database.db.repositories.questions,
+      outbox: database.db.repositories.outbox,
+      wake: () => undefined,
+      answerText: (text) => catalog.t('conversation.questionAnswer', { text }),
+      now,
+    }),
     listenUrl: () => 'http://console.test',
     logger,
     now,
