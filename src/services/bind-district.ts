@@ -30,6 +30,11 @@ export function createDistrictBinding(deps: BindDeps) {
       deps.logger.info({ district, platform, previousDistrict }, 'chat bound to district');
       return { district, previousDistrict: previousDistrict !== district ? previousDistrict : null };
     },
+    /** The district a chat serves, or null: anyone in the chat may ask (/id), it is no secret there. */
+    async districtOf(platform: Platform, chatId: string): Promise<string | null> {
+      const bound = (await deps.districtChats.listAll()).find((c) => c.platform === platform && c.chatId === chatId);
+      return bound?.district ?? null;
+    },
     /** Unbinds a chat; returns the district it served, or null. */
     async unbind(by: PersonRef, platform: Platform, chatId: string): Promise<string | null> {
       if (!(await deps.isCoordinator(by))) throw new NotCoordinatorError();

@@ -342,6 +342,10 @@ describe('roles and districts', () => {
   it('lists districts with their bound chats', async () => {
     const inGroup = h.person(COORDINATOR_ID, 'Ольга', LENINSKY_GROUP);
     await inGroup.ask('/bind Ленинский');
+    // Anyone in the group may ask what it is for.
+    expect((await h.person(6602, 'Волонтёр', LENINSKY_GROUP).ask('/id')).message.text).toBe(
+      `Этот чат подключён к району «Ленинский»: сюда приходят его новые заявки. Идентификатор этого чата: ${LENINSKY_GROUP.id}`,
+    );
     const text = (await boss.ask('/districts')).message.text;
     expect(text).toContain(`Ленинский: «${LENINSKY_GROUP.title}» (Telegram)`);
     expect(text).toContain('Центральный: чата нет, заявки идут в чат штаба');

@@ -24,7 +24,10 @@ export function createGroupChat(deps: { catalog: Catalog; binding: DistrictBindi
         );
         return unbindReplyText(catalog, result);
       }
-      if (name === 'start' || name === 'id') return catalog.t('bot.start.groupHint', { chatId });
+      if (name === 'start' || name === 'id') {
+        const district = await deps.binding.districtOf(by.platform, chatId);
+        return district ? catalog.t('bot.start.groupBound', { district, chatId }) : catalog.t('bot.start.groupHint', { chatId });
+      }
       return null;
     },
   };
