@@ -148,6 +148,8 @@ const coreShape = {
   // A requester in a messenger may have this many requests open at once, and file one per cooldown.
   MAX_OPEN_REQUESTS_PER_REQUESTER: z.coerce.number().int().min(1).max(1_000).default(3),
   SUBMISSION_COOLDOWN: duration.default(60_000),
+  // A volunteer may hold this many requests at once; a press beyond it leaves the request to others.
+  MAX_OPEN_CLAIMS_PER_VOLUNTEER: z.coerce.number().int().min(1).max(1_000).default(3),
   // A requester's words outside a questionnaire are about their open request, or one closed this recently.
   CONVERSATION_AFTER_CLOSE: duration.default(7 * 86_400_000),
   // A private chat sending more than FLOOD_MESSAGES within FLOOD_WINDOW is told once to slow down

@@ -588,6 +588,7 @@ function createServices(config: Config, deps: ServiceDeps) {
     }),
     intake,
     claimRequest: createClaimRequest({
+      maxHeld: config.MAX_OPEN_CLAIMS_PER_VOLUNTEER,
       requests,
       districtChats,
       headquartersChats: deps.headquartersChats,

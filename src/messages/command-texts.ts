@@ -21,6 +21,8 @@ export function claimOutcomeText(catalog: Catalog, outcome: ClaimOutcome, number
       return { text: catalog.t('claim.openBotFirst'), alert: true };
     case 'failed':
       return { text: catalog.t('bot.errors.generic'), alert: true };
+    case 'too_many':
+      return { text: catalog.t('claim.tooMany', { max: outcome.max }), alert: true };
     case 'not_found':
     case 'wrong_chat':
       return { text: catalog.t('claim.notFound'), alert: true };

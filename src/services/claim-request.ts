@@ -11,6 +11,8 @@ export interface ClaimDeps {
   districtChats: DistrictChatRepository;
   headquartersChats: readonly ChatRef[];
   messengers: Messengers;
+  /** At most this many requests in one volunteer's hands at once (MAX_OPEN_CLAIMS_PER_VOLUNTEER). */
+  maxHeld: number;
   logger: Logger;
   now: () => Date;
 }
@@ -26,7 +28,9 @@ export type ClaimOutcome =
   /** The presser won but cannot be written to privately, so the claim was given back. */
   | { kind: 'unreachable' }
   /** Sending the details failed for another reason; the claim was given back, pressing again may work. */
-  | { kind: 'failed' };
+  | { kind: 'failed' }
+  /** The presser already holds `max` requests; this one stays open for someone else. */
+  | { kind: 'too_many'; max: number };
 
 /**
  * A volunteer presses "Take request". The first press wins through one atomic update; the winner
@@ -40,11 +44,19 @@ export function createClaimRequest(deps: ClaimDeps) {
       if (!request) return { kind: 'not_found' };
       if (!(await isVolunteerChatOf(deps, request, fromChat))) return { kind: 'wrong_chat' };
     }
+    if ((await heldBy(deps, volunteer)).length >= deps.maxHeld) return { kind: 'too_many', max: deps.maxHeld };
     const claimed = await deps.requests.claim(number, volunteer, deps.now());
     if (!claimed) {
       const current = await deps.requests.findByNumber(number);
       if (!current) return { kind: 'not_found' };
       return isClosed(current.status) ? { kind: 'closed' } : { kind: 'taken' };
+    }
+    // Presses on several posts at once all pass the check above; of what they won, the volunteer
+    // keeps the earliest claims up to the limit and the rest go back at once, before any news.
+    if (!(await heldBy(deps, volunteer)).slice(0, deps.maxHeld).some((r) => r.number === number)) {
+      const undone = await deps.requests.undoClaim(number, volunteer, 'claim_limit', deps.now());
+      if (undone) await deps.requests.clearEffectsMark(number, undone.history.length);
+      return { kind: 'too_many', max: deps.maxHeld };
     }
 
     const messenger = deps.messengers[volunteer.platform];
@@ -67,6 +79,11 @@ export function createClaimRequest(deps: ClaimDeps) {
     await announce(deps, claimed);
     return { kind: 'won', request: claimed };
   };
+}
+
+/** The requests a volunteer holds, earliest claim first; one more than the limit is enough to know. */
+function heldBy(deps: ClaimDeps, volunteer: Volunteer): Promise<HelpRequest[]> {
+  return deps.requests.listByVolunteer(volunteer, deps.maxHeld + 1);
 }
 
 /**

@@ -151,6 +151,34 @@ describe('district volunteer groups', () => {
     expect((await h.database.db.repositories.requests.findByNumber(number))?.status).toBe('new');
   });
 
+  it('lets one volunteer hold at most MAX_OPEN_CLAIMS_PER_VOLUNTEER (3) requests, also pressing five posts at once', async () => {
+    const numbers: number[] = [];
+    for (let i = 0; i < 5; i++) numbers.push(await fileRequest(h.person(207 + i, `Родственник${i}`), 'Ленинский'));
+    const posts = await Promise.all(
+      numbers.map((number) => h.emulator.waitFor(() => h.messagesTo(LENINSKY_GROUP.id).find((m) => m.message.text.includes(`Заявка №${number}`)))),
+    );
+    const eager = h.person(4200, 'Торопливый', LENINSKY_GROUP);
+    const answersBefore = h.callbackAnswers().length;
+    await Promise.all(posts.map((post) => eager.press(post, 'Взять заявку')));
+    const answers = await h.emulator.waitFor(
+      () => {
+        const all = h.callbackAnswers().slice(answersBefore);
+        return all.length >= 5 ? all : undefined;
+      },
+      10_000,
+      () => `five answers to the presses, got ${h.callbackAnswers().length - answersBefore}`,
+    );
+    expect(answers.filter((a) => a.text?.includes('ваша'))).toHaveLength(3);
+    const refused = answers.filter((a) => a.text?.startsWith('У вас в работе уже 3 заявки'));
+    expect(refused).toHaveLength(2);
+    expect(refused.every((a) => a.show_alert === true || a.show_alert === 'true')).toBe(true);
+    const held = await h.database.db.repositories.requests.listByVolunteer({ platform: 'telegram', userId: '4200' }, 10);
+    expect(held).toHaveLength(3);
+    // The two left over wait for someone else, with their buttons.
+    const open = await Promise.all(numbers.filter((n) => !held.some((r) => r.number === n)).map((n) => h.database.db.repositories.requests.findByNumber(n)));
+    expect(open.map((r) => r?.status)).toEqual(['new', 'new']);
+  });
+
   it('lets a coordinator unbind a group; new requests then go to the HQ chat', async () => {
     const coordinator = h.person(COORDINATOR_ID, 'Координатор', LENINSKY_GROUP);
     expect((await coordinator.ask('/unbind')).message.text).toMatch(/больше не получает заявки района «Ленинский»/);

@@ -38,6 +38,7 @@ function makeClaim(overrides: Partial<ClaimDeps> = {}) {
     districtChats,
     headquartersChats: [HQ],
     messengers: { telegram, vk },
+    maxHeld: 3,
     logger,
     now: steppingClock(),
     ...overrides,
@@ -173,6 +174,51 @@ describe('lost', () => {
   it('answers not_found for an unknown number', async () => {
     expect(await claimRequest(404, anna)).toEqual({ kind: 'not_found' });
     expect(telegram.calls).toEqual([]);
+  });
+});
+
+describe('the limit of requests in hand', () => {
+  const fileMore = async (count: number) => {
+    const numbers: number[] = [];
+    for (let i = 0; i < count; i++)
+      numbers.push((await requests.create({ draft, channel: 'telegram', requester, at: new Date('2025-03-01T10:00:00Z') })).number);
+    return numbers;
+  };
+
+  it('refuses a fourth claim while three are held: the request stays open and no card is sent', async () => {
+    const [second, third, fourth] = await fileMore(3);
+    for (const number of [request.number, second!, third!]) expect((await claimRequest(number, anna)).kind).toBe('won');
+    const cardsBefore = telegram.cards().length;
+    expect(await claimRequest(fourth!, anna)).toEqual({ kind: 'too_many', max: 3 });
+    expect(telegram.cards()).toHaveLength(cardsBefore);
+    const untouched = (await requests.findByNumber(fourth!))!;
+    expect(untouched.status).toBe('new');
+    expect(untouched.volunteer ?? null).toBeNull();
+    expect(untouched.history.map((e) => e.type)).toEqual(['created']);
+    // Another volunteer may take it, and once one of Anna's is given back she may take one again.
+    expect((await claimRequest(fourth!, boris)).kind).toBe('won');
+    await requests.undoClaim(third!, anna, 'test', new Date());
+    expect((await claimRequest(third!, anna)).kind).toBe('won');
+  });
+
+  it('keeps the earliest claims up to the limit when many presses arrive at once, and gives the rest back before any news', async () => {
+    const numbers = [request.number, ...(await fileMore(5))];
+    const outcomes = await Promise.all(numbers.map((number) => claimRequest(number, anna)));
+    expect(outcomes.filter((o) => o.kind === 'won')).toHaveLength(3);
+    expect(outcomes.filter((o) => o.kind === 'too_many')).toHaveLength(3);
+    expect(await requests.listByVolunteer(anna, 10)).toHaveLength(3);
+    for (const [i, outcome] of outcomes.entries()) {
+      const stored = (await requests.findByNumber(numbers[i]!))!;
+      expect(stored.status).toBe(outcome.kind === 'won' ? 'claimed' : 'new');
+    }
+    // A claim given back sent no card: the details went only with the claims she kept.
+    const won = numbers.filter((_, i) => outcomes[i]!.kind === 'won');
+    expect(
+      telegram
+        .cards()
+        .map((c) => c.request.number)
+        .sort(),
+    ).toEqual(won.sort());
   });
 });
 

@@ -165,7 +165,7 @@ export class FakeRequestRepository implements RequestRepository {
   async listByVolunteer(volunteer: PersonRef, limit: number): Promise<HelpRequest[]> {
     return [...this.byNumber.values()]
       .filter((r) => r.status === 'claimed' && r.volunteer?.platform === volunteer.platform && r.volunteer.userId === volunteer.userId)
-      .sort((a, b) => a.claimedAt!.getTime() - b.claimedAt!.getTime())
+      .sort((a, b) => a.claimedAt!.getTime() - b.claimedAt!.getTime() || a.number - b.number)
       .slice(0, limit)
       .map(copy);
   }

@@ -131,7 +131,8 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
     async listByVolunteer(volunteer, limit) {
       const docs = await requests
         .find({ 'volunteer.platform': volunteer.platform, 'volunteer.userId': volunteer.userId, status: 'claimed' })
-        .sort({ claimedAt: 1 })
+        // The number settles claims of the same millisecond: the claim limit keeps the same ones on every read.
+        .sort({ claimedAt: 1, number: 1 })
         .limit(limit)
         .lean();
       return docs.map(toHelpRequest);
