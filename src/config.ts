@@ -150,6 +150,9 @@ const coreShape = {
   SUBMISSION_COOLDOWN: duration.default(60_000),
   // A volunteer may hold this many requests at once; a press beyond it leaves the request to others.
   MAX_OPEN_CLAIMS_PER_VOLUNTEER: z.coerce.number().int().min(1).max(1_000).default(3),
+  // A volunteer taking more than CLAIM_BURST requests within CLAIM_BURST_WINDOW is reported to the HQ chats.
+  CLAIM_BURST: z.coerce.number().int().min(1).max(1_000).default(5),
+  CLAIM_BURST_WINDOW: duration.default(10 * 60_000),
   // A requester's words outside a questionnaire are about their open request, or one closed this recently.
   CONVERSATION_AFTER_CLOSE: duration.default(7 * 86_400_000),
   // A private chat sending more than FLOOD_MESSAGES within FLOOD_WINDOW is told once to slow down

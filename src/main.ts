@@ -24,6 +24,7 @@ import type { PlatformConnection, PlatformCore, PlatformModule, StartOptions } f
 import { platformModules } from './platforms.js';
 import { loadScenarioFile } from './scenario/load.js';
 import { createDistrictBinding } from './services/bind-district.js';
+import { createClaimBurstWatch } from './services/claim-burst.js';
 import { createClaimRequest } from './services/claim-request.js';
 import { createCoordinatorConsole } from './services/coordinator-commands.js';
 import { createIsCoordinator, type IsCoordinator } from './services/coordinators.js';
@@ -538,6 +539,38 @@ function createBotConsole(config: Config, deps: ServiceDeps, services: RequestSe
   });
 }
 
+/** Claims, with the limit of requests in hand and the watch on bursts of claims. */
+function createClaims(config: Config, deps: ServiceDeps) {
+  const { db, content, delivery, logger } = deps;
+  const afterClaim = createClaimBurstWatch({
+    requests: db.repositories.requests,
+    outbox: db.repositories.outbox,
+    headquartersChats: deps.headquartersChats,
+    claims: config.CLAIM_BURST,
+    windowMs: config.CLAIM_BURST_WINDOW,
+    text: (volunteer, count, number) =>
+      content.catalog.t('claim.burst', {
+        volunteer: volunteer.displayName,
+        count,
+        number,
+        minutes: Math.max(1, Math.round(config.CLAIM_BURST_WINDOW / 60_000)),
+      }),
+    wake: delivery.wake,
+    now: delivery.now,
+  });
+  return createClaimRequest({
+    maxHeld: config.MAX_OPEN_CLAIMS_PER_VOLUNTEER,
+    afterClaim,
+    requests: db.repositories.requests,
+    districtChats: db.repositories.districtChats,
+    headquartersChats: deps.headquartersChats,
+    messengers: delivery.messengers,
+    afterChange: delivery.afterChange,
+    logger,
+    now: delivery.now,
+  });
+}
+
 /** Everything the platforms' handlers use, and the consoles. */
 function createServices(config: Config, deps: ServiceDeps) {
   const { db, content, delivery, logger } = deps;
@@ -587,16 +620,7 @@ function createServices(config: Config, deps: ServiceDeps) {
       districts: config.DISTRICTS,
     }),
     intake,
-    claimRequest: createClaimRequest({
-      maxHeld: config.MAX_OPEN_CLAIMS_PER_VOLUNTEER,
-      requests,
-      districtChats,
-      headquartersChats: deps.headquartersChats,
-      messengers: delivery.messengers,
-      afterChange,
-      logger,
-      now,
-    }),
+    claimRequest: createClaims(config, deps),
     coordinatorConsole,
     peopleRegistry: services.peopleRegistry,
     roles,

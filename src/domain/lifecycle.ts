@@ -161,3 +161,9 @@ function decideComment(request: HelpRequest, text: string, actor: Actor, at: Dat
     },
   };
 }
+
+/** A volunteer's claims in one request's history since a moment, less those given back at once (`claim_undone`). */
+export function claimsKept(history: readonly HistoryEvent[], volunteer: PersonRef, since: Date): number {
+  const theirs = history.filter((e) => e.actor?.platform === volunteer.platform && e.actor.userId === volunteer.userId && e.at >= since);
+  return theirs.filter((e) => e.type === 'claimed').length - theirs.filter((e) => e.type === 'claim_undone').length;
+}

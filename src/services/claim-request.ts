@@ -13,6 +13,8 @@ export interface ClaimDeps {
   messengers: Messengers;
   /** At most this many requests in one volunteer's hands at once (MAX_OPEN_CLAIMS_PER_VOLUNTEER). */
   maxHeld: number;
+  /** Told of every claim kept, to report a volunteer who takes too many too fast (src/services/claim-burst.ts). */
+  afterClaim?: (volunteer: Volunteer, number: number) => Promise<void>;
   logger: Logger;
   now: () => Date;
 }
@@ -77,6 +79,10 @@ export function createClaimRequest(deps: ClaimDeps) {
     deps.logger.info({ request: number, platform: volunteer.platform }, 'request claimed');
     // The posts show who took it and the requester hears of it through the outbox.
     await announce(deps, claimed);
+    await deps.afterClaim?.(volunteer, number).catch((error: unknown) => {
+      // The claim stands whatever happens to the report.
+      deps.logger.warn({ err: describeError(error), request: number }, 'reporting a burst of claims failed');
+    });
     return { kind: 'won', request: claimed };
   };
 }

@@ -51,6 +51,11 @@ export interface RequestRepository {
   listOpen(query: OpenRequestsQuery): Promise<{ items: HelpRequest[]; total: number }>;
   /** A volunteer's claimed requests, oldest claim first (what they still have to do). */
   listByVolunteer(volunteer: PersonRef, limit: number): Promise<HelpRequest[]>;
+  /**
+   * How many claims a volunteer made at or after `since` and kept long enough to be sent the details
+   * (a claim given back at once, `claim_undone`, does not count), whatever became of them later.
+   */
+  countClaimsSince(volunteer: PersonRef, since: Date): Promise<number>;
   /** Requests created in [from, to), oldest first, for statistics and export. */
   listCreatedBetween(from: Date, to: Date): Promise<HelpRequest[]>;
   /** Requests with anything recorded in [from, to): an event of their history, or a rating. */

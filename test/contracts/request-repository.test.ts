@@ -312,6 +312,23 @@ function describeRequestRepositoryContract(name: string, makeSubject: () => Prom
       });
     });
 
+    describe('countClaimsSince', () => {
+      it('counts the claims a volunteer kept since a moment, whatever became of them, less those given back at once', async () => {
+        await claimed(minute(5));
+        await claimed(minute(10));
+        await done(minute(20));
+        const undone = await claimed(minute(25));
+        await requests.undoClaim(undone.number, volunteer(1), 'volunteer_unreachable', minute(25));
+        await claimed(minute(15), volunteer(2));
+        await claimed(minute(15), volunteer(1, 'vk'));
+        // From minute 10: the one still held and the one done; not the one before, nor the one given back.
+        expect(await requests.countClaimsSince(volunteer(1), minute(10))).toBe(2);
+        expect(await requests.countClaimsSince(volunteer(1), minute(0))).toBe(3);
+        expect(await requests.countClaimsSince(volunteer(1, 'vk'), minute(0))).toBe(1);
+        expect(await requests.countClaimsSince(volunteer(7), minute(0))).toBe(0);
+      });
+    });
+
     describe('listCreatedBetween', () => {
       it('lists requests created at or after the start and before the end, oldest first', async () => {
         const late = await filed({ at: minute(20) });

@@ -1,6 +1,6 @@
 import { ageBand } from '../../src/domain/age-band.js';
 import { RecipientUnreachableError } from '../../src/domain/errors.js';
-import { CLAIMABLE_STATUS, isClosed, type Transition } from '../../src/domain/lifecycle.js';
+import { CLAIMABLE_STATUS, claimsKept, isClosed, type Transition } from '../../src/domain/lifecycle.js';
 import type {
   ClientKey,
   GroupPost,
@@ -160,6 +160,10 @@ export class FakeRequestRepository implements RequestRepository {
       .filter((r) => !createdBefore || r.createdAt < createdBefore)
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.number - a.number);
     return { items: matching.slice(skip, skip + limit).map(copy), total: matching.length };
+  }
+
+  async countClaimsSince(volunteer: PersonRef, since: Date): Promise<number> {
+    return [...this.byNumber.values()].reduce((sum, r) => sum + claimsKept(r.history, volunteer, since), 0);
   }
 
   async listByVolunteer(volunteer: PersonRef, limit: number): Promise<HelpRequest[]> {

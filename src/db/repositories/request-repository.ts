@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import { ageBand, type AgeBand } from '../../domain/age-band.js';
-import { CLAIMABLE_STATUS, isClosed } from '../../domain/lifecycle.js';
+import { CLAIMABLE_STATUS, claimsKept, isClosed } from '../../domain/lifecycle.js';
 import type { HelpKind, HelpRequest, HistoryEvent, MessageAuthor, Platform, RequestChannel, RequestStatus, Volunteer } from '../../domain/request.js';
 import type { NewRequest, RequestRepository } from '../../services/ports.js';
 import type { CounterModel } from '../models/counter-model.js';
@@ -136,6 +136,12 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
         .limit(limit)
         .lean();
       return docs.map(toHelpRequest);
+    },
+
+    async countClaimsSince(volunteer, since) {
+      const byThem = { type: 'claimed', 'actor.platform': volunteer.platform, 'actor.userId': volunteer.userId, at: { $gte: since } };
+      const docs = await requests.find({ history: { $elemMatch: byThem } }).lean();
+      return docs.map(toHelpRequest).reduce((sum, request) => sum + claimsKept(request.history, volunteer, since), 0);
     },
 
     async listCreatedBetween(from, to) {
