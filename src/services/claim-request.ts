@@ -46,6 +46,8 @@ export function createClaimRequest(deps: ClaimDeps) {
       if (!request) return { kind: 'not_found' };
       if (!(await isVolunteerChatOf(deps, request, fromChat))) return { kind: 'wrong_chat' };
     }
+    // A volunteer at the limit is answered before the claim, so a press of theirs never takes a
+    // request from someone else even for a moment.
     if ((await heldBy(deps, volunteer)).length >= deps.maxHeld) return { kind: 'too_many', max: deps.maxHeld };
     const claimed = await deps.requests.claim(number, volunteer, deps.now());
     if (!claimed) {
@@ -54,7 +56,7 @@ export function createClaimRequest(deps: ClaimDeps) {
       return isClosed(current.status) ? { kind: 'closed' } : { kind: 'taken' };
     }
     // Presses on several posts at once all pass the check above; of what they won, the volunteer
-    // keeps the earliest claims up to the limit and the rest go back at once, before any news.
+    // keeps the earliest claims up to the limit and the rest go back at once, before any card or news.
     if (!(await heldBy(deps, volunteer)).slice(0, deps.maxHeld).some((r) => r.number === number)) {
       const undone = await deps.requests.undoClaim(number, volunteer, 'claim_limit', deps.now());
       if (undone) await deps.requests.clearEffectsMark(number, undone.history.length);
