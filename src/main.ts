@@ -41,6 +41,7 @@ import { createQuestionInbox } from './services/question-inbox.js';
 import { createRequestConversation } from './services/request-conversation.js';
 import { createGroupChat } from './services/private-chat/group-chat.js';
 import { createRequestEffects } from './services/request-effects.js';
+import { createTaskDetails } from './services/task-details.js';
 import { createRequestExpiry, createRequestLifecycle } from './services/request-lifecycle.js';
 import { createRequesterQueries } from './services/requester-queries.js';
 import { createRetention, retentionTextParams, type RetentionPeriods } from './services/retention.js';
@@ -245,7 +246,7 @@ function createDelivery(
   deps: { content: Content; db: Database; platforms: ConnectedPlatform[]; headquartersChats: ChatRef[]; logger: Logger },
 ) {
   const { db, logger, headquartersChats } = deps;
-  const { requests, districtChats, outbox, pacing } = db.repositories;
+  const { requests, districtChats, outbox, pacing, accessLog } = db.repositories;
   const now = () => new Date();
   const processName = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const quietHours = quietHoursRule(config.QUIET_HOURS, config.TIME_ZONE);
@@ -275,11 +276,14 @@ function createDelivery(
   });
   const effects = createRequestEffects({ requests, districtChats, headquartersChats, outbox, texts: deps.content.texts, now, plan: requestJobs.planFor });
   const messengers: Messengers = Object.fromEntries(deps.platforms.map(({ module, connection }) => [module.id, connection.messenger]));
+  const details = createTaskDetails({ requests, accessLog, outbox, messengers, now });
   const worker = createOutboxWorker({
     outbox,
     pacing,
     requests,
     effects,
+    details,
+    accessLog,
     messengers,
     headquartersChats,
     catalog: deps.content.catalog,
@@ -301,6 +305,7 @@ function createDelivery(
     metrics,
     scheduler,
     messengers,
+    details,
     afterChange,
     wake: bell.ring,
     now,
@@ -564,7 +569,7 @@ function createClaims(config: Config, deps: ServiceDeps) {
     requests: db.repositories.requests,
     districtChats: db.repositories.districtChats,
     headquartersChats: deps.headquartersChats,
-    messengers: delivery.messengers,
+    details: delivery.details,
     afterChange: delivery.afterChange,
     logger,
     now: delivery.now,
@@ -612,6 +617,7 @@ function createServices(config: Config, deps: ServiceDeps) {
         erasure: services.erasure,
         myRequestsText,
         conversation: services.conversation,
+        details: delivery.details,
         capabilities,
       }),
     groupChat: createGroupChat({

@@ -19,6 +19,13 @@ const { call, send } = deliveryCalls({
       : null,
 });
 
+/**
+ * A bot edits its own messages at any age, but deletes one only within 48 hours of sending
+ * (https://core.telegram.org/bots/api#deletemessage): an older contact card stays, and its reader
+ * is asked to delete it.
+ */
+const DELETABLE_FOR_MS = 48 * 3600_000;
+
 /** The services' Messenger over the Telegram Bot API. */
 export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: Catalog): Messenger {
   const claimKeyboard = (view: PublicRequestView) =>
@@ -42,11 +49,36 @@ export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: 
           }),
       );
     },
-    ...privateMessages(catalog, texts, (chatId, message, options) =>
-      send(() =>
-        api.sendMessage(chatId, message.text, { ...(message.buttons ? { reply_markup: inlineKeyboard(message.buttons) } : {}), ...silently(options) }),
-      ),
-    ),
+    ...privateMessages(catalog, texts, {
+      send: async (chatId, message, options) => {
+        const markup = message.buttons ? { reply_markup: inlineKeyboard(message.buttons) } : {};
+        return String((await send(() => api.sendMessage(chatId, message.text, { ...markup, ...silently(options) }))).message_id);
+      },
+      sendContactCard: async (chatId, name, phone, options) => String((await send(() => api.sendContact(chatId, phone, name, silently(options)))).message_id),
+      edit: (chatId, messageId, text) =>
+        call(() =>
+          api.editMessageText(chatId, Number(messageId), text, { reply_markup: { inline_keyboard: [] } }).then(
+            () => undefined,
+            (error: unknown) => {
+              // Edited before (a retry after a crash): it already says this.
+              if (!(error instanceof GrammyError && error.description.includes('message is not modified'))) throw error;
+            },
+          ),
+        ),
+      remove: {
+        call: (chatId, messageId) =>
+          call(() =>
+            api.deleteMessage(chatId, Number(messageId)).then(
+              () => undefined,
+              (error: unknown) => {
+                // Deleted before (a retry after a crash, or by the reader): it is gone, as wanted.
+                if (!(error instanceof GrammyError && /message to delete not found/i.test(error.description))) throw error;
+              },
+            ),
+          ),
+        withinMs: DELETABLE_FOR_MS,
+      },
+    }),
     async sendChart(chatId, png, caption) {
       await call(() => api.sendPhoto(chatId, new InputFile(png, 'report.png'), { caption }));
     },

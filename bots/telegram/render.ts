@@ -7,8 +7,8 @@ import { promptText } from '../../src/services/private-chat/prompt-text.js';
 import type { ChatButton, ChatCapabilities, ChatReply } from '../../src/services/private-chat/reply.js';
 import { encodeCallback } from './callback-data.js';
 
-/** What this renderer can draw: the dialogue words its replies by it (the share-contact button, contact cards). */
-export const CAPABILITIES: ChatCapabilities = { canShareContact: true, sendsContactCards: true, opensWithStart: true };
+/** What this renderer can draw: the dialogue words its replies by it (the share-contact button). */
+export const CAPABILITIES: ChatCapabilities = { canShareContact: true, opensWithStart: true };
 
 /** Telegram shows at most 200 characters of the answer on a pressed button. */
 const NOTICE_MAX = 200;
@@ -66,8 +66,6 @@ export async function sendReply(ctx: Context, reply: ChatReply, catalog: Catalog
       if (message.prompt.afterPhone && rendered.replyMarkup instanceof InlineKeyboard)
         await ctx.reply(catalog.t('bot.intake.phoneTaken'), { reply_markup: { remove_keyboard: true } });
       await ctx.reply(rendered.text, { reply_markup: rendered.replyMarkup });
-    } else if (message.kind === 'contact') {
-      await ctx.replyWithContact(message.phone, message.name);
     } else if (message.kind === 'document') {
       await ctx.replyWithDocument(new InputFile(Buffer.from(message.content, 'utf8'), message.fileName), { caption: message.caption });
     } else if (message.replacesPressed && ctx.callbackQuery?.message) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { APIError, getRandomId, type API } from 'vk-io';
+import { APIError, getRandomId, Keyboard, type API } from 'vk-io';
 import type { Catalog } from '../../src/messages/catalog.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
 import type { Messenger } from '../../src/services/ports.js';
@@ -24,6 +24,14 @@ const { call, send } = deliveryCalls({
   permanent: (error) => (error instanceof APIError && PERMANENT_CODES.has(Number(error.code)) ? `${Number(error.code)}: ${error.message}` : null),
   unreachable: (error) => (error instanceof APIError && UNREACHABLE_CODES.has(Number(error.code)) ? `${error.code}: ${error.message}` : null),
 });
+
+/**
+ * A community edits its message only within 24 hours of sending (messages.edit answers 909 "too old"
+ * after that; deleting for everyone has the same window). Everything the bot takes back here is a
+ * text (VK has no contact cards), so it edits within the day; an older one is left, and its reader is
+ * asked to delete it.
+ */
+const EDITABLE_FOR_MS = 24 * 3600_000;
 
 /** The services' Messenger over the VK API. */
 export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalog): Messenger {
@@ -58,16 +66,24 @@ export function createVkMessenger(api: API, texts: RequestTexts, catalog: Catalo
     },
     // options.silent is not used: VK's messages.send has no silent delivery, so news sent during quiet
     // hours arrives as the person's own notification settings say.
-    ...privateMessages(catalog, texts, (chatId, message, options) =>
-      send(() =>
-        api.messages.send({
-          peer_id: Number(chatId),
-          message: message.text,
-          ...(message.buttons ? { keyboard: keyboardOf(message.buttons) } : {}),
-          random_id: randomIdFor(options?.deliveryKey),
-        }),
-      ),
-    ),
+    ...privateMessages(catalog, texts, {
+      send: async (chatId, message, options) =>
+        String(
+          await send(() =>
+            api.messages.send({
+              peer_id: Number(chatId),
+              message: message.text,
+              ...(message.buttons ? { keyboard: keyboardOf(message.buttons) } : {}),
+              random_id: randomIdFor(options?.deliveryKey),
+            }),
+          ),
+        ),
+      edit: async (chatId, messageId, text) => {
+        // An empty inline keyboard takes the card's buttons away, as a group post loses its button.
+        await call(() => api.messages.edit({ peer_id: Number(chatId), message_id: Number(messageId), message: text, keyboard: Keyboard.builder().inline() }));
+      },
+      editableForMs: EDITABLE_FOR_MS,
+    }),
     describeFailure(error) {
       if (error instanceof APIError) {
         const code = Number(error.code);

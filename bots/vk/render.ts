@@ -10,8 +10,8 @@ import { promptText } from '../../src/services/private-chat/prompt-text.js';
 import type { ChatButton, ChatCapabilities, ChatReply } from '../../src/services/private-chat/reply.js';
 import { encodeAction } from './payload.js';
 
-/** What this renderer can draw: no share-contact button, no contact cards, five rows in a list. */
-export const CAPABILITIES: ChatCapabilities = { canShareContact: false, sendsContactCards: false, opensWithStart: false, maxListRows: 5 };
+/** What this renderer can draw: no share-contact button, five rows in a list. */
+export const CAPABILITIES: ChatCapabilities = { canShareContact: false, opensWithStart: false, maxListRows: 5 };
 
 /** VK (and vk-io) refuse button labels longer than 40 UTF-16 units, so an emoji counts twice. */
 const MAX_LABEL = 40;
@@ -84,8 +84,6 @@ export async function sendReply(api: API, peerId: number, reply: ChatReply, cata
     if (message.kind === 'prompt') {
       const rendered = renderIntakeReply(message, catalog);
       await say(api, peerId, rendered.message, { keyboard: rendered.keyboard });
-    } else if (message.kind === 'contact') {
-      await say(api, peerId, `${message.name}, ${message.phone}`);
     } else if (message.kind === 'document') {
       // The console is told VK sends no files, so it never hands one over.
       throw new Error('a VK message carries no documents');

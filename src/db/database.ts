@@ -21,6 +21,8 @@ import { createMongoQuestionRepository } from './repositories/question-repositor
 import { createRoleModel } from './models/role-model.js';
 import { createMongoPeopleRepository } from './repositories/people-repository.js';
 import { createMongoRoleRepository } from './repositories/role-repository.js';
+import { createAccessRecordModel } from './models/access-record-model.js';
+import { createMongoAccessLog } from './repositories/access-log.js';
 import { createConsoleLoginTokenModel, createConsoleSessionModel } from './models/console-session-model.js';
 import { createMongoConsoleSessionStore } from './repositories/console-session-repository.js';
 
@@ -49,6 +51,7 @@ export async function connectDatabase(uri: string): Promise<Database> {
     consoleLoginTokens: createConsoleLoginTokenModel(connection),
     consoleSessions: createConsoleSessionModel(connection),
     questions: createQuestionModel(connection),
+    accessRecords: createAccessRecordModel(connection),
   };
   await Promise.all(Object.values(models).map((model) => model.createIndexes()));
   return {
@@ -101,12 +104,14 @@ function createRepositories(models: {
   consoleLoginTokens: ReturnType<typeof createConsoleLoginTokenModel>;
   consoleSessions: ReturnType<typeof createConsoleSessionModel>;
   questions: ReturnType<typeof createQuestionModel>;
+  accessRecords: ReturnType<typeof createAccessRecordModel>;
 }) {
   return {
     requests: createMongoRequestRepository(models),
     feedback: createMongoFeedbackStore(models.requests),
     retention: createMongoRetentionStore(models),
     questions: createMongoQuestionRepository(models.questions),
+    accessLog: createMongoAccessLog(models.accessRecords),
     districtChats: createMongoDistrictChatRepository(models.districtChats),
     conversations: createMongoConversationStore<unknown>(models.conversations),
     outbox: createMongoOutbox(models.outbox),

@@ -13,6 +13,8 @@ export interface RequestTexts extends RequestNewsTexts {
   groupPost(view: PublicRequestView, viaHeadquarters: boolean): string;
   /** The full request, for the volunteer who claimed it only. */
   volunteerDetails(request: HelpRequest): string;
+  /** A task card once the request has left its reader's hands: why, and nothing personal. */
+  withdrawnCard(request: HelpRequest): string;
   /** The answer to /my: the requester's requests with their status, or that there are none. */
   myRequests(requests: HelpRequest[]): string;
   category(code: string): string;
@@ -71,6 +73,16 @@ export function createRequestTexts(catalog: Catalog, timeZone: string, scenario:
       else if (view.status === 'done') lines.push(view.volunteerName ? catalog.t('group.doneBy', { volunteer: view.volunteerName }) : catalog.t('group.done'));
       else if (view.status === 'cancelled') lines.push(catalog.t('group.cancelled'));
       return lines.join('\n\n');
+    },
+    withdrawnCard(request) {
+      // Called only for a reader who no longer holds it: taken by someone else, back to new, or closed.
+      const why = { claimed: 'reassigned', new: 'released', done: 'done', cancelled: 'cancelled' }[request.status];
+      return catalog.t('volunteer.withdrawn', {
+        number: request.number,
+        district: request.district,
+        helpKind: helpKind(request.helpKind),
+        why: catalog.t(`volunteer.withdrawnWhy.${why}`),
+      });
     },
     volunteerDetails(request) {
       const extra = Object.entries(request.extra)

@@ -1,7 +1,8 @@
 import { RecipientUnreachableError } from '../domain/errors.js';
 import { isClosed } from '../domain/lifecycle.js';
 import type { HelpRequest, Volunteer } from '../domain/request.js';
-import type { ChatRef, DistrictChatRepository, Logger, Messengers, RequestRepository } from './ports.js';
+import type { ChatRef, DistrictChatRepository, Logger, RequestRepository } from './ports.js';
+import type { TaskDetails } from './task-details.js';
 import { describeError } from './describe-error.js';
 
 export interface ClaimDeps {
@@ -10,7 +11,8 @@ export interface ClaimDeps {
   afterChange: (request: HelpRequest) => Promise<unknown>;
   districtChats: DistrictChatRepository;
   headquartersChats: readonly ChatRef[];
-  messengers: Messengers;
+  /** Sends the winner the task card and records it (src/services/task-details.ts). */
+  details: TaskDetails;
   /** At most this many requests in one volunteer's hands at once (MAX_OPEN_CLAIMS_PER_VOLUNTEER). */
   maxHeld: number;
   /** Told of every claim kept, to report a volunteer who takes too many too fast (src/services/claim-burst.ts). */
@@ -63,10 +65,8 @@ export function createClaimRequest(deps: ClaimDeps) {
       return { kind: 'too_many', max: deps.maxHeld };
     }
 
-    const messenger = deps.messengers[volunteer.platform];
     try {
-      if (!messenger) throw new RecipientUnreachableError(volunteer.platform, 'platform not running');
-      await messenger.sendTaskCard(volunteer.userId, claimed, { deliveryKey: `details:${number}:${claimed.history.length}` });
+      await deps.details.show(claimed, volunteer, 'task_card', { deliveryKey: `details:${number}:${claimed.history.length}` });
     } catch (error) {
       // Nobody must hold a request they cannot see: give it back so the next volunteer can take it.
       const unreachable = error instanceof RecipientUnreachableError;

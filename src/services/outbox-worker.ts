@@ -4,7 +4,8 @@ import { describeError } from './describe-error.js';
 import { deliverNext } from './outbox/deliver-next.js';
 import { createPacer } from './outbox/pacer.js';
 import type { SendingLimits } from './outbox/sending-limits.js';
-import type { ChatPacing, ChatRef, Logger, Messengers, Outbox, RequestRepository } from './ports.js';
+import type { AccessLog, ChatPacing, ChatRef, Logger, Messengers, Outbox, RequestRepository } from './ports.js';
+import type { TaskDetails } from './task-details.js';
 import type { RequestEffects } from './request-effects.js';
 
 export { withHeadroom, type SendingLimits } from './outbox/sending-limits.js';
@@ -14,6 +15,9 @@ export interface OutboxWorkerDeps {
   pacing: ChatPacing;
   requests: RequestRepository;
   effects: RequestEffects;
+  /** Sends task cards and records them; the access log says which messages to withdraw. */
+  details: TaskDetails;
+  accessLog: AccessLog;
   /** The messengers by platform id; a message for a platform absent here waits for a process that has it. */
   messengers: Messengers;
   headquartersChats: readonly ChatRef[];

@@ -110,6 +110,50 @@ export interface QuestionRepository {
   forgetAskedBefore(before: Date): Promise<number>;
 }
 
+/** What of a request's personal data someone was shown, and where. */
+export type AccessKind =
+  /** The volunteer's task card: name, address, phone, description. */
+  | 'task_card'
+  /** The requester's contact (name and phone), sent on «Контакт». */
+  | 'contact';
+
+/**
+ * A message in someone's private chat that shows a request's personal data, so it can be withdrawn
+ * when the request leaves their hands. `form`: a text the bot can edit, or a contact card it can only
+ * delete.
+ */
+export interface ShownMessage {
+  chatId: string;
+  messageId: string;
+  form: 'text' | 'contact_card';
+  sentAt: Date;
+}
+
+/** One showing of a request's personal data: who saw it, when, through which channel, and what. */
+export interface AccessRecord {
+  id: string;
+  requestNumber: number;
+  viewer: PersonRef;
+  channel: RequestChannel;
+  kind: AccessKind;
+  at: Date;
+  /** The message that shows it, while it is in a private chat. */
+  message?: ShownMessage;
+  /** When that message was edited, deleted or (where neither is allowed any more) flagged to its reader. */
+  withdrawnAt?: Date;
+}
+
+/** Who was shown what (no personal data of requesters is kept here, only who, when and which request). */
+export interface AccessLog {
+  record(entry: Omit<AccessRecord, 'id'>): Promise<AccessRecord>;
+  /** A request's records, oldest first. */
+  listForRequest(number: number): Promise<AccessRecord[]>;
+  /** The messages of a request still showing its data in a viewer's chat (not withdrawn), oldest first. */
+  listShowing(number: number, viewer: PersonRef): Promise<AccessRecord[]>;
+  /** Notes that a record's message was withdrawn; false when it was already. */
+  markWithdrawn(id: string, at: Date): Promise<boolean>;
+}
+
 /** Which open requests to list. */
 export interface OpenRequestsQuery {
   district?: string;
@@ -169,6 +213,12 @@ export interface SendOptions {
   silent?: boolean;
 }
 
+/** A message with a request's personal data as the platform sent it. */
+export interface SentDetails {
+  messageId: string;
+  form: ShownMessage['form'];
+}
+
 /** Sending to one platform; implemented by each bot adapter. */
 export interface Messenger {
   readonly platform: Platform;
@@ -182,7 +232,15 @@ export interface Messenger {
    * Sends the volunteer holding a request its full details with their actions (done, cannot do,
    * contact); throws RecipientUnreachableError like sendText.
    */
-  sendTaskCard(chatId: string, request: HelpRequest, options?: SendOptions & { note?: string }): Promise<void>;
+  sendTaskCard(chatId: string, request: HelpRequest, options?: SendOptions & { note?: string }): Promise<SentDetails>;
+  /** Sends the holder the requester's name and phone: a contact card that calls with one tap where the platform has them. */
+  sendContact(chatId: string, request: HelpRequest, options?: SendOptions): Promise<SentDetails>;
+  /**
+   * Takes a request's personal data out of a message that showed it: a text is edited to the card
+   * without them (saying why), a contact card deleted, as far as the platform still allows for a message of its
+   * age; 'kept' when it allows neither any more (the caller then asks the reader to delete it).
+   */
+  withdrawShown(message: ShownMessage, request: HelpRequest, now: Date): Promise<'replaced' | 'deleted' | 'kept'>;
   /**
    * Sends a picture with a caption (the daily report's chart). Optional: a platform without it shows
    * the report as text only.
@@ -229,6 +287,8 @@ export type OutboxMessage =
   | { kind: 'sync'; platform: Platform; chatId: string; requestNumber: number; round: number }
   /** The details and actions for the volunteer a request was assigned to; sent only while they hold it. */
   | { kind: 'task'; platform: Platform; chatId: string; requestNumber: number; volunteerId: string; note?: string }
+  /** Takes a request's details out of the private chat of a volunteer it has left (their card edited, the contact deleted). */
+  | { kind: 'withdraw'; platform: Platform; chatId: string; requestNumber: number; viewerId: string }
   /** The requester is asked to rate a done request (`reminder`: the one gentle second asking). */
   | { kind: 'feedback'; platform: Platform; chatId: string; requestNumber: number; reminder: boolean }
   /** A stacked bar chart (each column's counts bottom up), drawn when sent, with its caption. */

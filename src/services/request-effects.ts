@@ -2,6 +2,7 @@ import { EXPIRED_NOTE } from '../domain/lifecycle.js';
 import type { RequesterMessageKind } from '../domain/night-policy.js';
 import type { HelpRequest, HistoryEvent, PersonRef } from '../domain/request.js';
 import type { ChatRef, DistrictChatRepository, Outbox, OutboxMessage, RequestRepository } from './ports.js';
+import { withdrawalFor } from './task-details.js';
 
 export interface EffectsDeps {
   requests: RequestRepository;
@@ -93,8 +94,20 @@ export function createRequestEffects(deps: EffectsDeps) {
     return { posts: [...posts, ...syncs], routed };
   }
 
-  /** Who hears of one event, and what; texts come from the event itself, not from later state. */
+  /**
+   * What follows from one event: the details leave the chat of a volunteer it took the request
+   * from (done, given back, reassigned, cancelled), and the people concerned hear of it.
+   */
   function newsOf(request: HelpRequest, event: HistoryEvent, index: number): Keyed[] {
+    const from = event.previousVolunteer;
+    const keptBy = (v: PersonRef | undefined) => !!v && !!from && v.platform === from.platform && v.userId === from.userId;
+    const withdrawal: Keyed[] =
+      from && !keptBy(event.volunteer) ? [{ key: `event:${request.number}:${index}:withdraw`, message: withdrawalFor(request.number, from) }] : [];
+    return [...withdrawal, ...announcementsOf(request, event, index)];
+  }
+
+  /** Who hears of one event, and what; texts come from the event itself, not from later state. */
+  function announcementsOf(request: HelpRequest, event: HistoryEvent, index: number): Keyed[] {
     const n = request.number;
     const key = (to: string) => `event:${n}:${index}:${to}`;
     const requester = request.requester;

@@ -28,6 +28,7 @@ function describeOutboxContract(name: string, makeOutbox: () => Promise<Outbox>)
         { kind: 'sync', platform: 'vk', chatId: '2000000001', requestNumber: 1, round: 1 },
         { kind: 'task', platform: 'telegram', chatId: '11', requestNumber: 1, volunteerId: '11', note: 'назначил координатор' },
         { kind: 'task', platform: 'vk', chatId: '12', requestNumber: 2, volunteerId: '12' },
+        { kind: 'withdraw', platform: 'vk', chatId: '12', requestNumber: 2, viewerId: '12' },
         { kind: 'feedback', platform: 'telegram', chatId: '5', requestNumber: 1, reminder: true },
         {
           kind: 'chart',

@@ -4,6 +4,7 @@ import { quietHoursRule } from '../../src/domain/quiet-hours.js';
 import { createOutboxWorker } from '../../src/services/outbox-worker.js';
 import type { OutboxMessage } from '../../src/services/ports.js';
 import { createRequestTexts } from '../../src/messages/request-texts.js';
+import { createTaskDetails } from '../../src/services/task-details.js';
 import { createRequestEffects } from '../../src/services/request-effects.js';
 import { startTestDatabase, type TestDatabase } from '../support/database.js';
 import { FakeDistrictChatRepository, RecordingLogger, RecordingMessenger } from '../support/fakes.js';
@@ -100,6 +101,14 @@ it('delivers 150 messages exactly once with three processes sharing the outbox',
         texts,
         now,
       }),
+      details: createTaskDetails({
+        requests: p.repositories.requests,
+        accessLog: p.repositories.accessLog,
+        outbox: p.repositories.outbox,
+        messengers: { telegram: messenger },
+        now,
+      }),
+      accessLog: p.repositories.accessLog,
       messengers: { telegram: messenger },
       headquartersChats: [],
       catalog: catalogs.ru,

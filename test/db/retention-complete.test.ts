@@ -77,11 +77,13 @@ describe('a request nobody finishes', () => {
 
     // The news went through the outbox and waits there for delivery, though the request is erased.
     const messages = await t.db.connection.collection('outbox').find({ requestNumber: old.number }).toArray();
-    const to = (chatId: string) => messages.filter((m) => m.chatId === chatId).map((m) => m.text as string);
+    const to = (chatId: string) => messages.filter((m) => m.chatId === chatId && m.kind === 'text').map((m) => m.text as string);
     // (The claim's own news was never announced here, so it comes along; only the closing matters.)
     expect(to('4001').filter((text) => text.includes('закрыта'))).toEqual([expect.stringMatching(new RegExp(`№${old.number} закрыта: она слишком долго`))]);
     expect(to(HQ.chatId).join('\n')).toMatch(new RegExp(`№${old.number}.*закрыта автоматически`));
     expect(to('v77')).toEqual([expect.stringContaining(`№${old.number}`)]);
+    // Their task card leaves their chat with the request.
+    expect(messages.filter((m) => m.kind === 'withdraw').map((m) => m.viewerId)).toEqual(['v77']);
     for (const m of messages) for (const value of Object.values(makeDraft().personal)) expect(String(m.text ?? '')).not.toContain(value);
 
     // Once delivered, what they said is forgotten at the next sweep, and the chat ids with it.

@@ -9,8 +9,6 @@ const PERSONAL = ['Зинаида Петровна', 'Садовая', '+7913765
 let h: SystemHarness;
 beforeAll(async () => {
   h = await SystemHarness.start();
-  // The emulator has no sendContact; answer it as Telegram would and keep the call for the checks.
-  h.emulator.stub('sendContact', { message_id: 1, date: 0, chat: { id: 1, type: 'private' } });
   await h.person(COORDINATOR_ID, 'Координатор', GROUP).ask('/bind Центральный');
 });
 afterAll(async () => {
@@ -46,7 +44,12 @@ it('takes a request from claim through "cannot do it", a new post, another volun
   // The contact is a card the phone can call; only the holder gets it.
   await ivan.press(card, 'Контакт');
   const contact = await h.emulator.waitFor(() => h.emulator.callsOf('sendContact').at(-1));
-  expect(contact.payload).toMatchObject({ chat_id: 6101, phone_number: '+79137654321', first_name: 'Зинаида Петровна' });
+  // (Telegram takes a chat id as a number or a string.)
+  expect({ ...contact.payload, chat_id: String(contact.payload.chat_id) }).toMatchObject({
+    chat_id: '6101',
+    phone_number: '+79137654321',
+    first_name: 'Зинаида Петровна',
+  });
 
   // He cannot do it after all: a reason, then the request waits for someone else.
   const question = await ivan.choose(card, 'Не могу выполнить');
@@ -63,6 +66,23 @@ it('takes a request from claim through "cannot do it", a new post, another volun
   expect(oldPost!.message.reply_markup?.inline_keyboard?.flat() ?? []).toEqual([]);
   expect(newPost!.message.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toEqual(['✋ Взять заявку']);
   for (const post of [oldPost!, newPost!]) for (const personal of PERSONAL) expect(post.message.text).not.toContain(personal);
+
+  // His card and the contact leave his chat with the request: the card is edited to say why, with
+  // nothing personal and no buttons; the contact card is deleted.
+  const cardNow = async () => h.messagesTo(6101).find((m) => m.messageId === card.messageId)!.message;
+  await eventually(async () => /больше не у вас/.test((await cardNow()).text));
+  expect((await cardNow()).text).toContain(`Заявка №${number} · Центральный`);
+  expect((await cardNow()).text).toContain('Возвращена');
+  for (const personal of PERSONAL) expect((await cardNow()).text).not.toContain(personal);
+  expect((await cardNow()).reply_markup?.inline_keyboard?.flat() ?? []).toEqual([]);
+  const [contactId] = [...h.emulator.contacts].find(([, c]) => c.chatId === '6101')!;
+  await eventually(async () => h.emulator.contacts.get(contactId)?.deleted === true);
+  // Who was shown what is on record: the card and the contact, to him, in Telegram.
+  const shown = await h.database.db.repositories.accessLog.listForRequest(number);
+  expect(shown.map((r) => [r.kind, r.viewer.userId, r.channel, Boolean(r.withdrawnAt)])).toEqual([
+    ['task_card', '6101', 'telegram', true],
+    ['contact', '6101', 'telegram', true],
+  ]);
 
   // His old card's buttons no longer work for him.
   const answersBefore = h.callbackAnswers().length;
@@ -88,6 +108,10 @@ it('takes a request from claim through "cannot do it", a new post, another volun
   expect(done!.history.at(-1)!.comment).toBe('Всё привезла, бабушка довольна');
   expect((await relative.reply()).message.text).toMatch(new RegExp(`Заявка №${number} выполнена`));
   await eventually(async () => /Заявка выполнена/.test(postsOf(number)[1]!.message.text));
+  // Done, her card keeps the number and the thanks, not the address.
+  const olgaCardNow = async () => h.messagesTo(6102).find((m) => m.messageId === olgaCard.messageId)!.message.text;
+  await eventually(async () => /Выполнена\. Спасибо за помощь/.test(await olgaCardNow()));
+  for (const personal of PERSONAL) expect(await olgaCardNow()).not.toContain(personal);
 
   // A second "done" is refused politely and changes nothing.
   const before = h.callbackAnswers().length;
@@ -122,8 +146,16 @@ it('lets the requester withdraw a request from /my after confirming, and tells i
   const number = await fileRequest(relative, 'Центральный');
   relative.skipAll();
   const boris = h.person(6103, 'Борис');
-  await claim(h.person(6103, 'Борис', GROUP), boris, number);
+  const card = await claim(h.person(6103, 'Борис', GROUP), boris, number);
   expect((await relative.reply()).message.text).toMatch(/взяли в работу\. Волонтёр: Борис/);
+  // He took the contact three days ago (its record is set back so): Telegram no longer lets a bot delete it.
+  await boris.press(card, 'Контакт');
+  await h.emulator.waitFor(() => [...h.emulator.contacts.values()].find((c) => c.chatId === '6103'), undefined, 'the contact card for Boris');
+  await eventually(async () => (await h.database.db.repositories.accessLog.listShowing(number, { platform: 'telegram', userId: '6103' })).length === 2);
+  const threeDaysAgo = new Date(Date.now() - 72 * 3600_000);
+  await h.database.db.connection
+    .collection('access_records')
+    .updateMany({ requestNumber: number, kind: 'contact' }, { $set: { 'message.sentAt': threeDaysAgo } });
 
   const my = await relative.ask('/my');
   const question = await relative.choose(my, `Отменить №${number}`);
@@ -136,7 +168,12 @@ it('lets the requester withdraw a request from /my after confirming, and tells i
   await relative.press(again, 'Да, отменить');
   expect((await relative.reply()).message.text).toMatch(new RegExp(`Заявка №${number} отменена`));
   expect(await stored(number)).toMatchObject({ status: 'cancelled' });
-  expect((await boris.reply()).message.text).toMatch(new RegExp(`Заявка №${number} отменена. Ехать по ней больше не нужно`));
+  // (The news and the withdrawal go out side by side, in either order.)
+  await eventually(async () => h.messagesTo(6103).some((m) => new RegExp(`Заявка №${number} отменена. Ехать по ней больше не нужно`).test(m.message.text)));
+  // The card is edited at any age; the old contact card stays, and he is asked to delete it himself.
+  await eventually(async () => /Отменена\./.test(h.messagesTo(6103).find((m) => m.messageId === card.messageId)!.message.text));
+  expect([...h.emulator.contacts.values()].find((c) => c.chatId === '6103')!.deleted).toBe(false);
+  await eventually(async () => h.messagesTo(6103).some((m) => new RegExp(`Заявка №${number} больше не у вас.*Удалите, пожалуйста`, 's').test(m.message.text)));
   await eventually(async () => /Заявка отменена/.test(postsOf(number)[0]!.message.text));
 
   // A closed request offers no cancel button any more.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { fileVkRequest, SystemHarness, VK_COORDINATOR_ID, type VkPerson } from '../support/harness.js';
+import { eventually, fileVkRequest, SystemHarness, VK_COORDINATOR_ID, type VkPerson } from '../support/harness.js';
 import { PEER_CHAT_OFFSET } from '../support/vk-api-fake.js';
 
 // The same lifecycle as in Telegram, through VK's callback buttons in private messages.
@@ -39,13 +39,30 @@ it('gives a request back with a reason, lets another volunteer finish it with a 
     ['callback', '📞 Контакт'],
   ]);
   expect((await relative.reply()).text).toMatch(/взяли в работу\. Волонтёр: Иван/);
+  // What his phone keeps showing of the card until it is redrawn: the «done» button's payload.
+  const donePayload = card.keyboard!.buttons.flat().find((b) => b.action.label === '✅ Выполнено')!.action.payload;
 
-  expect((await ivan.choose(card, 'Контакт')).text).toBe(`Заявка №${number}. Контакт: Зинаида Петровна, +79137654321`);
+  const contact = await ivan.choose(card, 'Контакт');
+  expect(contact.text).toBe(`Заявка №${number}. Контакт: Зинаида Петровна, +79137654321`);
   const question = await ivan.choose(card, 'Не могу выполнить');
   expect((await ivan.choose(question, 'Не успеваю')).text).toMatch(/возвращена/);
   expect(await stored(number)).toMatchObject({ status: 'new', round: 1 });
   expect((await relative.reply()).text).toMatch(/не сможет её выполнить/);
   await h.vk.waitFor(() => (postsOf(number).length === 2 ? true : undefined));
+
+  // The card and the contact leave his chat with the request: both edited (VK allows it for a day)
+  // to say why, with nothing personal and no buttons.
+  await eventually(async () => card.edits > 0 && contact.edits > 0);
+  for (const message of [card, contact]) {
+    expect(message.text).toMatch(new RegExp(`Заявка №${number} · Центральный[\\s\\S]*Возвращена[\\s\\S]*больше не у вас`));
+    for (const personal of ['Зинаида Петровна', 'Садовая', '+79137654321']) expect(message.text).not.toContain(personal);
+    expect(message.keyboard).toBeUndefined();
+  }
+  const shown = await h.database.db.repositories.accessLog.listForRequest(number);
+  expect(shown.map((r) => [r.kind, r.viewer.userId, r.channel, Boolean(r.withdrawnAt)])).toEqual([
+    ['task_card', '7701', 'vk', true],
+    ['contact', '7701', 'vk', true],
+  ]);
 
   const olga = h.vkPerson(7702, 'Ольга');
   const olgaCard = await claim(h.vkPerson(7702, 'Ольга', CHAT), olga, number);
@@ -58,9 +75,9 @@ it('gives a request back with a reason, lets another volunteer finish it with a 
   expect(done!.history.at(-1)).toMatchObject({ type: 'commented', comment: 'Всё отвезла', channel: 'vk' });
   expect((await relative.reply()).text).toMatch(new RegExp(`Заявка №${number} выполнена`));
 
-  // Ivan's old card refuses politely.
+  // Ivan's old card has no buttons any more; one pressed on a view not yet redrawn refuses politely.
   const answersBefore = h.vk.eventAnswers().length;
-  ivan.press(card, 'Выполнено');
+  h.vk.pushMessageEvent({ userId: 7701, conversationMessageId: card.conversationMessageId, payload: donePayload });
   const refusal = await h.vk.waitFor(() => h.vk.eventAnswers()[answersBefore]);
   expect(String(refusal.eventData?.text)).toMatch(/уже выполнена/);
 }, 60_000);

@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HelpRequest, Volunteer } from '../../src/domain/request.js';
 import { createRequestTexts } from '../../src/messages/request-texts.js';
 import { createClaimRequest, type ClaimDeps } from '../../src/services/claim-request.js';
+import { createTaskDetails } from '../../src/services/task-details.js';
 import {
+  FakeAccessLog,
   FakeDistrictChatRepository,
   FakeRequestRepository,
   leakedPersonalStrings,
@@ -37,7 +39,7 @@ function makeClaim(overrides: Partial<ClaimDeps> = {}) {
     requests,
     districtChats,
     headquartersChats: [HQ],
-    messengers: { telegram, vk },
+    details: delivery.details,
     maxHeld: 3,
     logger,
     now: steppingClock(),
@@ -244,7 +246,8 @@ describe('the details cannot be delivered', () => {
   });
 
   it('treats a volunteer on a platform that is not running as unreachable', async () => {
-    const claim = makeClaim({ messengers: { telegram } });
+    const details = createTaskDetails({ requests, accessLog: new FakeAccessLog(), outbox: delivery.outbox, messengers: { telegram }, now: steppingClock() });
+    const claim = makeClaim({ details });
     expect(await claim(request.number, boris)).toEqual({ kind: 'unreachable' });
     expect((await requests.findByNumber(request.number))!.status).toBe('new');
   });

@@ -43,7 +43,7 @@ function setup(now = NOW) {
     now: () => now,
   });
   const textsTo = (chatId: string) =>
-    [...outbox.records.values()].filter((r) => r.message.chatId === chatId).map((r) => (r.message.kind === 'text' ? r.message.text : ''));
+    [...outbox.records.values()].flatMap((r) => (r.message.chatId === chatId && r.message.kind === 'text' ? [r.message.text] : []));
   return { requests, outbox, conversation, withInbox, questions, textsTo };
 }
 
@@ -109,7 +109,7 @@ describe("a requester's words after submit", () => {
       desk: { takeWords: async () => null },
       feedback: { takeComment: async () => null },
       conversation,
-      capabilities: { canShareContact: true, sendsContactCards: true, opensWithStart: true },
+      capabilities: { canShareContact: true, opensWithStart: true },
     } as unknown as PrivateChatDeps);
     const reply = await chat.handle({ person: requester, chatId: requester.chatId }, { kind: 'text', text: WORDS });
     expect(reply.messages).toMatchObject([{ kind: 'text', text: catalogs.ru.t('conversation.passedToHeadquarters', { number: request.number }) }]);

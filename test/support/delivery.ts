@@ -4,7 +4,8 @@ import type { RequestTexts } from '../../src/messages/request-texts.js';
 import { createOutboxWorker } from '../../src/services/outbox-worker.js';
 import type { ChatRef, DistrictChatRepository, Logger, Messengers, RequestRepository } from '../../src/services/ports.js';
 import { createRequestEffects } from '../../src/services/request-effects.js';
-import { FakeOutbox, freePacing } from './fakes.js';
+import { createTaskDetails } from '../../src/services/task-details.js';
+import { FakeAccessLog, FakeOutbox, freePacing } from './fakes.js';
 
 /**
  * The outbox path of the services, in memory: effects enqueue into a FakeOutbox and `drain()` runs
@@ -23,11 +24,15 @@ export function createTestDelivery(deps: {
   quietHours?: QuietHoursRule;
 }) {
   const outbox = new FakeOutbox();
+  const accessLog = new FakeAccessLog();
+  const details = createTaskDetails({ ...deps, accessLog, outbox });
   const effects = createRequestEffects({ ...deps, outbox, now: () => new Date() });
   const unlimited = { telegram: 0, vk: 0 };
   const worker = createOutboxWorker({
     ...deps,
     outbox,
+    details,
+    accessLog,
     pacing: freePacing,
     // The sweep (for crashes) is tested on its own; here it would pick up every request a test made.
     effects: { ...effects, sweep: async () => 0 },
@@ -42,6 +47,9 @@ export function createTestDelivery(deps: {
   return {
     outbox,
     effects,
+    /** Task cards and contacts as the services send them, recorded in `accessLog`. */
+    details,
+    accessLog,
     afterChange: (request: Parameters<typeof effects.enqueueFor>[0]) => effects.enqueueFor(request),
     /** Delivers everything due now; messages retried later stay in the outbox. */
     async drain(): Promise<void> {

@@ -14,7 +14,11 @@ import type {
   Volunteer,
 } from '../../src/domain/request.js';
 import type {
+  AccessLog,
+  AccessRecord,
   ChatPacing,
+  SentDetails,
+  ShownMessage,
   RetryableFailure,
   Outbox,
   OutboxEntry,
@@ -350,7 +354,9 @@ export type MessengerCall =
   | { method: 'postRequest'; chatId: string; view: PublicRequestView; viaHeadquarters: boolean; messageId: string }
   | { method: 'updatePost'; post: GroupPost; view: PublicRequestView }
   | { method: 'sendText'; chatId: string; text: string; silent?: true }
-  | { method: 'sendTaskCard'; chatId: string; request: HelpRequest }
+  | { method: 'sendTaskCard'; chatId: string; request: HelpRequest; messageId: string }
+  | { method: 'sendContact'; chatId: string; request: HelpRequest; messageId: string }
+  | { method: 'withdrawShown'; message: ShownMessage; requestNumber: number; outcome: 'replaced' | 'deleted' | 'kept' }
   | { method: 'sendFeedbackRequest'; chatId: string; requestNumber: number; text: string; silent?: true };
 
 /**
@@ -384,10 +390,30 @@ export class RecordingMessenger implements Messenger {
     this.calls.push({ method: 'sendText', chatId, text, ...(options?.silent ? { silent: true as const } : {}) });
   }
 
-  async sendTaskCard(chatId: string, request: HelpRequest): Promise<void> {
+  async sendTaskCard(chatId: string, request: HelpRequest): Promise<SentDetails> {
     if (this.unreachable.has(chatId)) throw new RecipientUnreachableError(this.platform, 'bot was blocked by the user');
     this.throwIfFailing(chatId);
-    this.calls.push({ method: 'sendTaskCard', chatId, request: copy(request) });
+    const messageId = String(this.nextMessageId++);
+    this.calls.push({ method: 'sendTaskCard', chatId, request: copy(request), messageId });
+    return { messageId, form: 'text' };
+  }
+
+  async sendContact(chatId: string, request: HelpRequest): Promise<SentDetails> {
+    if (this.unreachable.has(chatId)) throw new RecipientUnreachableError(this.platform, 'bot was blocked by the user');
+    this.throwIfFailing(chatId);
+    const messageId = String(this.nextMessageId++);
+    this.calls.push({ method: 'sendContact', chatId, request: copy(request), messageId });
+    return { messageId, form: 'contact_card' };
+  }
+
+  /** What withdrawShown answers: set 'kept' to play a platform past its edit and delete limits. */
+  withdrawOutcome: 'replaced' | 'deleted' | 'kept' | undefined;
+
+  async withdrawShown(message: ShownMessage, request: HelpRequest): Promise<'replaced' | 'deleted' | 'kept'> {
+    this.throwIfFailing(message.chatId);
+    const outcome = this.withdrawOutcome ?? (message.form === 'text' ? 'replaced' : 'deleted');
+    this.calls.push({ method: 'withdrawShown', message: { ...message }, requestNumber: request.number, outcome });
+    return outcome;
   }
 
   async sendFeedbackRequest(chatId: string, requestNumber: number, text: string, options?: SendOptions): Promise<void> {
@@ -422,9 +448,48 @@ export class RecordingMessenger implements Messenger {
     return this.calls.filter((c): c is Extract<MessengerCall, { method: 'sendText' }> => c.method === 'sendText');
   }
 
+  /** Messages with a request's details taken back (edited or deleted). */
+  withdrawals() {
+    return this.calls.filter((c): c is Extract<MessengerCall, { method: 'withdrawShown' }> => c.method === 'withdrawShown');
+  }
+
   private throwIfFailing(chatId: string): void {
     const error = this.failing.get(chatId);
     if (error) throw error;
+  }
+}
+
+/** The access log in memory. */
+export class FakeAccessLog implements AccessLog {
+  readonly records: AccessRecord[] = [];
+  private nextId = 1;
+
+  async record(entry: Omit<AccessRecord, 'id'>): Promise<AccessRecord> {
+    const record = structuredClone({ id: String(this.nextId++), ...entry });
+    this.records.push(record);
+    return structuredClone(record);
+  }
+
+  async listForRequest(number: number): Promise<AccessRecord[]> {
+    return structuredClone(this.ordered().filter((r) => r.requestNumber === number));
+  }
+
+  async listShowing(number: number, viewer: PersonRef): Promise<AccessRecord[]> {
+    const showing = this.ordered().filter(
+      (r) => r.requestNumber === number && r.viewer.platform === viewer.platform && r.viewer.userId === viewer.userId && r.message && !r.withdrawnAt,
+    );
+    return structuredClone(showing);
+  }
+
+  async markWithdrawn(id: string, at: Date): Promise<boolean> {
+    const record = this.records.find((r) => r.id === id);
+    if (!record || record.withdrawnAt) return false;
+    record.withdrawnAt = at;
+    return true;
+  }
+
+  private ordered(): AccessRecord[] {
+    return [...this.records].sort((a, b) => a.at.getTime() - b.at.getTime() || Number(a.id) - Number(b.id));
   }
 }
 

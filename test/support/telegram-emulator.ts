@@ -1,6 +1,6 @@
 // Test harness around telegram-test-api 4.2.1: a front express app that
 // (a) intercepts/records Bot API calls, (b) injects errors (403/429/...),
-// (c) stubs unsupported methods, (d) long-polls getUpdates, and
+// (c) stubs unsupported methods (and keeps contact cards, which it lacks), (d) long-polls getUpdates, and
 // (e) forwards everything else to the emulator's own express app (used as a sub-app).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -183,8 +183,36 @@ export class TgEmulator {
       res.json({ ok: true, result: this.documentMessage(payload) });
       return;
     } // the emulator has no files; recorded in this.calls
+    if (method === 'sendContact') {
+      res.json({ ok: true, result: this.contactMessage(payload) });
+      return;
+    } // the emulator has no contacts; kept in this.contacts
+    if (method === 'deleteMessage' && this.contacts.has(Number(payload.message_id))) {
+      // Telegram answers true, and "message to delete not found" for one deleted before.
+      const contact = this.contacts.get(Number(payload.message_id))!;
+      if (contact.deleted || String(contact.chatId) !== String(payload.chat_id))
+        res.status(400).json({ ok: false, error_code: 400, description: 'Bad Request: message to delete not found' });
+      else {
+        contact.deleted = true;
+        res.json({ ok: true, result: true });
+      }
+      return;
+    }
     if (method === 'getUpdates') return this.longPoll(token, payload, res);
     next(); // -> emulator (sendMessage, editMessageText, getMe, deleteMessage, ...)
+  }
+
+  /** Contact cards the bot sent, by message id, and whether it deleted them since. */
+  readonly contacts = new Map<number, { chatId: string; phone: string; name: string; deleted: boolean }>();
+  private contactMessage(payload: Record<string, any>) {
+    const messageId = 2_000_000 + this.contacts.size + 1;
+    this.contacts.set(messageId, { chatId: String(payload.chat_id), phone: String(payload.phone_number), name: String(payload.first_name), deleted: false });
+    return {
+      message_id: messageId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: Number(payload.chat_id), type: 'private' },
+      contact: { phone_number: payload.phone_number, first_name: payload.first_name },
+    };
   }
 
   private documentsSent = 0;

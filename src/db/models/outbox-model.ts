@@ -9,7 +9,7 @@ const outboxSchema = new Schema(
   {
     /** What the message is about, e.g. "post:17:telegram:-100123"; enqueueing twice keeps one. */
     key: { type: String, required: true },
-    kind: { type: String, enum: ['post', 'sync', 'text', 'task', 'feedback', 'chart'], required: true },
+    kind: { type: String, enum: ['post', 'sync', 'text', 'task', 'withdraw', 'feedback', 'chart'], required: true },
     platform: { type: String, enum: PLATFORMS, required: true },
     chatId: { type: String, required: true },
     /** platform:chatId, what pacing and the workers' exclusions look at. */
@@ -20,6 +20,8 @@ const outboxSchema = new Schema(
     round: Number,
     /** Whom a task card is for: sent only while this volunteer holds the request. */
     volunteerId: String,
+    /** Whose private chat a withdrawal takes a request's details out of. */
+    viewerId: String,
     /** A feedback question's second, last asking; a post that is a reminder's repost. */
     reminder: Boolean,
     /** A text that is news for the requester: its row of the night policy. */

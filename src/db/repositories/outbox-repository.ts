@@ -90,6 +90,7 @@ function toEntry(doc: {
   viaHeadquarters?: boolean | null;
   round?: number | null;
   volunteerId?: string | null;
+  viewerId?: string | null;
   reminder?: boolean | null;
   toRequester?: string | null;
   columns?: unknown;
@@ -118,10 +119,12 @@ function toEntry(doc: {
           }
         : doc.kind === 'task'
           ? { kind: 'task', ...base, requestNumber: doc.requestNumber!, volunteerId: doc.volunteerId ?? '', ...(doc.text ? { note: doc.text } : {}) }
-          : doc.kind === 'feedback'
-            ? { kind: 'feedback', ...base, requestNumber: doc.requestNumber!, reminder: doc.reminder ?? false }
-            : doc.kind === 'chart'
-              ? { kind: 'chart', ...base, caption: doc.text ?? '', columns: (doc.columns as number[][] | undefined) ?? [] }
-              : { kind: 'sync', ...base, requestNumber: doc.requestNumber!, round };
+          : doc.kind === 'withdraw'
+            ? { kind: 'withdraw', ...base, requestNumber: doc.requestNumber!, viewerId: doc.viewerId ?? '' }
+            : doc.kind === 'feedback'
+              ? { kind: 'feedback', ...base, requestNumber: doc.requestNumber!, reminder: doc.reminder ?? false }
+              : doc.kind === 'chart'
+                ? { kind: 'chart', ...base, caption: doc.text ?? '', columns: (doc.columns as number[][] | undefined) ?? [] }
+                : { kind: 'sync', ...base, requestNumber: doc.requestNumber!, round };
   return { key: doc.key, message, attempts: doc.attempts };
 }

@@ -1,7 +1,8 @@
 import type { QuietHoursRule } from '../../domain/quiet-hours.js';
 import type { Catalog } from '../../messages/catalog.js';
 import { describeError } from '../describe-error.js';
-import type { ChatRef, Logger, Messenger, Messengers, Outbox, OutboxEntry, RequestRepository } from '../ports.js';
+import type { AccessLog, ChatRef, Logger, Messenger, Messengers, Outbox, OutboxEntry, RequestRepository } from '../ports.js';
+import type { TaskDetails } from '../task-details.js';
 import { afterPermanentFailure, nightHandlingOf, planDelivery, type DeliveryContext } from './delivery-rules.js';
 import type { Pacer } from './pacer.js';
 import { readFailure } from './permanent-delivery-error.js';
@@ -9,6 +10,8 @@ import { readFailure } from './permanent-delivery-error.js';
 export interface DeliverNextDeps {
   outbox: Outbox;
   requests: RequestRepository;
+  details: TaskDetails;
+  accessLog: AccessLog;
   messengers: Messengers;
   headquartersChats: readonly ChatRef[];
   catalog: Catalog;
@@ -45,8 +48,8 @@ async function deliver(entry: OutboxEntry, messenger: Messenger, deps: DeliverNe
     await deps.outbox.retryLater(entry.key, deps.workerId, deps.quietHours.endOf(deps.now()));
     return;
   }
-  const { requests, catalog, now } = deps;
-  const context: DeliveryContext = { messenger, requests, catalog, now, deliveryKey: entry.key, silent: handling === 'send-silently' };
+  const { requests, details, accessLog, catalog, now } = deps;
+  const context: DeliveryContext = { messenger, requests, details, accessLog, catalog, now, deliveryKey: entry.key, silent: handling === 'send-silently' };
   try {
     const delivery = await planDelivery(entry.message, context);
     if (delivery.action === 'wait') {
@@ -56,6 +59,11 @@ async function deliver(entry: OutboxEntry, messenger: Messenger, deps: DeliverNe
     if (delivery.action === 'send') {
       if (!(await takeTurn(entry, messenger, deps))) return;
       await delivery.send();
+      if (delivery.more) {
+        // Due again at once; the pacer gives it the chat's next slot.
+        await deps.outbox.retryLater(entry.key, deps.workerId, deps.now());
+        return;
+      }
     }
     await deps.outbox.markSent(entry.key, deps.workerId, deps.now());
   } catch (error) {

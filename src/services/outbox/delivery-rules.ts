@@ -2,13 +2,18 @@ import { REQUESTER_NIGHT_POLICY, type NightHandling, type RequesterMessageKind }
 import { toPublicView, type GroupPost, type HelpRequest } from '../../domain/request.js';
 import type { Catalog } from '../../messages/catalog.js';
 import { renderStackedBars, STATUS_COLOURS } from '../../messages/report-chart.js';
-import type { Messenger, OutboxMessage, RequestRepository, SendOptions } from '../ports.js';
+import { RecipientUnreachableError } from '../../domain/errors.js';
+import type { AccessLog, Messenger, OutboxMessage, RequestRepository, SendOptions } from '../ports.js';
+import { holds, type TaskDetails } from '../task-details.js';
 import { PermanentDeliveryError } from './permanent-delivery-error.js';
 
 /** What is to be done with a message now, by the state of its request at delivery time. */
 export type Delivery =
-  /** Send it: `send` makes the platform's call (once the chat's slot is taken) and records what it must. */
-  | { action: 'send'; send: () => Promise<void> }
+  /**
+   * Send it: `send` makes the platform's call (once the chat's slot is taken) and records what it
+   * must; `more`: there is more of it for the chat's next slot (one call per slot).
+   */
+  | { action: 'send'; send: () => Promise<void>; more?: true }
   /** Nothing to send any more (done before, or overtaken by events): the message is finished. */
   | { action: 'skip' }
   /** Not yet: it depends on another message still on its way. */
@@ -18,6 +23,9 @@ export type Delivery =
 export interface DeliveryContext {
   messenger: Messenger;
   requests: RequestRepository;
+  /** Sends a holder their task card and records it (src/services/task-details.ts). */
+  details: TaskDetails;
+  accessLog: AccessLog;
   catalog: Catalog;
   now: () => Date;
   /** The outbox key: a platform that can recognises a message sent twice by it. */
@@ -61,6 +69,17 @@ async function markRequesterUnreachable(message: MessageOf<'text' | 'feedback'>,
 /** The posts of a message's round in its chat that went out: the first, and the reminder's repost if any. */
 function postsOf(request: HelpRequest, message: MessageOf<'post' | 'sync'>) {
   return request.posts.filter((p) => p.platform === message.platform && p.chatId === message.chatId && p.round === message.round);
+}
+
+/**
+ * Where the platform no longer lets the bot edit or delete a message with a request's details, its
+ * reader is asked to delete it; one who blocked the bot meanwhile cannot be asked.
+ */
+async function askToDelete(message: MessageOf<'withdraw'>, recordId: string, context: DeliveryContext): Promise<void> {
+  const text = context.catalog.t('volunteer.detailsLeftBehind', { number: message.requestNumber });
+  await context.messenger.sendText(message.chatId, text, { deliveryKey: `${context.deliveryKey}:${recordId}` }).catch((error: unknown) => {
+    if (!(error instanceof RecipientUnreachableError)) throw error;
+  });
 }
 
 /** A round's post, and the one repost of its reminder: more in a chat means this one went out already. */
@@ -116,10 +135,29 @@ const DELIVERY_RULES: { [K in OutboxMessage['kind']]: DeliveryRule<MessageOf<K>>
       const request = await requestOf(message.requestNumber, context);
       // Details go only to whoever holds the request when they are sent: a volunteer it was taken
       // from meanwhile must not receive the address and phone.
-      const holder = request.status === 'claimed' ? request.volunteer : undefined;
-      if (holder?.platform !== message.platform || holder.userId !== message.volunteerId) return SKIP;
+      const holder = { platform: message.platform, userId: message.volunteerId };
+      if (!holds(request, holder)) return SKIP;
       const options = { deliveryKey: context.deliveryKey, ...(message.note ? { note: message.note } : {}) };
-      return send(() => context.messenger.sendTaskCard(message.chatId, request, options));
+      return send(() => context.details.show(request, holder, 'task_card', options));
+    },
+  },
+
+  withdraw: {
+    nightKind: notToRequester,
+    async plan(message, context) {
+      const request = await requestOf(message.requestNumber, context);
+      const viewer = { platform: message.platform, userId: message.viewerId };
+      // Theirs again (given back and taken anew before this went out): the details are theirs to see.
+      if (holds(request, viewer)) return SKIP;
+      const [first, ...rest] = (await context.accessLog.listShowing(request.number, viewer)).filter((r) => r.message);
+      if (!first?.message) return SKIP;
+      const shown = first.message;
+      // One message per slot of the chat; the rest of them at its next slots.
+      const withdraw = async () => {
+        if ((await context.messenger.withdrawShown(shown, request, context.now())) === 'kept') await askToDelete(message, first.id, context);
+        await context.accessLog.markWithdrawn(first.id, context.now());
+      };
+      return { action: 'send', send: withdraw, ...(rest.length > 0 ? { more: true as const } : {}) };
     },
   },
 

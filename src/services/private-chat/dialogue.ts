@@ -9,10 +9,11 @@ import { RATINGS, type Feedback } from '../feedback.js';
 import type { Intake, IntakeSession } from '../intake.js';
 import type { KeyValueStore } from '../ports.js';
 import type { RequestConversation } from '../request-conversation.js';
+import type { TaskDetails } from '../task-details.js';
 import type { VolunteerDesk } from '../volunteer-desk.js';
 import type { ChatAction } from './actions.js';
 import { createQuestionnaireTurn } from './questionnaire.js';
-import type { ChatButton, ChatCapabilities, ChatInput, ChatMessage, ChatReply } from './reply.js';
+import { NO_MESSAGES, type ChatButton, type ChatCapabilities, type ChatInput, type ChatMessage, type ChatReply } from './reply.js';
 
 /** The deep-link argument of /start a volunteer is sent with when the bot could not write to them. */
 export const VOLUNTEER_START_PAYLOAD = 'volunteer';
@@ -50,6 +51,8 @@ export interface PrivateChatDeps {
   myRequestsText: (person: PersonRef) => Promise<string>;
   /** The conversation after submit: a person's words outside a questionnaire, and /reply. */
   conversation?: RequestConversation;
+  /** The task card and the contact, recorded so they can be withdrawn. */
+  details: Pick<TaskDetails, 'show'>;
   capabilities: ChatCapabilities;
 }
 
@@ -177,10 +180,9 @@ export function createPrivateChat(deps: PrivateChatDeps) {
           ]);
           return say(catalog.t('volunteer.releaseQuestion', { number }), { buttons });
         }
-        if (action.action === 'card') return say(deps.texts.volunteerDetails(request), { buttons: taskButtons(catalog, number) });
-        return capabilities.sendsContactCards
-          ? { messages: [{ kind: 'contact', name: request.personal.name, phone: request.personal.phone }] }
-          : say(catalog.t('volunteer.contact', { number, name: request.personal.name, phone: request.personal.phone }));
+        // Sent and recorded like the first card, so they leave the chat with the request.
+        await deps.details.show(request, me, action.action === 'card' ? 'task_card' : 'contact');
+        return NO_MESSAGES;
       }
       case 'release': {
         const reason = releaseReasonLabel(catalog, action.reason);

@@ -38,8 +38,6 @@ export type ChatMessage =
   | { kind: 'text'; text: string; buttons?: ChatButton[][]; closesKeyboard?: boolean; replacesPressed?: boolean; noLinkPreview?: boolean }
   /** A question of the questionnaire: each platform lays out its choices its own way. */
   | { kind: 'prompt'; prompt: Prompt; withHint: boolean }
-  /** A contact card: one tap to call (only where the platform has such cards). */
-  | { kind: 'contact'; name: string; phone: string }
   /** A file (the console's CSV export), only where the platform sends documents. */
   | { kind: 'document'; fileName: string; content: string; caption: string };
 
@@ -58,8 +56,6 @@ export interface ChatReply {
 export interface ChatCapabilities {
   /** A button that sends the person's own phone number. */
   canShareContact: boolean;
-  /** Contact cards, which call with one tap. */
-  sendsContactCards: boolean;
   /** At most this many rows of buttons under a message listing requests (absent: no limit). */
   maxListRows?: number;
   /**

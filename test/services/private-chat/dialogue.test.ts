@@ -8,8 +8,8 @@ import { catalogs } from '../../support/scenario-fixtures.js';
 
 const catalog = catalogs.ru;
 const phonePrompt: Prompt = { seq: 9, stepId: 'phone', expects: 'phone', question: keyText('request.phone.question'), choices: [], canGoBack: true };
-const telegramLike: ChatCapabilities = { canShareContact: true, sendsContactCards: true, opensWithStart: true };
-const vkLike: ChatCapabilities = { canShareContact: false, sendsContactCards: false, opensWithStart: false, maxListRows: 5 };
+const telegramLike: ChatCapabilities = { canShareContact: true, opensWithStart: true };
+const vkLike: ChatCapabilities = { canShareContact: false, opensWithStart: false, maxListRows: 5 };
 const someone = { person: { platform: 'vk' as const, userId: '42' }, chatId: '42' };
 
 /** A dialogue whose services hold nothing: no requests, no pending comment. */
