@@ -1,6 +1,7 @@
 import type { UserFromGetMe } from 'grammy/types';
 import { createIntakeConversation } from '../bots/telegram/intake-conversation.js';
 import { createLogger } from '../src/logger.js';
+import { codeWordList } from '../src/domain/code-word.js';
 import { loadCatalogs } from '../src/messages/load-catalogs.js';
 import { renderText } from '../src/messages/render.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
@@ -28,7 +29,13 @@ export function startComparisonBots(deps: { database: BenchDatabase; districts: 
   const logger = createLogger('silent');
   const { requests, conversations, updates } = deps.database.db.repositories;
   const effects = createBenchEffects(deps.database.db.repositories);
-  const submitRequest = createSubmitRequest({ requests, dispatch: (request) => effects.enqueueFor(request), logger, now: () => new Date() });
+  const submitRequest = createSubmitRequest({
+    requests,
+    dispatch: (request) => effects.enqueueFor(request),
+    logger,
+    now: () => new Date(),
+    codeWords: codeWordList(catalog.t('request.codeWords')),
+  });
 
   const shell = (id: number, prefix: string, conversation: Parameters<typeof createBotShell>[0]['conversation']) => {
     const botInfo: UserFromGetMe = { ...BOT_INFO, id, username: `bench_${id}_bot` };

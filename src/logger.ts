@@ -23,6 +23,7 @@ export const PERSONAL_FIELDS: ReadonlySet<string> = new Set([
   'reason',
   'text',
   'contact',
+  'codeWord',
 ]);
 const CENSOR = '[redacted]';
 /** Deeper than any log call nests; it also ends a walk round a cycle (pino's stringify copes with those). */

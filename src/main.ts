@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { connectDatabase, type Database } from './db/database.js';
 import { startEmbeddedMongo, type EmbeddedMongo } from './db/embedded-server.js';
+import { codeWordList } from './domain/code-word.js';
 import { quietHoursRule } from './domain/quiet-hours.js';
 import { REQUEST_STATUSES, type HelpRequest, type Platform, type PersonRef } from './domain/request.js';
 import { createHttpApp } from './http/app.js';
@@ -597,6 +598,7 @@ function createServices(config: Config, deps: ServiceDeps) {
       logger,
       now,
       limits: { maxOpen: config.MAX_OPEN_REQUESTS_PER_REQUESTER, cooldownMs: config.SUBMISSION_COOLDOWN },
+      codeWords: codeWordList(content.catalog.t('request.codeWords')),
     }),
     myRequestsText,
     logger,

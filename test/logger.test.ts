@@ -25,6 +25,7 @@ const PERSONAL = {
   firstName: 'Галина',
   lastName: 'Соседкина',
   typed: 'мой номер 8 913 765-43-21, адрес Лесная 5',
+  codeWord: 'ромашка 47',
 };
 
 const at = new Date('2025-03-07T09:12:44.120Z');
@@ -43,6 +44,7 @@ const request: HelpRequest = {
   helpKind: 'medicine',
   extra: { prescription: 'has_prescription' },
   personal: { name: PERSONAL.name, address: PERSONAL.address, phone: PERSONAL.phone, description: PERSONAL.description },
+  codeWord: PERSONAL.codeWord,
   consentAt: at,
   volunteer: { platform: 'telegram', userId: '801', displayName: PERSONAL.volunteer },
   claimedAt: at,

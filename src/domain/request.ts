@@ -176,6 +176,11 @@ export interface HelpRequest {
   /** Answers to the branch questions (a prescription is health data): emptied with the personal data. */
   extra: Record<string, string>;
   personal: PersonalData;
+  /**
+   * What the volunteer says at the door (src/domain/code-word.ts): told to the requester, shown only
+   * on the holder's card and to the HQ. Personal data, erased with it; absent on older requests.
+   */
+  codeWord?: string;
   consentAt: Date;
   volunteer?: Volunteer;
   claimedAt?: Date;

@@ -86,6 +86,8 @@ export async function registerPartnerApi(
           status: outcome.request.status,
           createdAt: outcome.request.createdAt.toISOString(),
           replayed: outcome.kind === 'replayed',
+          // The partner's operator tells it to the person: the volunteer says it at the door.
+          ...(outcome.request.codeWord ? { codeWord: outcome.request.codeWord } : {}),
         });
     }
   });

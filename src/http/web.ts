@@ -1,5 +1,6 @@
 import { basename, dirname } from 'node:path';
 import { PLATFORMS, type HelpRequest, type Platform } from '../domain/request.js';
+import { codeWordList } from '../domain/code-word.js';
 import type { Catalog, Locale } from '../messages/catalog.js';
 import type { CoordinatorTexts } from '../messages/coordinator-texts.js';
 import { renderText } from '../messages/render.js';
@@ -93,7 +94,13 @@ export function createWeb(input: WebInput): { access: ConsoleAccess; http: Pick<
   const form = createFormIntake({
     scenario: input.scenario,
     engine,
-    submitOnce: createSubmitOnce({ requests: input.requests, dispatch: input.dispatch, logger: input.logger, now: input.now }),
+    submitOnce: createSubmitOnce({
+      requests: input.requests,
+      dispatch: input.dispatch,
+      logger: input.logger,
+      now: input.now,
+      codeWords: codeWordList(input.catalog.t('request.codeWords')),
+    }),
   });
   // The same use cases as the bot's coordinator console, over the same stores.
   const lookup = createPeopleLookup({ people: input.people, fallbackName: input.coordinatorTexts.fallbackName });

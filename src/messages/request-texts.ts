@@ -105,6 +105,7 @@ export function createRequestTexts(catalog: Catalog, timeZone: string, scenario:
         name: request.personal.name,
         address: request.personal.address,
         phone: request.personal.phone,
+        codeWordLine: request.codeWord ? catalog.t('claim.codeWordLine', { codeWord: request.codeWord }) : '',
       });
     },
     requesterClaimed: (number, volunteer) => catalog.t('claim.requesterNotified', { number, volunteer }),

@@ -120,6 +120,8 @@ export function createIntake(deps: IntakeDeps) {
       session: null,
       replies: [
         { kind: 'text', text: keyText(SUBMITTED[outcome.routed ?? 'unknown'], { number: request.number, district: request.district }), closesKeyboard: true },
+        // A message of its own, so it can be found, forwarded to the person helped, or read out.
+        ...(request.codeWord ? [{ kind: 'text' as const, text: keyText('request.codeWordTold', { codeWord: request.codeWord }) }] : []),
       ],
       stale: false,
     };

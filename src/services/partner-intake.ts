@@ -73,6 +73,7 @@ export const partnerResponseSchema = z.object({
   status: z.string().describe('new, claimed, done or cancelled'),
   createdAt: z.string().describe('ISO 8601'),
   replayed: z.boolean().describe('true when this externalId was sent before and this is the request made then'),
+  codeWord: z.string().optional().describe('Tell it to the person: the volunteer who comes says it at the door. Absent once the personal data is erased.'),
 });
 
 /** An error answer of the API. */

@@ -23,6 +23,8 @@ export interface NewRequest {
   requester?: Requester;
   /** The operator who took it by phone. */
   takenBy?: PersonRef & { displayName: string };
+  /** Said at the door by the volunteer who holds it (src/domain/code-word.ts); kept with the personal data. */
+  codeWord?: string;
   at: Date;
 }
 

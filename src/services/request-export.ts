@@ -38,7 +38,7 @@ export const BASIC_COLUMNS = [
   'minutesToDone',
 ] as const;
 /** Added only to a full export, which a coordinator asks for explicitly in a private chat. */
-export const PERSONAL_COLUMNS = ['name', 'phone', 'address', 'description', 'lastComment'] as const;
+export const PERSONAL_COLUMNS = ['name', 'phone', 'address', 'description', 'codeWord', 'lastComment'] as const;
 export type ExportColumn = (typeof BASIC_COLUMNS)[number] | (typeof PERSONAL_COLUMNS)[number];
 
 /** The rows of an export, header first. Comments are free text people typed, so they count as personal. */
@@ -81,6 +81,8 @@ export function exportRows(requests: readonly HelpRequest[], labels: ExportLabel
         return r.personal.address;
       case 'description':
         return r.personal.description;
+      case 'codeWord':
+        return r.codeWord ?? '';
       case 'lastComment':
         return lastComment(r.history) ?? '';
     }

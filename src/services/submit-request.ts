@@ -1,5 +1,6 @@
 import { requestDraftSchema, type ClientKey, type HelpRequest, type PersonRef, type RequestChannel, type Requester } from '../domain/request.js';
-import type { Logger, RequestRepository } from './ports.js';
+import { newCodeWord } from '../domain/code-word.js';
+import type { Logger, NewRequest, RequestRepository } from './ports.js';
 import { describeError } from './describe-error.js';
 import type { Route } from './request-effects.js';
 
@@ -12,6 +13,8 @@ export interface SubmitDeps {
   dispatch: (request: HelpRequest) => Promise<unknown>;
   logger: Logger;
   now: () => Date;
+  /** The HQ's words a request's code word is made of (src/domain/code-word.ts). */
+  codeWords: readonly string[];
 }
 
 export interface SubmitInput {
@@ -54,7 +57,7 @@ export function createSubmitRequest(deps: SubmitDeps & { limits?: RequesterLimit
       const wait = lastCreatedAt ? lastCreatedAt.getTime() + deps.limits.cooldownMs - at.getTime() : 0;
       if (wait > 0) return { kind: 'too_soon', retryAfterMs: wait };
     }
-    const request = await deps.requests.create(newRequest(input, at));
+    const request = await deps.requests.create(newRequest(deps, input, at));
     const routed = await dispatch(deps, request);
     return { kind: 'created', request, ...(routed ? { routed } : {}) };
   };
@@ -68,7 +71,7 @@ export type SubmitRequest = ReturnType<typeof createSubmitRequest>;
  */
 export function createSubmitOnce(deps: SubmitDeps) {
   return async function submitOnce(input: SubmitInput & { clientKey: ClientKey }): Promise<{ request: HelpRequest; created: boolean; routed?: Route }> {
-    const stored = await deps.requests.createOnce({ ...newRequest(input, deps.now()), clientKey: input.clientKey });
+    const stored = await deps.requests.createOnce({ ...newRequest(deps, input, deps.now()), clientKey: input.clientKey });
     if (!stored.created) return stored;
     const routed = await dispatch(deps, stored.request);
     return { ...stored, ...(routed ? { routed } : {}) };
@@ -77,12 +80,13 @@ export function createSubmitOnce(deps: SubmitDeps) {
 
 export type SubmitOnce = ReturnType<typeof createSubmitOnce>;
 
-function newRequest(input: SubmitInput, at: Date) {
+function newRequest(deps: SubmitDeps, input: SubmitInput, at: Date): NewRequest {
   return {
     draft: requestDraftSchema.parse(input.draft),
     channel: input.channel,
     ...(input.requester ? { requester: input.requester } : {}),
     ...(input.takenBy ? { takenBy: input.takenBy } : {}),
+    codeWord: newCodeWord(deps.codeWords),
     at,
   };
 }

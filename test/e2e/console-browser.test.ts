@@ -83,6 +83,10 @@ browserIt(
     const number = Number(/requests\/(\d+)/.exec(page.url())![1]);
     expect(await page.locator('.notice').first().innerText()).toContain(`Заявка №${number} принята`);
     expect(await page.locator('body').innerText()).toContain('Приняли по телефону');
+    // The operator tells the caller the code word the card shows; the volunteer will say it at the door.
+    const { codeWord } = (await h.database.db.repositories.requests.findByNumber(number))!;
+    expect(await page.locator('.notice').first().innerText()).toContain('кодовое слово');
+    expect(await page.locator('dl.fields').nth(1).innerText()).toMatch(new RegExp(`Кодовое слово\\s+${codeWord}`));
 
     // Dispatched like a bot's request: the district has no group, so the HQ chat gets the post, with nothing personal.
     const post = await h.emulator.waitFor(() => h.messagesTo(HQ_CHAT_ID).find((m) => m.message.text.includes(`Заявка №${number}\n`)));

@@ -122,6 +122,10 @@ describe('a relative asks for help in Telegram', () => {
       personal: { name: 'Мария Ивановна', address: 'ул. Ленина, д. 1, кв. 5', phone: '+79131234567', description: 'Корвалол и хлеб <b>срочно</b>' },
       requester: { platform: 'telegram', userId: '101', chatId: '101' },
     });
+    // The code word comes in a message of its own, to be passed on to the person at the door.
+    expect(stored!.codeWord).toMatch(/^\S+ \d\d$/);
+    const told = await anna.reply();
+    expect(told.message.text).toContain(`Кодовое слово для этой заявки: «${stored!.codeWord}»`);
 
     const mine = await anna.ask('/my');
     expect(mine.message.text).toMatch(/№1 от .*Доставка лекарств, ждёт волонтёра/);
@@ -293,6 +297,7 @@ describe('requester limits', () => {
     await letCooldownPass();
     let m = await rita.choose(summary, 'Отправить');
     expect(m.message.text).toMatch(/№\d+/);
+    expect((await rita.reply()).message.text).toMatch(/Кодовое слово/);
     // A third one: two are open already.
     await letCooldownPass();
     const refusedOpen = await answerQuestionnaire(rita, 'Ленинский');

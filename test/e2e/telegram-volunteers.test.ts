@@ -87,6 +87,9 @@ describe('district volunteer groups', () => {
     expect(details!.message.text).toContain(`Вы взяли заявку №${number}`);
     expect(details!.message.text).toContain('ул. Садовая, д. 7, кв. 12');
     expect(details!.message.text).toContain('+79137654321');
+    // With the code word to say at the door, which only the card shows.
+    expect(details!.message.text).toContain(`Кодовое слово: «${stored!.codeWord}»`);
+    expect(h.messagesTo(LENINSKY_GROUP.id).some((m) => m.message.text.includes(stored!.codeWord!))).toBe(false);
     for (const v of volunteers.filter((v) => v.userId !== winnerId)) expect(h.messagesTo(v.userId)).toEqual([]);
 
     // The group post is edited once: it names who took it and has no button any more.

@@ -56,6 +56,7 @@ describe('a relative asks for help in VK', () => {
       helpKind: 'medicine',
       personal: { phone: '+79131234567', description: 'Корвалол <b>срочно</b> & хлеб' },
     });
+    expect((await anna.reply()).text).toContain(`Кодовое слово для этой заявки: «${stored!.codeWord}»`);
     await eventually(async () => (await h.database.db.repositories.conversations.read('vk:601')) === undefined);
     expect((await anna.ask('/my')).text).toMatch(new RegExp(`№${number} от .*Доставка лекарств, ждёт волонтёра`));
   });

@@ -116,8 +116,10 @@ describe('filing and replays', () => {
     const response = await post(valid());
     expect(response.statusCode).toBe(201);
     const body = response.json();
-    expect(body).toEqual({ number: 1, status: 'new', createdAt: expect.any(String), replayed: false });
+    expect(body).toEqual({ number: 1, status: 'new', createdAt: expect.any(String), replayed: false, codeWord: expect.stringMatching(/^\S+ \d\d$/) });
     const stored = await w.repositories.requests.findByNumber(1);
+    // The code word the line tells the person is the one the volunteer's card will show.
+    expect(stored!.codeWord).toBe(body.codeWord);
     expect(stored).toMatchObject({
       channel: 'api:112',
       district: 'Ленинский',

@@ -4,7 +4,7 @@ import { createRequestLifecycle } from '../../src/services/request-lifecycle.js'
 import { createSubmitOnce } from '../../src/services/submit-request.js';
 import { createTestDelivery } from '../support/delivery.js';
 import { FakeDistrictChatRepository, FakeRequestRepository, makeDraft, RecordingLogger, RecordingMessenger, steppingClock } from '../support/fakes.js';
-import { catalogs, helpScenario } from '../support/scenario-fixtures.js';
+import { CODE_WORDS, catalogs, helpScenario } from '../support/scenario-fixtures.js';
 
 // A request taken by phone goes to the volunteers like any other, and its whole lifecycle runs, but
 // nobody is written to as its requester: there is no chat, the operator calls back.
@@ -30,7 +30,7 @@ it('posts a phone request, claims, assigns and closes it, and never writes to a 
     logger,
     now,
   });
-  const submitOnce = createSubmitOnce({ requests, dispatch: delivery.afterChange, logger, now });
+  const submitOnce = createSubmitOnce({ requests, dispatch: delivery.afterChange, logger, now, codeWords: CODE_WORDS });
   const lifecycle = createRequestLifecycle({ requests, isCoordinator: async (p) => p.userId === '900', afterChange: delivery.afterChange, logger, now });
 
   const first = await submitOnce({ draft: makeDraft(), channel: 'phone', takenBy: operator, clientKey: { key: 'form-1', fingerprint: 'x' } });

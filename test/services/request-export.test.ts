@@ -31,7 +31,7 @@ async function sampleRequests() {
     logger: new RecordingLogger(),
     now,
   });
-  await requests.create({ draft: tricky, channel: 'telegram', requester, at: new Date('2025-03-03T06:00:00Z') });
+  await requests.create({ draft: tricky, channel: 'telegram', requester, codeWord: 'ромашка 47', at: new Date('2025-03-03T06:00:00Z') });
   await requests.create({
     draft: makeDraft({ district: 'Центральный', helpKind: 'groceries' }),
     channel: 'vk',
@@ -67,6 +67,8 @@ describe('the CSV export', () => {
     expect(cell(1, 'Телефон')).toBe('8 913 123-45-67');
     expect(cell(1, 'Волонтёр')).toBe('\'@volunteer; "Ваня"');
     expect(cell(1, 'Последний комментарий')).toBe('\'-1+1 привезли; всё "ок"');
+    expect(cell(1, 'Кодовое слово')).toBe('ромашка 47');
+    expect(cell(2, 'Кодовое слово')).toBe('');
     expect(cell(2, 'Канал')).toBe('VK');
     expect(cell(2, 'Статус')).toBe('отменена');
     expect(cell(2, 'Минут до выполнения')).toBe('');
@@ -75,10 +77,12 @@ describe('the CSV export', () => {
   it('carries no personal data, comments included, unless the full export is asked for', async () => {
     const all = await sampleRequests();
     const csv = toCsv(exportRows(all, texts.exportLabels(), { full: false }));
-    for (const secret of ['Зинаида', 'Ленина', '9131234567', 'HYPERLINK', 'привезли', 'Позвонила', 'Антонина', 'Тестовая']) expect(csv).not.toContain(secret);
+    for (const secret of ['Зинаида', 'Ленина', '9131234567', 'HYPERLINK', 'привезли', 'Позвонила', 'Антонина', 'Тестовая', 'ромашка'])
+      expect(csv).not.toContain(secret);
     const rows = parseCsv(csv.slice(1));
     expect(rows[0]).not.toContain('Имя');
     expect(rows[0]).not.toContain('Телефон');
+    expect(rows[0]).not.toContain('Кодовое слово');
     expect(rows).toHaveLength(3);
   });
 

@@ -7,7 +7,7 @@ import { createRequestLifecycle } from '../../src/services/request-lifecycle.js'
 import { createSubmitRequest } from '../../src/services/submit-request.js';
 import { createTestDelivery } from '../support/delivery.js';
 import { FakeDistrictChatRepository, FakeRequestRepository, makeDraft, RecordingLogger, RecordingMessenger, steppingClock } from '../support/fakes.js';
-import { catalogs, engineContext, helpScenario } from '../support/scenario-fixtures.js';
+import { CODE_WORDS, catalogs, engineContext, helpScenario } from '../support/scenario-fixtures.js';
 
 // What the relative and the chats are told says where a request really went: the district's
 // volunteers, or the HQ chat for a district without a volunteer chat.
@@ -38,7 +38,8 @@ beforeEach(() => {
   });
 });
 
-const submitRequest = () => createSubmitRequest({ requests, dispatch: delivery.afterChange, logger: new RecordingLogger(), now: steppingClock() });
+const submitRequest = () =>
+  createSubmitRequest({ requests, dispatch: delivery.afterChange, logger: new RecordingLogger(), now: steppingClock(), codeWords: CODE_WORDS });
 
 describe('the submit step says where the request was posted', () => {
   it('to the district when the district has a volunteer chat', async () => {
@@ -51,7 +52,13 @@ describe('the submit step says where the request was posted', () => {
   });
 
   it('nothing when the dispatcher does not say', async () => {
-    const submit = createSubmitRequest({ requests, dispatch: async () => undefined, logger: new RecordingLogger(), now: steppingClock() });
+    const submit = createSubmitRequest({
+      requests,
+      dispatch: async () => undefined,
+      logger: new RecordingLogger(),
+      now: steppingClock(),
+      codeWords: CODE_WORDS,
+    });
     const outcome = await submit({ draft: makeDraft(), channel: 'telegram', requester });
     expect(outcome.kind === 'created' && 'routed' in outcome).toBe(false);
   });

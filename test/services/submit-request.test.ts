@@ -13,7 +13,7 @@ import {
 } from '../support/fakes.js';
 import { createRequestTexts } from '../../src/messages/request-texts.js';
 import { createTestDelivery } from '../support/delivery.js';
-import { catalogs, helpScenario } from '../support/scenario-fixtures.js';
+import { CODE_WORDS, catalogs, helpScenario } from '../support/scenario-fixtures.js';
 
 const texts = createRequestTexts(catalogs.ru, 'Europe/Moscow', helpScenario);
 
@@ -25,7 +25,7 @@ let logger: RecordingLogger;
 let dispatched: HelpRequest[];
 
 function submitWith(dispatch: (request: HelpRequest) => Promise<void>) {
-  return stored(createSubmitRequest({ requests, dispatch, logger, now: steppingClock() }));
+  return stored(createSubmitRequest({ requests, dispatch, logger, now: steppingClock(), codeWords: CODE_WORDS }));
 }
 
 /** A submit whose every call must have created a request (these tests set no requester limits). */
@@ -123,7 +123,7 @@ it('numbers successive submissions and posts them through a real dispatch', asyn
     logger,
     now,
   });
-  const submit = stored(createSubmitRequest({ requests, dispatch: delivery.afterChange, logger, now }));
+  const submit = stored(createSubmitRequest({ requests, dispatch: delivery.afterChange, logger, now, codeWords: CODE_WORDS }));
 
   const first = await submit({ draft, channel: 'telegram', requester });
   const second = await submit({ draft, channel: 'telegram', requester });
@@ -139,7 +139,7 @@ describe('requester limits', () => {
   const limits = { maxOpen: 3, cooldownMs: 60_000 };
   let at: number;
   const clock = () => new Date(at);
-  const submitLimited = () => createSubmitRequest({ requests, dispatch: recordDispatch, logger, now: clock, limits });
+  const submitLimited = () => createSubmitRequest({ requests, dispatch: recordDispatch, logger, now: clock, codeWords: CODE_WORDS, limits });
   beforeEach(() => {
     at = Date.parse('2026-03-02T10:00:00Z');
   });

@@ -70,7 +70,7 @@ export class FakeRequestRepository implements RequestRepository {
     return { request: copy(this.store(input, input.clientKey)), created: true };
   }
 
-  private store({ draft, channel, requester, takenBy, at }: NewRequest, clientKey?: ClientKey): HelpRequest {
+  private store({ draft, channel, requester, takenBy, codeWord, at }: NewRequest, clientKey?: ClientKey): HelpRequest {
     const number = ++this.seq;
     const actor = requester ?? takenBy;
     const request: HelpRequest = {
@@ -88,6 +88,7 @@ export class FakeRequestRepository implements RequestRepository {
       helpKind: draft.helpKind,
       extra: { ...draft.extra },
       personal: { ...draft.personal },
+      ...(codeWord ? { codeWord } : {}),
       consentAt: at,
       round: 0,
       announcedUpTo: 0,
@@ -292,6 +293,7 @@ export class FakeRequestRepository implements RequestRepository {
         return { ...anonymous, note: anonymous.note ?? 'by_requester' };
       });
       request.personal = { name: '', address: '', phone: '', description: '' };
+      delete request.codeWord;
       request.extra = {};
       delete request.requester;
       delete request.age;

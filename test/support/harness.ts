@@ -239,7 +239,10 @@ export async function fileRequest(person: Person, district: string, helpKind = '
   return Number(number);
 }
 
-/** Answers the whole questionnaire, presses «Отправить», and returns the bot's first answer to it. */
+/**
+ * Answers the whole questionnaire, presses «Отправить», and returns the bot's first answer to it; the
+ * code word that follows a stored request is read too, so the person's next reply is a new one.
+ */
 export async function answerQuestionnaire(person: Person, district: string, helpKind = 'Доставка продуктов'): Promise<StoredBotMessage> {
   let m = await person.ask('/start');
   m = await person.choose(m, 'Оставить заявку');
@@ -255,7 +258,16 @@ export async function answerQuestionnaire(person: Person, district: string, help
   // «Номер записан» takes the phone's keyboard away; the summary follows it.
   await person.ask('8 913 765-43-21');
   m = await person.reply();
-  return person.choose(m, 'Отправить');
+  const answer = await person.choose(m, 'Отправить');
+  if (/№\d+ принята/.test(answer.message.text)) await readCodeWord(() => person.reply());
+  return answer;
+}
+
+/** The message after a stored request's confirmation: its code word. */
+async function readCodeWord(next: () => Promise<{ message: { text: string } } | { text: string }>): Promise<void> {
+  const message = await next();
+  const text = 'message' in message ? message.message.text : message.text;
+  if (!/Кодовое слово/.test(text)) throw new Error(`expected the code word after the confirmation, got: ${text}`);
 }
 
 /** Polls an async check until it holds: state written after a reply is sent lands a moment later. */
@@ -344,6 +356,7 @@ export async function fileVkRequest(person: VkPerson, district: string): Promise
   m = await person.choose(m, 'Отправить');
   const number = /№(\d+)/.exec(m.text)?.[1];
   if (!number) throw new Error(`no request number in: ${m.text}`);
+  await readCodeWord(() => person.reply());
   return Number(number);
 }
 

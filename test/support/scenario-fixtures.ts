@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { codeWordList } from '../../src/domain/code-word.js';
 import type { EngineContext } from '../../src/scenario/engine.js';
 import { loadScenarioFile } from '../../src/scenario/load.js';
 import { loadCatalogs } from '../../src/messages/load-catalogs.js';
@@ -13,3 +14,6 @@ export const engineContext: EngineContext = {
   render: (text) => renderText(catalogs.ru, text),
   params: { closedDays: 90, withdrawnDays: 30, openDays: 30, abandonedDays: 7 },
 };
+
+/** The code words of the Russian catalog, as the services get them. */
+export const CODE_WORDS = codeWordList(catalogs.ru.t('request.codeWords'));

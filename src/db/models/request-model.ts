@@ -54,7 +54,8 @@ const requestSchema = new Schema(
     extra: { type: Map, of: String, default: {} },
     // Personal data sits in one sub-document so that it can be shown, withheld or erased as a whole.
     personal: {
-      type: new Schema({ name: String, address: String, phone: String, description: String }, { _id: false }),
+      // The code word said at the door goes with them: erased, withheld and shown alike.
+      type: new Schema({ name: String, address: String, phone: String, description: String, codeWord: String }, { _id: false }),
       required: true,
     },
     consentAt: { type: Date, required: true },

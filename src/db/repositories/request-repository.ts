@@ -234,7 +234,7 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
 }
 
 /** The fields of a new request besides its number (and, for createOnce, its key). */
-function newRequestFields({ draft, channel, requester, takenBy, at }: NewRequest) {
+function newRequestFields({ draft, channel, requester, takenBy, codeWord, at }: NewRequest) {
   const actor = requester ?? takenBy;
   const created: HistoryEvent = { type: 'created', at, ...(actor ? { actor: { platform: actor.platform, userId: actor.userId } } : {}), channel };
   return {
@@ -247,7 +247,7 @@ function newRequestFields({ draft, channel, requester, takenBy, at }: NewRequest
     district: draft.district,
     helpKind: draft.helpKind,
     extra: draft.extra,
-    personal: draft.personal,
+    personal: { ...draft.personal, ...(codeWord ? { codeWord } : {}) },
     consentAt: at,
     // The service's clock, not the database's: the request's times stay consistent with its history.
     createdAt: at,
@@ -279,7 +279,7 @@ export function toHelpRequest(doc: {
   district: string;
   helpKind: string;
   extra?: Map<string, string> | Record<string, string> | null;
-  personal: { name?: string | null; address?: string | null; phone?: string | null; description?: string | null };
+  personal: { name?: string | null; address?: string | null; phone?: string | null; description?: string | null; codeWord?: string | null };
   consentAt: Date;
   volunteer?: StoredVolunteer | null;
   claimedAt?: Date | null;
@@ -326,6 +326,7 @@ export function toHelpRequest(doc: {
       phone: doc.personal.phone ?? '',
       description: doc.personal.description ?? '',
     },
+    ...(doc.personal.codeWord ? { codeWord: doc.personal.codeWord } : {}),
     consentAt: doc.consentAt,
     ...(doc.volunteer ? { volunteer: toVolunteer(doc.volunteer) } : {}),
     ...(doc.claimedAt ? { claimedAt: doc.claimedAt } : {}),

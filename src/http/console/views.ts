@@ -296,6 +296,7 @@ export function cardPage(
               ${field(t('card.phone'), html`<a href="tel:${request.personal.phone}">${request.personal.phone}</a>`)}
               ${field(t('card.address'), request.personal.address)}
               ${field(t('card.description'), request.personal.description)}
+              ${request.codeWord && field(t('card.codeWord'), request.codeWord)}
               ${request.feedback && field(t('card.feedback'), `${request.feedback.rating}/5${request.feedback.comment ? ` — ${request.feedback.comment}` : ''}`)}
             </dl>`
         }
