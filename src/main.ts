@@ -473,6 +473,7 @@ function createWebSide(config: Config, deps: ServiceDeps, services: RequestServi
   const { db, content, delivery } = deps;
   return createWeb({
     requests: db.repositories.requests,
+    accessLog: db.repositories.accessLog,
     people: db.repositories.people,
     roles: db.repositories.roles,
     sessions: db.repositories.consoleSessions,
@@ -521,6 +522,7 @@ function createBotConsole(config: Config, deps: ServiceDeps, services: RequestSe
   const { now } = delivery;
   return createCoordinatorConsole({
     requests,
+    accessLog: db.repositories.accessLog,
     people,
     roles,
     districtChats,

@@ -16,7 +16,7 @@ import type { IsCoordinator } from '../services/coordinators.js';
 import { createDashboard } from '../services/dashboard.js';
 import { createFormIntake } from '../services/form-intake.js';
 import { createPartnerIntake, type PartnerKey } from '../services/partner-intake.js';
-import type { ConsoleSessionStore, Logger, PeopleRepository, RequestRepository, RoleRepository } from '../services/ports.js';
+import type { AccessLog, ConsoleSessionStore, Logger, PeopleRepository, RequestRepository, RoleRepository } from '../services/ports.js';
 import type { RequestLifecycle } from '../services/request-lifecycle.js';
 import { createScenarioPreview } from '../services/scenario-preview.js';
 import { createSubmitOnce } from '../services/submit-request.js';
@@ -28,6 +28,8 @@ import type { RateLimit } from './rate-limit.js';
 /** What the web side is built from: the stores, the lifecycle, the texts and its settings. */
 export interface WebInput {
   requests: RequestRepository;
+  /** Who was shown which request's personal data (the card, a full export). */
+  accessLog: AccessLog;
   people: PeopleRepository;
   roles: RoleRepository;
   sessions: ConsoleSessionStore;
@@ -108,10 +110,16 @@ export function createWeb(input: WebInput): { access: ConsoleAccess; http: Pick<
     access,
     form,
     board: createRequestBoard({ requests: input.requests, timeZone: settings.timeZone }),
-    desk: createRequestDesk({ requests: input.requests, lifecycle: input.lifecycle, lookup }),
+    desk: createRequestDesk({ requests: input.requests, lifecycle: input.lifecycle, lookup, accessLog: input.accessLog, now: input.now }),
     // Operators only here: the configured ones are listed on the page, not checked by the desk.
     roles: createRoleDesk({ roles: input.roles, lookup, configured: {}, endConsoleAccess: access.endAccessOf, logger: input.logger, now: input.now }),
-    exportRequests: createRequestExport({ requests: input.requests, labels: input.coordinatorTexts.exportLabels, logger: input.logger }),
+    exportRequests: createRequestExport({
+      requests: input.requests,
+      labels: input.coordinatorTexts.exportLabels,
+      accessLog: input.accessLog,
+      logger: input.logger,
+      now: input.now,
+    }),
     erase: input.erase,
     ...(input.answerRequester ? { answerRequester: input.answerRequester } : {}),
     ...(input.questions ? { questions: input.questions } : {}),

@@ -4,7 +4,7 @@ import type { PersonRef, Platform, RequestChannel } from '../domain/request.js';
 import type { EraseOutcome } from './erasure.js';
 import type { CoordinatorTexts } from '../messages/coordinator-texts.js';
 import type { IsCoordinator } from './coordinators.js';
-import type { DistrictChatRepository, Logger, Outbox, PeopleRepository, RequestRepository, RoleRepository } from './ports.js';
+import type { AccessLog, DistrictChatRepository, Logger, Outbox, PeopleRepository, RequestRepository, RoleRepository } from './ports.js';
 import type { RequestLifecycle } from './request-lifecycle.js';
 import { parsePeriod } from '../domain/calendar.js';
 import { computeStats } from './request-stats.js';
@@ -64,6 +64,8 @@ export interface ConsoleReply {
 /** What the console works with; main.ts wires the real ones, tests the fakes. */
 export interface ConsoleDeps {
   requests: RequestRepository;
+  /** Who was shown which request's personal data (a card in a private chat, a full export). */
+  accessLog: AccessLog;
   people: PeopleRepository;
   roles: RoleRepository;
   districtChats: DistrictChatRepository;
@@ -123,8 +125,8 @@ export function createCoordinatorConsole(deps: ConsoleDeps) {
     deps,
     texts,
     lists: createRequestLists({ requests: deps.requests, overdueAfterMs: deps.overdueAfterMs, now: deps.now }),
-    desk: createRequestDesk({ requests: deps.requests, lifecycle: deps.lifecycle, lookup }),
-    exportRequests: createRequestExport({ requests: deps.requests, labels: texts.exportLabels, logger: deps.logger }),
+    desk: createRequestDesk({ requests: deps.requests, lifecycle: deps.lifecycle, lookup, accessLog: deps.accessLog, now: deps.now }),
+    exportRequests: createRequestExport({ requests: deps.requests, labels: texts.exportLabels, accessLog: deps.accessLog, logger: deps.logger, now: deps.now }),
     roleDesk: createRoleDesk({
       roles: deps.roles,
       lookup,
@@ -267,12 +269,13 @@ async function list(c: Parts, ctx: CommandContext, kind: ListKind, district: str
 }
 
 async function card(c: Parts, ctx: CommandContext, number: number): Promise<ConsoleReply> {
-  const found = await c.desk.card(number);
+  // Personal data only in a coordinator's private chat (and recorded there); the HQ chat is read by many.
+  const viewer = ctx.place === 'private' ? { person: ctx.by, channel: ctx.channel, kind: 'request_card' as const, isCoordinator: true } : undefined;
+  const found = await c.desk.card(number, viewer);
   if (!found) return { text: c.texts.notFound(number) };
   const { request, names } = found;
   const open = request.status === 'new' || request.status === 'claimed';
   const actions = (['close', 'cancel', 'assign'] as const).map((type) => ({ label: c.texts.button(type), action: { type, number } }));
-  // Personal data only in a coordinator's private chat; the HQ chat is read by many.
   return { text: c.texts.card(request, { personal: ctx.place === 'private', names }), ...(open ? { buttons: [actions] } : {}) };
 }
 

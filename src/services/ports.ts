@@ -117,7 +117,13 @@ export type AccessKind =
   /** The volunteer's task card: name, address, phone, description. */
   | 'task_card'
   /** The requester's contact (name and phone), sent on «Контакт». */
-  | 'contact';
+  | 'contact'
+  /** A coordinator's `/request` in their private chat with the bot. */
+  | 'request_card'
+  /** The web console's card of the request. */
+  | 'console_card'
+  /** A full CSV export that held the request. */
+  | 'export';
 
 /**
  * A message in someone's private chat that shows a request's personal data, so it can be withdrawn
@@ -148,6 +154,8 @@ export interface AccessRecord {
 /** Who was shown what (no personal data of requesters is kept here, only who, when and which request). */
 export interface AccessLog {
   record(entry: Omit<AccessRecord, 'id'>): Promise<AccessRecord>;
+  /** Records many showings at once (the requests of one full export). */
+  recordAll(entries: readonly Omit<AccessRecord, 'id'>[]): Promise<void>;
   /** A request's records, oldest first. */
   listForRequest(number: number): Promise<AccessRecord[]>;
   /** The messages of a request still showing its data in a viewer's chat (not withdrawn), oldest first. */

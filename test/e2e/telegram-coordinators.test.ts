@@ -183,6 +183,9 @@ describe('lists and the card', () => {
     expect((await boss.ask(`/request ${request.number}`)).message.text).toMatch(
       /Ольга \(@user900\): заявка отменена \(Telegram\)\n {4}«Антонина Петровна уехала»/,
     );
+    // Only the private card showed personal data, and only it is on record.
+    const shown = await h.database.db.repositories.accessLog.listForRequest(request.number);
+    expect(shown.map((r) => [r.viewer.userId, r.channel, r.kind])).toEqual([[String(COORDINATOR_ID), 'telegram', 'request_card']]);
   });
 
   it('answers an unknown number and a malformed command with the syntax', async () => {

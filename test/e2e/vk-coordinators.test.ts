@@ -121,6 +121,8 @@ describe('coordinator commands in VK', () => {
   it("answers a stranger pressing a coordinator's button with a snackbar", async () => {
     const request = await seed();
     const card = await boss.ask(`/request ${request.number}`);
+    // The card in the coordinator's private chat showed personal data: on record, through VK.
+    expect((await h.database.db.repositories.accessLog.listForRequest(request.number)).map((r) => [r.channel, r.kind])).toEqual([['vk', 'request_card']]);
     const answers = h.vk.eventAnswers().length;
     h.vkPerson(7003, 'Чужой');
     h.vk.press(7003, card, '🚫 Отменить');

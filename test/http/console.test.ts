@@ -281,6 +281,35 @@ describe('board and card', () => {
     expect(card.body).not.toContain('<script>alert(1)');
   });
 
+  it('shows the contact details to the operator who took the call and to coordinators only, and lists who saw them', async () => {
+    const sent = await postForm('/console/intake', operator, { ...answers(), action: 'submit', formId: crypto.randomUUID() });
+    const number = Number(/(\d+)\?/.exec(sent.headers.location as string)![1]);
+    const phone = (await w.repositories.requests.findByNumber(number))!.personal.phone;
+
+    // Another operator sees the request, not its contacts (nor its code word).
+    const other = { platform: 'telegram' as const, userId: '702' };
+    await w.repositories.roles.grant(other, WEB_COORDINATOR, new Date(), 'operator');
+    const colleague = await w.signIn(other, 'Оператор Пётр');
+    const theirView = await get(`/console/requests/${number}`, colleague.cookie);
+    expect(theirView.statusCode).toBe(200);
+    expect(theirView.body).not.toContain(phone);
+    expect(theirView.body).not.toContain('Кодовое слово');
+    expect(theirView.body).toContain('видят координаторы и оператор, который её принял');
+    expect(theirView.body).not.toContain('Кто видел персональные данные');
+
+    // The operator who took it sees them; so does a coordinator, with who saw them and how (named as
+    // the bot knows them: a coordinator signs in through a link from the bot).
+    await w.repositories.people.record({ person: WEB_COORDINATOR, displayName: 'Координатор Мария', privately: true, at: new Date() });
+    expect((await get(`/console/requests/${number}`, operator.cookie)).body).toContain(phone);
+    const bossView = await get(`/console/requests/${number}`, coordinator.cookie);
+    expect(bossView.body).toContain(phone);
+    const seen = /Кто видел персональные данные<\/h2><ol class="history">([\s\S]*?)<\/ol>/.exec(bossView.body)?.[1] ?? '';
+    expect(seen.match(/<li>/g)).toHaveLength(2);
+    expect(seen).toMatch(/Оператор Ольга · [^<]* · карточка в консоли/);
+    expect(seen).toMatch(/Координатор Мария · [^<]* · карточка в консоли/);
+    expect(seen).not.toContain('Пётр');
+  });
+
   it("runs the coordinators' actions with the lifecycle's rules: refusals in plain words, then assign, close", async () => {
     const sent = await postForm('/console/intake', operator, { ...answers(), action: 'submit', formId: crypto.randomUUID() });
     const number = Number(/(\d+)\?/.exec(sent.headers.location as string)![1]);

@@ -11,7 +11,15 @@ import { createRequestLifecycle } from '../../src/services/request-lifecycle.js'
 import { parsePeriod } from '../../src/domain/calendar.js';
 import { parseCsv } from '../support/csv.js';
 import { catalogs, helpScenario } from '../support/scenario-fixtures.js';
-import { FakePeopleRepository, FakeRequestRepository, FakeRoleRepository, leakedPersonalStrings, makeDraft, RecordingLogger } from '../support/fakes.js';
+import {
+  FakeAccessLog,
+  FakePeopleRepository,
+  FakeRequestRepository,
+  FakeRoleRepository,
+  leakedPersonalStrings,
+  makeDraft,
+  RecordingLogger,
+} from '../support/fakes.js';
 
 const texts = createCoordinatorTexts(catalogs.ru, createRequestTexts(catalogs.ru, 'Europe/Moscow', helpScenario), helpScenario, 'Europe/Moscow');
 const START = new Date('2025-03-10T06:00:00Z');
@@ -25,6 +33,7 @@ let roles: FakeRoleRepository;
 let logger: RecordingLogger;
 let lookup: ReturnType<typeof createPeopleLookup>;
 let desk: ReturnType<typeof createRequestDesk>;
+let accessLog: FakeAccessLog;
 
 beforeEach(() => {
   requests = new FakeRequestRepository();
@@ -34,7 +43,8 @@ beforeEach(() => {
   const isCoordinator = createIsCoordinator({ telegram: ['900'], vk: [] }, (p) => roles.isCoordinator(p));
   const lifecycle = createRequestLifecycle({ requests, isCoordinator, afterChange: async () => undefined, logger, now: () => START });
   lookup = createPeopleLookup({ people, fallbackName: (p) => `id ${p.userId}` });
-  desk = createRequestDesk({ requests, lifecycle, lookup });
+  accessLog = new FakeAccessLog();
+  desk = createRequestDesk({ requests, lifecycle, lookup, accessLog, now: () => START });
 });
 
 const fileOne = () => requests.create({ draft, channel: 'phone', takenBy: operator, at: START });
@@ -49,6 +59,25 @@ describe('the request desk both consoles use', () => {
     expect(card?.names.get('telegram:900')).toBe('Ольга Координатор');
     expect(card?.names.get('telegram:700')).toBe('Оператор Смена');
     expect(await desk.card(404)).toBeNull();
+  });
+
+  it('shows personal data to a coordinator and to the operator who took the call, records each showing, and lists the records to coordinators', async () => {
+    const request = await fileOne();
+    const asOperator = (person: PersonRef) => ({ person, channel: 'web' as const, kind: 'console_card' as const, isCoordinator: false });
+    const taker = { platform: operator.platform, userId: operator.userId };
+    const otherOperator = { platform: 'telegram' as const, userId: '701' };
+
+    expect(await desk.card(request.number, asOperator(otherOperator))).toMatchObject({ personal: false, accessRecords: [] });
+    expect(await desk.card(request.number, asOperator(taker))).toMatchObject({ personal: true, accessRecords: [] });
+    const seenByBoss = await desk.card(request.number, { person: boss, channel: 'web', kind: 'console_card', isCoordinator: true });
+    expect(seenByBoss?.personal).toBe(true);
+    expect(seenByBoss?.accessRecords.map((r) => [r.viewer.userId, r.channel, r.kind])).toEqual([
+      ['700', 'web', 'console_card'],
+      ['900', 'web', 'console_card'],
+    ]);
+    // Without a viewer (the HQ chat) nothing is shown, so nothing is recorded.
+    expect(await desk.card(request.number)).toMatchObject({ personal: false });
+    expect(accessLog.records).toHaveLength(2);
   });
 
   it('assigns only to a volunteer who wrote to the bot privately, and names one without a public name by id', async () => {
@@ -78,7 +107,7 @@ describe('the request desk both consoles use', () => {
 describe('the export both consoles use', () => {
   it('writes the CSV and one audit line naming who, how many and through what, with none of the data', async () => {
     await fileOne();
-    const exportRequests = createRequestExport({ requests, labels: texts.exportLabels, logger });
+    const exportRequests = createRequestExport({ requests, labels: texts.exportLabels, accessLog, logger, now: () => START });
     const parsed = parsePeriod('2025-03-10', START, 'Europe/Moscow');
     if (!parsed.ok) throw new Error('period');
     const made = await exportRequests({ period: parsed.period, full: true, by: boss, via: 'web' });
@@ -86,6 +115,10 @@ describe('the export both consoles use', () => {
     expect(parseCsv(made.csv)).toHaveLength(2);
     expect(logger.at('info').find((e) => e.msg === 'requests exported')?.obj).toEqual({ platform: 'telegram', by: '900', rows: 1, full: true, via: 'web' });
     expect(leakedPersonalStrings(logger.serialized(), draft)).toEqual([]);
+    // The request whose data left in the file has it on record; an export without it records nothing.
+    expect(accessLog.records.map((r) => [r.requestNumber, r.viewer, r.channel, r.kind])).toEqual([[1, boss, 'web', 'export']]);
+    await exportRequests({ period: parsed.period, full: false, by: boss, via: 'web' });
+    expect(accessLog.records).toHaveLength(1);
   });
 });
 

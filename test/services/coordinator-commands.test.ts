@@ -22,6 +22,7 @@ import { createRequestLifecycle } from '../../src/services/request-lifecycle.js'
 import { createErasure } from '../../src/services/erasure.js';
 import { parseCsv } from '../support/csv.js';
 import {
+  FakeAccessLog,
   FakeRetentionStore,
   FakeDistrictChatRepository,
   FakeOutbox,
@@ -64,6 +65,7 @@ let outbox: FakeOutbox;
 let wakes: number;
 let clock: Date;
 let console_: CoordinatorConsole;
+let accessLog: FakeAccessLog;
 
 beforeEach(() => {
   requests = new FakeRequestRepository();
@@ -92,8 +94,10 @@ beforeEach(() => {
     logger,
     now,
   });
+  accessLog = new FakeAccessLog();
   console_ = createCoordinatorConsole({
     requests,
+    accessLog,
     people,
     roles,
     districtChats,

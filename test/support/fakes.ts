@@ -472,6 +472,10 @@ export class FakeAccessLog implements AccessLog {
     return structuredClone(record);
   }
 
+  async recordAll(entries: readonly Omit<AccessRecord, 'id'>[]): Promise<void> {
+    for (const entry of entries) await this.record(entry);
+  }
+
   async listForRequest(number: number): Promise<AccessRecord[]> {
     return structuredClone(this.ordered().filter((r) => r.requestNumber === number));
   }

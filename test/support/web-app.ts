@@ -50,6 +50,7 @@ export async function startWebApp(
   });
   const web = createWeb({
     requests,
+    accessLog: database.db.repositories.accessLog,
     people,
     roles,
     sessions: consoleSessions,

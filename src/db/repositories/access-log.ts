@@ -10,6 +10,9 @@ export function createMongoAccessLog(records: AccessRecordModel): AccessLog {
       const doc = await records.create(entry);
       return toAccessRecord(doc.toObject());
     },
+    async recordAll(entries) {
+      if (entries.length > 0) await records.insertMany(entries);
+    },
     async listForRequest(number) {
       return (await records.find({ requestNumber: number }).sort({ at: 1, _id: 1 }).lean()).map(toAccessRecord);
     },

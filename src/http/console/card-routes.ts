@@ -62,9 +62,10 @@ export async function cardRoutes(app: FastifyInstance, options: CardOptions): Pr
   const platformOf = (sent: Platform | undefined): Platform => (sent && v.platforms.includes(sent) ? sent : firstPlatform);
 
   async function showCard(request: FastifyRequest, reply: FastifyReply, number: number, notice?: Notice) {
-    const found = await desk.card(number);
+    const user = kit.userOf(request);
+    const found = await desk.card(number, { person: user.person, channel: 'web', kind: 'console_card', isCoordinator: user.role === 'coordinator' });
     if (!found) return notFound(request, reply, t('errors.notFound', { number }));
-    return send(reply, cardPage(v, kit.userOf(request), found.request, found.names, notice, !!options.answerRequester));
+    return send(reply, cardPage(v, user, found, notice, !!options.answerRequester));
   }
 
   /**

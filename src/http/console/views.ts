@@ -6,6 +6,8 @@ import type { RequestTexts } from '../../messages/request-texts.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { Text } from '../../scenario/text.js';
 import type { ConsoleUser } from '../../services/console-access.js';
+import { personKey } from '../../services/console/people-lookup.js';
+import type { RequestCard } from '../../services/console/request-desk.js';
 import type { Dashboard } from '../../services/dashboard.js';
 import type { FormField, FormValues } from '../../services/form-intake.js';
 import type { KnownPerson, Question } from '../../services/ports.js';
@@ -218,14 +220,20 @@ export function boardPage(
   return layout(v, user, 'requests', t('board.title'), body, notice);
 }
 
-export function cardPage(
-  v: ViewContext,
-  user: ConsoleUser,
-  request: HelpRequest,
-  names: ReadonlyMap<string, string>,
-  notice?: Notice,
-  canAnswer = false,
-): Html {
+/** Who was shown the request's personal data, when, through what and how: for coordinators. */
+function accessCard(v: ViewContext, card: RequestCard): Html {
+  const t = consoleText(v.catalog);
+  const rows = card.accessRecords.map(
+    (r) =>
+      html`<li>${v.texts.dateTime(r.at)} · ${card.names.get(personKey(r.viewer)) ?? v.coordinatorTexts.fallbackName(r.viewer)} · ${v.coordinatorTexts.channel(r.channel)} · ${t(`card.access.${r.kind}`)}${r.withdrawnAt ? html` · ${t('card.access.withdrawn', { at: v.texts.dateTime(r.withdrawnAt) })}` : ''}</li>`,
+  );
+  return html`<div class="card"><h2>${t('card.access.title')}</h2>${
+    rows.length > 0 ? html`<ol class="history">${rows}</ol>` : html`<p class="muted">${t('card.access.none')}</p>`
+  }</div>`;
+}
+
+export function cardPage(v: ViewContext, user: ConsoleUser, card: RequestCard, notice?: Notice, canAnswer = false): Html {
+  const { request, names } = card;
   const t = consoleText(v.catalog);
   const field = (label: string, value: unknown) => html`<dt>${label}</dt><dd>${value}</dd>`;
   const extra = Object.entries(request.extra);
@@ -291,7 +299,9 @@ export function cardPage(
         ${
           erased
             ? html`<p class="muted">${t('card.personalErased')}</p>`
-            : html`<dl class="fields">
+            : !card.personal
+              ? html`<p class="muted">${t('card.personalNotYours')}</p>`
+              : html`<dl class="fields">
               ${field(t('card.name'), request.personal.name)}
               ${field(t('card.phone'), html`<a href="tel:${request.personal.phone}">${request.personal.phone}</a>`)}
               ${field(t('card.address'), request.personal.address)}
@@ -306,6 +316,7 @@ export function cardPage(
     ${actions}
     ${eraseForm}
     <div class="card"><h2>${t('card.history')}</h2><ol class="history">${history}</ol></div>
+    ${user.role === 'coordinator' && accessCard(v, card)}
     <p class="no-print"><a href="/console/requests">${t('card.back')}</a></p>`;
   return layout(v, user, 'requests', t('card.title', { number: request.number }), body, notice);
 }

@@ -1,7 +1,7 @@
 import type { HelpRequest, PersonRef, Platform, RequestChannel } from '../../domain/request.js';
-import type { RequestRepository } from '../ports.js';
+import type { AccessKind, AccessLog, AccessRecord, RequestRepository } from '../ports.js';
 import type { LifecycleOutcome, RequestLifecycle } from '../request-lifecycle.js';
-import type { PeopleLookup, PersonName } from './people-lookup.js';
+import { personKey, type PeopleLookup, type PersonName } from './people-lookup.js';
 
 /** An assignment's outcome: the lifecycle's, or the volunteer could not be found or named so. */
 export type AssignOutcome = LifecycleOutcome | { kind: 'unknown_volunteer' } | { kind: 'usernames_unsupported' };
@@ -10,18 +10,60 @@ export type AssignOutcome = LifecycleOutcome | { kind: 'unknown_volunteer' } | {
 export interface RequestCard {
   request: HelpRequest;
   names: Map<string, string>;
+  /** Whether this viewer is shown its personal data (recorded in the access log when so). */
+  personal: boolean;
+  /** Who was shown its personal data, oldest first: for a viewer who sees every request's. */
+  accessRecords: AccessRecord[];
+}
+
+/**
+ * Who looks at a card where its personal data could be shown (a private chat, the web console):
+ * a coordinator sees every request's; an operator of the web console only those they took.
+ */
+export interface CardViewer {
+  person: PersonRef;
+  channel: RequestChannel;
+  kind: Extract<AccessKind, 'request_card' | 'console_card'>;
+  isCoordinator: boolean;
+}
+
+/** Whether a viewer is shown a request's personal data: never once erased, otherwise as CardViewer says. */
+function showsPersonal(request: HelpRequest, viewer: CardViewer | undefined): viewer is CardViewer {
+  if (!viewer || request.personalErasedAt) return false;
+  const tookIt = request.takenBy?.platform === viewer.person.platform && request.takenBy.userId === viewer.person.userId;
+  return viewer.isCoordinator || tookIt;
 }
 
 /**
  * What a coordinator does to one request, from the bot or the web console alike: look at its card,
  * close it, cancel it, give it to a volunteer. Every change goes through the lifecycle rules.
  */
-export function createRequestDesk(deps: { requests: RequestRepository; lifecycle: RequestLifecycle; lookup: PeopleLookup }) {
+export function createRequestDesk(deps: {
+  requests: RequestRepository;
+  lifecycle: RequestLifecycle;
+  lookup: PeopleLookup;
+  accessLog: AccessLog;
+  now: () => Date;
+}) {
   return {
-    /** The request with the names for its history; null when there is no such number. */
-    async card(number: number): Promise<RequestCard | null> {
+    /**
+     * The request with the names for its history; null when there is no such number. Without a
+     * viewer (a group chat read by many) it comes without its personal data.
+     */
+    async card(number: number, viewer?: CardViewer): Promise<RequestCard | null> {
       const request = await deps.requests.findByNumber(number);
-      return request ? { request, names: await deps.lookup.namesOf(request) } : null;
+      if (!request) return null;
+      const personal = showsPersonal(request, viewer);
+      if (personal) {
+        const { person, channel, kind } = viewer;
+        await deps.accessLog.record({ requestNumber: number, viewer: { platform: person.platform, userId: person.userId }, channel, kind, at: deps.now() });
+      }
+      const accessRecords = viewer?.isCoordinator ? await deps.accessLog.listForRequest(number) : [];
+      const names = await deps.lookup.namesOf(request);
+      // Those who saw it are named too, where the bot knows their public name.
+      for (const seen of await deps.lookup.describe(accessRecords.map((r) => r.viewer)))
+        if ('displayName' in seen && seen.displayName && !names.has(personKey(seen))) names.set(personKey(seen), seen.displayName);
+      return { request, names, personal, accessRecords };
     },
 
     /** Closes as done; a blank comment is none. */
