@@ -29,7 +29,12 @@ export function withdrawalFor(number: number, viewer: PersonRef): OutboxMessage 
 export function createTaskDetails(deps: TaskDetailsDeps) {
   return {
     /** Sends the holder their card or the contact; throws RecipientUnreachableError when they cannot be written to. */
-    async show(request: HelpRequest, holder: PersonRef, kind: AccessKind, options?: SendOptions & { note?: string }): Promise<void> {
+    async show(
+      request: HelpRequest,
+      holder: PersonRef,
+      kind: Extract<AccessKind, 'task_card' | 'contact'>,
+      options?: SendOptions & { note?: string },
+    ): Promise<void> {
       const messenger = deps.messengers[holder.platform];
       if (!messenger) throw new RecipientUnreachableError(holder.platform, 'platform not running');
       const chatId = holder.userId;
