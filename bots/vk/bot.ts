@@ -118,7 +118,9 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
 
   /** "Take request" under a group post. */
   async function onClaim(ctx: MessageEventContext, number: number): Promise<void> {
-    const displayName = (await displayNameOf(vk.api, ctx.userId)) ?? `id${ctx.userId}`;
+    const person = { platform: 'vk' as const, userId: String(ctx.userId) };
+    // The sighting of this very press has looked the name up already if it was not known.
+    const displayName = deps.peopleRegistry.knownName(person) ?? (await displayNameOf(vk.api, ctx.userId)) ?? `id${ctx.userId}`;
     const outcome = await deps.claimRequest(
       number,
       { platform: 'vk', userId: String(ctx.userId), displayName },

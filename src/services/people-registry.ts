@@ -12,7 +12,7 @@ const MEMO_LIMIT = 10_000;
  * written again, so the registry costs about one write per person per ten minutes.
  */
 export function createPeopleRegistry(deps: { people: PeopleRepository; now: () => Date }) {
-  const memo = new Map<string, { at: number; fingerprint: string; privately: boolean; hasName: boolean }>();
+  const memo = new Map<string, { at: number; fingerprint: string; privately: boolean; hasName: boolean; name?: string }>();
 
   return {
     /** Records a sighting; tells whether the registry has a public name for the person (VK fetches one if not). */
@@ -24,10 +24,19 @@ export function createPeopleRegistry(deps: { people: PeopleRepository; now: () =
       const fresh = last && at.getTime() - last.at < SIGHTING_REFRESH_MS && last.fingerprint === fingerprint && (last.privately || !sighting.privately);
       if (fresh) return { hasName: last.hasName || !!sighting.displayName };
       const before = await deps.people.record({ ...sighting, at });
-      const hasName = !!(sighting.displayName || before?.displayName);
+      const name = sighting.displayName ?? before?.displayName ?? last?.name;
+      const hasName = !!name;
       if (memo.size >= MEMO_LIMIT) memo.clear();
-      memo.set(key, { at: at.getTime(), fingerprint, privately: sighting.privately || !!last?.privately, hasName });
+      memo.set(key, { at: at.getTime(), fingerprint, privately: sighting.privately || !!last?.privately, hasName, ...(name ? { name } : {}) });
       return { hasName };
+    },
+
+    /**
+     * The public name this process last recorded for a person, if any: a VK press needs one for its
+     * claim, and asking VK again for every press would make every answer wait.
+     */
+    knownName(person: PersonRef): string | undefined {
+      return memo.get(`${person.platform}:${person.userId}`)?.name;
     },
 
     /** Drops what this process remembers of a person who was forgotten, so their next sighting is written. */

@@ -48,6 +48,7 @@ describe('VK conversations of volunteers', () => {
     const volunteers = Array.from({ length: 50 }, (_, i) => h.vkPerson(8000 + i, `Волонтёр${i}`, LENINSKY_VK));
     const answersBefore = h.vk.eventAnswers().length;
     const editsBefore = h.vk.callsOf('messages.edit').length;
+    const namesAskedBefore = h.vk.callsOf('users.get').length;
     relative.skipAll();
 
     for (const v of volunteers) v.press(post, 'Взять заявку');
@@ -59,6 +60,8 @@ describe('VK conversations of volunteers', () => {
     expect(answers.every((a) => a.eventData?.type === 'show_snackbar')).toBe(true);
     expect(texts.filter((t) => t.includes('ваша'))).toHaveLength(1);
     expect(texts.filter((t) => t.includes('уже взял другой волонтёр'))).toHaveLength(49);
+    // VK is asked each presser's name once (their first press), not once more by the claim.
+    expect(h.vk.callsOf('users.get').length - namesAskedBefore).toBeLessThanOrEqual(50);
 
     const stored = await h.database.db.repositories.requests.findByNumber(number);
     expect(stored?.status).toBe('claimed');

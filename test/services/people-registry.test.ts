@@ -51,3 +51,16 @@ it('tells whether a public name is on record, so VK fetches one only once', asyn
   expect(await registry.seen({ person: vkPerson, privately: true, displayName: 'Ольга Т.' })).toEqual({ hasName: true });
   expect(await registry.seen({ person: vkPerson, privately: true })).toEqual({ hasName: true });
 });
+
+it('keeps the last public name it recorded, also one only the stored entry had, for a claim to use without asking VK again', async () => {
+  const { registry, people, advance } = setup();
+  const vkPerson = { platform: 'vk' as const, userId: '9' };
+  expect(registry.knownName(vkPerson)).toBeUndefined();
+  await registry.seen({ person: vkPerson, privately: true, displayName: 'Ольга Т.' });
+  expect(registry.knownName(vkPerson)).toBe('Ольга Т.');
+  // Another process (or a restart) finds the name in the stored entry.
+  const fresh = createPeopleRegistry({ people, now: () => new Date() });
+  advance(1);
+  await fresh.seen({ person: vkPerson, privately: false });
+  expect(fresh.knownName(vkPerson)).toBe('Ольга Т.');
+});
