@@ -296,6 +296,10 @@ describe('board and card', () => {
     expect(theirView.body).not.toContain('Кодовое слово');
     expect(theirView.body).toContain('видят координаторы и оператор, который её принял');
     expect(theirView.body).not.toContain('Кто видел персональные данные');
+    // Nor what people wrote about it: a coordinator's reason is personal like the contacts.
+    await postForm(`/console/requests/${number}/cancel`, coordinator, { reason: 'Соседка Зоя справилась сама' });
+    expect((await get(`/console/requests/${number}`, colleague.cookie)).body).not.toContain('Соседка Зоя');
+    expect((await get(`/console/requests/${number}`, operator.cookie)).body).toContain('Соседка Зоя');
 
     // The operator who took it sees them; so does a coordinator, with who saw them and how (named as
     // the bot knows them: a coordinator signs in through a link from the bot).
@@ -304,7 +308,8 @@ describe('board and card', () => {
     const bossView = await get(`/console/requests/${number}`, coordinator.cookie);
     expect(bossView.body).toContain(phone);
     const seen = /Кто видел персональные данные<\/h2><ol class="history">([\s\S]*?)<\/ol>/.exec(bossView.body)?.[1] ?? '';
-    expect(seen.match(/<li>/g)).toHaveLength(2);
+    // The operator twice (after the cancel, and now), the coordinator once.
+    expect(seen.match(/<li>/g)).toHaveLength(3);
     expect(seen).toMatch(/Оператор Ольга · [^<]* · карточка в консоли/);
     expect(seen).toMatch(/Координатор Мария · [^<]* · карточка в консоли/);
     expect(seen).not.toContain('Пётр');

@@ -240,11 +240,12 @@ export function cardPage(v: ViewContext, user: ConsoleUser, card: RequestCard, n
   const open = request.status === 'new' || request.status === 'claimed';
   const erased = !!request.personalErasedAt;
   const lineOf = (event: HelpRequest['history'][number]) => {
-    const [line, comment] = v.coordinatorTexts.historyLine(request, event, names, true).split('\n');
+    // What people wrote (reasons, comments) is personal too: shown where the contacts are.
+    const [line, comment] = v.coordinatorTexts.historyLine(request, event, names, card.personal).split('\n');
     return html`<li>${line}${comment && html`<br><span class="comment">${comment.trim()}</span>`}</li>`;
   };
   const history = request.history.map(lineOf);
-  const conversation = conversationCard(v, user, request, request.history.filter((e) => e.type === 'message').map(lineOf), canAnswer);
+  const conversation = card.personal ? conversationCard(v, user, request, request.history.filter((e) => e.type === 'message').map(lineOf), canAnswer) : '';
   const actions =
     user.role === 'coordinator' && open
       ? html`<div class="card no-print"><h2>${t('card.actions')}</h2><div class="actions">
