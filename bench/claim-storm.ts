@@ -41,6 +41,11 @@ export async function measureClaimStorm(options: {
   const { requests, districtChats } = database.db.repositories;
   await districtChats.bind({ platform: 'telegram', chatId: String(groupId), district }, { platform: 'telegram', userId: String(COORDINATOR_ID) }, new Date());
 
+  // Every presser is an approved volunteer (CLAIM_REQUIRES_APPROVAL is on), so each press checks
+  // the approval, the limit and the request before the one that wins takes it.
+  const pressers = Array.from({ length: volunteers * rounds }, (_, i) => ({ platform: 'telegram' as const, userId: String(options.firstVolunteerId + i) }));
+  await database.db.repositories.volunteerRoster.approveExisting(pressers, new Date());
+
   const latencies: number[] = [];
   const winnersPerRound: number[] = [];
   const storedClaimsPerRound: number[] = [];

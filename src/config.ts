@@ -32,6 +32,16 @@ const partnerKeys = z
 const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** "30m", "2h", "90d", "500ms" → milliseconds; tests move the clock by setting these short. */
+/** A yes/no setting: true/false, yes/no, on/off, 1/0. */
+const yesNo = z.union([z.boolean(), z.string()]).transform((value, ctx) => {
+  if (typeof value === 'boolean') return value;
+  const word = value.trim().toLowerCase();
+  if (['true', 'yes', 'on', '1'].includes(word)) return true;
+  if (['false', 'no', 'off', '0'].includes(word)) return false;
+  ctx.addIssue({ code: 'custom', message: 'must be true or false' });
+  return z.NEVER;
+});
+
 const duration = z
   .string()
   .regex(/^\d+(ms|s|m|h|d)$/, 'must be a number with a unit: 500ms, 30s, 30m, 2h or 90d')
@@ -153,6 +163,8 @@ const coreShape = {
   // A volunteer taking more than CLAIM_BURST requests within CLAIM_BURST_WINDOW is reported to the HQ chats.
   CLAIM_BURST: z.coerce.number().int().min(1).max(1_000).default(5),
   CLAIM_BURST_WINDOW: duration.default(10 * 60_000),
+  // Only volunteers the HQ approved (and coordinators) may take requests; off: anyone in a district chat.
+  CLAIM_REQUIRES_APPROVAL: yesNo.default(true),
   // A requester's words outside a questionnaire are about their open request, or one closed this recently.
   CONVERSATION_AFTER_CLOSE: duration.default(7 * 86_400_000),
   // A private chat sending more than FLOOD_MESSAGES within FLOOD_WINDOW is told once to slow down
@@ -193,6 +205,8 @@ const coreShape = {
   // Someone without a role the bot has not seen for this long is forgotten by the people registry.
   PEOPLE_RETENTION: duration.default(180 * 86_400_000),
   SCENARIO_FILE: z.string().default('scenarios/request-help.yaml'),
+  // The application to volunteer (/volunteer), on the same engine and locale files.
+  VOLUNTEER_SCENARIO_FILE: z.string().default('scenarios/volunteer.yaml'),
   LOCALES_DIR: z.string().default('scenarios/locales'),
   HTTP_HOST: z.string().default('0.0.0.0'),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),

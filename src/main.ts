@@ -34,6 +34,9 @@ import { createErasure } from './services/erasure.js';
 import { createFeedback } from './services/feedback.js';
 import { createFloodGuard } from './services/flood-guard.js';
 import { createIntake } from './services/intake.js';
+import { applicationFlow, createVolunteerVetting, type VolunteerVetting } from './services/volunteer-vetting.js';
+import { createVettingConsole } from './services/console/vetting-console.js';
+import { createVettingTexts } from './messages/vetting-texts.js';
 import { createOutboxWorker, withHeadroom, type SendingLimits } from './services/outbox-worker.js';
 import { createPeopleRegistry } from './services/people-registry.js';
 import type { ChatRef, Messengers } from './services/ports.js';
@@ -178,7 +181,8 @@ async function listenOn(app: FastifyInstance, where: { variable: string; host: s
 function loadContent(config: Config) {
   const catalogs = loadCatalogs(config.LOCALES_DIR);
   const catalog = catalogs[config.LOCALE];
-  const scenario = loadScenarioFile(config.SCENARIO_FILE, [catalogs.ru, catalogs.en]);
+  const scenario = loadScenarioFile(config.SCENARIO_FILE, [catalogs.ru, catalogs.en], 'help-request');
+  const volunteerScenario = loadScenarioFile(config.VOLUNTEER_SCENARIO_FILE, [catalogs.ru, catalogs.en], 'volunteer-application');
   const texts = createRequestTexts(catalog, config.TIME_ZONE, scenario);
   const retentionPeriods: RetentionPeriods = {
     closedMs: config.RETENTION_PERIOD,
@@ -190,7 +194,9 @@ function loadContent(config: Config) {
   return {
     catalog,
     scenario,
+    volunteerScenario,
     texts,
+    vettingTexts: createVettingTexts(catalog, volunteerScenario, texts),
     retentionPeriods,
     // The consent text quotes these periods, so what a person agrees to is what is configured.
     textParams: retentionTextParams(retentionPeriods),
@@ -285,6 +291,8 @@ function createDelivery(
     effects,
     details,
     accessLog,
+    volunteers: db.repositories.volunteerRoster,
+    vettingTexts: deps.content.vettingTexts,
     messengers,
     headquartersChats,
     catalog: deps.content.catalog,
@@ -391,6 +399,17 @@ function createRequestServices(config: Config, deps: ServiceDeps) {
   const lifecycle = createRequestLifecycle({ requests, isCoordinator, afterChange, logger, now });
   const peopleRegistry = createPeopleRegistry({ people, now });
   const cancelJobsOf = (number: number) => scheduler.cancelFor(number);
+  const vetting = createVolunteerVetting({
+    roster: db.repositories.volunteerRoster,
+    isCoordinator,
+    outbox: db.repositories.outbox,
+    wake: delivery.wake,
+    headquartersChats,
+    requireApproval: config.CLAIM_REQUIRES_APPROVAL,
+    decisionText: deps.content.vettingTexts.decision,
+    logger,
+    now,
+  });
   // Erasure on request: a requester's /forget, a coordinator's /erase and the console's button.
   const erasure = createErasure({
     store: db.repositories.retention,
@@ -400,6 +419,7 @@ function createRequestServices(config: Config, deps: ServiceDeps) {
     questions: db.repositories.questions,
     cancelJobsOf,
     forgotten: (person) => peopleRegistry.forget(person),
+    volunteers: vetting,
     logger: logger.child({ component: 'retention' }),
     now,
   });
@@ -442,7 +462,7 @@ function createRequestServices(config: Config, deps: ServiceDeps) {
       now,
     }),
   );
-  return { isCoordinator, lifecycle, peopleRegistry, erasure, feedback, ...createConversation(config, deps, isCoordinator) };
+  return { isCoordinator, lifecycle, peopleRegistry, erasure, feedback, vetting, ...createConversation(config, deps, isCoordinator) };
 }
 type RequestServices = ReturnType<typeof createRequestServices>;
 
@@ -539,6 +559,7 @@ function createBotConsole(config: Config, deps: ServiceDeps, services: RequestSe
       await platforms.find((platform) => platform.module.id === person.platform)?.connection.roleChanged?.(person.userId, coordinator);
     },
     endConsoleAccess: (person) => web.access.endAccessOf(person),
+    vettingConsole: createVettingConsole({ vetting: services.vetting, texts: content.vettingTexts, districts: config.DISTRICTS }),
     // A person granted a role is told so in their private chat.
     outbox: db.repositories.outbox,
     wake: delivery.wake,
@@ -548,7 +569,7 @@ function createBotConsole(config: Config, deps: ServiceDeps, services: RequestSe
 }
 
 /** Claims, with the limit of requests in hand and the watch on bursts of claims. */
-function createClaims(config: Config, deps: ServiceDeps) {
+function createClaims(config: Config, deps: ServiceDeps, vetting: VolunteerVetting) {
   const { db, content, delivery, logger } = deps;
   const afterClaim = createClaimBurstWatch({
     requests: db.repositories.requests,
@@ -568,6 +589,7 @@ function createClaims(config: Config, deps: ServiceDeps) {
   });
   return createClaimRequest({
     maxHeld: config.MAX_OPEN_CLAIMS_PER_VOLUNTEER,
+    mayClaim: (volunteer) => vetting.mayClaim(volunteer),
     afterClaim,
     requests: db.repositories.requests,
     districtChats: db.repositories.districtChats,
@@ -602,6 +624,7 @@ function createServices(config: Config, deps: ServiceDeps) {
       limits: { maxOpen: config.MAX_OPEN_REQUESTS_PER_REQUESTER, cooldownMs: config.SUBMISSION_COOLDOWN },
       codeWords: codeWordList(content.catalog.t('request.codeWords')),
     }),
+    flows: [applicationFlow(services.vetting, content.volunteerScenario)],
     myRequestsText,
     logger,
   });
@@ -622,6 +645,7 @@ function createServices(config: Config, deps: ServiceDeps) {
         myRequestsText,
         conversation: services.conversation,
         details: delivery.details,
+        vetting: services.vetting,
         capabilities,
       }),
     groupChat: createGroupChat({
@@ -630,7 +654,7 @@ function createServices(config: Config, deps: ServiceDeps) {
       districts: config.DISTRICTS,
     }),
     intake,
-    claimRequest: createClaims(config, deps),
+    claimRequest: createClaims(config, deps, services.vetting),
     coordinatorConsole,
     peopleRegistry: services.peopleRegistry,
     roles,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConsoleLimits } from '../../src/services/console/action-codec.js';
-import { TASK_ACTIONS, type ChatAction, type TaskAction } from '../../src/services/private-chat/actions.js';
+import { MENU_ITEMS, TASK_ACTIONS, type ChatAction, type MenuItem, type TaskAction } from '../../src/services/private-chat/actions.js';
 import type { ConsoleButtonAction } from '../../src/services/private-chat/reply.js';
 
 /**
@@ -64,7 +64,7 @@ export function decodeCallback(data: string): CallbackAction | null {
     const seq = int.safeParse(a);
     return seq.success ? { kind: 'back', seq: seq.data } : null;
   }
-  if (tag === 'm' && parts.length === 2 && (a === 'new' || a === 'my')) return { kind: 'menu', item: a };
+  if (tag === 'm' && parts.length === 2 && (MENU_ITEMS as readonly string[]).includes(a!)) return { kind: 'menu', item: a as MenuItem };
   if (tag === 'claim' && parts.length === 2 && /^[1-9]\d{0,8}$/.test(a ?? '')) return { kind: 'claim', number: Number(a) };
   if (tag === 't' && parts.length === 3 && (TASK_ACTIONS as readonly string[]).includes(a ?? '') && /^[1-9]\d{0,8}$/.test(b ?? '')) {
     return { kind: 'task', action: a as TaskAction, number: Number(b) };

@@ -6,7 +6,7 @@ import { COORDINATOR_COMMANDS } from '../../src/services/coordinator-commands.js
 import type { RoleRepository } from '../../src/services/ports.js';
 
 /** Commands everyone sees in a private chat with the bot. */
-const EVERYONE = ['start', 'my', 'tasks', 'cancel', 'forget'] as const;
+const EVERYONE = ['start', 'my', 'tasks', 'volunteer', 'cancel', 'forget'] as const;
 const GROUPS = ['bind', 'unbind', 'id'] as const;
 
 /**

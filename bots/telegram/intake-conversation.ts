@@ -18,8 +18,9 @@ export function createIntakeConversation(deps: { intake: Intake; catalog: Catalo
   const { catalog } = deps;
   const turn = createQuestionnaireTurn(catalog);
 
-  return async function intake(conversation: Conversation<BotContext, IntakeContext>, ctx: IntakeContext): Promise<void> {
-    const first = await conversation.external({ task: () => deps.intake.start(), beforeStore: pack, afterLoad: unpack });
+  // `flow`: the questionnaire to run (the application to volunteer); absent, the help request's.
+  return async function intake(conversation: Conversation<BotContext, IntakeContext>, ctx: IntakeContext, flow?: string): Promise<void> {
+    const first = await conversation.external({ task: () => deps.intake.start(flow), beforeStore: pack, afterLoad: unpack });
     // Entered from the menu's button, which has been answered already.
     await sendReply(ctx, turn.questionnaireReply(first), catalog, true);
     // The plugin keeps a log of every update and step since the conversation began, stores it and

@@ -22,7 +22,7 @@ export function createPrivateChatHandler(deps: { chat: PrivateChat; catalog: Cat
     if (!input || !ctx.from || (deps.only && !deps.only(input))) return next();
     const reply = await deps.chat.handle(chatPersonOf(ctx), input);
     await sendReply(ctx, reply, deps.catalog);
-    if (reply.startQuestionnaire) await ctx.conversation.enter(INTAKE_CONVERSATION);
+    if (reply.startQuestionnaire) await ctx.conversation.enter(INTAKE_CONVERSATION, reply.startQuestionnaire.flow);
   });
   return composer;
 }

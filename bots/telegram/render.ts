@@ -1,9 +1,8 @@
 import { GrammyError, InlineKeyboard, InputFile, Keyboard, type Context } from 'grammy';
 import type { ReplyKeyboardRemove } from 'grammy/types';
 import type { Catalog } from '../../src/messages/catalog.js';
-import { renderText } from '../../src/messages/render.js';
 import type { Prompt } from '../../src/scenario/engine.js';
-import { promptText } from '../../src/services/private-chat/prompt-text.js';
+import { choiceLabel, promptText } from '../../src/services/private-chat/prompt-text.js';
 import type { ChatButton, ChatCapabilities, ChatReply } from '../../src/services/private-chat/reply.js';
 import { encodeCallback } from './callback-data.js';
 
@@ -34,14 +33,14 @@ export function renderPrompt(prompt: Prompt, catalog: Catalog, options: { withHi
     // A reply keyboard is the only place Telegram offers "share my contact".
     // Its other buttons arrive as the person's text, which the questionnaire reads by the label.
     const keyboard = new Keyboard().requestContact(catalog.t('bot.intake.sharePhone'));
-    for (const choice of prompt.choices) keyboard.row().text(renderText(catalog, choice.label));
+    for (const choice of prompt.choices) keyboard.row().text(choiceLabel(catalog, choice));
     if (prompt.canGoBack) keyboard.row().text(back);
     return { text, replyMarkup: keyboard.oneTime().resized() };
   }
   if (prompt.choices.length > 0 || prompt.canGoBack) {
     const keyboard = new InlineKeyboard();
     prompt.choices.forEach((choice, index) => {
-      keyboard.text(renderText(catalog, choice.label), encodeCallback({ kind: 'answer', seq: prompt.seq, index })).row();
+      keyboard.text(choiceLabel(catalog, choice), encodeCallback({ kind: 'answer', seq: prompt.seq, index })).row();
     });
     if (prompt.canGoBack) keyboard.text(back, encodeCallback({ kind: 'back', seq: prompt.seq }));
     return { text, replyMarkup: keyboard };
@@ -65,6 +64,13 @@ export async function sendReply(ctx: Context, reply: ChatReply, catalog: Catalog
       // Buttons under a message leave the phone question's keyboard open: a line of its own closes it.
       if (message.prompt.afterPhone && rendered.replyMarkup instanceof InlineKeyboard)
         await ctx.reply(catalog.t('bot.intake.phoneTaken'), { reply_markup: { remove_keyboard: true } });
+      // A mark on a multichoice question redraws its ticks on the message pressed.
+      if (message.inPlace && ctx.callbackQuery?.message && rendered.replyMarkup instanceof InlineKeyboard) {
+        await ctx.editMessageText(rendered.text, { reply_markup: rendered.replyMarkup }).catch((error: unknown) => {
+          if (!(error instanceof GrammyError && error.description.includes('message is not modified'))) throw error;
+        });
+        continue;
+      }
       await ctx.reply(rendered.text, { reply_markup: rendered.replyMarkup });
     } else if (message.kind === 'document') {
       await ctx.replyWithDocument(new InputFile(Buffer.from(message.content, 'utf8'), message.fileName), { caption: message.caption });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConsoleLimits } from '../../src/services/console/action-codec.js';
-import type { ChatAction } from '../../src/services/private-chat/actions.js';
+import { MENU_ITEMS, type ChatAction } from '../../src/services/private-chat/actions.js';
 import type { ConsoleButtonAction } from '../../src/services/private-chat/reply.js';
 
 /** What a VK inline keyboard carries: 10 buttons, 5 a row; the console's part of a payload is kept to 64 bytes. */
@@ -17,7 +17,7 @@ const payloadSchema = z.union([
   /** "Back" on the prompt with this seq. */
   z.object({ b: z.number().int().min(0) }).strict(),
   /** The greeting's menu. */
-  z.object({ m: z.enum(['new', 'my']) }).strict(),
+  z.object({ m: z.enum(MENU_ITEMS) }).strict(),
   /** VK's own "Start" button of a first conversation. */
   z.object({ command: z.literal('start') }).strict(),
   /** "Take request" on a group post. */

@@ -6,7 +6,7 @@ import type { Prompt } from '../../src/scenario/engine.js';
 import type { IntakeReply } from '../../src/services/intake.js';
 import { isKeyboardAction } from '../../src/services/private-chat/actions.js';
 import { cutText } from '../../src/services/private-chat/chat-text.js';
-import { promptText } from '../../src/services/private-chat/prompt-text.js';
+import { choiceLabel, promptText } from '../../src/services/private-chat/prompt-text.js';
 import type { ChatButton, ChatCapabilities, ChatReply } from '../../src/services/private-chat/reply.js';
 import { encodeAction } from './payload.js';
 
@@ -40,7 +40,7 @@ export function renderIntakeReply(reply: IntakeReply, catalog: Catalog): Rendere
 function renderPrompt(prompt: Prompt, catalog: Catalog, withHint: boolean): RenderedMessage {
   // Long labels are cut on the buttons, so the full wording is listed, numbered, in the message.
   const message = promptText(prompt, catalog, { withHint, canShareContact: CAPABILITIES.canShareContact, labelsCutAt: MAX_LABEL });
-  const labels = prompt.choices.map((c) => renderText(catalog, c.label));
+  const labels = prompt.choices.map((c) => choiceLabel(catalog, c));
   const keyboard = Keyboard.builder().oneTime();
   const rowsForChoices = MAX_ROWS - (prompt.canGoBack ? 1 : 0);
   const perRow = Math.min(MAX_PER_ROW, Math.max(1, Math.ceil(prompt.choices.length / rowsForChoices)));

@@ -25,6 +25,8 @@ import { createAccessRecordModel } from './models/access-record-model.js';
 import { createMongoAccessLog } from './repositories/access-log.js';
 import { createConsoleLoginTokenModel, createConsoleSessionModel } from './models/console-session-model.js';
 import { createMongoConsoleSessionStore } from './repositories/console-session-repository.js';
+import { createVolunteerModel } from './models/volunteer-model.js';
+import { createMongoVolunteerRoster } from './repositories/volunteer-roster.js';
 
 /** The database: one mongoose connection, its models and the repositories built on them. */
 export interface Database {
@@ -52,6 +54,7 @@ export async function connectDatabase(uri: string): Promise<Database> {
     consoleSessions: createConsoleSessionModel(connection),
     questions: createQuestionModel(connection),
     accessRecords: createAccessRecordModel(connection),
+    volunteers: createVolunteerModel(connection),
   };
   await Promise.all(Object.values(models).map((model) => model.createIndexes()));
   return {
@@ -105,6 +108,7 @@ function createRepositories(models: {
   consoleSessions: ReturnType<typeof createConsoleSessionModel>;
   questions: ReturnType<typeof createQuestionModel>;
   accessRecords: ReturnType<typeof createAccessRecordModel>;
+  volunteers: ReturnType<typeof createVolunteerModel>;
 }) {
   return {
     requests: createMongoRequestRepository(models),
@@ -112,6 +116,7 @@ function createRepositories(models: {
     retention: createMongoRetentionStore(models),
     questions: createMongoQuestionRepository(models.questions),
     accessLog: createMongoAccessLog(models.accessRecords),
+    volunteerRoster: createMongoVolunteerRoster({ volunteers: models.volunteers, counters: models.counters }),
     districtChats: createMongoDistrictChatRepository(models.districtChats),
     conversations: createMongoConversationStore<unknown>(models.conversations),
     outbox: createMongoOutbox(models.outbox),

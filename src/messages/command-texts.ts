@@ -26,6 +26,8 @@ export function claimOutcomeText(catalog: Catalog, outcome: ClaimOutcome, number
     case 'not_found':
     case 'wrong_chat':
       return { text: catalog.t('claim.notFound'), alert: true };
+    case 'not_approved':
+      return { text: catalog.t(`vetting.claim.${outcome.status}`), alert: true };
   }
 }
 

@@ -12,7 +12,25 @@ import type { RequestTexts } from './request-texts.js';
 /** How a command named a person (mirrors the console's PersonName, kept here so texts import no service code). */
 type NamedPerson = { kind: 'id'; userId: string } | { kind: 'username'; username: string };
 
-type Command = 'open' | 'overdue' | 'request' | 'assign' | 'close' | 'cancel' | 'erase' | 'stats' | 'export' | 'districts' | 'grant' | 'revoke' | 'help';
+type Command =
+  | 'open'
+  | 'overdue'
+  | 'request'
+  | 'assign'
+  | 'close'
+  | 'cancel'
+  | 'erase'
+  | 'stats'
+  | 'export'
+  | 'districts'
+  | 'grant'
+  | 'revoke'
+  | 'volunteers'
+  | 'approve'
+  | 'reject'
+  | 'suspend'
+  | 'reinstate'
+  | 'help';
 type ButtonKind = 'card' | 'previous' | 'next' | 'close' | 'cancel' | 'assign' | 'closeConfirmed' | 'eraseConfirmed';
 
 /** Telegram and VK both cut a message at 4096 characters; a card longer than that loses its oldest history. */
@@ -40,7 +58,26 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
   const t = (key: string, params?: Record<string, string | number>) => catalog.t(`coordinator.${key}`, params);
   // A channel without a name in the catalog (a partner line, say) is shown by its code.
   const channel = (code: string) => (catalog.has(`coordinator.channel.${code}`) ? t(`channel.${code}`) : code);
-  const commands: Command[] = ['open', 'overdue', 'request', 'assign', 'close', 'cancel', 'erase', 'stats', 'export', 'districts', 'grant', 'revoke', 'help'];
+  const commands: Command[] = [
+    'open',
+    'overdue',
+    'request',
+    'assign',
+    'close',
+    'cancel',
+    'erase',
+    'stats',
+    'export',
+    'districts',
+    'grant',
+    'revoke',
+    'volunteers',
+    'approve',
+    'reject',
+    'suspend',
+    'reinstate',
+    'help',
+  ];
 
   const personName = (name: NamedPerson) => (name.kind === 'username' ? `@${name.username}` : t('idLabel', { userId: name.userId }));
   const periodLabel = (period: Period) => {
@@ -102,7 +139,7 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
      */
     help(who: { coordinator: boolean; place: 'private' | 'hq' | 'group' }): string {
       const section = (title: string, keys: readonly string[]) => [t(title), ...keys.map((key) => t(`help.${key}`))].join('\n');
-      const privateChat = section('help.privateTitle', ['start', 'my', 'tasks', 'reply', 'cancel', 'forget', 'id', 'console']);
+      const privateChat = section('help.privateTitle', ['start', 'my', 'tasks', 'volunteer', 'reply', 'cancel', 'forget', 'id', 'console']);
       const group = section('help.groupTitle', ['claim', 'groupId', ...(who.coordinator ? ['bind', 'unbind'] : [])]);
       if (!who.coordinator) return who.place === 'private' ? [privateChat, group].join('\n\n') : group;
       const consoleCommands = [t('helpTitle'), ...commands.map((c) => t(`usage.${c}`))].join('\n\n');

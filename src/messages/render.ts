@@ -3,5 +3,7 @@ import type { Catalog } from './catalog.js';
 
 /** Turns an engine Text into a string in the catalog's language. */
 export function renderText(catalog: Catalog, text: Text): string {
-  return 'literal' in text ? text.literal : catalog.t(text.key, text.params);
+  if ('literal' in text) return text.literal;
+  if ('list' in text) return text.list.map((item) => renderText(catalog, item)).join(', ');
+  return catalog.t(text.key, text.params);
 }

@@ -1,6 +1,6 @@
-import type { Scenario, Step } from './schema.js';
+import type { Answer, Answers, MultichoiceStep, Scenario, Step } from './schema.js';
 import { foldForMatching, parseFreeText, parsePhone, parseWholeNumber, type Parsed } from './parse-answer.js';
-import { keyText, literalText, type Text } from './text.js';
+import { keyText, listText, literalText, type Text } from './text.js';
 
 /**
  * The scenario engine: a pure function from (scenario, state, input) to the next state and what to
@@ -12,13 +12,15 @@ export interface ScenarioState {
   scenarioId: string;
   /** The step being asked, or EDIT_PICK while the person chooses what to change. */
   stepId: string;
-  answers: Record<string, string | number>;
+  answers: Answers;
   /** Steps shown before the current one, newest last, for "back". */
   trail: string[];
   /** Set while changing one answer from the summary: the next stop is the summary again. */
   returnToSummary: boolean;
   /** Numbers each prompt, so a button of an older message can be told apart. */
   seq: number;
+  /** The choices marked so far on the multichoice step being asked, before «Готово». */
+  picking?: string[];
 }
 
 /** The pseudo-step where the person picks which answer to change. */
@@ -36,6 +38,8 @@ export type EngineInput =
 export interface Choice {
   value: string;
   label: Text;
+  /** Marked on a multichoice step (the adapter shows a tick). */
+  picked?: boolean;
 }
 
 /** What the adapter shows: a question, perhaps why the last answer was refused, and the choices. */
@@ -52,6 +56,8 @@ export interface Prompt {
   canGoBack: boolean;
   /** The answers so far, on the summary step. */
   summary?: { label: Text; value: Text }[];
+  /** Several choices may be marked, then «Готово» (MULTI_DONE) pressed. */
+  multiple?: boolean;
   /** The question right after a phone was given: a platform that put a keyboard under the input field for it takes it away. */
   afterPhone?: boolean;
 }
@@ -60,7 +66,7 @@ export type EngineResult =
   | { kind: 'prompt'; state: ScenarioState; prompt: Prompt }
   /** A button from an older message: nothing changed, the adapter only says so. */
   | { kind: 'stale'; state: ScenarioState }
-  | { kind: 'completed'; state: ScenarioState; answers: Record<string, string | number> }
+  | { kind: 'completed'; state: ScenarioState; answers: Answers }
   | { kind: 'cancelled' }
   /** Consent was declined: the conversation ends and its answers are dropped; `text` says so. */
   | { kind: 'declined'; text: Text };
@@ -85,6 +91,8 @@ export const SUMMARY_CANCEL = 'cancel';
  * «Сейчас указано: …» stays as it is, without typing it again.
  */
 export const KEEP_CURRENT = '@keep';
+/** «Готово» under a multichoice step: the marked choices are the answer. */
+export const MULTI_DONE = '@done';
 const CONSENT_YES = 'yes';
 const CONSENT_NO = 'no';
 
@@ -117,8 +125,9 @@ export function advance(scenario: Scenario, state: ScenarioState, input: EngineI
 
   const step = stepById(scenario, state.stepId);
   if (step.type === 'summary') return onSummary(scenario, state, input, ctx);
+  if (step.type === 'multichoice' && isMark(step, input, ctx)) return mark(scenario, state, step, input, ctx);
 
-  const parsed = keepsCurrentAnswer(step, state, input, ctx) ? { ok: true as const, value: state.answers[step.id]! } : readAnswer(step, input, ctx);
+  const parsed = keepsCurrentAnswer(step, state, input, ctx) ? { ok: true as const, value: state.answers[step.id]! } : readAnswer(step, input, ctx, state);
   if (!parsed.ok) return reprompt(scenario, state, ctx, keyText(parsed.reason, parsed.params));
   if (step.type === 'consent' && parsed.value === CONSENT_NO) return { kind: 'declined', text: keyText(step.declined, ctx.params) };
 
@@ -131,8 +140,8 @@ export function advance(scenario: Scenario, state: ScenarioState, input: EngineI
 }
 
 /** The answers of the steps that apply (a branch left behind by a changed answer is dropped). */
-export function applicableAnswers(scenario: Scenario, answers: Record<string, string | number>): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
+export function applicableAnswers(scenario: Scenario, answers: Answers): Answers {
+  const out: Answers = {};
   for (const step of scenario.steps) {
     if (step.type === 'summary' || !isVisible(step, answers)) continue;
     const value = answers[step.id];
@@ -146,7 +155,7 @@ export function applicableAnswers(scenario: Scenario, answers: Record<string, st
  * declined consent refused with the step's own text), for a channel that asks every question at
  * once: the web console's form.
  */
-export function answerStep(step: Exclude<Step, { type: 'summary' }>, input: EngineInput, ctx: EngineContext): Parsed<string | number> {
+export function answerStep(step: Exclude<Step, { type: 'summary' }>, input: EngineInput, ctx: EngineContext): Parsed<Answer> {
   const parsed = readAnswer(step, input, ctx);
   if (parsed.ok && step.type === 'consent' && parsed.value === CONSENT_NO)
     return { ok: false, reason: step.declined, ...(ctx.params ? { params: ctx.params } : {}) };
@@ -154,7 +163,7 @@ export function answerStep(step: Exclude<Step, { type: 'summary' }>, input: Engi
 }
 
 /** Whether a step is asked, given the answers so far (its `when` condition). */
-export function isStepAsked(step: Step, answers: Record<string, string | number>): boolean {
+export function isStepAsked(step: Step, answers: Answers): boolean {
   return isVisible(step, answers);
 }
 
@@ -164,13 +173,13 @@ export function stepChoices(step: Step, ctx: EngineContext): Choice[] {
 }
 
 /** The summary of a finished questionnaire: each answered step's label and the answer as shown. */
-export function summarize(scenario: Scenario, answers: Record<string, string | number>, ctx: EngineContext): { label: Text; value: Text }[] {
+export function summarize(scenario: Scenario, answers: Answers, ctx: EngineContext): { label: Text; value: Text }[] {
   return summaryLines(scenario, answers, ctx);
 }
 
-function readAnswer(step: Exclude<Step, { type: 'summary' }>, input: EngineInput, ctx: EngineContext): Parsed<string | number> {
+function readAnswer(step: Exclude<Step, { type: 'summary' }>, input: EngineInput, ctx: EngineContext, state?: ScenarioState): Parsed<Answer> {
   if (input.type === 'other') {
-    return { ok: false, reason: step.type === 'choice' || step.type === 'consent' ? 'engine.errors.pressButton' : 'engine.errors.textOnly' };
+    return { ok: false, reason: expectsButtons(step) ? 'engine.errors.pressButton' : 'engine.errors.textOnly' };
   }
   if (input.type === 'contact') {
     return step.type === 'phone' ? parsePhone(input.phone) : { ok: false, reason: 'engine.errors.notNow' };
@@ -180,6 +189,8 @@ function readAnswer(step: Exclude<Step, { type: 'summary' }>, input: EngineInput
     case 'choice':
     case 'consent':
       return matchChoice(choicesOf(step, ctx), input, ctx);
+    case 'multichoice':
+      return readPicks(step, input, ctx, state);
     case 'number':
       return typed === undefined ? { ok: false, reason: 'engine.errors.typeAnswer' } : parseWholeNumber(typed, step.min, step.max);
     case 'text':
@@ -191,10 +202,68 @@ function readAnswer(step: Exclude<Step, { type: 'summary' }>, input: EngineInput
 
 /** «Оставить как есть» pressed or typed under a typed-answer question that already has an answer. */
 function keepsCurrentAnswer(step: Step, state: ScenarioState, input: EngineInput, ctx: EngineContext): boolean {
-  if (step.type === 'choice' || step.type === 'consent' || state.answers[step.id] === undefined) return false;
+  if (expectsButtons(step) || state.answers[step.id] === undefined) return false;
   if (input.type === 'choice') return input.value === KEEP_CURRENT;
   // Only the label itself: a number typed here is an answer (an age), not the button's position.
   return input.type === 'text' && foldForMatching(input.text) === foldForMatching(ctx.render(keepChoice().label));
+}
+
+function expectsButtons(step: Step): boolean {
+  return step.type === 'choice' || step.type === 'consent' || step.type === 'multichoice';
+}
+
+/** A press of one of a multichoice step's own choices marks or unmarks it; «Готово» and typed lists answer. */
+function isMark(step: MultichoiceStep, input: EngineInput, ctx: EngineContext): boolean {
+  return input.type === 'choice' && input.value !== MULTI_DONE && choicesOf(step, ctx).some((c) => c.value === input.value);
+}
+
+function picksOf(state: ScenarioState, step: Step): string[] {
+  const answered = state.answers[step.id];
+  return state.picking ?? (Array.isArray(answered) ? answered : []);
+}
+
+function mark(scenario: Scenario, state: ScenarioState, step: MultichoiceStep, input: EngineInput, ctx: EngineContext): EngineResult {
+  const value = (input as { value: string }).value;
+  const picks = picksOf(state, step);
+  if (picks.includes(value)) return moveTo(scenario, { ...state, picking: picks.filter((p) => p !== value) }, step.id, ctx, state);
+  if (step.maxPicks !== undefined && picks.length >= step.maxPicks) {
+    return reprompt(scenario, state, ctx, keyText('engine.errors.tooManyPicks', { max: step.maxPicks }));
+  }
+  // Kept in the order of the list, whatever order they were pressed in.
+  const order = choicesOf(step, ctx).map((c) => c.value);
+  const picking = [...picks, value].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  return moveTo(scenario, { ...state, picking }, step.id, ctx, state);
+}
+
+/** «Готово» with what is marked, or a typed list of labels or numbers ("1, 3", "Ленинский и Центральный"). */
+function readPicks(step: MultichoiceStep, input: EngineInput, ctx: EngineContext, state: ScenarioState | undefined): Parsed<string[]> {
+  const choices = choicesOf(step, ctx);
+  let picks: string[];
+  const typedDone = input.type === 'text' && foldForMatching(input.text) === foldForMatching(ctx.render(doneChoice().label));
+  if ((input.type === 'choice' && input.value === MULTI_DONE) || typedDone) {
+    picks = state ? picksOf(state, step) : [];
+  } else if (input.type === 'text') {
+    const parts = input.text.split(/\s*[,;\n]\s*|\s+(?:и|and)\s+/i).filter((p) => p.trim());
+    // "1 3 4": numbers may be separated by spaces alone.
+    const tokens = parts.flatMap((p) => (/^\d{1,2}(\s+\d{1,2})+$/.test(p.trim()) ? p.trim().split(/\s+/) : [p]));
+    // A choice's own value is taken too: the partner API and the form send values, not labels.
+    const byValue = (token: string) => choices.find((c) => c.value === token.trim());
+    const found = tokens.map((token) =>
+      byValue(token) ? { ok: true as const, value: byValue(token)!.value } : matchChoice(choices, { type: 'text', text: token }, ctx),
+    );
+    if (found.length === 0 || found.some((f) => !f.ok)) return { ok: false, reason: 'engine.errors.pickFromList' };
+    const values = new Set(found.map((f) => (f as { value: string }).value));
+    picks = choices.map((c) => c.value).filter((v) => values.has(v));
+  } else {
+    return { ok: false, reason: 'engine.errors.pressButton' };
+  }
+  if (picks.length < step.minPicks) return { ok: false, reason: 'engine.errors.pickAtLeast', params: { min: step.minPicks } };
+  if (step.maxPicks !== undefined && picks.length > step.maxPicks) return { ok: false, reason: 'engine.errors.tooManyPicks', params: { max: step.maxPicks } };
+  return { ok: true, value: picks };
+}
+
+function doneChoice(): Choice {
+  return { value: MULTI_DONE, label: keyText('engine.multi.done') };
 }
 
 function keepChoice(): Choice {
@@ -240,7 +309,10 @@ function goBack(scenario: Scenario, state: ScenarioState, ctx: EngineContext): E
 }
 
 function moveTo(scenario: Scenario, state: ScenarioState, stepId: string, ctx: EngineContext, flags: { returnToSummary: boolean }): EngineResult {
-  const next: ScenarioState = { ...state, stepId, returnToSummary: flags.returnToSummary, seq: state.seq + 1 };
+  // Marks in progress belong to the step they were made on: kept while it is asked again, dropped on leaving it.
+  const { picking, ...rest } = state;
+  const staying = stepId === state.stepId && picking !== undefined;
+  const next: ScenarioState = { ...rest, ...(staying ? { picking } : {}), stepId, returnToSummary: flags.returnToSummary, seq: state.seq + 1 };
   return { kind: 'prompt', state: next, prompt: buildPrompt(scenario, next, ctx) };
 }
 
@@ -266,6 +338,11 @@ function buildPrompt(scenario: Scenario, state: ScenarioState, ctx: EngineContex
   if (step.type === 'summary') {
     return { ...base, expects: 'choice', choices: summaryChoices(), summary: summaryLines(scenario, state.answers, ctx) };
   }
+  if (step.type === 'multichoice') {
+    const picks = picksOf(state, step);
+    const choices = choicesOf(step, ctx).map((c) => (picks.includes(c.value) ? { ...c, picked: true } : c));
+    return { ...base, expects: 'choice', multiple: true, choices: [...choices, doneChoice()] };
+  }
   const answered = state.answers[step.id];
   const current = answered === undefined || step.type === 'consent' ? undefined : displayAnswer(step, answered, ctx);
   const expects = step.type === 'choice' || step.type === 'consent' ? 'choice' : step.type === 'phone' ? 'phone' : 'text';
@@ -274,13 +351,17 @@ function buildPrompt(scenario: Scenario, state: ScenarioState, ctx: EngineContex
   return { ...base, expects, choices, ...(current ? { current } : {}) };
 }
 
-function summaryLines(scenario: Scenario, answers: Record<string, string | number>, ctx: EngineContext) {
+function summaryLines(scenario: Scenario, answers: Answers, ctx: EngineContext) {
   return scenario.steps
     .filter((s) => s.label && isVisible(s, answers) && answers[s.id] !== undefined)
     .map((s) => ({ label: keyText(s.label!), value: displayAnswer(s, answers[s.id]!, ctx) }));
 }
 
-function displayAnswer(step: Step, value: string | number, ctx: EngineContext): Text {
+function displayAnswer(step: Step, value: Answer, ctx: EngineContext): Text {
+  if (Array.isArray(value)) {
+    const choices = choicesOf(step, ctx);
+    return listText(value.map((v) => choices.find((c) => c.value === v)?.label ?? literalText(v)));
+  }
   if (step.type === 'choice' || step.type === 'consent') {
     const choice = choicesOf(step, ctx).find((c) => c.value === value);
     if (choice) return choice.label;
@@ -295,7 +376,7 @@ function choicesOf(step: Step, ctx: EngineContext): Choice[] {
       { value: CONSENT_NO, label: keyText(step.decline) },
     ];
   }
-  if (step.type !== 'choice') return [];
+  if (step.type !== 'choice' && step.type !== 'multichoice') return [];
   if (step.choicesFrom) return ctx.lists[step.choicesFrom].map((name) => ({ value: name, label: literalText(name) }));
   return (step.choices ?? []).map((c) => ({ value: c.value, label: keyText(c.label) }));
 }
@@ -308,13 +389,13 @@ function summaryChoices(): Choice[] {
   ];
 }
 
-function editChoices(scenario: Scenario, answers: Record<string, string | number>): Choice[] {
+function editChoices(scenario: Scenario, answers: Answers): Choice[] {
   return scenario.steps
     .filter((s) => s.label && s.type !== 'consent' && isVisible(s, answers) && answers[s.id] !== undefined)
     .map((s) => ({ value: s.id, label: keyText(s.label!) }));
 }
 
-function nextStepAfter(scenario: Scenario, step: Step, answers: Record<string, string | number>, returnToSummary: boolean): Step {
+function nextStepAfter(scenario: Scenario, step: Step, answers: Answers, returnToSummary: boolean): Step {
   if (returnToSummary) {
     // After changing one answer, ask only what the change made newly necessary, then the summary.
     const missing = scenario.steps.find((s) => s.type !== 'summary' && isVisible(s, answers) && answers[s.id] === undefined);
@@ -323,13 +404,13 @@ function nextStepAfter(scenario: Scenario, step: Step, answers: Record<string, s
   return firstVisibleFrom(scenario, scenario.steps.indexOf(step) + 1, answers);
 }
 
-function firstVisibleFrom(scenario: Scenario, index: number, answers: Record<string, string | number>): Step {
+function firstVisibleFrom(scenario: Scenario, index: number, answers: Answers): Step {
   const step = scenario.steps.slice(index).find((s) => isVisible(s, answers));
   // The loader guarantees the last step is an unconditional summary, so one is always found.
   return step ?? scenario.steps[scenario.steps.length - 1]!;
 }
 
-function isVisible(step: Step, answers: Record<string, string | number>): boolean {
+function isVisible(step: Step, answers: Answers): boolean {
   if (!step.when) return true;
   const answer = answers[step.when.step];
   if (answer === undefined) return false;

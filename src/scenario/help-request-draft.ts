@@ -1,3 +1,4 @@
+import type { Answers } from './schema.js';
 /** Step ids that map to fields of a help request; every other answer is kept under `extra`. */
 const FIELD_STEPS = new Set(['category', 'age', 'district', 'helpKind', 'description', 'name', 'address', 'phone', 'consent']);
 
@@ -5,10 +6,10 @@ const FIELD_STEPS = new Set(['category', 'age', 'district', 'helpKind', 'descrip
  * Shapes the answers of a finished help-request scenario into a request draft. The result is
  * checked by the domain schema when submitted, so nothing here needs to trust the answers.
  */
-export function toHelpRequestDraft(answers: Record<string, string | number>) {
+export function toHelpRequestDraft(answers: Answers) {
   const extra: Record<string, string> = {};
   for (const [stepId, value] of Object.entries(answers)) {
-    if (!FIELD_STEPS.has(stepId)) extra[stepId] = String(value);
+    if (!FIELD_STEPS.has(stepId)) extra[stepId] = Array.isArray(value) ? value.join(', ') : String(value);
   }
   return {
     category: answers.category,

@@ -16,12 +16,15 @@ export class ScenarioFileError extends Error {
   }
 }
 
+/** A step a kind of scenario must ask, by id: its type, the values its choices may offer, whether it is personal. */
+type FieldNeed = { type: Step['type']; values?: readonly string[]; personal?: true; fromDistricts?: true };
+
 /** Steps a help-request scenario must ask, by id, and the values its choice steps may offer. */
-const HELP_REQUEST_FIELDS: Record<string, { type: Step['type']; values?: readonly string[]; personal?: true }> = {
+const HELP_REQUEST_FIELDS: Record<string, FieldNeed> = {
   // A category such as disability and an exact age are health and personal data of the person helped.
   category: { type: 'choice', values: CATEGORIES, personal: true },
   age: { type: 'number', personal: true },
-  district: { type: 'choice' },
+  district: { type: 'choice', fromDistricts: true },
   helpKind: { type: 'choice', values: HELP_KINDS },
   description: { type: 'text', personal: true },
   name: { type: 'text', personal: true },
@@ -30,20 +33,42 @@ const HELP_REQUEST_FIELDS: Record<string, { type: Step['type']; values?: readonl
   consent: { type: 'consent' },
 };
 
+/** Steps an application to volunteer must ask: who they are, where and how they can help, the rules. */
+const VOLUNTEER_APPLICATION_FIELDS: Record<string, FieldNeed> = {
+  name: { type: 'text', personal: true },
+  phone: { type: 'phone', personal: true },
+  districts: { type: 'multichoice', fromDistricts: true },
+  skills: { type: 'multichoice' },
+  // Agreement with the volunteer rules the HQ wrote: an application without it is not sent.
+  rules: { type: 'consent' },
+};
+
+const FIELDS_BY_PRODUCT: Record<Scenario['produces'], Record<string, FieldNeed>> = {
+  'help-request': HELP_REQUEST_FIELDS,
+  'volunteer-application': VOLUNTEER_APPLICATION_FIELDS,
+};
+
 /** Whether a step asks for personal data (see `personal` in the schema). */
 export function isPersonalStep(step: Step): boolean {
   return step.personal ?? (step.type === 'text' || step.type === 'phone');
 }
 
-/** Reads, parses and checks a scenario file against the catalogs its texts come from. */
-export function loadScenarioFile(file: string, catalogs: readonly Catalog[]): Scenario {
+/**
+ * Reads, parses and checks a scenario file against the catalogs its texts come from; `produces`: the
+ * kind the setting that names the file needs (a volunteer application named as SCENARIO_FILE is refused).
+ */
+export function loadScenarioFile(file: string, catalogs: readonly Catalog[], produces?: Scenario['produces']): Scenario {
   let raw: unknown;
   try {
     raw = parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new ScenarioFileError(file, undefined, `cannot be read as YAML: ${(error as Error).message}`);
   }
-  return checkScenario(raw, file, catalogs);
+  const scenario = checkScenario(raw, file, catalogs);
+  if (produces && scenario.produces !== produces) {
+    throw new ScenarioFileError(file, undefined, `produces "${scenario.produces}", but this setting needs a scenario that produces "${produces}"`);
+  }
+  return scenario;
 }
 
 /** Validates a parsed scenario: its shape with zod, then the rules that span steps. */
@@ -79,7 +104,7 @@ export function checkScenario(raw: unknown, file: string, catalogs: readonly Cat
       }
     }
   });
-  if (scenario.produces === 'help-request') checkHelpRequestFields(scenario, file);
+  checkNeededFields(scenario, file);
   checkConsentComesFirst(scenario, file);
   return scenario;
 }
@@ -90,7 +115,7 @@ export function checkScenario(raw: unknown, file: string, catalogs: readonly Cat
  */
 function checkConsentComesFirst(scenario: Scenario, file: string): void {
   // The fields a help request stores about the person count as personal even when the file forgets to say so.
-  const knownPersonal = (step: Step) => scenario.produces === 'help-request' && HELP_REQUEST_FIELDS[step.id]?.personal === true;
+  const knownPersonal = (step: Step) => FIELDS_BY_PRODUCT[scenario.produces][step.id]?.personal === true;
   const firstPersonal = scenario.steps.findIndex((step) => isPersonalStep(step) || knownPersonal(step));
   if (firstPersonal === -1) return;
   const consent = scenario.steps.findIndex((s) => s.type === 'consent' && !s.when);
@@ -99,32 +124,32 @@ function checkConsentComesFirst(scenario: Scenario, file: string): void {
   }
 }
 
-function checkHelpRequestFields(scenario: Scenario, file: string): void {
-  for (const [id, need] of Object.entries(HELP_REQUEST_FIELDS)) {
+function checkNeededFields(scenario: Scenario, file: string): void {
+  const what = scenario.produces === 'help-request' ? 'a help request' : 'an application to volunteer';
+  for (const [id, need] of Object.entries(FIELDS_BY_PRODUCT[scenario.produces])) {
     const step = scenario.steps.find((s) => s.id === id);
-    if (!step) throw new ScenarioFileError(file, undefined, `a help request needs a step with id "${id}" (${need.type})`);
+    if (!step) throw new ScenarioFileError(file, undefined, `${what} needs a step with id "${id}" (${need.type})`);
     if (step.type !== need.type) throw new ScenarioFileError(file, id, `must be of type "${need.type}"`);
-    if (step.when) throw new ScenarioFileError(file, id, 'is needed by every request, so it cannot have a condition');
+    if (step.when) throw new ScenarioFileError(file, id, `is needed by every ${scenario.produces}, so it cannot have a condition`);
     if (need.personal && step.personal === false) {
-      throw new ScenarioFileError(file, id, 'holds personal data of the person helped, so it cannot be marked "personal: false"');
+      throw new ScenarioFileError(file, id, 'holds personal data, so it cannot be marked "personal: false"');
     }
-    if (step.type === 'choice' && need.values && step.choices) {
+    if ((step.type === 'choice' || step.type === 'multichoice') && need.values && step.choices) {
       const unknown = step.choices.find((c) => !need.values!.includes(c.value));
       if (unknown) {
         throw new ScenarioFileError(file, id, `choice value "${unknown.value}" is not one of: ${need.values.join(', ')}`);
       }
     }
-  }
-  const district = scenario.steps.find((s) => s.id === 'district');
-  if (district?.type === 'choice' && district.choicesFrom !== 'districts') {
-    throw new ScenarioFileError(file, 'district', 'must take its choices from the configuration: choicesFrom: districts');
+    if (need.fromDistricts && (step.type === 'choice' || step.type === 'multichoice') && step.choicesFrom !== 'districts') {
+      throw new ScenarioFileError(file, id, 'must take its choices from the configuration: choicesFrom: districts');
+    }
   }
 }
 
 function textKeysOf(step: Step): string[] {
   const keys = [step.question];
   if (step.label) keys.push(step.label);
-  if (step.type === 'choice' && step.choices) keys.push(...step.choices.map((c) => c.label));
+  if ((step.type === 'choice' || step.type === 'multichoice') && step.choices) keys.push(...step.choices.map((c) => c.label));
   if (step.type === 'consent') keys.push(step.accept, step.decline, step.declined);
   return keys;
 }

@@ -44,6 +44,26 @@ const choiceStep = z
     message: 'a choice step needs exactly one of "choices" or "choicesFrom"',
   });
 
+/**
+ * Several choices at once (the districts a volunteer can serve): each press marks or unmarks one, and
+ * «Готово» goes on; a typed list ("1, 3" or the labels) answers at once.
+ */
+const multichoiceStep = z
+  .object({
+    ...common,
+    type: z.literal('multichoice'),
+    choices: z.array(choiceOption).min(1).max(20).optional(),
+    choicesFrom: z.enum(['districts']).optional(),
+    /** At least this many must be marked (1 unless said). */
+    minPicks: z.number().int().min(1).default(1),
+    maxPicks: z.number().int().min(1).optional(),
+  })
+  .strict()
+  .refine((s) => (s.choices === undefined) !== (s.choicesFrom === undefined), {
+    message: 'a multichoice step needs exactly one of "choices" or "choicesFrom"',
+  })
+  .refine((s) => s.maxPicks === undefined || s.minPicks <= s.maxPicks, { message: '"minPicks" must not be greater than "maxPicks"' });
+
 const numberStep = z
   .object({ ...common, type: z.literal('number'), min: z.number().int(), max: z.number().int() })
   .strict()
@@ -65,13 +85,13 @@ const consentStep = z.object({ ...common, type: z.literal('consent'), accept: te
 
 const summaryStep = z.object({ ...common, type: z.literal('summary') }).strict();
 
-export const stepSchema = z.union([choiceStep, numberStep, textStep, phoneStep, consentStep, summaryStep]);
+export const stepSchema = z.union([choiceStep, multichoiceStep, numberStep, textStep, phoneStep, consentStep, summaryStep]);
 
 export const scenarioSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a scenario id is lowercase letters, digits and "-"'),
     /** What the finished answers become; the loader checks the steps that kind needs are there. */
-    produces: z.enum(['help-request']),
+    produces: z.enum(['help-request', 'volunteer-application']),
     steps: z.array(stepSchema).min(1),
   })
   .strict();
@@ -80,4 +100,8 @@ export type Condition = z.infer<typeof condition>;
 export type Step = z.infer<typeof stepSchema>;
 export type StepType = Step['type'];
 export type ChoiceStep = Extract<Step, { type: 'choice' }>;
+export type MultichoiceStep = Extract<Step, { type: 'multichoice' }>;
+/** What the person answered to one step: a choice's value, a typed text or number, the values of a multichoice. */
+export type Answer = string | number | string[];
+export type Answers = Record<string, Answer>;
 export type Scenario = z.infer<typeof scenarioSchema>;

@@ -4,6 +4,8 @@ import type { HelpRequest, Volunteer } from '../domain/request.js';
 import type { ChatRef, DistrictChatRepository, Logger, RequestRepository } from './ports.js';
 import type { TaskDetails } from './task-details.js';
 import { describeError } from './describe-error.js';
+import type { ClaimPermission } from './volunteer-vetting.js';
+import type { VolunteerStatus } from '../domain/volunteer.js';
 
 export interface ClaimDeps {
   requests: RequestRepository;
@@ -15,6 +17,8 @@ export interface ClaimDeps {
   details: TaskDetails;
   /** At most this many requests in one volunteer's hands at once (MAX_OPEN_CLAIMS_PER_VOLUNTEER). */
   maxHeld: number;
+  /** Whether the presser may take requests at all (CLAIM_REQUIRES_APPROVAL; src/services/volunteer-vetting.ts). */
+  mayClaim?: (volunteer: Volunteer) => Promise<ClaimPermission>;
   /** Told of every claim kept, to report a volunteer who takes too many too fast (src/services/claim-burst.ts). */
   afterClaim?: (volunteer: Volunteer, number: number) => Promise<void>;
   logger: Logger;
@@ -34,7 +38,9 @@ export type ClaimOutcome =
   /** Sending the details failed for another reason; the claim was given back, pressing again may work. */
   | { kind: 'failed' }
   /** The presser already holds `max` requests; this one stays open for someone else. */
-  | { kind: 'too_many'; max: number };
+  | { kind: 'too_many'; max: number }
+  /** The presser is not an approved volunteer: `status` says where they stand (`none`: never applied). */
+  | { kind: 'not_approved'; status: VolunteerStatus | 'none' };
 
 /**
  * A volunteer presses "Take request". The first press wins through one atomic update; the winner
@@ -43,20 +49,23 @@ export type ClaimOutcome =
  */
 export function createClaimRequest(deps: ClaimDeps) {
   return async function claimRequest(number: number, volunteer: Volunteer, fromChat?: ChatRef): Promise<ClaimOutcome> {
-    if (fromChat) {
-      const request = await deps.requests.findByNumber(number);
-      if (!request) return { kind: 'not_found' };
-      if (!(await isVolunteerChatOf(deps, request, fromChat))) return { kind: 'wrong_chat' };
-    }
-    // A volunteer at the limit is answered before the claim, so a press of theirs never takes a
-    // request from someone else even for a moment.
-    if ((await heldBy(deps, volunteer)).length >= deps.maxHeld) return { kind: 'too_many', max: deps.maxHeld };
+    // Everything that may refuse a press is read side by side, so a press that cannot win costs one
+    // round trip to the database and one that loses the race two. A volunteer at the limit is
+    // answered before the claim, so a press of theirs never takes a request from someone else even
+    // for a moment.
+    const [request, permission, held] = await Promise.all([
+      deps.requests.findByNumber(number),
+      deps.mayClaim ? deps.mayClaim(volunteer) : ANYONE,
+      heldBy(deps, volunteer),
+    ]);
+    if (!request) return { kind: 'not_found' };
+    if (fromChat && !(await isVolunteerChatOf(deps, request, fromChat))) return { kind: 'wrong_chat' };
+    if (!permission.ok) return { kind: 'not_approved', status: permission.status };
+    if (request.status !== 'new') return isClosed(request.status) ? { kind: 'closed' } : { kind: 'taken' };
+    if (held.length >= deps.maxHeld) return { kind: 'too_many', max: deps.maxHeld };
     const claimed = await deps.requests.claim(number, volunteer, deps.now());
-    if (!claimed) {
-      const current = await deps.requests.findByNumber(number);
-      if (!current) return { kind: 'not_found' };
-      return isClosed(current.status) ? { kind: 'closed' } : { kind: 'taken' };
-    }
+    // It was waiting a moment ago: another press was first (not read again, to keep the loser's press short).
+    if (!claimed) return { kind: 'taken' };
     // Presses on several posts at once all pass the check above; of what they won, the volunteer
     // keeps the earliest claims up to the limit and the rest go back at once, before any card or news.
     if (!(await heldBy(deps, volunteer)).slice(0, deps.maxHeld).some((r) => r.number === number)) {
@@ -88,6 +97,8 @@ export function createClaimRequest(deps: ClaimDeps) {
     return { kind: 'won', request: claimed };
   };
 }
+
+const ANYONE: ClaimPermission = { ok: true };
 
 /** The requests a volunteer holds, earliest claim first; one more than the limit is enough to know. */
 function heldBy(deps: ClaimDeps, volunteer: Volunteer): Promise<HelpRequest[]> {

@@ -15,6 +15,7 @@ import { createPeopleLookup, type PersonName } from './console/people-lookup.js'
 import { createRequestDesk, type RequestDesk } from './console/request-desk.js';
 import { createRequestLists, type ListKind, type RequestLists } from './console/request-lists.js';
 import { createRoleDesk, type RoleDesk } from './console/role-desk.js';
+import type { VettingConsole } from './console/vetting-console.js';
 
 // The command syntax, the button codec and the people lookup have modules of their own; bots import them from here.
 export { createConsoleActionCodec, decodeConsoleAction, encodeConsoleAction, type ConsoleAction, type ConsoleLimits } from './console/action-codec.js';
@@ -84,6 +85,8 @@ export interface ConsoleDeps {
   roleChanged?: (person: PersonRef, isCoordinator: boolean) => Promise<void>;
   /** Ends a person's web console sessions and links: a role taken back must not return with the next grant. */
   endConsoleAccess: (person: PersonRef) => Promise<void>;
+  /** /volunteers, /approve, /reject, /suspend, /reinstate and the buttons under an application. */
+  vettingConsole: VettingConsole;
   /** Where /grant's notice to the new coordinator goes, and the worker to wake; without them nobody is told. */
   outbox?: Outbox;
   wake?: () => void;
@@ -194,6 +197,9 @@ async function press(c: Parts, ctx: CommandContext, data: string): Promise<Conso
       const outcome = await deps.erase(action.number, ctx.channel);
       return { text: outcome.kind === 'erased' ? texts.erased(action.number) : texts.eraseRefused(outcome.kind, action.number) };
     }
+    case 'approve':
+    case 'reject':
+      return deps.vettingConsole.press({ by: ctx.by, privately: ctx.place === 'private' }, { type: action.type, number: action.number });
   }
 }
 
@@ -233,6 +239,12 @@ async function run(c: Parts, ctx: CommandContext, cmd: ParsedCommand): Promise<C
     case 'grant':
     case 'revoke':
       return changeRole(c, ctx, cmd.name, cmd.person);
+    case 'volunteers':
+    case 'approve':
+    case 'reject':
+    case 'suspend':
+    case 'reinstate':
+      return deps.vettingConsole.run({ by: ctx.by, privately: ctx.place === 'private' }, cmd);
   }
 }
 

@@ -32,6 +32,8 @@ export interface ErasureDeps {
   questions?: Pick<QuestionRepository, 'forgetAsker'>;
   /** Told once a person is forgotten, so what the process remembers of them goes too. */
   forgotten?: (person: PersonRef) => void;
+  /** A volunteer's application: their name and phone go on /forget too (the HQ's decision stays). */
+  volunteers?: { forget(person: PersonRef): Promise<boolean> };
   logger: Logger;
   now: () => Date;
 }
@@ -83,6 +85,7 @@ export function createErasure(deps: ErasureDeps) {
       }
       await deps.store.forgetPerson(person);
       await deps.questions?.forgetAsker(person);
+      await deps.volunteers?.forget(person);
       deps.forgotten?.(person);
       deps.logger.info({ platform: person.platform, requests: erased.length, cancelled, numbers: erased }, "personal data erased on the requester's request");
       return { erased: erased.length, cancelled };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { HelpRequest, PersonRef, RequestChannel } from '../domain/request.js';
 import { answerStep, applicableAnswers, isStepAsked, stepChoices, summarize, type Choice, type EngineContext } from '../scenario/engine.js';
 import { toHelpRequestDraft } from '../scenario/help-request-draft.js';
-import type { Scenario, Step } from '../scenario/schema.js';
+import type { Answers, Scenario, Step } from '../scenario/schema.js';
 import { keyText, type Text } from '../scenario/text.js';
 import type { SubmitOnce } from './submit-request.js';
 
@@ -23,9 +23,7 @@ export interface FormField {
 export type FormValues = Record<string, string | undefined>;
 
 /** The form checked: the answers, or why each refused question was refused. */
-export type FormCheck =
-  | { ok: true; answers: Record<string, string | number>; summary: { label: Text; value: Text }[] }
-  | { ok: false; errors: Record<string, Text> };
+export type FormCheck = { ok: true; answers: Answers; summary: { label: Text; value: Text }[] } | { ok: false; errors: Record<string, Text> };
 
 /** Texts the conversation words for a chat ("press a button below") that a form says its own way. */
 const FORM_WORDING: Record<string, string> = {
@@ -70,11 +68,12 @@ export function createFormIntake(deps: { scenario: Scenario; engine: EngineConte
 
   /** Reads every question that applies, in the scenario's order; a hidden branch is not asked. */
   function check(values: FormValues): FormCheck {
-    const answers: Record<string, string | number> = {};
+    const answers: Answers = {};
     const errors: Record<string, Text> = {};
     for (const step of steps) {
       if (!isStepAsked(step, answers)) continue;
       const raw = (values[step.id] ?? '').slice(0, 10_000);
+      // A multichoice answer comes typed as a list ("1, 3" or the labels), as a chat also takes it.
       const choice = step.type === 'choice' || step.type === 'consent';
       const parsed =
         raw === '' && choice

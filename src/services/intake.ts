@@ -1,7 +1,7 @@
 import type { PersonRef, Platform } from '../domain/request.js';
 import { advance, repeatPrompt, startScenario, type EngineContext, type EngineInput, type Prompt, type ScenarioState } from '../scenario/engine.js';
 import { toHelpRequestDraft } from '../scenario/help-request-draft.js';
-import type { Scenario } from '../scenario/schema.js';
+import type { Answers, Scenario } from '../scenario/schema.js';
 import { keyText, type Text } from '../scenario/text.js';
 import { describeError } from './describe-error.js';
 import type { Logger } from './ports.js';
@@ -26,7 +26,8 @@ export type IntakeInput =
   | { type: 'mine' };
 
 /** What the adapter should show, in order. */
-export type IntakeReply = { kind: 'prompt'; prompt: Prompt; withHint: boolean } | { kind: 'text'; text: Text; closesKeyboard?: boolean };
+/** `inPlace`: the same question redrawn after a mark, in place of the message pressed where the platform can. */
+export type IntakeReply = { kind: 'prompt'; prompt: Prompt; withHint: boolean; inPlace?: boolean } | { kind: 'text'; text: Text; closesKeyboard?: boolean };
 
 export interface IntakeStep {
   /** The session to keep, or null when the conversation is over (sent or cancelled). */
@@ -36,8 +37,25 @@ export interface IntakeStep {
   stale: boolean;
 }
 
-export interface IntakeDeps {
+/**
+ * What a finished questionnaire of another kind than the help request becomes (an application to
+ * volunteer): the replies that end it, or why it cannot be taken now (the person stays on the summary).
+ */
+export type FlowOutcome = { done: true; replies: IntakeReply[] } | { done: false; why: Text };
+
+/** A questionnaire other than the help request, run by the same engine and turns. */
+export interface IntakeFlow {
   scenario: Scenario;
+  /** What the person reads after /cancel. */
+  cancelled: string;
+  finish(answers: Answers, person: PersonRef & { chatId: string }): Promise<FlowOutcome>;
+}
+
+export interface IntakeDeps {
+  /** The help-request questionnaire, which /start and /new begin. */
+  scenario: Scenario;
+  /** The other questionnaires, by their scenario's id. */
+  flows?: readonly IntakeFlow[];
   engine: EngineContext;
   submitRequest: SubmitRequest;
   /** The text of /my for a person. */
@@ -51,16 +69,25 @@ export interface IntakeDeps {
  * and replies to their platform, and keep the session where their platform keeps state.
  */
 export function createIntake(deps: IntakeDeps) {
-  const { scenario, engine } = deps;
+  const { engine } = deps;
+  const flows = new Map((deps.flows ?? []).map((flow) => [flow.scenario.id, flow]));
+  // A session whose scenario is not one of the flows is the help request's.
+  const scenarioOf = (session: IntakeSession): Scenario => flows.get(session.state.scenarioId)?.scenario ?? deps.scenario;
   return {
-    /** Begins a questionnaire. */
-    start(): IntakeStep {
+    /** Begins a questionnaire: the help request's, or the flow of that scenario id. */
+    start(scenarioId?: string): IntakeStep {
+      const scenario = (scenarioId && flows.get(scenarioId)?.scenario) || deps.scenario;
       const { state, prompt } = startScenario(scenario, engine);
       return { session: { state, prompt }, replies: [{ kind: 'prompt', prompt, withHint: true }], stale: false };
     },
 
+    /** The ids of the questionnaires this intake runs besides the help request. */
+    flowIds: (): string[] => [...flows.keys()],
+
     /** Takes one input. `requester` is whoever is writing, with the chat to answer in. */
     async handle(session: IntakeSession, input: IntakeInput, requester: PersonRef & { chatId: string }): Promise<IntakeStep> {
+      const scenario = scenarioOf(session);
+      const flow = flows.get(scenario.id);
       if (input.type === 'resume' || input.type === 'mine') {
         const first: IntakeReply =
           input.type === 'mine'
@@ -77,44 +104,61 @@ export function createIntake(deps: IntakeDeps) {
         case 'stale':
           return { session, replies: [], stale: true };
         case 'cancelled':
-          return { session: null, replies: [{ kind: 'text', text: keyText('bot.intake.cancelled'), closesKeyboard: true }], stale: false };
+          return { session: null, replies: [{ kind: 'text', text: keyText(flow?.cancelled ?? 'bot.intake.cancelled'), closesKeyboard: true }], stale: false };
         case 'declined':
           // Nothing personal was asked before consent, and the conversation's answers go with it.
           return { session: null, replies: [{ kind: 'text', text: result.text, closesKeyboard: true }], stale: false };
-        case 'prompt':
+        case 'prompt': {
+          // A mark on a multichoice question redraws that question where the platform can (its ticks).
+          const marked = result.prompt.multiple === true && result.prompt.stepId === session.prompt.stepId && engineInput.type === 'choice';
           return {
             session: { state: result.state, prompt: result.prompt },
-            replies: [{ kind: 'prompt', prompt: result.prompt, withHint: false }],
+            replies: [{ kind: 'prompt', prompt: result.prompt, withHint: false, ...(marked ? { inPlace: true } : {}) }],
             stale: false,
           };
+        }
         case 'completed':
+          if (flow) return finishFlow(flow, session, result.answers, requester);
           return submit(session, result.answers, requester);
       }
     },
   };
 
-  async function submit(session: IntakeSession, answers: Record<string, string | number>, requester: PersonRef & { chatId: string }): Promise<IntakeStep> {
-    // Nothing is lost when it cannot be stored now: the person stays on the summary and can press "Send" again.
-    const stayOnSummary = (why: Text): IntakeStep => {
-      const again = repeatPrompt(scenario, session.state, engine);
-      return {
-        session: again,
-        replies: [
-          { kind: 'text', text: why },
-          { kind: 'prompt', prompt: again.prompt, withHint: false },
-        ],
-        stale: false,
-      };
+  /** Nothing is lost when it cannot be stored now: the person stays on the summary and can press "Send" again. */
+  function stayOnSummary(session: IntakeSession, why: Text): IntakeStep {
+    const again = repeatPrompt(scenarioOf(session), session.state, engine);
+    return {
+      session: again,
+      replies: [
+        { kind: 'text', text: why },
+        { kind: 'prompt', prompt: again.prompt, withHint: false },
+      ],
+      stale: false,
     };
+  }
+
+  async function finishFlow(flow: IntakeFlow, session: IntakeSession, answers: Answers, person: PersonRef & { chatId: string }): Promise<IntakeStep> {
+    let outcome: FlowOutcome;
+    try {
+      outcome = await flow.finish(answers, person);
+    } catch (error) {
+      deps.logger.error({ err: describeError(error), scenario: flow.scenario.id }, 'saving a questionnaire failed');
+      return stayOnSummary(session, keyText('bot.intake.saveFailed'));
+    }
+    return outcome.done ? { session: null, replies: outcome.replies, stale: false } : stayOnSummary(session, outcome.why);
+  }
+
+  async function submit(session: IntakeSession, answers: Answers, requester: PersonRef & { chatId: string }): Promise<IntakeStep> {
     let outcome: SubmitOutcome;
     try {
       outcome = await deps.submitRequest({ draft: toHelpRequestDraft(answers), channel: requester.platform as Platform, requester });
     } catch (error) {
       deps.logger.error({ err: describeError(error) }, 'saving a request failed');
-      return stayOnSummary(keyText('bot.intake.saveFailed'));
+      return stayOnSummary(session, keyText('bot.intake.saveFailed'));
     }
-    if (outcome.kind === 'too_many_open') return stayOnSummary(keyText('bot.intake.tooManyOpen', { open: outcome.open }));
-    if (outcome.kind === 'too_soon') return stayOnSummary(keyText('bot.intake.tooSoon', { minutes: Math.max(1, Math.ceil(outcome.retryAfterMs / 60_000)) }));
+    if (outcome.kind === 'too_many_open') return stayOnSummary(session, keyText('bot.intake.tooManyOpen', { open: outcome.open }));
+    if (outcome.kind === 'too_soon')
+      return stayOnSummary(session, keyText('bot.intake.tooSoon', { minutes: Math.max(1, Math.ceil(outcome.retryAfterMs / 60_000)) }));
     const { request } = outcome;
     return {
       session: null,

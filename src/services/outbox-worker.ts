@@ -4,7 +4,8 @@ import { describeError } from './describe-error.js';
 import { deliverNext } from './outbox/deliver-next.js';
 import { createPacer } from './outbox/pacer.js';
 import type { SendingLimits } from './outbox/sending-limits.js';
-import type { AccessLog, ChatPacing, ChatRef, Logger, Messengers, Outbox, RequestRepository } from './ports.js';
+import type { VettingTexts } from '../messages/vetting-texts.js';
+import type { AccessLog, ChatPacing, ChatRef, Logger, Messengers, Outbox, RequestRepository, VolunteerRoster } from './ports.js';
 import type { TaskDetails } from './task-details.js';
 import type { RequestEffects } from './request-effects.js';
 
@@ -18,6 +19,9 @@ export interface OutboxWorkerDeps {
   /** Sends task cards and records them; the access log says which messages to withdraw. */
   details: TaskDetails;
   accessLog: AccessLog;
+  /** Applications to volunteer, rendered when sent to the HQ chats. */
+  volunteers: Pick<VolunteerRoster, 'findByNumber'>;
+  vettingTexts: VettingTexts;
   /** The messengers by platform id; a message for a platform absent here waits for a process that has it. */
   messengers: Messengers;
   headquartersChats: readonly ChatRef[];

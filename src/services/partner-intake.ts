@@ -45,6 +45,14 @@ export function partnerRequestSchema(steps: readonly Step[], engine: EngineConte
         field = z.enum(values as [string, ...string[]]);
         break;
       }
+      case 'multichoice': {
+        const values = stepChoices(step, engine).map((c) => c.value);
+        field = z
+          .array(z.enum(values as [string, ...string[]]))
+          .min(step.minPicks)
+          .max(step.maxPicks ?? values.length);
+        break;
+      }
       case 'number':
         field = z.number().int().min(step.min).max(step.max);
         break;
@@ -117,7 +125,9 @@ export function createPartnerIntake(deps: {
         return { kind: 'invalid', issues: parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })) };
       }
       const { externalId, ...answers } = parsed.data as Record<string, unknown> & { externalId: string };
-      const values: FormValues = Object.fromEntries(Object.entries(answers).map(([id, value]) => [id, value === true ? 'yes' : String(value)]));
+      const values: FormValues = Object.fromEntries(
+        Object.entries(answers).map(([id, value]) => [id, value === true ? 'yes' : Array.isArray(value) ? value.join(', ') : String(value)]),
+      );
       const result = await deps.form.submit(values, { channel: `api:${source}`, key: externalId });
       if (!result.ok) {
         return { kind: 'invalid', issues: Object.entries(result.errors).map(([path, text]) => ({ path, message: deps.render(text) })) };

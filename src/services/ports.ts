@@ -1,3 +1,5 @@
+import type { ChatButton } from './private-chat/reply.js';
+import type { ApplicantDetails, VettingEvent, VolunteerRecord, VolunteerStatus } from '../domain/volunteer.js';
 import type { Transition } from '../domain/lifecycle.js';
 import type { RequesterMessageKind } from '../domain/night-policy.js';
 import type {
@@ -164,6 +166,51 @@ export interface AccessLog {
   markWithdrawn(id: string, at: Date): Promise<boolean>;
 }
 
+/** An application as the questionnaire finished it. */
+export interface VolunteerApplication {
+  person: PersonRef;
+  details: ApplicantDetails;
+  districts: string[];
+  skills: string[];
+  at: Date;
+}
+
+/** Which volunteers to list: by status and by a district they serve, newest application first. */
+export interface VolunteerQuery {
+  status?: VolunteerStatus;
+  district?: string;
+  limit: number;
+  offset?: number;
+}
+
+/**
+ * Volunteers and their applications, one record per platform account. Every change of status is a
+ * conditional update, so two coordinators pressing at once change it once.
+ */
+export interface VolunteerRoster {
+  /**
+   * Files an application: a new record numbered from the roster's own counter, or a fresh
+   * application over a rejected one (keeping its number and history). A person who is pending,
+   * approved or suspended keeps what they have: `existing` tells it and nothing changes.
+   */
+  apply(application: VolunteerApplication): Promise<{ record: VolunteerRecord } | { existing: VolunteerRecord }>;
+  find(person: PersonRef): Promise<VolunteerRecord | null>;
+  findByNumber(number: number): Promise<VolunteerRecord | null>;
+  /**
+   * Moves a record whose status is one of `from` to `event.status`, appending the event; null when
+   * it is not in one of them (decided already, or no such number).
+   */
+  decide(number: number, from: readonly VolunteerStatus[], event: VettingEvent): Promise<VolunteerRecord | null>;
+  list(query: VolunteerQuery): Promise<{ items: VolunteerRecord[]; total: number }>;
+  /**
+   * Records people as approved volunteers without an application (an HQ moving the volunteers it
+   * already had); people with a record of any status are left as they are. Returns how many were added.
+   */
+  approveExisting(people: readonly PersonRef[], at: Date): Promise<number>;
+  /** Erases a person's name and phone from their record (/forget); true when there were any. */
+  forgetDetails(person: PersonRef): Promise<boolean>;
+}
+
 /** Which open requests to list. */
 export interface OpenRequestsQuery {
   district?: string;
@@ -256,6 +303,8 @@ export interface Messenger {
    * the report as text only.
    */
   sendChart?(chatId: string, png: Uint8Array, caption: string, options?: SendOptions): Promise<void>;
+  /** Sends a text with rows of buttons (an application in the HQ chat with the coordinators' decisions). */
+  sendWithButtons(chatId: string, text: string, buttons: ChatButton[][], options?: SendOptions): Promise<void>;
   /** Asks a requester to rate a done request, with the rating buttons 1–5. */
   sendFeedbackRequest(chatId: string, requestNumber: number, text: string, options?: SendOptions): Promise<void>;
   /**
@@ -307,7 +356,9 @@ export type OutboxMessage =
    * A plain text to a person or a chat, perhaps about a request. `toRequester`: it is news for the
    * requester, delivered as that row of the night policy says.
    */
-  | { kind: 'text'; platform: Platform; chatId: string; text: string; requestNumber?: number; toRequester?: RequesterMessageKind };
+  | { kind: 'text'; platform: Platform; chatId: string; text: string; requestNumber?: number; toRequester?: RequesterMessageKind }
+  /** An application to volunteer for the HQ chat, with «Одобрить» / «Отклонить»; rendered when sent, and only while it waits for a decision. */
+  | { kind: 'application'; platform: Platform; chatId: string; volunteerNumber: number };
 
 /** An outbox entry as a worker holds it. */
 export interface OutboxEntry {

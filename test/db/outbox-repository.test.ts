@@ -1,3 +1,4 @@
+import { createVettingTexts } from '../../src/messages/vetting-texts.js';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { quietHoursRule } from '../../src/domain/quiet-hours.js';
@@ -109,6 +110,8 @@ it('delivers 150 messages exactly once with three processes sharing the outbox',
         now,
       }),
       accessLog: p.repositories.accessLog,
+      volunteers: p.repositories.volunteerRoster,
+      vettingTexts: createVettingTexts(catalogs.ru, undefined, texts),
       messengers: { telegram: messenger },
       headquartersChats: [],
       catalog: catalogs.ru,

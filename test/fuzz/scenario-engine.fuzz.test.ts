@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { requestDraftSchema } from '../../src/domain/request.js';
 import { advance, EDIT_PICK, startScenario, type EngineInput, type EngineResult, type Prompt, type ScenarioState } from '../../src/scenario/engine.js';
 import { toHelpRequestDraft } from '../../src/scenario/help-request-draft.js';
-import type { Step } from '../../src/scenario/schema.js';
+import type { Answers, Step } from '../../src/scenario/schema.js';
 import {
   answerRuleBroken as ruleBroken,
   describeInput,
@@ -236,7 +236,7 @@ function step(target: string, index: number, before: ScenarioState, prompt: Prom
   return { outcome: 'accepted', result };
 }
 
-function checkDraft(target: string, answers: Record<string, string | number>): void {
+function checkDraft(target: string, answers: Answers): void {
   const parsed = requestDraftSchema.safeParse(toHelpRequestDraft(answers));
   drafts.push({ target, ok: parsed.success, issues: parsed.success ? '' : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
   if (!parsed.success) {

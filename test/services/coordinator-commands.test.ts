@@ -29,15 +29,20 @@ import {
   FakePeopleRepository,
   FakeRequestRepository,
   FakeRoleRepository,
+  FakeVolunteerRoster,
   leakedPersonalStrings,
   makeDraft,
   RecordingLogger,
 } from '../support/fakes.js';
-import { catalogs, DISTRICTS, helpScenario } from '../support/scenario-fixtures.js';
+import { catalogs, DISTRICTS, helpScenario, volunteerScenario } from '../support/scenario-fixtures.js';
+import { createVettingTexts } from '../../src/messages/vetting-texts.js';
+import { createVolunteerVetting } from '../../src/services/volunteer-vetting.js';
+import { createVettingConsole } from '../../src/services/console/vetting-console.js';
 
 const TZ = 'Europe/Moscow';
 const requestTexts = createRequestTexts(catalogs.ru, TZ, helpScenario);
 const texts = createCoordinatorTexts(catalogs.ru, requestTexts, helpScenario, TZ);
+const vettingTexts = createVettingTexts(catalogs.ru, volunteerScenario, requestTexts);
 const HOUR = 3_600_000;
 const START = new Date('2025-03-10T06:00:00Z');
 
@@ -66,6 +71,7 @@ let wakes: number;
 let clock: Date;
 let console_: CoordinatorConsole;
 let accessLog: FakeAccessLog;
+let roster: FakeVolunteerRoster;
 
 beforeEach(() => {
   requests = new FakeRequestRepository();
@@ -95,6 +101,18 @@ beforeEach(() => {
     now,
   });
   accessLog = new FakeAccessLog();
+  roster = new FakeVolunteerRoster();
+  const vetting = createVolunteerVetting({
+    roster,
+    isCoordinator,
+    outbox,
+    wake: () => undefined,
+    headquartersChats: [{ platform: 'telegram', chatId: '-100' }],
+    requireApproval: true,
+    decisionText: vettingTexts.decision,
+    logger,
+    now,
+  });
   console_ = createCoordinatorConsole({
     requests,
     accessLog,
@@ -113,6 +131,7 @@ beforeEach(() => {
       roleChanges.push([person, on]);
     },
     endConsoleAccess: async (person) => void consoleAccessEnded.push(person),
+    vettingConsole: createVettingConsole({ vetting, texts: vettingTexts, districts: DISTRICTS }),
     outbox,
     wake: () => {
       wakes++;

@@ -2,10 +2,11 @@ import { quietHoursRule, type QuietHoursRule } from '../../src/domain/quiet-hour
 import type { Catalog } from '../../src/messages/catalog.js';
 import type { RequestTexts } from '../../src/messages/request-texts.js';
 import { createOutboxWorker } from '../../src/services/outbox-worker.js';
-import type { ChatRef, DistrictChatRepository, Logger, Messengers, RequestRepository } from '../../src/services/ports.js';
+import type { ChatRef, DistrictChatRepository, Logger, Messengers, RequestRepository, VolunteerRoster } from '../../src/services/ports.js';
+import { createVettingTexts } from '../../src/messages/vetting-texts.js';
 import { createRequestEffects } from '../../src/services/request-effects.js';
 import { createTaskDetails } from '../../src/services/task-details.js';
-import { FakeAccessLog, FakeOutbox, freePacing } from './fakes.js';
+import { FakeAccessLog, FakeOutbox, FakeVolunteerRoster, freePacing } from './fakes.js';
 
 /**
  * The outbox path of the services, in memory: effects enqueue into a FakeOutbox and `drain()` runs
@@ -22,7 +23,10 @@ export function createTestDelivery(deps: {
   now: () => Date;
   /** Never quiet unless a test says otherwise. */
   quietHours?: QuietHoursRule;
+  /** The roster applications to volunteer are read from; an empty one unless a test gives its own. */
+  volunteers?: VolunteerRoster;
 }) {
+  const volunteers = deps.volunteers ?? new FakeVolunteerRoster();
   const outbox = new FakeOutbox();
   const accessLog = new FakeAccessLog();
   const details = createTaskDetails({ ...deps, accessLog, outbox });
@@ -30,6 +34,8 @@ export function createTestDelivery(deps: {
   const unlimited = { telegram: 0, vk: 0 };
   const worker = createOutboxWorker({
     ...deps,
+    volunteers,
+    vettingTexts: createVettingTexts(deps.catalog, undefined, deps.texts),
     outbox,
     details,
     accessLog,

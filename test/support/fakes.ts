@@ -37,8 +37,13 @@ import type {
   RequestSearch,
   RoleRepository,
   SendOptions,
+  VolunteerApplication,
+  VolunteerQuery,
+  VolunteerRoster,
 } from '../../src/services/ports.js';
+import type { VettingEvent, VolunteerRecord, VolunteerStatus } from '../../src/domain/volunteer.js';
 import type { RetentionStore } from '../../src/services/retention.js';
+import type { ChatButton } from '../../src/services/private-chat/reply.js';
 
 // In-memory fakes of the service ports. Every method changes state synchronously between awaits, so
 // each call is atomic exactly like one findOneAndUpdate; results are deep copies so a caller can never
@@ -359,7 +364,8 @@ export type MessengerCall =
   | { method: 'sendTaskCard'; chatId: string; request: HelpRequest; messageId: string }
   | { method: 'sendContact'; chatId: string; request: HelpRequest; messageId: string }
   | { method: 'withdrawShown'; message: ShownMessage; requestNumber: number; outcome: 'replaced' | 'deleted' | 'kept' }
-  | { method: 'sendFeedbackRequest'; chatId: string; requestNumber: number; text: string; silent?: true };
+  | { method: 'sendFeedbackRequest'; chatId: string; requestNumber: number; text: string; silent?: true }
+  | { method: 'sendWithButtons'; chatId: string; text: string; buttons: ChatButton[][] };
 
 /**
  * A Messenger that records every call. `unreachable` chat ids make sendText throw
@@ -416,6 +422,12 @@ export class RecordingMessenger implements Messenger {
     const outcome = this.withdrawOutcome ?? (message.form === 'text' ? 'replaced' : 'deleted');
     this.calls.push({ method: 'withdrawShown', message: { ...message }, requestNumber: request.number, outcome });
     return outcome;
+  }
+
+  async sendWithButtons(chatId: string, text: string, buttons: ChatButton[][]): Promise<void> {
+    if (this.unreachable.has(chatId)) throw new RecipientUnreachableError(this.platform, 'bot was blocked by the user');
+    this.throwIfFailing(chatId);
+    this.calls.push({ method: 'sendWithButtons', chatId, text, buttons: copy(buttons) });
   }
 
   async sendFeedbackRequest(chatId: string, requestNumber: number, text: string, options?: SendOptions): Promise<void> {
@@ -776,5 +788,94 @@ export class FakeRoleRepository implements RoleRepository {
 
   private mapOf(role: GrantedRole) {
     return role === 'coordinator' ? this.granted : this.operators;
+  }
+}
+
+/** The volunteer roster in memory: one record per account, numbered from its own counter. */
+export class FakeVolunteerRoster implements VolunteerRoster {
+  readonly records: VolunteerRecord[] = [];
+  private lastNumber = 0;
+
+  async apply(application: VolunteerApplication): Promise<{ record: VolunteerRecord } | { existing: VolunteerRecord }> {
+    const { person, at } = application;
+    const event: VettingEvent = { status: 'pending', at };
+    const fresh = { status: 'pending' as const, details: { ...application.details }, districts: [...application.districts], skills: [...application.skills] };
+    const current = this.recordOf(person);
+    if (!current) {
+      const record: VolunteerRecord = {
+        number: ++this.lastNumber,
+        person: { platform: person.platform, userId: person.userId },
+        ...fresh,
+        appliedAt: at,
+        rulesAcceptedAt: at,
+        history: [event],
+      };
+      this.records.push(record);
+      return { record: copy(record) };
+    }
+    if (current.status !== 'rejected') return { existing: copy(current) };
+    Object.assign(current, fresh, { appliedAt: at, rulesAcceptedAt: at });
+    current.history.push(event);
+    return { record: copy(current) };
+  }
+
+  async find(person: PersonRef): Promise<VolunteerRecord | null> {
+    const record = this.recordOf(person);
+    return record ? copy(record) : null;
+  }
+
+  async findByNumber(number: number): Promise<VolunteerRecord | null> {
+    const record = this.records.find((r) => r.number === number);
+    return record ? copy(record) : null;
+  }
+
+  async decide(number: number, from: readonly VolunteerStatus[], event: VettingEvent): Promise<VolunteerRecord | null> {
+    const record = this.records.find((r) => r.number === number);
+    if (!record || !from.includes(record.status)) return null;
+    record.status = event.status;
+    record.history.push({
+      status: event.status,
+      at: event.at,
+      ...(event.by ? { by: { platform: event.by.platform, userId: event.by.userId } } : {}),
+      ...(event.reason !== undefined ? { reason: event.reason } : {}),
+    });
+    return copy(record);
+  }
+
+  async list(query: VolunteerQuery): Promise<{ items: VolunteerRecord[]; total: number }> {
+    const matching = this.records
+      .filter((r) => (!query.status || r.status === query.status) && (query.district === undefined || r.districts.includes(query.district)))
+      .sort((a, b) => b.appliedAt.getTime() - a.appliedAt.getTime() || b.number - a.number);
+    const offset = query.offset ?? 0;
+    return { items: copy(matching.slice(offset, offset + query.limit)), total: matching.length };
+  }
+
+  async approveExisting(people: readonly PersonRef[], at: Date): Promise<number> {
+    let added = 0;
+    for (const person of people) {
+      if (this.recordOf(person)) continue;
+      this.records.push({
+        number: ++this.lastNumber,
+        person: { platform: person.platform, userId: person.userId },
+        status: 'approved',
+        districts: [],
+        skills: [],
+        appliedAt: at,
+        history: [{ status: 'approved', at }],
+      });
+      added++;
+    }
+    return added;
+  }
+
+  async forgetDetails(person: PersonRef): Promise<boolean> {
+    const record = this.recordOf(person);
+    if (!record?.details) return false;
+    delete record.details;
+    return true;
+  }
+
+  private recordOf(person: PersonRef): VolunteerRecord | undefined {
+    return this.records.find((r) => r.person.platform === person.platform && r.person.userId === person.userId);
   }
 }

@@ -533,6 +533,14 @@ export function answerRuleBroken(step: Step, value: unknown, choices: readonly s
     case 'consent':
       if (step.type === 'consent' && value !== 'yes') return `consent stored as ${JSON.stringify(value)}`;
       return typeof value === 'string' && choices.includes(value) ? null : `choice ${JSON.stringify(value)} is not one of ${choices.join(', ')}`;
+    case 'multichoice': {
+      if (!Array.isArray(value)) return `multichoice stored as ${JSON.stringify(value)}`;
+      const unknown = value.find((v) => !choices.includes(v));
+      if (unknown !== undefined) return `multichoice ${JSON.stringify(unknown)} is not one of ${choices.join(', ')}`;
+      if (new Set(value).size !== value.length) return `multichoice ${JSON.stringify(value)} repeats a choice`;
+      if (value.length < step.minPicks || (step.maxPicks !== undefined && value.length > step.maxPicks)) return `multichoice of ${value.length} picks`;
+      return null;
+    }
     case 'number':
       return typeof value === 'number' && Number.isInteger(value) && value >= step.min && value <= step.max
         ? null

@@ -8,6 +8,7 @@ import { renderText } from '../../src/messages/render.js';
 /** The real scenario and catalogs from the repository, as the bots load them. */
 export const catalogs = loadCatalogs(join(import.meta.dirname, '../../scenarios/locales'));
 export const helpScenario = loadScenarioFile(join(import.meta.dirname, '../../scenarios/request-help.yaml'), [catalogs.ru, catalogs.en]);
+export const volunteerScenario = loadScenarioFile(join(import.meta.dirname, '../../scenarios/volunteer.yaml'), [catalogs.ru, catalogs.en]);
 export const DISTRICTS = ['Центральный', 'Ленинский', 'Октябрьский', 'Заельцовский'] as const;
 export const engineContext: EngineContext = {
   lists: { districts: DISTRICTS },

@@ -10,7 +10,11 @@ export type ConsoleAction =
   | { type: 'cancel'; number: number }
   | { type: 'assign'; number: number }
   /** "Yes, erase" after /erase asked: erasure cannot be undone, so it is never one step. */
-  | { type: 'eraseConfirmed'; number: number };
+  | { type: 'eraseConfirmed'; number: number }
+  /** «Одобрить» under an application to volunteer (`number`: the application's, not a request's). */
+  | { type: 'approve'; number: number }
+  /** «Отклонить» under it: the answer asks for the reason the applicant will read. */
+  | { type: 'reject'; number: number };
 
 /**
  * What the platform that renders the console's replies can carry: the console shapes its pages and
@@ -25,7 +29,7 @@ export interface ConsoleLimits {
   actionBytes: number;
 }
 
-const ACTION_TAGS = { card: 'c', close: 'x', closeConfirmed: 'y', cancel: 'k', assign: 'a', eraseConfirmed: 'e' } as const;
+const ACTION_TAGS = { card: 'c', close: 'x', closeConfirmed: 'y', cancel: 'k', assign: 'a', eraseConfirmed: 'e', approve: 'v', reject: 'r' } as const;
 
 /** A button's action as a short string ("c:17", "p:o:2:0"): at most 23 characters, whatever the numbers. */
 export function encodeConsoleAction(action: ConsoleAction): string {

@@ -1,3 +1,4 @@
+import type { VolunteerStatus } from '../../domain/volunteer.js';
 import { parsePersonName, type PersonName } from './people-lookup.js';
 
 /** The coordinators' commands, in the order menus and /help list them. */
@@ -14,6 +15,11 @@ export const COORDINATOR_COMMANDS = [
   'districts',
   'grant',
   'revoke',
+  'volunteers',
+  'approve',
+  'reject',
+  'suspend',
+  'reinstate',
   'help',
 ] as const;
 export type CoordinatorCommandName = (typeof COORDINATOR_COMMANDS)[number];
@@ -31,7 +37,30 @@ export type ParsedCommand =
   | { name: 'export'; period: string; full: boolean }
   | { name: 'districts' }
   | { name: 'help' }
-  | { name: 'grant' | 'revoke'; person: PersonName };
+  | { name: 'grant' | 'revoke'; person: PersonName }
+  /** The volunteers, by status and a district they serve (the district as typed, resolved when run). */
+  | { name: 'volunteers'; status?: VolunteerStatus; district?: string }
+  | { name: 'approve' | 'reinstate'; number: number }
+  /** The reason is what the applicant reads; a missing one is refused with its own text when run. */
+  | { name: 'reject' | 'suspend'; number: number; reason?: string };
+
+/** Words for each status in /volunteers, in both languages of the catalogs. */
+const STATUS_WORDS: Record<string, VolunteerStatus> = {
+  pending: 'pending',
+  new: 'pending',
+  ждут: 'pending',
+  новые: 'pending',
+  approved: 'approved',
+  одобрены: 'approved',
+  одобренные: 'approved',
+  rejected: 'rejected',
+  отклонены: 'rejected',
+  отклонённые: 'rejected',
+  отклоненные: 'rejected',
+  suspended: 'suspended',
+  приостановлены: 'suspended',
+  приостановленные: 'suspended',
+};
 
 const NUMBER = /^(?:№|#|n|no\.?)?\s*(\d{1,9})(?=\s|$)\s*/i;
 
@@ -94,6 +123,22 @@ export function parseCoordinatorCommand(
     case 'revoke': {
       const person = parsePersonName(text);
       return person ? ok({ name, person }) : usage;
+    }
+    case 'volunteers': {
+      const [first, ...rest] = text.split(/\s+/).filter(Boolean);
+      const status = first ? STATUS_WORDS[first.toLocaleLowerCase('ru')] : undefined;
+      const district = (status ? rest : [first, ...rest]).filter(Boolean).join(' ');
+      return ok({ name, ...(status ? { status } : {}), ...(district ? { district } : {}) });
+    }
+    case 'approve':
+    case 'reinstate': {
+      const n = leadingNumber(text);
+      return n && !n.rest ? ok({ name, number: n.number }) : usage;
+    }
+    case 'reject':
+    case 'suspend': {
+      const n = leadingNumber(text);
+      return n ? ok({ name, number: n.number, ...(n.rest ? { reason: n.rest } : {}) }) : usage;
     }
   }
 }

@@ -1,7 +1,8 @@
 import type { QuietHoursRule } from '../../domain/quiet-hours.js';
 import type { Catalog } from '../../messages/catalog.js';
+import type { VettingTexts } from '../../messages/vetting-texts.js';
 import { describeError } from '../describe-error.js';
-import type { AccessLog, ChatRef, Logger, Messenger, Messengers, Outbox, OutboxEntry, RequestRepository } from '../ports.js';
+import type { AccessLog, ChatRef, Logger, Messenger, Messengers, Outbox, OutboxEntry, RequestRepository, VolunteerRoster } from '../ports.js';
 import type { TaskDetails } from '../task-details.js';
 import { afterPermanentFailure, nightHandlingOf, planDelivery, type DeliveryContext } from './delivery-rules.js';
 import type { Pacer } from './pacer.js';
@@ -12,6 +13,8 @@ export interface DeliverNextDeps {
   requests: RequestRepository;
   details: TaskDetails;
   accessLog: AccessLog;
+  volunteers: Pick<VolunteerRoster, 'findByNumber'>;
+  vettingTexts: VettingTexts;
   messengers: Messengers;
   headquartersChats: readonly ChatRef[];
   catalog: Catalog;
@@ -48,8 +51,19 @@ async function deliver(entry: OutboxEntry, messenger: Messenger, deps: DeliverNe
     await deps.outbox.retryLater(entry.key, deps.workerId, deps.quietHours.endOf(deps.now()));
     return;
   }
-  const { requests, details, accessLog, catalog, now } = deps;
-  const context: DeliveryContext = { messenger, requests, details, accessLog, catalog, now, deliveryKey: entry.key, silent: handling === 'send-silently' };
+  const { requests, details, accessLog, volunteers, vettingTexts, catalog, now } = deps;
+  const context: DeliveryContext = {
+    messenger,
+    requests,
+    details,
+    accessLog,
+    volunteers,
+    vettingTexts,
+    catalog,
+    now,
+    deliveryKey: entry.key,
+    silent: handling === 'send-silently',
+  };
   try {
     const delivery = await planDelivery(entry.message, context);
     if (delivery.action === 'wait') {

@@ -3,7 +3,10 @@ import { toPublicView, type GroupPost, type HelpRequest } from '../../domain/req
 import type { Catalog } from '../../messages/catalog.js';
 import { renderStackedBars, STATUS_COLOURS } from '../../messages/report-chart.js';
 import { RecipientUnreachableError } from '../../domain/errors.js';
-import type { AccessLog, Messenger, OutboxMessage, RequestRepository, SendOptions } from '../ports.js';
+import type { VettingTexts } from '../../messages/vetting-texts.js';
+import { encodeConsoleAction } from '../console/action-codec.js';
+import type { AccessLog, Messenger, OutboxMessage, RequestRepository, SendOptions, VolunteerRoster } from '../ports.js';
+import type { ChatButton } from '../private-chat/reply.js';
 import { holds, type TaskDetails } from '../task-details.js';
 import { PermanentDeliveryError } from './permanent-delivery-error.js';
 
@@ -26,6 +29,9 @@ export interface DeliveryContext {
   /** Sends a holder their task card and records it (src/services/task-details.ts). */
   details: TaskDetails;
   accessLog: AccessLog;
+  /** Applications to volunteer, read when one is sent to the HQ chat. */
+  volunteers: Pick<VolunteerRoster, 'findByNumber'>;
+  vettingTexts: VettingTexts;
   catalog: Catalog;
   now: () => Date;
   /** The outbox key: a platform that can recognises a message sent twice by it. */
@@ -115,6 +121,24 @@ const DELIVERY_RULES: { [K in OutboxMessage['kind']]: DeliveryRule<MessageOf<K>>
       messenger.sendChart
         ? send(() => messenger.sendChart!(message.chatId, renderStackedBars(message.columns, STATUS_COLOURS), message.caption, { deliveryKey }))
         : SKIP,
+  },
+
+  application: {
+    nightKind: notToRequester,
+    async plan(message, context) {
+      const record = await context.volunteers.findByNumber(message.volunteerNumber);
+      // Decided meanwhile (in another HQ chat, on the console) or forgotten: nothing is left to decide here.
+      if (record?.status !== 'pending' || !record.details) return SKIP;
+      const { vettingTexts: texts, deliveryKey } = context;
+      const { number } = record;
+      const buttons: ChatButton[][] = [
+        [
+          { label: texts.approveLabel(), action: { kind: 'console', data: encodeConsoleAction({ type: 'approve', number }) }, tone: 'positive' },
+          { label: texts.rejectLabel(), action: { kind: 'console', data: encodeConsoleAction({ type: 'reject', number }) }, tone: 'negative' },
+        ],
+      ];
+      return send(() => context.messenger.sendWithButtons(message.chatId, texts.applicationPost(record), buttons, { deliveryKey }));
+    },
   },
 
   feedback: {

@@ -8,7 +8,7 @@ export type ChatAction =
   /** "Back" on the questionnaire's prompt number `seq`. */
   | { kind: 'back'; seq: number }
   /** The greeting's menu. */
-  | { kind: 'menu'; item: 'new' | 'my' }
+  | { kind: 'menu'; item: MenuItem }
   /** "Take request" under a group post. */
   | { kind: 'claim'; number: number }
   /** A volunteer's action on the card of a request they hold. */
@@ -25,6 +25,10 @@ export type ChatAction =
   | { kind: 'rate'; number: number; rating: number }
   /** The answer to /forget: erase everything about me now, or keep it. */
   | { kind: 'forget'; confirmed: boolean };
+
+/** The greeting's menu: a new request, my requests, apply to volunteer. */
+export const MENU_ITEMS = ['new', 'my', 'volunteer'] as const;
+export type MenuItem = (typeof MENU_ITEMS)[number];
 
 /** What a volunteer can do from a request's card: done, cannot do it (→ a reason), the contact, the card again. */
 export const TASK_ACTIONS = ['done', 'release', 'contact', 'card'] as const;

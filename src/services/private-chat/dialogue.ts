@@ -11,12 +11,15 @@ import type { KeyValueStore } from '../ports.js';
 import type { RequestConversation } from '../request-conversation.js';
 import type { TaskDetails } from '../task-details.js';
 import type { VolunteerDesk } from '../volunteer-desk.js';
+import type { VolunteerVetting } from '../volunteer-vetting.js';
 import type { ChatAction } from './actions.js';
 import { createQuestionnaireTurn } from './questionnaire.js';
 import { NO_MESSAGES, type ChatButton, type ChatCapabilities, type ChatInput, type ChatMessage, type ChatReply } from './reply.js';
 
-/** The deep-link argument of /start a volunteer is sent with when the bot could not write to them. */
+/** The deep-link argument of /start a volunteer is sent with when the bot could not write to them, or may not take requests yet. */
 export const VOLUNTEER_START_PAYLOAD = 'volunteer';
+/** The scenario id of the application to volunteer (scenarios/volunteer.yaml). */
+export const VOLUNTEER_FLOW = 'volunteer';
 
 /** Who writes, and the private chat to answer in. */
 export interface ChatPerson {
@@ -53,6 +56,8 @@ export interface PrivateChatDeps {
   conversation?: RequestConversation;
   /** The task card and the contact, recorded so they can be withdrawn. */
   details: Pick<TaskDetails, 'show'>;
+  /** Where a person stands as a volunteer, for /volunteer, the menu and the deep link from a refused claim. */
+  vetting: Pick<VolunteerVetting, 'standing' | 'mayClaim'>;
   capabilities: ChatCapabilities;
 }
 
@@ -79,6 +84,7 @@ export function createPrivateChat(deps: PrivateChatDeps) {
   const menu = (): ChatButton[][] => [
     [{ label: catalog.t('bot.start.newRequest'), action: { kind: 'menu', item: 'new' }, tone: 'primary' }],
     [{ label: catalog.t('bot.start.myRequests'), action: { kind: 'menu', item: 'my' } }],
+    [{ label: catalog.t('bot.start.becomeVolunteer'), action: { kind: 'menu', item: 'volunteer' } }],
   ];
   const greeting = () => say(catalog.t('bot.start.greeting'), { buttons: menu() });
   const idle = () => say(catalog.t('bot.intake.idle'), { buttons: menu() });
@@ -88,11 +94,31 @@ export function createPrivateChat(deps: PrivateChatDeps) {
     return reply;
   };
 
-  async function startQuestionnaire(place: QuestionnairePlace | undefined): Promise<ChatReply> {
-    if (!place) return { messages: [], startQuestionnaire: true };
-    const step = deps.intake.start();
+  /** Begins the help request's questionnaire, or the flow named (the application to volunteer). */
+  async function startQuestionnaire(place: QuestionnairePlace | undefined, flow?: string): Promise<ChatReply> {
+    if (!place) return { messages: [], startQuestionnaire: flow ? { flow } : {} };
+    const step = deps.intake.start(flow);
     await place.write(step.session!);
     return questionnaireReply(step);
+  }
+
+  /**
+   * /volunteer: the application, unless the person already has a standing it would not change
+   * (pending, approved, suspended); a rejected person may apply again.
+   */
+  async function volunteer(who: ChatPerson, place: QuestionnairePlace | undefined): Promise<ChatReply> {
+    const record = await deps.vetting.standing(who.person);
+    if (record && record.status !== 'rejected') return say(catalog.t(`vetting.standing.${record.status}`, { number: record.number }));
+    return startQuestionnaire(place, VOLUNTEER_FLOW);
+  }
+
+  /**
+   * /start from the link of a refused «Взять заявку»: the bot may now write to them; one who may
+   * not take requests yet is offered the application at once.
+   */
+  async function startAsVolunteer(who: ChatPerson, place: QuestionnairePlace | undefined): Promise<ChatReply> {
+    if ((await deps.vetting.mayClaim(who.person)).ok) return say(catalog.t('bot.start.volunteerReady'));
+    return volunteer(who, place);
   }
 
   async function myRequests(who: ChatPerson): Promise<ChatReply> {
@@ -163,6 +189,7 @@ export function createPrivateChat(deps: PrivateChatDeps) {
         return { clearPressed: true, ...say(catalog.t('forget.done', { erased: outcome.erased, cancelled: outcome.cancelled }), { closesKeyboard: true }) };
       }
       case 'menu':
+        if (action.item === 'volunteer') return volunteer(who, place);
         return action.item === 'new' ? startQuestionnaire(place) : myRequests(who);
       case 'task': {
         const { number } = action;
@@ -235,9 +262,11 @@ export function createPrivateChat(deps: PrivateChatDeps) {
   async function command(who: ChatPerson, name: string, args: string, place: QuestionnairePlace | undefined): Promise<ChatReply | null> {
     switch (name) {
       case 'start':
-        return args.trim() === VOLUNTEER_START_PAYLOAD ? say(catalog.t('bot.start.volunteerReady')) : greeted(who, greeting());
+        return args.trim() === VOLUNTEER_START_PAYLOAD ? startAsVolunteer(who, place) : greeted(who, greeting());
       case 'new':
         return startQuestionnaire(place);
+      case 'volunteer':
+        return volunteer(who, place);
       case 'my':
         return myRequests(who);
       case 'tasks':

@@ -44,11 +44,14 @@ export function privateMessages(
   catalog: Catalog,
   texts: RequestTexts,
   calls: PrivateChatCalls,
-): Pick<Messenger, 'sendText' | 'sendTaskCard' | 'sendContact' | 'withdrawShown' | 'sendFeedbackRequest'> {
+): Pick<Messenger, 'sendText' | 'sendWithButtons' | 'sendTaskCard' | 'sendContact' | 'withdrawShown' | 'sendFeedbackRequest'> {
   const { send, remove } = calls;
   return {
     sendText: async (chatId, text, options) => {
       await send(chatId, { text }, options);
+    },
+    sendWithButtons: async (chatId, text, buttons, options) => {
+      await send(chatId, { text, buttons }, options);
     },
     sendFeedbackRequest: async (chatId, number, text, options) => {
       await send(chatId, { text, buttons: ratingButtons(number) }, options);

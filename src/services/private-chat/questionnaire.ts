@@ -31,7 +31,7 @@ export function createQuestionnaireTurn(catalog: Catalog) {
       }
       case 'command':
         if (input.name === 'cancel') return { type: 'cancel' };
-        if (input.name === 'start' || input.name === 'new') return { type: 'resume' };
+        if (input.name === 'start' || input.name === 'new' || input.name === 'volunteer') return { type: 'resume' };
         if (input.name === 'my') return { type: 'mine' };
         return { type: 'text', text: input.text };
       case 'contact':
@@ -51,7 +51,9 @@ export function createQuestionnaireTurn(catalog: Catalog) {
     return {
       messages: step.replies.map(
         (reply): ChatMessage =>
-          reply.kind === 'prompt' ? reply : { kind: 'text', text: renderText(catalog, reply.text), ...(reply.closesKeyboard ? { closesKeyboard: true } : {}) },
+          reply.kind === 'prompt'
+            ? { kind: 'prompt', prompt: reply.prompt, withHint: reply.withHint, ...(reply.inPlace ? { inPlace: true } : {}) }
+            : { kind: 'text', text: renderText(catalog, reply.text), ...(reply.closesKeyboard ? { closesKeyboard: true } : {}) },
       ),
     };
   }

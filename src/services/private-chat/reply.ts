@@ -36,8 +36,11 @@ export type ChatMessage =
    * `noLinkPreview` keeps the platform from opening a link before the person does.
    */
   | { kind: 'text'; text: string; buttons?: ChatButton[][]; closesKeyboard?: boolean; replacesPressed?: boolean; noLinkPreview?: boolean }
-  /** A question of the questionnaire: each platform lays out its choices its own way. */
-  | { kind: 'prompt'; prompt: Prompt; withHint: boolean }
+  /**
+   * A question of the questionnaire: each platform lays out its choices its own way. `inPlace`: the
+   * same question redrawn after a mark, in place of the pressed message where the platform can.
+   */
+  | { kind: 'prompt'; prompt: Prompt; withHint: boolean; inPlace?: boolean }
   /** A file (the console's CSV export), only where the platform sends documents. */
   | { kind: 'document'; fileName: string; content: string; caption: string };
 
@@ -48,8 +51,8 @@ export interface ChatReply {
   /** The pressed message's buttons go, so nobody presses them again by mistake. */
   clearPressed?: boolean;
   messages: ChatMessage[];
-  /** The questionnaire begins; an adapter that keeps the questionnaire's place itself starts it. */
-  startQuestionnaire?: boolean;
+  /** A questionnaire begins (the help request's, or `flow`); an adapter that keeps the questionnaire's place itself starts it. */
+  startQuestionnaire?: { flow?: string };
 }
 
 /** What a platform can show; the dialogue words its replies by it. */

@@ -43,12 +43,13 @@ describe('the private chat outside the questionnaire', () => {
     const hint = await dialogue(telegramLike).handle(someone, { kind: 'text', text: 'Здравствуйте' });
     expect(greeting.messages[0]).toMatchObject({ kind: 'text', text: catalog.t('bot.start.greeting') });
     expect(hint.messages[0]).toMatchObject({ kind: 'text', text: catalog.t('bot.intake.idle') });
-    // Both offer the menu, whose «new request» starts the questionnaire.
+    // Both offer the menu, whose «new request» starts the questionnaire and «become a volunteer» the application.
     for (const reply of [greeting, hint]) {
       const message = reply.messages[0];
       expect(message?.kind === 'text' && message.buttons?.flat().map((b) => b.action)).toEqual([
         { kind: 'menu', item: 'new' },
         { kind: 'menu', item: 'my' },
+        { kind: 'menu', item: 'volunteer' },
       ]);
     }
   });

@@ -1,0 +1,97 @@
+import type { VettingDecision, VolunteerRecord, VolunteerStatus } from '../domain/volunteer.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { Catalog } from './catalog.js';
+import type { RequestTexts } from './request-texts.js';
+
+/**
+ * The words about volunteers' applications: the HQ chat's post (never the phone), what the applicant
+ * is told of a decision, the console's lists and refusals. Skills are named by the labels of the
+ * application's own scenario, so a choice the HQ added reads as it does in the questionnaire.
+ */
+export function createVettingTexts(catalog: Catalog, scenario: Scenario | undefined, requestTexts: Pick<RequestTexts, 'dateTime'>) {
+  const t = catalog.t.bind(catalog);
+  const skillsStep = scenario?.steps.find((s) => s.id === 'skills');
+  const skillKeys = new Map(skillsStep?.type === 'multichoice' ? (skillsStep.choices ?? []).map((c) => [c.value, c.label]) : []);
+  const skill = (value: string) => {
+    const key = skillKeys.get(value);
+    return key ? t(key) : value;
+  };
+  const listOf = (items: readonly string[]) => (items.length > 0 ? items.join(', ') : t('vetting.none'));
+  const status = (s: VolunteerStatus) => t(`vetting.status.${s}`);
+
+  /** The lines every view of an application shows; the phone only where personal data may be shown. */
+  function card(record: VolunteerRecord, withPhone: boolean): string {
+    const lines = [
+      t('vetting.card.title', { number: record.number, status: status(record.status) }),
+      t('vetting.card.name', { name: record.details?.name ?? t('vetting.noName') }),
+      ...(withPhone && record.details ? [t('vetting.card.phone', { phone: record.details.phone })] : []),
+      t('vetting.card.districts', { districts: listOf(record.districts) }),
+      t('vetting.card.skills', { skills: listOf(record.skills.map(skill)) }),
+      t('vetting.card.applied', { date: requestTexts.dateTime(record.appliedAt), channel: t(`coordinator.channel.${record.person.platform}`) }),
+    ];
+    const last = record.history.at(-1);
+    if (last?.reason) lines.push(t('vetting.card.reason', { reason: last.reason }));
+    return lines.join('\n');
+  }
+
+  return {
+    card,
+    status,
+    skill,
+
+    /** The HQ chat's post of a new application: many read that chat, so no phone. */
+    applicationPost: (record: VolunteerRecord) => `${card(record, false)}\n\n${t('vetting.post.howToDecide', { number: record.number })}`,
+
+    /** The labels of «Одобрить» and «Отклонить» under it. */
+    approveLabel: () => t('vetting.post.approve'),
+    rejectLabel: () => t('vetting.post.reject'),
+
+    /** What the applicant reads of a decision. */
+    decision: (record: VolunteerRecord, decision: VettingDecision, reason: string | undefined) =>
+      t(`vetting.told.${decision}`, { number: record.number, reason: reason ?? '' }),
+
+    /** To a coordinator: what their decision did. */
+    decided: (record: VolunteerRecord, decision: VettingDecision) =>
+      t(`vetting.decided.${decision}`, { number: record.number, name: record.details?.name ?? t('vetting.noName') }),
+
+    /** To a coordinator: the decision does not apply to the record as it is now. */
+    notApplicable: (record: VolunteerRecord, decision: VettingDecision) =>
+      t('vetting.notApplicable', { number: record.number, status: status(record.status), decision: t(`vetting.decisionName.${decision}`) }),
+
+    notFound: (number: number) => t('vetting.notFound', { number }),
+    notCoordinator: () => t('bot.errors.notCoordinator'),
+    unknownDistrict: (input: string, districts: readonly string[]) => t('coordinator.unknownDistrict', { input, districts: districts.join(', ') }),
+    reasonNeeded: (number: number, decision: VettingDecision) => t(`vetting.reasonNeeded.${decision}`, { number }),
+    rejectHint: (number: number) => t('vetting.rejectHint', { number }),
+
+    /** /volunteers: one line per record, with the total and how to see more. */
+    list(items: readonly VolunteerRecord[], total: number, filter: { status?: VolunteerStatus; district?: string }, withPhone: boolean): string {
+      const shown = filter.status ? status(filter.status) : t('vetting.list.all');
+      const heading = filter.district
+        ? t('vetting.list.headingDistrict', { status: shown, district: filter.district, total })
+        : t('vetting.list.heading', { status: shown, total });
+      if (items.length === 0) return `${heading}\n${t('vetting.list.empty')}`;
+      const lines = items.map((r) => {
+        const line = t('vetting.list.line', {
+          number: r.number,
+          name: r.details?.name ?? t('vetting.noName'),
+          status: status(r.status),
+          districts: listOf(r.districts),
+        });
+        return withPhone && r.details ? `${line} · ${r.details.phone}` : line;
+      });
+      return [heading, ...lines, ...(total > items.length ? [t('vetting.list.more', { shown: items.length, total })] : [])].join('\n');
+    },
+
+    /** Why the person cannot take requests, on the button they pressed. */
+    claimRefused: (standing: VolunteerStatus | 'none') => t(`vetting.claim.${standing}`),
+
+    /** /volunteer (or the start menu) from someone who already has a standing. */
+    standing: (record: VolunteerRecord) => t(`vetting.standing.${record.status}`, { number: record.number }),
+
+    /** The end of the questionnaire. */
+    applied: (record: VolunteerRecord) => t('vetting.applied', { number: record.number }),
+  };
+}
+
+export type VettingTexts = ReturnType<typeof createVettingTexts>;
