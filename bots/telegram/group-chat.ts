@@ -1,13 +1,18 @@
 import { Composer } from 'grammy';
 import type { Catalog } from '../../src/messages/catalog.js';
 import { claimOutcomeText } from '../../src/messages/command-texts.js';
-import type { ClaimRequest } from '../../src/services/claim-request.js';
+import type { ClaimOutcome, ClaimRequest } from '../../src/services/claim-request.js';
 import { parseCommand } from '../../src/services/private-chat/chat-text.js';
 import { VOLUNTEER_START_PAYLOAD } from '../../src/services/private-chat/dialogue.js';
 import type { GroupChat } from '../../src/services/private-chat/group-chat.js';
 import { decodeCallback } from './callback-data.js';
 import type { BotContext } from './context.js';
 import { publicNameOf } from './input.js';
+
+/** Whether the answer to a press takes the presser to the bot: to press Start, or to apply. */
+function opensTheBot(outcome: ClaimOutcome): boolean {
+  return outcome.kind === 'unreachable' || (outcome.kind === 'not_approved' && (outcome.status === 'none' || outcome.status === 'rejected'));
+}
 
 /** Volunteer groups: the "Take request" button, and /bind, /unbind, /start and /id. */
 export function createGroupChatHandlers(deps: { catalog: Catalog; claimRequest: ClaimRequest; groupChat: GroupChat; botUsername: () => string }) {
@@ -30,8 +35,9 @@ export function createGroupChatHandlers(deps: { catalog: Catalog; claimRequest: 
     await ctx.answerCallbackQuery({
       text,
       show_alert: alert,
-      // The link opens the bot with "Start" pressed for them; then the button works.
-      ...(outcome.kind === 'unreachable' ? { url: `https://t.me/${deps.botUsername()}?start=${VOLUNTEER_START_PAYLOAD}` } : {}),
+      // The link opens the bot with "Start" pressed for them: then the button works, or the
+      // application to volunteer begins for someone who has not applied (or may apply again).
+      ...(opensTheBot(outcome) ? { url: `https://t.me/${deps.botUsername()}?start=${VOLUNTEER_START_PAYLOAD}` } : {}),
     });
   });
 

@@ -65,7 +65,7 @@ function takeCarried(outside: BotContext): IntakeSession | null {
 }
 
 /** A reply that shows the session's own prompt, stored as a reference to it. */
-type StoredReply = IntakeReply | { kind: 'sessionPrompt'; withHint: boolean };
+type StoredReply = IntakeReply | { kind: 'sessionPrompt'; withHint: boolean; inPlace?: true };
 type StoredStep = Omit<IntakeStep, 'replies'> & { replies: StoredReply[] };
 
 /**
@@ -78,7 +78,11 @@ function pack(step: IntakeStep): StoredStep {
   const prompt = step.session?.prompt;
   return {
     ...step,
-    replies: step.replies.map((reply) => (reply.kind === 'prompt' && reply.prompt === prompt ? { kind: 'sessionPrompt', withHint: reply.withHint } : reply)),
+    replies: step.replies.map((reply) =>
+      reply.kind === 'prompt' && reply.prompt === prompt
+        ? { kind: 'sessionPrompt', withHint: reply.withHint, ...(reply.inPlace ? { inPlace: true } : {}) }
+        : reply,
+    ),
   };
 }
 
@@ -88,7 +92,7 @@ function unpack(stored: StoredStep): IntakeStep {
     replies: stored.replies.map((reply): IntakeReply => {
       if (reply.kind !== 'sessionPrompt') return reply;
       if (!stored.session) throw new Error('a stored intake step refers to the prompt of a session it does not have');
-      return { kind: 'prompt', prompt: stored.session.prompt, withHint: reply.withHint };
+      return { kind: 'prompt', prompt: stored.session.prompt, withHint: reply.withHint, ...(reply.inPlace ? { inPlace: true } : {}) };
     }),
   };
 }

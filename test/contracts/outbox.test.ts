@@ -30,6 +30,7 @@ function describeOutboxContract(name: string, makeOutbox: () => Promise<Outbox>)
         { kind: 'task', platform: 'vk', chatId: '12', requestNumber: 2, volunteerId: '12' },
         { kind: 'withdraw', platform: 'vk', chatId: '12', requestNumber: 2, viewerId: '12' },
         { kind: 'feedback', platform: 'telegram', chatId: '5', requestNumber: 1, reminder: true },
+        { kind: 'application', platform: 'vk', chatId: '2000000009', volunteerNumber: 7 },
         {
           kind: 'chart',
           platform: 'telegram',

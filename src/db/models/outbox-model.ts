@@ -9,12 +9,14 @@ const outboxSchema = new Schema(
   {
     /** What the message is about, e.g. "post:17:telegram:-100123"; enqueueing twice keeps one. */
     key: { type: String, required: true },
-    kind: { type: String, enum: ['post', 'sync', 'text', 'task', 'withdraw', 'feedback', 'chart'], required: true },
+    kind: { type: String, enum: ['post', 'sync', 'text', 'task', 'withdraw', 'feedback', 'chart', 'application'], required: true },
     platform: { type: String, enum: PLATFORMS, required: true },
     chatId: { type: String, required: true },
     /** platform:chatId, what pacing and the workers' exclusions look at. */
     chatKey: { type: String, required: true },
     requestNumber: Number,
+    /** The application to volunteer an `application` message shows (rendered when sent, so no name is stored here). */
+    volunteerNumber: Number,
     viaHeadquarters: Boolean,
     /** The posting round of a post or sync (see HelpRequest.round). */
     round: Number,

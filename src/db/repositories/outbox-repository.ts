@@ -87,6 +87,7 @@ function toEntry(doc: {
   platform: string;
   chatId: string;
   requestNumber?: number | null;
+  volunteerNumber?: number | null;
   viaHeadquarters?: boolean | null;
   round?: number | null;
   volunteerId?: string | null;
@@ -125,6 +126,8 @@ function toEntry(doc: {
               ? { kind: 'feedback', ...base, requestNumber: doc.requestNumber!, reminder: doc.reminder ?? false }
               : doc.kind === 'chart'
                 ? { kind: 'chart', ...base, caption: doc.text ?? '', columns: (doc.columns as number[][] | undefined) ?? [] }
-                : { kind: 'sync', ...base, requestNumber: doc.requestNumber!, round };
+                : doc.kind === 'application'
+                  ? { kind: 'application', ...base, volunteerNumber: doc.volunteerNumber ?? 0 }
+                  : { kind: 'sync', ...base, requestNumber: doc.requestNumber!, round };
   return { key: doc.key, message, attempts: doc.attempts };
 }
