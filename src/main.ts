@@ -501,6 +501,8 @@ function createWebSide(config: Config, deps: ServiceDeps, services: RequestServi
     erase: (number, channel) => services.erasure.eraseRequest(number, channel),
     answerRequester: (number, by, text) => services.conversation.answer(number, by, text, true),
     questions: services.questions,
+    vetting: services.vetting,
+    vettingTexts: content.vettingTexts,
     isCoordinator: services.isCoordinator,
     dispatch: delivery.afterChange,
     scenario: content.scenario,

@@ -5,6 +5,7 @@ import type { Catalog, Locale } from '../messages/catalog.js';
 import type { CoordinatorTexts } from '../messages/coordinator-texts.js';
 import { renderText } from '../messages/render.js';
 import type { RequestTexts } from '../messages/request-texts.js';
+import type { VettingTexts } from '../messages/vetting-texts.js';
 import type { Scenario } from '../scenario/schema.js';
 import { createConsoleAccess, type ConsoleAccess } from '../services/console-access.js';
 import { createRequestExport } from '../services/console/export-requests.js';
@@ -20,6 +21,7 @@ import type { AccessLog, ConsoleSessionStore, Logger, PeopleRepository, RequestR
 import type { RequestLifecycle } from '../services/request-lifecycle.js';
 import { createScenarioPreview } from '../services/scenario-preview.js';
 import { createSubmitOnce } from '../services/submit-request.js';
+import type { VolunteerVetting } from '../services/volunteer-vetting.js';
 import type { ConsoleWebDeps } from './console/routes.js';
 import type { HttpDeps } from './app.js';
 import type { PartnerApiLimits } from './partner-api.js';
@@ -40,6 +42,9 @@ export interface WebInput {
   answerRequester?: ConsoleWebDeps['answerRequester'];
   /** The console's «Вопросы». */
   questions?: ConsoleWebDeps['questions'];
+  /** The console's «Волонтёры»: the same vetting as the bots' /volunteers and /approve. */
+  vetting: VolunteerVetting;
+  vettingTexts: VettingTexts;
   isCoordinator: IsCoordinator;
   /** Hands a stored request to the volunteers, as every intake does (enqueues its posts). */
   dispatch: (request: HelpRequest) => Promise<unknown>;
@@ -123,6 +128,7 @@ export function createWeb(input: WebInput): { access: ConsoleAccess; http: Pick<
     erase: input.erase,
     ...(input.answerRequester ? { answerRequester: input.answerRequester } : {}),
     ...(input.questions ? { questions: input.questions } : {}),
+    volunteers: { vetting: input.vetting, texts: input.vettingTexts },
     dashboard: createDashboard({ requests: input.requests, timeZone: settings.timeZone, overdueAfterMs: settings.overdueAfterMs, now: input.now }),
     preview: createScenarioPreview({
       dir: dirname(settings.scenarioFile),

@@ -6,11 +6,14 @@ import { createQuestionInbox } from '../../src/services/question-inbox.js';
 import { createLogger } from '../../src/logger.js';
 import { createCoordinatorTexts } from '../../src/messages/coordinator-texts.js';
 import { createRequestTexts } from '../../src/messages/request-texts.js';
+import { createVettingTexts } from '../../src/messages/vetting-texts.js';
 import { createIsCoordinator } from '../../src/services/coordinators.js';
 import { createRequestLifecycle } from '../../src/services/request-lifecycle.js';
 import { createErasure } from '../../src/services/erasure.js';
+import { createVolunteerVetting } from '../../src/services/volunteer-vetting.js';
 import { startTestDatabase, type TestDatabase } from './database.js';
-import { catalogs, DISTRICTS, helpScenario } from './scenario-fixtures.js';
+import { FakeOutbox, FakeVolunteerRoster } from './fakes.js';
+import { catalogs, DISTRICTS, helpScenario, volunteerScenario } from './scenario-fixtures.js';
 
 export const WEB_COORDINATOR = { platform: 'telegram' as const, userId: '900' };
 export const WEB_OPERATOR = { platform: 'telegram' as const, userId: '700' };
@@ -45,6 +48,22 @@ export async function startWebApp(
     lifecycle,
     conversations: database.db.repositories.conversations,
     cancelJobsOf: async () => undefined,
+    logger,
+    now,
+  });
+  // Volunteers in memory, seeded by the tests through `roster.apply`; what the applicants are told of
+  // a decision stays in `vettingOutbox`, which no worker sends here.
+  const roster = new FakeVolunteerRoster();
+  const vettingOutbox = new FakeOutbox();
+  const vettingTexts = createVettingTexts(catalog, volunteerScenario, texts);
+  const vetting = createVolunteerVetting({
+    roster,
+    isCoordinator,
+    outbox: vettingOutbox,
+    wake: () => undefined,
+    headquartersChats: [],
+    requireApproval: true,
+    decisionText: vettingTexts.decision,
     logger,
     now,
   });
@@ -92,6 +111,8 @@ export async function startWebApp(
       answerText: (text) => catalog.t('conversation.questionAnswer', { text }),
       now,
     }),
+    vetting,
+    vettingTexts,
     listenUrl: () => 'http://console.test',
     logger,
     now,
@@ -118,6 +139,9 @@ export async function startWebApp(
     repositories: database.db.repositories,
     dispatched,
     changed,
+    /** The volunteers behind «Волонтёры», and what their applicants are told. */
+    roster,
+    vettingOutbox,
     signIn,
     /** The console's clock. */
     now,

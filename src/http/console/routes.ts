@@ -19,6 +19,7 @@ import { CONSOLE_CSS, CONSOLE_FAVICON_SVG, CONSOLE_JS } from './assets.js';
 import { boardRoutes } from './board-routes.js';
 import { type CardOptions, cardRoutes } from './card-routes.js';
 import { questionsRoutes } from './questions-routes.js';
+import { volunteersRoutes, type VolunteersOptions } from './volunteers-routes.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { intakeRoutes } from './intake-routes.js';
 import { peopleRoutes } from './people-routes.js';
@@ -41,6 +42,8 @@ export interface ConsoleWebDeps {
   answerRequester?: CardOptions['answerRequester'];
   /** The inbox of questions from people with no request; without it there is no «Вопросы» page. */
   questions?: QuestionInbox;
+  /** «Волонтёры»: the vetting service (it checks the role again) and its words. */
+  volunteers: Pick<VolunteersOptions, 'vetting' | 'texts'>;
   dashboard: DashboardQuery;
   preview: ScenarioPreview;
   /** The scenario file the preview offers first. */
@@ -117,6 +120,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleWebDeps
   const { dashboard, exportRequests, overdueAfterMs, timeZone, now } = deps;
   await app.register(dashboardRoutes, { kit, dashboard, exportRequests, coordinatorTexts, overdueAfterMs, timeZone, now });
   await app.register(previewRoutes, { kit, access: deps.access, preview: deps.preview, defaultScenarioFile: deps.defaultScenarioFile });
+  await app.register(volunteersRoutes, { kit, vetting: deps.volunteers.vetting, texts: deps.volunteers.texts });
   await app.register(peopleRoutes, { kit, roles: deps.roles, access: deps.access, coordinatorTexts, configuredOperators: deps.configuredOperators });
 
   // Any other address under /console is a page too, not the framework's JSON: every route above,

@@ -16,7 +16,7 @@ import { horizontalBars, stackedColumns } from './charts.js';
 import { html, type Html } from './html.js';
 
 /** Pages of the console, as the navigation names them. */
-export type Section = 'dashboard' | 'requests' | 'questions' | 'intake' | 'preview' | 'people';
+export type Section = 'dashboard' | 'requests' | 'questions' | 'intake' | 'preview' | 'volunteers' | 'people';
 
 /** What every page template needs: words, who is signed in, and how requests are named. */
 export interface ViewContext {
@@ -42,7 +42,7 @@ export function consoleText(catalog: Catalog) {
   return (key: string, params?: Params) => catalog.t(`console.${key}`, params);
 }
 
-const csrfField = (user: ConsoleUser) => html`<input type="hidden" name="_csrf" value="${user.csrfToken}">`;
+export const csrfField = (user: ConsoleUser) => html`<input type="hidden" name="_csrf" value="${user.csrfToken}">`;
 
 /** The frame of every signed-in page: navigation by role, who is signed in, sign-out. */
 export function layout(v: ViewContext, user: ConsoleUser, section: Section, title: string, body: Html, notice?: Notice): Html {
@@ -56,7 +56,8 @@ export function layout(v: ViewContext, user: ConsoleUser, section: Section, titl
         <nav>
           ${item('dashboard', '/console/dashboard')} ${item('requests', '/console/requests')}
           ${user.role === 'coordinator' && item('questions', '/console/questions')} ${item('intake', '/console/intake')}
-          ${item('preview', '/console/preview')} ${user.role === 'coordinator' && item('people', '/console/people')}
+          ${item('preview', '/console/preview')} ${user.role === 'coordinator' && item('volunteers', '/console/volunteers')}
+          ${user.role === 'coordinator' && item('people', '/console/people')}
         </nav>
         <span class="who">
           <span>${user.displayName} · ${t(`role.${user.role}`)}</span>
@@ -148,7 +149,7 @@ export interface BoardFilters {
 
 const statusBadge = (v: ViewContext, status: RequestStatus) => html`<span class="badge ${status}">${v.texts.status(status)}</span>`;
 
-function option(value: string, label: string, selected: string): Html {
+export function option(value: string, label: string, selected: string): Html {
   return html`<option value="${value}" ${value === selected ? 'selected' : ''}>${label}</option>`;
 }
 
