@@ -73,6 +73,10 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
   bot.use(createTelegramConsoleHandlers({ consoleChat: deps.consoleChat, catalog }));
   // Before the questionnaire too: "forget me" is answered wherever the person is, and its state goes.
   bot.use(createPrivateChatHandler({ chat, catalog, only: isForget }));
+  // Group chats have no questionnaire: their presses are answered before the conversations plugin,
+  // which would read a stored conversation for every update of the chat (one more round trip for
+  // each of fifty presses at once).
+  bot.use(createGroupChatHandlers({ catalog, claimRequest: deps.claimRequest, groupChat: deps.groupChat, botUsername: () => bot.botInfo.username }));
   bot.use(
     conversations<BotContext, BotContext>({
       storage: {
@@ -85,7 +89,6 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
     }),
   );
   bot.use(createConversation(createIntakeConversation({ intake: deps.intake, catalog }), INTAKE_CONVERSATION));
-  bot.use(createGroupChatHandlers({ catalog, claimRequest: deps.claimRequest, groupChat: deps.groupChat, botUsername: () => bot.botInfo.username }));
   bot.use(createPrivateChatHandler({ chat, catalog }));
 
   // A button of a conversation that has ended, or of a message the bot no longer knows: stop the

@@ -20,14 +20,21 @@ export function createTelegramConsoleHandlers(deps: { consoleChat: ConsoleChat; 
   // Who wrote privately or pressed a button: never a phone, only the names Telegram shows everyone.
   composer.use(async (ctx, next) => {
     const { from, chat } = ctx;
-    if (from && !from.is_bot && chat && (ctx.callbackQuery || (ctx.message && chat.type === 'private'))) {
-      await consoleChat.seen({
+    if (!from || from.is_bot || !chat || !(ctx.callbackQuery || (ctx.message && chat.type === 'private'))) return next();
+    const recordSighting = () =>
+      consoleChat.seen({
         person: chatPersonOf(ctx).person,
         username: from.username ?? null,
         displayName: publicNameOf(from),
         privately: chat.type === 'private',
       });
+    // A press in a group needs nothing the sighting records (the name comes with the press), so it is
+    // answered first: in a storm of presses the answers do not queue behind fifty more writes.
+    if (chat.type !== 'private') {
+      await next();
+      return recordSighting();
     }
+    await recordSighting();
     return next();
   });
 

@@ -48,54 +48,85 @@ export type ClaimOutcome =
  * edits of the group posts and the requester's news go through the outbox.
  */
 export function createClaimRequest(deps: ClaimDeps) {
+  /**
+   * The claim of each request being tried in this process, and whether it ended with the request
+   * taken. In a storm of presses the first one tries and the others wait for it: if it won they are
+   * told at once, without one conditional update each that could only fail. Across processes the
+   * database still decides.
+   */
+  const trying = new Map<number, Promise<boolean>>();
+
+  async function attempt(number: number, volunteer: Volunteer): Promise<ClaimOutcome> {
+    let settle: (taken: boolean) => void = () => undefined;
+    trying.set(number, new Promise((resolve) => (settle = resolve)));
+    let outcome: ClaimOutcome = { kind: 'failed' };
+    try {
+      // Settled as soon as the claim stands (the details reached the winner), not after its news.
+      outcome = await tryToClaim(deps, number, volunteer, () => settle(true));
+      return outcome;
+    } finally {
+      settle(outcome.kind === 'won' || outcome.kind === 'taken');
+      trying.delete(number);
+    }
+  }
+
   return async function claimRequest(number: number, volunteer: Volunteer, fromChat?: ChatRef): Promise<ClaimOutcome> {
     // Everything that may refuse a press is read side by side, so a press that cannot win costs one
-    // round trip to the database and one that loses the race two. A volunteer at the limit is
+    // round trip to the database (two for someone not approved, who may still be a coordinator) and
+    // one that loses the race two. A volunteer at the limit is
     // answered before the claim, so a press of theirs never takes a request from someone else even
     // for a moment.
-    const [request, permission, held] = await Promise.all([
-      deps.requests.findByNumber(number),
+    const [{ request, held }, permission] = await Promise.all([
+      deps.requests.findWithHeld(number, volunteer, deps.maxHeld + 1),
       deps.mayClaim ? deps.mayClaim(volunteer) : ANYONE,
-      heldBy(deps, volunteer),
     ]);
     if (!request) return { kind: 'not_found' };
     if (fromChat && !(await isVolunteerChatOf(deps, request, fromChat))) return { kind: 'wrong_chat' };
     if (!permission.ok) return { kind: 'not_approved', status: permission.status };
     if (request.status !== 'new') return isClosed(request.status) ? { kind: 'closed' } : { kind: 'taken' };
     if (held.length >= deps.maxHeld) return { kind: 'too_many', max: deps.maxHeld };
-    const claimed = await deps.requests.claim(number, volunteer, deps.now());
-    // It was waiting a moment ago: another press was first (not read again, to keep the loser's press short).
-    if (!claimed) return { kind: 'taken' };
-    // Presses on several posts at once all pass the check above; of what they won, the volunteer
-    // keeps the earliest claims up to the limit and the rest go back at once, before any card or news.
-    if (!(await heldBy(deps, volunteer)).slice(0, deps.maxHeld).some((r) => r.number === number)) {
-      const undone = await deps.requests.undoClaim(number, volunteer, 'claim_limit', deps.now());
-      if (undone) await deps.requests.clearEffectsMark(number, undone.history.length);
-      return { kind: 'too_many', max: deps.maxHeld };
-    }
-
-    try {
-      await deps.details.show(claimed, volunteer, 'task_card', { deliveryKey: `details:${number}:${claimed.history.length}` });
-    } catch (error) {
-      // Nobody must hold a request they cannot see: give it back so the next volunteer can take it.
-      const unreachable = error instanceof RecipientUnreachableError;
-      const undone = await deps.requests.undoClaim(number, volunteer, unreachable ? 'volunteer_unreachable' : 'details_not_sent', deps.now());
-      // Nothing was announced for this claim, so there is nothing to take back: the posts still
-      // show the button and the requester heard nothing.
-      if (undone) await deps.requests.clearEffectsMark(number, undone.history.length);
-      deps.logger.warn({ err: unreachable ? undefined : describeError(error), request: number }, 'claim undone: the details could not be sent');
-      return { kind: unreachable ? 'unreachable' : 'failed' };
-    }
-
-    deps.logger.info({ request: number, platform: volunteer.platform }, 'request claimed');
-    // The posts show who took it and the requester hears of it through the outbox.
-    await announce(deps, claimed);
-    await deps.afterClaim?.(volunteer, number).catch((error: unknown) => {
-      // The claim stands whatever happens to the report.
-      deps.logger.warn({ err: describeError(error), request: number }, 'reporting a burst of claims failed');
-    });
-    return { kind: 'won', request: claimed };
+    // Another press of this process is trying: it is taken if that one won; if not, try here.
+    const other = trying.get(number);
+    if (other && (await other)) return { kind: 'taken' };
+    return attempt(number, volunteer);
   };
+}
+
+/** The conditional update that decides the claim, and what a won claim then needs. */
+async function tryToClaim(deps: ClaimDeps, number: number, volunteer: Volunteer, stands: () => void): Promise<ClaimOutcome> {
+  const claimed = await deps.requests.claim(number, volunteer, deps.now());
+  // It was waiting a moment ago: another press was first (not read again, to keep the loser's press short).
+  if (!claimed) return { kind: 'taken' };
+  // Presses on several posts at once all pass the check above; of what they won, the volunteer
+  // keeps the earliest claims up to the limit and the rest go back at once, before any card or news.
+  if (!(await heldBy(deps, volunteer)).slice(0, deps.maxHeld).some((r) => r.number === number)) {
+    const undone = await deps.requests.undoClaim(number, volunteer, 'claim_limit', deps.now());
+    if (undone) await deps.requests.clearEffectsMark(number, undone.history.length);
+    return { kind: 'too_many', max: deps.maxHeld };
+  }
+
+  try {
+    await deps.details.show(claimed, volunteer, 'task_card', { deliveryKey: `details:${number}:${claimed.history.length}` });
+  } catch (error) {
+    // Nobody must hold a request they cannot see: give it back so the next volunteer can take it.
+    const unreachable = error instanceof RecipientUnreachableError;
+    const undone = await deps.requests.undoClaim(number, volunteer, unreachable ? 'volunteer_unreachable' : 'details_not_sent', deps.now());
+    // Nothing was announced for this claim, so there is nothing to take back: the posts still
+    // show the button and the requester heard nothing.
+    if (undone) await deps.requests.clearEffectsMark(number, undone.history.length);
+    deps.logger.warn({ err: unreachable ? undefined : describeError(error), request: number }, 'claim undone: the details could not be sent');
+    return { kind: unreachable ? 'unreachable' : 'failed' };
+  }
+
+  stands();
+  deps.logger.info({ request: number, platform: volunteer.platform }, 'request claimed');
+  // The posts show who took it and the requester hears of it through the outbox.
+  await announce(deps, claimed);
+  await deps.afterClaim?.(volunteer, number).catch((error: unknown) => {
+    // The claim stands whatever happens to the report.
+    deps.logger.warn({ err: describeError(error), request: number }, 'reporting a burst of claims failed');
+  });
+  return { kind: 'won', request: claimed };
 }
 
 const ANYONE: ClaimPermission = { ok: true };

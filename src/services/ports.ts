@@ -56,6 +56,11 @@ export interface RequestRepository {
   /** A volunteer's claimed requests, oldest claim first (what they still have to do). */
   listByVolunteer(volunteer: PersonRef, limit: number): Promise<HelpRequest[]>;
   /**
+   * A request and, in the same read, what `volunteer` holds (as listByVolunteer): what a press of
+   * «Взять заявку» checks before the claim, in one round trip.
+   */
+  findWithHeld(number: number, volunteer: PersonRef, limit: number): Promise<{ request: HelpRequest | null; held: HelpRequest[] }>;
+  /**
    * How many claims a volunteer made at or after `since` and kept long enough to be sent the details
    * (a claim given back at once, `claim_undone`, does not count), whatever became of them later.
    */

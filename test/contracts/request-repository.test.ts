@@ -312,6 +312,23 @@ function describeRequestRepositoryContract(name: string, makeSubject: () => Prom
       });
     });
 
+    describe('findWithHeld', () => {
+      it('reads a request and what a volunteer holds in one go, as findByNumber and listByVolunteer do', async () => {
+        const later = await claimed(minute(30));
+        const earlier = await claimed(minute(10));
+        const theirs = await claimed(minute(20), volunteer(2));
+        await claimed(minute(1), volunteer(1, 'vk'));
+        const open = await filed({ at: minute(40) });
+        const pair = await requests.findWithHeld(open.number, volunteer(1), 10);
+        expect(pair.request?.number).toBe(open.number);
+        expect(pair.held.map((r) => r.number)).toEqual([earlier.number, later.number]);
+        // The request may be one they hold, or someone else's.
+        expect((await requests.findWithHeld(later.number, volunteer(1), 1)).held.map((r) => r.number)).toEqual([earlier.number]);
+        expect((await requests.findWithHeld(theirs.number, volunteer(1), 10)).request?.volunteer?.userId).toBe(volunteer(2).userId);
+        expect(await requests.findWithHeld(999_999, volunteer(7), 10)).toEqual({ request: null, held: [] });
+      });
+    });
+
     describe('countClaimsSince', () => {
       it('counts the claims a volunteer kept since a moment, whatever became of them, less those given back at once', async () => {
         await claimed(minute(5));

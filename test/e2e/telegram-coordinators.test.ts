@@ -54,7 +54,7 @@ describe('command menus', () => {
       commands: (typeof c.payload.commands === 'string' ? JSON.parse(c.payload.commands) : c.payload.commands) as { command: string; description: string }[],
     }));
     const names = (scope: object) => calls.find((c) => JSON.stringify(c.scope) === JSON.stringify(scope))?.commands.map((x) => x.command);
-    expect(names({ type: 'all_private_chats' })).toEqual(['start', 'my', 'tasks', 'cancel', 'forget']);
+    expect(names({ type: 'all_private_chats' })).toEqual(['start', 'my', 'tasks', 'volunteer', 'cancel', 'forget']);
     expect(names({ type: 'all_group_chats' })).toEqual(['bind', 'unbind', 'id']);
     expect(names({ type: 'chat', chat_id: COORDINATOR_ID })).toEqual([
       'start',
@@ -72,6 +72,11 @@ describe('command menus', () => {
       'districts',
       'grant',
       'revoke',
+      'volunteers',
+      'approve',
+      'reject',
+      'suspend',
+      'reinstate',
       'help',
       'console',
     ]);
@@ -88,6 +93,11 @@ describe('command menus', () => {
       'districts',
       'grant',
       'revoke',
+      'volunteers',
+      'approve',
+      'reject',
+      'suspend',
+      'reinstate',
       'help',
       'id',
     ]);

@@ -176,6 +176,10 @@ export class FakeRequestRepository implements RequestRepository {
     return [...this.byNumber.values()].reduce((sum, r) => sum + claimsKept(r.history, volunteer, since), 0);
   }
 
+  async findWithHeld(number: number, volunteer: PersonRef, limit: number): Promise<{ request: HelpRequest | null; held: HelpRequest[] }> {
+    return { request: await this.findByNumber(number), held: await this.listByVolunteer(volunteer, limit) };
+  }
+
   async listByVolunteer(volunteer: PersonRef, limit: number): Promise<HelpRequest[]> {
     return [...this.byNumber.values()]
       .filter((r) => r.status === 'claimed' && r.volunteer?.platform === volunteer.platform && r.volunteer.userId === volunteer.userId)

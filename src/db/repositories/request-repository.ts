@@ -138,6 +138,16 @@ export function createMongoRequestRepository(models: { requests: RequestModel; c
       return docs.map(toHelpRequest);
     },
 
+    async findWithHeld(number, volunteer, limit) {
+      const theirs = { 'volunteer.platform': volunteer.platform, 'volunteer.userId': volunteer.userId, status: 'claimed' as const };
+      // Unlimited: besides the one request, only what one volunteer holds (a few, by the claim limit).
+      const docs = (await requests.find({ $or: [{ number }, theirs] }).lean()).map(toHelpRequest);
+      const held = docs
+        .filter((r) => r.status === 'claimed' && r.volunteer?.platform === volunteer.platform && r.volunteer.userId === volunteer.userId)
+        .sort((a, b) => a.claimedAt!.getTime() - b.claimedAt!.getTime() || a.number - b.number);
+      return { request: docs.find((r) => r.number === number) ?? null, held: held.slice(0, limit) };
+    },
+
     async countClaimsSince(volunteer, since) {
       const byThem = { type: 'claimed', 'actor.platform': volunteer.platform, 'actor.userId': volunteer.userId, at: { $gte: since } };
       const docs = await requests.find({ history: { $elemMatch: byThem } }).lean();
