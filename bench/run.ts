@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { DISTRICTS } from '../test/support/harness.js';
 import { loadCatalogs } from '../src/messages/load-catalogs.js';
 import { measureClaimStorm, type ClaimStormFigures } from './claim-storm.js';
+import { measureVkClaimStorm } from './vk-claim-storm.js';
 import { startBenchDatabase } from './database.js';
 import { measureGrowth } from './growth.js';
 import { startComparisonBots } from './comparison.js';
@@ -17,7 +18,7 @@ import { collectGarbage, round } from './stats.js';
 import { startSystemUnderTest } from './system-under-test.js';
 import { createUpdateFactory } from './updates.js';
 
-const SECTIONS = ['intake', 'claims', 'drain', 'growth', 'soak', 'refusals'] as const;
+const SECTIONS = ['intake', 'claims', 'vk-claims', 'drain', 'growth', 'soak', 'refusals'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values: args } = parseArgs({
@@ -67,6 +68,8 @@ const settings = {
   soakConversations: Number(args.soak ?? (args.quick ? 1000 : 2000)),
   soakConcurrency: 50,
   refusals: { count: args.quick ? 30 : 150, answerChars: 3000 },
+  // VK: 20 presses at once under VK's 20 requests a second, the first round by people never seen.
+  vkClaimStorm: { presses: 20, rounds: args.quick ? 2 : 4 },
 };
 
 const log = (message: string) => process.stderr.write(`[bench ${round((performance.now() - began) / 1000, 0)} s] ${message}\n`);
@@ -178,6 +181,10 @@ try {
 }
 
 try {
+  if (only.has('vk-claims')) {
+    log(`VK claim storm: ${settings.vkClaimStorm.presses} presses at once × ${settings.vkClaimStorm.rounds}, 20 requests a second`);
+    results.vkClaimStorm = await measureVkClaimStorm({ catalog, ...settings.vkClaimStorm });
+  }
   if (only.has('drain')) {
     log(`outbox drain: ${settings.drain.posts} posts, limits ×${settings.drain.scale}`);
     results.outboxDrain = await measureOutboxDrain({ ...settings.drain, mongodbUri: database.uri });

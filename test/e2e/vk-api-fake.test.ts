@@ -281,3 +281,43 @@ describe('VkApiFake with the real vk-io', () => {
     expect(fake.heldPollCount).toBe(0); // no new poll after that
   });
 });
+
+describe('execute, as vk-io packs calls into it, and the per-second limit', () => {
+  it('answers each packed call as on its own, reports a failed one in execute_errors, and refuses requests over the limit with error 6', async () => {
+    const own = new VkApiFake({ token: TOKEN, groupId: GROUP_ID });
+    await own.start();
+    try {
+      own.addUser({ id: ANNA, firstName: 'Анна', lastName: 'Петрова' });
+      const batching = new VK({
+        token: TOKEN,
+        apiBaseUrl: own.apiBaseUrl,
+        apiLimit: 5,
+        apiMode: 'parallel_selected',
+        apiExecuteMethods: ['users.get'],
+        agent: own.agent,
+      });
+      // Ten lookups at once, five requests a second: vk-io sends the first alone and packs the rest.
+      const ids = [ANNA, ANNA, ANNA, 999_999, ANNA, ANNA, ANNA, ANNA, ANNA, ANNA];
+      own.fail('users.get', (p) => p.user_ids === '999999', { error_code: 113, error_msg: 'Invalid user id' });
+      const results = await Promise.allSettled(ids.map((id) => batching.api.users.get({ user_ids: [id] })));
+      expect(results.map((r) => r.status)).toEqual(ids.map((id) => (id === 999_999 ? 'rejected' : 'fulfilled')));
+      const names = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value[0]?.first_name] : []));
+      expect(names).toEqual(Array(9).fill('Анна'));
+      expect(own.callsOf('execute').length).toBeGreaterThan(0);
+      expect(own.callsOf('users.get')).toHaveLength(10);
+      expect(own.tooManyRequests).toBe(0);
+
+      // A client that ignores the limit is refused past it.
+      own.enforceRate(3);
+      const raw = (n: number) =>
+        fetch(`${own.apiBaseUrl}/users.get`, { method: 'POST', body: new URLSearchParams({ access_token: TOKEN, v: '5.199', user_ids: String(n) }) }).then(
+          (r) => r.json() as Promise<{ error?: { error_code: number } }>,
+        );
+      const answers = await Promise.all([1, 2, 3, 4, 5].map(() => raw(ANNA)));
+      expect(answers.filter((a) => a.error?.error_code === 6)).toHaveLength(2);
+      expect(own.tooManyRequests).toBe(2);
+    } finally {
+      await own.stop();
+    }
+  });
+});

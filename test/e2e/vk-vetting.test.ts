@@ -10,7 +10,9 @@ type Message = Awaited<ReturnType<VkPerson['reply']>>;
 let h: SystemHarness;
 beforeAll(async () => {
   // Approval is what this file is about: on, as it is by default; the HQ chat is a VK conversation.
-  h = await SystemHarness.start({ CLAIM_REQUIRES_APPROVAL: 'true', HQ_VK_PEER_ID: String(HQ_PEER) }, { vk: true });
+  // The bot keeps to VK's real 20 requests a second here, and the fake refuses more (error 6).
+  h = await SystemHarness.start({ CLAIM_REQUIRES_APPROVAL: 'true', HQ_VK_PEER_ID: String(HQ_PEER), VK_API_RATE_LIMIT: '20' }, { vk: true });
+  h.vk.enforceRate(20);
   await h.vkPerson(VK_COORDINATOR_ID, 'Координатор', LENINSKY_VK).ask('/bind Ленинский');
 });
 afterAll(async () => {
@@ -138,5 +140,32 @@ describe('applying to volunteer and approval, in VK', () => {
     const told = await h.vk.waitFor(() => h.vk.messagesTo(7102).find((t) => t.text.includes('нет районов рядом')));
     expect(told.text).toMatch(/не одобрена/);
     expect((await h.database.db.repositories.volunteerRoster.findByNumber(second))?.status).toBe('rejected');
+  });
+
+  it("answers each of 20 approved volunteers pressing at once, under VK's 20 requests a second, with one winner and nothing refused", async () => {
+    const pressers = Array.from({ length: 20 }, (_, i) => 7300 + i);
+    await h.database.db.repositories.volunteerRoster.approveExisting(
+      pressers.map((id) => ({ platform: 'vk' as const, userId: String(id) })),
+      new Date(),
+    );
+    const storm = await fileVkRequest(h.vkPerson(6203, 'Нина'), 'Ленинский');
+    const post = await vkPostOf(storm);
+    const before = h.vk.eventAnswers().length;
+    const executesBefore = h.vk.callsOf('execute').length;
+    for (const id of pressers) h.vkPerson(id, `Волонтёр${id}`, LENINSKY_VK).press(post, 'Взять заявку');
+    const answers = await h.vk.waitFor(
+      () => {
+        const all = h.vk.eventAnswers().slice(before);
+        return all.length >= pressers.length ? all : undefined;
+      },
+      20_000,
+      () => `20 answers to the presses (got ${h.vk.eventAnswers().length - before})`,
+    );
+    expect(answers.filter((a) => String(a.eventData?.text).includes('ваша'))).toHaveLength(1);
+    expect(answers.filter((a) => String(a.eventData?.text).includes('уже взял другой волонтёр'))).toHaveLength(19);
+    expect(new Set(answers.map((a) => a.userId)).size).toBe(20);
+    // The answers and the new pressers' name lookups went packed into execute, and VK refused nothing.
+    expect(h.vk.callsOf('execute').length).toBeGreaterThan(executesBefore);
+    expect(h.vk.tooManyRequests).toBe(0);
   });
 });

@@ -132,6 +132,11 @@ export class VkApiFake {
   private readonly keys = new Set<string>();
   private readonly openEvents = new Map<string, { userId: number; peerId: number }>();
   private faults: FaultRule[] = [];
+  /** VK's limit of requests a second per community token, when enforced (an execute is one request). */
+  private ratePerSecond?: number;
+  private readonly requestTimes: number[] = [];
+  /** Requests refused with error 6, "Too many requests per second". */
+  tooManyRequests = 0;
   private stubs: Record<string, unknown> = { ...DEFAULT_STUBS };
   private readonly waiters = new Set<() => void>();
   private readonly heldPolls = new Set<http.ServerResponse>();
@@ -367,6 +372,22 @@ export class VkApiFake {
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', ...(this.closing ? { connection: 'close' } : {}) }).end(JSON.stringify(body));
   }
 
+  /**
+   * Refuses more than `perSecond` requests within any second with VK's error 6, as VK does for a
+   * community token (20 a second); an `execute` of up to 25 calls counts as one request.
+   */
+  enforceRate(perSecond: number): void {
+    this.ratePerSecond = perSecond;
+  }
+
+  private overRate(now: number): boolean {
+    if (this.ratePerSecond === undefined) return false;
+    while (this.requestTimes.length > 0 && now - this.requestTimes[0]! >= 1000) this.requestTimes.shift();
+    if (this.requestTimes.length >= this.ratePerSecond) return true;
+    this.requestTimes.push(now);
+    return false;
+  }
+
   private apiCall(method: string, all: VkParams): unknown {
     const { access_token: token, ...params } = all;
     const call: VkApiCall = { method, params, time: Date.now() };
@@ -374,7 +395,12 @@ export class VkApiFake {
     const requestParams = [{ key: 'method', value: method }, { key: 'oauth', value: '1' }, ...Object.entries(params).map(([key, value]) => ({ key, value }))];
     try {
       if (token !== this.token) throw new VkApiError(5, 'User authorization failed: invalid access_token (4).');
+      if (this.overRate(call.time)) {
+        this.tooManyRequests++;
+        throw new VkApiError(6, 'Too many requests per second');
+      }
       if (!params.v) throw new VkApiError(8, 'Invalid request: v (version) is required');
+      if (method === 'execute') return this.execute(params);
       const rule = this.faults.find((f) => (f.method === '*' || f.method === method) && f.match(params));
       // With peer_ids VK reports a peer it cannot write to (9xx) in that peer's item (see sendMessages).
       if (rule && !(isPerPeer(rule) && method === 'messages.send' && params.peer_ids !== undefined)) {
@@ -390,6 +416,38 @@ export class VkApiFake {
       if (error.error_code === 3) this.unknownCalls.push(call);
       return { error: { ...call.error, request_params: requestParams } };
     }
+  }
+
+  /**
+   * `execute` as vk-io writes it (`return [API.users.get({...}),API.messages.send({...})];`): each
+   * call is answered as on its own, in order; a failed one is `false` in the response and its error
+   * goes to `execute_errors`, as VK does. At most 25 calls, as VK allows.
+   */
+  private execute(params: VkParams): unknown {
+    const calls = parseExecuteCode(params.code ?? '');
+    if (!calls) throw invalid('code (the fake runs only `return [API.method({...}), ...];`)');
+    if (calls.length > 25) throw new VkApiError(13, 'Runtime error occurred during code invocation: too many API calls');
+    const response: unknown[] = [];
+    const errors: { method: string; error_code: number; error_msg: string }[] = [];
+    for (const { method, args } of calls) {
+      const inner: VkApiCall = { method, params: args, time: Date.now() };
+      this.calls.push(inner);
+      try {
+        const rule = this.faults.find((f) => (f.method === '*' || f.method === method) && f.match(args));
+        if (rule) {
+          if (rule.times !== undefined && --rule.times <= 0) this.faults.splice(this.faults.indexOf(rule), 1);
+          throw new VkApiError(rule.error_code, rule.error_msg);
+        }
+        inner.response = this.dispatch(method, args);
+        response.push(inner.response);
+      } catch (error) {
+        if (!(error instanceof VkApiError)) throw error;
+        inner.error = { error_code: error.error_code, error_msg: error.error_msg };
+        errors.push({ method, ...inner.error });
+        response.push(false);
+      }
+    }
+    return { response, ...(errors.length > 0 ? { execute_errors: errors } : {}) };
   }
 
   private dispatch(method: string, p: VkParams): unknown {
@@ -634,4 +692,50 @@ function parseKeyboard(raw: string): VkKeyboard {
     }
   }
   return kb;
+}
+
+/**
+ * Reads the code of an execute as vk-io writes it: `return [API.a.b({json}),API.c.d({json})];`.
+ * Parameters become the strings an HTTP call would carry. Anything else gives null.
+ */
+function parseExecuteCode(code: string): { method: string; args: VkParams }[] | null {
+  const match = /^return \[([\s\S]*)\];$/.exec(code.trim());
+  if (!match) return null;
+  const body = match[1]!;
+  const calls: { method: string; args: VkParams }[] = [];
+  let i = 0;
+  while (i < body.length) {
+    const head = /^,?API\.([\w.]+)\(/.exec(body.slice(i));
+    if (!head) return null;
+    i += head[0].length;
+    const end = endOfJsonObject(body, i);
+    if (end < 0 || body[end + 1] !== ')') return null;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(body.slice(i, end + 1));
+    } catch {
+      return null;
+    }
+    const args = Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+    calls.push({ method: head[1]!, args });
+    i = end + 2;
+  }
+  return calls;
+}
+
+/** The index of the `}` closing the JSON object that starts at `start`, or -1. */
+function endOfJsonObject(text: string, start: number): number {
+  if (text[start] !== '{') return -1;
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i;
+  }
+  return -1;
 }
