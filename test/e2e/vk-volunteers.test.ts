@@ -99,8 +99,8 @@ describe('VK conversations of volunteers', () => {
     const number = await fileVkRequest(h.vkPerson(6104, 'Лидия'), 'Ленинский');
     await vkPostOf(LENINSKY_VK, number);
     const answersBefore = h.vk.eventAnswers().length;
-    h.vk.pushMessageEvent({ userId: 7200, peerId: CENTRAL_VK, conversationMessageId: 1, payload: { claim: number } });
-    h.vk.pushMessageEvent({ userId: 7200, peerId: LENINSKY_VK, conversationMessageId: 1, payload: { claim: 'все' } });
+    h.vk.pushMessageEvent({ userId: 7200, peerId: CENTRAL_VK, conversationMessageId: 1, payload: { d: `claim:${number}` } });
+    h.vk.pushMessageEvent({ userId: 7200, peerId: LENINSKY_VK, conversationMessageId: 1, payload: { d: 'claim:все' } });
     const answers = await h.vk.waitFor(() => {
       const all = h.vk.eventAnswers().slice(answersBefore);
       return all.length >= 2 ? all : undefined;

@@ -475,6 +475,10 @@ export function hostileVkPayload(rng: Rng): unknown {
     rng.pick<unknown>([0, 1, 2, -1, 1.5, 1e9, 1e308, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, '1', null, true, [], {}, 'NaN']);
   const objects = (): Record<string, unknown> =>
     rng.pick<() => Record<string, unknown>>([
+      () => ({ d: hostileCallbackData(rng) }),
+      () => ({ d: hostileCallbackData(rng) }),
+      () => ({ d: rng.pick<unknown>([num(), 'x'.repeat(65), `claim:${'1'.repeat(70)}`, '']) }),
+      () => ({ d: 'claim:1', extra: 1 }),
       () => ({ a: num(), i: num() }),
       () => ({ b: num() }),
       () => ({ m: rng.pick(['new', 'my', 'admin', '', 1]) }),
