@@ -447,6 +447,7 @@ function createRequestServices(config: Config, deps: ServiceDeps) {
       retentionSweep: createRetention({
         store: db.repositories.retention,
         questions: db.repositories.questions,
+        volunteers: db.repositories.volunteerRoster,
         requests,
         expire: createRequestExpiry({ requests, afterChange, logger, now }),
         cancelJobsOf,

@@ -214,6 +214,8 @@ export interface VolunteerRoster {
   approveExisting(people: readonly PersonRef[], at: Date): Promise<number>;
   /** Erases a person's name and phone from their record (/forget); true when there were any. */
   forgetDetails(person: PersonRef): Promise<boolean>;
+  /** Erases the name and phone of applications rejected before `cutoff` (retention); returns how many. */
+  forgetRejectedBefore(cutoff: Date): Promise<number>;
 }
 
 /** Which open requests to list. */

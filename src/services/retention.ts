@@ -1,5 +1,5 @@
 import type { PersonRef } from '../domain/request.js';
-import type { Logger, QuestionRepository, RequestRepository } from './ports.js';
+import type { Logger, QuestionRepository, RequestRepository, VolunteerRoster } from './ports.js';
 import type { LifecycleOutcome } from './request-lifecycle.js';
 
 /** Which closed requests are due for erasure: each rule is "closed (or filed) before this moment". */
@@ -71,6 +71,8 @@ export function retentionTextParams(periods: RetentionPeriods): Record<string, n
 
 export interface RetentionDeps {
   store: RetentionStore;
+  /** Applications to volunteer: a rejected one's name and phone go, like a closed request's, `closedMs` after the rejection. */
+  volunteers?: Pick<VolunteerRoster, 'forgetRejectedBefore'>;
   /** The console's questions: forgotten, like a closed request, `closedMs` after they were asked. */
   questions?: Pick<QuestionRepository, 'forgetAskedBefore'>;
   requests: Pick<RequestRepository, 'listOpen'>;
@@ -95,6 +97,8 @@ export interface SweepResult {
   people: number;
   /** Questions of the console's inbox forgotten (when the sweep has the inbox). */
   questions?: number;
+  /** Rejected applications to volunteer whose name and phone were erased (when the sweep has the roster). */
+  applications?: number;
 }
 
 /** How long a handled update is remembered on a server without TTL indexes (the embedded one). */
@@ -142,7 +146,17 @@ export function createRetention(deps: RetentionDeps) {
     const updates = await deps.store.forgetProcessedUpdatesBefore(new Date(now - PROCESSED_UPDATES_MS));
     const people = await deps.store.forgetPeopleSeenBefore(new Date(now - periods.peopleMs), await deps.protectedPeople());
     const questions = (await deps.questions?.forgetAskedBefore(new Date(now - periods.closedMs))) ?? 0;
-    const result = { expired, requests: erased.length, messages, conversations, updates, people, ...(deps.questions ? { questions } : {}) };
+    const applications = (await deps.volunteers?.forgetRejectedBefore(new Date(now - periods.closedMs))) ?? 0;
+    const result = {
+      expired,
+      requests: erased.length,
+      messages,
+      conversations,
+      updates,
+      people,
+      ...(deps.questions ? { questions } : {}),
+      ...(deps.volunteers ? { applications } : {}),
+    };
     deps.logger.info({ ...result, ...(erased.length > 0 ? { numbers: erased.slice(0, LOGGED_NUMBERS) } : {}) }, 'retention: personal data erased');
     return result;
   };

@@ -191,6 +191,24 @@ function describeVolunteerRosterContract(name: string, makeRoster: () => Promise
       expect(await roster.forgetDetails(cat)).toBe(false);
     });
 
+    it('erases the name and phone of applications rejected before a moment, and of no other', async () => {
+      const rejectedEarly = created(await roster.apply(application(ann, minute(1))));
+      const rejectedLate = created(await roster.apply(application(bob, minute(2))));
+      const pending = created(await roster.apply(application(cat, minute(3))));
+      await roster.decide(rejectedEarly.number, ['pending'], { status: 'rejected', at: minute(10), reason: 'нет' });
+      await roster.decide(rejectedLate.number, ['pending'], { status: 'rejected', at: minute(30), reason: 'нет' });
+      expect(await roster.forgetRejectedBefore(minute(20))).toBe(1);
+      expect((await roster.findByNumber(rejectedEarly.number))?.details).toBeUndefined();
+      expect((await roster.findByNumber(rejectedEarly.number))?.status).toBe('rejected');
+      expect((await roster.findByNumber(rejectedLate.number))?.details).toBeDefined();
+      expect((await roster.findByNumber(pending.number))?.details).toBeDefined();
+      // Nothing left to erase before that moment; a fresh application over the rejection is new again.
+      expect(await roster.forgetRejectedBefore(minute(20))).toBe(0);
+      created(await roster.apply(application(ann, minute(40))));
+      expect(await roster.forgetRejectedBefore(minute(50))).toBe(1);
+      expect((await roster.find(ann))?.details).toBeDefined();
+    });
+
     it('keeps one record of a person however many applications of theirs arrive at once', async () => {
       const results = await Promise.all([roster.apply(application(ann, minute(1))), roster.apply(application(ann, minute(2)))]);
       expect(results.filter((r) => 'record' in r)).toHaveLength(1);

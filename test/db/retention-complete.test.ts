@@ -178,6 +178,47 @@ describe('the conversation after submit', () => {
   });
 });
 
+describe('applications to volunteer', () => {
+  it('lose the name and phone of a rejection as old as a closed request that is erased; younger and other ones stay', async () => {
+    const { volunteerRoster, retention, requests } = t.db.repositories;
+    const apply = async (userId: string, at: Date) => {
+      const filed = await volunteerRoster.apply({
+        person: { platform: 'telegram', userId },
+        details: { name: `Заявитель ${userId}`, phone: `+7913000${userId}` },
+        districts: ['Ленинский'],
+        skills: ['car'],
+        at,
+      });
+      if (!('record' in filed)) throw new Error('expected a new application');
+      return filed.record.number;
+    };
+    const old = await apply('6301', daysAgo(200));
+    const recent = await apply('6302', daysAgo(200));
+    const approved = await apply('6303', daysAgo(200));
+    await volunteerRoster.decide(old, ['pending'], { status: 'rejected', at: daysAgo(91), reason: 'нет' });
+    await volunteerRoster.decide(recent, ['pending'], { status: 'rejected', at: daysAgo(10), reason: 'нет' });
+    await volunteerRoster.decide(approved, ['pending'], { status: 'approved', at: daysAgo(150) });
+    const sweep = createRetention({
+      store: retention,
+      volunteers: volunteerRoster,
+      requests,
+      expire: createRequestExpiry({ requests, afterChange: async () => undefined, logger: new RecordingLogger(), now: () => NOW }),
+      cancelJobsOf: async () => undefined,
+      protectedPeople: async () => [],
+      periods: PERIODS,
+      logger: new RecordingLogger(),
+      now: () => NOW,
+    });
+    expect(await sweep()).toMatchObject({ applications: 1 });
+    const left = JSON.stringify(await t.db.connection.collection('volunteers').find().toArray());
+    expect(left).not.toContain('Заявитель 6301');
+    expect(left).not.toContain('+79130006301');
+    expect(left).toContain('Заявитель 6302');
+    expect(left).toContain('Заявитель 6303');
+    expect((await volunteerRoster.findByNumber(old))?.status).toBe('rejected');
+  });
+});
+
 describe('questions to the HQ', () => {
   it('are forgotten by the sweep once as old as a closed request that is erased, and younger ones stay', async () => {
     const { questions, retention, requests } = t.db.repositories;

@@ -799,6 +799,8 @@ export class FakeRoleRepository implements RoleRepository {
 export class FakeVolunteerRoster implements VolunteerRoster {
   readonly records: VolunteerRecord[] = [];
   private lastNumber = 0;
+  /** When each record's status last changed, by number. */
+  private readonly statusSince = new Map<number, Date>();
 
   async apply(application: VolunteerApplication): Promise<{ record: VolunteerRecord } | { existing: VolunteerRecord }> {
     const { person, at } = application;
@@ -815,11 +817,13 @@ export class FakeVolunteerRoster implements VolunteerRoster {
         history: [event],
       };
       this.records.push(record);
+      this.statusSince.set(record.number, at);
       return { record: copy(record) };
     }
     if (current.status !== 'rejected') return { existing: copy(current) };
     Object.assign(current, fresh, { appliedAt: at, rulesAcceptedAt: at });
     current.history.push(event);
+    this.statusSince.set(current.number, at);
     return { record: copy(current) };
   }
 
@@ -837,6 +841,7 @@ export class FakeVolunteerRoster implements VolunteerRoster {
     const record = this.records.find((r) => r.number === number);
     if (!record || !from.includes(record.status)) return null;
     record.status = event.status;
+    this.statusSince.set(number, event.at);
     record.history.push({
       status: event.status,
       at: event.at,
@@ -867,9 +872,16 @@ export class FakeVolunteerRoster implements VolunteerRoster {
         appliedAt: at,
         history: [{ status: 'approved', at }],
       });
+      this.statusSince.set(this.lastNumber, at);
       added++;
     }
     return added;
+  }
+
+  async forgetRejectedBefore(cutoff: Date): Promise<number> {
+    const due = this.records.filter((r) => r.status === 'rejected' && r.details && this.statusSince.get(r.number)! < cutoff);
+    for (const record of due) delete record.details;
+    return due.length;
   }
 
   async forgetDetails(person: PersonRef): Promise<boolean> {

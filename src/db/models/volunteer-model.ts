@@ -23,6 +23,8 @@ const volunteerSchema = new Schema(
     platform: { type: String, enum: PLATFORMS, required: true },
     userId: { type: String, required: true },
     status: { type: String, enum: VOLUNTEER_STATUSES, required: true },
+    /** When the status last changed: a rejected application's name and phone go RETENTION_PERIOD after it. */
+    statusSince: { type: Date, required: false },
     // Personal data (the name and phone the applicant typed): shown only to coordinators, unset on
     // /forget, and absent for volunteers recorded without an application.
     details: {
@@ -46,6 +48,7 @@ volunteerSchema.index({ number: 1 }, { unique: true });
 volunteerSchema.index({ status: 1, appliedAt: -1 });
 volunteerSchema.index({ districts: 1, status: 1, appliedAt: -1 });
 volunteerSchema.index({ appliedAt: -1 });
+volunteerSchema.index({ status: 1, statusSince: 1 });
 
 export function createVolunteerModel(connection: Connection) {
   return connection.model('Volunteer', volunteerSchema);

@@ -46,7 +46,7 @@ export function createMongoVolunteerRoster(models: { volunteers: VolunteerModel;
         // answering it spends no number.
         let current = await volunteers.findOne(keyOf(person)).lean<StoredVolunteer>();
         if (!current) {
-          const result = await insertOnce(person, { ...fresh, appliedAt: at, rulesAcceptedAt: at, history: [event] });
+          const result = await insertOnce(person, { ...fresh, statusSince: at, appliedAt: at, rulesAcceptedAt: at, history: [event] });
           if (!result) continue;
           if (result.inserted) return { record: toVolunteerRecord(result.doc) };
           current = result.doc;
@@ -57,7 +57,7 @@ export function createMongoVolunteerRoster(models: { volunteers: VolunteerModel;
         const reapplied = await volunteers
           .findOneAndUpdate(
             { ...keyOf(person), status: 'rejected' },
-            { $set: { ...fresh, appliedAt: at, rulesAcceptedAt: at }, $push: { history: event } },
+            { $set: { ...fresh, statusSince: at, appliedAt: at, rulesAcceptedAt: at }, $push: { history: event } },
             { returnDocument: 'after' },
           )
           .lean<StoredVolunteer>();
@@ -81,7 +81,7 @@ export function createMongoVolunteerRoster(models: { volunteers: VolunteerModel;
       const doc = await volunteers
         .findOneAndUpdate(
           { number, status: { $in: [...from] } },
-          { $set: { status: event.status }, $push: { history: storedEvent(event) } },
+          { $set: { status: event.status, statusSince: event.at }, $push: { history: storedEvent(event) } },
           { returnDocument: 'after' },
         )
         .lean<StoredVolunteer>();
@@ -112,12 +112,24 @@ export function createMongoVolunteerRoster(models: { volunteers: VolunteerModel;
       // One after another, so the numbers follow the order the people were given in.
       for (const person of unique) {
         if (knownKeys.has(`${person.platform}:${person.userId}`)) continue;
-        const fields = { status: 'approved' as const, districts: [], skills: [], appliedAt: at, history: [{ status: 'approved' as const, at }] };
+        const fields = {
+          status: 'approved' as const,
+          statusSince: at,
+          districts: [],
+          skills: [],
+          appliedAt: at,
+          history: [{ status: 'approved' as const, at }],
+        };
         // A duplicate key error means somebody recorded them meanwhile: they are left as they are.
         const result = await insertOnce(person, fields);
         if (result?.inserted) added++;
       }
       return added;
+    },
+
+    async forgetRejectedBefore(cutoff) {
+      const result = await volunteers.updateMany({ status: 'rejected', statusSince: { $lt: cutoff }, details: { $exists: true } }, { $unset: { details: 1 } });
+      return result.modifiedCount;
     },
 
     async forgetDetails(person) {
@@ -151,6 +163,7 @@ interface StoredVolunteer {
   platform: string;
   userId: string;
   status: string;
+  statusSince?: Date | null;
   details?: { name: string; phone: string } | null;
   districts?: string[];
   skills?: string[];
