@@ -19,12 +19,15 @@ export function createVettingTexts(catalog: Catalog, scenario: Scenario | undefi
   const listOf = (items: readonly string[]) => (items.length > 0 ? items.join(', ') : t('vetting.none'));
   const status = (s: VolunteerStatus) => t(`vetting.status.${s}`);
 
-  /** The lines every view of an application shows; the phone only where personal data may be shown. */
-  function card(record: VolunteerRecord, withPhone: boolean): string {
+  /**
+   * The lines every view of an application shows; the name and phone only where personal data may be
+   * shown (a coordinator's private chat, the console), never in a group chat such as the HQ's.
+   */
+  function card(record: VolunteerRecord, personal: boolean): string {
     const lines = [
       t('vetting.card.title', { number: record.number, status: status(record.status) }),
-      t('vetting.card.name', { name: record.details?.name ?? t('vetting.noName') }),
-      ...(withPhone && record.details ? [t('vetting.card.phone', { phone: record.details.phone })] : []),
+      ...(personal ? [t('vetting.card.name', { name: record.details?.name ?? t('vetting.noName') })] : []),
+      ...(personal && record.details ? [t('vetting.card.phone', { phone: record.details.phone })] : []),
       t('vetting.card.districts', { districts: listOf(record.districts) }),
       t('vetting.card.skills', { skills: listOf(record.skills.map(skill)) }),
       t('vetting.card.applied', { date: requestTexts.dateTime(record.appliedAt), channel: t(`coordinator.channel.${record.person.platform}`) }),
@@ -39,7 +42,7 @@ export function createVettingTexts(catalog: Catalog, scenario: Scenario | undefi
     status,
     skill,
 
-    /** The HQ chat's post of a new application: many read that chat, so no phone. */
+    /** The HQ chat's post of a new application: many read that chat, so neither name nor phone. */
     applicationPost: (record: VolunteerRecord) => `${card(record, false)}\n\n${t('vetting.post.howToDecide', { number: record.number })}`,
 
     /** The labels of «Одобрить» and «Отклонить» under it. */
@@ -50,9 +53,9 @@ export function createVettingTexts(catalog: Catalog, scenario: Scenario | undefi
     decision: (record: VolunteerRecord, decision: VettingDecision, reason: string | undefined) =>
       t(`vetting.told.${decision}`, { number: record.number, reason: reason ?? '' }),
 
-    /** To a coordinator: what their decision did. */
-    decided: (record: VolunteerRecord, decision: VettingDecision) =>
-      t(`vetting.decided.${decision}`, { number: record.number, name: record.details?.name ?? t('vetting.noName') }),
+    /** To a coordinator: what their decision did; the name only where personal data may be shown. */
+    decided: (record: VolunteerRecord, decision: VettingDecision, personal = true) =>
+      t(`vetting.decided.${decision}`, { number: record.number, name: personal ? ` (${record.details?.name ?? t('vetting.noName')})` : '' }),
 
     /** To a coordinator: the decision does not apply to the record as it is now. */
     notApplicable: (record: VolunteerRecord, decision: VettingDecision) =>
@@ -65,20 +68,17 @@ export function createVettingTexts(catalog: Catalog, scenario: Scenario | undefi
     rejectHint: (number: number) => t('vetting.rejectHint', { number }),
 
     /** /volunteers: one line per record, with the total and how to see more. */
-    list(items: readonly VolunteerRecord[], total: number, filter: { status?: VolunteerStatus; district?: string }, withPhone: boolean): string {
+    list(items: readonly VolunteerRecord[], total: number, filter: { status?: VolunteerStatus; district?: string }, personal: boolean): string {
       const shown = filter.status ? status(filter.status) : t('vetting.list.all');
       const heading = filter.district
         ? t('vetting.list.headingDistrict', { status: shown, district: filter.district, total })
         : t('vetting.list.heading', { status: shown, total });
       if (items.length === 0) return `${heading}\n${t('vetting.list.empty')}`;
       const lines = items.map((r) => {
-        const line = t('vetting.list.line', {
-          number: r.number,
-          name: r.details?.name ?? t('vetting.noName'),
-          status: status(r.status),
-          districts: listOf(r.districts),
-        });
-        return withPhone && r.details ? `${line} · ${r.details.phone}` : line;
+        const line = t('vetting.list.line', { number: r.number, status: status(r.status), districts: listOf(r.districts) });
+        // The name and phone only where personal data may be shown: never in the HQ chat.
+        if (!personal) return line;
+        return `${line} · ${r.details ? `${r.details.name} · ${r.details.phone}` : t('vetting.noName')}`;
       });
       return [heading, ...lines, ...(total > items.length ? [t('vetting.list.more', { shown: items.length, total })] : [])].join('\n');
     },

@@ -30,10 +30,10 @@ export interface VettingWhere {
 export function createVettingConsole(deps: { vetting: VolunteerVetting; texts: VettingTexts; districts: readonly string[] }) {
   const { vetting, texts } = deps;
 
-  function answer(outcome: DecideOutcome): VettingReply {
+  function answer(outcome: DecideOutcome, privately: boolean): VettingReply {
     switch (outcome.kind) {
       case 'decided':
-        return { text: texts.decided(outcome.record, outcome.decision) };
+        return { text: texts.decided(outcome.record, outcome.decision, privately) };
       case 'not_coordinator':
         return { text: texts.notCoordinator(), notice: true };
       case 'not_found':
@@ -50,7 +50,7 @@ export function createVettingConsole(deps: { vetting: VolunteerVetting; texts: V
     async run(where: VettingWhere, cmd: Extract<ParsedCommand, { name: 'volunteers' | VettingDecision }>): Promise<VettingReply> {
       if (cmd.name !== 'volunteers') {
         const reason = 'reason' in cmd ? cmd.reason : undefined;
-        return answer(await vetting.decide(where.by, cmd.number, cmd.name, reason));
+        return answer(await vetting.decide(where.by, cmd.number, cmd.name, reason), where.privately);
       }
       let district: string | undefined;
       try {
@@ -73,7 +73,7 @@ export function createVettingConsole(deps: { vetting: VolunteerVetting; texts: V
       }
       const outcome = await vetting.decide(where.by, action.number, 'approve');
       // A second press, or one on an application decided elsewhere, is read on the button.
-      return outcome.kind === 'decided' ? answer(outcome) : { ...answer(outcome), notice: true };
+      return outcome.kind === 'decided' ? answer(outcome, where.privately) : { ...answer(outcome, where.privately), notice: true };
     },
   };
 }
