@@ -401,6 +401,7 @@ function createRequestServices(config: Config, deps: ServiceDeps) {
   const cancelJobsOf = (number: number) => scheduler.cancelFor(number);
   const vetting = createVolunteerVetting({
     roster: db.repositories.volunteerRoster,
+    views: db.repositories.applicationViews,
     isCoordinator,
     outbox: db.repositories.outbox,
     wake: delivery.wake,

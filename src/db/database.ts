@@ -23,6 +23,8 @@ import { createMongoPeopleRepository } from './repositories/people-repository.js
 import { createMongoRoleRepository } from './repositories/role-repository.js';
 import { createAccessRecordModel } from './models/access-record-model.js';
 import { createMongoAccessLog } from './repositories/access-log.js';
+import { createApplicationViewModel } from './models/application-view-model.js';
+import { createMongoApplicationViewLog } from './repositories/application-view-log.js';
 import { createConsoleLoginTokenModel, createConsoleSessionModel } from './models/console-session-model.js';
 import { createMongoConsoleSessionStore } from './repositories/console-session-repository.js';
 import { createVolunteerModel } from './models/volunteer-model.js';
@@ -55,6 +57,7 @@ export async function connectDatabase(uri: string): Promise<Database> {
     questions: createQuestionModel(connection),
     accessRecords: createAccessRecordModel(connection),
     volunteers: createVolunteerModel(connection),
+    applicationViews: createApplicationViewModel(connection),
   };
   await Promise.all(Object.values(models).map((model) => model.createIndexes()));
   return {
@@ -109,6 +112,7 @@ function createRepositories(models: {
   questions: ReturnType<typeof createQuestionModel>;
   accessRecords: ReturnType<typeof createAccessRecordModel>;
   volunteers: ReturnType<typeof createVolunteerModel>;
+  applicationViews: ReturnType<typeof createApplicationViewModel>;
 }) {
   return {
     requests: createMongoRequestRepository(models),
@@ -117,6 +121,7 @@ function createRepositories(models: {
     questions: createMongoQuestionRepository(models.questions),
     accessLog: createMongoAccessLog(models.accessRecords),
     volunteerRoster: createMongoVolunteerRoster({ volunteers: models.volunteers, counters: models.counters }),
+    applicationViews: createMongoApplicationViewLog(models.applicationViews),
     districtChats: createMongoDistrictChatRepository(models.districtChats),
     conversations: createMongoConversationStore<unknown>(models.conversations),
     outbox: createMongoOutbox(models.outbox),

@@ -199,7 +199,7 @@ async function press(c: Parts, ctx: CommandContext, data: string): Promise<Conso
     }
     case 'approve':
     case 'reject':
-      return deps.vettingConsole.press({ by: ctx.by, privately: ctx.place === 'private' }, { type: action.type, number: action.number });
+      return deps.vettingConsole.press({ by: ctx.by, channel: ctx.channel, privately: ctx.place === 'private' }, { type: action.type, number: action.number });
   }
 }
 
@@ -244,7 +244,7 @@ async function run(c: Parts, ctx: CommandContext, cmd: ParsedCommand): Promise<C
     case 'reject':
     case 'suspend':
     case 'reinstate':
-      return deps.vettingConsole.run({ by: ctx.by, privately: ctx.place === 'private' }, cmd);
+      return deps.vettingConsole.run({ by: ctx.by, channel: ctx.channel, privately: ctx.place === 'private' }, cmd);
   }
 }
 

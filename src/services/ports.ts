@@ -171,6 +171,21 @@ export interface AccessLog {
   markWithdrawn(id: string, at: Date): Promise<boolean>;
 }
 
+/** One showing of an applicant's name and phone to a coordinator. */
+export interface ApplicationView {
+  volunteerNumber: number;
+  viewer: PersonRef;
+  channel: RequestChannel;
+  at: Date;
+}
+
+/** Who was shown applicants' names and phones (no personal data is kept here, only who, when and which application). */
+export interface ApplicationViewLog {
+  recordAll(views: readonly ApplicationView[]): Promise<void>;
+  /** An application's views, oldest first. */
+  listFor(volunteerNumber: number): Promise<ApplicationView[]>;
+}
+
 /** An application as the questionnaire finished it. */
 export interface VolunteerApplication {
   person: PersonRef;

@@ -1,13 +1,15 @@
-import type { PersonRef } from '../domain/request.js';
+import type { PersonRef, RequestChannel } from '../domain/request.js';
 import { DECISIONS, type VettingDecision, type VolunteerRecord, type VolunteerStatus } from '../domain/volunteer.js';
 import type { Answers, Scenario } from '../scenario/schema.js';
 import { keyText } from '../scenario/text.js';
 import type { IntakeFlow } from './intake.js';
 import type { IsCoordinator } from './coordinators.js';
-import type { ChatRef, Logger, Outbox, VolunteerQuery, VolunteerRoster } from './ports.js';
+import type { ApplicationViewLog, ChatRef, Logger, Outbox, VolunteerQuery, VolunteerRoster } from './ports.js';
 
 export interface VolunteerVettingDeps {
   roster: VolunteerRoster;
+  /** Who was shown applicants' names and phones. */
+  views: ApplicationViewLog;
   isCoordinator: IsCoordinator;
   outbox: Outbox;
   wake: () => void;
@@ -67,7 +69,19 @@ export function createVolunteerVetting(deps: VolunteerVettingDeps) {
 
     findByNumber: (number: number): Promise<VolunteerRecord | null> => roster.findByNumber(number),
 
-    list: (query: VolunteerQuery) => roster.list(query),
+    /**
+     * A page of the roster. `shownTo`: the coordinator these records are shown to with their names
+     * and phones (a private chat, the console), recorded as having seen each that has them.
+     */
+    async list(query: VolunteerQuery, shownTo?: { person: PersonRef; channel: RequestChannel }) {
+      const found = await roster.list(query);
+      if (shownTo) {
+        const at = deps.now();
+        const viewer = { platform: shownTo.person.platform, userId: shownTo.person.userId };
+        await deps.views.recordAll(found.items.filter((r) => r.details).map((r) => ({ volunteerNumber: r.number, viewer, channel: shownTo.channel, at })));
+      }
+      return found;
+    },
 
     /** Files a finished application (the answers of scenarios/volunteer.yaml). */
     async apply(person: PersonRef, answers: Answers): Promise<ApplyOutcome> {

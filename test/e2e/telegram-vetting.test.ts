@@ -216,6 +216,10 @@ describe('applying to volunteer and approval, in Telegram', () => {
     const privately = (await coordinator.ask('/volunteers pending')).message.text;
     expect(privately).toContain('Борис Второй');
     expect(privately).toContain(PHONE);
+    // Shown in the private chat, not in the HQ chat: one record of who saw it.
+    expect(await h.database.db.repositories.applicationViews.listFor(second)).toEqual([
+      { volunteerNumber: second, viewer: { platform: 'telegram', userId: String(COORDINATOR_ID) }, channel: 'telegram', at: expect.any(Date) },
+    ]);
 
     expect((await coordinator.ask(`/reject ${second} не удалось дозвониться`)).message.text).toMatch(`Анкета №${second} (Борис Второй) отклонена`);
     const told = await h.emulator.waitFor(() => h.messagesTo(3102).find((m) => m.message.text.includes('не удалось дозвониться')));

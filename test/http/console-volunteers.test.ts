@@ -75,6 +75,11 @@ describe('the list', () => {
     expect(numbersOn(leninsky.body)).toEqual(expect.arrayContaining([vera.number, anna.number]));
     expect(numbersOn(leninsky.body)).not.toContain(boris.number);
     expect(numbersOn((await get('/console/volunteers?status=approved', coordinator.cookie)).body)).not.toContain(anna.number);
+    // Each page that showed Anna's name and phone is recorded: the first list and Ленинский's, on the console.
+    const seen = await w.applicationViews.listFor(anna.number);
+    expect(seen).toHaveLength(2);
+    expect(seen.every((v) => v.channel === 'web')).toBe(true);
+    expect(await w.applicationViews.listFor(boris.number)).toHaveLength(1);
   });
 
   it('says so when asked for a status or a district it does not know, and shows what it can', async () => {

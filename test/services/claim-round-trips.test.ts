@@ -9,6 +9,7 @@ import {
   FakeDistrictChatRepository,
   FakeOutbox,
   FakeRequestRepository,
+  FakeApplicationViewLog,
   FakeVolunteerRoster,
   makeDraft,
   RecordingLogger,
@@ -83,6 +84,7 @@ function claimCountedBy(trips: RoundTrips) {
   const logger = new RecordingLogger();
   const vetting = createVolunteerVetting({
     roster: trips.wrap(roster),
+    views: new FakeApplicationViewLog(),
     isCoordinator,
     outbox: new FakeOutbox(),
     wake: () => undefined,

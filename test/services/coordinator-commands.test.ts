@@ -29,6 +29,7 @@ import {
   FakePeopleRepository,
   FakeRequestRepository,
   FakeRoleRepository,
+  FakeApplicationViewLog,
   FakeVolunteerRoster,
   leakedPersonalStrings,
   makeDraft,
@@ -104,6 +105,7 @@ beforeEach(() => {
   roster = new FakeVolunteerRoster();
   const vetting = createVolunteerVetting({
     roster,
+    views: new FakeApplicationViewLog(),
     isCoordinator,
     outbox,
     wake: () => undefined,

@@ -37,6 +37,8 @@ import type {
   RequestSearch,
   RoleRepository,
   SendOptions,
+  ApplicationView,
+  ApplicationViewLog,
   VolunteerApplication,
   VolunteerQuery,
   VolunteerRoster,
@@ -893,5 +895,18 @@ export class FakeVolunteerRoster implements VolunteerRoster {
 
   private recordOf(person: PersonRef): VolunteerRecord | undefined {
     return this.records.find((r) => r.person.platform === person.platform && r.person.userId === person.userId);
+  }
+}
+
+/** Who was shown applicants' names and phones, in memory. */
+export class FakeApplicationViewLog implements ApplicationViewLog {
+  readonly views: ApplicationView[] = [];
+
+  async recordAll(views: readonly ApplicationView[]): Promise<void> {
+    this.views.push(...copy(views.map((v) => ({ ...v, viewer: { platform: v.viewer.platform, userId: v.viewer.userId } }))));
+  }
+
+  async listFor(volunteerNumber: number): Promise<ApplicationView[]> {
+    return copy(this.views.filter((v) => v.volunteerNumber === volunteerNumber).sort((a, b) => a.at.getTime() - b.at.getTime()));
   }
 }

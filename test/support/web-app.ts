@@ -12,7 +12,7 @@ import { createRequestLifecycle } from '../../src/services/request-lifecycle.js'
 import { createErasure } from '../../src/services/erasure.js';
 import { createVolunteerVetting } from '../../src/services/volunteer-vetting.js';
 import { startTestDatabase, type TestDatabase } from './database.js';
-import { FakeOutbox, FakeVolunteerRoster } from './fakes.js';
+import { FakeOutbox, FakeApplicationViewLog, FakeVolunteerRoster } from './fakes.js';
 import { catalogs, DISTRICTS, helpScenario, volunteerScenario } from './scenario-fixtures.js';
 
 export const WEB_COORDINATOR = { platform: 'telegram' as const, userId: '900' };
@@ -54,10 +54,12 @@ export async function startWebApp(
   // Volunteers in memory, seeded by the tests through `roster.apply`; what the applicants are told of
   // a decision stays in `vettingOutbox`, which no worker sends here.
   const roster = new FakeVolunteerRoster();
+  const applicationViews = new FakeApplicationViewLog();
   const vettingOutbox = new FakeOutbox();
   const vettingTexts = createVettingTexts(catalog, volunteerScenario, texts);
   const vetting = createVolunteerVetting({
     roster,
+    views: applicationViews,
     isCoordinator,
     outbox: vettingOutbox,
     wake: () => undefined,
@@ -141,6 +143,7 @@ export async function startWebApp(
     changed,
     /** The volunteers behind «Волонтёры», and what their applicants are told. */
     roster,
+    applicationViews,
     vettingOutbox,
     signIn,
     /** The console's clock. */

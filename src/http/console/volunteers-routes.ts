@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { PersonRef } from '../../domain/request.js';
 import { VETTING_DECISIONS, VOLUNTEER_STATUSES, type VettingDecision, type VolunteerStatus } from '../../domain/volunteer.js';
 import type { VettingTexts } from '../../messages/vetting-texts.js';
 import type { VolunteerVetting } from '../../services/volunteer-vetting.js';
@@ -81,17 +82,20 @@ export async function volunteersRoutes(app: FastifyInstance, options: Volunteers
   const schemas = schemasFor(v.districts);
 
   /** One page of the list; a page past the end shows the last one. */
-  async function listPage(filters: VolunteerFilters) {
+  /** One page of the list, its names and phones recorded as seen by the coordinator; a page past the end shows the last one. */
+  async function listPage(filters: VolunteerFilters, viewer: PersonRef) {
     const query = { status: filters.status, ...(filters.district ? { district: filters.district } : {}), limit: PAGE_SIZE };
-    const first = await vetting.list({ ...query, offset: (filters.page - 1) * PAGE_SIZE });
+    const shownTo = { person: viewer, channel: 'web' as const };
+    const first = await vetting.list({ ...query, offset: (filters.page - 1) * PAGE_SIZE }, shownTo);
     const pages = Math.max(1, Math.ceil(first.total / PAGE_SIZE));
     if (filters.page <= pages) return { ...first, pages, filters };
+    // Past the end the first read listed nobody, so nothing was recorded as seen.
     const last = { ...filters, page: pages };
-    return { ...(await vetting.list({ ...query, offset: (pages - 1) * PAGE_SIZE })), pages, filters: last };
+    return { ...(await vetting.list({ ...query, offset: (pages - 1) * PAGE_SIZE }, shownTo)), pages, filters: last };
   }
 
   async function showList(request: FastifyRequest, reply: FastifyReply, wanted: VolunteerFilters, notice?: Notice, refused?: RefusedForm, status = 200) {
-    const { items, total, pages, filters } = await listPage(wanted);
+    const { items, total, pages, filters } = await listPage(wanted, kit.userOf(request).person);
     const query = (page: number) => listUrl({ ...filters, page });
     return send(reply, volunteersPage(v, texts, kit.userOf(request), { filters, items, total, pages, query, ...(refused ? { refused } : {}) }, notice), status);
   }

@@ -1,6 +1,6 @@
 import { resolveDistrict } from '../../domain/districts.js';
 import { UnknownDistrictError } from '../../domain/errors.js';
-import type { PersonRef } from '../../domain/request.js';
+import type { PersonRef, Platform } from '../../domain/request.js';
 import type { VettingDecision } from '../../domain/volunteer.js';
 import type { VettingTexts } from '../../messages/vetting-texts.js';
 import type { DecideOutcome, VolunteerVetting } from '../volunteer-vetting.js';
@@ -19,6 +19,7 @@ const LIST_LIMIT = 20;
 /** Where the command was given: the phone of a volunteer only in a coordinator's private chat. */
 export interface VettingWhere {
   by: PersonRef;
+  channel: Platform;
   privately: boolean;
 }
 
@@ -59,7 +60,12 @@ export function createVettingConsole(deps: { vetting: VolunteerVetting; texts: V
         if (error instanceof UnknownDistrictError) return { text: texts.unknownDistrict(cmd.district!, deps.districts) };
         throw error;
       }
-      const { items, total } = await vetting.list({ ...(cmd.status ? { status: cmd.status } : {}), ...(district ? { district } : {}), limit: LIST_LIMIT });
+      // Names and phones are shown in a private chat only, and recorded as seen there.
+      const shownTo = where.privately ? { person: where.by, channel: where.channel } : undefined;
+      const { items, total } = await vetting.list(
+        { ...(cmd.status ? { status: cmd.status } : {}), ...(district ? { district } : {}), limit: LIST_LIMIT },
+        shownTo,
+      );
       return { text: texts.list(items, total, { ...(cmd.status ? { status: cmd.status } : {}), ...(district ? { district } : {}) }, where.privately) };
     },
 
