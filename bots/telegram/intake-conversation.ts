@@ -18,8 +18,8 @@ export function createIntakeConversation(deps: { intake: Intake; catalog: Catalo
   const { catalog } = deps;
   const turn = createQuestionnaireTurn(catalog);
 
-  // `flow`: the questionnaire to run (the application to volunteer); absent, the help request's.
-  return async function intake(conversation: Conversation<BotContext, IntakeContext>, ctx: IntakeContext, flow?: string): Promise<void> {
+  // `flow`: what the questionnaire to run produces (the application to volunteer); absent, the help request.
+  return async function intake(conversation: Conversation<BotContext, IntakeContext>, ctx: IntakeContext, flow?: 'volunteer-application'): Promise<void> {
     const first = await conversation.external({ task: () => deps.intake.start(flow), beforeStore: pack, afterLoad: unpack });
     // Entered from the menu's button, which has been answered already.
     await sendReply(ctx, turn.questionnaireReply(first), catalog, true);

@@ -82,15 +82,6 @@ export function createVettingTexts(catalog: Catalog, scenario: Scenario | undefi
       });
       return [heading, ...lines, ...(total > items.length ? [t('vetting.list.more', { shown: items.length, total })] : [])].join('\n');
     },
-
-    /** Why the person cannot take requests, on the button they pressed. */
-    claimRefused: (standing: VolunteerStatus | 'none') => t(`vetting.claim.${standing}`),
-
-    /** /volunteer (or the start menu) from someone who already has a standing. */
-    standing: (record: VolunteerRecord) => t(`vetting.standing.${record.status}`, { number: record.number }),
-
-    /** The end of the questionnaire. */
-    applied: (record: VolunteerRecord) => t('vetting.applied', { number: record.number }),
   };
 }
 

@@ -73,9 +73,8 @@ export function createClaimRequest(deps: ClaimDeps) {
   return async function claimRequest(number: number, volunteer: Volunteer, fromChat?: ChatRef): Promise<ClaimOutcome> {
     // Everything that may refuse a press is read side by side, so a press that cannot win costs one
     // round trip to the database (two for someone not approved, who may still be a coordinator) and
-    // one that loses the race two. A volunteer at the limit is
-    // answered before the claim, so a press of theirs never takes a request from someone else even
-    // for a moment.
+    // one that loses the race two. A volunteer at the limit is answered before the claim, so a press
+    // of theirs never takes a request from someone else even for a moment.
     const [{ request, held }, permission] = await Promise.all([
       deps.requests.findWithHeld(number, volunteer, deps.maxHeld + 1),
       deps.mayClaim ? deps.mayClaim(volunteer) : ANYONE,

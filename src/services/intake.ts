@@ -74,15 +74,15 @@ export function createIntake(deps: IntakeDeps) {
   // A session whose scenario is not one of the flows is the help request's.
   const scenarioOf = (session: IntakeSession): Scenario => flows.get(session.state.scenarioId)?.scenario ?? deps.scenario;
   return {
-    /** Begins a questionnaire: the help request's, or the flow of that scenario id. */
-    start(scenarioId?: string): IntakeStep {
-      const scenario = (scenarioId && flows.get(scenarioId)?.scenario) || deps.scenario;
+    /**
+     * Begins a questionnaire: the help request's, or the flow whose scenario produces `kind` (the
+     * application to volunteer), whatever id the HQ gave its file.
+     */
+    start(kind?: Scenario['produces']): IntakeStep {
+      const scenario = [...flows.values()].find((flow) => flow.scenario.produces === kind)?.scenario ?? deps.scenario;
       const { state, prompt } = startScenario(scenario, engine);
       return { session: { state, prompt }, replies: [{ kind: 'prompt', prompt, withHint: true }], stale: false };
     },
-
-    /** The ids of the questionnaires this intake runs besides the help request. */
-    flowIds: (): string[] => [...flows.keys()],
 
     /** Takes one input. `requester` is whoever is writing, with the chat to answer in. */
     async handle(session: IntakeSession, input: IntakeInput, requester: PersonRef & { chatId: string }): Promise<IntakeStep> {

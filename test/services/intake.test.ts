@@ -3,7 +3,8 @@ import type { HelpRequest } from '../../src/domain/request.js';
 import { createIntake, type IntakeInput, type IntakeSession } from '../../src/services/intake.js';
 import type { SubmitInput, SubmitOutcome } from '../../src/services/submit-request.js';
 import { RecordingLogger } from '../support/fakes.js';
-import { engineContext, helpScenario } from '../support/scenario-fixtures.js';
+import { keyText } from '../../src/scenario/text.js';
+import { engineContext, helpScenario, volunteerScenario } from '../support/scenario-fixtures.js';
 
 const requester = { platform: 'vk' as const, userId: '42', chatId: '42' };
 
@@ -118,5 +119,47 @@ describe('the shared intake', () => {
     const resumed = await intake.handle(session, { type: 'resume' }, requester);
     expect(resumed.replies.map((r) => r.kind)).toEqual(['text', 'prompt']);
     expect(resumed.session?.state.answers).toEqual(session.state.answers);
+  });
+});
+
+describe('the application to volunteer, a flow of the same intake', () => {
+  it('starts by what it produces whatever id the HQ gave the file, files through the flow, and says /cancel in its own words', async () => {
+    const renamed = { ...volunteerScenario, id: 'helpers-2027' };
+    const applied: string[] = [];
+    const intake = createIntake({
+      scenario: helpScenario,
+      flows: [
+        {
+          scenario: renamed,
+          cancelled: 'vetting.cancelled',
+          finish: async (answers) => {
+            applied.push(String(answers.name));
+            return { done: true, replies: [{ kind: 'text', text: keyText('vetting.applied', { number: 1 }) }] };
+          },
+        },
+      ],
+      engine: engineContext,
+      submitRequest: async () => {
+        throw new Error('a help request was filed');
+      },
+      myRequestsText: async () => '',
+      logger: new RecordingLogger(),
+    });
+    expect(intake.start().session!.state.scenarioId).toBe(helpScenario.id);
+    let session = intake.start('volunteer-application').session!;
+    expect(session.state.scenarioId).toBe('helpers-2027');
+    const cancelled = await intake.handle(session, { type: 'cancel' }, requester);
+    expect(cancelled.replies).toEqual([{ kind: 'text', text: { key: 'vetting.cancelled' }, closesKeyboard: true }]);
+
+    session = intake.start('volunteer-application').session!;
+    for (const value of ['yes', 'Анна', '+79130000001']) session = await answer(intake, session, value);
+    session = await answer(intake, session, '1, 2');
+    session = await answer(intake, session, '1');
+    session = await answer(intake, session, 'yes');
+    expect(session.prompt.stepId).toBe('summary');
+    const done = await intake.handle(session, { type: 'pick', seq: session.state.seq, index: 0 }, requester);
+    expect(done.session).toBeNull();
+    expect(done.replies).toEqual([{ kind: 'text', text: { key: 'vetting.applied', params: { number: 1 } } }]);
+    expect(applied).toEqual(['Анна']);
   });
 });

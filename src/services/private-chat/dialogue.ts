@@ -18,8 +18,8 @@ import { NO_MESSAGES, type ChatButton, type ChatCapabilities, type ChatInput, ty
 
 /** The deep-link argument of /start a volunteer is sent with when the bot could not write to them, or may not take requests yet. */
 export const VOLUNTEER_START_PAYLOAD = 'volunteer';
-/** The scenario id of the application to volunteer (scenarios/volunteer.yaml). */
-export const VOLUNTEER_FLOW = 'volunteer';
+/** What the application to volunteer produces (scenarios/volunteer.yaml): the flow /volunteer starts. */
+export const VOLUNTEER_FLOW = 'volunteer-application';
 
 /** Who writes, and the private chat to answer in. */
 export interface ChatPerson {
@@ -95,7 +95,7 @@ export function createPrivateChat(deps: PrivateChatDeps) {
   };
 
   /** Begins the help request's questionnaire, or the flow named (the application to volunteer). */
-  async function startQuestionnaire(place: QuestionnairePlace | undefined, flow?: string): Promise<ChatReply> {
+  async function startQuestionnaire(place: QuestionnairePlace | undefined, flow?: typeof VOLUNTEER_FLOW): Promise<ChatReply> {
     if (!place) return { messages: [], startQuestionnaire: flow ? { flow } : {} };
     const step = deps.intake.start(flow);
     await place.write(step.session!);

@@ -51,8 +51,11 @@ export interface ChatReply {
   /** The pressed message's buttons go, so nobody presses them again by mistake. */
   clearPressed?: boolean;
   messages: ChatMessage[];
-  /** A questionnaire begins (the help request's, or `flow`); an adapter that keeps the questionnaire's place itself starts it. */
-  startQuestionnaire?: { flow?: string };
+  /**
+   * A questionnaire begins (the help request's, or the one that produces `flow`); an adapter that
+   * keeps the questionnaire's place itself starts it.
+   */
+  startQuestionnaire?: { flow?: 'volunteer-application' };
 }
 
 /** What a platform can show; the dialogue words its replies by it. */
