@@ -263,24 +263,7 @@ function createDelivery(
     metrics,
   );
   const bell = doorbell();
-  const requestJobs = createRequestJobs({
-    scheduler,
-    requests,
-    outbox,
-    wake: bell.ring,
-    headquartersChats,
-    texts: deps.content.jobTexts,
-    timing: {
-      escalation: (helpKind) =>
-        config.ESCALATION_BY_HELP_KIND[helpKind] ?? { remindMs: config.ESCALATION_REMIND_AFTER, alertMs: config.ESCALATION_ALERT_AFTER },
-      staleNudgeMs: config.STALE_CLAIM_NUDGE_AFTER,
-      staleAlertMs: config.STALE_CLAIM_ALERT_AFTER,
-      feedbackAfterMs: config.FEEDBACK_AFTER,
-      feedbackReminderMs: config.FEEDBACK_REMINDER_AFTER,
-    },
-    logger,
-    now,
-  });
+  const requestJobs = createFollowUps(config, { ...deps, scheduler, ring: bell.ring, now });
   const effects = createRequestEffects({ requests, districtChats, headquartersChats, outbox, texts: deps.content.texts, now, plan: requestJobs.planFor });
   const messengers: Messengers = Object.fromEntries(deps.platforms.map(({ module, connection }) => [module.id, connection.messenger]));
   const details = createTaskDetails({ requests, accessLog, outbox, messengers, now });
@@ -334,6 +317,31 @@ function createDelivery(
   };
 }
 type Delivery = ReturnType<typeof createDelivery>;
+
+/** A request's follow-ups (escalation, reminders, the feedback question), timed as the configuration says. */
+function createFollowUps(
+  config: Config,
+  deps: { content: Content; db: Database; headquartersChats: ChatRef[]; logger: Logger; scheduler: Scheduler; ring: () => void; now: () => Date },
+) {
+  return createRequestJobs({
+    scheduler: deps.scheduler,
+    requests: deps.db.repositories.requests,
+    outbox: deps.db.repositories.outbox,
+    wake: deps.ring,
+    headquartersChats: deps.headquartersChats,
+    texts: deps.content.jobTexts,
+    timing: {
+      escalation: (helpKind) =>
+        config.ESCALATION_BY_HELP_KIND[helpKind] ?? { remindMs: config.ESCALATION_REMIND_AFTER, alertMs: config.ESCALATION_ALERT_AFTER },
+      staleNudgeMs: config.STALE_CLAIM_NUDGE_AFTER,
+      staleAlertMs: config.STALE_CLAIM_ALERT_AFTER,
+      feedbackAfterMs: config.FEEDBACK_AFTER,
+      feedbackReminderMs: config.FEEDBACK_REMINDER_AFTER,
+    },
+    logger: deps.logger,
+    now: deps.now,
+  });
+}
 
 /** Lets what is made first wake what is made later (jobs enqueue before the worker that sends exists). */
 function doorbell() {
