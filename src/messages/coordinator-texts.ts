@@ -12,25 +12,8 @@ import type { RequestTexts } from './request-texts.js';
 /** How a command named a person (mirrors the console's PersonName, kept here so texts import no service code). */
 type NamedPerson = { kind: 'id'; userId: string } | { kind: 'username'; username: string };
 
-type Command =
-  | 'open'
-  | 'overdue'
-  | 'request'
-  | 'assign'
-  | 'close'
-  | 'cancel'
-  | 'erase'
-  | 'stats'
-  | 'export'
-  | 'districts'
-  | 'grant'
-  | 'revoke'
-  | 'volunteers'
-  | 'approve'
-  | 'reject'
-  | 'suspend'
-  | 'reinstate'
-  | 'help';
+/** A coordinator command's name (the console's `CoordinatorCommandName`; its usage text is `coordinator.usage.<name>`). */
+type Command = string;
 type ButtonKind = 'card' | 'previous' | 'next' | 'close' | 'cancel' | 'assign' | 'closeConfirmed' | 'eraseConfirmed';
 
 /** Telegram and VK both cut a message at 4096 characters; a card longer than that loses its oldest history. */
@@ -58,26 +41,6 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
   const t = (key: string, params?: Record<string, string | number>) => catalog.t(`coordinator.${key}`, params);
   // A channel without a name in the catalog (a partner line, say) is shown by its code.
   const channel = (code: string) => (catalog.has(`coordinator.channel.${code}`) ? t(`channel.${code}`) : code);
-  const commands: Command[] = [
-    'open',
-    'overdue',
-    'request',
-    'assign',
-    'close',
-    'cancel',
-    'erase',
-    'stats',
-    'export',
-    'districts',
-    'grant',
-    'revoke',
-    'volunteers',
-    'approve',
-    'reject',
-    'suspend',
-    'reinstate',
-    'help',
-  ];
 
   const personName = (name: NamedPerson) => (name.kind === 'username' ? `@${name.username}` : t('idLabel', { userId: name.userId }));
   const periodLabel = (period: Period) => {
@@ -134,10 +97,10 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
     usage: (command: Command) => t(`usage.${command}`),
     /**
      * /help: the commands the person may use, where they asked. A coordinator gets the console's
-     * commands with their syntax and then everything else they may type; anyone else the commands of
-     * a private chat and of a volunteers' group, each with what it does.
+     * `commands` (in the console's order) with their syntax and then everything else they may type;
+     * anyone else the commands of a private chat and of a volunteers' group, each with what it does.
      */
-    help(who: { coordinator: boolean; place: 'private' | 'hq' | 'group' }): string {
+    help(who: { coordinator: boolean; place: 'private' | 'hq' | 'group' }, commands: readonly Command[]): string {
       const section = (title: string, keys: readonly string[]) => [t(title), ...keys.map((key) => t(`help.${key}`))].join('\n');
       const privateChat = section('help.privateTitle', ['start', 'my', 'tasks', 'volunteer', 'reply', 'cancel', 'forget', 'id', 'console']);
       const group = section('help.groupTitle', ['claim', 'groupId', ...(who.coordinator ? ['bind', 'unbind'] : [])]);

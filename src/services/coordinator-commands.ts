@@ -9,7 +9,7 @@ import type { RequestLifecycle } from './request-lifecycle.js';
 import { parsePeriod } from '../domain/calendar.js';
 import { computeStats } from './request-stats.js';
 import { createConsoleActionCodec, type ConsoleAction, type ConsoleLimits } from './console/action-codec.js';
-import { parseCoordinatorCommand, passesThrough, type CoordinatorCommandName, type ParsedCommand } from './console/command-parser.js';
+import { COORDINATOR_COMMANDS, parseCoordinatorCommand, passesThrough, type CoordinatorCommandName, type ParsedCommand } from './console/command-parser.js';
 import { createRequestExport, type ExportRequests } from './console/export-requests.js';
 import { createPeopleLookup, type PersonName } from './console/people-lookup.js';
 import { createRequestDesk, type RequestDesk } from './console/request-desk.js';
@@ -160,7 +160,7 @@ async function command(c: Parts, ctx: CommandContext, name: CoordinatorCommandNa
   if (pass === 'always') return null;
   const coordinator = await c.deps.isCoordinator(ctx.by);
   // Everyone may ask what they can do, wherever they are: the answer lists their own commands.
-  if (name === 'help') return { text: c.texts.help({ coordinator, place: ctx.place }) };
+  if (name === 'help') return { text: c.texts.help({ coordinator, place: ctx.place }, COORDINATOR_COMMANDS) };
   if (!coordinator) return pass === 'unless_coordinator' ? null : { text: c.texts.notCoordinator() };
   if (ctx.place === 'group') return { text: c.texts.wrongPlace() };
   const parsed = parseCoordinatorCommand(name, args);
@@ -207,7 +207,7 @@ async function run(c: Parts, ctx: CommandContext, cmd: ParsedCommand): Promise<C
   const { texts, deps } = c;
   switch (cmd.name) {
     case 'help':
-      return { text: texts.help({ coordinator: true, place: ctx.place }) };
+      return { text: texts.help({ coordinator: true, place: ctx.place }, COORDINATOR_COMMANDS) };
     case 'open':
       return openList(c, ctx, cmd.district);
     case 'overdue':

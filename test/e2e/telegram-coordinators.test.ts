@@ -3,7 +3,7 @@ import type { HelpRequest } from '../../src/domain/request.js';
 import { spreadsheetPhone } from '../../src/services/request-export.js';
 import { parseCsv } from '../support/csv.js';
 import { leakedPersonalStrings, makeDraft } from '../support/fakes.js';
-import { COORDINATOR_ID, fileRequest, HQ_CHAT_ID, SystemHarness, type Person } from '../support/harness.js';
+import { COORDINATOR_ID, eventually, fileRequest, HQ_CHAT_ID, SystemHarness, type Person } from '../support/harness.js';
 import type { UploadedFile } from '../support/telegram-emulator.js';
 
 const HQ = { id: HQ_CHAT_ID, title: 'Штаб' };
@@ -250,6 +250,12 @@ describe('assign, close and cancel', () => {
     const answers = h.callbackAnswers().length;
     await groupOnly.pressData({ messageId: 1, message: { chat_id: LENINSKY_GROUP.id, text: 'x' } }, 'claim:999999');
     await h.emulator.waitFor(() => h.callbackAnswers().length > answers);
+    // A group press is answered first and its sighting written right after.
+    await eventually(
+      async () => (await h.database.db.repositories.people.find({ platform: 'telegram', userId: '6301' })) !== null,
+      undefined,
+      () => 'the sighting of the group press',
+    );
     expect(await h.database.db.repositories.people.find({ platform: 'telegram', userId: '6301' })).toMatchObject({ username: 'user6301' });
     expect((await boss.ask(`/assign ${request.number} @user6301`)).message.text).toMatch(/^Не нахожу @user6301 среди тех, кто писал боту в личные сообщения/);
     expect((await boss.ask(`/assign ${request.number} @nobody_here`)).message.text).toMatch(/^Не нахожу @nobody_here/);
