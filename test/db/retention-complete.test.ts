@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide } from '../../src/domain/lifecycle.js';
 import { createRequestEffects } from '../../src/services/request-effects.js';
 import { createRequestExpiry } from '../../src/services/request-lifecycle.js';
-import { createRetention } from '../../src/services/retention.js';
+import { createRetention, type RetentionDeps } from '../../src/services/retention.js';
 import { createRequestTexts } from '../../src/messages/request-texts.js';
 import { startTestDatabase, type TestDatabase } from '../support/database.js';
 import { makeDraft, RecordingLogger } from '../support/fakes.js';
@@ -27,12 +27,19 @@ const volunteer = { platform: 'telegram' as const, userId: 'v77', displayName: '
 const requester = (id: string) => ({ platform: 'telegram' as const, userId: id, chatId: id });
 const PERIODS = { closedMs: 90 * DAY, withdrawnMs: 30 * DAY, openLimitMs: 30 * DAY, abandonedConversationMs: 7 * DAY, peopleMs: 180 * DAY };
 
-function sweepAt(now: Date, logger = new RecordingLogger(), keep: { platform: 'telegram' | 'vk'; userId: string }[] = []) {
+/** The retention sweep at `now`; `also`: the stores beyond requests it may clean (questions, applications). */
+function sweepAt(
+  now: Date,
+  logger = new RecordingLogger(),
+  keep: { platform: 'telegram' | 'vk'; userId: string }[] = [],
+  also: Pick<RetentionDeps, 'questions' | 'volunteers'> = {},
+) {
   const { requests, retention, outbox, districtChats } = t.db.repositories;
   const texts = createRequestTexts(catalogs.ru, 'Europe/Moscow', helpScenario);
   const effects = createRequestEffects({ requests, districtChats, headquartersChats: [HQ], outbox, texts, now: () => now });
   const sweep = createRetention({
     store: retention,
+    ...also,
     requests,
     expire: createRequestExpiry({ requests, afterChange: (r) => effects.enqueueFor(r), logger, now: () => now }),
     cancelJobsOf: async () => undefined,
@@ -180,7 +187,7 @@ describe('the conversation after submit', () => {
 
 describe('applications to volunteer', () => {
   it('lose the name and phone of a rejection as old as a closed request that is erased; younger and other ones stay', async () => {
-    const { volunteerRoster, retention, requests } = t.db.repositories;
+    const { volunteerRoster } = t.db.repositories;
     const apply = async (userId: string, at: Date) => {
       const filed = await volunteerRoster.apply({
         person: { platform: 'telegram', userId },
@@ -198,17 +205,7 @@ describe('applications to volunteer', () => {
     await volunteerRoster.decide(old, ['pending'], { status: 'rejected', at: daysAgo(91), reason: 'нет' });
     await volunteerRoster.decide(recent, ['pending'], { status: 'rejected', at: daysAgo(10), reason: 'нет' });
     await volunteerRoster.decide(approved, ['pending'], { status: 'approved', at: daysAgo(150) });
-    const sweep = createRetention({
-      store: retention,
-      volunteers: volunteerRoster,
-      requests,
-      expire: createRequestExpiry({ requests, afterChange: async () => undefined, logger: new RecordingLogger(), now: () => NOW }),
-      cancelJobsOf: async () => undefined,
-      protectedPeople: async () => [],
-      periods: PERIODS,
-      logger: new RecordingLogger(),
-      now: () => NOW,
-    });
+    const { sweep } = sweepAt(NOW, undefined, [], { volunteers: volunteerRoster });
     expect(await sweep()).toMatchObject({ applications: 1 });
     const left = JSON.stringify(await t.db.connection.collection('volunteers').find().toArray());
     expect(left).not.toContain('Заявитель 6301');
@@ -221,20 +218,10 @@ describe('applications to volunteer', () => {
 
 describe('questions to the HQ', () => {
   it('are forgotten by the sweep once as old as a closed request that is erased, and younger ones stay', async () => {
-    const { questions, retention, requests } = t.db.repositories;
+    const { questions } = t.db.repositories;
     await questions.add(requester('5201'), 'Старый вопрос про лекарства', daysAgo(91));
     await questions.add(requester('5202'), 'Свежий вопрос', daysAgo(10));
-    const sweep = createRetention({
-      store: retention,
-      questions,
-      requests,
-      expire: createRequestExpiry({ requests, afterChange: async () => undefined, logger: new RecordingLogger(), now: () => NOW }),
-      cancelJobsOf: async () => undefined,
-      protectedPeople: async () => [],
-      periods: PERIODS,
-      logger: new RecordingLogger(),
-      now: () => NOW,
-    });
+    const { sweep } = sweepAt(NOW, undefined, [], { questions });
     expect(await sweep()).toMatchObject({ questions: 1 });
     const left = JSON.stringify(await t.db.connection.collection('questions').find().toArray());
     expect(left).not.toContain('Старый вопрос');
