@@ -6,9 +6,9 @@ import type { BotContext } from '../bots/telegram/context.js';
 import { createTelegramDedup } from '../bots/telegram/dedup.js';
 import { encodeCallback } from '../bots/telegram/callback-data.js';
 import { createLogger } from '../src/logger.js';
-import type { Catalog } from '../src/messages/catalog.js';
 import type { KeyValueStore } from '../src/services/ports.js';
 import type { UpdateLog } from '../src/services/update-log.js';
+import type { Catalog } from '../src/scenario/text.js';
 
 /**
  * A plain grammY bot around one questionnaire conversation: a logger per update, the duplicate

@@ -1,10 +1,10 @@
 import { makeDraft } from '../test/support/fakes.js';
 import { COORDINATOR_ID } from '../test/support/harness.js';
-import type { Catalog } from '../src/messages/catalog.js';
 import type { BenchDatabase } from './database.js';
 import { percentile, round } from './stats.js';
 import type { SystemUnderTest } from './system-under-test.js';
 import type { UpdateFactory } from './updates.js';
+import type { Catalog } from '../src/scenario/text.js';
 
 export interface ClaimStormFigures {
   volunteers: number;

@@ -3,7 +3,6 @@ import { createIntakeConversation } from '../bots/telegram/intake-conversation.j
 import { createLogger } from '../src/logger.js';
 import { codeWordList } from '../src/domain/code-word.js';
 import { loadCatalogs } from '../src/messages/load-catalogs.js';
-import { renderText } from '../src/messages/render.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import { createIntake } from '../src/services/intake.js';
 import { createSubmitRequest } from '../src/services/submit-request.js';
@@ -14,6 +13,7 @@ import { createHandWrittenIntake } from './hand-written.js';
 import { createInstantApi } from './instant-api.js';
 import type { IntakeSubject } from './intake.js';
 import { BOT_INFO } from './system-under-test.js';
+import { renderText } from '../src/scenario/text.js';
 
 /**
  * The two bots of the engine's comparison, on the bench database: the same shell (bot-shell.ts)

@@ -1,9 +1,9 @@
 import type { Conversation, ConversationBuilder } from '@grammyjs/conversations';
 import { InlineKeyboard, Keyboard, type Context } from 'grammy';
 import type { BotContext } from '../bots/telegram/context.js';
-import type { Catalog } from '../src/messages/catalog.js';
 import { parseFreeText, parsePhone, parseWholeNumber, type Parsed } from '../src/scenario/parse-answer.js';
 import type { SubmitRequest } from '../src/services/submit-request.js';
+import type { Catalog } from '../src/scenario/text.js';
 
 export interface HandWrittenDeps {
   catalog: Catalog;

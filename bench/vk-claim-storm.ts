@@ -1,7 +1,7 @@
 import { fileVkRequest, SystemHarness, VK_COORDINATOR_ID } from '../test/support/harness.js';
 import { PEER_CHAT_OFFSET } from '../test/support/vk-api-fake.js';
-import type { Catalog } from '../src/messages/catalog.js';
 import { percentile, round } from './stats.js';
+import type { Catalog } from '../src/scenario/text.js';
 
 export interface VkClaimStormFigures {
   presses: number;

@@ -15,10 +15,11 @@ import { createRequestJobs } from './jobs/request-jobs.js';
 import { createScheduler } from './jobs/scheduler.js';
 import { createSystemJobs } from './jobs/system-jobs.js';
 import { createLogger, terminalDestination, type Logger } from './logger.js';
+import { createChatTexts } from './messages/chat-texts.js';
 import { createCoordinatorTexts } from './messages/coordinator-texts.js';
 import { createJobTexts } from './messages/job-texts.js';
 import { loadCatalogs } from './messages/load-catalogs.js';
-import { renderText } from './messages/render.js';
+import { drawReportChart } from './messages/report-chart.js';
 import { createRequestTexts } from './messages/request-texts.js';
 import { createMetrics } from './metrics.js';
 import type { PlatformConnection, PlatformCore, PlatformModule, StartOptions } from './platform-module.js';
@@ -52,6 +53,7 @@ import { createRetention, retentionTextParams, type RetentionPeriods } from './s
 import { listenFailure, StartupError } from './startup-error.js';
 import { createSubmitRequest } from './services/submit-request.js';
 import { createVolunteerDesk } from './services/volunteer-desk.js';
+import { renderText } from './scenario/text.js';
 
 /** A running system, as main starts it and as the end-to-end tests start it. */
 export interface RunningSystem {
@@ -197,6 +199,7 @@ function loadContent(config: Config) {
     volunteerScenario,
     texts,
     vettingTexts: createVettingTexts(catalog, volunteerScenario, texts),
+    chatTexts: createChatTexts(catalog, texts),
     retentionPeriods,
     // The consent text quotes these periods, so what a person agrees to is what is configured.
     textParams: retentionTextParams(retentionPeriods),
@@ -279,6 +282,7 @@ function createDelivery(
     messengers,
     headquartersChats,
     catalog: deps.content.catalog,
+    drawReportChart,
     limits: scaleLimits(withHeadroom(platformModules), config.SEND_LIMITS_SCALE),
     logger: logger.child({ component: 'outbox' }),
     now,
@@ -649,7 +653,7 @@ function createServices(config: Config, deps: ServiceDeps) {
     privateChat: (capabilities) =>
       createPrivateChat({
         catalog: content.catalog,
-        texts: content.texts,
+        words: content.chatTexts,
         intake,
         desk,
         feedback: services.feedback,
@@ -662,6 +666,7 @@ function createServices(config: Config, deps: ServiceDeps) {
       }),
     groupChat: createGroupChat({
       catalog: content.catalog,
+      words: content.chatTexts,
       binding: createDistrictBinding({ districtChats, districts: config.DISTRICTS, isCoordinator, logger, now }),
       districts: config.DISTRICTS,
     }),

@@ -5,9 +5,6 @@ import type { RetryPolicy } from './connect-retry.js';
 import type { Platform } from './domain/request.js';
 import type { WebhookRoute } from './http/app.js';
 import type { Logger } from './logger.js';
-import type { Catalog } from './messages/catalog.js';
-import type { CoordinatorTexts } from './messages/coordinator-texts.js';
-import type { RequestTexts } from './messages/request-texts.js';
 import type { Scenario } from './scenario/schema.js';
 import type { ClaimRequest } from './services/claim-request.js';
 import type { ConsoleLinkIssuer } from './services/console-access.js';
@@ -20,6 +17,8 @@ import type { PrivateChat } from './services/private-chat/dialogue.js';
 import type { GroupChat } from './services/private-chat/group-chat.js';
 import type { ChatCapabilities } from './services/private-chat/reply.js';
 import type { UpdateLog } from './services/update-log.js';
+import type { Catalog } from './scenario/text.js';
+import type { CoordinatorTexts, RequestTexts } from './services/texts.js';
 
 /** How fast a platform lets a bot send: per group chat, per private chat, and in all. */
 export interface PlatformSendingLimits {

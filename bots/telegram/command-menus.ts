@@ -1,9 +1,9 @@
 import { GrammyError, type Api } from 'grammy';
 import type { BotCommand, BotCommandScope } from 'grammy/types';
 import type { Logger } from '../../src/logger.js';
-import type { CoordinatorTexts } from '../../src/messages/coordinator-texts.js';
 import { COORDINATOR_COMMANDS } from '../../src/services/coordinator-commands.js';
 import type { RoleRepository } from '../../src/services/ports.js';
+import type { CoordinatorTexts } from '../../src/services/texts.js';
 
 /** Commands everyone sees in a private chat with the bot. */
 const EVERYONE = ['start', 'my', 'tasks', 'volunteer', 'cancel', 'forget'] as const;

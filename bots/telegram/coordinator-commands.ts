@@ -1,11 +1,11 @@
 import { Composer } from 'grammy';
-import type { Catalog } from '../../src/messages/catalog.js';
 import type { ConsoleChat } from '../../src/services/console/console-chat.js';
 import { COORDINATOR_COMMANDS } from '../../src/services/coordinator-commands.js';
 import { decodeConsoleCallback } from './callback-data.js';
 import type { BotContext } from './context.js';
 import { chatPersonOf, publicNameOf } from './input.js';
 import { sendReply } from './render.js';
+import type { Catalog } from '../../src/scenario/text.js';
 
 /**
  * The coordinator console in Telegram: the people registry's sightings, coordinators' commands and

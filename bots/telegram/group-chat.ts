@@ -1,5 +1,4 @@
 import { Composer } from 'grammy';
-import type { Catalog } from '../../src/messages/catalog.js';
 import { claimOutcomeText } from '../../src/messages/command-texts.js';
 import type { ClaimOutcome, ClaimRequest } from '../../src/services/claim-request.js';
 import { parseCommand } from '../../src/services/private-chat/chat-text.js';
@@ -8,6 +7,7 @@ import type { GroupChat } from '../../src/services/private-chat/group-chat.js';
 import { decodeCallback } from './callback-data.js';
 import type { BotContext } from './context.js';
 import { publicNameOf } from './input.js';
+import type { Catalog } from '../../src/scenario/text.js';
 
 /** Whether the answer to a press takes the presser to the bot: to press Start, or to apply. */
 function opensTheBot(outcome: ClaimOutcome): boolean {

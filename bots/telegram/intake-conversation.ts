@@ -1,10 +1,10 @@
 import type { Conversation } from '@grammyjs/conversations';
-import type { Catalog } from '../../src/messages/catalog.js';
 import type { Intake, IntakeReply, IntakeSession, IntakeStep } from '../../src/services/intake.js';
 import { createQuestionnaireTurn } from '../../src/services/private-chat/questionnaire.js';
 import type { BotContext, IntakeContext } from './context.js';
 import { chatPersonOf, inputOf } from './input.js';
 import { sendReply } from './render.js';
+import type { Catalog } from '../../src/scenario/text.js';
 
 export const INTAKE_CONVERSATION = 'intake';
 

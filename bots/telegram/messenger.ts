@@ -1,11 +1,11 @@
 import { GrammyError, HttpError, InlineKeyboard, InputFile, type Api } from 'grammy';
 import type { PublicRequestView } from '../../src/domain/request.js';
-import type { Catalog } from '../../src/messages/catalog.js';
-import type { RequestTexts } from '../../src/messages/request-texts.js';
 import type { Messenger, SendOptions } from '../../src/services/ports.js';
 import { deliveryCalls, privateMessages } from '../../src/services/private-chat/outgoing.js';
 import { encodeCallback } from './callback-data.js';
 import { inlineKeyboard } from './render.js';
+import type { Catalog } from '../../src/scenario/text.js';
+import type { RequestTexts } from '../../src/services/texts.js';
 
 const { call, send } = deliveryCalls({
   platform: 'telegram',

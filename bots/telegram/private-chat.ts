@@ -1,11 +1,11 @@
 import { Composer } from 'grammy';
-import type { Catalog } from '../../src/messages/catalog.js';
 import type { PrivateChat } from '../../src/services/private-chat/dialogue.js';
 import type { ChatInput } from '../../src/services/private-chat/reply.js';
 import type { BotContext } from './context.js';
 import { chatPersonOf, inputOf } from './input.js';
 import { INTAKE_CONVERSATION } from './intake-conversation.js';
 import { sendReply } from './render.js';
+import type { Catalog } from '../../src/scenario/text.js';
 
 /** "Forget me", which is answered before the questionnaire, so it works in the middle of one too (the questionnaire goes with the rest). */
 export const isForget = (input: ChatInput) =>

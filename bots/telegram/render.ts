@@ -1,10 +1,10 @@
 import { GrammyError, InlineKeyboard, InputFile, Keyboard, type Context } from 'grammy';
 import type { ReplyKeyboardRemove } from 'grammy/types';
-import type { Catalog } from '../../src/messages/catalog.js';
 import type { Prompt } from '../../src/scenario/engine.js';
 import { choiceLabel, promptText } from '../../src/services/private-chat/prompt-text.js';
 import type { ChatButton, ChatCapabilities, ChatReply } from '../../src/services/private-chat/reply.js';
 import { encodeCallback } from './callback-data.js';
+import type { Catalog } from '../../src/scenario/text.js';
 
 /** What this renderer can draw: the dialogue words its replies by it (the share-contact button). */
 export const CAPABILITIES: ChatCapabilities = { canShareContact: true, opensWithStart: true };

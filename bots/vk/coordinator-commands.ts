@@ -1,5 +1,4 @@
 import type { Context, MessageContext, MessageEventContext, VK } from 'vk-io';
-import type { Catalog } from '../../src/messages/catalog.js';
 import type { ConsoleChat, ConsoleWhere } from '../../src/services/console/console-chat.js';
 import { parseCommand } from '../../src/services/private-chat/chat-text.js';
 import { withoutMention } from './chat-text.js';
@@ -7,6 +6,7 @@ import { CHAT_PEER_OFFSET } from './messenger.js';
 import { consolePayload } from './payload.js';
 import { sendReply } from './render.js';
 import { displayNameOf } from './users.js';
+import type { Catalog } from '../../src/scenario/text.js';
 
 const CONSOLE = /^\/console\s*$/i;
 

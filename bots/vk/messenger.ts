@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { APIError, getRandomId, Keyboard, type API } from 'vk-io';
-import type { Catalog } from '../../src/messages/catalog.js';
-import type { RequestTexts } from '../../src/messages/request-texts.js';
 import type { Messenger } from '../../src/services/ports.js';
 import { deliveryCalls, privateMessages } from '../../src/services/private-chat/outgoing.js';
 import { keyboardOf, postKeyboard } from './render.js';
+import type { Catalog } from '../../src/scenario/text.js';
+import type { RequestTexts } from '../../src/services/texts.js';
 
 /** Peer ids of VK conversations start here; smaller ones are people. */
 export const CHAT_PEER_OFFSET = 2_000_000_000;

@@ -1,7 +1,5 @@
 import { getRandomId, Keyboard, type API, type KeyboardBuilder, type MessageEventContext } from 'vk-io';
 import type { PublicRequestView } from '../../src/domain/request.js';
-import type { Catalog } from '../../src/messages/catalog.js';
-import { renderText } from '../../src/messages/render.js';
 import type { Prompt } from '../../src/scenario/engine.js';
 import type { IntakeReply } from '../../src/services/intake.js';
 import { isKeyboardAction } from '../../src/services/private-chat/actions.js';
@@ -9,6 +7,7 @@ import { cutText } from '../../src/services/private-chat/chat-text.js';
 import { choiceLabel, promptText } from '../../src/services/private-chat/prompt-text.js';
 import type { ChatButton, ChatCapabilities, ChatReply } from '../../src/services/private-chat/reply.js';
 import { encodeAction } from './payload.js';
+import { type Catalog, renderText } from '../../src/scenario/text.js';
 
 /** What this renderer can draw: no share-contact button, five rows in a list. */
 export const CAPABILITIES: ChatCapabilities = { canShareContact: false, opensWithStart: false, maxListRows: 5 };

@@ -56,3 +56,6 @@ export interface VolunteerRecord {
   rulesAcceptedAt?: Date;
   history: VettingEvent[];
 }
+
+/** The reasons a volunteer may pick for giving a request back, in the order the buttons show them. */
+export const RELEASE_REASONS = ['noAnswer', 'noTime', 'unwell', 'other'] as const;

@@ -1,11 +1,7 @@
 import { basename, dirname } from 'node:path';
 import { PLATFORMS, type HelpRequest, type Platform } from '../domain/request.js';
 import { codeWordList } from '../domain/code-word.js';
-import type { Catalog, Locale } from '../messages/catalog.js';
-import type { CoordinatorTexts } from '../messages/coordinator-texts.js';
-import { renderText } from '../messages/render.js';
-import type { RequestTexts } from '../messages/request-texts.js';
-import type { VettingTexts } from '../messages/vetting-texts.js';
+import { loadCatalogs } from '../messages/load-catalogs.js';
 import type { Scenario } from '../scenario/schema.js';
 import { createConsoleAccess, type ConsoleAccess } from '../services/console-access.js';
 import { createRequestExport } from '../services/console/export-requests.js';
@@ -26,6 +22,8 @@ import type { ConsoleWebDeps } from './console/routes.js';
 import type { HttpDeps } from './app.js';
 import type { PartnerApiLimits } from './partner-api.js';
 import type { RateLimit } from './rate-limit.js';
+import { type Catalog, type Locale, renderText } from '../scenario/text.js';
+import type { CoordinatorTexts, RequestTexts, VettingTexts } from '../services/texts.js';
 
 /** What the web side is built from: the stores, the lifecycle, the texts and its settings. */
 export interface WebInput {
@@ -132,7 +130,7 @@ export function createWeb(input: WebInput): { access: ConsoleAccess; http: Pick<
     dashboard: createDashboard({ requests: input.requests, timeZone: settings.timeZone, overdueAfterMs: settings.overdueAfterMs, now: input.now }),
     preview: createScenarioPreview({
       dir: dirname(settings.scenarioFile),
-      localesDir: settings.localesDir,
+      readCatalogs: () => loadCatalogs(settings.localesDir),
       locale: settings.locale,
       districts: settings.districts,
       textParams: settings.textParams,

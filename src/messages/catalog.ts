@@ -1,18 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-
-/** Languages the catalogs are written in; Russian is the one every key must exist in. */
-export const LOCALES = ['ru', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
-
-/** A message catalog: flat keys ("request.age.question") to texts with {placeholders}. */
-export interface Catalog {
-  readonly locale: Locale;
-  has(key: string): boolean;
-  /** The text for a key with its {placeholders} filled; an unknown key is returned as is, never thrown. */
-  t(key: string, params?: Record<string, string | number>): string;
-  keys(): string[];
-}
+import type { Catalog, Locale } from '../scenario/text.js';
 
 /**
  * `{age, plural, one {# год} few {# года} many {# лет} other {# года}}`: the form a number needs in

@@ -1,7 +1,7 @@
 import { NotCoordinatorError, UnknownDistrictError } from '../domain/errors.js';
 import type { ClaimOutcome } from '../services/claim-request.js';
 import type { LifecycleOutcome } from '../services/request-lifecycle.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog } from '../scenario/text.js';
 
 /**
  * The answers to volunteers' and coordinators' actions, the same in every channel. Adapters choose

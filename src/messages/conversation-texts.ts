@@ -1,5 +1,5 @@
 import type { AnswerOutcome, RequesterWordsOutcome } from '../services/request-conversation.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog } from '../scenario/text.js';
 
 /** What a requester is told of their words: where they went. */
 export function requesterWordsText(catalog: Catalog, outcome: RequesterWordsOutcome): string {

@@ -3,46 +3,29 @@ import type { Scenario } from '../scenario/schema.js';
 import type { DistrictChat } from '../services/ports.js';
 import type { LifecycleOutcome } from '../services/request-lifecycle.js';
 import type { ExportColumn, ExportLabels } from '../services/request-export.js';
+import type { CoordinatorTexts, ListView, RequestTexts } from '../services/texts.js';
+import type { PersonName } from '../services/console/people-lookup.js';
 import { isoDate, MAX_PERIOD_DAYS, type Period, type PeriodError } from '../domain/calendar.js';
 import type { RequestStats } from '../services/request-stats.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog } from '../scenario/text.js';
 import { formatDuration } from './durations.js';
-import type { RequestTexts } from './request-texts.js';
-
-/** How a command named a person (mirrors the console's PersonName, kept here so texts import no service code). */
-type NamedPerson = { kind: 'id'; userId: string } | { kind: 'username'; username: string };
-
-/** A coordinator command's name (the console's `CoordinatorCommandName`; its usage text is `coordinator.usage.<name>`). */
-type Command = string;
-type ButtonKind = 'card' | 'previous' | 'next' | 'close' | 'cancel' | 'assign' | 'closeConfirmed' | 'eraseConfirmed';
 
 /** Telegram and VK both cut a message at 4096 characters; a card longer than that loses its oldest history. */
 const MAX_MESSAGE = 4000;
 /** The newest history events a card shows; older ones are counted. */
 const HISTORY_SHOWN = 25;
 
-/** One page of a list of requests, as the console found it. */
-export interface ListView {
-  kind: 'open' | 'overdue';
-  district: string | undefined;
-  total: number;
-  page: number;
-  pages: number;
-  items: HelpRequest[];
-  overdueAfterMs: number;
-}
-
 /**
  * Everything coordinators read, from the `coordinator:` section of the catalogs: command syntax,
  * lists, the request card with its history, outcomes and refusals, statistics, export captions and
  * the command menus. Plain text only: whatever people typed is shown exactly, never parsed as markup.
  */
-export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTexts, scenario: Scenario, timeZone: string) {
+export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTexts, scenario: Scenario, timeZone: string): CoordinatorTexts {
   const t = (key: string, params?: Record<string, string | number>) => catalog.t(`coordinator.${key}`, params);
   // A channel without a name in the catalog (a partner line, say) is shown by its code.
   const channel = (code: string) => (catalog.has(`coordinator.channel.${code}`) ? t(`channel.${code}`) : code);
 
-  const personName = (name: NamedPerson) => (name.kind === 'username' ? `@${name.username}` : t('idLabel', { userId: name.userId }));
+  const personName = (name: PersonName) => (name.kind === 'username' ? `@${name.username}` : t('idLabel', { userId: name.userId }));
   const periodLabel = (period: Period) => {
     const first = requestTexts.date(new Date(Date.UTC(period.firstDay.year, period.firstDay.month - 1, period.firstDay.day, 12)));
     const last = requestTexts.date(new Date(Date.UTC(period.lastDay.year, period.lastDay.month - 1, period.lastDay.day, 12)));
@@ -94,13 +77,13 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
     notCoordinator: () => catalog.t('bot.errors.notCoordinator'),
     wrongPlace: () => t('wrongPlace'),
     staleButton: () => t('staleButton'),
-    usage: (command: Command) => t(`usage.${command}`),
+    usage: (command: string) => t(`usage.${command}`),
     /**
      * /help: the commands the person may use, where they asked. A coordinator gets the console's
      * `commands` (in the console's order) with their syntax and then everything else they may type;
      * anyone else the commands of a private chat and of a volunteers' group, each with what it does.
      */
-    help(who: { coordinator: boolean; place: 'private' | 'hq' | 'group' }, commands: readonly Command[]): string {
+    help(who: { coordinator: boolean; place: 'private' | 'hq' | 'group' }, commands: readonly string[]): string {
       const section = (title: string, keys: readonly string[]) => [t(title), ...keys.map((key) => t(`help.${key}`))].join('\n');
       const privateChat = section('help.privateTitle', ['start', 'my', 'tasks', 'volunteer', 'reply', 'cancel', 'forget', 'id', 'console']);
       const group = section('help.groupTitle', ['claim', 'groupId', ...(who.coordinator ? ['bind', 'unbind'] : [])]);
@@ -112,14 +95,11 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
     notFound: (number: number) => t('notFound', { number }),
     confirmErase: (number: number) => t('confirmErase', { number }),
     erased: (number: number) => t('erased', { number }),
-    /** Why a request's personal data cannot be erased now. */
     eraseRefused: (why: 'open' | 'already_erased' | 'not_found', number: number) =>
       why === 'not_found' ? t('notFound', { number }) : t(`eraseRefused.${why}`, { number }),
-    button: (kind: ButtonKind, number?: number) => t(`button.${kind}`, number === undefined ? {} : { number }),
-    /** The channel's name as people know it. */
+    button: (kind: Parameters<CoordinatorTexts['button']>[0], number?: number) => t(`button.${kind}`, number === undefined ? {} : { number }),
     channel,
     duration,
-    /** One event of a request's history in words (the web console lists them one by one). */
     historyLine,
 
     list(view: ListView): string {
@@ -148,7 +128,6 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
       return [`${title}${page}`, '', ...lines, '', t('list.hint')].join('\n');
     },
 
-    /** The request card: everything in a coordinator's private chat, nothing personal elsewhere. */
     card(request: HelpRequest, options: { personal: boolean; names: ReadonlyMap<string, string> }): string {
       const head = [
         t('card.title', { number: request.number, status: requestTexts.status(request.status) }),
@@ -193,26 +172,21 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
       const previous = last?.type === 'assigned' ? last.previousVolunteer?.displayName : undefined;
       return previous ? t('reassigned', { number: request.number, volunteer, previous }) : t('assigned', { number: request.number, volunteer });
     },
-    /** Why a command on a request did nothing, with what to type instead where that helps. */
     refused(outcome: Exclude<LifecycleOutcome, { kind: 'changed' }>, number: number, command: 'close' | 'cancel' | 'assign'): string {
       if (outcome.kind === 'not_found') return t('notFound', { number });
       const specific = `coordinator.refused.${command}.${outcome.refusal}`;
       return catalog.has(specific) ? catalog.t(specific, { number }) : t(`refused.${outcome.refusal}`, { number });
     },
 
-    unknownVolunteer: (name: NamedPerson, number: number) => t('unknownVolunteer', { who: personName(name), number }),
-    unknownPerson: (name: NamedPerson) => t('unknownPerson', { who: personName(name) }),
+    unknownVolunteer: (name: PersonName, number: number) => t('unknownVolunteer', { who: personName(name), number }),
+    unknownPerson: (name: PersonName) => t('unknownPerson', { who: personName(name) }),
     usernamesTelegramOnly: () => t('usernamesTelegramOnly'),
-    /** The name an assignment shows when the bot knows none (a VK person whose profile it could not read). */
     fallbackName: (person: PersonRef) => t('idLabel', { userId: person.userId }),
-    /** "Иван Петров (@ivan), id 501", or "id 501" for someone the bot has not seen. */
     personLabel: (person: PersonRef & { displayName?: string }) =>
       person.displayName ? t('personLabel', { name: person.displayName, userId: person.userId }) : t('idLabel', { userId: person.userId }),
 
-    /** The answer to /grant, and whether the person was told (undefined: the console tells nobody). */
     granted: (person: string, told?: boolean) =>
       told === undefined ? t('roles.granted', { person }) : `${t('roles.granted', { person })} ${t(told ? 'roles.told' : 'roles.notTold')}`,
-    /** What the person who got a role reads in their private chat. */
     roleNotice: (role: 'coordinator' | 'operator') => t(`roles.notice.${role}`),
     alreadyCoordinator: (person: string) => t('roles.alreadyCoordinator', { person }),
     alreadyConfigured: (person: string) => t('roles.alreadyConfigured', { person }),
@@ -267,7 +241,6 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
       };
     },
     exportCaption: (period: Period, count: number, full: boolean) => t(full ? 'export.captionFull' : 'export.caption', { period: periodLabel(period), count }),
-    /** ASCII only: some mail and messenger clients mangle other names of attachments. */
     exportFileName: (period: Period, full: boolean) => `requests${full ? '-full' : ''}_${isoDate(period.firstDay)}_${isoDate(period.lastDay)}.csv`,
     exportTelegramOnly: () => t('export.telegramOnly'),
     fullExportPrivateOnly: () => t('export.fullPrivateOnly'),
@@ -291,10 +264,7 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
       return [t('districts.title'), ...districts.map((d) => line(d, 'line')), ...stray.map((d) => line(d, 'lineUnknown'))].join('\n');
     },
 
-    /** The description of a command in Telegram's command menu. */
     menu: (command: string) => t(`menu.${command}`),
   };
   return texts;
 }
-
-export type CoordinatorTexts = ReturnType<typeof createCoordinatorTexts>;

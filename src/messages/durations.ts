@@ -1,4 +1,4 @@
-import type { Catalog } from './catalog.js';
+import type { Catalog } from '../scenario/text.js';
 
 /** "2 ч 5 мин", "2 дн 3 ч", "меньше минуты": how long something took or waited, read at a glance. */
 export function formatDuration(catalog: Catalog, ms: number): string {

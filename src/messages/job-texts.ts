@@ -2,9 +2,9 @@ import type { LocalDate } from '../domain/calendar.js';
 import type { HelpRequest } from '../domain/request.js';
 import { toPublicView } from '../domain/request.js';
 import type { DailyReport } from '../services/daily-report.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog } from '../scenario/text.js';
 import { formatDuration } from './durations.js';
-import type { RequestTexts } from './request-texts.js';
+import type { RequestTexts } from '../services/texts.js';
 
 /** The longest bar of the report's per-day lines; the busiest day gets it. */
 const BAR_WIDTH = 12;

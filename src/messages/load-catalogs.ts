@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { loadCatalogFile, type Catalog, type Locale } from './catalog.js';
+import type { Catalog, Locale } from '../scenario/text.js';
+import { loadCatalogFile } from './catalog.js';
 
 /** Loads the Russian and English catalogs from a locales folder. */
 export function loadCatalogs(dir: string): Record<Locale, Catalog> {

@@ -1,5 +1,6 @@
 import { crc32, deflateSync } from 'node:zlib';
 import { stackedChart, type StackedChart } from '../domain/chart.js';
+import type { ReportChartPainter } from '../services/texts.js';
 
 /** Colours of the stacked parts, as [r, g, b]; the legend in the caption names them. */
 export type Rgb = readonly [number, number, number];
@@ -29,6 +30,9 @@ export function renderStackedBars(columns: readonly (readonly number[])[], colou
   const series = Array.from({ length: parts }, () => ({ label: '' }));
   return stackedChartPng(stackedChart({ series, columns: columns.map((values) => ({ values })) }), colours);
 }
+
+/** The daily report's chart in the statuses' colours, the picture the outbox sends. */
+export const drawReportChart: ReportChartPainter = (columns) => renderStackedBars(columns, STATUS_COLOURS);
 
 /**
  * Draws a stacked chart's model as a PNG, pixel by pixel: no canvas, font or browser is needed on the

@@ -1,29 +1,7 @@
-import type { HelpRequest, PublicRequestView } from '../domain/request.js';
+import type { HelpRequest } from '../domain/request.js';
 import type { Scenario } from '../scenario/schema.js';
-import type { RequestNewsTexts } from '../services/request-effects.js';
-import type { Catalog } from './catalog.js';
-
-/**
- * The texts about a request that every channel shows the same way: the group post, the details a
- * volunteer gets, and what the requester is told (the news of a change, as request effects ask for
- * it). Adapters add only their buttons.
- */
-export interface RequestTexts extends RequestNewsTexts {
-  /** The volunteer-group post: number, district, category, age, kind of help, time; nothing personal. */
-  groupPost(view: PublicRequestView, viaHeadquarters: boolean): string;
-  /** The full request, for the volunteer who claimed it only. */
-  volunteerDetails(request: HelpRequest): string;
-  /** A task card once the request has left its reader's hands: why, and nothing personal. */
-  withdrawnCard(request: HelpRequest): string;
-  /** The answer to /my: the requester's requests with their status, or that there are none. */
-  myRequests(requests: HelpRequest[]): string;
-  category(code: string): string;
-  helpKind(code: string): string;
-  status(code: string): string;
-  /** A date and time in the headquarters' time zone. */
-  dateTime(at: Date): string;
-  date(at: Date): string;
-}
+import type { RequestTexts } from '../services/texts.js';
+import type { Catalog } from '../scenario/text.js';
 
 /** The line a superseded post ends with, by where the request was posted again. */
 const SUPERSEDED = {

@@ -1,14 +1,14 @@
 import type { VettingDecision, VolunteerRecord, VolunteerStatus } from '../domain/volunteer.js';
 import type { Scenario } from '../scenario/schema.js';
-import type { Catalog } from './catalog.js';
-import type { RequestTexts } from './request-texts.js';
+import type { Catalog } from '../scenario/text.js';
+import type { RequestTexts, VettingTexts } from '../services/texts.js';
 
 /**
  * The words about volunteers' applications: the HQ chat's post (never the phone), what the applicant
  * is told of a decision, the console's lists and refusals. Skills are named by the labels of the
  * application's own scenario, so a choice the HQ added reads as it does in the questionnaire.
  */
-export function createVettingTexts(catalog: Catalog, scenario: Scenario | undefined, requestTexts: Pick<RequestTexts, 'dateTime'>) {
+export function createVettingTexts(catalog: Catalog, scenario: Scenario | undefined, requestTexts: Pick<RequestTexts, 'dateTime'>): VettingTexts {
   const t = catalog.t.bind(catalog);
   const skillsStep = scenario?.steps.find((s) => s.id === 'skills');
   const skillKeys = new Map(skillsStep?.type === 'multichoice' ? (skillsStep.choices ?? []).map((c) => [c.value, c.label]) : []);
@@ -42,22 +42,17 @@ export function createVettingTexts(catalog: Catalog, scenario: Scenario | undefi
     status,
     skill,
 
-    /** The HQ chat's post of a new application: many read that chat, so neither name nor phone. */
     applicationPost: (record: VolunteerRecord) => `${card(record, false)}\n\n${t('vetting.post.howToDecide', { number: record.number })}`,
 
-    /** The labels of «Одобрить» and «Отклонить» under it. */
     approveLabel: () => t('vetting.post.approve'),
     rejectLabel: () => t('vetting.post.reject'),
 
-    /** What the applicant reads of a decision. */
     decision: (record: VolunteerRecord, decision: VettingDecision, reason: string | undefined) =>
       t(`vetting.told.${decision}`, { number: record.number, reason: reason ?? '' }),
 
-    /** To a coordinator: what their decision did; the name only where personal data may be shown. */
     decided: (record: VolunteerRecord, decision: VettingDecision, personal = true) =>
       t(`vetting.decided.${decision}`, { number: record.number, name: personal ? ` (${record.details?.name ?? t('vetting.noName')})` : '' }),
 
-    /** To a coordinator: the decision does not apply to the record as it is now. */
     notApplicable: (record: VolunteerRecord, decision: VettingDecision) =>
       t('vetting.notApplicable', { number: record.number, status: status(record.status), decision: t(`vetting.decisionName.${decision}`) }),
 
@@ -67,7 +62,6 @@ export function createVettingTexts(catalog: Catalog, scenario: Scenario | undefi
     reasonNeeded: (number: number, decision: VettingDecision) => t(`vetting.reasonNeeded.${decision}`, { number }),
     rejectHint: (number: number) => t('vetting.rejectHint', { number }),
 
-    /** /volunteers: one line per record, with the total and how to see more. */
     list(items: readonly VolunteerRecord[], total: number, filter: { status?: VolunteerStatus; district?: string }, personal: boolean): string {
       const shown = filter.status ? status(filter.status) : t('vetting.list.all');
       const heading = filter.district
@@ -84,5 +78,3 @@ export function createVettingTexts(catalog: Catalog, scenario: Scenario | undefi
     },
   };
 }
-
-export type VettingTexts = ReturnType<typeof createVettingTexts>;

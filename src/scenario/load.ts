@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { CATEGORIES, HELP_KINDS } from '../domain/request.js';
-import type { Catalog } from '../messages/catalog.js';
 import { scenarioSchema, type Scenario, type Step } from './schema.js';
+import type { Catalog } from './text.js';
 
 /** A scenario file that cannot be used, naming the file, the step and what is wrong. */
 export class ScenarioFileError extends Error {

@@ -2,7 +2,7 @@ import { resolveDistrict } from '../domain/districts.js';
 import { UnknownDistrictError } from '../domain/errors.js';
 import type { PersonRef, Platform, RequestChannel } from '../domain/request.js';
 import type { EraseOutcome } from './erasure.js';
-import type { CoordinatorTexts } from '../messages/coordinator-texts.js';
+import type { CoordinatorTexts } from './texts.js';
 import type { IsCoordinator } from './coordinators.js';
 import type { AccessLog, DistrictChatRepository, Logger, Outbox, PeopleRepository, RequestRepository, RoleRepository } from './ports.js';
 import type { RequestLifecycle } from './request-lifecycle.js';

@@ -1,10 +1,10 @@
 import type { QuietHoursRule } from '../domain/quiet-hours.js';
-import type { Catalog } from '../messages/catalog.js';
+import type { Catalog } from '../scenario/text.js';
 import { describeError } from './describe-error.js';
 import { deliverNext } from './outbox/deliver-next.js';
 import { createPacer } from './outbox/pacer.js';
 import type { SendingLimits } from './outbox/sending-limits.js';
-import type { VettingTexts } from '../messages/vetting-texts.js';
+import type { ReportChartPainter, VettingTexts } from './texts.js';
 import type { AccessLog, ChatPacing, ChatRef, Logger, Messengers, Outbox, RequestRepository, VolunteerRoster } from './ports.js';
 import type { TaskDetails } from './task-details.js';
 import type { RequestEffects } from './request-effects.js';
@@ -26,6 +26,8 @@ export interface OutboxWorkerDeps {
   messengers: Messengers;
   headquartersChats: readonly ChatRef[];
   catalog: Catalog;
+  /** Draws the daily report's chart when it is sent. */
+  drawReportChart: ReportChartPainter;
   limits: SendingLimits;
   logger: Logger;
   now: () => Date;

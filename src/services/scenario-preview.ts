@@ -1,11 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCatalogs } from '../messages/load-catalogs.js';
-import { renderText } from '../messages/render.js';
-import type { Catalog, Locale } from '../messages/catalog.js';
 import { advance, startScenario, type EngineContext, type EngineInput, type Prompt, type ScenarioState } from '../scenario/engine.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
+import { renderText, type Catalog, type Locale } from '../scenario/text.js';
 
 /** One line of the preview's chat, already in words. */
 export interface PreviewLine {
@@ -46,7 +44,8 @@ const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*\.ya?ml$/;
  */
 export function createScenarioPreview(deps: {
   dir: string;
-  localesDir: string;
+  /** Reads the locale files as they are on disk now. */
+  readCatalogs: () => Record<Locale, Catalog>;
   locale: Locale;
   districts: readonly string[];
   /** The configured values the texts quote (the retention periods of the consent text). */
@@ -54,7 +53,7 @@ export function createScenarioPreview(deps: {
 }) {
   function load(file: string): { scenario: Scenario; catalog: Catalog; engine: EngineContext } {
     if (!FILE_NAME.test(file) || !files().includes(file)) throw new PreviewFileError(file, 'no such scenario file');
-    const catalogs = loadCatalogs(deps.localesDir);
+    const catalogs = deps.readCatalogs();
     const catalog = catalogs[deps.locale];
     try {
       const scenario = loadScenarioFile(join(deps.dir, file), [catalogs.ru, catalogs.en]);

@@ -10,6 +10,7 @@ import { createRequestEffects } from '../../src/services/request-effects.js';
 import { startTestDatabase, type TestDatabase } from '../support/database.js';
 import { FakeDistrictChatRepository, RecordingLogger, RecordingMessenger } from '../support/fakes.js';
 import { catalogs, helpScenario } from '../support/scenario-fixtures.js';
+import { drawReportChart } from '../../src/messages/report-chart.js';
 
 let t: TestDatabase;
 let processes: Database[];
@@ -112,6 +113,7 @@ it('delivers 150 messages exactly once with three processes sharing the outbox',
       accessLog: p.repositories.accessLog,
       volunteers: p.repositories.volunteerRoster,
       vettingTexts: createVettingTexts(catalogs.ru, undefined, texts),
+      drawReportChart,
       messengers: { telegram: messenger },
       headquartersChats: [],
       catalog: catalogs.ru,

@@ -5,13 +5,13 @@ import { renderPrompt } from '../../bots/telegram/render.js';
 import { parsePayload } from '../../bots/vk/payload.js';
 import { renderIntakeReply } from '../../bots/vk/render.js';
 import { requestDraftSchema, type HelpRequest, type RequestDraft } from '../../src/domain/request.js';
-import { renderText } from '../../src/messages/render.js';
 import { EDIT_PICK, type EngineContext } from '../../src/scenario/engine.js';
 import { createIntake, type Intake, type IntakeInput, type IntakeReply, type IntakeSession, type IntakeStep } from '../../src/services/intake.js';
 import type { SubmitInput, SubmitOutcome } from '../../src/services/submit-request.js';
 import { RecordingLogger } from '../support/fakes.js';
 import { answerRuleBroken, describeInput, hostileOf, hostileString, PHONE_JUNK, Rng, type HostileCategory } from '../support/fuzz-inputs.js';
 import { catalogs, engineContext, helpScenario } from '../support/scenario-fixtures.js';
+import { renderText } from '../../src/scenario/text.js';
 
 /**
  * Fuzz of the shared intake (src/services/intake.ts) and both renderers: every step gets thousands of

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
-import { renderText } from '../../src/messages/render.js';
 import { createFormIntake } from '../../src/services/form-intake.js';
 import { catalogs, engineContext, helpScenario } from '../support/scenario-fixtures.js';
+import { renderText } from '../../src/scenario/text.js';
 
 // The operator's phone form words its questions for a page, not for a chat.
 const form = createFormIntake({

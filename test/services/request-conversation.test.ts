@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/domain/lifecycle.js';
 import { REQUESTER_NIGHT_POLICY } from '../../src/domain/night-policy.js';
+import { createChatTexts } from '../../src/messages/chat-texts.js';
 import { createRequestTexts } from '../../src/messages/request-texts.js';
 import { createPrivateChat, type PrivateChatDeps } from '../../src/services/private-chat/dialogue.js';
 import { createRequestConversation } from '../../src/services/request-conversation.js';
@@ -106,6 +107,7 @@ describe("a requester's words after submit", () => {
     const request = await filed(requests, new Date(NOW.getTime() - DAY));
     const chat = createPrivateChat({
       catalog: catalogs.ru,
+      words: createChatTexts(catalogs.ru, createRequestTexts(catalogs.ru, 'Europe/Moscow', helpScenario)),
       desk: { takeWords: async () => null },
       feedback: { takeComment: async () => null },
       conversation,
@@ -159,7 +161,12 @@ describe('an answer to the requester', () => {
   it('is given with /reply N text in the private chat, which explains itself when the text is missing', async () => {
     const { requests, conversation, textsTo } = setup();
     const request = await filed(requests, NOW);
-    const chat = createPrivateChat({ catalog: catalogs.ru, conversation, capabilities: { opensWithStart: true } } as unknown as PrivateChatDeps);
+    const chat = createPrivateChat({
+      catalog: catalogs.ru,
+      words: createChatTexts(catalogs.ru, createRequestTexts(catalogs.ru, 'Europe/Moscow', helpScenario)),
+      conversation,
+      capabilities: { opensWithStart: true },
+    } as unknown as PrivateChatDeps);
     const coordinator = { person: COORDINATOR, chatId: 'c1' };
     const sent = await chat.handle(coordinator, { kind: 'command', name: 'reply', args: `${request.number} Привезём другой`, text: '' });
     expect(sent.messages).toEqual([{ kind: 'text', text: catalogs.ru.t('conversation.replySent', { number: request.number }) }]);

@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Volunteer } from '../../src/domain/request.js';
-import { renderText } from '../../src/messages/render.js';
 import { createRequestTexts } from '../../src/messages/request-texts.js';
 import { createIntake, type IntakeSession } from '../../src/services/intake.js';
 import { createRequestLifecycle } from '../../src/services/request-lifecycle.js';
@@ -8,6 +7,7 @@ import { createSubmitRequest } from '../../src/services/submit-request.js';
 import { createTestDelivery } from '../support/delivery.js';
 import { FakeDistrictChatRepository, FakeRequestRepository, makeDraft, RecordingLogger, RecordingMessenger, steppingClock } from '../support/fakes.js';
 import { CODE_WORDS, catalogs, engineContext, helpScenario } from '../support/scenario-fixtures.js';
+import { renderText } from '../../src/scenario/text.js';
 
 // What the relative and the chats are told says where a request really went: the district's
 // volunteers, or the HQ chat for a district without a volunteer chat.

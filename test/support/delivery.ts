@@ -1,12 +1,13 @@
 import { quietHoursRule, type QuietHoursRule } from '../../src/domain/quiet-hours.js';
-import type { Catalog } from '../../src/messages/catalog.js';
-import type { RequestTexts } from '../../src/messages/request-texts.js';
 import { createOutboxWorker } from '../../src/services/outbox-worker.js';
 import type { ChatRef, DistrictChatRepository, Logger, Messengers, RequestRepository, VolunteerRoster } from '../../src/services/ports.js';
 import { createVettingTexts } from '../../src/messages/vetting-texts.js';
 import { createRequestEffects } from '../../src/services/request-effects.js';
 import { createTaskDetails } from '../../src/services/task-details.js';
 import { FakeAccessLog, FakeOutbox, FakeVolunteerRoster, freePacing } from './fakes.js';
+import type { Catalog } from '../../src/scenario/text.js';
+import type { RequestTexts } from '../../src/services/texts.js';
+import { drawReportChart } from '../../src/messages/report-chart.js';
 
 /**
  * The outbox path of the services, in memory: effects enqueue into a FakeOutbox and `drain()` runs
@@ -36,6 +37,7 @@ export function createTestDelivery(deps: {
     ...deps,
     volunteers,
     vettingTexts: createVettingTexts(deps.catalog, undefined, deps.texts),
+    drawReportChart,
     outbox,
     details,
     accessLog,

@@ -3,7 +3,7 @@ import { codeWordList } from '../../src/domain/code-word.js';
 import type { EngineContext } from '../../src/scenario/engine.js';
 import { loadScenarioFile } from '../../src/scenario/load.js';
 import { loadCatalogs } from '../../src/messages/load-catalogs.js';
-import { renderText } from '../../src/messages/render.js';
+import { renderText } from '../../src/scenario/text.js';
 
 /** The real scenario and catalogs from the repository, as the bots load them. */
 export const catalogs = loadCatalogs(join(import.meta.dirname, '../../scenarios/locales'));

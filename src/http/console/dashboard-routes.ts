@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { CoordinatorTexts } from '../../messages/coordinator-texts.js';
 import type { ExportRequests } from '../../services/console/export-requests.js';
 import type { DashboardQuery } from '../../services/dashboard.js';
 import { isoDate, localDateOf, parsePeriod } from '../../domain/calendar.js';
 import { dayField, field, read } from './input.js';
 import type { ConsoleKit } from './session.js';
 import { dashboardPage, messagePage } from './views.js';
+import type { CoordinatorTexts } from '../../services/texts.js';
 
 export interface DashboardOptions {
   kit: ConsoleKit;

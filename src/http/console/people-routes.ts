@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { PLATFORMS, type Platform } from '../../domain/request.js';
-import type { CoordinatorTexts } from '../../messages/coordinator-texts.js';
 import type { ConsoleAccess } from '../../services/console-access.js';
 import { parsePersonName } from '../../services/console/people-lookup.js';
 import type { RoleDesk } from '../../services/console/role-desk.js';
 import { field, read } from './input.js';
 import type { ConsoleKit } from './session.js';
 import { peoplePage, type Notice } from './views.js';
+import type { CoordinatorTexts } from '../../services/texts.js';
 
 export interface PeopleOptions {
   kit: ConsoleKit;

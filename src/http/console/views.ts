@@ -1,10 +1,6 @@
 import { REQUEST_STATUSES, type HelpRequest, type Platform, type RequestStatus } from '../../domain/request.js';
-import type { Catalog } from '../../messages/catalog.js';
-import type { CoordinatorTexts } from '../../messages/coordinator-texts.js';
-import { renderText } from '../../messages/render.js';
-import type { RequestTexts } from '../../messages/request-texts.js';
 import type { Scenario } from '../../scenario/schema.js';
-import type { Text } from '../../scenario/text.js';
+import { type Text, type Catalog, renderText } from '../../scenario/text.js';
 import type { ConsoleUser } from '../../services/console-access.js';
 import { personKey } from '../../services/console/people-lookup.js';
 import type { RequestCard } from '../../services/console/request-desk.js';
@@ -14,6 +10,7 @@ import type { KnownPerson, Question } from '../../services/ports.js';
 import type { PreviewState } from '../../services/scenario-preview.js';
 import { horizontalBars, stackedColumns } from './charts.js';
 import { html, type Html } from './html.js';
+import type { CoordinatorTexts, RequestTexts } from '../../services/texts.js';
 
 /** Pages of the console, as the navigation names them. */
 export type Section = 'dashboard' | 'requests' | 'questions' | 'intake' | 'preview' | 'volunteers' | 'people';

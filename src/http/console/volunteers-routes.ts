@@ -2,12 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { PersonRef } from '../../domain/request.js';
 import { VETTING_DECISIONS, VOLUNTEER_STATUSES, type VettingDecision, type VolunteerStatus } from '../../domain/volunteer.js';
-import type { VettingTexts } from '../../messages/vetting-texts.js';
 import type { VolunteerVetting } from '../../services/volunteer-vetting.js';
 import { field, read } from './input.js';
 import type { ConsoleKit } from './session.js';
 import { messagePage, type Notice } from './views.js';
 import { type RefusedForm, type VolunteerFilters, volunteersPage } from './volunteers-views.js';
+import type { VettingTexts } from '../../services/texts.js';
 
 export interface VolunteersOptions {
   kit: ConsoleKit;

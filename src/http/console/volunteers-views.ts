@@ -1,8 +1,8 @@
 import { DECISIONS, VETTING_DECISIONS, VOLUNTEER_STATUSES, type VettingDecision, type VolunteerRecord, type VolunteerStatus } from '../../domain/volunteer.js';
-import type { VettingTexts } from '../../messages/vetting-texts.js';
 import type { ConsoleUser } from '../../services/console-access.js';
 import { html, type Html } from './html.js';
 import { consoleText, csrfField, layout, type Notice, option, type ViewContext } from './views.js';
+import type { VettingTexts } from '../../services/texts.js';
 
 /** The list's filters, as the page's forms send them back (so a decision returns to the same list). */
 export interface VolunteerFilters {

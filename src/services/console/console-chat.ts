@@ -1,5 +1,5 @@
 import type { Platform } from '../../domain/request.js';
-import type { Catalog } from '../../messages/catalog.js';
+import type { Catalog } from '../../scenario/text.js';
 import type { ConsoleLinkIssuer } from '../console-access.js';
 import type { CommandContext, ConsoleReply, CoordinatorConsole } from '../coordinator-commands.js';
 import type { PeopleRegistry } from '../people-registry.js';

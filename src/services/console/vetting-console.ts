@@ -2,7 +2,7 @@ import { resolveDistrict } from '../../domain/districts.js';
 import { UnknownDistrictError } from '../../domain/errors.js';
 import type { PersonRef, Platform } from '../../domain/request.js';
 import type { VettingDecision } from '../../domain/volunteer.js';
-import type { VettingTexts } from '../../messages/vetting-texts.js';
+import type { VettingTexts } from '../texts.js';
 import type { DecideOutcome, VolunteerVetting } from '../volunteer-vetting.js';
 import type { ParsedCommand } from './command-parser.js';
 

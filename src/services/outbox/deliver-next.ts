@@ -1,6 +1,6 @@
 import type { QuietHoursRule } from '../../domain/quiet-hours.js';
-import type { Catalog } from '../../messages/catalog.js';
-import type { VettingTexts } from '../../messages/vetting-texts.js';
+import type { Catalog } from '../../scenario/text.js';
+import type { ReportChartPainter, VettingTexts } from '../texts.js';
 import { describeError } from '../describe-error.js';
 import type { AccessLog, ChatRef, Logger, Messenger, Messengers, Outbox, OutboxEntry, RequestRepository, VolunteerRoster } from '../ports.js';
 import type { TaskDetails } from '../task-details.js';
@@ -18,6 +18,7 @@ export interface DeliverNextDeps {
   messengers: Messengers;
   headquartersChats: readonly ChatRef[];
   catalog: Catalog;
+  drawReportChart: ReportChartPainter;
   logger: Logger;
   now: () => Date;
   quietHours: QuietHoursRule;
@@ -51,7 +52,7 @@ async function deliver(entry: OutboxEntry, messenger: Messenger, deps: DeliverNe
     await deps.outbox.retryLater(entry.key, deps.workerId, deps.quietHours.endOf(deps.now()));
     return;
   }
-  const { requests, details, accessLog, volunteers, vettingTexts, catalog, now } = deps;
+  const { requests, details, accessLog, volunteers, vettingTexts, catalog, drawReportChart, now } = deps;
   const context: DeliveryContext = {
     messenger,
     requests,
@@ -60,6 +61,7 @@ async function deliver(entry: OutboxEntry, messenger: Messenger, deps: DeliverNe
     volunteers,
     vettingTexts,
     catalog,
+    drawReportChart,
     now,
     deliveryKey: entry.key,
     silent: handling === 'send-silently',

@@ -1,9 +1,8 @@
 import { REQUESTER_NIGHT_POLICY, type NightHandling, type RequesterMessageKind } from '../../domain/night-policy.js';
 import { toPublicView, type GroupPost, type HelpRequest } from '../../domain/request.js';
-import type { Catalog } from '../../messages/catalog.js';
-import { renderStackedBars, STATUS_COLOURS } from '../../messages/report-chart.js';
+import type { Catalog } from '../../scenario/text.js';
 import { RecipientUnreachableError } from '../../domain/errors.js';
-import type { VettingTexts } from '../../messages/vetting-texts.js';
+import type { ReportChartPainter, VettingTexts } from '../texts.js';
 import { encodeConsoleAction } from '../console/action-codec.js';
 import type { AccessLog, Messenger, OutboxMessage, RequestRepository, SendOptions, VolunteerRoster } from '../ports.js';
 import type { ChatButton } from '../private-chat/reply.js';
@@ -33,6 +32,7 @@ export interface DeliveryContext {
   volunteers: Pick<VolunteerRoster, 'findByNumber'>;
   vettingTexts: VettingTexts;
   catalog: Catalog;
+  drawReportChart: ReportChartPainter;
   now: () => Date;
   /** The outbox key: a platform that can recognises a message sent twice by it. */
   deliveryKey: string;
@@ -117,10 +117,8 @@ const DELIVERY_RULES: { [K in OutboxMessage['kind']]: DeliveryRule<MessageOf<K>>
   chart: {
     nightKind: notToRequester,
     // A platform that cannot show pictures has the report's text, which says the same in words.
-    plan: async (message, { messenger, deliveryKey }) =>
-      messenger.sendChart
-        ? send(() => messenger.sendChart!(message.chatId, renderStackedBars(message.columns, STATUS_COLOURS), message.caption, { deliveryKey }))
-        : SKIP,
+    plan: async (message, { messenger, deliveryKey, drawReportChart }) =>
+      messenger.sendChart ? send(() => messenger.sendChart!(message.chatId, drawReportChart(message.columns), message.caption, { deliveryKey })) : SKIP,
   },
 
   application: {

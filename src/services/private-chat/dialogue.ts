@@ -1,13 +1,11 @@
 import type { PersonRef } from '../../domain/request.js';
-import type { Catalog } from '../../messages/catalog.js';
-import { lifecycleRefusalText } from '../../messages/command-texts.js';
-import { answerOutcomeText, requesterWordsText } from '../../messages/conversation-texts.js';
-import type { RequestTexts } from '../../messages/request-texts.js';
-import { RELEASE_REASONS, releaseReasonLabel, tasksText } from '../../messages/volunteer-texts.js';
+import { RELEASE_REASONS } from '../../domain/volunteer.js';
+import type { Catalog } from '../../scenario/text.js';
 import type { Erasure } from '../erasure.js';
 import { RATINGS, type Feedback } from '../feedback.js';
 import type { Intake, IntakeSession } from '../intake.js';
 import type { KeyValueStore } from '../ports.js';
+import type { ChatTexts } from '../texts.js';
 import type { RequestConversation } from '../request-conversation.js';
 import type { TaskDetails } from '../task-details.js';
 import type { VolunteerDesk } from '../volunteer-desk.js';
@@ -45,7 +43,8 @@ export function storedPlace(store: KeyValueStore<unknown>, key: string): Questio
 
 export interface PrivateChatDeps {
   catalog: Catalog;
-  texts: RequestTexts;
+  /** The answers that follow from the services' outcomes. */
+  words: ChatTexts;
   intake: Intake;
   desk: VolunteerDesk;
   feedback: Feedback;
@@ -72,7 +71,7 @@ const REPLY_ARGS = /^(\d{1,9})\s+([\s\S]+)$/;
  * Adapters turn an update into a ChatInput and draw the ChatReply.
  */
 export function createPrivateChat(deps: PrivateChatDeps) {
-  const { catalog, desk, capabilities } = deps;
+  const { catalog, words, desk, capabilities } = deps;
   const { questionnaireInput, questionnaireReply } = createQuestionnaireTurn(catalog);
   const say = (text: string, extra: Omit<Extract<ChatMessage, { kind: 'text' }>, 'kind' | 'text'> = {}): ChatReply => ({
     messages: [{ kind: 'text', text, ...extra }],
@@ -134,7 +133,7 @@ export function createPrivateChat(deps: PrivateChatDeps) {
     const buttons = listed(held).map((task): ChatButton[] => [
       { label: catalog.t('volunteer.cardButton', { number: task.number }), action: { kind: 'task', action: 'card', number: task.number } },
     ]);
-    return say(tasksText(catalog, deps.texts, held), buttons.length > 0 ? { buttons } : {});
+    return say(words.tasks(held), buttons.length > 0 ? { buttons } : {});
   }
 
   function forgetQuestion(): ChatReply {
@@ -151,7 +150,7 @@ export function createPrivateChat(deps: PrivateChatDeps) {
     const taken = await desk.takeWords(who.person, who.person.platform, text);
     if (taken) {
       const done = taken.took === 'comment' ? 'volunteer.commentSaved' : 'volunteer.released';
-      return say(lifecycleRefusalText(catalog, taken.outcome, taken.number) ?? catalog.t(done, { number: taken.number }));
+      return say(words.lifecycleRefusal(taken.outcome, taken.number) ?? catalog.t(done, { number: taken.number }));
     }
     if ((await deps.feedback.takeComment(who.person, text)) === null) return null;
     return say(catalog.t('jobs.feedbackCommentSaved'));
@@ -162,7 +161,7 @@ export function createPrivateChat(deps: PrivateChatDeps) {
     const parsed = REPLY_ARGS.exec(args.trim());
     if (!deps.conversation || !parsed) return say(catalog.t('conversation.replyUsage'));
     const outcome = await deps.conversation.answer(Number(parsed[1]), { person: who.person, channel: who.person.platform }, parsed[2]!);
-    return say(answerOutcomeText(catalog, outcome));
+    return say(words.answerOutcome(outcome));
   }
 
   /** Words outside a questionnaire are passed on: to the request they are about, or to the HQ as a question. */
@@ -170,7 +169,7 @@ export function createPrivateChat(deps: PrivateChatDeps) {
     if (!deps.conversation) return null;
     const outcome = await deps.conversation.fromRequester({ ...who.person, chatId: who.chatId }, text);
     // The menu stays at hand: the words may also have been meant to start a new request.
-    return outcome.kind === 'unattached' ? null : say(requesterWordsText(catalog, outcome), { buttons: menu() });
+    return outcome.kind === 'unattached' ? null : say(words.requesterWords(outcome), { buttons: menu() });
   }
 
   /** Only the holder of a request may see it or give it back. */
@@ -194,7 +193,7 @@ export function createPrivateChat(deps: PrivateChatDeps) {
       case 'task': {
         const { number } = action;
         if (action.action === 'done') {
-          const refusal = lifecycleRefusalText(catalog, await desk.complete(number, me, me.platform), number);
+          const refusal = words.lifecycleRefusal(await desk.complete(number, me, me.platform), number);
           if (refusal) return refuse(refusal);
           const noComment: ChatButton = { label: catalog.t('volunteer.noCommentButton'), action: { kind: 'noComment' } };
           return { clearPressed: true, ...say(catalog.t('volunteer.doneThanks', { number }), { buttons: [[noComment]] }) };
@@ -202,8 +201,8 @@ export function createPrivateChat(deps: PrivateChatDeps) {
         const request = await held(number, me);
         if (!('number' in request)) return request;
         if (action.action === 'release') {
-          const buttons = RELEASE_REASONS.map((_, reason): ChatButton[] => [
-            { label: releaseReasonLabel(catalog, reason)!, action: { kind: 'release', number, reason } },
+          const buttons = RELEASE_REASONS.map((code, reason): ChatButton[] => [
+            { label: words.releaseReason(code), action: { kind: 'release', number, reason } },
           ]);
           return say(catalog.t('volunteer.releaseQuestion', { number }), { buttons });
         }
@@ -212,16 +211,16 @@ export function createPrivateChat(deps: PrivateChatDeps) {
         return NO_MESSAGES;
       }
       case 'release': {
-        const reason = releaseReasonLabel(catalog, action.reason);
-        if (!reason) return stale();
-        if (RELEASE_REASONS[action.reason] === 'other') {
+        const code = RELEASE_REASONS[action.reason];
+        if (!code) return stale();
+        if (code === 'other') {
           // The HQ needs the reason itself; the request stays with the volunteer until it is written.
           const request = await held(action.number, me);
           if (!('number' in request)) return request;
           await desk.awaitReleaseReason(action.number, me);
           return { clearPressed: true, ...say(catalog.t('volunteer.releaseReasonAsk', { number: action.number })) };
         }
-        const refusal = lifecycleRefusalText(catalog, await desk.release(action.number, me, me.platform, reason), action.number);
+        const refusal = words.lifecycleRefusal(await desk.release(action.number, me, me.platform, words.releaseReason(code)), action.number);
         return refusal ? refuse(refusal) : { clearPressed: true, ...say(catalog.t('volunteer.released', { number: action.number })) };
       }
       case 'noComment':
@@ -231,7 +230,7 @@ export function createPrivateChat(deps: PrivateChatDeps) {
         const { number } = action;
         if (action.confirmed) {
           // On success the confirmation comes through the outbox, like every news of a request.
-          const refusal = lifecycleRefusalText(catalog, await desk.withdraw(number, me, me.platform), number);
+          const refusal = words.lifecycleRefusal(await desk.withdraw(number, me, me.platform), number);
           return { clearPressed: true, ...(refusal ? refuse(refusal) : { messages: [] }) };
         }
         if (!(await desk.withdrawable(me)).includes(number)) return refuse(catalog.t('lifecycle.refused.not_allowed', { number }));

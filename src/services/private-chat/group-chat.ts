@@ -1,13 +1,18 @@
 import type { PersonRef } from '../../domain/request.js';
-import type { Catalog } from '../../messages/catalog.js';
-import { bindReplyText, unbindReplyText } from '../../messages/command-texts.js';
+import type { Catalog } from '../../scenario/text.js';
 import type { DistrictBinding } from '../bind-district.js';
+import type { ChatTexts } from '../texts.js';
 
 /**
  * The commands of a volunteers' group chat on every platform: a coordinator's /bind and /unbind, and
  * /start or /id, which tell the chat's id (the HQ chat setting needs it). Null for any other command.
  */
-export function createGroupChat(deps: { catalog: Catalog; binding: DistrictBinding; districts: readonly string[] }) {
+export function createGroupChat(deps: {
+  catalog: Catalog;
+  words: Pick<ChatTexts, 'bindReply' | 'unbindReply'>;
+  binding: DistrictBinding;
+  districts: readonly string[];
+}) {
   const { catalog } = deps;
   return {
     /** `title` is the chat's name where the platform tells it: /districts shows it instead of the id. */
@@ -15,14 +20,14 @@ export function createGroupChat(deps: { catalog: Catalog; binding: DistrictBindi
       // The service checks the role before the district, so a volunteer learns nothing but the refusal.
       if (name === 'bind') {
         const result = await deps.binding.bind(by, by.platform, chatId, args, title).catch((error: unknown) => ({ error }));
-        return bindReplyText(catalog, deps.districts, args, result);
+        return deps.words.bindReply(deps.districts, args, result);
       }
       if (name === 'unbind') {
         const result = await deps.binding.unbind(by, by.platform, chatId).then(
           (district) => ({ district }),
           (error: unknown) => ({ error }),
         );
-        return unbindReplyText(catalog, result);
+        return deps.words.unbindReply(result);
       }
       if (name === 'start' || name === 'id') {
         const district = await deps.binding.districtOf(by.platform, chatId);

@@ -1,4 +1,4 @@
-import type { Catalog } from '../../messages/catalog.js';
+import type { Catalog } from '../../scenario/text.js';
 import { isDatabaseUnavailable } from '../describe-error.js';
 import type { ChatReply } from './reply.js';
 

@@ -1,7 +1,7 @@
 import { RecipientUnreachableError } from '../../domain/errors.js';
 import type { HelpRequest, Platform } from '../../domain/request.js';
-import type { Catalog } from '../../messages/catalog.js';
-import type { RequestTexts } from '../../messages/request-texts.js';
+import type { Catalog } from '../../scenario/text.js';
+import type { RequestTexts } from '../texts.js';
 import { PermanentDeliveryError } from '../outbox/permanent-delivery-error.js';
 import type { Messenger, SendOptions, ShownMessage } from '../ports.js';
 import { ratingButtons, taskButtons } from './dialogue.js';

@@ -1,5 +1,4 @@
-import type { Catalog } from '../../messages/catalog.js';
-import { renderText } from '../../messages/render.js';
+import { renderText, type Catalog } from '../../scenario/text.js';
 import type { Choice, Prompt } from '../../scenario/engine.js';
 
 /**

@@ -1,5 +1,4 @@
-import type { Catalog } from '../../messages/catalog.js';
-import { renderText } from '../../messages/render.js';
+import { renderText, type Catalog } from '../../scenario/text.js';
 import { foldForMatching } from '../../scenario/parse-answer.js';
 import type { IntakeInput, IntakeStep } from '../intake.js';
 import type { ChatInput, ChatMessage, ChatReply } from './reply.js';

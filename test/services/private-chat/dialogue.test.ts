@@ -4,7 +4,9 @@ import { keyText } from '../../../src/scenario/text.js';
 import { createPrivateChat, type PrivateChatDeps } from '../../../src/services/private-chat/dialogue.js';
 import { promptText } from '../../../src/services/private-chat/prompt-text.js';
 import type { ChatCapabilities } from '../../../src/services/private-chat/reply.js';
-import { catalogs } from '../../support/scenario-fixtures.js';
+import { createChatTexts } from '../../../src/messages/chat-texts.js';
+import { createRequestTexts } from '../../../src/messages/request-texts.js';
+import { catalogs, helpScenario } from '../../support/scenario-fixtures.js';
 
 const catalog = catalogs.ru;
 const phonePrompt: Prompt = { seq: 9, stepId: 'phone', expects: 'phone', question: keyText('request.phone.question'), choices: [], canGoBack: true };
@@ -16,7 +18,7 @@ const someone = { person: { platform: 'vk' as const, userId: '42' }, chatId: '42
 function dialogue(capabilities: ChatCapabilities, open: number[] = []) {
   const deps = {
     catalog,
-    texts: {},
+    words: createChatTexts(catalog, createRequestTexts(catalog, 'Europe/Moscow', helpScenario)),
     intake: {},
     desk: { withdrawable: async () => open, takeWords: async () => null, tasks: async () => [] },
     feedback: { takeComment: async () => null },

@@ -4,8 +4,8 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCatalogs } from '../messages/load-catalogs.js';
-import { loadScenarioFile, ScenarioFileError } from './load.js';
+import { loadCatalogs } from './messages/load-catalogs.js';
+import { loadScenarioFile, ScenarioFileError } from './scenario/load.js';
 
 const dir = process.argv[2] ?? 'scenarios';
 let failed = 0;
