@@ -17,16 +17,22 @@ export interface ReachOptions {
   endpoint: string;
   /** The reason to try again (a network failure's code), or undefined when the error is not one to wait out. */
   retryReason: (error: unknown) => string | undefined;
+  /** The error to end start-up with when the service's answer is one no wait will change (a refused token); undefined otherwise. */
+  refusal?: (error: unknown) => Error | undefined;
   policy: RetryPolicy;
   /** Ends the wait: the system is being stopped. */
   stop?: AbortSignal;
   logger: Logger;
 }
 
+/** Where a platform's API is and how start-up waits for it: what each of its start-up calls shares. */
+export type Reach = Pick<ReachOptions, 'endpoint' | 'policy' | 'logger'>;
+
 /**
  * Runs `attempt` until it succeeds. A failure worth waiting out is logged as a warning naming the
  * address, the reason and the next delay, and tried again after it, the delays doubling up to the
- * policy's longest; any other failure is thrown at once. A silent retry loop looks like a hang.
+ * policy's longest; a refusal is thrown at once as the error `refusal` makes of it, any other
+ * failure as it is. A silent retry loop looks like a hang.
  */
 export async function untilReachable<T>(attempt: (signal: AbortSignal) => Promise<T>, options: ReachOptions): Promise<T> {
   const { service, endpoint, policy, stop, logger } = options;
@@ -42,6 +48,8 @@ export async function untilReachable<T>(attempt: (signal: AbortSignal) => Promis
       return result;
     } catch (error) {
       if (stop?.aborted) throw stop.reason;
+      const refused = options.refusal?.(error);
+      if (refused) throw refused;
       const reason = timeout.aborted ? 'ETIMEDOUT' : options.retryReason(error);
       if (!reason) throw error;
       logger.warn(

@@ -26,14 +26,16 @@ export function createTelegramCommandMenus(
   const coordinatorPrivate = (): BotCommand[] => [...described(['start', 'my', 'tasks']), ...consoleCommands(), ...described(['console'])];
   const headquarters = (): BotCommand[] => [...consoleCommands(), ...described(['id'])];
 
-  async function set(commands: BotCommand[], scope: BotCommandScope): Promise<void> {
+  /** A menu call whose failure is logged, not thrown. */
+  async function logFailure(doing: 'setting' | 'removing', scope: BotCommandScope, request: () => Promise<unknown>): Promise<void> {
     try {
-      await api.setMyCommands(commands, { scope });
+      await request();
     } catch (error) {
       // A coordinator who never opened the bot has no chat yet: their menu appears once they do.
-      deps.logger.warn({ scope: scope.type, err: error instanceof GrammyError ? error.description : 'error' }, 'setting a command menu failed');
+      deps.logger.warn({ scope: scope.type, err: error instanceof GrammyError ? error.description : 'error' }, `${doing} a command menu failed`);
     }
   }
+  const set = (commands: BotCommand[], scope: BotCommandScope) => logFailure('setting', scope, () => api.setMyCommands(commands, { scope }));
 
   return {
     /** Sets every menu; run at start-up (menus persist in Telegram, so this also repairs them). */
@@ -47,15 +49,8 @@ export function createTelegramCommandMenus(
     /** Gives a person the coordinator's menu, or takes it back (their chat falls back to everyone's). */
     async update(userId: string, isCoordinator: boolean): Promise<void> {
       const scope: BotCommandScope = { type: 'chat', chat_id: Number(userId) };
-      if (isCoordinator) {
-        await set(coordinatorPrivate(), scope);
-        return;
-      }
-      try {
-        await api.deleteMyCommands({ scope });
-      } catch (error) {
-        deps.logger.warn({ scope: 'chat', err: error instanceof GrammyError ? error.description : 'error' }, 'removing a command menu failed');
-      }
+      if (isCoordinator) await set(coordinatorPrivate(), scope);
+      else await logFailure('removing', scope, () => api.deleteMyCommands({ scope }));
     },
   };
 }

@@ -74,13 +74,9 @@ function commandName(text: string): string | undefined {
  * picked from the member list) turned into their id, so `/assign 17 <mention>` works for them too.
  */
 function argsWithMentions(ctx: BotContext): string {
-  const message = ctx.message;
-  const text = message?.text ?? '';
-  let out = text;
-  const mentions = (message?.entities ?? []).filter((e) => e.type === 'text_mention').sort((a, b) => b.offset - a.offset);
-  for (const entity of mentions) {
-    if (entity.type !== 'text_mention') continue;
-    out = out.slice(0, entity.offset) + String(entity.user.id) + out.slice(entity.offset + entity.length);
-  }
-  return out.replace(/^\/\S+\s*/, '');
+  let text = ctx.message?.text ?? '';
+  // The last first, so that the offsets of those before it still hold.
+  const mentions = (ctx.message?.entities ?? []).filter((e) => e.type === 'text_mention').sort((a, b) => b.offset - a.offset);
+  for (const entity of mentions) text = text.slice(0, entity.offset) + String(entity.user.id) + text.slice(entity.offset + entity.length);
+  return text.replace(/^\/\S+\s*/, '');
 }

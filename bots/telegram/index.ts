@@ -2,7 +2,7 @@ import { run, type RunnerHandle } from '@grammyjs/runner';
 import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
 import { Api, type Bot } from 'grammy';
 import type { Update } from 'grammy/types';
-import { DEFAULT_RETRY_POLICY } from '../../src/connect-retry.js';
+import { DEFAULT_RETRY_POLICY, type Reach } from '../../src/connect-retry.js';
 import type { PlatformConnection, PlatformCore, PlatformModule } from '../../src/platform-module.js';
 import { createConsoleChat } from '../../src/services/console/console-chat.js';
 import { createTelegramBot, installTelegramHandlers } from './bot.js';
@@ -11,11 +11,9 @@ import { telegramConfigProblems, telegramConfigShape, type TelegramConfig } from
 import { TELEGRAM_CONSOLE_LIMITS } from './callback-data.js';
 import { createTelegramCommandMenus, type TelegramCommandMenus } from './command-menus.js';
 import { createTelegramMessenger } from './messenger.js';
-import { callTelegramAtStartup, type ReachTelegram } from './reach-api.js';
+import { callTelegramAtStartup } from './reach-api.js';
 import { CAPABILITIES } from './render.js';
 import { createTelegramWebhookHandler, TELEGRAM_WEBHOOK_PATH } from './webhook.js';
-
-/** A reply keyboard shares the person's number and a contact card calls with one tap; every chat opens with /start. */
 
 /** The Telegram bot (grammY): long polling or a webhook, per-person command menus. */
 export const telegramPlatform: PlatformModule<typeof telegramConfigShape> = {
@@ -42,7 +40,7 @@ export const telegramPlatform: PlatformModule<typeof telegramConfigShape> = {
     // start-up's calls say what they wait for instead of retrying in silence.
     const plainApi = new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT, ...fetch });
     const messenger = createTelegramMessenger(plainApi, context.texts, context.catalog);
-    const reach: ReachTelegram = { apiRoot: config.TELEGRAM_API_ROOT, policy: { ...DEFAULT_RETRY_POLICY, ...context.connectRetry }, logger };
+    const reach: Reach = { endpoint: config.TELEGRAM_API_ROOT, policy: { ...DEFAULT_RETRY_POLICY, ...context.connectRetry }, logger };
     let menus: TelegramCommandMenus | undefined;
     let handlers: { drained: () => Promise<void> } | undefined;
     let runner: RunnerHandle | undefined;

@@ -3,7 +3,7 @@ import type { PublicRequestView } from '../../src/domain/request.js';
 import type { Messenger, SendOptions } from '../../src/services/ports.js';
 import { deliveryCalls, privateMessages } from '../../src/services/private-chat/outgoing.js';
 import { encodeCallback } from './callback-data.js';
-import { inlineKeyboard } from './render.js';
+import { inlineKeyboard, NOT_MODIFIED, ignoringRefusal } from './render.js';
 import type { Catalog } from '../../src/scenario/text.js';
 import type { RequestTexts } from '../../src/services/texts.js';
 
@@ -40,13 +40,12 @@ export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: 
     async updatePost(post, view) {
       // An empty keyboard removes the button once the request is no longer open.
       const replyMarkup = view.status === 'new' && !view.superseded ? claimKeyboard(view) : { inline_keyboard: [] };
+      // Not modified: the post already shows this state.
       await call(() =>
-        api
-          .editMessageText(post.chatId, Number(post.messageId), texts.groupPost(view, post.viaHeadquarters), { reply_markup: replyMarkup })
-          .catch((error: unknown) => {
-            // Telegram refuses an edit that changes nothing; the post already shows this state.
-            if (!(error instanceof GrammyError && error.description.includes('message is not modified'))) throw error;
-          }),
+        ignoringRefusal(
+          NOT_MODIFIED,
+          api.editMessageText(post.chatId, Number(post.messageId), texts.groupPost(view, post.viaHeadquarters), { reply_markup: replyMarkup }),
+        ),
       );
     },
     ...privateMessages(catalog, texts, {
@@ -55,27 +54,12 @@ export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: 
         return String((await send(() => api.sendMessage(chatId, message.text, { ...markup, ...silently(options) }))).message_id);
       },
       sendContactCard: async (chatId, name, phone, options) => String((await send(() => api.sendContact(chatId, phone, name, silently(options)))).message_id),
+      // Not modified: edited before (a retry after a crash), it already says this.
       edit: (chatId, messageId, text) =>
-        call(() =>
-          api.editMessageText(chatId, Number(messageId), text, { reply_markup: { inline_keyboard: [] } }).then(
-            () => undefined,
-            (error: unknown) => {
-              // Edited before (a retry after a crash): it already says this.
-              if (!(error instanceof GrammyError && error.description.includes('message is not modified'))) throw error;
-            },
-          ),
-        ),
+        call(() => ignoringRefusal(NOT_MODIFIED, api.editMessageText(chatId, Number(messageId), text, { reply_markup: { inline_keyboard: [] } }))),
       remove: {
-        call: (chatId, messageId) =>
-          call(() =>
-            api.deleteMessage(chatId, Number(messageId)).then(
-              () => undefined,
-              (error: unknown) => {
-                // Deleted before (a retry after a crash, or by the reader): it is gone, as wanted.
-                if (!(error instanceof GrammyError && /message to delete not found/i.test(error.description))) throw error;
-              },
-            ),
-          ),
+        // Not found: deleted before (a retry after a crash, or by the reader), it is gone as wanted.
+        call: (chatId, messageId) => call(() => ignoringRefusal(/message to delete not found/i, api.deleteMessage(chatId, Number(messageId)))),
         withinMs: DELETABLE_FOR_MS,
       },
     }),

@@ -1,33 +1,23 @@
 import { type Api, GrammyError, HttpError } from 'grammy';
-import { untilReachable, type RetryPolicy } from '../../src/connect-retry.js';
-import type { Logger } from '../../src/logger.js';
+import { untilReachable, type Reach } from '../../src/connect-retry.js';
 import { networkErrorCode, StartupError } from '../../src/startup-error.js';
 
 /** grammY types its signals by the abort-controller package it ships for older runtimes; Node's own is the same thing. */
 type TelegramSignal = NonNullable<Parameters<Api['getMe']>[0]>;
-
-export interface ReachTelegram {
-  apiRoot: string;
-  policy: RetryPolicy;
-  logger: Logger;
-}
 
 /**
  * One start-up call to the Bot API (getMe, setWebhook), tried until Telegram answers or `stop`
  * aborts: an unreachable API is waited out with a warning each time, a refused token ends start-up.
  * The client given must not retry on its own, or the warnings would never be reached.
  */
-export function callTelegramAtStartup<T>(call: (signal: TelegramSignal) => Promise<T>, stop: AbortSignal, reach: ReachTelegram): Promise<T> {
-  return untilReachable(
-    async (signal) => {
-      try {
-        return await call(signal as unknown as TelegramSignal);
-      } catch (error) {
-        throw refusal(error, reach.apiRoot) ?? error;
-      }
-    },
-    { service: 'the Telegram Bot API', endpoint: reach.apiRoot, retryReason, policy: reach.policy, stop, logger: reach.logger },
-  );
+export function callTelegramAtStartup<T>(call: (signal: TelegramSignal) => Promise<T>, stop: AbortSignal, reach: Reach): Promise<T> {
+  return untilReachable((signal) => call(signal as unknown as TelegramSignal), {
+    ...reach,
+    service: 'the Telegram Bot API',
+    retryReason,
+    refusal: (error) => refusal(error, reach.endpoint),
+    stop,
+  });
 }
 
 /** A network failure, or Telegram busy or failing, is waited out. */

@@ -17,6 +17,19 @@ export interface RenderedPrompt {
   replyMarkup: InlineKeyboard | Keyboard | ReplyKeyboardRemove;
 }
 
+/** Telegram refuses an edit that changes nothing: the message already shows what the edit would. */
+export const NOT_MODIFIED = /message is not modified/;
+
+/** A Bot API call whose refusal with a description matching `done` means it was done before; other errors are thrown. */
+export function ignoringRefusal(done: RegExp, request: Promise<unknown>): Promise<void> {
+  return request.then(
+    () => undefined,
+    (error: unknown) => {
+      if (!(error instanceof GrammyError && done.test(error.description))) throw error;
+    },
+  );
+}
+
 /** Rows of buttons as an inline keyboard (colours are not Telegram's). */
 export function inlineKeyboard(rows: ChatButton[][]): InlineKeyboard {
   return InlineKeyboard.from(rows.map((row) => row.map((button) => InlineKeyboard.text(button.label, encodeCallback(button.action)))));
@@ -66,19 +79,15 @@ export async function sendReply(ctx: Context, reply: ChatReply, catalog: Catalog
         await ctx.reply(catalog.t('bot.intake.phoneTaken'), { reply_markup: { remove_keyboard: true } });
       // A mark on a multichoice question redraws its ticks on the message pressed.
       if (message.inPlace && ctx.callbackQuery?.message && rendered.replyMarkup instanceof InlineKeyboard) {
-        await ctx.editMessageText(rendered.text, { reply_markup: rendered.replyMarkup }).catch((error: unknown) => {
-          if (!(error instanceof GrammyError && error.description.includes('message is not modified'))) throw error;
-        });
+        await ignoringRefusal(NOT_MODIFIED, ctx.editMessageText(rendered.text, { reply_markup: rendered.replyMarkup }));
         continue;
       }
       await ctx.reply(rendered.text, { reply_markup: rendered.replyMarkup });
     } else if (message.kind === 'document') {
       await ctx.replyWithDocument(new InputFile(Buffer.from(message.content, 'utf8'), message.fileName), { caption: message.caption });
     } else if (message.replacesPressed && ctx.callbackQuery?.message) {
-      await ctx.editMessageText(message.text, message.buttons ? { reply_markup: inlineKeyboard(message.buttons) } : {}).catch((error: unknown) => {
-        // Pressed twice: the page is already shown.
-        if (!(error instanceof GrammyError && error.description.includes('message is not modified'))) throw error;
-      });
+      // Pressed twice: the page is already shown.
+      await ignoringRefusal(NOT_MODIFIED, ctx.editMessageText(message.text, message.buttons ? { reply_markup: inlineKeyboard(message.buttons) } : {}));
     } else {
       const markup = message.buttons ? inlineKeyboard(message.buttons) : message.closesKeyboard ? { remove_keyboard: true as const } : undefined;
       await ctx.reply(message.text, {

@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_POLICY } from '../../src/connect-retry.js';
+import { DEFAULT_RETRY_POLICY, type Reach } from '../../src/connect-retry.js';
 import type { PlatformConnection, PlatformCore, PlatformModule } from '../../src/platform-module.js';
 import { createConsoleChat } from '../../src/services/console/console-chat.js';
 import { createVkClient, installVkHandlers } from './bot.js';
@@ -6,13 +6,8 @@ import { createVkCallbackHandler, VK_CALLBACK_PATH } from './callback-route.js';
 import { vkConfigProblems, vkConfigShape } from './config.js';
 import { createVkMessenger } from './messenger.js';
 import { VK_CONSOLE_LIMITS } from './payload.js';
-import { callVkAtStartup, type ReachVk } from './reach-api.js';
+import { callVkAtStartup } from './reach-api.js';
 import { CAPABILITIES } from './render.js';
-
-/**
- * VK has no button that shares a number and no contact cards; a chat opens with whatever the person
- * types; an inline keyboard shows a few rows only.
- */
 
 /** The VK community bot (vk-io): Bots Long Poll or the Callback API. */
 export const vkPlatform: PlatformModule<typeof vkConfigShape> = {
@@ -31,7 +26,7 @@ export const vkPlatform: PlatformModule<typeof vkConfigShape> = {
     const vk = createVkClient({ token: config.VK_TOKEN, groupId, apiBaseUrl: config.VK_API_BASE_URL, apiLimit: config.VK_API_RATE_LIMIT });
     let handlers: { drained: () => Promise<void> } | undefined;
     let takingUpdates = false;
-    const reach: ReachVk = { apiBaseUrl: config.VK_API_BASE_URL, policy: { ...DEFAULT_RETRY_POLICY, ...context.connectRetry }, logger: context.logger };
+    const reach: Reach = { endpoint: config.VK_API_BASE_URL, policy: { ...DEFAULT_RETRY_POLICY, ...context.connectRetry }, logger: context.logger };
     const hq = config.HQ_VK_PEER_ID ? { hqChatId: String(config.HQ_VK_PEER_ID) } : {};
     const connection: PlatformConnection = {
       messenger: createVkMessenger(vk.api, context.texts, context.catalog),

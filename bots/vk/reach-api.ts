@@ -1,41 +1,24 @@
 import { APIError } from 'vk-io';
-import { untilReachable, type RetryPolicy } from '../../src/connect-retry.js';
-import type { Logger } from '../../src/logger.js';
+import { untilReachable, type Reach } from '../../src/connect-retry.js';
 import { networkErrorCode, StartupError } from '../../src/startup-error.js';
 
 /** VK's error codes no wait will change. */
 const AUTHORIZATION_FAILED = 5;
 const ACCESS_DENIED = 15;
 
-export interface ReachVk {
-  apiBaseUrl: string;
-  policy: RetryPolicy;
-  logger: Logger;
-}
-
 /**
  * One start-up call to the VK API, tried until VK answers or `stop` aborts: an unreachable API is
  * waited out with a warning each time (vk-io itself tries a few times before it fails), a refused
  * token ends start-up.
  */
-export function callVkAtStartup<T>(call: () => Promise<T>, stop: AbortSignal, reach: ReachVk): Promise<T> {
-  return untilReachable(
-    async () => {
-      try {
-        return await call();
-      } catch (error) {
-        throw refusal(error) ?? error;
-      }
-    },
-    {
-      service: 'the VK API',
-      endpoint: reach.apiBaseUrl,
-      retryReason: (error) => (error instanceof APIError ? undefined : networkErrorCode(error)),
-      policy: reach.policy,
-      stop,
-      logger: reach.logger,
-    },
-  );
+export function callVkAtStartup<T>(call: () => Promise<T>, stop: AbortSignal, reach: Reach): Promise<T> {
+  return untilReachable(() => call(), {
+    ...reach,
+    service: 'the VK API',
+    retryReason: (error) => (error instanceof APIError ? undefined : networkErrorCode(error)),
+    refusal,
+    stop,
+  });
 }
 
 function refusal(error: unknown): StartupError | undefined {

@@ -14,6 +14,7 @@ export const CAPABILITIES: ChatCapabilities = { canShareContact: false, opensWit
 
 /** VK (and vk-io) refuse button labels longer than 40 UTF-16 units, so an emoji counts twice. */
 const MAX_LABEL = 40;
+const cut = (label: string) => cutText(label, MAX_LABEL, 'utf16');
 /** VK takes at most 10 rows on a keyboard and 5 buttons in a row; longer lists share rows. */
 const MAX_ROWS = 10;
 const MAX_PER_ROW = 5;
@@ -119,16 +120,4 @@ export function postKeyboard(catalog: Catalog, view: PublicRequestView): Keyboar
 /** A keyboard with no buttons: VK hides the previous one. */
 export function emptyKeyboard(): KeyboardBuilder {
   return Keyboard.builder().oneTime();
-}
-
-/** A button label within VK's 40 characters, cut at whole code points. */
-export function cut(label: string): string {
-  if (label.length <= MAX_LABEL) return label;
-  // Whole code points only, so an emoji is never split in half.
-  let out = '';
-  for (const char of label) {
-    if (out.length + char.length > MAX_LABEL - 1) break;
-    out += char;
-  }
-  return `${out}…`;
 }

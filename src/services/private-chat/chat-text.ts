@@ -6,10 +6,22 @@ export function parseCommand(text: string | undefined): { name: string; args: st
   return match ? { name: match[1]!.toLowerCase(), args: (match[2] ?? '').trim() } : null;
 }
 
-/** A text within `max` characters (whole code points), with "…" where it was cut. */
-export function cutText(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+/**
+ * A text within `max` characters, with "…" where it was cut. It is cut at whole code points, so an
+ * emoji is never split in half; `units: 'utf16'` counts them as JavaScript's length does (an emoji
+ * twice), for limits such as VK's on button labels.
+ */
+export function cutText(text: string, max: number, units: 'codePoints' | 'utf16' = 'codePoints'): string {
+  const size = (part: string) => (units === 'utf16' ? part.length : [...part].length);
+  if (size(text) <= max) return text;
+  let out = '';
+  let used = 0;
+  for (const char of text) {
+    used += size(char);
+    if (used > max - 1) break;
+    out += char;
+  }
+  return `${out}…`;
 }
 
 /** How a person is shown to others: their public name, and @username if any (as on a claimed post). */
