@@ -25,6 +25,7 @@ import { createMetrics } from './metrics.js';
 import type { PlatformConnection, PlatformCore, PlatformModule, StartOptions } from './platform-module.js';
 import { platformModules } from './platforms.js';
 import { loadScenarioFile } from './scenario/load.js';
+import { createChatBindings } from './services/chat-bindings.js';
 import { createDistrictBinding } from './services/bind-district.js';
 import { createClaimBurstWatch } from './services/claim-burst.js';
 import { createClaimRequest } from './services/claim-request.js';
@@ -270,6 +271,17 @@ function createDelivery(
   const effects = createRequestEffects({ requests, districtChats, headquartersChats, outbox, texts: deps.content.texts, now, plan: requestJobs.planFor });
   const messengers: Messengers = Object.fromEntries(deps.platforms.map(({ module, connection }) => [module.id, connection.messenger]));
   const details = createTaskDetails({ requests, accessLog, outbox, messengers, now });
+  const bindings = createChatBindings({
+    districtChats,
+    requests,
+    effects,
+    outbox,
+    headquartersChats,
+    catalog: deps.content.catalog,
+    logger: logger.child({ component: 'chat-bindings' }),
+    now,
+    wake: bell.ring,
+  });
   const worker = createOutboxWorker({
     outbox,
     pacing,
@@ -283,6 +295,7 @@ function createDelivery(
     headquartersChats,
     catalog: deps.content.catalog,
     drawReportChart,
+    bindings,
     limits: scaleLimits(withHeadroom(platformModules), config.SEND_LIMITS_SCALE),
     logger: logger.child({ component: 'outbox' }),
     now,
@@ -302,6 +315,7 @@ function createDelivery(
     scheduler,
     messengers,
     details,
+    bindings,
     afterChange,
     wake: bell.ring,
     now,
@@ -670,6 +684,7 @@ function createServices(config: Config, deps: ServiceDeps) {
       binding: createDistrictBinding({ districtChats, districts: config.DISTRICTS, isCoordinator, logger, now }),
       districts: config.DISTRICTS,
     }),
+    chatBindings: delivery.bindings,
     intake,
     claimRequest: createClaims(config, deps, services.vetting),
     coordinatorConsole,

@@ -6,6 +6,7 @@ import type { Platform } from './domain/request.js';
 import type { WebhookRoute } from './http/app.js';
 import type { Logger } from './logger.js';
 import type { Scenario } from './scenario/schema.js';
+import type { ChatBindings } from './services/chat-bindings.js';
 import type { ClaimRequest } from './services/claim-request.js';
 import type { ConsoleLinkIssuer } from './services/console-access.js';
 import type { CoordinatorConsole } from './services/coordinator-commands.js';
@@ -56,6 +57,8 @@ export interface PlatformCore {
   /** The private chat's dialogue, worded for what the platform can show. */
   privateChat: (capabilities: ChatCapabilities) => PrivateChat;
   groupChat: GroupChat;
+  /** Volunteer chats that moved (a new id) or were lost (the bot removed, its rights taken) as an update says. */
+  chatBindings: Pick<ChatBindings, 'moved' | 'lost'>;
   intake: Intake;
   claimRequest: ClaimRequest;
   coordinatorConsole: CoordinatorConsole;

@@ -76,7 +76,15 @@ export function installTelegramHandlers(bot: Bot<BotContext>, deps: TelegramHand
   // Group chats have no questionnaire: their presses are answered before the conversations plugin,
   // which would read a stored conversation for every update of the chat (one more round trip for
   // each of fifty presses at once).
-  bot.use(createGroupChatHandlers({ catalog, claimRequest: deps.claimRequest, groupChat: deps.groupChat, botUsername: () => bot.botInfo.username }));
+  bot.use(
+    createGroupChatHandlers({
+      catalog,
+      claimRequest: deps.claimRequest,
+      groupChat: deps.groupChat,
+      chatBindings: deps.chatBindings,
+      botUsername: () => bot.botInfo.username,
+    }),
+  );
   bot.use(
     conversations<BotContext, BotContext>({
       storage: {

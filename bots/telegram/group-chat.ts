@@ -1,5 +1,6 @@
 import { Composer } from 'grammy';
 import { claimOutcomeText } from '../../src/messages/command-texts.js';
+import type { PlatformCore } from '../../src/platform-module.js';
 import type { ClaimOutcome, ClaimRequest } from '../../src/services/claim-request.js';
 import { parseCommand } from '../../src/services/private-chat/chat-text.js';
 import { VOLUNTEER_START_PAYLOAD } from '../../src/services/private-chat/dialogue.js';
@@ -15,7 +16,13 @@ function opensTheBot(outcome: ClaimOutcome): boolean {
 }
 
 /** Volunteer groups: the "Take request" button, and /bind, /unbind, /start and /id. */
-export function createGroupChatHandlers(deps: { catalog: Catalog; claimRequest: ClaimRequest; groupChat: GroupChat; botUsername: () => string }) {
+export function createGroupChatHandlers(deps: {
+  catalog: Catalog;
+  claimRequest: ClaimRequest;
+  groupChat: GroupChat;
+  chatBindings: PlatformCore['chatBindings'];
+  botUsername: () => string;
+}) {
   const { catalog } = deps;
   const composer = new Composer<BotContext>();
 
@@ -39,6 +46,21 @@ export function createGroupChatHandlers(deps: { catalog: Catalog; claimRequest: 
       // application to volunteer begins for someone who has not applied (or may apply again).
       ...(opensTheBot(outcome) ? { url: `https://t.me/${deps.botUsername()}?start=${VOLUNTEER_START_PAYLOAD}` } : {}),
     });
+  });
+
+  // A group turned into a supergroup gets a new id: its last service message names the new one, the
+  // supergroup's first the old (https://core.telegram.org/bots/api#message, migrate_to_chat_id).
+  composer.on('message:migrate_to_chat_id', (ctx) => deps.chatBindings.moved('telegram', String(ctx.chat.id), String(ctx.message.migrate_to_chat_id)));
+  composer.on('message:migrate_from_chat_id', (ctx) => deps.chatBindings.moved('telegram', String(ctx.message.migrate_from_chat_id), String(ctx.chat.id)));
+
+  // The bot's own membership changed (https://core.telegram.org/bots/api#chatmemberupdated): removed
+  // from a group, or restricted so that it may not write there.
+  composer.on('my_chat_member', async (ctx, next) => {
+    const { chat, new_chat_member: member } = ctx.myChatMember;
+    if (chat.type !== 'group' && chat.type !== 'supergroup') return next();
+    const removed = member.status === 'left' || member.status === 'kicked';
+    const muted = member.status === 'restricted' && !member.can_send_messages;
+    if (removed || muted) await deps.chatBindings.lost('telegram', String(chat.id), removed ? 'removed' : 'noRights');
   });
 
   composer.chatType(['group', 'supergroup']).on('message:text', async (ctx, next) => {

@@ -1,4 +1,5 @@
 import { GrammyError, HttpError, InlineKeyboard, InputFile, type Api } from 'grammy';
+import type { ChatLostReason } from '../../src/domain/errors.js';
 import type { PublicRequestView } from '../../src/domain/request.js';
 import type { Messenger, SendOptions } from '../../src/services/ports.js';
 import { deliveryCalls, privateMessages } from '../../src/services/private-chat/outgoing.js';
@@ -17,7 +18,24 @@ const { call, send } = deliveryCalls({
     error instanceof GrammyError && (error.error_code === 403 || (error.error_code === 400 && /chat not found|user not found/i.test(error.description)))
       ? error.description
       : null,
+  // "Bad Request: group chat was upgraded to a supergroup chat", with the new id in
+  // `parameters.migrate_to_chat_id` (https://core.telegram.org/bots/api#responseparameters).
+  moved: (error) => (error instanceof GrammyError && error.parameters.migrate_to_chat_id !== undefined ? String(error.parameters.migrate_to_chat_id) : null),
+  lost: lostReason,
 });
+
+/**
+ * Telegram's refusals that mean the bot cannot write in a group chat any more: "Forbidden: bot was
+ * kicked from the group chat" (or "...is not a member of the supergroup chat"), "Bad Request: not
+ * enough rights to send text messages to the chat", and a chat deleted or deactivated.
+ */
+function lostReason(error: unknown): ChatLostReason | null {
+  if (!(error instanceof GrammyError)) return null;
+  if (error.error_code === 403 && /kicked|not a member/i.test(error.description)) return 'removed';
+  if (/not enough rights|have no rights|CHAT_WRITE_FORBIDDEN|CHAT_SEND_\w*_FORBIDDEN/i.test(error.description)) return 'noRights';
+  if (/chat was deleted|deactivated|chat not found/i.test(error.description)) return 'gone';
+  return null;
+}
 
 /**
  * A bot edits its own messages at any age, but deletes one only within 48 hours of sending

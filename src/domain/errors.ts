@@ -32,3 +32,33 @@ export class RecipientUnreachableError extends DomainError {
     super(`recipient unreachable on ${platform}: ${reason}`);
   }
 }
+
+/**
+ * The chat has a new id: Telegram turned a group into a supergroup. Whatever was meant for the old
+ * id is meant for `toChatId` now.
+ */
+export class ChatMovedError extends DomainError {
+  constructor(
+    readonly platform: string,
+    readonly toChatId: string,
+  ) {
+    super(`chat moved on ${platform}`);
+  }
+}
+
+/**
+ * Why the bot can no longer write in a group chat: removed from it, its right to write taken away,
+ * or the chat itself gone.
+ */
+export const CHAT_LOST_REASONS = ['removed', 'noRights', 'gone'] as const;
+export type ChatLostReason = (typeof CHAT_LOST_REASONS)[number];
+
+/** The bot can no longer write in a group chat. */
+export class ChatLostError extends DomainError {
+  constructor(
+    readonly platform: string,
+    readonly reason: ChatLostReason,
+  ) {
+    super(`chat lost on ${platform}: ${reason}`);
+  }
+}

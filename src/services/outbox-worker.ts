@@ -4,6 +4,7 @@ import { describeError } from './describe-error.js';
 import { deliverNext } from './outbox/deliver-next.js';
 import { createPacer } from './outbox/pacer.js';
 import type { SendingLimits } from './outbox/sending-limits.js';
+import type { ChatBindings } from './chat-bindings.js';
 import type { ReportChartPainter, VettingTexts } from './texts.js';
 import type { AccessLog, ChatPacing, ChatRef, Logger, Messengers, Outbox, RequestRepository, VolunteerRoster } from './ports.js';
 import type { TaskDetails } from './task-details.js';
@@ -28,6 +29,8 @@ export interface OutboxWorkerDeps {
   catalog: Catalog;
   /** Draws the daily report's chart when it is sent. */
   drawReportChart: ReportChartPainter;
+  /** Volunteer chats that moved or were lost under the bot, as a refused message shows. */
+  bindings: Pick<ChatBindings, 'moved' | 'lost' | 'posted'>;
   limits: SendingLimits;
   logger: Logger;
   now: () => Date;

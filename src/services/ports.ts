@@ -269,17 +269,40 @@ export interface DistrictChat extends ChatRef {
   district: string;
   /** The chat's title as the platform showed it at /bind, where it did; coordinators know a group by it. */
   title?: string;
+  /**
+   * Set when the bot could no longer write there (removed from the group, its right to write taken):
+   * the district's requests go to the HQ chat until a coordinator binds a chat again.
+   */
+  broken?: { at: Date; reason: string };
+  /** When a post last reached the chat. */
+  lastPostAt?: Date;
 }
+
+/** A chat's binding to a district: the key. */
+export type DistrictChatBinding = Omit<DistrictChat, 'broken' | 'lastPostAt'>;
 
 /** Which chat receives which district's requests. */
 export interface DistrictChatRepository {
-  /** Binds a chat to a district (a title given replaces the stored one); returns the district it was bound to before, if another. */
-  bind(chat: DistrictChat, by: PersonRef, at: Date): Promise<{ previousDistrict: string | null }>;
+  /**
+   * Binds a chat to a district (a title given replaces the stored one, a broken binding is whole
+   * again); returns the district it was bound to before, if another.
+   */
+  bind(chat: DistrictChatBinding, by: PersonRef, at: Date): Promise<{ previousDistrict: string | null }>;
   /** Unbinds a chat; returns the district it served, or null if it served none. */
   unbind(platform: Platform, chatId: string): Promise<string | null>;
+  /** The district's chats, broken ones included (with `broken` set). */
   chatsOf(district: string): Promise<DistrictChat[]>;
   /** Every binding, for the coordinators' /districts. */
   listAll(): Promise<DistrictChat[]>;
+  /**
+   * The chat has a new id (a group turned supergroup): its binding moves there. Returns the binding
+   * as it is now, or null when no chat of that id was bound (or it was moved already).
+   */
+  move(platform: Platform, fromChatId: string, toChatId: string): Promise<DistrictChat | null>;
+  /** Marks a binding broken; returns it, or null when the chat is not bound or was broken already. */
+  markBroken(platform: Platform, chatId: string, reason: string, at: Date): Promise<DistrictChat | null>;
+  /** Notes that a post reached the chat. */
+  notePost(platform: Platform, chatId: string, at: Date): Promise<void>;
 }
 
 /**

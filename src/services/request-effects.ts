@@ -1,6 +1,6 @@
 import { EXPIRED_NOTE } from '../domain/lifecycle.js';
 import type { RequesterMessageKind } from '../domain/night-policy.js';
-import type { HelpRequest, HistoryEvent, PersonRef } from '../domain/request.js';
+import type { GroupPost, HelpRequest, HistoryEvent, PersonRef } from '../domain/request.js';
 import type { ChatRef, DistrictChatRepository, Outbox, OutboxMessage, RequestRepository } from './ports.js';
 import { withdrawalFor } from './task-details.js';
 
@@ -66,19 +66,23 @@ export function createRequestEffects(deps: EffectsDeps) {
     const version = request.history.length;
     // One edit per chat and round: it brings every post of the round there up to date (a reminder's
     // repost too), and no key is enqueued twice in one batch.
+    // A chat the bot can no longer write in gets no edits, and its posts do not count as posted: a
+    // waiting request is posted again where the district's requests go now.
+    const chats = request.status === 'new' ? await deps.districtChats.chatsOf(request.district) : [];
+    const inBroken = (post: GroupPost) => chats.some((c) => c.broken && c.platform === post.platform && c.chatId === post.chatId);
     const synced = new Map<string, Keyed>();
-    for (const post of request.posts) {
+    for (const post of request.posts.filter((p) => !inBroken(p))) {
       const key = `sync:${n}:${post.platform}:${post.chatId}:${post.round}:${version}`;
       if (!synced.has(key))
         synced.set(key, { key, message: { kind: 'sync', platform: post.platform, chatId: post.chatId, requestNumber: n, round: post.round } });
     }
     const syncs: Keyed[] = [...synced.values()];
-    const postedThisRound = request.posts.some((p) => p.round === request.round);
+    const postedThisRound = request.posts.some((p) => p.round === request.round && !inBroken(p));
     if (request.status !== 'new' || postedThisRound) return { posts: syncs };
-    const chats = await deps.districtChats.chatsOf(request.district);
-    const routed: Route = chats.length > 0 ? 'district' : 'headquarters';
+    const working = chats.filter((c) => !c.broken);
+    const routed: Route = working.length > 0 ? 'district' : 'headquarters';
     const targets =
-      routed === 'district' ? chats.map((c) => ({ ...c, viaHeadquarters: false })) : deps.headquartersChats.map((c) => ({ ...c, viaHeadquarters: true }));
+      routed === 'district' ? working.map((c) => ({ ...c, viaHeadquarters: false })) : deps.headquartersChats.map((c) => ({ ...c, viaHeadquarters: true }));
     const posts: Keyed[] = targets.map((target) => ({
       key: `post:${n}:${target.platform}:${target.chatId}:${request.round}`,
       message: {

@@ -54,6 +54,44 @@ function describeDistrictChatRepositoryContract(name: string, makeRepo: () => Pr
       expect(await chats.listAll()).toEqual([]);
     });
 
+    it("moves a binding to the chat's new id once, keeping its district and title; the second report finds it moved", async () => {
+      await chats.bind({ ...chat('telegram', '-100', 'Ленинский'), title: 'Волонтёры' }, coordinator, minute(1));
+      expect(await chats.move('telegram', '-100', '-1001')).toEqual({ ...chat('telegram', '-1001', 'Ленинский'), title: 'Волонтёры' });
+      expect(await chats.move('telegram', '-100', '-1001')).toBeNull();
+      expect(await chats.move('vk', '-1001', '-5')).toBeNull();
+      expect(await chats.listAll()).toEqual([{ ...chat('telegram', '-1001', 'Ленинский'), title: 'Волонтёры' }]);
+    });
+
+    it('drops the old id when the new one is bound already (a coordinator bound the supergroup first)', async () => {
+      await chats.bind(chat('telegram', '-100', 'Ленинский'), coordinator, minute(1));
+      await chats.bind(chat('telegram', '-1001', 'Кировский'), coordinator, minute(2));
+      expect(await chats.move('telegram', '-100', '-1001')).toBeNull();
+      expect(await chats.listAll()).toEqual([chat('telegram', '-1001', 'Кировский')]);
+    });
+
+    it('marks a binding broken once, keeps it listed with the reason, and mends it when the chat is bound again', async () => {
+      await chats.bind(chat('telegram', '-100', 'Ленинский'), coordinator, minute(1));
+      expect(await chats.markBroken('telegram', '-100', 'removed from the group', minute(2))).toEqual({
+        ...chat('telegram', '-100', 'Ленинский'),
+        broken: { at: minute(2), reason: 'removed from the group' },
+      });
+      expect(await chats.markBroken('telegram', '-100', 'again', minute(3))).toBeNull();
+      expect(await chats.markBroken('vk', '-100', 'not bound', minute(3))).toBeNull();
+      expect(await chats.chatsOf('Ленинский')).toEqual([
+        { ...chat('telegram', '-100', 'Ленинский'), broken: { at: minute(2), reason: 'removed from the group' } },
+      ]);
+      await chats.bind(chat('telegram', '-100', 'Ленинский'), coordinator, minute(4));
+      expect(await chats.listAll()).toEqual([chat('telegram', '-100', 'Ленинский')]);
+    });
+
+    it('keeps the latest post of a chat, whatever order the notes come in', async () => {
+      await chats.bind(chat('vk', '2000000001', 'Ленинский'), coordinator, minute(1));
+      await chats.notePost('vk', '2000000001', minute(5));
+      await chats.notePost('vk', '2000000001', minute(3));
+      await chats.notePost('telegram', '-404', minute(6));
+      expect(await chats.listAll()).toEqual([{ ...chat('vk', '2000000001', 'Ленинский'), lastPostAt: minute(5) }]);
+    });
+
     it('lists every binding by district, then platform, then chat', async () => {
       await chats.bind(chat('vk', '2000000002', 'Ленинский'), coordinator, minute(1));
       await chats.bind(chat('telegram', '-300', 'Ленинский'), coordinator, minute(2));

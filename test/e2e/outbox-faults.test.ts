@@ -91,14 +91,15 @@ describe('the outbox against Telegram limits and faults', () => {
     expect(await h.database.db.repositories.outbox.counts()).toMatchObject({ failed: 0 });
   });
 
-  it('reports to the HQ chat a post to a group the bot was removed from, and does not retry it', async () => {
+  it('tells the HQ chat of a group the bot was removed from, posts the request there instead, and does not retry the group', async () => {
     h.emulator.fail('sendMessage', (p) => Number(p.chat_id) === GROUP.id, {
       error_code: 403,
       description: 'Forbidden: bot was kicked from the supergroup chat',
     });
     const number = await fileRequest(h.person(23_000, 'Последний'), 'Октябрьский');
-    const notice = await h.emulator.waitFor(() => h.messagesTo(-1009000).find((m) => m.message.text.includes(`по заявке №${number}`)));
-    expect(notice.message.text).toMatch(/Не удалось доставить/);
+    const notice = await h.emulator.waitFor(() => h.messagesTo(-1009000).find((m) => m.message.text.includes('Бот больше не может писать')));
+    expect(notice.message.text).toContain('«Октябрьский»');
+    await h.emulator.waitFor(() => h.messagesTo(-1009000).find((m) => m.message.text.includes(`Заявка №${number}\n`)));
     const attempts = h.emulator.callsOf('sendMessage').filter((c) => Number(c.payload.chat_id) === GROUP.id && c.payload.text?.includes(`№${number}\n`));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(h.emulator.callsOf('sendMessage').filter((c) => Number(c.payload.chat_id) === GROUP.id && c.payload.text?.includes(`№${number}\n`))).toHaveLength(

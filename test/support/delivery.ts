@@ -1,4 +1,5 @@
 import { quietHoursRule, type QuietHoursRule } from '../../src/domain/quiet-hours.js';
+import { createChatBindings } from '../../src/services/chat-bindings.js';
 import { createOutboxWorker } from '../../src/services/outbox-worker.js';
 import type { ChatRef, DistrictChatRepository, Logger, Messengers, RequestRepository, VolunteerRoster } from '../../src/services/ports.js';
 import { createVettingTexts } from '../../src/messages/vetting-texts.js';
@@ -32,12 +33,14 @@ export function createTestDelivery(deps: {
   const accessLog = new FakeAccessLog();
   const details = createTaskDetails({ ...deps, accessLog, outbox });
   const effects = createRequestEffects({ ...deps, outbox, now: () => new Date() });
+  const bindings = createChatBindings({ ...deps, effects, outbox });
   const unlimited = { telegram: 0, vk: 0 };
   const worker = createOutboxWorker({
     ...deps,
     volunteers,
     vettingTexts: createVettingTexts(deps.catalog, undefined, deps.texts),
     drawReportChart,
+    bindings,
     outbox,
     details,
     accessLog,

@@ -24,6 +24,7 @@ import type {
   OutboxEntry,
   OutboxMessage,
   DistrictChat,
+  DistrictChatBinding,
   DistrictChatRepository,
   GrantedRole,
   KnownPerson,
@@ -332,12 +333,35 @@ export class FakeRequestRepository implements RequestRepository {
 export class FakeDistrictChatRepository implements DistrictChatRepository {
   private readonly byChat = new Map<string, DistrictChat>();
 
-  async bind(chat: DistrictChat): Promise<{ previousDistrict: string | null }> {
+  async bind(chat: DistrictChatBinding): Promise<{ previousDistrict: string | null }> {
     const key = `${chat.platform}:${chat.chatId}`;
     const before = this.byChat.get(key);
-    // A binding without a title keeps the one stored, as the MongoDB repository's $set does.
-    this.byChat.set(key, { ...(before?.title ? { title: before.title } : {}), ...chat });
+    // A binding without a title keeps the one stored, as the MongoDB repository's $set does; binding
+    // again mends a broken one.
+    const { broken: _mended, ...kept } = before ?? ({} as Partial<DistrictChat>);
+    this.byChat.set(key, { ...kept, ...(before?.title ? { title: before.title } : {}), ...chat });
     return { previousDistrict: before?.district ?? null };
+  }
+
+  async move(platform: Platform, fromChatId: string, toChatId: string): Promise<DistrictChat | null> {
+    const from = this.byChat.get(`${platform}:${fromChatId}`);
+    this.byChat.delete(`${platform}:${fromChatId}`);
+    if (!from || this.byChat.has(`${platform}:${toChatId}`)) return null;
+    const moved = { ...from, chatId: toChatId };
+    this.byChat.set(`${platform}:${toChatId}`, moved);
+    return { ...moved };
+  }
+
+  async markBroken(platform: Platform, chatId: string, reason: string, at: Date): Promise<DistrictChat | null> {
+    const chat = this.byChat.get(`${platform}:${chatId}`);
+    if (!chat || chat.broken) return null;
+    chat.broken = { at, reason };
+    return { ...chat };
+  }
+
+  async notePost(platform: Platform, chatId: string, at: Date): Promise<void> {
+    const chat = this.byChat.get(`${platform}:${chatId}`);
+    if (chat && !(chat.lastPostAt && chat.lastPostAt >= at)) chat.lastPostAt = at;
   }
 
   async unbind(platform: Platform, chatId: string): Promise<string | null> {

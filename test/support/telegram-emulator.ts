@@ -147,6 +147,27 @@ export class TgEmulator {
   sentTo(token: string, chatId: number) {
     return this.server.storage.botMessages.filter((m) => m.botToken === token && String((m.message as any).chat_id) === String(chatId));
   }
+  /**
+   * Hands the bot an update the emulator cannot make itself (my_chat_member, a service message such
+   * as a group's migration), in turn with the others; `update` is all of it but the update_id.
+   */
+  pushUpdate(token: string, update: Record<string, unknown>) {
+    const srv = this.server as unknown as { storage: { userMessages: any[] }; updateId: number; messageId: number; emit(event: string): void };
+    srv.storage.userMessages.push({ time: Date.now(), botToken: token, updateId: srv.updateId++, messageId: srv.messageId++, isRead: false, raw: update });
+    srv.emit('AddedUserMessage');
+  }
+
+  /** The unread updates of a bot, as getUpdates answers them: the emulator's own and those pushed. */
+  private updatesFor(token: string) {
+    const srv = this.server as unknown as { storage: { userMessages: any[] } };
+    return srv.storage.userMessages
+      .filter((u) => u.botToken === token && !u.isRead)
+      .map((u) => {
+        u.isRead = true;
+        return u.raw ? { update_id: u.updateId, ...u.raw } : (TelegramServer as unknown as { formatUpdate(u: unknown): unknown }).formatUpdate(u);
+      });
+  }
+
   /** Polls until `fn` returns something truthy (see ./wait.ts). */
   waitFor<T>(fn: () => T | undefined | false | null, timeoutMs?: number, what?: Awaited, stepMs?: number): Promise<T> {
     return waitFor(fn, timeoutMs, what, stepMs);
@@ -246,7 +267,7 @@ export class TgEmulator {
       clearTimeout(timer);
       for (const e of USER_EVENTS) srv.off(e, onEvent);
       if (res.destroyed || res.writableEnded) return; // client aborted (bot.stop): don't consume updates
-      res.json({ ok: true, result: srv.getUpdates(token) });
+      res.json({ ok: true, result: this.updatesFor(token) });
     };
     const onEvent = () => finish();
     if (hasPending() || waitMs <= 0) return finish();

@@ -10,6 +10,9 @@ const districtChatSchema = new Schema(
     title: String,
     boundBy: { platform: { type: String, enum: PLATFORMS }, userId: String },
     boundAt: { type: Date, required: true },
+    // Set when the bot could no longer write there; cleared by binding the chat again.
+    broken: { at: Date, reason: String },
+    lastPostAt: Date,
   },
   { collection: 'district_chats', versionKey: false },
 );

@@ -10,7 +10,7 @@ export function createMongoDistrictChatRepository(model: DistrictChatModel): Dis
       const before = await model
         .findOneAndUpdate(
           { platform: chat.platform, chatId: chat.chatId },
-          { $set: { district: chat.district, boundBy: by, boundAt: at, ...(chat.title ? { title: chat.title } : {}) } },
+          { $set: { district: chat.district, boundBy: by, boundAt: at, ...(chat.title ? { title: chat.title } : {}) }, $unset: { broken: '' } },
           { upsert: true, returnDocument: 'before' },
         )
         .lean();
@@ -28,10 +28,45 @@ export function createMongoDistrictChatRepository(model: DistrictChatModel): Dis
       const docs = await model.find({}).sort({ district: 1, platform: 1, chatId: 1 }).lean();
       return docs.map(districtChatOf);
     },
+    async move(platform, fromChatId, toChatId) {
+      // Both ids may be reported (the old group's last update and the new supergroup's first, or a
+      // refused send): whichever comes second finds the binding moved, or the new id bound already.
+      if (await model.exists({ platform, chatId: toChatId })) {
+        await model.deleteOne({ platform, chatId: fromChatId });
+        return null;
+      }
+      const moved = await model.findOneAndUpdate({ platform, chatId: fromChatId }, { $set: { chatId: toChatId } }, { returnDocument: 'after' }).lean();
+      return moved ? districtChatOf(moved) : null;
+    },
+    async markBroken(platform, chatId, reason, at) {
+      const marked = await model
+        .findOneAndUpdate({ platform, chatId, broken: { $exists: false } }, { $set: { broken: { at, reason } } }, { returnDocument: 'after' })
+        .lean();
+      return marked ? districtChatOf(marked) : null;
+    },
+    async notePost(platform, chatId, at) {
+      await model.updateOne({ platform, chatId }, { $max: { lastPostAt: at } });
+    },
   };
 }
 
-/** A stored binding as the port gives it: the title only where one was stored. */
-function districtChatOf(doc: { district: string; platform: DistrictChat['platform']; chatId: string; title?: string | null }): DistrictChat {
-  return { district: doc.district, platform: doc.platform, chatId: doc.chatId, ...(doc.title ? { title: doc.title } : {}) };
+interface StoredDistrictChat {
+  district: string;
+  platform: DistrictChat['platform'];
+  chatId: string;
+  title?: string | null;
+  broken?: { at?: Date | null; reason?: string | null } | null;
+  lastPostAt?: Date | null;
+}
+
+/** A stored binding as the port gives it: the title, the break and the last post only where stored. */
+function districtChatOf(doc: StoredDistrictChat): DistrictChat {
+  return {
+    district: doc.district,
+    platform: doc.platform,
+    chatId: doc.chatId,
+    ...(doc.title ? { title: doc.title } : {}),
+    ...(doc.broken?.at ? { broken: { at: doc.broken.at, reason: doc.broken.reason ?? '' } } : {}),
+    ...(doc.lastPostAt ? { lastPostAt: doc.lastPostAt } : {}),
+  };
 }

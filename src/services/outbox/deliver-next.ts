@@ -1,5 +1,8 @@
+import { ChatLostError, ChatMovedError, type ChatLostReason } from '../../domain/errors.js';
 import type { QuietHoursRule } from '../../domain/quiet-hours.js';
 import type { Catalog } from '../../scenario/text.js';
+import type { ChatBindings } from '../chat-bindings.js';
+import type { RequestEffects } from '../request-effects.js';
 import type { ReportChartPainter, VettingTexts } from '../texts.js';
 import { describeError } from '../describe-error.js';
 import type { AccessLog, ChatRef, Logger, Messenger, Messengers, Outbox, OutboxEntry, RequestRepository, VolunteerRoster } from '../ports.js';
@@ -19,6 +22,9 @@ export interface DeliverNextDeps {
   headquartersChats: readonly ChatRef[];
   catalog: Catalog;
   drawReportChart: ReportChartPainter;
+  /** Volunteer chats that moved or were lost under the bot, as a refused message shows. */
+  bindings: Pick<ChatBindings, 'moved' | 'lost' | 'posted'>;
+  effects: Pick<RequestEffects, 'enqueueFor'>;
   logger: Logger;
   now: () => Date;
   quietHours: QuietHoursRule;
@@ -52,7 +58,7 @@ async function deliver(entry: OutboxEntry, messenger: Messenger, deps: DeliverNe
     await deps.outbox.retryLater(entry.key, deps.workerId, deps.quietHours.endOf(deps.now()));
     return;
   }
-  const { requests, details, accessLog, volunteers, vettingTexts, catalog, drawReportChart, now } = deps;
+  const { requests, details, accessLog, volunteers, vettingTexts, catalog, drawReportChart, bindings, now } = deps;
   const context: DeliveryContext = {
     messenger,
     requests,
@@ -62,6 +68,7 @@ async function deliver(entry: OutboxEntry, messenger: Messenger, deps: DeliverNe
     vettingTexts,
     catalog,
     drawReportChart,
+    bindings,
     now,
     deliveryKey: entry.key,
     silent: handling === 'send-silently',
@@ -98,6 +105,9 @@ async function takeTurn(entry: OutboxEntry, messenger: Messenger, deps: DeliverN
 
 /** A transient failure is tried again later (when the platform said, or with backoff); a permanent one is given up. */
 async function handleFailure(entry: OutboxEntry, context: DeliveryContext, error: unknown, deps: DeliverNextDeps): Promise<void> {
+  if (error instanceof ChatMovedError) return follow(entry, error.toChatId, deps);
+  if (error instanceof ChatLostError && context.messenger.isGroupChat(entry.message.chatId) && !isHeadquarters(entry, deps))
+    return dropForLostChat(entry, error.reason, deps);
   const failure = readFailure(error, context.messenger);
   if (failure.permanent) {
     await giveUp(entry, failure.reason, context, deps);
@@ -108,6 +118,40 @@ async function handleFailure(entry: OutboxEntry, context: DeliveryContext, error
   if (failure.retryAfterMs) await deps.pacer.holdChat(entry.message.platform, entry.message.chatId, notBefore);
   await deps.outbox.retryLater(entry.key, deps.workerId, notBefore, failure.reason);
   deps.logger.info({ key: entry.key, attempts: entry.attempts, retryInMs, err: describeError(error) }, 'outbox: will retry');
+}
+
+/**
+ * The chat has a new id (a group turned supergroup): its binding moves, and the message goes there
+ * instead, under a key of its own so that a second try does not send it twice. An edit of a post
+ * sent before the move is given up: that post is history of the old group now.
+ */
+async function follow(entry: OutboxEntry, toChatId: string, deps: DeliverNextDeps): Promise<void> {
+  const { platform, chatId } = entry.message;
+  await deps.bindings.moved(platform, chatId, toChatId);
+  if (entry.message.kind !== 'sync')
+    await deps.outbox.enqueue([{ key: `${entry.key}>${toChatId}`, message: { ...entry.message, chatId: toChatId } }], deps.now());
+  // Done here: the copy carries it on.
+  await deps.outbox.markSent(entry.key, deps.workerId, deps.now());
+  deps.logger.info({ key: entry.key, platform }, 'outbox: the chat has a new id; the message follows it');
+}
+
+/**
+ * The bot can no longer write in a volunteer chat: the binding is marked broken (the HQ chats told
+ * once, the district's waiting requests posted where its requests go now), and this message given up
+ * without a note of its own. A post's request is posted again where it goes now.
+ */
+async function dropForLostChat(entry: OutboxEntry, reason: ChatLostReason, deps: DeliverNextDeps): Promise<void> {
+  const { platform, chatId } = entry.message;
+  await deps.bindings.lost(platform, chatId, reason);
+  await deps.outbox.markFailed(entry.key, deps.workerId, `chat lost: ${reason}`, deps.now());
+  if (entry.message.kind === 'post') {
+    const request = await deps.requests.findByNumber(entry.message.requestNumber);
+    if (request) await deps.effects.enqueueFor(request);
+  }
+}
+
+function isHeadquarters(entry: OutboxEntry, deps: DeliverNextDeps): boolean {
+  return deps.headquartersChats.some((hq) => hq.platform === entry.message.platform && hq.chatId === entry.message.chatId);
 }
 
 async function giveUp(entry: OutboxEntry, reason: string, context: DeliveryContext, deps: DeliverNextDeps): Promise<void> {

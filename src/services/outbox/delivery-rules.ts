@@ -2,6 +2,7 @@ import { REQUESTER_NIGHT_POLICY, type NightHandling, type RequesterMessageKind }
 import { toPublicView, type GroupPost, type HelpRequest } from '../../domain/request.js';
 import type { Catalog } from '../../scenario/text.js';
 import { RecipientUnreachableError } from '../../domain/errors.js';
+import type { ChatBindings } from '../chat-bindings.js';
 import type { ReportChartPainter, VettingTexts } from '../texts.js';
 import { encodeConsoleAction } from '../console/action-codec.js';
 import type { AccessLog, Messenger, OutboxMessage, RequestRepository, SendOptions, VolunteerRoster } from '../ports.js';
@@ -33,6 +34,8 @@ export interface DeliveryContext {
   vettingTexts: VettingTexts;
   catalog: Catalog;
   drawReportChart: ReportChartPainter;
+  /** Volunteer chats: a post that reached one is noted. */
+  bindings: Pick<ChatBindings, 'posted'>;
   now: () => Date;
   /** The outbox key: a platform that can recognises a message sent twice by it. */
   deliveryKey: string;
@@ -197,6 +200,7 @@ const DELIVERY_RULES: { [K in OutboxMessage['kind']]: DeliveryRule<MessageOf<K>>
         const { platform, chatId, viaHeadquarters, round } = message;
         const messageId = await context.messenger.postRequest(chatId, toPublicView(request), viaHeadquarters, { deliveryKey: context.deliveryKey });
         await context.requests.addPost(request.number, { platform, chatId, messageId, viaHeadquarters, round }, context.now());
+        if (!viaHeadquarters) await context.bindings.posted(platform, chatId);
       });
     },
   },

@@ -1,4 +1,4 @@
-import { RecipientUnreachableError } from '../../domain/errors.js';
+import { ChatLostError, RecipientUnreachableError } from '../../domain/errors.js';
 import type { Messenger, RetryableFailure } from '../ports.js';
 
 /**
@@ -25,5 +25,7 @@ export function readFailure(error: unknown, messenger: Messenger): DeliveryFailu
   if (error instanceof PermanentDeliveryError) return { permanent: true, reason: error.reason };
   // A person who cannot be written to (never started the bot, blocked it) does not become reachable by waiting.
   if (error instanceof RecipientUnreachableError) return { permanent: true, reason: error.reason };
+  // A chat the bot cannot write in that is no district's (the HQ chat, a private chat gone).
+  if (error instanceof ChatLostError) return { permanent: true, reason: `chat lost: ${error.reason}` };
   return { permanent: false, ...messenger.describeFailure(error) };
 }

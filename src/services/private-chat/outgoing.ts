@@ -1,4 +1,4 @@
-import { RecipientUnreachableError } from '../../domain/errors.js';
+import { ChatLostError, ChatMovedError, RecipientUnreachableError, type ChatLostReason } from '../../domain/errors.js';
 import type { HelpRequest, Platform } from '../../domain/request.js';
 import type { Catalog } from '../../scenario/text.js';
 import type { RequestTexts } from '../texts.js';
@@ -94,15 +94,25 @@ export interface RefusalReader {
   permanent(error: unknown): string | null;
   /** A private chat's "cannot write to this person". */
   unreachable(error: unknown): string | null;
+  /** The chat's new id, where the platform moved the chat (a group turned supergroup). */
+  moved?(error: unknown): string | null;
+  /** Why the bot can no longer write in a group chat (removed, its rights taken, the chat gone). */
+  lost?(error: unknown): ChatLostReason | null;
 }
 
 /**
  * Calls to a platform with its final refusals typed for the outbox, which then gives up at once:
  * `call` turns one into PermanentDeliveryError; `send`, for a private message, turns "cannot write
- * to this person" into RecipientUnreachableError first.
+ * to this person" into RecipientUnreachableError first. A chat with a new id (ChatMovedError) and a
+ * group chat the bot can no longer write in (ChatLostError) come before either: the outbox follows
+ * the one and marks the other's binding broken.
  */
 export function deliveryCalls(reader: RefusalReader) {
   const asPermanent = (error: unknown): unknown => {
+    const movedTo = reader.moved?.(error) ?? null;
+    if (movedTo !== null) return new ChatMovedError(reader.platform, movedTo);
+    const lost = reader.lost?.(error) ?? null;
+    if (lost !== null) return new ChatLostError(reader.platform, lost);
     const reason = reader.permanent(error);
     return reason === null ? error : new PermanentDeliveryError(reason, { cause: error });
   };
