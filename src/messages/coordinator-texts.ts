@@ -246,18 +246,31 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
     fullExportPrivateOnly: () => t('export.fullPrivateOnly'),
 
     districts(districts: readonly string[], chats: readonly DistrictChat[]): string {
+      // Whether the chat still takes the district's posts: when it last had one, or since when and
+      // why the bot cannot write there.
+      const chatHealth = (c: DistrictChat) =>
+        c.broken
+          ? t('districts.broken', {
+              since: requestTexts.dateTime(c.broken.at),
+              reason: catalog.t(`group.lostReason.${c.broken.reason}`),
+              district: c.district,
+            })
+          : c.lastPostAt
+            ? t('districts.lastPost', { at: requestTexts.dateTime(c.lastPostAt) })
+            : t('districts.noPostYet');
       const chatsOf = (district: string) =>
         chats
           .filter((c) => c.district === district)
           // A group is known by its title; the id only where the bot learnt none.
-          .map((c) =>
-            c.title
+          .map((c) => {
+            const name = c.title
               ? t('districts.chatTitled', { title: c.title, channel: channel(c.platform) })
-              : t('districts.chat', { channel: channel(c.platform), chatId: c.chatId }),
-          );
+              : t('districts.chat', { channel: channel(c.platform), chatId: c.chatId });
+            return `${name} — ${chatHealth(c)}`;
+          });
       const line = (district: string, key: 'line' | 'lineUnknown') => {
         const bound = chatsOf(district);
-        return t(`districts.${key}`, { district, chats: bound.length > 0 ? bound.join(', ') : t('districts.none') });
+        return t(`districts.${key}`, { district, chats: bound.length > 0 ? bound.join('; ') : t('districts.none') });
       };
       // A chat may still be bound to a district since taken out of the configuration: show it too.
       const stray = [...new Set(chats.map((c) => c.district))].filter((d) => !districts.includes(d));

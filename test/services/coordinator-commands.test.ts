@@ -652,10 +652,10 @@ describe('/grant, /revoke, /districts', () => {
       [
         'Районы и их чаты:',
         'Центральный: чата нет, заявки идут в чат штаба',
-        'Ленинский: Telegram -1001, VK 2000000001',
+        'Ленинский: Telegram -1001 — заявок туда ещё не было; VK 2000000001 — заявок туда ещё не было',
         'Октябрьский: чата нет, заявки идут в чат штаба',
         'Заельцовский: чата нет, заявки идут в чат штаба',
-        'Старый (района нет в настройках): Telegram -1002',
+        'Старый (района нет в настройках): Telegram -1002 — заявок туда ещё не было',
       ].join('\n'),
     );
   });
@@ -664,7 +664,18 @@ describe('/grant, /revoke, /districts', () => {
     await districtChats.bind({ district: 'Ленинский', platform: 'telegram', chatId: '-1001', title: 'Волонтёры Ленинского' });
     await districtChats.bind({ district: 'Ленинский', platform: 'vk', chatId: '2000000001' });
     const text = await sayText(privately(), '/districts');
-    expect(text).toContain('Ленинский: «Волонтёры Ленинского» (Telegram), VK 2000000001');
+    expect(text).toContain('Ленинский: «Волонтёры Ленинского» (Telegram) — заявок туда ещё не было; VK 2000000001');
     expect(text).not.toContain('-1001');
+  });
+
+  it('shows how each chat is doing: its last post, or since when the bot cannot write there and how to mend it', async () => {
+    await districtChats.bind({ district: 'Ленинский', platform: 'telegram', chatId: '-1001', title: 'Волонтёры Ленинского' });
+    await districtChats.bind({ district: 'Ленинский', platform: 'vk', chatId: '2000000001' });
+    await districtChats.notePost('vk', '2000000001', new Date('2026-03-02T07:15:00Z'));
+    await districtChats.markBroken('telegram', '-1001', 'removed', new Date('2026-03-02T08:40:00Z'));
+    const text = await sayText(privately(), '/districts');
+    expect(text).toContain(
+      'Ленинский: «Волонтёры Ленинского» (Telegram) — ⚠️ не работает с 02.03.2026, 11:40: бота удалили из чата; заявки района идут в другие его чаты или в чат штаба. Добавьте бота и отправьте там /bind Ленинский; VK 2000000001 — последняя заявка 02.03.2026, 10:15',
+    );
   });
 });
