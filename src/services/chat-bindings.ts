@@ -48,7 +48,7 @@ export function createChatBindings(deps: ChatBindingsDeps) {
       const at = deps.now();
       const broken = await deps.districtChats.markBroken(platform, chatId, reason, at);
       if (!broken) return false;
-      deps.logger.warn({ platform, district: broken.district, failure: reason }, 'a volunteer chat is lost; its district goes to the HQ chat');
+      deps.logger.warn({ platform, district: broken.district, failure: reason }, 'a volunteer chat is lost; its binding is marked broken');
       const others = (await deps.districtChats.chatsOf(broken.district)).filter((c) => !c.broken);
       const text = deps.catalog.t(others.length > 0 ? 'group.lostOthersRemain' : 'group.lost', {
         district: broken.district,

@@ -64,12 +64,12 @@ export function createRequestEffects(deps: EffectsDeps) {
   async function postsFor(request: HelpRequest): Promise<{ posts: Keyed[]; routed?: Route }> {
     const n = request.number;
     const version = request.history.length;
-    // One edit per chat and round: it brings every post of the round there up to date (a reminder's
-    // repost too), and no key is enqueued twice in one batch.
     // A chat the bot can no longer write in gets no edits, and its posts do not count as posted: a
     // waiting request is posted again where the district's requests go now.
     const chats = request.status === 'new' ? await deps.districtChats.chatsOf(request.district) : [];
     const inBroken = (post: GroupPost) => chats.some((c) => c.broken && c.platform === post.platform && c.chatId === post.chatId);
+    // One edit per chat and round: it brings every post of the round there up to date (a reminder's
+    // repost too), and no key is enqueued twice in one batch.
     const synced = new Map<string, Keyed>();
     for (const post of request.posts.filter((p) => !inBroken(p))) {
       const key = `sync:${n}:${post.platform}:${post.chatId}:${post.round}:${version}`;
