@@ -105,6 +105,25 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
     }
   });
 
+  // VK tells a community it was removed from a conversation with a service message there:
+  // `message_new` whose `action` is `{ type: 'chat_kick_user', member_id: -<group id> }`. vk-io
+  // gives a service message its action as the sub-type instead of `message_new`, so neither the
+  // handler of people's messages above nor the middlewares (flood guard, duplicates, sightings)
+  // take it for words. The duplicate check keys no service message, so one delivered twice asks
+  // again; the binding is marked broken (and the HQ told) only the first time. Another member
+  // removed, or the community invited back, means nothing here: the chat is bound again by /bind.
+  vk.updates.on('chat_kick_user', async (ctx) => {
+    if (ctx.peerId < CHAT_PEER_OFFSET || ctx.eventMemberId !== -deps.groupId) return;
+    const log = deps.logger.child({ platform: 'vk', event: 'chat_kick_user' });
+    try {
+      const wasBound = await deps.chatBindings.lost('vk', String(ctx.peerId), 'removed');
+      log.info({ wasBound }, 'the community was removed from a conversation');
+    } catch (error) {
+      // Not lost for good: the next message VK refuses there (917) marks the chat the same way.
+      log.error({ err: describeError(error) }, 'removal from a conversation failed');
+    }
+  });
+
   /** A person writing to the community or pressing one of its buttons; `press` is the pressed button's event. */
   async function onPersonInput(userId: number, peerId: number, input: ChatInput, press?: MessageEventContext): Promise<void> {
     const who = { person: { platform: 'vk' as const, userId: String(userId) }, chatId: String(peerId) };

@@ -46,6 +46,8 @@ export function createChatBindings(deps: ChatBindingsDeps) {
     /** The bot can no longer write in a chat; true when it was a district's working chat. */
     async lost(platform: Platform, chatId: string, reason: ChatLostReason): Promise<boolean> {
       const at = deps.now();
+      // Nobody reads an HQ chat's loss in that chat: it goes to the log for whoever runs the system.
+      if (isHeadquarters(platform, chatId)) deps.logger.error({ platform, failure: reason }, 'the bot can no longer write in the HQ chat');
       const broken = await deps.districtChats.markBroken(platform, chatId, reason, at);
       if (!broken) return false;
       deps.logger.warn({ platform, district: broken.district, failure: reason }, 'a volunteer chat is lost; its binding is marked broken');

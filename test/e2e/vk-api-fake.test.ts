@@ -2,7 +2,7 @@
 // callback buttons, edits by conversation_message_id, errors, idempotency, and a clean stop.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APIError, Keyboard, VK, type MessageContext, type MessageEventContext } from 'vk-io';
-import { PEER_CHAT_OFFSET, VkApiFake, type VkUpdate } from '../support/vk-api-fake.js';
+import { NO_ACCESS_TO_CHAT, PEER_CHAT_OFFSET, VkApiFake, type VkUpdate } from '../support/vk-api-fake.js';
 
 const TOKEN = 'vk1.a.test-community-token';
 const GROUP_ID = 222333;
@@ -18,7 +18,12 @@ const replyKeyboard = () =>
 
 let fake: VkApiFake;
 let vk: VK;
-const seen: { messages: MessageContext[]; events: MessageEventContext[]; sendErrors: unknown[] } = { messages: [], events: [], sendErrors: [] };
+const seen: { messages: MessageContext[]; events: MessageEventContext[]; actions: MessageContext[]; sendErrors: unknown[] } = {
+  messages: [],
+  events: [],
+  actions: [],
+  sendErrors: [],
+};
 
 beforeAll(async () => {
   fake = new VkApiFake({ token: TOKEN, groupId: GROUP_ID });
@@ -35,6 +40,9 @@ beforeAll(async () => {
     } catch (error) {
       seen.sendErrors.push(error);
     }
+  });
+  vk.updates.on(['chat_kick_user', 'chat_invite_user'], (context) => {
+    seen.actions.push(context);
   });
   vk.updates.on('message_event', async (context) => {
     seen.events.push(context);
@@ -191,6 +199,62 @@ describe('VkApiFake with the real vk-io', () => {
     const found = await vk.api.messages.getConversationsById({ peer_ids: [CHAT, PEER_CHAT_OFFSET + 99] });
     expect(found.count).toBe(1);
     expect(found.items[0]).toMatchObject({ peer: { id: CHAT, type: 'chat', local_id: 7 }, chat_settings: { title: 'Волонтёры района' } });
+  });
+
+  it('the community removed from a conversation: a chat_kick_user service message for it, then 917 for its messages there until invited back', async () => {
+    const ROOM = PEER_CHAT_OFFSET + 8;
+    await vk.api.messages.send({ peer_id: ROOM, message: 'before', random_id: 0 });
+    const post = fake.messagesTo(ROOM)[0]!;
+    const messagesBefore = seen.messages.length;
+    const actionsBefore = seen.actions.length;
+
+    const kick = fake.kickCommunity(ROOM, BORIS);
+    expect(kick).toMatchObject({
+      type: 'message_new',
+      object: { message: { peer_id: ROOM, from_id: BORIS, text: '', action: { type: 'chat_kick_user', member_id: -GROUP_ID } } },
+    });
+    const ctx = await fake.waitFor(() => seen.actions[actionsBefore], undefined, 'the chat_kick_user service message at vk-io');
+    // vk-io makes the action the sub-type: a `message_new` handler never sees a service message.
+    expect([ctx.is(['message_new']), ctx.is(['chat_kick_user']), ctx.isEvent, ctx.eventType, ctx.eventMemberId]).toEqual([
+      false,
+      true,
+      true,
+      'chat_kick_user',
+      -GROUP_ID,
+    ]);
+    expect([ctx.peerId, ctx.senderId, ctx.isChat, ctx.text]).toEqual([ROOM, BORIS, true, undefined]);
+
+    // peer_id (and every edit): an API error; peer_ids (as context.send and group posts use): the peer's item.
+    await expect(vk.api.messages.send({ peer_id: ROOM, message: 'x', random_id: 0 })).rejects.toMatchObject({ code: 917 });
+    expect(await vk.api.messages.send({ peer_ids: ROOM, message: 'x', random_id: 0 })).toEqual([
+      { peer_id: ROOM, error: { code: 917, description: NO_ACCESS_TO_CHAT.error_msg } },
+    ]);
+    await expect(vk.api.messages.edit({ peer_id: ROOM, conversation_message_id: post.conversationMessageId, message: 'y' })).rejects.toBeInstanceOf(APIError);
+    expect(fake.messagesTo(ROOM).map((m) => [m.text, m.edits])).toEqual([['before', 0]]);
+    // Other peers are written to as before.
+    expect(typeof (await vk.api.messages.send({ peer_id: ANNA, message: 'still here', random_id: 0 }))).toBe('number');
+
+    fake.inviteCommunity(ROOM, BORIS);
+    const invited = await fake.waitFor(() => seen.actions[actionsBefore + 1], undefined, 'the chat_invite_user service message at vk-io');
+    expect([invited.eventType, invited.eventMemberId]).toEqual(['chat_invite_user', -GROUP_ID]);
+    await vk.api.messages.send({ peer_id: ROOM, message: 'back', random_id: 0 });
+    expect(fake.messagesTo(ROOM).map((m) => m.text)).toEqual(['before', 'back']);
+    expect(seen.messages.length).toBe(messagesBefore);
+    expect(seen.sendErrors).toEqual([]);
+  });
+
+  it('refuseWritesTo fails sends and edits to one peer with any VK error, per peer with peer_ids, until allowWritesTo', async () => {
+    const ROOM = PEER_CHAT_OFFSET + 9;
+    await vk.api.messages.send({ peer_id: ROOM, message: 'first', random_id: 0 });
+    fake.refuseWritesTo(ROOM, { error_code: 1012, error_msg: 'Writing is disabled for this chat' });
+    expect(await vk.api.messages.send({ peer_ids: ROOM, message: 'x', random_id: 0 })).toEqual([
+      { peer_id: ROOM, error: { code: 1012, description: 'Writing is disabled for this chat' } },
+    ]);
+    await expect(vk.api.messages.send({ peer_id: ROOM, message: 'x', random_id: 0 })).rejects.toMatchObject({ code: 1012 });
+    await expect(vk.api.messages.edit({ peer_id: ROOM, conversation_message_id: 1, message: 'y' })).rejects.toMatchObject({ code: 1012 });
+    fake.allowWritesTo(ROOM);
+    await vk.api.messages.edit({ peer_id: ROOM, conversation_message_id: 1, message: 'edited' });
+    expect(fake.messagesTo(ROOM).map((m) => m.text)).toEqual(['edited']);
   });
 
   it('users.get, a wrong token, an unknown method, a bad keyboard', async () => {

@@ -117,7 +117,9 @@ describe('one district on both platforms', () => {
     await h.vkPerson(VK_COORDINATOR_ID, 'Координатор', CENTRAL_VK).ask('/bind Центральный');
     // Coordinators know the chats by their titles, on both platforms.
     const districts = (await h.person(COORDINATOR_ID, 'Координатор').ask('/districts')).message.text;
-    expect(districts).toContain(`Центральный: «${CENTRAL_TG.title}» (Telegram), «Волонтёры Центрального в ВК» (VK)`);
+    expect(districts).toContain(
+      `Центральный: «${CENTRAL_TG.title}» (Telegram) — заявок туда ещё не было; «Волонтёры Центрального в ВК» (VK) — заявок туда ещё не было`,
+    );
 
     // A request made in Telegram reaches the VK conversation too.
     const number = await fileRequest(h.person(6201, 'Глеб'), 'Центральный');

@@ -74,7 +74,19 @@ export interface VkUser {
   firstName: string;
   lastName: string;
 }
-type FaultRule = { method: string; match: (p: VkParams) => boolean; times?: number } & VkError;
+/**
+ * `perPeer`: with peer_ids, messages.send reports it in that peer's item instead of failing (by
+ * default so for the messaging errors, 900..999); `peer`: set by refuseWritesTo, for allowWritesTo.
+ */
+type FaultRule = { method: string; match: (p: VkParams) => boolean; times?: number; perPeer?: boolean; peer?: number } & VkError;
+/** A service message's action (message.action), as VK puts it in a conversation's message_new. */
+export interface VkChatAction {
+  type: 'chat_invite_user' | 'chat_kick_user' | 'chat_title_update' | 'chat_invite_user_by_link' | 'chat_pin_message' | 'chat_create';
+  /** Whom it concerns: a user id, or -<group id> for a community. */
+  member_id?: number;
+  /** The new title of chat_create and chat_title_update. */
+  text?: string;
+}
 
 export const CLIENT_INFO = {
   button_actions: ['text', 'vkpay', 'open_app', 'location', 'open_link', 'callback', 'intent_subscribe', 'intent_unsubscribe'],
@@ -90,7 +102,11 @@ const MAX_MESSAGE_LENGTH = 4096;
 const escapeVkText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const isChat = (peerId: number) => peerId >= PEER_CHAT_OFFSET;
 /** Messaging errors (900..999) concern one peer; with peer_ids VK puts them in that peer's item. */
-const isPerPeer = (e: VkError) => e.error_code >= 900 && e.error_code < 1000;
+const isPerPeer = (e: FaultRule) => e.perPeer ?? (e.error_code >= 900 && e.error_code < 1000);
+/** The peers a messages.* call writes to: peer_id, user_id or each of peer_ids. */
+const peersOf = (p: VkParams) => [p.peer_id, p.user_id, ...(p.peer_ids ?? '').split(',')].filter((v): v is string => v !== undefined && v !== '').map(Number);
+/** VK's answer to a community writing in a conversation it is no longer a member of. */
+export const NO_ACCESS_TO_CHAT: VkError = { error_code: 917, error_msg: "You don't have access to this chat" };
 
 class VkApiError extends Error {
   constructor(
@@ -237,11 +253,20 @@ export class VkApiFake {
   }
   /** messages.send to this user (peer_id / peer_ids / user_id) fails with 901, as when the user never allowed the community's messages. */
   forbidMessagesTo(userId: number): void {
-    this.fail(
-      'messages.send',
-      (p) => [p.peer_id, p.user_id, ...(p.peer_ids ?? '').split(',')].some((v) => v !== undefined && v !== '' && Number(v) === userId),
-      { error_code: 901, error_msg: "Can't send messages for users without permission" },
-    );
+    this.fail('messages.send', (p) => peersOf(p).includes(userId), { error_code: 901, error_msg: "Can't send messages for users without permission" });
+  }
+  /**
+   * messages.send and messages.edit to this peer fail with `error` (`times` times each, or until
+   * allowWritesTo): messages.send with peer_ids gets it in the peer's item of the answer, as VK
+   * reports a refusal there, and with peer_id (and every edit) as an API error.
+   */
+  refuseWritesTo(peerId: number, error: VkError & { times?: number }): void {
+    for (const method of ['messages.send', 'messages.edit'])
+      this.faults.push({ method, match: (p) => peersOf(p).includes(peerId), perPeer: true, peer: peerId, ...error });
+  }
+  /** Lifts refuseWritesTo (and kickCommunity's refusal) for this peer. */
+  allowWritesTo(peerId: number): void {
+    this.faults = this.faults.filter((f) => f.peer !== peerId);
   }
   /** Answers a method not otherwise implemented with `{ response }`. */
   stub(method: string, response: unknown = 1): void {
@@ -253,8 +278,12 @@ export class VkApiFake {
   }
 
   // ---- events (what people do) ----
-  /** Builds a message_new event (the message gets the peer's next conversation_message_id) without delivering it. */
-  makeMessageNew(m: { fromId: number; peerId?: number; text?: string; payload?: unknown; attachments?: unknown[] }): VkUpdate {
+  /**
+   * Builds a message_new event (the message gets the peer's next conversation_message_id) without
+   * delivering it; with `action`, a conversation's service message (no text), as VK sends when
+   * someone joins, is removed or renames the chat.
+   */
+  makeMessageNew(m: { fromId: number; peerId?: number; text?: string; payload?: unknown; attachments?: unknown[]; action?: VkChatAction }): VkUpdate {
     const peerId = m.peerId ?? m.fromId;
     const payload = m.payload === undefined ? undefined : typeof m.payload === 'string' ? m.payload : JSON.stringify(m.payload);
     const message: Record<string, unknown> = {
@@ -272,6 +301,7 @@ export class VkApiFake {
       random_id: 0,
       text: escapeVkText(m.text ?? ''),
       ...(payload !== undefined ? { payload } : {}),
+      ...(m.action ? { action: { ...m.action } } : {}),
     };
     return this.event('message_new', { message, client_info: { ...CLIENT_INFO } });
   }
@@ -293,7 +323,7 @@ export class VkApiFake {
     for (const w of [...this.waiters]) w();
     return event;
   }
-  pushMessage(m: { fromId: number; peerId?: number; text?: string; payload?: unknown; attachments?: unknown[] }): VkUpdate {
+  pushMessage(m: Parameters<VkApiFake['makeMessageNew']>[0]): VkUpdate {
     return this.push(this.makeMessageNew(m));
   }
   pushSticker(fromId: number, peerId: number = fromId): VkUpdate {
@@ -309,6 +339,26 @@ export class VkApiFake {
       },
     };
     return this.pushMessage({ fromId, peerId, text: '', attachments: [sticker] });
+  }
+  /** A service message in a conversation: `fromId` did `action` (invited or removed someone, renamed it). */
+  pushChatAction(peerId: number, fromId: number, action: VkChatAction): VkUpdate {
+    if (!isChat(peerId)) throw new Error(`service messages come only in conversations, not to peer ${peerId}`);
+    return this.pushMessage({ fromId, peerId, action });
+  }
+  /**
+   * `byUserId` removes the community from a conversation: VK sends it a chat_kick_user service
+   * message with the community as member_id (-group id), and from then on refuses its messages and
+   * edits there with error 917 (until inviteCommunity).
+   */
+  kickCommunity(peerId: number, byUserId: number): VkUpdate {
+    this.allowWritesTo(peerId);
+    this.refuseWritesTo(peerId, NO_ACCESS_TO_CHAT);
+    return this.pushChatAction(peerId, byUserId, { type: 'chat_kick_user', member_id: -this.groupId });
+  }
+  /** `byUserId` adds the community to a conversation (again): a chat_invite_user for it, and it may write there. */
+  inviteCommunity(peerId: number, byUserId: number): VkUpdate {
+    this.allowWritesTo(peerId);
+    return this.pushChatAction(peerId, byUserId, { type: 'chat_invite_user', member_id: -this.groupId });
   }
   pushMessageEvent(e: { userId: number; peerId?: number; conversationMessageId: number; payload?: unknown }): VkUpdate {
     return this.push(this.makeMessageEvent(e));

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVkClient } from '../../../bots/vk/bot.js';
 import { createVkMessenger, randomIdFor } from '../../../bots/vk/messenger.js';
-import { RecipientUnreachableError } from '../../../src/domain/errors.js';
+import { ChatLostError, RecipientUnreachableError } from '../../../src/domain/errors.js';
 import { toPublicView } from '../../../src/domain/request.js';
 import { createRequestTexts } from '../../../src/messages/request-texts.js';
 import { PermanentDeliveryError } from '../../../src/services/outbox/permanent-delivery-error.js';
 import { FakeRequestRepository, makeDraft } from '../../support/fakes.js';
 import { catalogs, helpScenario } from '../../support/scenario-fixtures.js';
-import { VkApiFake } from '../../support/vk-api-fake.js';
+import { NO_ACCESS_TO_CHAT, VkApiFake } from '../../support/vk-api-fake.js';
 
 const TOKEN = 'vk1.a.community-token-for-the-fake';
 const GROUP_ID = 222333;
@@ -68,5 +68,62 @@ describe('refusals, as the outbox reads them', () => {
     const error = await messenger.updatePost(post, await aView()).catch((e: unknown) => e);
     expect(error).not.toBeInstanceOf(PermanentDeliveryError);
     expect(messenger.describeFailure(error)).toMatchObject({ reason: expect.stringMatching(/^9: /), retryAfterMs: 60_000 });
+  });
+});
+
+describe('a conversation the community can no longer write in', () => {
+  let nextChat = 2_000_000_100;
+  const aView = async () => toPublicView(await new FakeRequestRepository().create({ draft: makeDraft(), channel: 'vk', at: new Date() }));
+  const refusing = (code: number, message: string) => {
+    const chat = nextChat++;
+    fake.refuseWritesTo(chat, { error_code: code, error_msg: message });
+    return chat;
+  };
+
+  it.each([
+    [917, "You don't have access to this chat", 'removed'],
+    [922, 'You left this chat', 'removed'],
+    [1012, 'Writing is disabled for this chat', 'noRights'],
+    [945, 'Chat was disabled', 'gone'],
+    [946, 'Chat not supported', 'gone'],
+  ])('a group post refused per peer with %i (%s) is a lost chat: %s', async (code, message, reason) => {
+    const chat = refusing(code, message);
+    const error = await messenger.postRequest(String(chat), await aView(), false, { deliveryKey: `post:1:vk:${chat}:0` }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChatLostError);
+    expect(error).toMatchObject({ platform: 'vk', reason });
+  });
+
+  it('an edit of a post and a text to the conversation refused with 917 are ChatLostError too', async () => {
+    const chat = refusing(NO_ACCESS_TO_CHAT.error_code, NO_ACCESS_TO_CHAT.error_msg);
+    const post = { platform: 'vk' as const, chatId: String(chat), messageId: '1', viaHeadquarters: false, round: 0 };
+    const edit = await messenger.updatePost(post, await aView()).catch((e: unknown) => e);
+    const text = await messenger.sendText(String(chat), 'Сводка за день').catch((e: unknown) => e);
+    for (const error of [edit, text]) {
+      expect(error).toBeInstanceOf(ChatLostError);
+      expect(error).toMatchObject({ reason: 'removed' });
+    }
+  });
+
+  it('any other per-peer refusal of a post stays a failure to retry', async () => {
+    const chat = refusing(936, 'Contact not found');
+    const error = await messenger.postRequest(String(chat), await aView(), false).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(ChatLostError);
+    expect(error).not.toBeInstanceOf(PermanentDeliveryError);
+  });
+
+  it("7 (a right the token lacks) in a conversation, and a person's 917, are not a lost chat", async () => {
+    const chat = nextChat++;
+    fake.fail('messages.edit', (p) => p.peer_id === String(chat), { error_code: 7, error_msg: 'Permission to perform this action is denied' });
+    const post = { platform: 'vk' as const, chatId: String(chat), messageId: '1', viaHeadquarters: false, round: 0 };
+    const denied = await messenger.updatePost(post, await aView()).catch((e: unknown) => e);
+    expect(denied).toBeInstanceOf(PermanentDeliveryError);
+    expect(denied).toMatchObject({ reason: expect.stringMatching(/^7: /) });
+
+    const person = 4444;
+    fake.refuseWritesTo(person, NO_ACCESS_TO_CHAT);
+    const refused = await messenger.sendText(String(person), 'Заявку №7 взял волонтёр.').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(PermanentDeliveryError);
+    expect(refused).not.toBeInstanceOf(ChatLostError);
   });
 });
