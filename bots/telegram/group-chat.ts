@@ -1,4 +1,6 @@
 import { Composer } from 'grammy';
+import type { MaybeInaccessibleMessage, Message } from 'grammy/types';
+import { chatAddress } from '../../src/domain/chat-address.js';
 import { claimOutcomeText } from '../../src/messages/command-texts.js';
 import type { PlatformCore } from '../../src/platform-module.js';
 import type { ClaimOutcome, ClaimRequest } from '../../src/services/claim-request.js';
@@ -36,7 +38,7 @@ export function createGroupChatHandlers(deps: {
     const outcome = await deps.claimRequest(
       action.number,
       { platform: 'telegram', userId: String(ctx.from.id), displayName: publicNameOf(ctx.from) },
-      { platform: 'telegram', chatId: String(chatId) },
+      { platform: 'telegram', chatId: addressOf(chatId, ctx.callbackQuery.message) },
     );
     const { text, alert } = claimOutcomeText(catalog, outcome, action.number);
     await ctx.answerCallbackQuery({
@@ -67,9 +69,29 @@ export function createGroupChatHandlers(deps: {
     const command = parseCommand(ctx.message.text);
     const answer =
       command &&
-      (await deps.groupChat.command({ platform: 'telegram', userId: String(ctx.from.id) }, String(ctx.chat.id), command.name, command.args, ctx.chat.title));
+      (await deps.groupChat.command(
+        { platform: 'telegram', userId: String(ctx.from.id) },
+        addressOf(ctx.chat.id, ctx.message),
+        command.name,
+        command.args,
+        titleOf(ctx.chat.title, ctx.message),
+      ));
     if (!answer) return next();
     await ctx.reply(answer);
   });
   return composer;
+}
+
+/**
+ * Where in the group a message is: a topic of a forum supergroup (each may serve its own district),
+ * or the chat itself. grammY answers a command in the topic it came from.
+ */
+function addressOf(chatId: number, message: MaybeInaccessibleMessage | undefined): string {
+  return chatAddress(chatId, message && 'is_topic_message' in message && message.is_topic_message ? message.message_thread_id : undefined);
+}
+
+/** A topic is known by the group's title and its own name, which the topic's first message carries. */
+function titleOf(chatTitle: string, message: Message): string {
+  const topic = message.is_topic_message ? message.reply_to_message?.forum_topic_created?.name : undefined;
+  return topic ? `${chatTitle} / ${topic}` : chatTitle;
 }

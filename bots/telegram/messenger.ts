@@ -1,5 +1,6 @@
 import { GrammyError, HttpError, InlineKeyboard, InputFile, type Api } from 'grammy';
 import type { ChatLostReason } from '../../src/domain/errors.js';
+import { splitChatAddress } from '../../src/domain/chat-address.js';
 import type { PublicRequestView } from '../../src/domain/request.js';
 import type { Messenger, SendOptions } from '../../src/services/ports.js';
 import { deliveryCalls, privateMessages } from '../../src/services/private-chat/outgoing.js';
@@ -51,8 +52,11 @@ export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: 
 
   return {
     platform: 'telegram',
-    async postRequest(chatId, view, viaHeadquarters) {
-      const message = await call(() => api.sendMessage(chatId, texts.groupPost(view, viaHeadquarters), { reply_markup: claimKeyboard(view) }));
+    async postRequest(address, view, viaHeadquarters) {
+      // A district may be a topic of a forum supergroup: the post goes into that topic.
+      const { chatId, topicId } = splitChatAddress(address);
+      const inTopic = topicId === undefined ? {} : { message_thread_id: topicId };
+      const message = await call(() => api.sendMessage(chatId, texts.groupPost(view, viaHeadquarters), { reply_markup: claimKeyboard(view), ...inTopic }));
       return String(message.message_id);
     },
     async updatePost(post, view) {
@@ -62,7 +66,9 @@ export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: 
       await call(() =>
         ignoringRefusal(
           NOT_MODIFIED,
-          api.editMessageText(post.chatId, Number(post.messageId), texts.groupPost(view, post.viaHeadquarters), { reply_markup: replyMarkup }),
+          api.editMessageText(splitChatAddress(post.chatId).chatId, Number(post.messageId), texts.groupPost(view, post.viaHeadquarters), {
+            reply_markup: replyMarkup,
+          }),
         ),
       );
     },

@@ -1,7 +1,8 @@
+import { isInChat } from '../domain/chat-address.js';
 import type { ChatLostReason } from '../domain/errors.js';
 import type { Platform } from '../domain/request.js';
 import type { Catalog } from '../scenario/text.js';
-import type { ChatRef, DistrictChatRepository, Logger, Outbox, RequestRepository } from './ports.js';
+import type { ChatRef, DistrictChat, DistrictChatRepository, Logger, Outbox, RequestRepository } from './ports.js';
 import type { RequestEffects } from './request-effects.js';
 
 export interface ChatBindingsDeps {
@@ -43,33 +44,44 @@ export function createChatBindings(deps: ChatBindingsDeps) {
       await deps.districtChats.notePost(platform, chatId, deps.now());
     },
 
-    /** The bot can no longer write in a chat; true when it was a district's working chat. */
+    /**
+     * The bot can no longer write in a chat: every binding in it (the chat's own, and each of its
+     * topics) is marked broken. True when one of them was a district's working chat.
+     */
     async lost(platform: Platform, chatId: string, reason: ChatLostReason): Promise<boolean> {
-      const at = deps.now();
       // Nobody reads an HQ chat's loss in that chat: it goes to the log for whoever runs the system.
       if (isHeadquarters(platform, chatId)) deps.logger.error({ platform, failure: reason }, 'the bot can no longer write in the HQ chat');
-      const broken = await deps.districtChats.markBroken(platform, chatId, reason, at);
-      if (!broken) return false;
-      deps.logger.warn({ platform, district: broken.district, failure: reason }, 'a volunteer chat is lost; its binding is marked broken');
-      const others = (await deps.districtChats.chatsOf(broken.district)).filter((c) => !c.broken);
-      const text = deps.catalog.t(others.length > 0 ? 'group.lostOthersRemain' : 'group.lost', {
-        district: broken.district,
-        chat: broken.title ? `«${broken.title}»` : chatId,
-        reason: deps.catalog.t(`group.lostReason.${reason}`),
-      });
-      await deps.outbox.enqueue(
-        deps.headquartersChats.map((hq) => ({
-          key: `chat-lost:${platform}:${chatId}:${at.getTime()}:${hq.platform}:${hq.chatId}`,
-          message: { kind: 'text' as const, platform: hq.platform, chatId: hq.chatId, text },
-        })),
-        at,
-      );
-      const { items } = await deps.requests.listOpen({ district: broken.district, status: 'new', skip: 0, limit: REPOST_AT_ONCE });
-      for (const request of items) await deps.effects.enqueueFor(request);
-      deps.wake?.();
-      return true;
+      const inside = (await deps.districtChats.listAll()).filter((c) => c.platform === platform && !c.broken && isInChat(c.chatId, chatId));
+      let any = false;
+      for (const binding of inside) any = (await breakBinding(binding, reason)) || any;
+      if (any) deps.wake?.();
+      return any;
     },
   };
+
+  /** Marks one binding broken; the HQ chats told, the district's waiting requests posted where its requests go now. */
+  async function breakBinding(binding: DistrictChat, reason: ChatLostReason): Promise<boolean> {
+    const at = deps.now();
+    const broken = await deps.districtChats.markBroken(binding.platform, binding.chatId, reason, at);
+    if (!broken) return false;
+    deps.logger.warn({ platform: broken.platform, district: broken.district, failure: reason }, 'a volunteer chat is lost; its binding is marked broken');
+    const others = (await deps.districtChats.chatsOf(broken.district)).filter((c) => !c.broken);
+    const text = deps.catalog.t(others.length > 0 ? 'group.lostOthersRemain' : 'group.lost', {
+      district: broken.district,
+      chat: broken.title ? `«${broken.title}»` : broken.chatId,
+      reason: deps.catalog.t(`group.lostReason.${reason}`),
+    });
+    await deps.outbox.enqueue(
+      deps.headquartersChats.map((hq) => ({
+        key: `chat-lost:${broken.platform}:${broken.chatId}:${at.getTime()}:${hq.platform}:${hq.chatId}`,
+        message: { kind: 'text' as const, platform: hq.platform, chatId: hq.chatId, text },
+      })),
+      at,
+    );
+    const { items } = await deps.requests.listOpen({ district: broken.district, status: 'new', skip: 0, limit: REPOST_AT_ONCE });
+    for (const request of items) await deps.effects.enqueueFor(request);
+    return true;
+  }
 }
 
 export type ChatBindings = ReturnType<typeof createChatBindings>;

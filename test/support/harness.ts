@@ -17,7 +17,10 @@ export const VK_COORDINATOR_ID = 9900;
 /** The headquarters' zone the harness configures unless a test names another. */
 export const HARNESS_TIME_ZONE = 'Europe/Moscow';
 
-type StoredBotMessage = { messageId: number; message: { chat_id: number | string; text: string; reply_markup?: ReplyMarkup; disable_notification?: boolean } };
+export type StoredBotMessage = {
+  messageId: number;
+  message: { chat_id: number | string; text: string; reply_markup?: ReplyMarkup; disable_notification?: boolean };
+};
 type ReplyMarkup = {
   inline_keyboard?: { text: string; callback_data?: string }[][];
   keyboard?: { text: string; request_contact?: boolean }[][];
@@ -124,7 +127,7 @@ export class SystemHarness {
   }
 
   /** A person writing to the bot in a private chat, or in a group when `group` is given. */
-  person(userId: number, firstName: string, group?: { id: number; title: string }): Person {
+  person(userId: number, firstName: string, group?: GroupPlace): Person {
     return new Person(this, userId, firstName, group);
   }
 
@@ -152,17 +155,39 @@ export class SystemHarness {
 }
 
 /** One person's side of a chat: says things, presses buttons, reads the bot's replies in order. */
+/** A group chat to write in, and the topic of a forum supergroup where one is given. */
+export interface GroupPlace {
+  id: number;
+  title: string;
+  topic?: { id: number; name: string };
+}
+
 export class Person {
   private seen = 0;
   readonly chatId: number;
   private readonly client;
+  /** What Telegram adds to a message written in a forum topic (https://core.telegram.org/bots/api#message). */
+  private readonly inTopic: Record<string, unknown>;
 
   constructor(
     private readonly harness: SystemHarness,
     readonly userId: number,
     readonly firstName: string,
-    group?: { id: number; title: string },
+    group?: GroupPlace,
   ) {
+    const topic = group?.topic;
+    this.inTopic = topic
+      ? {
+          message_thread_id: topic.id,
+          is_topic_message: true,
+          reply_to_message: {
+            message_id: topic.id,
+            date: 0,
+            chat: { id: group.id, type: 'supergroup' },
+            forum_topic_created: { name: topic.name, icon_color: 0 },
+          },
+        }
+      : {};
     this.chatId = group?.id ?? userId;
     this.client = harness.emulator.server.getClient(BOT_TOKEN, {
       userId,
@@ -176,8 +201,8 @@ export class Person {
   }
 
   async say(text: string): Promise<void> {
-    if (text.startsWith('/')) await this.client.sendCommand(this.client.makeCommand(text));
-    else await this.client.sendMessage(this.client.makeMessage(text));
+    if (text.startsWith('/')) await this.client.sendCommand(this.client.makeCommand(text, this.inTopic as never));
+    else await this.client.sendMessage(this.client.makeMessage(text, this.inTopic as never));
   }
 
   async shareContact(phone: string): Promise<void> {
@@ -205,7 +230,8 @@ export class Person {
 
   /** Sends callback data as if a button with it were pressed (also forged data). */
   async pressData(message: StoredBotMessage, data: string): Promise<void> {
-    const callback = this.client.makeCallbackQuery(data, { message: { message_id: message.messageId, text: message.message.text } } as never);
+    const topic = this.inTopic.message_thread_id === undefined ? {} : { message_thread_id: this.inTopic.message_thread_id, is_topic_message: true };
+    const callback = this.client.makeCallbackQuery(data, { message: { message_id: message.messageId, text: message.message.text, ...topic } } as never);
     await this.client.sendCallback(callback);
   }
 

@@ -1,3 +1,4 @@
+import { splitChatAddress } from '../../domain/chat-address.js';
 import { ChatLostError, ChatMovedError, type ChatLostReason } from '../../domain/errors.js';
 import type { QuietHoursRule } from '../../domain/quiet-hours.js';
 import type { Catalog } from '../../scenario/text.js';
@@ -97,7 +98,8 @@ async function deliver(entry: OutboxEntry, messenger: Messenger, deps: DeliverNe
 /** Waits for the chat's turn; false when the chat is busy, the message then put back for its next slot. */
 async function takeTurn(entry: OutboxEntry, messenger: Messenger, deps: DeliverNextDeps): Promise<boolean> {
   const { platform, chatId } = entry.message;
-  const slot = await deps.pacer.takeSlot(platform, chatId, messenger.isGroupChat(chatId));
+  // Topics of one group share the group's limits.
+  const slot = await deps.pacer.takeSlot(platform, splitChatAddress(chatId).chatId, messenger.isGroupChat(chatId));
   if (slot.ok) return true;
   await deps.outbox.retryLater(entry.key, deps.workerId, slot.nextAt);
   return false;
@@ -115,7 +117,7 @@ async function handleFailure(entry: OutboxEntry, context: DeliveryContext, error
   }
   const retryInMs = deps.pacer.retryDelayMs(failure.retryAfterMs, entry.attempts);
   const notBefore = new Date(deps.now().getTime() + retryInMs);
-  if (failure.retryAfterMs) await deps.pacer.holdChat(entry.message.platform, entry.message.chatId, notBefore);
+  if (failure.retryAfterMs) await deps.pacer.holdChat(entry.message.platform, splitChatAddress(entry.message.chatId).chatId, notBefore);
   await deps.outbox.retryLater(entry.key, deps.workerId, notBefore, failure.reason);
   deps.logger.info({ key: entry.key, attempts: entry.attempts, retryInMs, err: describeError(error) }, 'outbox: will retry');
 }

@@ -1,7 +1,7 @@
 import { Api } from 'grammy';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTelegramMessenger } from '../../../bots/telegram/messenger.js';
-import { RecipientUnreachableError } from '../../../src/domain/errors.js';
+import { ChatLostError, ChatMovedError, RecipientUnreachableError } from '../../../src/domain/errors.js';
 import { toPublicView } from '../../../src/domain/request.js';
 import { createRequestTexts } from '../../../src/messages/request-texts.js';
 import { PermanentDeliveryError } from '../../../src/services/outbox/permanent-delivery-error.js';
@@ -31,11 +31,34 @@ async function aView() {
   return toPublicView(request);
 }
 
-it('throws PermanentDeliveryError for a post to a group the bot was removed from', async () => {
+it('throws ChatLostError for a post to a group the bot was removed from, or may not write in', async () => {
   emulator.fail('sendMessage', () => true, { error_code: 403, description: 'Forbidden: bot was kicked from the supergroup chat', times: 1 });
+  const removed = await messenger.postRequest(GROUP, await aView(), false).catch((e: unknown) => e);
+  expect(removed).toBeInstanceOf(ChatLostError);
+  expect(removed).toMatchObject({ platform: 'telegram', reason: 'removed' });
+  emulator.fail('sendMessage', () => true, { error_code: 400, description: 'Bad Request: not enough rights to send text messages to the chat', times: 1 });
+  expect(await messenger.postRequest(GROUP, await aView(), false).catch((e: unknown) => e)).toMatchObject({ reason: 'noRights' });
+});
+
+it('throws ChatMovedError with the new id for a group that became a supergroup', async () => {
+  emulator.fail('sendMessage', () => true, {
+    error_code: 400,
+    description: 'Bad Request: group chat was upgraded to a supergroup chat',
+    parameters: { migrate_to_chat_id: -1009876 },
+    times: 1,
+  });
   const error = await messenger.postRequest(GROUP, await aView(), false).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(PermanentDeliveryError);
-  expect(error).toMatchObject({ reason: '403: Forbidden: bot was kicked from the supergroup chat' });
+  expect(error).toBeInstanceOf(ChatMovedError);
+  expect(error).toMatchObject({ toChatId: '-1009876' });
+});
+
+it('posts into the topic an address names, and edits the post there by the group', async () => {
+  const view = await aView();
+  const messageId = await messenger.postRequest(`${GROUP}/77`, view, false);
+  const sent = emulator.callsOf('sendMessage').at(-1)!.payload;
+  expect([String(sent.chat_id), Number(sent.message_thread_id)]).toEqual([GROUP, 77]);
+  await messenger.updatePost({ platform: 'telegram', chatId: `${GROUP}/77`, messageId, viaHeadquarters: false, round: 0 }, { ...view, status: 'claimed' });
+  expect(String(emulator.callsOf('editMessageText').at(-1)!.payload.chat_id)).toBe(GROUP);
 });
 
 it('throws RecipientUnreachableError for a person who blocked the bot', async () => {
