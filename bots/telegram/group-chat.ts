@@ -1,6 +1,7 @@
-import { Composer } from 'grammy';
+import { Composer, type Context } from 'grammy';
 import type { MaybeInaccessibleMessage, Message } from 'grammy/types';
 import { chatAddress } from '../../src/domain/chat-address.js';
+import type { BotRight } from '../../src/domain/errors.js';
 import { claimOutcomeText } from '../../src/messages/command-texts.js';
 import type { PlatformCore } from '../../src/platform-module.js';
 import type { ClaimOutcome, ClaimRequest } from '../../src/services/claim-request.js';
@@ -69,15 +70,14 @@ export function createGroupChatHandlers(deps: {
     const command = parseCommand(ctx.message.text);
     const answer =
       command &&
-      (await deps.groupChat.command(
-        { platform: 'telegram', userId: String(ctx.from.id) },
-        addressOf(ctx.chat.id, ctx.message),
-        command.name,
-        command.args,
-        titleOf(ctx.chat.title, ctx.message),
-      ));
+      (await deps.groupChat.command({ platform: 'telegram', userId: String(ctx.from.id) }, addressOf(ctx.chat.id, ctx.message), command.name, command.args, {
+        title: titleOf(ctx.chat.title, ctx.message),
+        missingRights: () => missingRights(ctx),
+      }));
     if (!answer) return next();
-    await ctx.reply(answer);
+    // Where the bot may not write, the coordinator who asked reads the answer privately.
+    if (answer.privately) await ctx.api.sendMessage(ctx.from.id, answer.text);
+    else await ctx.reply(answer.text);
   });
   return composer;
 }
@@ -88,6 +88,20 @@ export function createGroupChatHandlers(deps: {
  */
 function addressOf(chatId: number, message: MaybeInaccessibleMessage | undefined): string {
   return chatAddress(chatId, message && 'is_topic_message' in message && message.is_topic_message ? message.message_thread_id : undefined);
+}
+
+/**
+ * What the bot may not do in a group that its work there needs: to send messages. A member may write
+ * unless restricted, or unless the group lets no member write (then only an admin may); an admin may
+ * (https://core.telegram.org/bots/api#chatmember, #chatpermissions). Editing its own posts needs no
+ * right, and with privacy mode on it still gets commands, service messages and button presses.
+ */
+async function missingRights(ctx: Context): Promise<BotRight[]> {
+  const me = await ctx.getChatMember(ctx.me.id);
+  if (me.status === 'administrator' || me.status === 'creator') return [];
+  if (me.status === 'restricted') return me.can_send_messages ? [] : ['send'];
+  const chat = await ctx.getChat();
+  return chat.permissions?.can_send_messages === false ? ['send'] : [];
 }
 
 /** A topic is known by the group's title and its own name, which the topic's first message carries. */

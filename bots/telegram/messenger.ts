@@ -73,9 +73,12 @@ export function createTelegramMessenger(api: Api, texts: RequestTexts, catalog: 
       );
     },
     ...privateMessages(catalog, texts, {
-      send: async (chatId, message, options) => {
+      send: async (address, message, options) => {
         const markup = message.buttons ? { reply_markup: inlineKeyboard(message.buttons) } : {};
-        return String((await send(() => api.sendMessage(chatId, message.text, { ...markup, ...silently(options) }))).message_id);
+        // A reminder of a waiting request goes where its post is: into the district's topic too.
+        const { chatId, topicId } = splitChatAddress(address);
+        const inTopic = topicId === undefined ? {} : { message_thread_id: topicId };
+        return String((await send(() => api.sendMessage(chatId, message.text, { ...markup, ...silently(options), ...inTopic }))).message_id);
       },
       sendContactCard: async (chatId, name, phone, options) => String((await send(() => api.sendContact(chatId, phone, name, silently(options)))).message_id),
       // Not modified: edited before (a retry after a crash), it already says this.

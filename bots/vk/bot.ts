@@ -137,8 +137,10 @@ export function installVkHandlers(vk: VK, deps: VkHandlerDeps): { drained: () =>
     if (!command) return;
     // The title is asked for only when it is stored: at /bind.
     const title = command.name === 'bind' ? await chatTitleOf(vk.api, ctx.peerId) : undefined;
-    const answer = await deps.groupChat.command({ platform: 'vk', userId: String(ctx.senderId) }, String(ctx.peerId), command.name, command.args, title);
-    if (answer) await say(vk.api, ctx.peerId, answer);
+    const answer = await deps.groupChat.command({ platform: 'vk', userId: String(ctx.senderId) }, String(ctx.peerId), command.name, command.args, {
+      ...(title ? { title } : {}),
+    });
+    if (answer) await say(vk.api, ctx.peerId, answer.text);
   }
 
   /** "Take request" under a group post. */

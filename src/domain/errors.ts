@@ -23,6 +23,19 @@ export class UnknownDistrictError extends DomainError {
   }
 }
 
+/** What the bot may need in a group chat to do its work there: today, to send messages. */
+export type BotRight = 'send';
+
+/** A chat the bot cannot work in as it is set up: it lacks these rights there. */
+export class MissingRightsError extends DomainError {
+  constructor(
+    readonly district: string,
+    readonly missing: readonly BotRight[],
+  ) {
+    super(`the bot lacks rights in the chat: ${missing.join(', ')}`);
+  }
+}
+
 /** The person who would receive a private message cannot be written to (never started the bot, blocked it). */
 export class RecipientUnreachableError extends DomainError {
   constructor(

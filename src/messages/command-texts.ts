@@ -1,4 +1,4 @@
-import { NotCoordinatorError, UnknownDistrictError } from '../domain/errors.js';
+import { MissingRightsError, NotCoordinatorError, UnknownDistrictError } from '../domain/errors.js';
 import type { ClaimOutcome } from '../services/claim-request.js';
 import type { LifecycleOutcome } from '../services/request-lifecycle.js';
 import type { Catalog } from '../scenario/text.js';
@@ -40,6 +40,11 @@ export function bindReplyText(
 ): string {
   if ('error' in result) {
     if (result.error instanceof NotCoordinatorError) return catalog.t('bot.errors.notCoordinator');
+    if (result.error instanceof MissingRightsError)
+      return catalog.t('bind.missingRights', {
+        district: result.error.district,
+        missing: result.error.missing.map((right) => catalog.t(`bind.right.${right}`)).join(', '),
+      });
     if (result.error instanceof UnknownDistrictError) {
       const list = districts.join(', ');
       return input ? catalog.t('bind.unknown', { input, districts: list }) : catalog.t('bind.usage', { districts: list });

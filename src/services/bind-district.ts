@@ -1,5 +1,5 @@
 import { resolveDistrict } from '../domain/districts.js';
-import { NotCoordinatorError } from '../domain/errors.js';
+import { MissingRightsError, NotCoordinatorError, type BotRight } from '../domain/errors.js';
 import type { PersonRef, Platform } from '../domain/request.js';
 import type { IsCoordinator } from './coordinators.js';
 import type { DistrictChatRepository, Logger } from './ports.js';
@@ -21,10 +21,14 @@ export function createDistrictBinding(deps: BindDeps) {
     /**
      * Binds a chat to the district the coordinator named (throws UnknownDistrictError,
      * NotCoordinatorError). `title`, where the platform shows the chat's, is kept for /districts.
+     * `missingRights`, where the platform can tell, says what the bot may not do there: a chat it
+     * cannot post in is not bound (MissingRightsError).
      */
-    async bind(by: PersonRef, platform: Platform, chatId: string, districtInput: string, title?: string) {
+    async bind(by: PersonRef, platform: Platform, chatId: string, districtInput: string, title?: string, missingRights?: () => Promise<readonly BotRight[]>) {
       if (!(await deps.isCoordinator(by))) throw new NotCoordinatorError();
       const district = resolveDistrict(districtInput, deps.districts);
+      const missing = (await missingRights?.()) ?? [];
+      if (missing.length > 0) throw new MissingRightsError(district, missing);
       const named = title?.trim().slice(0, MAX_TITLE);
       const { previousDistrict } = await deps.districtChats.bind({ district, platform, chatId, ...(named ? { title: named } : {}) }, by, deps.now());
       deps.logger.info({ district, platform, previousDistrict }, 'chat bound to district');

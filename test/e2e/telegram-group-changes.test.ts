@@ -192,3 +192,30 @@ it('finds a removed bot by the refusal of a burst of posts: each reaches the HQ 
   expect(undeliveredNotes()).toEqual([]);
   expect((await bindings()).find((b) => b.district === 'Ленинский')).toMatchObject({ broken: { reason: 'removed' } });
 });
+
+it('does not bind a group where the bot may not write, and tells the coordinator why in private', async () => {
+  const GROUP = { id: -1005400, title: 'Только чтение' };
+  const boundHere = async () => (await bindings()).some((b) => b.chatId === String(GROUP.id));
+  const coordinator = h.person(COORDINATOR_ID, 'Координатор');
+  // Members may not write there, and the bot is only a member (https://core.telegram.org/bots/api#chatpermissions).
+  h.emulator.stub('getChat', { id: GROUP.id, type: 'supergroup', title: GROUP.title, permissions: { can_send_messages: false } });
+  coordinator.skipAll();
+  await h.person(COORDINATOR_ID, 'Координатор', GROUP).say('/bind Октябрьский');
+  const why = await coordinator.reply();
+  expect(why.message.text).toContain('Не могу подключить этот чат к району «Октябрьский»: мне нельзя писать в нём сообщения');
+  expect(await boundHere()).toBe(false);
+
+  // Restricted by an admin, the same.
+  h.emulator.stub('getChatMember', { status: 'restricted', user: BOT, can_send_messages: false, is_member: true, until_date: 0 });
+  await h.person(COORDINATOR_ID, 'Координатор', GROUP).say('/bind Октябрьский');
+  expect((await coordinator.reply()).message.text).toContain('мне нельзя писать');
+  expect(await boundHere()).toBe(false);
+
+  // Made an admin: bound, and the answer is in the group.
+  h.emulator.stub('getChatMember', { status: 'administrator', user: BOT, can_be_edited: false, is_anonymous: false, can_manage_chat: true });
+  const done = await h.person(COORDINATOR_ID, 'Координатор', GROUP).ask('/bind Октябрьский');
+  expect(done.message.text).toContain('Готово');
+  expect(await boundHere()).toBe(true);
+  h.emulator.stub('getChatMember', { status: 'member', user: BOT });
+  h.emulator.stub('getChat', { id: -1, type: 'supergroup', title: 'Group', permissions: { can_send_messages: true } });
+});

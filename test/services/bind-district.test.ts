@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { NotCoordinatorError, UnknownDistrictError } from '../../src/domain/errors.js';
+import { MissingRightsError, NotCoordinatorError, UnknownDistrictError } from '../../src/domain/errors.js';
 import { createDistrictBinding } from '../../src/services/bind-district.js';
 import { createIsCoordinator } from '../../src/services/coordinators.js';
 import { FakeDistrictChatRepository, RecordingLogger, steppingClock } from '../support/fakes.js';
@@ -26,6 +26,22 @@ beforeEach(() => {
 });
 
 describe('bind', () => {
+  it('does not bind a chat where the bot may not post, after the role and the district are checked', async () => {
+    let asked = 0;
+    const cannotSend = async () => {
+      asked++;
+      return ['send'] as const;
+    };
+    await expect(binding.bind(stranger, 'telegram', '-100500', 'лен', undefined, cannotSend)).rejects.toBeInstanceOf(NotCoordinatorError);
+    await expect(binding.bind(coordinator, 'telegram', '-100500', 'нет такого', undefined, cannotSend)).rejects.toBeInstanceOf(UnknownDistrictError);
+    expect(asked).toBe(0);
+    const refusal = await binding.bind(coordinator, 'telegram', '-100500', 'лен', undefined, cannotSend).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(MissingRightsError);
+    expect(refusal).toMatchObject({ district: 'Ленинский', missing: ['send'] });
+    expect(districtChats.all()).toEqual([]);
+    expect(await binding.bind(coordinator, 'telegram', '-100500', 'лен', undefined, async () => [])).toEqual({ district: 'Ленинский', previousDistrict: null });
+  });
+
   it.each([
     ['Ленинский', 'Ленинский'],
     ['ленинский', 'Ленинский'],

@@ -33,6 +33,10 @@ const DEFAULT_STUBS: Record<string, unknown> = {
   sendChatAction: true,
   pinChatMessage: true,
   unpinChatMessage: true,
+  // The bot's own membership and the group's permissions, asked at /bind: a member of a group where
+  // members may write, unless a test says otherwise.
+  getChatMember: { status: 'member', user: { id: 123456, is_bot: true, first_name: 'Bot', username: 'Bot' } },
+  getChat: { id: -1, type: 'supergroup', title: 'Group', permissions: { can_send_messages: true } },
 };
 
 export class TgEmulator {

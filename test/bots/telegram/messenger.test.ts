@@ -59,6 +59,10 @@ it('posts into the topic an address names, and edits the post there by the group
   expect([String(sent.chat_id), Number(sent.message_thread_id)]).toEqual([GROUP, 77]);
   await messenger.updatePost({ platform: 'telegram', chatId: `${GROUP}/77`, messageId, viaHeadquarters: false, round: 0 }, { ...view, status: 'claimed' });
   expect(String(emulator.callsOf('editMessageText').at(-1)!.payload.chat_id)).toBe(GROUP);
+  // A reminder of the waiting request goes into the topic too.
+  await messenger.sendText(`${GROUP}/77`, 'Заявка №1 всё ещё ждёт волонтёра.');
+  const reminder = emulator.callsOf('sendMessage').at(-1)!.payload;
+  expect([String(reminder.chat_id), Number(reminder.message_thread_id)]).toEqual([GROUP, 77]);
 });
 
 it('throws RecipientUnreachableError for a person who blocked the bot', async () => {
