@@ -18,7 +18,10 @@ function opensTheBot(outcome: ClaimOutcome): boolean {
   return outcome.kind === 'unreachable' || (outcome.kind === 'not_approved' && (outcome.status === 'none' || outcome.status === 'rejected'));
 }
 
-/** Volunteer groups: the "Take request" button, and /bind, /unbind, /start and /id. */
+/**
+ * Volunteer groups: the "Take request" button; /bind, /unbind, /start and /id, in the group or in one
+ * of its forum topics; and the group changing under the bot (a new id, the bot removed or muted).
+ */
 export function createGroupChatHandlers(deps: {
   catalog: Catalog;
   claimRequest: ClaimRequest;
