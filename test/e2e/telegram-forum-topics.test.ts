@@ -64,6 +64,12 @@ it('binds each topic to its district, posts each request into its topic, and tak
   );
   expect(postsOf(central)).toHaveLength(1);
 
+  // /id in a topic names the district of the topic and the group's own id, which the HQ chat setting takes.
+  const id = (await h.person(8103, 'Вера', LENIN).ask('/id')).message.text;
+  expect(id).toContain('«Ленинский»');
+  expect(id).toContain(`Идентификатор этого чата: ${FORUM.id}`);
+  expect(id).not.toContain(`${FORUM.id}/`);
+
   const districts = (await h.person(COORDINATOR_ID, 'Координатор').ask('/districts')).message.text;
   expect(districts).toContain('Центральный: «Волонтёры города / Центральный район» (Telegram)');
   expect(districts).toContain('Ленинский: «Волонтёры города / Ленинский район» (Telegram)');

@@ -1,5 +1,6 @@
 import type { PersonRef } from '../../domain/request.js';
 import type { Catalog } from '../../scenario/text.js';
+import { splitChatAddress } from '../../domain/chat-address.js';
 import { MissingRightsError, type BotRight } from '../../domain/errors.js';
 import type { DistrictBinding } from '../bind-district.js';
 import type { ChatTexts } from '../texts.js';
@@ -37,7 +38,9 @@ export function createGroupChat(deps: {
       }
       if (name === 'start' || name === 'id') {
         const district = await deps.binding.districtOf(by.platform, chatId);
-        return { text: district ? catalog.t('bot.start.groupBound', { district, chatId }) : catalog.t('bot.start.groupHint', { chatId }) };
+        // The id the HQ chat setting takes is the chat's, also when asked in one of its topics.
+        const id = splitChatAddress(chatId).chatId;
+        return { text: district ? catalog.t('bot.start.groupBound', { district, chatId: id }) : catalog.t('bot.start.groupHint', { chatId: id }) };
       }
       return null;
     },
