@@ -1,6 +1,6 @@
 import type { ConsoleLimits } from '../../src/services/console/action-codec.js';
 import type { ChatAction } from '../../src/services/private-chat/actions.js';
-import { decodeChatAction, encodeChatAction } from '../../src/services/private-chat/action-codec.js';
+import { CONSOLE_DATA_PREFIX, consoleDataOf, decodeChatAction, encodeButtonData } from '../../src/services/private-chat/action-codec.js';
 import type { ConsoleButtonAction } from '../../src/services/private-chat/reply.js';
 
 /**
@@ -10,20 +10,13 @@ import type { ConsoleButtonAction } from '../../src/services/private-chat/reply.
  */
 export type CallbackAction = ChatAction;
 
-/** Prefix of the console's callback data ("co:c:17"); the rest is the console's own encoding. */
-const CONSOLE_PREFIX = 'co:';
-
 /** What a Telegram message carries: up to 100 inline buttons, 8 a row, 64 bytes of callback data. */
-export const TELEGRAM_CONSOLE_LIMITS: ConsoleLimits = { buttonsPerMessage: 100, buttonsPerRow: 8, actionBytes: 64 - CONSOLE_PREFIX.length };
+export const TELEGRAM_CONSOLE_LIMITS: ConsoleLimits = { buttonsPerMessage: 100, buttonsPerRow: 8, actionBytes: 64 - CONSOLE_DATA_PREFIX.length };
 
-export function encodeCallback(action: CallbackAction | ConsoleButtonAction): string {
-  return action.kind === 'console' ? CONSOLE_PREFIX + action.data : encodeChatAction(action);
-}
+export const encodeCallback: (action: CallbackAction | ConsoleButtonAction) => string = encodeButtonData;
 
 /** Reads callback data; anything malformed or forged gives null and is refused by the caller. */
 export const decodeCallback: (data: string) => CallbackAction | null = decodeChatAction;
 
 /** The console's part of a console button's callback data, or null for any other button's. */
-export function decodeConsoleCallback(data: string): string | null {
-  return data.startsWith(CONSOLE_PREFIX) ? data.slice(CONSOLE_PREFIX.length) : null;
-}
+export const decodeConsoleCallback: (data: string) => string | null = consoleDataOf;

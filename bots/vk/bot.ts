@@ -15,7 +15,7 @@ import { createVkConsoleHandlers } from './coordinator-commands.js';
 import { createVkDedup } from './dedup.js';
 import { CHAT_PEER_OFFSET } from './messenger.js';
 import { decodeAction, parsePayload } from './payload.js';
-import { createPerKeyQueue } from './per-peer-queue.js';
+import { createPerKeyQueue } from '../../src/per-key-queue.js';
 import { say, sendReply, snackbar } from './render.js';
 import { chatTitleOf, displayNameOf } from './users.js';
 

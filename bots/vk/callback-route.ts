@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { RouteHandlerMethod } from 'fastify';
 import type { VK } from 'vk-io';
+import { secretMatches } from '../../src/webhook-secret.js';
 
 /** The path VK's Callback API posts events to. */
 export const VK_CALLBACK_PATH = '/vk/callback';
@@ -22,16 +22,4 @@ export function createVkCallbackHandler(vk: VK, options: { groupId: number; secr
     await vk.updates.handleWebhookUpdate(body as Record<string, unknown>);
     return reply.type('text/plain').send('ok');
   };
-}
-
-/**
- * Whether the presented secret is ours, in time that does not depend on how much of it is right
- * (`!==` stops at the first differing character, and the time it takes tells a caller how far a guess
- * got). Only the length shows, and VK's secrets all have the length the community chose.
- */
-function secretMatches(presented: unknown, expected: Buffer): boolean {
-  if (typeof presented !== 'string') return false;
-  const given = Buffer.from(presented);
-  // timingSafeEqual throws on buffers of unequal length: refuse those before it.
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -1,4 +1,5 @@
 import { MENU_ITEMS, TASK_ACTIONS, type ChatAction, type MenuItem, type TaskAction } from './actions.js';
+import type { ConsoleButtonAction } from './reply.js';
 
 /**
  * The one text form of a button's action ("a:3:1", "claim:17", "t:done:17"), written the same for
@@ -71,4 +72,20 @@ export function decodeChatAction(data: string): ChatAction | null {
     default:
       return null;
   }
+}
+
+/**
+ * Where a platform carries a button's data as one string (Telegram's callback data, a MAX callback
+ * payload), a console button's is its own encoding behind this prefix ("co:c:17").
+ */
+export const CONSOLE_DATA_PREFIX = 'co:';
+
+/** A button's action as one string: the dialogue's text form, or the console's behind its prefix. */
+export function encodeButtonData(action: ChatAction | ConsoleButtonAction): string {
+  return action.kind === 'console' ? CONSOLE_DATA_PREFIX + action.data : encodeChatAction(action);
+}
+
+/** The console's part of a button's data, or null for any other button's. */
+export function consoleDataOf(data: string): string | null {
+  return data.startsWith(CONSOLE_DATA_PREFIX) ? data.slice(CONSOLE_DATA_PREFIX.length) : null;
 }

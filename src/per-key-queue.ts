@@ -1,7 +1,7 @@
 /**
- * Runs tasks of one key one after another and tasks of different keys side by side. The VK bot keeps
- * a person's place in the questionnaire in MongoDB; two messages of one person handled at once would
- * both read the old place and one answer would be lost.
+ * Runs tasks of one key one after another and tasks of different keys side by side. The VK and MAX
+ * bots keep a person's place in the questionnaire in MongoDB; two messages of one person handled at
+ * once would both read the old place and one answer would be lost.
  */
 export function createPerKeyQueue() {
   const tails = new Map<string, Promise<unknown>>();
