@@ -10,7 +10,7 @@ import type { RequestConversation } from '../request-conversation.js';
 import type { TaskDetails } from '../task-details.js';
 import type { VolunteerDesk } from '../volunteer-desk.js';
 import type { VolunteerVetting } from '../volunteer-vetting.js';
-import type { ChatAction } from './actions.js';
+import { isKeyboardAction, type ChatAction } from './actions.js';
 import { createQuestionnaireTurn } from './questionnaire.js';
 import { NO_MESSAGES, type ChatButton, type ChatCapabilities, type ChatInput, type ChatMessage, type ChatReply } from './reply.js';
 
@@ -295,13 +295,17 @@ export function createPrivateChat(deps: PrivateChatDeps) {
     async handle(who: ChatPerson, input: ChatInput, place?: QuestionnairePlace): Promise<ChatReply> {
       // "Forget me" is answered wherever the person is, in the middle of a questionnaire too.
       if (input.kind === 'command' && input.name === 'forget') return forgetQuestion();
-      if (input.kind === 'press') return press(who, input.action, place);
+      // A question's buttons under its message (MAX has no keyboard at the bottom) go into an open
+      // questionnaire as keys do; any other button is pressed wherever the person is.
+      const questionPress = input.kind === 'press' && input.action !== null && isKeyboardAction(input.action);
+      if (input.kind === 'press' && !questionPress) return press(who, input.action, place);
       const session = await place?.read();
       if (session && place) {
         const step = await deps.intake.handle(session, questionnaireInput(input), { ...who.person, chatId: who.chatId });
         if (!step.stale) await (step.session ? place.write(step.session) : place.clear());
         return questionnaireReply(step);
       }
+      if (input.kind === 'press') return press(who, input.action, place);
       if (input.kind === 'key') return input.action.kind === 'menu' ? press(who, input.action, place) : idle();
       if (input.kind === 'command') {
         const answered = await command(who, input.name, input.args, place);
