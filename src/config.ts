@@ -252,7 +252,7 @@ export const configSchema = z
     const [first] = PLATFORM_MODULES;
     if (!PLATFORM_MODULES.some((m) => c[m.enabledBy])) {
       const each = PLATFORM_MODULES.map((m) => `${m.enabledBy} (${m.label})`).join(' or ');
-      issue(first.enabledBy, `set ${each}, or ${PLATFORM_MODULES.length === 2 ? 'both' : 'several'}`);
+      issue(first.enabledBy, `set ${each}, or several`);
     }
     for (const m of PLATFORM_MODULES) for (const [path, message] of m.configProblems(c as never)) issue(path, message);
     if (c.METRICS_PORT !== 'off' && c.METRICS_PORT !== 0 && c.METRICS_PORT === c.HTTP_PORT)

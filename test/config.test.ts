@@ -23,11 +23,11 @@ describe('configuration from the environment', () => {
   });
 
   it('asks for a token of at least one platform', () => {
-    expect(problems({})).toEqual(['BOT_TOKEN: set BOT_TOKEN (Telegram) or VK_TOKEN (VK), or both']);
+    expect(problems({})).toEqual(['BOT_TOKEN: set BOT_TOKEN (Telegram) or VK_TOKEN (VK) or MAX_TOKEN (MAX), or several']);
   });
 
   it('treats an empty variable as unset', () => {
-    expect(problems({ BOT_TOKEN: '' })).toEqual(['BOT_TOKEN: set BOT_TOKEN (Telegram) or VK_TOKEN (VK), or both']);
+    expect(problems({ BOT_TOKEN: '' })).toEqual(['BOT_TOKEN: set BOT_TOKEN (Telegram) or VK_TOKEN (VK) or MAX_TOKEN (MAX), or several']);
   });
 
   it('runs VK alone, and asks for the community id with a VK token', () => {

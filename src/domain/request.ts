@@ -15,7 +15,7 @@ export const REQUEST_STATUSES = ['new', 'claimed', 'done', 'cancelled'] as const
 export const requestStatusSchema = z.enum(REQUEST_STATUSES);
 export type RequestStatus = z.infer<typeof requestStatusSchema>;
 
-export const PLATFORMS = ['telegram', 'vk'] as const;
+export const PLATFORMS = ['telegram', 'vk', 'max'] as const;
 export const platformSchema = z.enum(PLATFORMS);
 export type Platform = z.infer<typeof platformSchema>;
 /** Platforms whose people have a public @username they can be named by (in /assign, /grant and the console). */

@@ -105,7 +105,7 @@ describe('coordinator commands in VK', () => {
       userId: '7001',
       displayName: 'Олег Тестова',
     });
-    expect((await boss.ask(`/assign ${request.number} @oleg`)).text).toMatch(/В VK укажите человека числовым id/);
+    expect((await boss.ask(`/assign ${request.number} @oleg`)).text).toMatch(/укажите человека числовым id/);
   });
 
   it('keeps a bare /cancel for the questionnaire, refuses strangers, and points /export to Telegram', async () => {

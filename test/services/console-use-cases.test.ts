@@ -129,7 +129,7 @@ describe('the role desk both consoles use', () => {
     createRoleDesk({
       roles,
       lookup,
-      configured: { coordinator: { telegram: ['900'], vk: [] } },
+      configured: { coordinator: { telegram: ['900'], vk: [], max: [] } },
       endConsoleAccess: async (person) => void ended.push(person),
       ...(roleChanged ? { roleChanged } : {}),
       logger,

@@ -124,7 +124,7 @@ beforeEach(() => {
     lifecycle,
     erase: (number, channel) => erasure.eraseRequest(number, channel),
     isCoordinator,
-    configuredCoordinators: { telegram: ['900'], vk: ['9900'] },
+    configuredCoordinators: { telegram: ['900'], vk: ['9900'], max: [] },
     districts: DISTRICTS,
     texts,
     timeZone: TZ,
@@ -466,7 +466,7 @@ describe('/assign, /close, /cancel', () => {
     expect(await sayText(privately(), '/assign 1 @group_only')).toMatch(/^Не нахожу @group_only среди тех, кто писал боту в личные сообщения/);
     expect(await sayText(privately(), '/assign 1 @nobody')).toMatch(/^Не нахожу @nobody/);
     expect(await sayText(privately(), '/assign 1 777')).toMatch(/^Не нахожу id 777/);
-    expect(await sayText(privately(vkBoss), '/assign 1 @ivan')).toMatch(/В VK укажите человека числовым id/);
+    expect(await sayText(privately(vkBoss), '/assign 1 @ivan')).toMatch(/укажите человека числовым id/);
     expect((await requests.findByNumber(1))?.status).toBe('new');
     expect(changed).toEqual([]);
   });

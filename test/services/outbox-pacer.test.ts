@@ -4,10 +4,10 @@ import type { ChatPacing } from '../../src/services/ports.js';
 
 const AT = new Date('2025-03-01T09:00:00Z');
 const limits = {
-  groupIntervalMs: { telegram: 3000, vk: 1000 },
-  privateIntervalMs: { telegram: 1000, vk: 500 },
+  groupIntervalMs: { telegram: 3000, vk: 1000, max: 3000 },
+  privateIntervalMs: { telegram: 1000, vk: 500, max: 1000 },
   // No wait for the bot-wide rate: these tests are about the chats.
-  perSecond: { telegram: 1e9, vk: 1e9 },
+  perSecond: { telegram: 1e9, vk: 1e9, max: 1e9 },
 };
 
 /** A ChatPacing that records what it is asked and answers as told. */

@@ -54,7 +54,7 @@ describe('computeStats', () => {
       ['pensioner', 3],
       ['disabled', 1],
     ]);
-    expect(stats.byChannel).toEqual({ telegram: 3, vk: 1 });
+    expect(stats.byChannel).toEqual({ telegram: 3, vk: 1, max: 0 });
   });
 
   it('takes the median time to the first claim over every request ever claimed, and to done over done ones', () => {

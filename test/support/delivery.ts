@@ -34,7 +34,7 @@ export function createTestDelivery(deps: {
   const details = createTaskDetails({ ...deps, accessLog, outbox });
   const effects = createRequestEffects({ ...deps, outbox, now: () => new Date() });
   const bindings = createChatBindings({ ...deps, effects, outbox });
-  const unlimited = { telegram: 0, vk: 0 };
+  const unlimited = { telegram: 0, vk: 0, max: 0 };
   const worker = createOutboxWorker({
     ...deps,
     volunteers,
@@ -47,7 +47,7 @@ export function createTestDelivery(deps: {
     pacing: freePacing,
     // The sweep (for crashes) is tested on its own; here it would pick up every request a test made.
     effects: { ...effects, sweep: async () => 0 },
-    limits: { groupIntervalMs: unlimited, privateIntervalMs: unlimited, perSecond: { telegram: 1e6, vk: 1e6 } },
+    limits: { groupIntervalMs: unlimited, privateIntervalMs: unlimited, perSecond: { telegram: 1e6, vk: 1e6, max: 1e6 } },
     quietHours: deps.quietHours ?? quietHoursRule(null, 'UTC'),
     workerId: 'test-worker',
     concurrency: 1,

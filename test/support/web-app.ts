@@ -90,7 +90,7 @@ export async function startWebApp(
       scenarioFile: 'scenarios/request-help.yaml',
       localesDir: 'scenarios/locales',
       publicUrl: options.publicUrl,
-      operatorIds: { telegram: [WEB_OPERATOR.userId], vk: [] },
+      operatorIds: { telegram: [WEB_OPERATOR.userId], vk: [], max: [] },
       ...(options.platforms ? { platforms: options.platforms } : {}),
       partnerKeys: [
         { source: '112', key: PARTNER_KEY },
