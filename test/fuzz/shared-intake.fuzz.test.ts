@@ -4,6 +4,8 @@ import { decodeCallback } from '../../bots/telegram/callback-data.js';
 import { renderPrompt } from '../../bots/telegram/render.js';
 import { parsePayload } from '../../bots/vk/payload.js';
 import { renderIntakeReply } from '../../bots/vk/render.js';
+import { decodePayload, MAX_LIMITS } from '../../bots/max/payload.js';
+import { promptMessage } from '../../bots/max/render.js';
 import { requestDraftSchema, type HelpRequest, type RequestDraft } from '../../src/domain/request.js';
 import { EDIT_PICK, type EngineContext } from '../../src/scenario/engine.js';
 import { createIntake, type Intake, type IntakeInput, type IntakeReply, type IntakeSession, type IntakeStep } from '../../src/services/intake.js';
@@ -14,9 +16,9 @@ import { catalogs, engineContext, helpScenario } from '../support/scenario-fixtu
 import { renderText } from '../../src/scenario/text.js';
 
 /**
- * Fuzz of the shared intake (src/services/intake.ts) and both renderers: every step gets thousands of
- * generated inputs of every kind an adapter can produce; every reply is rendered for Telegram and for
- * VK. Nothing may throw, platform limits hold, what a person typed is shown back exactly (messages
+ * Fuzz of the shared intake (src/services/intake.ts) and the renderers: every step gets thousands of
+ * generated inputs of every kind an adapter can produce; every reply is rendered for Telegram, VK and
+ * MAX. Nothing may throw, platform limits hold, what a person typed is shown back exactly (messages
  * are plain text), and every submitted draft passes the domain schema.
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 20_250_302);
@@ -49,7 +51,7 @@ interface Violation {
 const violations: Violation[] = [];
 const submitted: RequestDraft[] = [];
 const invalidDrafts: string[] = [];
-const counts = { rendered: 0, telegramButtons: 0, vkButtons: 0, shownBack: 0, vkLabelsOver40Utf16: 0 };
+const counts = { rendered: 0, telegramButtons: 0, vkButtons: 0, maxButtons: 0, shownBack: 0, vkLabelsOver40Utf16: 0 };
 const logger = new RecordingLogger();
 
 function makeIntake(engine: EngineContext): Intake {
@@ -191,6 +193,27 @@ function renderAll(where: string, input: string, replies: IntakeReply[]): string
     } catch (error) {
       report(`VK render threw: ${(error as Error).message}`);
     }
+    // MAX.
+    try {
+      const rendered =
+        reply.kind === 'prompt' ? promptMessage(reply.prompt, catalog, reply.withHint) : { text: renderText(catalog, reply.text), attachments: [] };
+      if (rendered.text.trim() === '') report('MAX: empty message');
+      if ([...rendered.text].length > MAX_LIMITS.text) report(`MAX: message of ${[...rendered.text].length} characters`);
+      texts.push(rendered.text);
+      const rows = rendered.attachments.flatMap((a) => (a.type === 'inline_keyboard' ? a.payload.buttons : []));
+      if (rows.length > MAX_LIMITS.rows) report(`MAX: ${rows.length} rows of buttons`);
+      for (const row of rows) {
+        const perRow = row.some((b) => b.type !== 'callback') ? MAX_LIMITS.perRowWithRequest : MAX_LIMITS.perRow;
+        if (row.length > perRow) report(`MAX: ${row.length} buttons in a row`);
+        for (const button of row) {
+          counts.maxButtons++;
+          if (button.text.length === 0 || [...button.text].length > MAX_LIMITS.label) report(`MAX: label of ${[...button.text].length} characters`);
+          if (button.type === 'callback' && !decodePayload(button.payload)) report(`MAX: our own payload ${button.payload} does not decode`);
+        }
+      }
+    } catch (error) {
+      report(`MAX render threw: ${(error as Error).message}`);
+    }
   }
   return texts;
 }
@@ -203,8 +226,8 @@ function checkShownBack(where: string, input: string, step: IntakeStep, texts: s
     for (const text of shown) {
       const literal = (text as { literal: string }).literal;
       counts.shownBack++;
-      // Each reply renders to two texts (Telegram, VK); both must carry the literal as is.
-      if (texts.filter((t) => t.includes(literal)).length < 2)
+      // Each reply renders to three texts (Telegram, VK, MAX); each must carry the literal as is.
+      if (texts.filter((t) => t.includes(literal)).length < 3)
         violations.push({ where, input, problem: `answer not shown verbatim: ${describeInput(literal)}` });
     }
   }
@@ -289,15 +312,15 @@ beforeAll(async () => {
     );
   }
   console.log(
-    `[fuzz intake] seed ${SEED}: ${total} inputs in ${Date.now() - started} ms; ${counts.rendered} replies rendered for Telegram and VK ` +
-      `(${counts.telegramButtons} Telegram buttons, ${counts.vkButtons} VK buttons), ${counts.shownBack} answers shown back; ` +
+    `[fuzz intake] seed ${SEED}: ${total} inputs in ${Date.now() - started} ms; ${counts.rendered} replies rendered for Telegram, VK and MAX ` +
+      `(${counts.telegramButtons} Telegram buttons, ${counts.vkButtons} VK buttons, ${counts.maxButtons} MAX buttons), ${counts.shownBack} answers shown back; ` +
       `${submitted.length} drafts submitted, ${invalidDrafts.length} refused by the schema; ${violations.length} violations`,
   );
   for (const v of violations.slice(0, 20)) console.log(`[fuzz intake] VIOLATION at ${v.where}: ${v.problem}\n    input: ${v.input}`);
 });
 
 describe('shared intake and renderers under hostile input', () => {
-  it('never throws, keeps the session valid, renders within Telegram and VK limits and shows answers verbatim', () => {
+  it('never throws, keeps the session valid, renders within Telegram, VK and MAX limits and shows answers verbatim', () => {
     expect(violations).toEqual([]);
     expect(counts.shownBack).toBeGreaterThan(1000);
   });

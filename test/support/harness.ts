@@ -6,6 +6,8 @@ import { dayNow } from './quiet-hours.js';
 import { WAIT_MS, waitForAsync, type Awaited } from './wait.js';
 import { TgEmulator } from './telegram-emulator.js';
 import { VkApiFake, type VkSentMessage } from './vk-api-fake.js';
+import { MaxApiFake } from './max-api-fake.js';
+import { MaxPerson } from './max-person.js';
 
 export const BOT_TOKEN = '123456:TEST-token_for-the-emulator';
 export const COORDINATOR_ID = 900;
@@ -14,6 +16,8 @@ export const DISTRICTS = ['Центральный', 'Ленинский', 'Ок�
 export const VK_TOKEN = 'vk1.a.community-token-for-the-fake';
 export const VK_GROUP_ID = 222333;
 export const VK_COORDINATOR_ID = 9900;
+export const MAX_TOKEN = 'max-bot-token-for-the-fake-0123456789';
+export const MAX_COORDINATOR_ID = 7700;
 /** The headquarters' zone the harness configures unless a test names another. */
 export const HARNESS_TIME_ZONE = 'Europe/Moscow';
 
@@ -29,8 +33,9 @@ type ReplyMarkup = {
 
 /**
  * The whole system, started as main starts it (config from environment-like values), talking to the
- * Bot API emulator (and, with `{ vk: true }`, the VK API fake) over HTTP, on a database of its own.
- * Tests act as people through `person()` (Telegram) and `vkPerson()`.
+ * Bot API emulator (and, with `{ vk: true }` and `{ max: true }`, the VK and MAX API fakes) over HTTP,
+ * on a database of its own. Tests act as people through `person()` (Telegram), `vkPerson()` and
+ * `maxPerson()`.
  */
 export class SystemHarness {
   system: RunningSystem | undefined;
@@ -40,10 +45,11 @@ export class SystemHarness {
     readonly database: TestDatabase,
     private readonly env: Record<string, string>,
     private readonly vkFake: VkApiFake | undefined,
+    private readonly maxFake: MaxApiFake | undefined,
   ) {}
 
   /** `outages`: the database sits behind a proxy the test can cut (see TestDatabase.cutNetwork). */
-  static async start(env: Record<string, string> = {}, options: { vk?: boolean; outages?: boolean } = {}): Promise<SystemHarness> {
+  static async start(env: Record<string, string> = {}, options: { vk?: boolean; max?: boolean; outages?: boolean } = {}): Promise<SystemHarness> {
     const emulator = new TgEmulator();
     await emulator.start();
     let vk: VkApiFake | undefined;
@@ -51,8 +57,13 @@ export class SystemHarness {
       vk = new VkApiFake({ token: VK_TOKEN, groupId: VK_GROUP_ID });
       await vk.start();
     }
+    let max: MaxApiFake | undefined;
+    if (options.max) {
+      max = new MaxApiFake({ token: MAX_TOKEN });
+      await max.start();
+    }
     const database = await startTestDatabase({ outages: options.outages ?? false });
-    const harness = new SystemHarness(emulator, database, env, vk);
+    const harness = new SystemHarness(emulator, database, env, vk, max);
     await harness.startBot();
     return harness;
   }
@@ -61,6 +72,12 @@ export class SystemHarness {
   get vk(): VkApiFake {
     if (!this.vkFake) throw new Error('this harness runs without VK');
     return this.vkFake;
+  }
+
+  /** The MAX API fake; only for a harness started with `{ max: true }`. */
+  get max(): MaxApiFake {
+    if (!this.maxFake) throw new Error('this harness runs without MAX');
+    return this.maxFake;
   }
 
   /** Starts a bot process (again); the database and the emulator stay. */
@@ -101,6 +118,15 @@ export class SystemHarness {
             COORDINATOR_VK_IDS: String(VK_COORDINATOR_ID),
           }
         : {}),
+      ...(this.maxFake
+        ? {
+            MAX_TOKEN,
+            MAX_API_BASE_URL: this.maxFake.baseUrl,
+            // The fake has no rate limit unless a test sets one; pacing at MAX's 30 a second would only slow tests.
+            MAX_API_RATE_LIMIT: '1000',
+            COORDINATOR_MAX_IDS: String(MAX_COORDINATOR_ID),
+          }
+        : {}),
       ...this.env,
     });
     this.system = await startSystem(config, { logger: createLogger(config.LOG_LEVEL) });
@@ -111,12 +137,14 @@ export class SystemHarness {
     this.system = undefined;
     // vk-io's stop does not end a long poll in progress: answer it, so no event goes to the old bot.
     this.vkFake?.releaseHeldPolls();
+    this.maxFake?.releaseHeldPolls();
   }
 
   async stop(): Promise<void> {
     await this.stopBot();
     await this.emulator.stop();
     await this.vkFake?.stop();
+    await this.maxFake?.stop();
     await this.database.stop();
   }
 
@@ -124,6 +152,12 @@ export class SystemHarness {
   vkPerson(userId: number, firstName: string, peerId?: number): VkPerson {
     this.vk.addUser({ id: userId, firstName, lastName: 'Тестова' });
     return new VkPerson(this.vk, userId, peerId ?? userId);
+  }
+
+  /** A person writing to the MAX bot, or in a MAX group chat when `chatId` is given. */
+  maxPerson(userId: number, firstName: string, chatId?: number): MaxPerson {
+    this.max.addUser({ id: userId, firstName, lastName: 'Тестова', phone: '79137654321' });
+    return new MaxPerson(this.max, userId, chatId);
   }
 
   /** A person writing to the bot in a private chat, or in a group when `group` is given. */
@@ -293,7 +327,7 @@ export async function answerQuestionnaire(person: Person, district: string, help
 }
 
 /** The message after a stored request's confirmation: its code word. */
-async function readCodeWord(next: () => Promise<{ message: { text: string } } | { text: string }>): Promise<void> {
+export async function readCodeWord(next: () => Promise<{ message: { text: string } } | { text: string }>): Promise<void> {
   const message = await next();
   const text = 'message' in message ? message.message.text : message.text;
   if (!/Кодовое слово/.test(text)) throw new Error(`expected the code word after the confirmation, got: ${text}`);
@@ -305,7 +339,7 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = WAIT
 }
 
 /** ": it had sent N, the last «…»" for a wait's failure, or that it sent nothing. */
-function lastText(texts: string[]): string {
+export function lastText(texts: string[]): string {
   const last = texts.at(-1);
   return last === undefined ? ' (it had sent none)' : ` (it had sent ${texts.length}, the last «${last.slice(0, 200)}»)`;
 }
