@@ -327,7 +327,7 @@ export async function answerQuestionnaire(person: Person, district: string, help
 }
 
 /** The message after a stored request's confirmation: its code word. */
-export async function readCodeWord(next: () => Promise<{ message: { text: string } } | { text: string }>): Promise<void> {
+async function readCodeWord(next: () => Promise<{ message: { text: string } } | { text: string }>): Promise<void> {
   const message = await next();
   const text = 'message' in message ? message.message.text : message.text;
   if (!/Кодовое слово/.test(text)) throw new Error(`expected the code word after the confirmation, got: ${text}`);
@@ -403,8 +403,15 @@ export class VkPerson {
   }
 }
 
-/** Answers the whole questionnaire in VK and returns the request number. */
-export async function fileVkRequest(person: VkPerson, district: string): Promise<number> {
+/** A person's side of a chat where every answer is a message the bot reads back (VK's, MAX's). */
+export interface ChatSide<M extends { text: string }> {
+  ask(text: string): Promise<M>;
+  choose(message: M, label: string): Promise<M>;
+  reply(): Promise<M>;
+}
+
+/** Answers the whole questionnaire (the phone typed) and returns the request number; the code word that follows is read too. */
+export async function fileRequestAs<M extends { text: string }>(person: ChatSide<M>, district: string): Promise<number> {
   let m = await person.ask('Здравствуйте');
   m = await person.choose(m, 'Оставить заявку');
   m = await person.choose(m, 'Да');
@@ -422,6 +429,9 @@ export async function fileVkRequest(person: VkPerson, district: string): Promise
   await readCodeWord(() => person.reply());
   return Number(number);
 }
+
+/** Answers the whole questionnaire in VK and returns the request number. */
+export const fileVkRequest = (person: VkPerson, district: string): Promise<number> => fileRequestAs(person, district);
 
 /** A Telegram update carrying /start from a person in their private chat, as a webhook receives it. */
 export function startCommandUpdate(updateId: number, userId: number, firstName = 'Вебхук') {

@@ -1,4 +1,4 @@
-import { lastText, readCodeWord } from './harness.js';
+import { fileRequestAs, lastText } from './harness.js';
 import type { MaxApiFake, MaxSentMessage } from './max-api-fake.js';
 import { WAIT_MS } from './wait.js';
 
@@ -64,22 +64,5 @@ export class MaxPerson {
   }
 }
 
-/** Answers the whole questionnaire in MAX, the phone by the share-contact button, and returns the request number. */
-export async function fileMaxRequest(person: MaxPerson, district: string): Promise<number> {
-  let m = await person.ask('Здравствуйте');
-  m = await person.choose(m, 'Оставить заявку');
-  m = await person.choose(m, 'Да');
-  m = await person.choose(m, 'Пенсионеру');
-  m = await person.ask('81');
-  m = await person.choose(m, district);
-  m = await person.choose(m, 'Доставка продуктов');
-  m = await person.ask('Хлеб, молоко, гречка, яблоки');
-  m = await person.ask('Зинаида Петровна');
-  m = await person.ask('ул. Садовая, д. 7, кв. 12');
-  m = await person.ask('8 913 765-43-21');
-  m = await person.choose(m, 'Отправить');
-  const number = /№(\d+)/.exec(m.text)?.[1];
-  if (!number) throw new Error(`no request number in: ${m.text}`);
-  await readCodeWord(() => person.reply());
-  return Number(number);
-}
+/** Answers the whole questionnaire in MAX (the phone typed; the share button has tests of its own) and returns the request number. */
+export const fileMaxRequest = (person: MaxPerson, district: string): Promise<number> => fileRequestAs(person, district);
