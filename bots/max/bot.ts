@@ -146,7 +146,14 @@ export function installMaxHandlers(bot: Bot, deps: MaxHandlerDeps): { drained: (
     );
     const text =
       outcome.kind === 'unreachable' ? catalog.t('claim.openMaxBotFirst', { link: deps.botLink() }) : claimOutcomeText(catalog, outcome, action.number).text;
-    await answerPress(api, press.callbackId, { notification: text });
+    // The outcome stands whatever becomes of its answer: an answer MAX did not take is logged, not
+    // turned into «something went wrong» about a claim that went through.
+    await answerPress(api, press.callbackId, { notification: text }).catch((error: unknown) => {
+      deps.logger.warn(
+        { platform: 'max', event: 'message_callback', outcome: outcome.kind, err: describeError(error) },
+        'the answer to a claim press was not delivered',
+      );
+    });
   }
 
   return { drained: inFlight.drained };

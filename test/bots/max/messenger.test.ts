@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMaxBot, pacedFetch } from '../../../bots/max/client.js';
+import { createMaxBot, rateLimitedFetch } from '../../../bots/max/client.js';
 import { createMaxMessenger } from '../../../bots/max/messenger.js';
 import { MAX_LIMITS } from '../../../bots/max/payload.js';
 import { ChatLostError, RecipientUnreachableError } from '../../../src/domain/errors.js';
@@ -85,13 +85,14 @@ describe('refusals, as the outbox reads them', () => {
     expect(error).toBeInstanceOf(RecipientUnreachableError);
   });
 
-  it('a message MAX will never take is final; 429 and 5xx are tried again, 429 after a second', async () => {
+  it('a message MAX will never take is final; 429 and 5xx are tried again, 429 after a second', { timeout: 15_000 }, async () => {
     fake.fail('POST /messages', () => true, { status: 400, code: 'proto.payload', message: 'bad keyboard', times: 1 });
     const refused = await messenger.sendText(String(PERSON), 'x').catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(PermanentDeliveryError);
     expect(refused).toMatchObject({ reason: expect.stringMatching(/^400 proto\.payload/) });
 
-    fake.fail('POST /messages', () => true, { status: 429, code: 'too.many.requests', message: 'slow down', times: 1 });
+    // The client itself sends a 429 again twice; refused a third time, it is the outbox's to retry.
+    fake.fail('POST /messages', () => true, { status: 429, code: 'too.many.requests', message: 'slow down', times: 3 });
     const busy = await messenger.sendText(String(PERSON), 'x').catch((e: unknown) => e);
     expect(busy).not.toBeInstanceOf(PermanentDeliveryError);
     expect(messenger.describeFailure(busy)).toMatchObject({ reason: expect.stringMatching(/^429 /), retryAfterMs: 1000 });
@@ -103,22 +104,39 @@ describe('refusals, as the outbox reads them', () => {
   });
 });
 
-describe('the pacing of the client', () => {
-  it('starts the k-th of a burst no sooner than k/perSecond of a second after the burst began', async () => {
+describe('the rate the client keeps', () => {
+  const recording = (answer: (call: number) => number = () => 200) => {
     const started: number[] = [];
     const fetchFn = (async () => {
       started.push(performance.now());
-      return new Response('{}');
+      return new Response('{}', { status: answer(started.length) });
     }) as typeof fetch;
-    const paced = pacedFetch(50, fetchFn);
+    return { started, fetchFn };
+  };
+
+  it('starts at most perSecond requests in any 1.1 s, in the order they were asked for', async () => {
+    const { started, fetchFn } = recording();
+    const limited = rateLimitedFetch(5, fetchFn);
     const begun = performance.now();
-    await Promise.all(Array.from({ length: 10 }, () => paced('http://127.0.0.1/')));
-    expect(started).toHaveLength(10);
-    // A busy machine only starts them later; a timer may fire up to a millisecond early.
-    const late = started.map((at, k) => at - begun - k * 20);
+    await Promise.all(Array.from({ length: 12 }, () => limited('http://127.0.0.1/')));
+    expect(started).toHaveLength(12);
+    // The first five at once; each later one no sooner than 1.1 s after the one five before it (a timer may fire a millisecond early).
+    expect(started.slice(0, 5).every((at) => at - begun < 1000)).toBe(true);
+    const gaps = started.slice(5).map((at, i) => at - started[i]!);
     expect(
-      late.every((ms) => ms >= -1),
-      late.map((ms) => ms.toFixed(1)).join(' '),
+      gaps.every((ms) => ms >= 1099),
+      gaps.map((ms) => ms.toFixed(0)).join(' '),
     ).toBe(true);
+  });
+
+  it('sends a request MAX refused for the rate again a second later, and gives up after two more tries', async () => {
+    const once = recording((call) => (call === 1 ? 429 : 200));
+    expect((await rateLimitedFetch(30, once.fetchFn)('http://127.0.0.1/')).status).toBe(200);
+    expect(once.started).toHaveLength(2);
+    expect(once.started[1]! - once.started[0]!).toBeGreaterThanOrEqual(999);
+
+    const always = recording(() => 429);
+    expect((await rateLimitedFetch(30, always.fetchFn)('http://127.0.0.1/')).status).toBe(429);
+    expect(always.started).toHaveLength(3);
   });
 });
