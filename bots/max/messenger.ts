@@ -1,10 +1,11 @@
 import { MaxError, type Api } from '@maxhub/max-bot-api';
+import type { AttachmentRequest } from '@maxhub/max-bot-api/types';
 import type { ChatLostReason } from '../../src/domain/errors.js';
 import type { Messenger, SendOptions } from '../../src/services/ports.js';
 import { deliveryCalls, privateMessages } from '../../src/services/private-chat/outgoing.js';
 import type { Catalog } from '../../src/scenario/text.js';
 import type { RequestTexts } from '../../src/services/texts.js';
-import { addressOf, buttonRows, fitText, isGroupChatId, keyboard, postAttachments } from './render.js';
+import { addressOf, buttonRows, fitText, isGroupChatId, keyboard, postAttachments, send } from './render.js';
 
 /**
  * MAX answers a refusal with an HTTP status and a code (`{ code: 'chat.denied', message }`). Every
@@ -38,15 +39,10 @@ function lostReason(error: unknown): ChatLostReason | null {
 
 /** The services' Messenger over the MAX Bot API. */
 export function createMaxMessenger(api: Api, texts: RequestTexts, catalog: Catalog): Messenger {
-  const write = async (chatId: string, text: string, attachments: ReturnType<typeof keyboard>, options?: SendOptions): Promise<string> => {
-    const to = addressOf(chatId);
-    const extra = { attachments, ...silently(options) };
-    const message =
-      'chat_id' in to ? await api.sendMessageToChat(to.chat_id, fitText(text), extra) : await api.sendMessageToUser(to.user_id, fitText(text), extra);
-    return message.body.mid;
-  };
+  const write = (chatId: string, text: string, attachments: AttachmentRequest[], options?: SendOptions): Promise<string> =>
+    send(api, addressOf(chatId), { text, attachments, ...(options?.silent ? { notify: false as const } : {}) });
   // An edit replaces the attachments it is given: an empty list takes the buttons away.
-  const edit = async (messageId: string, text: string, attachments: ReturnType<typeof keyboard>) => {
+  const edit = async (messageId: string, text: string, attachments: AttachmentRequest[]) => {
     await api.editMessage(messageId, { text: fitText(text), attachments });
   };
 
@@ -71,9 +67,4 @@ export function createMaxMessenger(api: Api, texts: RequestTexts, catalog: Catal
     },
     isGroupChat: isGroupChatId,
   };
-}
-
-/** MAX delivers a message with `notify: false` without a sound (quiet hours). */
-function silently(options: SendOptions | undefined): { notify?: false } {
-  return options?.silent ? { notify: false } : {};
 }

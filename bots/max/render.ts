@@ -110,10 +110,19 @@ function messageBody(message: ChatMessage, catalog: Catalog): MessageBody {
   };
 }
 
-async function send(api: Api, to: MaxAddress, body: MessageBody): Promise<void> {
-  const extra = { attachments: body.attachments, ...(body.noLinkPreview ? { disable_link_preview: true } : {}) };
-  if ('chat_id' in to) await api.sendMessageToChat(to.chat_id, fitText(body.text), extra);
-  else await api.sendMessageToUser(to.user_id, fitText(body.text), extra);
+/**
+ * Sends one message where it goes (a group by chat id, a person by user id), within MAX's length;
+ * `notify: false` delivers it without a sound. Returns its id, by which it is edited later.
+ */
+export async function send(api: Api, to: MaxAddress, body: MessageBody & { notify?: false }): Promise<string> {
+  const extra = {
+    attachments: body.attachments,
+    ...(body.noLinkPreview ? { disable_link_preview: true } : {}),
+    ...(body.notify === false ? { notify: false } : {}),
+  };
+  const message =
+    'chat_id' in to ? await api.sendMessageToChat(to.chat_id, fitText(body.text), extra) : await api.sendMessageToUser(to.user_id, fitText(body.text), extra);
+  return message.body.mid;
 }
 
 /**
