@@ -412,7 +412,8 @@ export interface ChatSide<M extends { text: string }> {
 
 /** Answers the whole questionnaire (the phone typed) and returns the request number; the code word that follows is read too. */
 export async function fileRequestAs<M extends { text: string }>(person: ChatSide<M>, district: string): Promise<number> {
-  let m = await person.ask('Здравствуйте');
+  // /start, not a greeting in words: words from someone with a request open are passed on to its helpers.
+  let m = await person.ask('/start');
   m = await person.choose(m, 'Оставить заявку');
   m = await person.choose(m, 'Да');
   m = await person.choose(m, 'Пенсионеру');
