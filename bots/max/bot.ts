@@ -10,9 +10,9 @@ import { parseCommand } from '../../src/services/private-chat/chat-text.js';
 import { storedPlace, type PrivateChat } from '../../src/services/private-chat/dialogue.js';
 import { alertReply, failureText } from '../../src/services/private-chat/notices.js';
 import type { ChatInput } from '../../src/services/private-chat/reply.js';
-import { createMaxConsoleHandlers, placeOf, type MaxPlace } from './coordinator-commands.js';
+import { createMaxConsoleHandlers } from './coordinator-commands.js';
 import { createMaxDedup } from './dedup.js';
-import { inputOf, publicNameOf, withoutMention } from './input.js';
+import { inputOf, placeOf, publicNameOf, withoutMention, type MaxPlace } from './input.js';
 import { decodePayload } from './payload.js';
 import { answerPress, say, sendReply, type MaxPress } from './render.js';
 import { missingRights } from './rights.js';
@@ -60,7 +60,7 @@ export function installMaxHandlers(bot: Bot, deps: MaxHandlerDeps): { drained: (
       const text = ctx.update.message.body.text ?? '';
       if (await consoleHandlers.onMessage(place, text)) return;
       if (place.privately) await perPerson(place.chatId, () => onPersonInput(place, inputOf(ctx)!));
-      else await onGroupMessage(ctx.update.message.recipient.chat_id!, place, text);
+      else await onGroupMessage(place, text);
     }),
   );
 
@@ -113,9 +113,10 @@ export function installMaxHandlers(bot: Bot, deps: MaxHandlerDeps): { drained: (
   }
 
   /** A message in a group chat: only coordinators' commands and /id mean anything there. */
-  async function onGroupMessage(chatId: number, place: MaxPlace, text: string): Promise<void> {
+  async function onGroupMessage(place: MaxPlace, text: string): Promise<void> {
     const command = parseCommand(withoutMention(text));
     if (!command) return;
+    const chatId = Number(place.chatId);
     // The title is asked for only when it is stored: at /bind.
     const title =
       command.name === 'bind'

@@ -1,21 +1,12 @@
-import type { Api, Context } from '@maxhub/max-bot-api';
-import type { User } from '@maxhub/max-bot-api/types';
+import type { Api } from '@maxhub/max-bot-api';
 import type { ConsoleChat, ConsoleWhere } from '../../src/services/console/console-chat.js';
 import { parseCommand } from '../../src/services/private-chat/chat-text.js';
 import type { Catalog } from '../../src/scenario/text.js';
-import { publicNameOf, withoutMention } from './input.js';
+import { publicNameOf, withoutMention, type MaxPlace } from './input.js';
 import { consolePayload } from './payload.js';
 import { sendReply, type MaxPress } from './render.js';
 
 const CONSOLE = /^\/console\s*$/i;
-
-/** Where an update happened: a person's dialogue with the bot (written to by their user id) or a group chat. */
-export interface MaxPlace {
-  user: User;
-  /** The user id in a dialogue, the group chat's id otherwise: what the services keep as the chat id. */
-  chatId: string;
-  privately: boolean;
-}
 
 /**
  * The coordinator console in MAX: the people registry's sightings, coordinators' commands and
@@ -58,16 +49,4 @@ export function createMaxConsoleHandlers(api: Api, deps: { consoleChat: ConsoleC
       return true;
     },
   };
-}
-
-/** The place of a person's message or press, or undefined for an update of neither (or of a bot). */
-export function placeOf(ctx: Context): MaxPlace | undefined {
-  const { update } = ctx;
-  const user = ctx.user;
-  if (!user || user.is_bot) return undefined;
-  const recipient = update.update_type === 'message_created' || update.update_type === 'message_callback' ? update.message?.recipient : undefined;
-  if (update.update_type === 'bot_started') return { user, chatId: String(user.user_id), privately: true };
-  if (!recipient) return update.update_type === 'message_callback' ? { user, chatId: String(user.user_id), privately: true } : undefined;
-  const privately = recipient.chat_type === 'dialog';
-  return { user, chatId: privately ? String(user.user_id) : String(recipient.chat_id), privately };
 }

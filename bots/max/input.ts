@@ -31,3 +31,23 @@ export function inputOf(ctx: Context): ChatInput | null {
 export function publicNameOf(user: User): string {
   return publicName({ first: user.first_name, ...(user.last_name ? { last: user.last_name } : {}), ...(user.username ? { username: user.username } : {}) });
 }
+
+/** Where an update happened: a person's dialogue with the bot (written to by their user id) or a group chat. */
+export interface MaxPlace {
+  user: User;
+  /** The user id in a dialogue, the group chat's id otherwise: what the services keep as the chat id. */
+  chatId: string;
+  privately: boolean;
+}
+
+/** The place of a person's message or press, or undefined for an update of neither (or of a bot). */
+export function placeOf(ctx: Context): MaxPlace | undefined {
+  const { update } = ctx;
+  const user = ctx.user;
+  if (!user || user.is_bot) return undefined;
+  const recipient = update.update_type === 'message_created' || update.update_type === 'message_callback' ? update.message?.recipient : undefined;
+  if (update.update_type === 'bot_started') return { user, chatId: String(user.user_id), privately: true };
+  if (!recipient) return update.update_type === 'message_callback' ? { user, chatId: String(user.user_id), privately: true } : undefined;
+  const privately = recipient.chat_type === 'dialog';
+  return { user, chatId: privately ? String(user.user_id) : String(recipient.chat_id), privately };
+}

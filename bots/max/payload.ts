@@ -11,11 +11,14 @@ import type { ConsoleButtonAction } from '../../src/services/private-chat/reply.
  */
 export const MAX_LIMITS = { text: 4000, buttons: 210, rows: 30, perRow: 7, perRowWithRequest: 3, label: 128, payload: 1024 } as const;
 
+/** Our payloads are short whatever MAX allows, as Telegram's 64 bytes keep them. */
+const OURS_MAX = 64;
+
 /** The console's buttons in MAX: at most 30 under a message (one page never needs more, and even one a row stays within 30 rows), 7 a row; its data stays short as everywhere. */
 export const MAX_CONSOLE_LIMITS: ConsoleLimits = {
   buttonsPerMessage: MAX_LIMITS.rows,
   buttonsPerRow: MAX_LIMITS.perRow,
-  actionBytes: 64 - CONSOLE_DATA_PREFIX.length,
+  actionBytes: OURS_MAX - CONSOLE_DATA_PREFIX.length,
 };
 
 /**
@@ -25,10 +28,12 @@ export const MAX_CONSOLE_LIMITS: ConsoleLimits = {
  */
 export const encodePayload: (action: ChatAction | ConsoleButtonAction) => string = encodeButtonData;
 
+const ours = (payload: string | undefined): payload is string => payload !== undefined && payload.length <= OURS_MAX;
+
 export function decodePayload(payload: string | undefined): ChatAction | null {
-  return payload !== undefined && payload.length <= 64 ? decodeChatAction(payload) : null;
+  return ours(payload) ? decodeChatAction(payload) : null;
 }
 
 export function consolePayload(payload: string | undefined): string | null {
-  return payload !== undefined && payload.length <= 64 ? consoleDataOf(payload) : null;
+  return ours(payload) ? consoleDataOf(payload) : null;
 }

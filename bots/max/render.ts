@@ -23,12 +23,11 @@ const NOTICE_MAX = 200;
 export type MaxAddress = { user_id: number } | { chat_id: number };
 
 /** A chat id as the services keep it: a person's user id, or a group chat's id, which MAX makes negative. */
-export function addressOf(chatId: string | number): MaxAddress {
-  const id = Number(chatId);
-  return id < 0 ? { chat_id: id } : { user_id: id };
-}
-
 export const isGroupChatId = (chatId: string | number) => Number(chatId) < 0;
+
+export function addressOf(chatId: string | number): MaxAddress {
+  return isGroupChatId(chatId) ? { chat_id: Number(chatId) } : { user_id: Number(chatId) };
+}
 
 /** Rows of buttons as MAX's inline keyboard attachment; none for no rows. */
 export function keyboard(rows: Button[][]): AttachmentRequest[] {
