@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { HQ_CHAT_ID, MAX_COORDINATOR_ID, SystemHarness } from '../support/harness.js';
+import { eventually, HQ_CHAT_ID, MAX_COORDINATOR_ID, SystemHarness } from '../support/harness.js';
 import type { MaxSentMessage } from '../support/max-api-fake.js';
 import { fileMaxRequest, type MaxPerson } from '../support/max-person.js';
 
@@ -76,6 +76,12 @@ it('gives a request back with a reason, lets another volunteer finish it with a 
     for (const personal of PERSONAL) expect(now.text).not.toContain(personal);
     expect(now.keyboard ?? []).toEqual([]);
   }
+  // Each withdrawal is marked on the record once the platform took the message back, a moment after it shows.
+  await eventually(
+    async () => (await h.database.db.repositories.accessLog.listForRequest(number)).every((r) => r.withdrawnAt),
+    undefined,
+    'the withdrawals marked in the access log',
+  );
   const shown = await h.database.db.repositories.accessLog.listForRequest(number);
   expect(shown.map((r) => [r.kind, r.viewer.userId, r.channel, Boolean(r.withdrawnAt)])).toEqual([
     ['task_card', '7701', 'max', true],

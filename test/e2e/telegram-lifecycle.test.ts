@@ -78,6 +78,12 @@ it('takes a request from claim through "cannot do it", a new post, another volun
   const [contactId] = [...h.emulator.contacts].find(([, c]) => c.chatId === '6101')!;
   await eventually(async () => h.emulator.contacts.get(contactId)?.deleted === true);
   // Who was shown what is on record: the card and the contact, to him, in Telegram.
+  // Each withdrawal is marked on the record once the platform took the message back, a moment after it shows.
+  await eventually(
+    async () => (await h.database.db.repositories.accessLog.listForRequest(number)).every((r) => r.withdrawnAt),
+    undefined,
+    'the withdrawals marked in the access log',
+  );
   const shown = await h.database.db.repositories.accessLog.listForRequest(number);
   expect(shown.map((r) => [r.kind, r.viewer.userId, r.channel, Boolean(r.withdrawnAt)])).toEqual([
     ['task_card', '6101', 'telegram', true],

@@ -58,6 +58,12 @@ it('gives a request back with a reason, lets another volunteer finish it with a 
     for (const personal of ['Зинаида Петровна', 'Садовая', '+79137654321']) expect(message.text).not.toContain(personal);
     expect(message.keyboard).toBeUndefined();
   }
+  // Each withdrawal is marked on the record once the platform took the message back, a moment after it shows.
+  await eventually(
+    async () => (await h.database.db.repositories.accessLog.listForRequest(number)).every((r) => r.withdrawnAt),
+    undefined,
+    'the withdrawals marked in the access log',
+  );
   const shown = await h.database.db.repositories.accessLog.listForRequest(number);
   expect(shown.map((r) => [r.kind, r.viewer.userId, r.channel, Boolean(r.withdrawnAt)])).toEqual([
     ['task_card', '7701', 'vk', true],
