@@ -11,6 +11,19 @@ export const HELP_KINDS = ['groceries', 'medicine', 'utility_payments', 'househo
 export const helpKindSchema = z.enum(HELP_KINDS);
 export type HelpKind = z.infer<typeof helpKindSchema>;
 
+/**
+ * Who a request filed for someone else was filed by, to the person helped: a son or daughter, another
+ * relative, a neighbour or acquaintance, a social worker or carer. Kept after erasure: statistics count it.
+ */
+export const RELATIONS = ['child', 'relative', 'neighbour', 'social_worker', 'other'] as const;
+export const relationSchema = z.enum(RELATIONS);
+export type Relation = z.infer<typeof relationSchema>;
+
+/** Whom the volunteer calls first on a request filed for someone else. */
+export const CALL_FIRST = ['person', 'applicant'] as const;
+export const callFirstSchema = z.enum(CALL_FIRST);
+export type CallFirst = z.infer<typeof callFirstSchema>;
+
 export const REQUEST_STATUSES = ['new', 'claimed', 'done', 'cancelled'] as const;
 export const requestStatusSchema = z.enum(REQUEST_STATUSES);
 export type RequestStatus = z.infer<typeof requestStatusSchema>;
@@ -62,6 +75,13 @@ export const personalDataSchema = z.object({
   phone: z.string().regex(/^\+7\d{10}$/),
   // As long as the volunteer's task card (one message, at most 4096 characters) can carry with the rest.
   description: z.string().min(1).max(2500),
+  /** The one who asked, when it is not the person helped (a relative, a neighbour): their name and phone. */
+  applicant: z
+    .object({
+      name: z.string().min(1).max(200),
+      phone: z.string().regex(/^\+7\d{10}$/),
+    })
+    .optional(),
 });
 export type PersonalData = z.infer<typeof personalDataSchema>;
 
@@ -69,16 +89,24 @@ export type PersonalData = z.infer<typeof personalDataSchema>;
  * A finished questionnaire before it becomes a request: what the scenario collected, checked once
  * more at the domain boundary so no channel can store something the scenario would have refused.
  */
-export const requestDraftSchema = z.object({
-  category: categorySchema,
-  age: z.number().int().min(1).max(120),
-  district: z.string().min(1).max(100),
-  helpKind: helpKindSchema,
-  /** Answers to the branch questions (e.g. about a prescription), by step id. */
-  extra: z.record(z.string(), z.string().max(200)).default({}),
-  personal: personalDataSchema,
-  consentGiven: z.literal(true),
-});
+export const requestDraftSchema = z
+  .object({
+    category: categorySchema,
+    age: z.number().int().min(1).max(120),
+    district: z.string().min(1).max(100),
+    helpKind: helpKindSchema,
+    /** Answers to the branch questions (e.g. about a prescription), by step id. */
+    extra: z.record(z.string(), z.string().max(200)).default({}),
+    personal: personalDataSchema,
+    /** Set when it was filed for someone else; the applicant's own contact is then in `personal.applicant`. */
+    onBehalf: z.object({ relation: relationSchema, callFirst: callFirstSchema }).optional(),
+    consentGiven: z.literal(true),
+  })
+  // One without the other would leave a volunteer with a contact they cannot place, or a relation without a contact.
+  .refine((d) => (d.onBehalf === undefined) === (d.personal.applicant === undefined), {
+    message: 'a request filed for someone else carries the applicant’s contact, and only such a request does',
+    path: ['onBehalf'],
+  });
 export type RequestDraft = z.infer<typeof requestDraftSchema>;
 
 export const HISTORY_EVENT_TYPES = [
@@ -153,6 +181,12 @@ export interface Feedback {
   at: Date;
 }
 
+/** How a request filed for someone else stands: the applicant's relation to the person, and whom to call first. */
+export interface OnBehalf {
+  relation: Relation;
+  callFirst: CallFirst;
+}
+
 /** A stored help request, as plain data. */
 export interface HelpRequest {
   id: string;
@@ -176,6 +210,11 @@ export interface HelpRequest {
   /** Answers to the branch questions (a prescription is health data): emptied with the personal data. */
   extra: Record<string, string>;
   personal: PersonalData;
+  /**
+   * Present when a relative, a neighbour or a carer filed it for the person helped: who they are to
+   * them and whom to call first. Not personal (it stays for statistics); their contact is in `personal`.
+   */
+  onBehalf?: OnBehalf;
   /**
    * What the volunteer says at the door (src/domain/code-word.ts): told to the requester, shown only
    * on the holder's card and to the HQ. Personal data, erased with it; absent on older requests.

@@ -142,7 +142,8 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
         }),
       ];
       if (request.volunteer) head.push(t('card.volunteer', { volunteer: request.volunteer.displayName, channel: channel(request.volunteer.platform) }));
-      const personal = options.personal ? t('card.personal', { ...request.personal }) : t('card.personalHidden');
+      const { applicant: _shownBelow, ...own } = request.personal;
+      const personal = options.personal ? t('card.personal', { ...own }) + requestTexts.onBehalf(request) : t('card.personalHidden');
       const events = request.history.slice(-HISTORY_SHOWN);
       const earlier = request.history.length - events.length;
       const history = [
@@ -215,6 +216,12 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
         t('stats.byHelpKind', { list: items(stats.byHelpKind.map(([k, n]) => [requestTexts.helpKind(k), n])) }),
         t('stats.byCategory', { list: items(stats.byCategory.map(([c, n]) => [requestTexts.category(c), n])) }),
         t('stats.byChannel', { list: items(nonZero(stats.byChannel).map(([c, n]) => [channel(c), n])) }),
+        stats.forSomeoneElse.count === 0
+          ? t('stats.forSomeoneElseNone')
+          : t('stats.forSomeoneElse', {
+              count: stats.forSomeoneElse.count,
+              list: items(stats.forSomeoneElse.byRelation.map(([r, n]) => [requestTexts.relation(r), n])),
+            }),
         '',
         t('stats.toClaim', { value: median(stats.toClaim) }),
         t('stats.toDone', { value: median(stats.toDone) }),
@@ -237,6 +244,9 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
         helpKind: requestTexts.helpKind,
         status: requestTexts.status,
         channel,
+        filedFor: (forSomeoneElse) => t(forSomeoneElse ? 'export.filedFor.other' : 'export.filedFor.self'),
+        relation: requestTexts.relation,
+        callFirst: (code) => catalog.t(`request.onBehalf.callFirst.${code}`),
         dateTime: (at) => format.format(at).replace(', ', ' '),
       };
     },

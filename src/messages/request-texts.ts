@@ -25,11 +25,23 @@ export function createRequestTexts(catalog: Catalog, timeZone: string, scenario:
   const category = (code: string) => catalog.t(`request.category.${code}`);
   const helpKind = (code: string) => catalog.t(`request.helpKind.${code}`);
   const status = (code: string) => catalog.t(`status.${code}`);
+  const relation = (code: string) => catalog.t(`request.relation.${code}`);
 
   const texts: RequestTexts = {
     category,
     helpKind,
     status,
+    relation,
+    onBehalf(request) {
+      const applicant = request.personal.applicant;
+      if (!request.onBehalf || !applicant) return '';
+      return `\n\n${catalog.t('request.onBehalf.lines', {
+        applicantName: applicant.name,
+        relation: relation(request.onBehalf.relation),
+        applicantPhone: applicant.phone,
+        callFirst: catalog.t(`request.onBehalf.callFirst.${request.onBehalf.callFirst}`),
+      })}`;
+    },
     dateTime: (at) => dateTimeFormat.format(at),
     date: (at) => dateFormat.format(at),
     groupPost(view, viaHeadquarters) {
@@ -83,6 +95,7 @@ export function createRequestTexts(catalog: Catalog, timeZone: string, scenario:
         name: request.personal.name,
         address: request.personal.address,
         phone: request.personal.phone,
+        onBehalf: texts.onBehalf(request),
         codeWordLine: request.codeWord ? catalog.t('claim.codeWordLine', { codeWord: request.codeWord }) : '',
       });
     },

@@ -1,4 +1,4 @@
-import type { Answer, Answers, MultichoiceStep, Scenario, Step } from './schema.js';
+import type { Answer, Answers, Condition, MultichoiceStep, Scenario, Step } from './schema.js';
 import { foldForMatching, parseFreeText, parsePhone, parseWholeNumber, type Parsed } from './parse-answer.js';
 import { keyText, listText, literalText, type Text } from './text.js';
 
@@ -136,7 +136,9 @@ export function advance(scenario: Scenario, state: ScenarioState, input: EngineI
   const moved = moveTo(scenario, { ...state, answers, trail: [...state.trail, step.id] }, next.id, ctx, {
     returnToSummary: state.returnToSummary && next.type !== 'summary',
   });
-  return step.type === 'phone' && moved.kind === 'prompt' ? { ...moved, prompt: { ...moved.prompt, afterPhone: true } } : moved;
+  // Only a question that offered the share button put a keyboard up to take away.
+  const keyboardShown = step.type === 'phone' && offersOwnNumber(step, state.answers);
+  return keyboardShown && moved.kind === 'prompt' ? { ...moved, prompt: { ...moved.prompt, afterPhone: true } } : moved;
 }
 
 /** The answers of the steps that apply (a branch left behind by a changed answer is dropped). */
@@ -345,7 +347,8 @@ function buildPrompt(scenario: Scenario, state: ScenarioState, ctx: EngineContex
   }
   const answered = state.answers[step.id];
   const current = answered === undefined || step.type === 'consent' ? undefined : displayAnswer(step, answered, ctx);
-  const expects = step.type === 'choice' || step.type === 'consent' ? 'choice' : step.type === 'phone' ? 'phone' : 'text';
+  const expects =
+    step.type === 'choice' || step.type === 'consent' ? 'choice' : step.type === 'phone' && offersOwnNumber(step, state.answers) ? 'phone' : 'text';
   // A typed answer given earlier can be kept with one press; a choice is kept by pressing it again.
   const choices = step.type === 'choice' || step.type === 'consent' ? choicesOf(step, ctx) : current ? [keepChoice()] : [];
   return { ...base, expects, choices, ...(current ? { current } : {}) };
@@ -411,10 +414,18 @@ function firstVisibleFrom(scenario: Scenario, index: number, answers: Answers): 
 }
 
 function isVisible(step: Step, answers: Answers): boolean {
-  if (!step.when) return true;
-  const answer = answers[step.when.step];
+  return !step.when || holds(step.when, answers);
+}
+
+/** Whether a phone step offers the «share my number» button: it sends the presser's own number. */
+function offersOwnNumber(step: Extract<Step, { type: 'phone' }>, answers: Answers): boolean {
+  return !step.shareContact || holds(step.shareContact, answers);
+}
+
+function holds(condition: Condition, answers: Answers): boolean {
+  const answer = answers[condition.step];
   if (answer === undefined) return false;
-  return step.when.in ? step.when.in.includes(String(answer)) : !step.when.notIn!.includes(String(answer));
+  return condition.in ? condition.in.includes(String(answer)) : !condition.notIn!.includes(String(answer));
 }
 
 function stepById(scenario: Scenario, id: string): Step {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { CATEGORIES, HELP_KINDS } from '../domain/request.js';
+import { CALL_FIRST, CATEGORIES, HELP_KINDS, RELATIONS } from '../domain/request.js';
 import { scenarioSchema, type Scenario, type Step } from './schema.js';
 import type { Catalog } from './text.js';
 
@@ -31,6 +31,18 @@ const HELP_REQUEST_FIELDS: Record<string, FieldNeed> = {
   address: { type: 'text', personal: true },
   phone: { type: 'phone', personal: true },
   consent: { type: 'consent' },
+};
+
+/**
+ * Steps a help-request scenario may ask to tell the person helped from the one asking: all of them
+ * or none. The four after `forWhom` must be asked whenever it is answered `other`.
+ */
+const FOR_SOMEONE_ELSE = 'forWhom';
+const ON_BEHALF_FIELDS: Record<string, FieldNeed> = {
+  relation: { type: 'choice', values: RELATIONS },
+  applicantName: { type: 'text', personal: true },
+  applicantPhone: { type: 'phone', personal: true },
+  callFirst: { type: 'choice', values: CALL_FIRST },
 };
 
 /** Steps an application to volunteer must ask: who they are, where and how they can help, the rules. */
@@ -88,6 +100,9 @@ export function checkScenario(raw: unknown, file: string, catalogs: readonly Cat
     if (step.when && !seen.has(step.when.step)) {
       throw new ScenarioFileError(file, step.id, `"when" refers to "${step.when.step}", which is not an earlier step`);
     }
+    if (step.type === 'phone' && step.shareContact && !seen.has(step.shareContact.step)) {
+      throw new ScenarioFileError(file, step.id, `"shareContact" refers to "${step.shareContact.step}", which is not an earlier step`);
+    }
     seen.add(step.id);
     const isLast = index === scenario.steps.length - 1;
     if (step.type === 'summary' && !isLast) throw new ScenarioFileError(file, step.id, 'the summary must be the last step');
@@ -105,6 +120,7 @@ export function checkScenario(raw: unknown, file: string, catalogs: readonly Cat
     }
   });
   checkNeededFields(scenario, file);
+  if (scenario.produces === 'help-request') checkOnBehalfFields(scenario, file);
   checkConsentComesFirst(scenario, file);
   return scenario;
 }
@@ -115,7 +131,8 @@ export function checkScenario(raw: unknown, file: string, catalogs: readonly Cat
  */
 function checkConsentComesFirst(scenario: Scenario, file: string): void {
   // The fields a help request stores about the person count as personal even when the file forgets to say so.
-  const knownPersonal = (step: Step) => FIELDS_BY_PRODUCT[scenario.produces][step.id]?.personal === true;
+  const knownPersonal = (step: Step) =>
+    (FIELDS_BY_PRODUCT[scenario.produces][step.id] ?? (scenario.produces === 'help-request' ? ON_BEHALF_FIELDS[step.id] : undefined))?.personal === true;
   const firstPersonal = scenario.steps.findIndex((step) => isPersonalStep(step) || knownPersonal(step));
   if (firstPersonal === -1) return;
   const consent = scenario.steps.findIndex((s) => s.type === 'consent' && !s.when);
@@ -124,25 +141,53 @@ function checkConsentComesFirst(scenario: Scenario, file: string): void {
   }
 }
 
+/** `forWhom` (self or other) brings the applicant's steps with it, each asked for `other`. */
+function checkOnBehalfFields(scenario: Scenario, file: string): void {
+  const forWhom = scenario.steps.find((s) => s.id === FOR_SOMEONE_ELSE);
+  if (!forWhom) {
+    const stray = scenario.steps.find((s) => s.id in ON_BEHALF_FIELDS);
+    if (stray)
+      throw new ScenarioFileError(file, stray.id, `belongs to a request filed for someone else, so the scenario needs a "${FOR_SOMEONE_ELSE}" step before it`);
+    return;
+  }
+  checkStep(forWhom, { type: 'choice', values: ['self', 'other'] }, file);
+  if (forWhom.type === 'choice' && !forWhom.choices?.some((c) => c.value === 'other')) {
+    throw new ScenarioFileError(file, forWhom.id, 'must offer the choice "other" (for someone else)');
+  }
+  for (const [id, need] of Object.entries(ON_BEHALF_FIELDS)) {
+    const step = scenario.steps.find((s) => s.id === id);
+    if (!step) throw new ScenarioFileError(file, undefined, `a request filed for someone else needs a step with id "${id}" (${need.type})`);
+    checkStep(step, need, file);
+    const askedForOther = !step.when || (step.when.step === FOR_SOMEONE_ELSE && (step.when.in?.includes('other') ?? !step.when.notIn!.includes('other')));
+    if (!askedForOther) throw new ScenarioFileError(file, id, `must be asked whenever "${FOR_SOMEONE_ELSE}" is "other"`);
+  }
+}
+
 function checkNeededFields(scenario: Scenario, file: string): void {
   const what = scenario.produces === 'help-request' ? 'a help request' : 'an application to volunteer';
   for (const [id, need] of Object.entries(FIELDS_BY_PRODUCT[scenario.produces])) {
     const step = scenario.steps.find((s) => s.id === id);
     if (!step) throw new ScenarioFileError(file, undefined, `${what} needs a step with id "${id}" (${need.type})`);
-    if (step.type !== need.type) throw new ScenarioFileError(file, id, `must be of type "${need.type}"`);
+    checkStep(step, need, file);
     if (step.when) throw new ScenarioFileError(file, id, `is needed by every ${scenario.produces}, so it cannot have a condition`);
-    if (need.personal && step.personal === false) {
-      throw new ScenarioFileError(file, id, 'holds personal data, so it cannot be marked "personal: false"');
+  }
+}
+
+/** A step's type, personal mark and choice values against what the field it fills needs. */
+function checkStep(step: Step, need: FieldNeed, file: string): void {
+  const id = step.id;
+  if (step.type !== need.type) throw new ScenarioFileError(file, id, `must be of type "${need.type}"`);
+  if (need.personal && step.personal === false) {
+    throw new ScenarioFileError(file, id, 'holds personal data, so it cannot be marked "personal: false"');
+  }
+  if ((step.type === 'choice' || step.type === 'multichoice') && need.values && step.choices) {
+    const unknown = step.choices.find((c) => !need.values!.includes(c.value));
+    if (unknown) {
+      throw new ScenarioFileError(file, id, `choice value "${unknown.value}" is not one of: ${need.values.join(', ')}`);
     }
-    if ((step.type === 'choice' || step.type === 'multichoice') && need.values && step.choices) {
-      const unknown = step.choices.find((c) => !need.values!.includes(c.value));
-      if (unknown) {
-        throw new ScenarioFileError(file, id, `choice value "${unknown.value}" is not one of: ${need.values.join(', ')}`);
-      }
-    }
-    if (need.fromDistricts && (step.type === 'choice' || step.type === 'multichoice') && step.choicesFrom !== 'districts') {
-      throw new ScenarioFileError(file, id, 'must take its choices from the configuration: choicesFrom: districts');
-    }
+  }
+  if (need.fromDistricts && (step.type === 'choice' || step.type === 'multichoice') && step.choicesFrom !== 'districts') {
+    throw new ScenarioFileError(file, id, 'must take its choices from the configuration: choicesFrom: districts');
   }
 }
 

@@ -46,8 +46,13 @@ export function parseFreeText(input: string, minLength: number, maxLength: numbe
 
 /** A phone as typed or shared, normalised to +7XXXXXXXXXX. */
 export function parsePhone(input: string): Parsed<string> {
-  const phone = normalizeRussianPhone(cleanText(input));
-  return phone ? { ok: true, value: phone } : { ok: false, reason: 'engine.errors.badPhone' };
+  const text = cleanText(input);
+  const phone = normalizeRussianPhone(text);
+  if (phone) return { ok: true, value: phone };
+  // "123-45-67": a city number without its code, which a volunteer from elsewhere could not dial.
+  const digits = text.replace(/\D/g, '');
+  if (/^[\d\s().-]+$/.test(text) && digits.length >= 5 && digits.length <= 7) return { ok: false, reason: 'engine.errors.phoneNeedsAreaCode' };
+  return { ok: false, reason: 'engine.errors.badPhone' };
 }
 
 /** Folds a typed word and a button label to one form so "центральный " matches "Центральный". */

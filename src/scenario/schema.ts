@@ -38,10 +38,18 @@ const choiceStep = z
     choices: z.array(choiceOption).min(1).max(20).optional(),
     /** Name of a list given at run time (e.g. "districts" from the configuration). */
     choicesFrom: z.enum(['districts']).optional(),
+    /**
+     * The answer taken when a channel that asks everything at once (the console's form, a partner
+     * line) leaves the question out; a chat always asks it.
+     */
+    default: z.string().min(1).optional(),
   })
   .strict()
   .refine((s) => (s.choices === undefined) !== (s.choicesFrom === undefined), {
     message: 'a choice step needs exactly one of "choices" or "choicesFrom"',
+  })
+  .refine((s) => s.default === undefined || s.choices?.some((c) => c.value === s.default), {
+    message: '"default" must be the value of one of the step\'s own "choices"',
   });
 
 /**
@@ -79,7 +87,18 @@ const textStep = z
   .strict()
   .refine((s) => s.minLength <= s.maxLength, { message: '"minLength" must not be greater than "maxLength"' });
 
-const phoneStep = z.object({ ...common, type: z.literal('phone') }).strict();
+const phoneStep = z
+  .object({
+    ...common,
+    type: z.literal('phone'),
+    /**
+     * When the platform's «share my number» button is offered (a condition like `when`): the button
+     * sends the number of whoever presses it, so a step asking someone else's phone leaves it out.
+     * Offered always unless said.
+     */
+    shareContact: condition.optional(),
+  })
+  .strict();
 
 const consentStep = z.object({ ...common, type: z.literal('consent'), accept: textKey, decline: textKey, declined: textKey }).strict();
 

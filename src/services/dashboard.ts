@@ -13,6 +13,8 @@ export interface Dashboard {
   /** Medians over the window's requests: creation to first claim, creation to done. */
   toClaim: { medianMs: number | null; count: number };
   toDone: { medianMs: number | null; count: number };
+  /** How many of the window's requests someone filed for the person helped (a relative, a neighbour). */
+  forSomeoneElse: number;
   /** The requesters' ratings (1–5) of the window's requests. */
   feedback: { average: number | null; count: number };
   /** As of now, whatever their age: open (new or claimed), and new ones waiting longer than the overdue time. */
@@ -58,6 +60,7 @@ export function createDashboard(deps: DashboardDeps) {
       byHelpKind: stats.byHelpKind,
       toClaim: stats.toClaim,
       toDone: stats.toDone,
+      forSomeoneElse: stats.forSomeoneElse.count,
       feedback: { average: ratings.length > 0 ? ratings.reduce((a, b) => a + b, 0) / ratings.length : null, count: ratings.length },
       openNow: open.total,
       overdueNow: overdue.total,

@@ -72,7 +72,8 @@ export function createFormIntake(deps: { scenario: Scenario; engine: EngineConte
     const errors: Record<string, Text> = {};
     for (const step of steps) {
       if (!isStepAsked(step, answers)) continue;
-      const raw = (values[step.id] ?? '').slice(0, 10_000);
+      // A question left out takes the step's default, if it has one (the request is the person's own).
+      const raw = (values[step.id] || (step.type === 'choice' ? step.default : undefined) || '').slice(0, 10_000);
       // A multichoice answer comes typed as a list ("1, 3" or the labels), as a chat also takes it.
       const choice = step.type === 'choice' || step.type === 'consent';
       const parsed =
@@ -105,9 +106,10 @@ export function createFormIntake(deps: { scenario: Scenario; engine: EngineConte
     ): Promise<{ ok: true; request: HelpRequest; created: boolean; fingerprint: string } | Extract<FormCheck, { ok: false }>> {
       const checked = check(values);
       if (!checked.ok) return checked;
-      const fingerprint = createHash('sha256')
-        .update(JSON.stringify(Object.entries(checked.answers).sort()))
-        .digest('hex');
+      // Over what was sent: an answer taken by default is left out, so a retry from before the
+      // question existed still matches.
+      const sent = Object.entries(checked.answers).filter(([id]) => values[id]);
+      const fingerprint = createHash('sha256').update(JSON.stringify(sent.sort())).digest('hex');
       const stored = await deps.submitOnce({
         draft: toHelpRequestDraft(checked.answers),
         channel: source.channel,

@@ -69,8 +69,9 @@ export function partnerRequestSchema(steps: readonly Step[], engine: EngineConte
     const condition = step.when
       ? ` Only when ${step.when.step} is ${step.when.in ? 'one of' : 'none of'}: ${(step.when.in ?? step.when.notIn)!.join(', ')}.`
       : '';
-    const described = field.describe(`${describe(keyText(step.question, engine.params))}${condition}`);
-    shape[step.id] = step.when ? described.optional() : described;
+    const fallback = step.type === 'choice' && step.default ? ` Left out, it is "${step.default}".` : '';
+    const described = field.describe(`${describe(keyText(step.question, engine.params))}${condition}${fallback}`);
+    shape[step.id] = step.when || fallback ? described.optional() : described;
   }
   return z.object(shape).strict();
 }

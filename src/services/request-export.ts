@@ -17,6 +17,11 @@ export interface ExportLabels {
   helpKind(code: string): string;
   status(code: string): string;
   channel(code: string): string;
+  /** For whom it was filed: the person's own request, or by someone else (then their relation, `relation`). */
+  filedFor(forSomeoneElse: boolean): string;
+  relation(code: string): string;
+  /** Whom the volunteer calls first, on a request filed for someone else. */
+  callFirst(code: string): string;
   /** "2025-03-07 14:05" in the headquarters' time zone: sortable, and spreadsheets read it as a date. */
   dateTime(at: Date): string;
 }
@@ -30,6 +35,8 @@ export const BASIC_COLUMNS = [
   'category',
   'age',
   'helpKind',
+  'filedFor',
+  'relation',
   'status',
   'volunteer',
   'firstClaimedAt',
@@ -38,7 +45,7 @@ export const BASIC_COLUMNS = [
   'minutesToDone',
 ] as const;
 /** Added only to a full export, which a coordinator asks for explicitly in a private chat. */
-export const PERSONAL_COLUMNS = ['name', 'phone', 'address', 'description', 'codeWord', 'lastComment'] as const;
+export const PERSONAL_COLUMNS = ['name', 'phone', 'address', 'description', 'applicantName', 'applicantPhone', 'callFirst', 'codeWord', 'lastComment'] as const;
 export type ExportColumn = (typeof BASIC_COLUMNS)[number] | (typeof PERSONAL_COLUMNS)[number];
 
 /** The rows of an export, header first. Comments are free text people typed, so they count as personal. */
@@ -61,6 +68,10 @@ export function exportRows(requests: readonly HelpRequest[], labels: ExportLabel
         return String(r.age ?? r.ageBand);
       case 'helpKind':
         return labels.helpKind(r.helpKind);
+      case 'filedFor':
+        return labels.filedFor(r.onBehalf !== undefined);
+      case 'relation':
+        return r.onBehalf ? labels.relation(r.onBehalf.relation) : '';
       case 'status':
         return labels.status(r.status);
       case 'volunteer':
@@ -81,6 +92,12 @@ export function exportRows(requests: readonly HelpRequest[], labels: ExportLabel
         return r.personal.address;
       case 'description':
         return r.personal.description;
+      case 'applicantName':
+        return r.personal.applicant?.name ?? '';
+      case 'applicantPhone':
+        return r.personal.applicant ? spreadsheetPhone(r.personal.applicant.phone) : '';
+      case 'callFirst':
+        return r.onBehalf ? labels.callFirst(r.onBehalf.callFirst) : '';
       case 'codeWord':
         return r.codeWord ?? '';
       case 'lastComment':

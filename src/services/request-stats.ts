@@ -1,4 +1,14 @@
-import { CATEGORIES, HELP_KINDS, PLATFORMS, REQUEST_STATUSES, type HelpRequest, type HelpKind, type RequestStatus } from '../domain/request.js';
+import {
+  CATEGORIES,
+  HELP_KINDS,
+  PLATFORMS,
+  RELATIONS,
+  REQUEST_STATUSES,
+  type HelpRequest,
+  type HelpKind,
+  type Relation,
+  type RequestStatus,
+} from '../domain/request.js';
 import type { Period } from '../domain/calendar.js';
 import type { RequestRepository } from './ports.js';
 
@@ -12,6 +22,8 @@ export interface RequestStats {
   byCategory: [string, number][];
   /** Every messenger, with 0 if none came through it, and whichever other channels (phone, api:…) had some. */
   byChannel: Record<string, number>;
+  /** Requests filed by someone else for the person helped, with who they were to them (most first). */
+  forSomeoneElse: { count: number; byRelation: [Relation, number][] };
   /** Median time from creation to the first claim, over the requests ever claimed. */
   toClaim: { medianMs: number | null; count: number };
   /** Median time from creation to done, over the done requests. */
@@ -25,6 +37,7 @@ export function computeStats(requests: readonly HelpRequest[]): RequestStats {
   const districts = new Map<string, number>();
   const kinds = new Map<HelpKind, number>();
   const categories = new Map<string, number>();
+  const relations = new Map<Relation, number>();
   const toClaim: number[] = [];
   const toDone: number[] = [];
   for (const r of requests) {
@@ -33,6 +46,7 @@ export function computeStats(requests: readonly HelpRequest[]): RequestStats {
     districts.set(r.district, (districts.get(r.district) ?? 0) + 1);
     kinds.set(r.helpKind, (kinds.get(r.helpKind) ?? 0) + 1);
     categories.set(r.category, (categories.get(r.category) ?? 0) + 1);
+    if (r.onBehalf) relations.set(r.onBehalf.relation, (relations.get(r.onBehalf.relation) ?? 0) + 1);
     if (r.firstClaimedAt) toClaim.push(r.firstClaimedAt.getTime() - r.createdAt.getTime());
     if (r.status === 'done' && r.closedAt) toDone.push(r.closedAt.getTime() - r.createdAt.getTime());
   }
@@ -45,6 +59,7 @@ export function computeStats(requests: readonly HelpRequest[]): RequestStats {
     byHelpKind: ranked(kinds, HELP_KINDS),
     byCategory: ranked(categories, CATEGORIES),
     byChannel,
+    forSomeoneElse: { count: [...relations.values()].reduce((a, b) => a + b, 0), byRelation: ranked(relations, RELATIONS) },
     toClaim: { medianMs: median(toClaim), count: toClaim.length },
     toDone: { medianMs: median(toDone), count: toDone.length },
   };

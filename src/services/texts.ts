@@ -28,6 +28,13 @@ export interface RequestTexts extends RequestNewsTexts {
   volunteerDetails(request: HelpRequest): string;
   /** A task card once the request has left its reader's hands: why, and nothing personal. */
   withdrawnCard(request: HelpRequest): string;
+  /**
+   * Who filed it and how to reach them, when it was filed for someone else (a paragraph starting with
+   * a blank line), or '' for the person's own request: part of every card that shows the contacts.
+   */
+  onBehalf(request: HelpRequest): string;
+  /** A relation's label (son or daughter, neighbour, …), by its code in RELATIONS. */
+  relation(code: string): string;
   /** The answer to /my: the requester's requests with their status, or that there are none. */
   myRequests(requests: HelpRequest[]): string;
   category(code: string): string;

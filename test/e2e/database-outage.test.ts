@@ -18,6 +18,7 @@ it.runIf(canStageOutages())(
     const anna = h.person(31_000, 'Анна');
     let m = await anna.choose(await anna.ask('/start'), 'Оставить заявку');
     m = await anna.choose(m, 'Да');
+    m = await anna.choose(m, 'Для меня');
     m = await anna.choose(m, 'Пенсионеру');
     expect(m.message.text).toMatch(/Сколько лет/);
     // The conversation's place is saved just after its reply goes out; the outage comes after that.

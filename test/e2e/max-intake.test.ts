@@ -21,6 +21,7 @@ describe('a relative asks for help in MAX', () => {
     let m = await anna.choose(greeting, 'Оставить заявку');
     expect(m.text).toMatch(/согласны на обработку/);
     m = await anna.choose(m, 'Да');
+    m = await anna.choose(m, 'Для меня');
     expect(m.text).toMatch(/Кому нужна помощь/);
     // Every choice is a callback button under the question, one a row.
     expect(m.keyboard?.every((row) => row.length === 1 && row[0]!.type === 'callback')).toBe(true);
@@ -69,7 +70,7 @@ describe('a relative asks for help in MAX', () => {
     const boris = h.maxPerson(602, 'Борис');
     const greeting = await boris.ask('Добрый день');
     expect(greeting.text).toMatch(/Здравствуйте/);
-    const first = await boris.choose(await boris.choose(greeting, 'Оставить заявку'), 'Да');
+    const first = await boris.choose(await boris.choose(await boris.choose(greeting, 'Оставить заявку'), 'Да'), 'Для меня');
     let m = await boris.choose(first, 'Человеку с инвалидностью');
     expect(m.text).toMatch(/Сколько лет/);
     // A press on the older question is answered on the button, and the question stays where it was.
@@ -92,6 +93,7 @@ describe('a relative asks for help in MAX', () => {
     const vera = h.maxPerson(603, 'Вера');
     let m = await vera.choose(await vera.ask('Привет'), 'Оставить заявку');
     m = await vera.choose(m, 'Да');
+    m = await vera.choose(m, 'Для меня');
     m = await vera.choose(m, 'Пенсионеру');
     m = await vera.ask('90');
     expect(m.text).toMatch(/В каком районе/);
@@ -118,7 +120,7 @@ describe('a relative asks for help in MAX', () => {
 describe('a flood of MAX messages', () => {
   let f: SystemHarness;
   beforeAll(async () => {
-    f = await SystemHarness.start({ FLOOD_MESSAGES: '5', FLOOD_WINDOW: '10s', FLOOD_PAUSE: '1s' }, { max: true });
+    f = await SystemHarness.start({ FLOOD_MESSAGES: '6', FLOOD_WINDOW: '10s', FLOOD_PAUSE: '1s' }, { max: true });
   });
   afterAll(async () => {
     await f?.stop();
@@ -128,6 +130,7 @@ describe('a flood of MAX messages', () => {
     const nina = f.maxPerson(661, 'Нина');
     let m = await nina.choose(await nina.ask('Здравствуйте'), 'Оставить заявку');
     m = await nina.choose(m, 'Да');
+    m = await nina.choose(m, 'Для меня');
     m = await nina.choose(m, 'Пенсионеру');
     expect(m.text).toMatch(/Сколько лет/);
     expect((await nina.ask('много')).text).toMatch(/напишите число цифрами/);

@@ -56,6 +56,7 @@ describe('/forget in Telegram', () => {
     let m = await relative.ask('/start');
     m = await relative.choose(m, 'Оставить заявку');
     m = await relative.choose(m, 'Да');
+    m = await relative.choose(m, 'Для меня');
     await relative.choose(m, 'Пенсионеру');
     expect(await collection('conversations').countDocuments({ key: `telegram:${relative.chatId}` })).toBe(1);
     relative.skipAll();

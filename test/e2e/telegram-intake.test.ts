@@ -14,6 +14,7 @@ describe('what a conversation keeps', () => {
     const olga = h.person(151, 'Ольга');
     let m = await olga.choose(await olga.ask('/start'), 'Оставить заявку');
     m = await olga.choose(m, 'Да');
+    m = await olga.choose(m, 'Для меня');
     m = await olga.choose(m, 'Пенсионеру');
     expect(m.message.text).toMatch(/Сколько лет/);
     const stored = async () => JSON.stringify((await h.database.db.repositories.conversations.read('telegram:151')) ?? null).length;
@@ -51,6 +52,7 @@ describe('a relative asks for help in Telegram', () => {
     expect(m.message.text).toMatch(/согласны на обработку/);
     expect(m.message.text).toMatch(/стираем через 90 дней после закрытия, а отменённую вами — через 30 дней\./);
     m = await anna.choose(m, 'Да');
+    m = await anna.choose(m, 'Для меня');
     expect(m.message.text).toMatch(/Кому нужна помощь/);
     m = await anna.choose(m, 'Пенсионеру');
     expect(m.message.text).toMatch(/Сколько лет/);
@@ -159,7 +161,7 @@ describe('a relative asks for help in Telegram', () => {
   it('a button of an older message is ignored politely and changes nothing', async () => {
     const boris = h.person(102, 'Борис');
     const greeting = await boris.ask('/start');
-    const first = await boris.choose(await boris.choose(greeting, 'Оставить заявку'), 'Да');
+    const first = await boris.choose(await boris.choose(await boris.choose(greeting, 'Оставить заявку'), 'Да'), 'Для меня');
     const age = await boris.choose(first, 'Пенсионеру');
     expect(age.message.text).toMatch(/Сколько лет/);
     const answersBefore = h.callbackAnswers().length;
@@ -181,6 +183,7 @@ describe('a relative asks for help in Telegram', () => {
     expect(m.message.text).not.toContain('«Назад» — вернуться');
     expect(m.message.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toEqual(['Да, даю согласие', 'Нет']);
     m = await vera.choose(m, 'Да');
+    m = await vera.choose(m, 'Для меня');
     m = await vera.choose(m, 'Человеку с инвалидностью');
     m = await vera.ask('45');
     expect(m.message.text).toMatch(/В каком районе/);
@@ -215,6 +218,7 @@ describe('a relative asks for help in Telegram', () => {
     const greeting = await gleb.ask('/start');
     let m = await gleb.choose(greeting, 'Оставить заявку');
     m = await gleb.choose(m, 'Да');
+    m = await gleb.choose(m, 'Для меня');
     m = await gleb.choose(m, 'Пенсионеру');
     m = await gleb.ask('90');
     expect(m.message.text).toMatch(/В каком районе/);
@@ -244,7 +248,7 @@ describe('a relative asks for help in Telegram', () => {
 describe('a flood of messages', () => {
   let f: SystemHarness;
   beforeAll(async () => {
-    f = await SystemHarness.start({ FLOOD_MESSAGES: '6', FLOOD_WINDOW: '10s', FLOOD_PAUSE: '1s' });
+    f = await SystemHarness.start({ FLOOD_MESSAGES: '7', FLOOD_WINDOW: '10s', FLOOD_PAUSE: '1s' });
   });
   afterAll(async () => {
     await f?.stop();
@@ -254,9 +258,10 @@ describe('a flood of messages', () => {
     const nina = f.person(161, 'Нина');
     let m = await nina.choose(await nina.ask('/start'), 'Оставить заявку');
     m = await nina.choose(m, 'Да');
+    m = await nina.choose(m, 'Для меня');
     m = await nina.choose(m, 'Пенсионеру');
     expect(m.message.text).toMatch(/Сколько лет/);
-    // Four updates so far (/start, three presses); two more refused answers reach the limit of six.
+    // Five updates so far (/start, four presses); two more refused answers reach the limit of seven.
     for (let i = 0; i < 2; i++) expect((await nina.ask('много')).message.text).toMatch(/напишите число цифрами/);
     nina.skipAll();
     const before = f.messagesTo(nina.chatId).length;

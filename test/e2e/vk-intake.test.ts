@@ -17,6 +17,7 @@ describe('a relative asks for help in VK', () => {
     let m = await anna.choose(greeting, 'Оставить заявку');
     expect(m.text).toMatch(/согласны на обработку/);
     m = await anna.choose(m, 'Да');
+    m = await anna.choose(m, 'Для меня');
     expect(m.text).toMatch(/Кому нужна помощь/);
     expect(m.keyboard?.one_time).toBe(true);
     m = await anna.choose(m, 'Пенсионеру');
@@ -64,7 +65,7 @@ describe('a relative asks for help in VK', () => {
   it('ignores a button of an older keyboard, goes back, and cancels keeping nothing', async () => {
     const boris = h.vkPerson(602, 'Борис');
     const greeting = await boris.ask('/start');
-    const first = await boris.choose(await boris.choose(greeting, 'Оставить заявку'), 'Да');
+    const first = await boris.choose(await boris.choose(await boris.choose(greeting, 'Оставить заявку'), 'Да'), 'Для меня');
     let m = await boris.choose(first, 'Человеку с инвалидностью');
     expect(m.text).toMatch(/Сколько лет/);
     m = await boris.choose(first, 'Семье с детьми');
@@ -87,6 +88,7 @@ describe('a relative asks for help in VK', () => {
     const vera = h.vkPerson(603, 'Вера');
     let m = await vera.choose(await vera.ask('Привет'), 'Оставить заявку');
     m = await vera.choose(m, 'Да');
+    m = await vera.choose(m, 'Для меня');
     m = await vera.choose(m, 'Пенсионеру');
     m = await vera.ask('90');
     expect(m.text).toMatch(/В каком районе/);
@@ -100,7 +102,7 @@ describe('a relative asks for help in VK', () => {
 describe('a flood of VK messages', () => {
   let f: SystemHarness;
   beforeAll(async () => {
-    f = await SystemHarness.start({ FLOOD_MESSAGES: '5', FLOOD_WINDOW: '10s', FLOOD_PAUSE: '1s' }, { vk: true });
+    f = await SystemHarness.start({ FLOOD_MESSAGES: '6', FLOOD_WINDOW: '10s', FLOOD_PAUSE: '1s' }, { vk: true });
   });
   afterAll(async () => {
     await f?.stop();
@@ -110,9 +112,10 @@ describe('a flood of VK messages', () => {
     const nina = f.vkPerson(661, 'Нина');
     let m = await nina.choose(await nina.ask('Здравствуйте'), 'Оставить заявку');
     m = await nina.choose(m, 'Да');
+    m = await nina.choose(m, 'Для меня');
     m = await nina.choose(m, 'Пенсионеру');
     expect(m.text).toMatch(/Сколько лет/);
-    // Four messages and presses so far; one more refused answer reaches the limit of five.
+    // Five messages and presses so far; one more refused answer reaches the limit of six.
     expect((await nina.ask('много')).text).toMatch(/напишите число цифрами/);
     nina.skipAll();
     const before = f.vk.messagesTo(nina.peerId).length;

@@ -432,6 +432,9 @@ describe('scenario preview', () => {
     expect(page.body).not.toMatch(/\{closedDays\}/);
     await postForm('/console/preview', operator, { seq: /name="seq" value="(\d+)"/.exec(page.body)![1]!, choice: 'yes' });
     page = await get('/console/preview', operator.cookie);
+    expect(page.body).toContain('Для кого нужна помощь?');
+    await postForm('/console/preview', operator, { seq: /name="seq" value="(\d+)"/.exec(page.body)![1]!, choice: 'self' });
+    page = await get('/console/preview', operator.cookie);
     expect(page.body).toContain('Кому нужна помощь?');
     const seq = /name="seq" value="(\d+)"/.exec(page.body)![1]!;
     await postForm('/console/preview', operator, { seq, choice: 'pensioner' });

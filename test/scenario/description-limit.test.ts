@@ -16,6 +16,7 @@ describe('a long description', () => {
     let { state } = startScenario(helpScenario, engineContext);
     for (const input of [
       { type: 'choice' as const, value: 'yes' },
+      { type: 'choice' as const, value: 'self' },
       { type: 'choice' as const, value: 'pensioner' },
       { type: 'text' as const, text: '80' },
       { type: 'choice' as const, value: 'Ленинский' },
@@ -29,7 +30,7 @@ describe('a long description', () => {
     expect(result.kind === 'prompt' && result.prompt.stepId).toBe('name');
   });
 
-  it('at its longest still fits the task card in one message, with a reminder on top', () => {
+  it('at its longest still fits the task card in one message, with the applicant and a reminder on top', () => {
     const longest = (id: string) => {
       const s = helpScenario.steps.find((x) => x.id === id);
       return s?.type === 'text' ? s.maxLength : 0;
@@ -45,7 +46,10 @@ describe('a long description', () => {
         address: 'а'.repeat(longest('address')),
         phone: '+79131234567',
         description: 'о'.repeat(longest('description')),
+        // Filed for someone else: the applicant's lines are on the card too.
+        applicant: { name: 'з'.repeat(longest('applicantName')), phone: '+79137654321' },
       },
+      onBehalf: { relation: 'social_worker', callFirst: 'applicant' },
     });
     const reminder = createJobTexts(ru, createRequestTexts(ru, 'UTC', helpScenario)).nudge(request, 99 * 24 * 3_600_000);
     const card = [reminder, createRequestTexts(ru, 'UTC', helpScenario).volunteerDetails(request)].join('\n\n');

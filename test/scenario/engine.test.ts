@@ -21,6 +21,7 @@ function run(inputs: (EngineInput | { press: string })[]): { results: EngineResu
 
 const HAPPY_PATH = [
   { press: 'yes' },
+  { press: 'self' },
   { press: 'pensioner' },
   text('78 лет'),
   { press: 'Ленинский' },
@@ -30,7 +31,8 @@ const HAPPY_PATH = [
   text('ул. Ленина, д. 1, кв. 5'),
   text('8 (913) 123-45-67'),
 ];
-const CONSENT = { press: 'yes' };
+/** Consent, and the request is for oneself: the questions about the person follow. */
+const CONSENT = [{ press: 'yes' }, { press: 'self' }] as const;
 
 function last(results: EngineResult[]): EngineResult {
   return results[results.length - 1]!;
@@ -47,7 +49,7 @@ describe('scenario engine: the help-request flow', () => {
     expect(prompt.canGoBack).toBe(false);
     expect(ctx.render(prompt.question)).toContain(`через ${ctx.params!.closedDays} дней после закрытия`);
     expect(ctx.render(prompt.question)).not.toMatch(/\{\w+\}/);
-    const { results } = run([CONSENT]);
+    const { results } = run([...CONSENT]);
     const category = promptOf(last(results));
     expect(category.stepId).toBe('category');
     expect(category.choices.map((c) => c.value)).toEqual(['pensioner', 'disabled', 'self_isolation', 'family_with_children', 'other']);
@@ -63,6 +65,7 @@ describe('scenario engine: the help-request flow', () => {
     const summary = promptOf(last(results));
     expect(summary.stepId).toBe('summary');
     expect(summary.summary?.map((l) => ctx.render(l.value))).toEqual([
+      '🙋 Для меня',
       'Пенсионеру',
       '78',
       'Ленинский',
@@ -82,8 +85,8 @@ describe('scenario engine: the help-request flow', () => {
 
   it('asks the prescription question only for medicine and keeps it in extra', () => {
     const inputs = [...HAPPY_PATH];
-    inputs[4] = { press: 'medicine' };
-    inputs.splice(5, 0, { press: 'has_prescription' });
+    inputs[5] = { press: 'medicine' };
+    inputs.splice(6, 0, { press: 'has_prescription' });
     const { results, state } = run(inputs);
     expect(results.map((r) => (r.kind === 'prompt' ? r.prompt.stepId : r.kind))).toContain('prescription');
     const done = advance(scenario, state, { type: 'choice', seq: state.seq, value: 'submit' }, ctx);
@@ -92,20 +95,22 @@ describe('scenario engine: the help-request flow', () => {
   });
 
   it.each([
-    ['age', 2, text('семьдесят'), 'engine.errors.notANumber'],
-    ['age', 2, text('0'), 'engine.errors.outOfRange'],
-    ['age', 2, text('121'), 'engine.errors.outOfRange'],
-    ['age', 2, text('78.5'), 'engine.errors.notANumber'],
-    ['age', 2, text('70-80'), 'engine.errors.notANumber'],
-    ['age', 2, { type: 'other' } as EngineInput, 'engine.errors.textOnly'],
-    ['district', 3, text('Марс'), 'engine.errors.pressButton'],
-    ['description', 5, text('да'), 'engine.errors.tooShort'],
-    ['description', 5, text('х'.repeat(2501)), 'engine.errors.tooLong'],
-    ['description', 5, text('\u200B\u200B  \u202E'), 'engine.errors.empty'],
-    ['phone', 8, text('12345'), 'engine.errors.badPhone'],
-    ['phone', 8, text('позвоните соседке'), 'engine.errors.badPhone'],
-    ['phone', 8, text('+8 913 123 45 67'), 'engine.errors.badPhone'],
-    ['category', 1, { type: 'contact', phone: '+79131234567' } as EngineInput, 'engine.errors.notNow'],
+    ['age', 3, text('семьдесят'), 'engine.errors.notANumber'],
+    ['age', 3, text('0'), 'engine.errors.outOfRange'],
+    ['age', 3, text('121'), 'engine.errors.outOfRange'],
+    ['age', 3, text('78.5'), 'engine.errors.notANumber'],
+    ['age', 3, text('70-80'), 'engine.errors.notANumber'],
+    ['age', 3, { type: 'other' } as EngineInput, 'engine.errors.textOnly'],
+    ['district', 4, text('Марс'), 'engine.errors.pressButton'],
+    ['description', 6, text('да'), 'engine.errors.tooShort'],
+    ['description', 6, text('х'.repeat(2501)), 'engine.errors.tooLong'],
+    ['description', 6, text('\u200B\u200B  \u202E'), 'engine.errors.empty'],
+    ['phone', 9, text('12345'), 'engine.errors.phoneNeedsAreaCode'],
+    ['phone', 9, text('123-45-67'), 'engine.errors.phoneNeedsAreaCode'],
+    ['phone', 9, text('1234'), 'engine.errors.badPhone'],
+    ['phone', 9, text('позвоните соседке'), 'engine.errors.badPhone'],
+    ['phone', 9, text('+8 913 123 45 67'), 'engine.errors.badPhone'],
+    ['category', 2, { type: 'contact', phone: '+79131234567' } as EngineInput, 'engine.errors.notNow'],
   ] as const)('on step %s re-asks the same step when given a wrong answer (%#)', (stepId, answeredBefore, bad, reason) => {
     const { results, state } = run([...HAPPY_PATH.slice(0, answeredBefore), bad]);
     const prompt = promptOf(last(results));
@@ -121,7 +126,7 @@ describe('scenario engine: the help-request flow', () => {
     ['1', 1],
     ['120', 120],
   ])('reads the age %j as %d', (typed, value) => {
-    const { state } = run([CONSENT, { press: 'pensioner' }, text(typed)]);
+    const { state } = run([...CONSENT, { press: 'pensioner' }, text(typed)]);
     expect(state.answers.age).toBe(value);
   });
 
@@ -131,29 +136,29 @@ describe('scenario engine: the help-request flow', () => {
     ['7 (913) 123 45 67', '+79131234567'],
     ['9131234567', '+79131234567'],
   ])('normalises the phone %j to %s', (typed, phone) => {
-    const { state } = run([...HAPPY_PATH.slice(0, 8), text(typed)]);
+    const { state } = run([...HAPPY_PATH.slice(0, 9), text(typed)]);
     expect(state.answers.phone).toBe(phone);
   });
 
   it('accepts a shared contact on the phone step', () => {
-    const { state } = run([...HAPPY_PATH.slice(0, 8), { type: 'contact', phone: '79131234567' }]);
+    const { state } = run([...HAPPY_PATH.slice(0, 9), { type: 'contact', phone: '79131234567' }]);
     expect(state.answers.phone).toBe('+79131234567');
     expect(state.stepId).toBe('summary');
   });
 
   it('accepts a typed label or its number instead of a button', () => {
-    const { state } = run([CONSENT, text('пенсионеру'), text('78'), text('2')]);
+    const { state } = run([...CONSENT, text('пенсионеру'), text('78'), text('2')]);
     expect(state.answers).toMatchObject({ category: 'pensioner', district: 'Ленинский' });
   });
 
   it('ignores a button of an older message and changes nothing', () => {
-    const { state } = run([CONSENT, { press: 'pensioner' }]);
+    const { state } = run([...CONSENT, { press: 'pensioner' }]);
     const result = advance(scenario, state, { type: 'choice', seq: state.seq - 1, value: 'disabled' }, ctx);
     expect(result).toEqual({ kind: 'stale', state });
   });
 
   it('goes back one step, keeps the answer and shows it', () => {
-    const { results, state } = run([CONSENT, { press: 'pensioner' }, text('78'), { type: 'back' }]);
+    const { results, state } = run([...CONSENT, { press: 'pensioner' }, text('78'), { type: 'back' }]);
     const prompt = promptOf(last(results));
     expect(prompt.stepId).toBe('age');
     expect(prompt.current).toEqual({ literal: '78' });
@@ -161,7 +166,7 @@ describe('scenario engine: the help-request flow', () => {
   });
 
   it('offers to keep a typed answer shown again, by its button or its label typed', () => {
-    const back = run([CONSENT, { press: 'pensioner' }, text('78'), { type: 'back' }]);
+    const back = run([...CONSENT, { press: 'pensioner' }, text('78'), { type: 'back' }]);
     const prompt = promptOf(last(back.results));
     expect(prompt.expects).toBe('text');
     expect(prompt.choices).toEqual([{ value: KEEP_CURRENT, label: { key: 'engine.keep' } }]);
@@ -176,12 +181,12 @@ describe('scenario engine: the help-request flow', () => {
   });
 
   it('offers no keep button on a question asked for the first time, or a choice (pressed again instead)', () => {
-    const { results } = run([CONSENT, { press: 'pensioner' }]);
+    const { results } = run([...CONSENT, { press: 'pensioner' }]);
     expect(promptOf(last(results)).choices).toEqual([]);
-    const category = promptOf(last(run([CONSENT, { press: 'pensioner' }, { type: 'back' }]).results));
+    const category = promptOf(last(run([...CONSENT, { press: 'pensioner' }, { type: 'back' }]).results));
     expect(category.choices.map((c) => c.value)).not.toContain(KEEP_CURRENT);
     // And the button's value is no answer where nothing was given before.
-    const { state } = run([CONSENT, { press: 'pensioner' }]);
+    const { state } = run([...CONSENT, { press: 'pensioner' }]);
     expect(promptOf(advance(scenario, state, { type: 'choice', seq: state.seq, value: KEEP_CURRENT }, ctx)).error).toBeDefined();
   });
 
@@ -201,7 +206,7 @@ describe('scenario engine: the help-request flow', () => {
   it('skips a branch step on the way back when the branch no longer applies', () => {
     // medicine → prescription → description; then back to helpKind, change to groceries, back again.
     const { results } = run([
-      CONSENT,
+      ...CONSENT,
       { press: 'pensioner' },
       text('78'),
       { press: 'Ленинский' },
@@ -216,7 +221,7 @@ describe('scenario engine: the help-request flow', () => {
   });
 
   it('cancels at any step', () => {
-    expect(last(run([CONSENT, { press: 'pensioner' }, { type: 'cancel' }]).results)).toEqual({ kind: 'cancelled' });
+    expect(last(run([...CONSENT, { press: 'pensioner' }, { type: 'cancel' }]).results)).toEqual({ kind: 'cancelled' });
     expect(last(run([...HAPPY_PATH, { press: 'cancel' }]).results)).toEqual({ kind: 'cancelled' });
   });
 
@@ -237,8 +242,8 @@ describe('scenario engine: the help-request flow', () => {
 
   it('drops a branch answer that no longer applies from what is submitted', () => {
     const inputs = [...HAPPY_PATH];
-    inputs[4] = { press: 'medicine' };
-    inputs.splice(5, 0, { press: 'has_prescription' });
+    inputs[5] = { press: 'medicine' };
+    inputs.splice(6, 0, { press: 'has_prescription' });
     const { state } = run([...inputs, { press: 'edit' }, { press: 'helpKind' }, { press: 'legal' }]);
     const done = advance(scenario, state, { type: 'choice', seq: state.seq, value: 'submit' }, ctx);
     if (done.kind !== 'completed') throw new Error(done.kind);
@@ -249,5 +254,84 @@ describe('scenario engine: the help-request flow', () => {
   it('goes back from the edit menu to the summary', () => {
     const { results } = run([...HAPPY_PATH, { press: 'edit' }, { type: 'back' }]);
     expect(promptOf(last(results)).stepId).toBe('summary');
+  });
+});
+
+describe('scenario engine: a request filed for someone else', () => {
+  const FOR_MOTHER = [
+    { press: 'yes' },
+    { press: 'other' },
+    { press: 'child' },
+    { press: 'pensioner' },
+    text('84'),
+    { press: 'Ленинский' },
+    { press: 'groceries' },
+    text('Хлеб, молоко, крупа'),
+    text('Анна Сергеевна'),
+    text('ул. Ленина, д. 1, кв. 5'),
+    // A city landline with its area code is the person's phone.
+    text('8 (495) 123-45-67'),
+    text('Ольга'),
+    text('8 913 765-43-21'),
+    { press: 'applicant' },
+  ];
+  const steps = (results: EngineResult[]) => results.map((r) => (r.kind === 'prompt' ? r.prompt.stepId : r.kind));
+
+  it('asks who the applicant is to the person, then both contacts and whom to call first', () => {
+    const { results } = run(FOR_MOTHER);
+    expect(steps(results)).toEqual([
+      'forWhom',
+      'relation',
+      'category',
+      'age',
+      'district',
+      'helpKind',
+      'description',
+      'name',
+      'address',
+      'phone',
+      'applicantName',
+      'applicantPhone',
+      'callFirst',
+      'summary',
+    ]);
+  });
+
+  it('offers «share my number» only where it is the presser’s own number, and takes its keyboard away after that one', () => {
+    const { results } = run(FOR_MOTHER);
+    const prompt = (id: string) => results.flatMap((r) => (r.kind === 'prompt' ? [r.prompt] : [])).find((p) => p.stepId === id);
+    expect(prompt('phone')).toMatchObject({ expects: 'text' });
+    expect(prompt('applicantPhone')).toMatchObject({ expects: 'phone' });
+    expect(prompt('applicantName')?.afterPhone).toBeUndefined();
+    expect(prompt('callFirst')?.afterPhone).toBe(true);
+    // For oneself the person's phone is the applicant's own: the button is offered.
+    const own = run(HAPPY_PATH.slice(0, 9)).results;
+    expect(promptOf(last(own))).toMatchObject({ stepId: 'phone', expects: 'phone' });
+  });
+
+  it('submits a draft with the applicant’s contact apart and the relation outside the personal data', () => {
+    const { state } = run(FOR_MOTHER);
+    const done = advance(scenario, state, { type: 'choice', seq: state.seq, value: 'submit' }, ctx);
+    if (done.kind !== 'completed') throw new Error(done.kind);
+    const draft = requestDraftSchema.parse(toHelpRequestDraft(done.answers));
+    expect(draft.personal).toMatchObject({ name: 'Анна Сергеевна', phone: '+74951234567', applicant: { name: 'Ольга', phone: '+79137654321' } });
+    expect(draft.onBehalf).toEqual({ relation: 'child', callFirst: 'applicant' });
+    expect(draft.extra).toEqual({});
+  });
+
+  it('drops the applicant’s answers when the request is changed to the person’s own', () => {
+    const { state } = run([...FOR_MOTHER, { press: 'edit' }, { press: 'forWhom' }, { press: 'self' }]);
+    const done = advance(scenario, state, { type: 'choice', seq: state.seq, value: 'submit' }, ctx);
+    if (done.kind !== 'completed') throw new Error(done.kind);
+    expect(Object.keys(done.answers)).not.toContain('applicantName');
+    const draft = requestDraftSchema.parse(toHelpRequestDraft(done.answers));
+    expect(draft.personal.applicant).toBeUndefined();
+    expect(draft.onBehalf).toBeUndefined();
+  });
+
+  it('refuses a city number without its area code, asking for the code', () => {
+    const { results, state } = run([...FOR_MOTHER.slice(0, 10), text('123-45-67')]);
+    expect(promptOf(last(results))).toMatchObject({ stepId: 'phone', error: { key: 'engine.errors.phoneNeedsAreaCode' } });
+    expect(state.answers.phone).toBeUndefined();
   });
 });

@@ -134,6 +134,56 @@ describe('scenario files are checked at start-up', () => {
       'age',
       /cannot be marked "personal: false"/,
     ],
+    [
+      'a default that is not one of the choices',
+      (s: Record<string, unknown>[]) => {
+        step(s, 'forWhom').default = 'nobody';
+      },
+      'forWhom',
+      /"default" must be the value of one of the step's own "choices"/,
+    ],
+    [
+      'a share button conditioned on a later step',
+      (s: Record<string, unknown>[]) => {
+        step(s, 'phone').shareContact = { step: 'callFirst', in: ['person'] };
+      },
+      'phone',
+      /"shareContact" refers to "callFirst", which is not an earlier step/,
+    ],
+    [
+      'a request for someone else without the applicant’s phone',
+      (s: Record<string, unknown>[]) => {
+        s.splice(s.indexOf(step(s, 'applicantPhone')), 1);
+      },
+      undefined,
+      /needs a step with id "applicantPhone" \(phone\)/,
+    ],
+    [
+      'the applicant’s name asked only for oneself',
+      (s: Record<string, unknown>[]) => {
+        step(s, 'applicantName').when = { step: 'forWhom', in: ['self'] };
+      },
+      'applicantName',
+      /must be asked whenever "forWhom" is "other"/,
+    ],
+    [
+      'an applicant’s step without the question for whom',
+      (s: Record<string, unknown>[]) => {
+        s.splice(s.indexOf(step(s, 'forWhom')), 1);
+        for (const id of ['relation', 'applicantName', 'applicantPhone', 'callFirst']) delete step(s, id).when;
+        delete step(s, 'phone').shareContact;
+      },
+      'relation',
+      /needs a "forWhom" step before it/,
+    ],
+    [
+      'a relation the statistics do not know',
+      (s: Record<string, unknown>[]) => {
+        (step(s, 'relation').choices as { value: string }[])[0]!.value = 'cousin';
+      },
+      'relation',
+      /choice value "cousin" is not one of: child, relative/,
+    ],
   ])('rejects %s, naming the step', (_name, change, stepId, problem) => {
     const result = problemOf(broken(change));
     expect(result.stepId).toBe(stepId);

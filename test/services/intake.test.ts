@@ -31,7 +31,7 @@ async function answer(intake: ReturnType<typeof setup>['intake'], session: Intak
 
 async function toSummary(intake: ReturnType<typeof setup>['intake']) {
   let session = intake.start().session!;
-  for (const value of ['yes', 'pensioner', '80', 'Ленинский', 'legal', 'Помочь с наследством', 'Анна Сергеевна', 'ул. Мира, 1', '+79130000000']) {
+  for (const value of ['yes', 'self', 'pensioner', '80', 'Ленинский', 'legal', 'Помочь с наследством', 'Анна Сергеевна', 'ул. Мира, 1', '+79130000000']) {
     session = await answer(intake, session, value);
   }
   expect(session.prompt.stepId).toBe('summary');
@@ -112,7 +112,7 @@ describe('the shared intake', () => {
 
   it('answers /my and /start mid-way and asks the same question again', async () => {
     const { intake } = setup(async () => ({ kind: 'created', request: {} as HelpRequest }));
-    const session = await answer(intake, await answer(intake, intake.start().session!, 'yes'), 'pensioner');
+    const session = await answer(intake, await answer(intake, await answer(intake, intake.start().session!, 'yes'), 'self'), 'pensioner');
     const mine = await intake.handle(session, { type: 'mine' }, requester);
     expect(mine.replies[0]).toEqual({ kind: 'text', text: { literal: 'requests of vk:42' } });
     expect(mine.session?.prompt.stepId).toBe('age');

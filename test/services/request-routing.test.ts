@@ -74,7 +74,7 @@ describe('the relative’s confirmation', () => {
       logger: new RecordingLogger(),
     });
     let session: IntakeSession = intake.start().session!;
-    const answers = ['yes', 'pensioner', '80', 'Ленинский', 'legal', 'Помочь с наследством', 'Анна Сергеевна', 'ул. Мира, 1', '+79130000000', 'submit'];
+    const answers = ['yes', 'self', 'pensioner', '80', 'Ленинский', 'legal', 'Помочь с наследством', 'Анна Сергеевна', 'ул. Мира, 1', '+79130000000', 'submit'];
     let last: string[] = [];
     for (const value of answers) {
       const index = session.prompt.choices.findIndex((c) => c.value === value);

@@ -359,6 +359,7 @@ export class VkPerson {
   say(text: string): void {
     this.fake.pushMessage({ fromId: this.userId, peerId: this.peerId, text });
   }
+  m = await person.choose(m, 'Для меня');
 
   sendSticker(): void {
     this.fake.pushSticker(this.userId, this.peerId);
@@ -457,3 +458,4 @@ export function postTelegramWebhook(h: SystemHarness, body: unknown, secret?: st
     body: JSON.stringify(body),
   });
 }
+  m = await person.choose(m, 'Для меня');

@@ -1,6 +1,16 @@
 import { Schema, type Connection } from 'mongoose';
 import { AGE_BANDS } from '../../domain/age-band.js';
-import { CATEGORIES, HELP_KINDS, HISTORY_EVENT_TYPES, isRequestChannel, MESSAGE_AUTHORS, PLATFORMS, REQUEST_STATUSES } from '../../domain/request.js';
+import {
+  CALL_FIRST,
+  CATEGORIES,
+  HELP_KINDS,
+  HISTORY_EVENT_TYPES,
+  isRequestChannel,
+  MESSAGE_AUTHORS,
+  PLATFORMS,
+  RELATIONS,
+  REQUEST_STATUSES,
+} from '../../domain/request.js';
 
 const personRef = { platform: { type: String, enum: PLATFORMS, required: true }, userId: { type: String, required: true } };
 const volunteerSchema = new Schema({ ...personRef, displayName: { type: String, required: true } }, { _id: false });
@@ -55,9 +65,15 @@ const requestSchema = new Schema(
     // Personal data sits in one sub-document so that it can be shown, withheld or erased as a whole.
     personal: {
       // The code word said at the door goes with them: erased, withheld and shown alike.
-      type: new Schema({ name: String, address: String, phone: String, description: String, codeWord: String }, { _id: false }),
+      // The applicant's name and phone, on a request filed for someone else, go with them too.
+      type: new Schema(
+        { name: String, address: String, phone: String, description: String, codeWord: String, applicantName: String, applicantPhone: String },
+        { _id: false },
+      ),
       required: true,
     },
+    // Filed for someone else: who the applicant is to the person, and whom to call first (not personal: counted).
+    onBehalf: { type: new Schema({ relation: { type: String, enum: RELATIONS }, callFirst: { type: String, enum: CALL_FIRST } }, { _id: false }) },
     consentAt: { type: Date, required: true },
     volunteer: { type: volunteerSchema },
     claimedAt: Date,

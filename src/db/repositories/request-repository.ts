@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import { ageBand, type AgeBand } from '../../domain/age-band.js';
 import { CLAIMABLE_STATUS, claimsKept, isClosed } from '../../domain/lifecycle.js';
-import type { HelpKind, HelpRequest, HistoryEvent, MessageAuthor, Platform, RequestChannel, RequestStatus, Volunteer } from '../../domain/request.js';
+import type { HelpKind, HelpRequest, HistoryEvent, MessageAuthor, OnBehalf, Platform, RequestChannel, RequestStatus, Volunteer } from '../../domain/request.js';
 import type { NewRequest, RequestRepository } from '../../services/ports.js';
 import type { CounterModel } from '../models/counter-model.js';
 import type { RequestModel } from '../models/request-model.js';
@@ -257,13 +257,24 @@ function newRequestFields({ draft, channel, requester, takenBy, codeWord, at }: 
     district: draft.district,
     helpKind: draft.helpKind,
     extra: draft.extra,
-    personal: { ...draft.personal, ...(codeWord ? { codeWord } : {}) },
+    personal: storedPersonal(draft.personal, codeWord),
+    ...(draft.onBehalf ? { onBehalf: draft.onBehalf } : {}),
     consentAt: at,
     // The service's clock, not the database's: the request's times stay consistent with its history.
     createdAt: at,
     effectsPending: true,
     posts: [],
     history: [created],
+  };
+}
+
+/** Personal data as the document keeps it: flat, so that erasure replaces the sub-document whole. */
+function storedPersonal(personal: NewRequest['draft']['personal'], codeWord: string | undefined) {
+  const { applicant, ...own } = personal;
+  return {
+    ...own,
+    ...(applicant ? { applicantName: applicant.name, applicantPhone: applicant.phone } : {}),
+    ...(codeWord ? { codeWord } : {}),
   };
 }
 
@@ -289,7 +300,16 @@ export function toHelpRequest(doc: {
   district: string;
   helpKind: string;
   extra?: Map<string, string> | Record<string, string> | null;
-  personal: { name?: string | null; address?: string | null; phone?: string | null; description?: string | null; codeWord?: string | null };
+  personal: {
+    name?: string | null;
+    address?: string | null;
+    phone?: string | null;
+    description?: string | null;
+    codeWord?: string | null;
+    applicantName?: string | null;
+    applicantPhone?: string | null;
+  };
+  onBehalf?: { relation?: string | null; callFirst?: string | null } | null;
   consentAt: Date;
   volunteer?: StoredVolunteer | null;
   claimedAt?: Date | null;
@@ -335,7 +355,13 @@ export function toHelpRequest(doc: {
       address: doc.personal.address ?? '',
       phone: doc.personal.phone ?? '',
       description: doc.personal.description ?? '',
+      ...(doc.personal.applicantName && doc.personal.applicantPhone
+        ? { applicant: { name: doc.personal.applicantName, phone: doc.personal.applicantPhone } }
+        : {}),
     },
+    ...(doc.onBehalf?.relation
+      ? { onBehalf: { relation: doc.onBehalf.relation as OnBehalf['relation'], callFirst: (doc.onBehalf.callFirst ?? 'person') as OnBehalf['callFirst'] } }
+      : {}),
     ...(doc.personal.codeWord ? { codeWord: doc.personal.codeWord } : {}),
     consentAt: doc.consentAt,
     ...(doc.volunteer ? { volunteer: toVolunteer(doc.volunteer) } : {}),

@@ -305,6 +305,13 @@ export function cardPage(v: ViewContext, user: ConsoleUser, card: RequestCard, n
               ${field(t('card.phone'), html`<a href="tel:${request.personal.phone}">${request.personal.phone}</a>`)}
               ${field(t('card.address'), request.personal.address)}
               ${field(t('card.description'), request.personal.description)}
+              ${
+                request.personal.applicant &&
+                request.onBehalf &&
+                html`${field(t('card.applicant'), `${request.personal.applicant.name} (${v.texts.relation(request.onBehalf.relation)})`)}
+              ${field(t('card.applicantPhone'), html`<a href="tel:${request.personal.applicant.phone}">${request.personal.applicant.phone}</a>`)}
+              ${field(t('card.callFirst'), v.catalog.t(`request.onBehalf.callFirst.${request.onBehalf.callFirst}`))}`
+              }
               ${request.codeWord && field(t('card.codeWord'), request.codeWord)}
               ${request.feedback && field(t('card.feedback'), `${request.feedback.rating}/5${request.feedback.comment ? ` — ${request.feedback.comment}` : ''}`)}
             </dl>`
@@ -479,6 +486,7 @@ export function dashboardPage(
       ${tile(data.total, t('dashboard.total'))}
       ${tile(duration(data.toClaim), t('dashboard.toClaim'), data.toClaim.count > 0 ? t('dashboard.over', { count: data.toClaim.count }) : undefined)}
       ${tile(duration(data.toDone), t('dashboard.toDone'), data.toDone.count > 0 ? t('dashboard.over', { count: data.toDone.count }) : undefined)}
+      ${tile(data.forSomeoneElse, t('dashboard.forSomeoneElse'))}
       ${tile(data.feedback.average === null ? t('dashboard.noData') : data.feedback.average.toFixed(1).replace('.', v.catalog.locale === 'ru' ? ',' : '.'), t('dashboard.feedback'), data.feedback.count > 0 ? t('dashboard.ratings', { count: data.feedback.count }) : undefined)}
     </div>
     <div class="card chart-columns"><h2>${t('dashboard.perDay')}</h2>
