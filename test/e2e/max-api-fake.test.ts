@@ -3,9 +3,20 @@
 // and refusals, the rate limit, webhook delivery, and a clean stop.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Bot, type Context, Keyboard, MaxError } from '@maxhub/max-bot-api';
+import {
+  AudioAttachment,
+  Bot,
+  type Context,
+  FileAttachment,
+  ImageAttachment,
+  Keyboard,
+  LocationAttachment,
+  MaxError,
+  VideoAttachment,
+} from '@maxhub/max-bot-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MaxApiFake, type MaxUpdate } from '../support/max-api-fake.js';
+import { MaxPerson } from '../support/max-person.js';
 
 const TOKEN = 'max-test-token-0001';
 const BOT_ID = 5000;
@@ -528,5 +539,131 @@ describe('stop()', () => {
       () => `the sockets closed (${tcp()} TCP handles, ${baseline} before)`,
     );
     await own.stop(); // a second stop is harmless
+  });
+});
+
+describe('photos, voice messages, videos, files and locations, as a person sends them and the bot sends them on', () => {
+  let own: MaxApiFake;
+  let mediaBot: Bot;
+  let polling: Promise<void>;
+  const got: Context[] = [];
+  const nextMessage = (before: number, what: string) => own.waitFor(() => got[before], undefined, `${what} at the bot`);
+  const attachmentsOf = (ctx: Context) => ctx.message?.body.attachments ?? [];
+
+  beforeAll(async () => {
+    own = new MaxApiFake({ token: TOKEN, longPollMaxMs: 30_000 });
+    await own.start();
+    own.addUser({ id: ANNA, firstName: 'Анна' });
+    own.addUser({ id: BORIS, firstName: 'Борис' });
+    own.addChat({ chatId: GROUP, title: 'Волонтёры района', members: [BORIS] });
+    mediaBot = newBot(own.baseUrl);
+    mediaBot.catch(() => undefined);
+    mediaBot.on('message_created', (ctx) => {
+      got.push(ctx);
+    });
+    polling = mediaBot.start();
+    await own.waitFor(() => own.heldPollCount === 1, undefined, 'the first long poll of the media bot');
+  });
+  afterAll(async () => {
+    mediaBot?.stopPolling();
+    await own?.stop();
+    await polling;
+  });
+
+  it('several photos come in one message, the caption as its text, each an image with photo_id, token and url', async () => {
+    const before = got.length;
+    const tokens = new MaxPerson(own, ANNA).sendPhoto({ caption: 'Рецепт и квитанции', count: 3 });
+    const ctx = await nextMessage(before, 'the three photos');
+    expect(ctx.message?.body.text).toBe('Рецепт и квитанции');
+    expect(attachmentsOf(ctx)).toEqual(
+      tokens.map((token) => ({ type: 'image', payload: { photo_id: expect.any(Number), token, url: expect.stringMatching(/^https:\/\//) } })),
+    );
+    expect(new Set(tokens).size).toBe(3);
+  });
+
+  it('a voice message, a video and a 50 MB file come as audio, video and file attachments', async () => {
+    const anna = new MaxPerson(own, ANNA);
+    const before = got.length;
+    const voice = anna.sendVoice();
+    const video = anna.sendVideo({ durationSec: 20 });
+    const file = anna.sendDocument({ sizeBytes: 50 * 1024 * 1024, name: 'справка.pdf' });
+    const [voiceCtx, videoCtx, fileCtx] = [
+      await nextMessage(before, 'the voice'),
+      await nextMessage(before + 1, 'the video'),
+      await nextMessage(before + 2, 'the file'),
+    ];
+    expect(attachmentsOf(voiceCtx)).toEqual([{ type: 'audio', payload: { url: expect.any(String), token: voice } }]);
+    expect(attachmentsOf(videoCtx)).toEqual([
+      { type: 'video', payload: { url: expect.any(String), token: video }, thumbnail: expect.any(String), width: 1280, height: 720, duration: 20 },
+    ]);
+    expect(attachmentsOf(fileCtx)).toEqual([{ type: 'file', payload: { url: expect.any(String), token: file }, filename: 'справка.pdf', size: 52_428_800 }]);
+  });
+
+  it('a location comes as a location attachment (ctx.location), also from a request_geo_location button', async () => {
+    const anna = new MaxPerson(own, ANNA);
+    const before = got.length;
+    anna.sendLocation(55.7558, 37.6173);
+    expect((await nextMessage(before, 'the location')).location).toEqual({ latitude: 55.7558, longitude: 37.6173 });
+
+    await mediaBot.api.sendMessageToUser(ANNA, 'Где вы?', { attachments: [Keyboard.inlineKeyboard([[Keyboard.button.requestGeoLocation('📍 Где я')]])] });
+    const ask = own.messagesToUser(ANNA).at(-1)!;
+    expect(() => own.press(ANNA, ask, 'Где я')).toThrow(/shares a location/);
+    anna.shareLocation(ask, 'Где я', 59.9386, 30.3141);
+    const shared = await nextMessage(before + 1, 'the location shared by the button');
+    expect([shared.location, shared.message?.body.text, shared.chatId]).toEqual([{ latitude: 59.9386, longitude: 30.3141 }, '', own.dialogIdOf(ANNA)]);
+  });
+
+  it('POST /messages sends files on by their tokens and a location; MAX gives the files back in full', async () => {
+    const anna = new MaxPerson(own, ANNA);
+    const [photo] = anna.sendPhoto();
+    const voice = anna.sendVoice();
+    const video = anna.sendVideo();
+    const file = anna.sendDocument({ sizeBytes: 1_000, name: 'list.txt' });
+    const sent = await mediaBot.api.sendMessageToChat(GROUP, 'От Анны', {
+      attachments: [
+        new ImageAttachment({ token: photo! }).toJson(),
+        new AudioAttachment({ token: voice }).toJson(),
+        new VideoAttachment({ token: video }).toJson(),
+        new FileAttachment({ token: file }).toJson(),
+        new LocationAttachment({ lat: 55.7558, lon: 37.6173 }).toJson(),
+      ],
+    });
+    const post = own.messagesToChat(GROUP).at(-1)!;
+    expect(post.attachments).toEqual([
+      { type: 'image', payload: { token: photo } },
+      { type: 'audio', payload: { token: voice } },
+      { type: 'video', payload: { token: video } },
+      { type: 'file', payload: { token: file } },
+      { type: 'location', latitude: 55.7558, longitude: 37.6173 },
+    ]);
+    expect(sent.body.attachments).toEqual([
+      own.mediaOf(photo!)!.attachment,
+      own.mediaOf(voice)!.attachment,
+      own.mediaOf(video)!.attachment,
+      own.mediaOf(file)!.attachment,
+      { type: 'location', latitude: 55.7558, longitude: 37.6173 },
+    ]);
+    expect(sent.body.attachments?.[3]).toMatchObject({ filename: 'list.txt', size: 1_000 });
+  });
+
+  it('a file without a token, an unknown token, one of another type and a location out of range are refused with 400 proto.payload', async () => {
+    const voice = new MaxPerson(own, BORIS).sendVoice();
+    const sent = own.messagesToChat(GROUP).length;
+    const send = (attachments: unknown[]) => refusal(mediaBot.api.sendMessageToChat(GROUP, 'x', { attachments } as never));
+    const missing = await send([{ type: 'file', payload: { url: 'https://example.org/a.pdf' } }]);
+    expect([missing.status, missing.code, missing.description]).toEqual([400, 'proto.payload', 'Missing `token` in file attachment']);
+    const unknown = await send([new FileAttachment({ token: 'no-such-token' }).toJson()]);
+    expect([unknown.status, unknown.code, unknown.description]).toEqual([400, 'proto.payload', expect.stringMatching(/^Invalid `token` in file attachment/)]);
+    const wrongType = await send([new ImageAttachment({ token: voice }).toJson()]);
+    expect([wrongType.status, wrongType.description]).toEqual([400, 'Invalid `token` in image attachment: it names a file of type audio']);
+    expect(statusAndCode(await send([new LocationAttachment({ lat: 95, lon: 0 }).toJson()]))).toEqual([400, 'proto.payload']);
+    // An image by url is MAX's own to fetch: sent.
+    await mediaBot.api.sendMessageToChat(GROUP, 'Фото по ссылке', { attachments: [new ImageAttachment({ url: 'https://example.org/a.jpg' }).toJson()] });
+    expect(
+      own
+        .messagesToChat(GROUP)
+        .map((m) => m.text)
+        .slice(sent),
+    ).toEqual(['Фото по ссылке']);
   });
 });

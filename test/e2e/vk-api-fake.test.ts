@@ -1,7 +1,18 @@
 // Proves test/support/vk-api-fake.ts against the real vk-io 4.10: polling, replies with keyboards,
 // callback buttons, edits by conversation_message_id, errors, idempotency, and a clean stop.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APIError, Keyboard, VK, type MessageContext, type MessageEventContext } from 'vk-io';
+import {
+  APIError,
+  Keyboard,
+  VK,
+  type AudioMessageAttachment,
+  type DocumentAttachment,
+  type MessageContext,
+  type MessageEventContext,
+  type PhotoAttachment,
+  type VideoAttachment,
+} from 'vk-io';
+import { VkPerson } from '../support/harness.js';
 import { NO_ACCESS_TO_CHAT, PEER_CHAT_OFFSET, VkApiFake, type VkUpdate } from '../support/vk-api-fake.js';
 
 const TOKEN = 'vk1.a.test-community-token';
@@ -383,5 +394,138 @@ describe('execute, as vk-io packs calls into it, and the per-second limit', () =
     } finally {
       await own.stop();
     }
+  });
+});
+
+describe('photos, voice messages, videos, documents and locations, as a person sends them and the community sends them on', () => {
+  let own: VkApiFake;
+  let community: VK;
+  const got: MessageContext[] = [];
+  const VOLUNTEERS = PEER_CHAT_OFFSET + 20;
+  /** The message at vk-io after `before` ones. */
+  const nextMessage = (before: number, what: string) => own.waitFor(() => got[before], undefined, `${what} at vk-io`);
+  const send = (params: Record<string, unknown>) => community.api.messages.send({ peer_id: VOLUNTEERS, random_id: 0, ...params });
+
+  beforeAll(async () => {
+    own = new VkApiFake({ token: TOKEN, groupId: GROUP_ID });
+    await own.start();
+    community = new VK({ token: TOKEN, apiBaseUrl: own.apiBaseUrl, pollingGroupId: GROUP_ID, apiLimit: 100, agent: own.agent });
+    community.updates.on('message_new', (context) => {
+      got.push(context);
+    });
+    await community.updates.start();
+  });
+  afterAll(async () => {
+    await community?.updates.stop();
+    await own?.stop();
+  });
+
+  it('several photos come in one message, with the caption as its text, each with its owner, id, access key and sizes', async () => {
+    const anna = new VkPerson(own, ANNA, ANNA);
+    const before = got.length;
+    const sent = anna.sendPhoto({ caption: 'Рецепт и квитанции', count: 3 });
+    const ctx = await nextMessage(before, 'the message with three photos');
+    expect(ctx.text).toBe('Рецепт и квитанции');
+    const photos = ctx.getAttachments('photo') as PhotoAttachment[];
+    expect(photos).toHaveLength(3);
+    expect(photos.map((p) => p.toString())).toEqual(sent);
+    expect(sent.every((a) => /^photo101_\d+_[0-9a-f]{18}$/.test(a))).toBe(true);
+    expect(photos.map((p) => [p.ownerId, p.isFilled, p.sizes?.length])).toEqual(Array(3).fill([ANNA, true, 5]));
+    expect(photos[0]!.largeSizeUrl).toMatch(/^https:\/\//);
+    expect(() => anna.sendPhoto({ count: 11 })).toThrow(/at most 10/);
+  });
+
+  it('a voice message, a video and a 50 MB document come as audio_message, video and doc', async () => {
+    const anna = new VkPerson(own, ANNA, ANNA);
+    const before = got.length;
+    const voice = anna.sendVoice({ durationSec: 9 });
+    const video = anna.sendVideo();
+    const doc = anna.sendDocument({ sizeBytes: 50 * 1024 * 1024, name: 'справка.pdf' });
+    const [voiceCtx, videoCtx, docCtx] = [
+      await nextMessage(before, 'the voice message'),
+      await nextMessage(before + 1, 'the video'),
+      await nextMessage(before + 2, 'the document'),
+    ];
+    const audio = voiceCtx.getAttachments('audio_message')[0] as AudioMessageAttachment;
+    expect([audio.duration, audio.oggUrl, audio.mp3Url, audio.ownerId]).toEqual([9, expect.stringMatching(/\.ogg$/), expect.stringMatching(/\.mp3$/), ANNA]);
+    // Sent on as a doc: its own string form (audio_message…) is not what messages.send takes.
+    expect(voice).toBe(`doc${ANNA}_${audio.id}_${audio.accessKey}`);
+    expect((videoCtx.getAttachments('video')[0] as VideoAttachment).toString()).toBe(video);
+    const document = docCtx.getAttachments('doc')[0] as DocumentAttachment;
+    expect([document.title, document.size, document.extension, document.typeId, document.toString()]).toEqual(['справка.pdf', 52_428_800, 'pdf', 1, doc]);
+  });
+
+  it("a location comes as the message's geo", async () => {
+    const before = got.length;
+    new VkPerson(own, ANNA, ANNA).sendLocation(55.7558, 37.6173);
+    const ctx = await nextMessage(before, 'the location');
+    expect([ctx.text, ctx.hasGeo, ctx.hasAttachments()]).toEqual([undefined, true, false]);
+    expect(ctx.geo).toMatchObject({ type: 'point', coordinates: { latitude: 55.7558, longitude: 37.6173 } });
+  });
+
+  it('messages.send attaches issued objects named with their access keys, and lat/long put a location on the message', async () => {
+    const anna = new VkPerson(own, ANNA, ANNA);
+    const photos = anna.sendPhoto({ count: 2 });
+    const voice = anna.sendVoice();
+    const doc = anna.sendDocument({ sizeBytes: 1_000, name: 'list.txt' });
+    await send({ message: 'От Анны', attachment: [...photos, voice, doc].join(','), lat: 55.7558, long: 37.6173 });
+    const [post] = own.messagesTo(VOLUNTEERS);
+    expect(post!.attachments?.map((a) => [a.kind, a.attachment])).toEqual([
+      ['photo', photos[0]],
+      ['photo', photos[1]],
+      ['audio_message', voice],
+      ['doc', doc],
+    ]);
+    expect([post!.droppedAttachments, post!.geo]).toEqual([undefined, { latitude: 55.7558, longitude: 37.6173 }]);
+    // Read back, the message carries the objects and the geo as VK gives them.
+    const { items } = await community.api.messages.getByConversationMessageId({ peer_id: VOLUNTEERS, conversation_message_ids: [post!.conversationMessageId] });
+    expect(items[0]!.attachments?.map((a) => a.type)).toEqual(['photo', 'photo', 'audio_message', 'doc']);
+    expect(items[0]).toMatchObject({ geo: { type: 'point', coordinates: { latitude: 55.7558, longitude: 37.6173 } } });
+    // A location alone is a message.
+    await send({ lat: -33.9, long: 151.2 });
+    expect(own.messagesTo(VOLUNTEERS).at(-1)).toMatchObject({ text: '', geo: { latitude: -33.9, longitude: 151.2 } });
+  });
+
+  it('an unknown object, a wrong or missing access key are left out without an error; with nothing left the message is empty', async () => {
+    const [photo] = new VkPerson(own, BORIS, BORIS).sendPhoto();
+    const withoutKey = photo!.replace(/_[0-9a-f]+$/, '');
+    const wrongKey = `${withoutKey}_0123456789abcdef01`;
+    const audioMessageForm = new VkPerson(own, BORIS, BORIS).sendVoice().replace(/^doc/, 'audio_message');
+    await send({ message: 'Без фото', attachment: [withoutKey, wrongKey, 'photo1_1', audioMessageForm, photo].join(',') });
+    const post = own.messagesTo(VOLUNTEERS).at(-1)!;
+    expect(post.attachments?.map((a) => a.attachment)).toEqual([photo]);
+    expect(post.droppedAttachments).toEqual([withoutKey, wrongKey, 'photo1_1', audioMessageForm]);
+
+    const sent = own.messagesTo(VOLUNTEERS).length;
+    await expect(send({ attachment: wrongKey })).rejects.toMatchObject({
+      code: 100,
+      message: 'Code №100 - One of the parameters specified was missing or invalid: message is empty or invalid',
+    });
+    await expect(send({ attachment: Array(11).fill(photo).join(',') })).rejects.toMatchObject({
+      code: 100,
+      message: expect.stringMatching(/attachment: at most 10/),
+    });
+    await expect(send({ message: 'x', lat: 91, long: 0 })).rejects.toMatchObject({ code: 100, message: expect.stringMatching(/lat should be from -90 to 90/) });
+    await expect(send({ message: 'x', lat: 10 })).rejects.toMatchObject({ code: 100, message: expect.stringMatching(/long should be/) });
+    expect(own.messagesTo(VOLUNTEERS)).toHaveLength(sent);
+  });
+
+  it('a location button must be alone in its row (911 beside another button)', async () => {
+    const alone = Keyboard.builder()
+      .textButton({ label: 'Назад' })
+      .row()
+      .locationRequestButton({ payload: { m: 'geo' } })
+      .oneTime();
+    await send({ message: 'Где вы?', keyboard: alone });
+    expect(own.messagesTo(VOLUNTEERS).at(-1)!.keyboard?.buttons).toEqual([
+      [{ color: 'secondary', action: { type: 'text', label: 'Назад', payload: '{}' } }],
+      [{ action: { type: 'location', payload: '{"m":"geo"}' } }],
+    ]);
+    // vk-io's builder puts a wide button beside one other unless a row() comes first.
+    const beside = Keyboard.builder().textButton({ label: 'Назад' }).locationRequestButton({});
+    await expect(send({ message: 'Где вы?', keyboard: beside })).rejects.toMatchObject({
+      code: 911,
+      message: expect.stringMatching(/location button should be alone/),
+    });
   });
 });

@@ -254,6 +254,55 @@ export class Person {
     );
   }
 
+  /**
+   * Sends a photo, or with `count` > 1 an album: that many messages (updates of their own) sharing a
+   * media_group_id, the caption on the first only. Returns each photo's largest size's file_id, the
+   * one a bot would send on.
+   */
+  async sendPhoto(opts: { caption?: string; count?: number } = {}): Promise<string[]> {
+    const count = opts.count ?? 1;
+    const mediaGroupId = count > 1 ? String(Date.now() * 1000 + Math.floor(Math.random() * 1000)) : undefined;
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const photo = this.harness.emulator.issuePhoto();
+      ids.push(photo.at(-1)!.file_id);
+      const caption = i === 0 && opts.caption !== undefined ? { caption: opts.caption } : {};
+      await this.sendContent({ photo, ...caption, ...(mediaGroupId ? { media_group_id: mediaGroupId } : {}) });
+    }
+    return ids;
+  }
+
+  /** Sends a voice note; returns its file_id. */
+  async sendVoice(opts: { durationSec?: number; caption?: string } = {}): Promise<string> {
+    const voice = this.harness.emulator.issueVoice(opts);
+    await this.sendContent({ voice, ...(opts.caption !== undefined ? { caption: opts.caption } : {}) });
+    return voice.file_id;
+  }
+
+  /** Sends a video; returns its file_id. */
+  async sendVideo(opts: { durationSec?: number; caption?: string } = {}): Promise<string> {
+    const video = this.harness.emulator.issueVideo(opts);
+    await this.sendContent({ video, ...(opts.caption !== undefined ? { caption: opts.caption } : {}) });
+    return video.file_id;
+  }
+
+  /** Sends a document of `sizeBytes` (a file, as Telegram calls it); returns its file_id. */
+  async sendDocument(opts: { sizeBytes: number; name?: string; mimeType?: string; caption?: string }): Promise<string> {
+    const document = this.harness.emulator.issueDocument(opts);
+    await this.sendContent({ document, ...(opts.caption !== undefined ? { caption: opts.caption } : {}) });
+    return document.file_id;
+  }
+
+  /** Sends a location (as the attachment menu or a request_location button does). */
+  async sendLocation(latitude: number, longitude: number): Promise<void> {
+    await this.sendContent({ location: { latitude, longitude } });
+  }
+
+  /** A message without text: the content given, in this person's chat (and topic). */
+  private async sendContent(content: Record<string, unknown>): Promise<void> {
+    await this.client.sendMessage(this.client.makeMessage(undefined as never, { ...this.inTopic, ...content } as never));
+  }
+
   /** Presses the button whose label contains `label` on the given message. */
   async press(message: StoredBotMessage, label: string): Promise<void> {
     const buttons = message.message.reply_markup?.inline_keyboard?.flat() ?? [];
@@ -310,6 +359,7 @@ export async function answerQuestionnaire(person: Person, district: string, help
   let m = await person.ask('/start');
   m = await person.choose(m, 'Оставить заявку');
   m = await person.choose(m, 'Да');
+  m = await person.choose(m, 'Для меня');
   m = await person.choose(m, 'Пенсионеру');
   m = await person.ask('81');
   m = await person.choose(m, district);
@@ -359,10 +409,38 @@ export class VkPerson {
   say(text: string): void {
     this.fake.pushMessage({ fromId: this.userId, peerId: this.peerId, text });
   }
-  m = await person.choose(m, 'Для меня');
 
   sendSticker(): void {
     this.fake.pushSticker(this.userId, this.peerId);
+  }
+
+  /** Sends `count` photos (up to 10) in one message, with `caption` as its text; returns each as messages.send takes it back (photo…_access key). */
+  sendPhoto(opts: { caption?: string; count?: number } = {}): string[] {
+    const photos = Array.from({ length: opts.count ?? 1 }, () => this.fake.issuePhoto(this.userId));
+    return this.fake.pushMedia({ fromId: this.userId, peerId: this.peerId, text: opts.caption, media: photos }).attachments;
+  }
+
+  /** Sends a voice message; returns it as messages.send takes it back (a doc…). */
+  sendVoice(opts: { durationSec?: number } = {}): string {
+    const voice = this.fake.issueAudioMessage(this.userId, opts.durationSec);
+    return this.fake.pushMedia({ fromId: this.userId, peerId: this.peerId, media: [voice] }).attachments[0]!;
+  }
+
+  /** Sends a video; returns it as messages.send takes it back (video…). */
+  sendVideo(opts: { durationSec?: number; caption?: string } = {}): string {
+    const video = this.fake.issueVideo(this.userId, opts.durationSec);
+    return this.fake.pushMedia({ fromId: this.userId, peerId: this.peerId, text: opts.caption, media: [video] }).attachments[0]!;
+  }
+
+  /** Sends a document of `sizeBytes`; returns it as messages.send takes it back (doc…). */
+  sendDocument(opts: { sizeBytes: number; name?: string; caption?: string }): string {
+    const doc = this.fake.issueDoc(this.userId, opts);
+    return this.fake.pushMedia({ fromId: this.userId, peerId: this.peerId, text: opts.caption, media: [doc] }).attachments[0]!;
+  }
+
+  /** Sends a location: a message with no text and its geo. */
+  sendLocation(latitude: number, longitude: number): void {
+    this.fake.pushMedia({ fromId: this.userId, peerId: this.peerId, media: [], geo: { latitude, longitude } });
   }
 
   /** Presses the button whose label contains `label` (labels may be cut at 40 characters). */
@@ -417,6 +495,7 @@ export async function fileRequestAs<M extends { text: string }>(person: ChatSide
   let m = await person.ask('/start');
   m = await person.choose(m, 'Оставить заявку');
   m = await person.choose(m, 'Да');
+  m = await person.choose(m, 'Для меня');
   m = await person.choose(m, 'Пенсионеру');
   m = await person.ask('81');
   m = await person.choose(m, district);
@@ -458,4 +537,3 @@ export function postTelegramWebhook(h: SystemHarness, body: unknown, secret?: st
     body: JSON.stringify(body),
   });
 }
-  m = await person.choose(m, 'Для меня');

@@ -116,6 +116,17 @@ const WEBHOOK_TIMEOUT_MS = 5000;
 /** Long polls are held at most this long by default (MAX holds them `timeout` seconds, 30 by default). */
 const DEFAULT_LONG_POLL_MAX_MS = 1000;
 
+/** Attachments that name a file MAX keeps, by its token (the client's types: PhotoAttachment, AudioAttachment, ...). */
+export type MaxMediaType = 'image' | 'audio' | 'video' | 'file';
+const MEDIA_TYPES = new Set<string>(['image', 'audio', 'video', 'file']);
+/** An attachment the fake issued in a person's message, and its token, which a bot sends back to send the file on. */
+export interface MaxIssuedMedia {
+  type: MaxMediaType;
+  token: string;
+  /** The attachment as the person's message carries it. */
+  attachment: { type: MaxMediaType; payload: { url: string; token: string; photo_id?: number }; [k: string]: unknown };
+}
+
 /** MAX's refusal to write where the bot may not: a group it is not in, a person who blocked it. */
 export const CHAT_DENIED = (why: string): MaxError => ({ status: 403, code: 'chat.denied', message: why });
 
@@ -221,6 +232,9 @@ export class MaxApiFake {
   /** Held long polls, each with the function that answers it now. */
   private readonly heldPolls = new Map<http.ServerResponse, () => void>();
   private closing = false;
+  /** Files of people's messages, by token. */
+  private readonly media = new Map<string, MaxIssuedMedia>();
+  private photoId = 9_000_000_000;
 
   constructor(opts: { token: string; botId?: number; botName?: string; botUsername?: string; longPollMaxMs?: number }) {
     this.token = opts.token;
@@ -389,6 +403,53 @@ export class MaxApiFake {
     const sticker = { type: 'sticker', payload: { url: 'https://stickers.max.test/set-1/1.webp', code: 'test-sticker-1' }, width: 128, height: 128 };
     return this.pushMessage({ fromId, chatId, text: '', attachments: [sticker] });
   }
+  // ---- files in people's messages: issued with a token the bot may send them on by ----
+  private issue(type: MaxMediaType, fields: (token: string) => Omit<MaxIssuedMedia['attachment'], 'type'>): MaxIssuedMedia {
+    const token = randomBytes(33).toString('base64url');
+    const issued: MaxIssuedMedia = { type, token, attachment: { ...fields(token), type } as MaxIssuedMedia['attachment'] };
+    this.media.set(token, issued);
+    return issued;
+  }
+  /** A photo (an 'image' attachment: photo_id, token, url). */
+  issueImage(): MaxIssuedMedia {
+    const photoId = ++this.photoId;
+    return this.issue('image', (token) => ({ payload: { photo_id: photoId, token, url: `https://i.oneme.ru/i?r=${photoId}` } }));
+  }
+  /** A voice message (an 'audio' attachment). */
+  issueAudio(): MaxIssuedMedia {
+    return this.issue('audio', (token) => ({ payload: { url: `https://vd.oneme.ru/audio/${token.slice(0, 12)}.ogg`, token } }));
+  }
+  /** A video (a 'video' attachment: its thumbnail, size and duration in seconds). */
+  issueVideo(opts: { durationSec?: number } = {}): MaxIssuedMedia {
+    return this.issue('video', (token) => ({
+      payload: { url: `https://vd.oneme.ru/video/${token.slice(0, 12)}.mp4`, token },
+      thumbnail: `https://i.oneme.ru/videothumb/${token.slice(0, 12)}.jpg`,
+      width: 1280,
+      height: 720,
+      duration: opts.durationSec ?? 12,
+    }));
+  }
+  /** A file (a 'file' attachment: filename, size in bytes). */
+  issueFile(opts: { sizeBytes: number; name?: string }): MaxIssuedMedia {
+    return this.issue('file', (token) => ({
+      payload: { url: `https://fd.oneme.ru/file/${token.slice(0, 12)}`, token },
+      filename: opts.name ?? 'document.pdf',
+      size: opts.sizeBytes,
+    }));
+  }
+  /** The issued file of a token, if any. */
+  mediaOf(token: string): MaxIssuedMedia | undefined {
+    return this.media.get(token);
+  }
+  /** A person's message with files (and `text`, their caption), in their dialog or (chatId) a group; returns the update and the files' tokens. */
+  pushMedia(m: { fromId: number; chatId?: number; text?: string; media: MaxIssuedMedia[] }): { update: MaxUpdate; tokens: string[] } {
+    const update = this.pushMessage({ fromId: m.fromId, chatId: m.chatId, text: m.text ?? '', attachments: m.media.map((i) => i.attachment) });
+    return { update, tokens: m.media.map((i) => i.token) };
+  }
+  /** A person shares a location: a message with no text and a 'location' attachment. */
+  pushLocation(fromId: number, location: { latitude: number; longitude: number }, chatId?: number): MaxUpdate {
+    return this.pushMessage({ fromId, chatId, text: '', attachments: [{ type: 'location', latitude: location.latitude, longitude: location.longitude }] });
+  }
   /** The person presses Start (from a deep link when `payload`): bot_started in their dialog. It lifts blockBotBy, as restarting a blocked bot does. */
   pushBotStarted(userId: number, payload?: string): MaxUpdate {
     this.ensureUser(userId);
@@ -405,10 +466,10 @@ export class MaxApiFake {
   /**
    * The person presses the button of `message` (as it is now) whose text contains `label` (or
    * matches it): a callback button gives message_callback with a fresh callback_id and its payload;
-   * request_contact shares their contact (pushContact: needs MaxUser.phone); a message button writes
-   * its text. Throws, listing the buttons, when none matches.
+   * request_contact shares their contact (pushContact: needs MaxUser.phone); request_geo_location
+   * shares `location`; a message button writes its text. Throws, listing the buttons, when none matches.
    */
-  press(userId: number, message: MaxSentMessage, label: string | RegExp): MaxUpdate {
+  press(userId: number, message: MaxSentMessage, label: string | RegExp, location?: { latitude: number; longitude: number }): MaxUpdate {
     const current = this.byMid.get(message.mid) ?? message;
     if (current.deleted) throw new Error(`message ${current.mid} was deleted: there is nothing to press`);
     const buttons = (current.keyboard ?? []).flat();
@@ -422,6 +483,9 @@ export class MaxApiFake {
         return this.pushCallback({ userId, payload: button.payload ?? '', message: current });
       case 'request_contact':
         return this.pushContact(userId);
+      case 'request_geo_location':
+        if (!location) throw new Error(`button "${button.text}" shares a location: pass the one the person shares`);
+        return this.pushLocation(userId, location, current.chatType === 'chat' ? current.chatId : undefined);
       case 'message':
         return this.pushMessage({ fromId: userId, chatId: current.chatType === 'chat' ? current.chatId : undefined, text: button.text });
       default:
@@ -965,6 +1029,7 @@ export class MaxApiFake {
     const chat = this.chatToWrite(query);
     this.assertCanWrite(chat);
     checkContent(body);
+    this.checkMedia(body);
     if (!body.text && !(Array.isArray(body.attachments) && body.attachments.length > 0)) throw badPayload('text or attachments: the message is empty');
     const mid = this.newMid();
     const attachments = structuredClone(Array.isArray(body.attachments) ? body.attachments : []);
@@ -991,6 +1056,40 @@ export class MaxApiFake {
     return { message: this.toApiMessage(msg) };
   }
 
+  /**
+   * Files and locations of a message the bot sends: a file by the token of one the fake issued (an
+   * image may come by url or photos instead, which MAX fetches itself), a location in range. MAX
+   * answers a file without a token "Missing `token` in ... attachment" (400 proto.payload); its
+   * answer to a token it does not know, or one of another type, is the fake's reading.
+   */
+  private checkMedia(body: Json) {
+    if (!Array.isArray(body.attachments)) return;
+    for (const [i, a] of (body.attachments as Json[]).entries()) {
+      if (a.type === 'location') {
+        const { latitude, longitude } = a;
+        if (typeof latitude !== 'number' || typeof longitude !== 'number' || !(Math.abs(latitude) <= 90) || !(Math.abs(longitude) <= 180))
+          throw badPayload(`attachments[${i}]: a location needs latitude -90..90 and longitude -180..180`);
+        continue;
+      }
+      if (!MEDIA_TYPES.has(String(a.type))) continue;
+      const payload = isObject(a.payload) ? a.payload : {};
+      if (a.type === 'image' && payload.token == null && (payload.url != null || payload.photos != null)) continue;
+      if (typeof payload.token !== 'string' || payload.token === '') throw badPayload(`Missing \`token\` in ${String(a.type)} attachment`);
+      const issued = this.media.get(payload.token);
+      if (!issued) throw badPayload(`Invalid \`token\` in ${String(a.type)} attachment: no such file`);
+      if (issued.type !== a.type) throw badPayload(`Invalid \`token\` in ${String(a.type)} attachment: it names a file of type ${issued.type}`);
+    }
+  }
+
+  /** Attachments as MAX gives them back: a file sent by its token in full (url, photo_id, filename, ...). */
+  private expandMedia(attachments: unknown[]): unknown[] {
+    return attachments.map((a) => {
+      const token = isObject(a) && isObject(a.payload) ? a.payload.token : undefined;
+      const issued = typeof token === 'string' ? this.media.get(token) : undefined;
+      return structuredClone(issued && issued.type === (a as Json).type ? issued.attachment : a);
+    });
+  }
+
   /** The bot's own message, not deleted: 404 not.found otherwise. */
   private ownMessage(mid: string | undefined): MaxSentMessage {
     const msg = this.byMid.get(mid ?? '');
@@ -1002,6 +1101,7 @@ export class MaxApiFake {
     const msg = this.ownMessage(query.message_id);
     this.assertCanWrite(this.chats.get(msg.chatId)!);
     checkContent(body);
+    this.checkMedia(body);
     if (body.text == null && body.attachments == null) throw badPayload('text or attachments: nothing to edit');
     this.applyEdit(msg, body);
     return { success: true };
@@ -1052,6 +1152,7 @@ export class MaxApiFake {
     if (message != null) {
       if (!isObject(message)) throw badPayload('message must be an object');
       checkContent(message);
+      this.checkMedia(message);
       const pressed = open.mid ? this.byMid.get(open.mid) : undefined;
       if (pressed && !pressed.deleted) {
         this.assertCanWrite(this.chats.get(pressed.chatId)!);
@@ -1074,7 +1175,7 @@ export class MaxApiFake {
       sender: this.botUser(),
       recipient: { chat_id: m.chatId, chat_type: m.chatType, user_id: m.userId ?? null },
       timestamp: m.timestamp,
-      body: { mid: m.mid, seq: this.seqOf.get(m.mid) ?? 0, text: m.text, attachments: structuredClone(m.attachments) },
+      body: { mid: m.mid, seq: this.seqOf.get(m.mid) ?? 0, text: m.text, attachments: this.expandMedia(m.attachments) },
     };
   }
 

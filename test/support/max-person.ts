@@ -33,6 +33,37 @@ export class MaxPerson {
     this.fake.pushSticker(this.userId, this.chatId);
   }
 
+  /** Sends `count` photos in one message, `caption` its text; returns their tokens (what a bot sends them on by). */
+  sendPhoto(opts: { caption?: string; count?: number } = {}): string[] {
+    const photos = Array.from({ length: opts.count ?? 1 }, () => this.fake.issueImage());
+    return this.fake.pushMedia({ fromId: this.userId, chatId: this.chatId, text: opts.caption, media: photos }).tokens;
+  }
+
+  /** Sends a voice message (an audio attachment); returns its token. */
+  sendVoice(): string {
+    return this.fake.pushMedia({ fromId: this.userId, chatId: this.chatId, media: [this.fake.issueAudio()] }).tokens[0]!;
+  }
+
+  /** Sends a video; returns its token. */
+  sendVideo(opts: { durationSec?: number; caption?: string } = {}): string {
+    return this.fake.pushMedia({ fromId: this.userId, chatId: this.chatId, text: opts.caption, media: [this.fake.issueVideo(opts)] }).tokens[0]!;
+  }
+
+  /** Sends a file of `sizeBytes`; returns its token. */
+  sendDocument(opts: { sizeBytes: number; name?: string; caption?: string }): string {
+    return this.fake.pushMedia({ fromId: this.userId, chatId: this.chatId, text: opts.caption, media: [this.fake.issueFile(opts)] }).tokens[0]!;
+  }
+
+  /** Shares a location (a location attachment, no text). */
+  sendLocation(latitude: number, longitude: number): void {
+    this.fake.pushLocation(this.userId, { latitude, longitude }, this.chatId);
+  }
+
+  /** Presses a request_geo_location button, sharing this location. */
+  shareLocation(message: MaxSentMessage, label: string, latitude: number, longitude: number): void {
+    this.fake.press(this.userId, message, label, { latitude, longitude });
+  }
+
   /** Presses the button whose label contains `label` (a share-contact button sends the person's own phone). */
   press(message: MaxSentMessage, label: string): void {
     this.fake.press(this.userId, message, label);

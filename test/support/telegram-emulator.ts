@@ -1,7 +1,14 @@
 // Test harness around telegram-test-api 4.2.1: a front express app that
 // (a) intercepts/records Bot API calls, (b) injects errors (403/429/...),
-// (c) stubs unsupported methods (and keeps contact cards, which it lacks), (d) long-polls getUpdates, and
-// (e) forwards everything else to the emulator's own express app (used as a sub-app).
+// (c) stubs unsupported methods (and keeps contact cards, which it lacks), (d) long-polls getUpdates,
+// (e) keeps the files people send (photos, voice notes, videos, documents) by file_id and answers a
+// bot that sends them on by reference, and (f) forwards everything else to the emulator's own express
+// app (used as a sub-app).
+//
+// Files by reference follow the official Bot API server (tdlib/telegram-bot-api, Client.cpp) and
+// TDLib (td/telegram): its error texts are TDLib's, with the first letter lowered and "Bad Request: "
+// before them, as Client::fail_query_with_error writes them.
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -23,6 +30,60 @@ export interface Fault {
 type FaultRule = { method: string; match: (p: Record<string, any>) => boolean } & Fault;
 
 const USER_EVENTS = ['AddedUserMessage', 'AddedUserCommand', 'AddedUserCallbackQuery'] as const;
+
+/** What a file_id stands for; a file_id sends only a file of its own kind. */
+export type TgFileKind = 'photo' | 'voice' | 'video' | 'document' | 'audio';
+/** A PhotoSize of the Bot API: each size of a photo is a file of its own. */
+export interface TgPhotoSize {
+  file_id: string;
+  file_unique_id: string;
+  width: number;
+  height: number;
+  file_size: number;
+}
+/** A file sent on by the bot (by file_id, or uploaded), as filesSentTo lists it. */
+export interface TgSentFile {
+  method: string;
+  kind: TgFileKind;
+  fileId: string;
+  caption?: string;
+  messageId: number;
+  /** Set for each item of an album (sendMediaGroup of two or more). */
+  mediaGroupId?: string;
+}
+/** A location the bot sent (sendLocation). */
+export interface TgSentLocation {
+  latitude: number;
+  longitude: number;
+  messageId: number;
+}
+/** The Bot API's method for each kind of file, and its parameter. */
+const FILE_METHODS: Record<string, TgFileKind> = { sendPhoto: 'photo', sendVoice: 'voice', sendVideo: 'video', sendDocument: 'document', sendAudio: 'audio' };
+/** Sends that are messages, and so count toward a chat's limits (an album counts as its items). */
+const PACED_METHODS = new Set(['sendMessage', 'editMessageText', 'editMessageReplyMarkup', ...Object.keys(FILE_METHODS), 'sendMediaGroup', 'sendLocation']);
+/** TDLib's names of file types, as its "can't use file of type" error names them (FileType.cpp). */
+const TDLIB_FILE_TYPE: Record<TgFileKind, string> = { photo: 'Photo', voice: 'VoiceNote', video: 'Video', document: 'Document', audio: 'Audio' };
+/** How Telegram's file ids begin for each kind (they are opaque; the prefix only makes logs readable). */
+const FILE_ID_PREFIX: Record<TgFileKind, string> = {
+  photo: 'AgACAgIAAxkBAAI',
+  voice: 'AwACAgIAAxkBAAI',
+  video: 'BAACAgIAAxkBAAI',
+  document: 'BQACAgIAAxkBAAI',
+  audio: 'CQACAgIAAxkBAAI',
+};
+/** TDLib's limit of items in an album (MessageContent.cpp, check_message_group_message_contents). */
+const MAX_ALBUM_ITEMS = 10;
+/** A Bot API refusal, answered as the server does. */
+class TgRefusal extends Error {
+  constructor(
+    readonly error_code: number,
+    readonly description: string,
+  ) {
+    super(description);
+  }
+}
+const badRequest = (what: string) => new TgRefusal(400, `Bad Request: ${what}`);
+const WRONG_FILE_ID = badRequest('wrong file identifier/HTTP URL specified');
 // Methods the emulator doesn't know; answered with ok:true (result true unless given).
 const DEFAULT_STUBS: Record<string, unknown> = {
   setMyCommands: true,
@@ -105,15 +166,16 @@ export class TgEmulator {
   enforceChatRates(rates: { group: { count: number; windowMs: number }; private: { count: number; windowMs: number } }) {
     this.rates = rates;
   }
-  private tooFast(method: string, payload: Record<string, any>): boolean {
-    if (!['sendMessage', 'editMessageText', 'editMessageReplyMarkup'].includes(method)) return false;
+  /** `messages`: how many messages the call sends (an album's items). */
+  private tooFast(method: string, payload: Record<string, any>, messages = 1): boolean {
+    if (!PACED_METHODS.has(method)) return false;
     const chat = String(payload.chat_id);
     if (this.rates) {
       const { count, windowMs } = chat.startsWith('-') ? this.rates.group : this.rates.private;
       const now = Date.now();
       const recent = (this.recentSends.get(chat) ?? []).filter((t) => now - t < windowMs);
-      if (count > 0 && recent.length >= count) return true;
-      this.recentSends.set(chat, [...recent, now]);
+      if (count > 0 && recent.length + messages > count) return true;
+      this.recentSends.set(chat, [...recent, ...Array(messages).fill(now)]);
     }
     if (!this.limits) return false;
     const interval = chat.startsWith('-') ? this.limits.groupMs : this.limits.privateMs;
@@ -191,11 +253,9 @@ export class TgEmulator {
         .json({ ok: false, error_code: rule.error_code, description: rule.description, ...(rule.parameters ? { parameters: rule.parameters } : {}) });
       return;
     }
-    if (this.tooFast(method, payload)) {
-      this.limitViolations++;
-      res.status(429).json({ ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
-      return;
-    }
+    // Files and locations are checked first: a refused one is no message, so it does not count.
+    if (method in FILE_METHODS || method === 'sendMediaGroup' || method === 'sendLocation') return this.sendMedia(method, payload, res);
+    if (this.tooFast(method, payload)) return this.answerTooFast(res);
     if (method in this.stubs) {
       res.json({ ok: true, result: this.stubs[method] });
       return;
@@ -204,10 +264,6 @@ export class TgEmulator {
       res.json({ ok: true, result: true });
       return;
     } // recorded in this.calls
-    if (method === 'sendDocument' || method === 'sendPhoto') {
-      res.json({ ok: true, result: this.documentMessage(payload) });
-      return;
-    } // the emulator has no files; recorded in this.calls
     if (method === 'sendContact') {
       res.json({ ok: true, result: this.contactMessage(payload) });
       return;
@@ -227,6 +283,219 @@ export class TgEmulator {
     next(); // -> emulator (sendMessage, editMessageText, getMe, deleteMessage, ...)
   }
 
+  private answerTooFast(res: express.Response) {
+    this.limitViolations++;
+    res.status(429).json({ ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
+  }
+
+  // ---- files people send, and the bot sends on by reference ----
+  private readonly files = new Map<string, { kind: TgFileKind; object: unknown }>();
+  private readonly sentFiles: (TgSentFile & { chatId: string })[] = [];
+  private readonly sentLocations: (TgSentLocation & { chatId: string })[] = [];
+
+  private newFileIds(kind: TgFileKind) {
+    return { file_id: `${FILE_ID_PREFIX[kind]}${randomBytes(24).toString('base64url')}`, file_unique_id: `AQAD${randomBytes(8).toString('base64url')}` };
+  }
+
+  /** A photo as Telegram hands it to a bot: three sizes, each with a file_id the emulator will take back as a photo. */
+  issuePhoto(): TgPhotoSize[] {
+    const sizes = [
+      [90, 67, 1_310],
+      [320, 240, 18_640],
+      [1280, 960, 142_870],
+    ].map(([width, height, file_size]) => ({ ...this.newFileIds('photo'), width: width!, height: height!, file_size: file_size! }));
+    for (const size of sizes) this.files.set(size.file_id, { kind: 'photo', object: sizes });
+    return sizes;
+  }
+  /** A voice note (Voice of the Bot API). */
+  issueVoice(opts: { durationSec?: number } = {}) {
+    const duration = opts.durationSec ?? 7;
+    return this.issue('voice', { duration, mime_type: 'audio/ogg', file_size: duration * 2_000 });
+  }
+  /** A video (Video of the Bot API). */
+  issueVideo(opts: { durationSec?: number } = {}) {
+    const duration = opts.durationSec ?? 12;
+    return this.issue('video', { width: 1280, height: 720, duration, mime_type: 'video/mp4', file_size: duration * 250_000 });
+  }
+  /** A document (Document of the Bot API) of `sizeBytes`. */
+  issueDocument(opts: { sizeBytes: number; name?: string; mimeType?: string }) {
+    return this.issue('document', { file_name: opts.name ?? 'document.pdf', mime_type: opts.mimeType ?? 'application/pdf', file_size: opts.sizeBytes });
+  }
+  /** An audio file (Audio of the Bot API): music, not a voice note. */
+  issueAudio(opts: { durationSec?: number; title?: string } = {}) {
+    const duration = opts.durationSec ?? 180;
+    return this.issue('audio', { duration, title: opts.title ?? 'Track', mime_type: 'audio/mpeg', file_size: duration * 16_000 });
+  }
+  private issue<T extends Record<string, unknown>>(kind: TgFileKind, fields: T): { file_id: string; file_unique_id: string } & T {
+    const object = { ...this.newFileIds(kind), ...fields };
+    this.files.set(object.file_id, { kind, object });
+    return object;
+  }
+
+  /** Files the bot sent to a chat (by reference or uploaded), in order. */
+  filesSentTo(chatId: number | string): TgSentFile[] {
+    return this.sentFiles.filter((f) => f.chatId === String(chatId)).map(({ chatId: _, ...file }) => file);
+  }
+  /** Locations the bot sent to a chat, in order. */
+  locationsSentTo(chatId: number | string): TgSentLocation[] {
+    return this.sentLocations.filter((l) => l.chatId === String(chatId)).map(({ chatId: _, ...location }) => location);
+  }
+
+  /** sendPhoto/Voice/Video/Document/Audio, sendMediaGroup and sendLocation: checked, paced, recorded, answered with Messages. */
+  private sendMedia(method: string, payload: Record<string, any>, res: express.Response) {
+    try {
+      const commit =
+        method === 'sendMediaGroup'
+          ? this.prepareAlbum(payload)
+          : method === 'sendLocation'
+            ? this.prepareLocation(payload)
+            : this.prepareFile(method, payload);
+      if (this.tooFast(method, payload, commit.messages)) return this.answerTooFast(res);
+      res.json({ ok: true, result: commit.send() });
+    } catch (error) {
+      if (!(error instanceof TgRefusal)) throw error;
+      res.status(error.error_code).json({ ok: false, error_code: error.error_code, description: error.description });
+    }
+  }
+
+  /** The stored file a file_id names, if it may be sent as `kind`. */
+  private fileOf(fileId: string, kind: TgFileKind) {
+    const file = this.files.get(fileId.trim());
+    if (!file) throw WRONG_FILE_ID;
+    // TDLib refuses a photo's file_id for other media and the reverse, and leaves document-class
+    // files (voice, video, audio, document) to Telegram's servers; the emulator refuses every
+    // mix-up, so that a bot's shows in tests.
+    if (file.kind !== kind) throw badRequest(`can't use file of type ${TDLIB_FILE_TYPE[file.kind]} as ${TDLIB_FILE_TYPE[kind]}`);
+    return file;
+  }
+
+  private prepareFile(method: string, payload: Record<string, any>) {
+    const kind = FILE_METHODS[method]!;
+    const field = kind;
+    const file = payload[field] as UploadedFile | string | undefined;
+    if (file === undefined || file === '') throw badRequest(`there is no ${field} in the request`);
+    // An upload (or a URL, which the emulator cannot fetch) is answered as an uploaded document, as before.
+    if (typeof file === 'object' || /^https?:\/\//i.test(file)) {
+      return {
+        messages: 1,
+        send: () => {
+          const message = this.documentMessage(payload);
+          this.sentFiles.push({
+            chatId: String(payload.chat_id),
+            method,
+            kind,
+            fileId: message.document.file_id,
+            ...captionOf(payload),
+            messageId: message.message_id,
+          });
+          return message;
+        },
+      };
+    }
+    const stored = this.fileOf(file, kind);
+    return {
+      messages: 1,
+      send: () => {
+        const message = this.mediaMessage(payload.chat_id, kind, stored.object, payload.caption);
+        this.sentFiles.push({ chatId: String(payload.chat_id), method, kind, fileId: file, ...captionOf(payload), messageId: message.message_id });
+        return message;
+      },
+    };
+  }
+
+  /** sendMediaGroup: each item read, its file resolved, then the album checked, as TDLib does. */
+  private prepareAlbum(payload: Record<string, any>) {
+    let media: unknown = payload.media;
+    if (media === undefined || media === '') throw badRequest('parameter "media" is required');
+    if (typeof media === 'string') {
+      try {
+        media = JSON.parse(media);
+      } catch {
+        throw badRequest("can't parse media JSON object");
+      }
+    }
+    if (!Array.isArray(media)) throw badRequest('expected an Array of InputMedia');
+    const items = media.map((item: any) => {
+      if (typeof item !== 'object' || item === null) throw badRequest("can't parse InputMedia: expected an Object");
+      const kind = item.type as TgFileKind;
+      if (!['photo', 'video', 'document', 'audio'].includes(kind)) throw badRequest(`can't parse InputMedia: type "${String(item.type)}" is unsupported`);
+      if (typeof item.media !== 'string' || item.media === '') throw badRequest("can't parse InputMedia: media not found");
+      const caption = typeof item.caption === 'string' && item.caption !== '' ? item.caption : undefined;
+      // An item uploaded with the request names its part: attach://<name>.
+      const upload = item.media.startsWith('attach://') ? payload[item.media.slice('attach://'.length)] : undefined;
+      if (item.media.startsWith('attach://') && typeof upload !== 'object') throw badRequest("can't parse InputMedia: media not found");
+      if (upload) {
+        const uploaded = upload as UploadedFile;
+        const object = kind === 'photo' ? this.issuePhoto() : this.issue(kind, { file_name: uploaded.filename, file_size: uploaded.content.length });
+        return { kind, fileId: Array.isArray(object) ? object.at(-1)!.file_id : object.file_id, object, caption };
+      }
+      if (/^https?:\/\//i.test(item.media)) throw WRONG_FILE_ID; // the emulator fetches no URLs
+      return { kind, fileId: item.media as string, object: this.fileOf(item.media, kind).object, caption };
+    });
+    if (items.length > MAX_ALBUM_ITEMS) throw badRequest('too many messages to send as an album');
+    if (items.length === 0) throw badRequest('there are no messages to send');
+    const kinds = new Set(items.map((i) => i.kind));
+    const apart = items.find((i) => i.kind === 'document' || i.kind === 'audio');
+    if (kinds.size > 1 && apart) throw badRequest(`${apart.kind} can't be mixed with other media types`);
+    return {
+      messages: items.length,
+      send: () => {
+        // A single item is sent as one message, outside any album (TDLib's send_message_group).
+        const mediaGroupId = items.length > 1 ? String(BigInt(Date.now()) * 1000n + BigInt(this.albumsSent++ % 1000)) : undefined;
+        return items.map((item) => {
+          const message = {
+            ...this.mediaMessage(payload.chat_id, item.kind, item.object, item.caption),
+            ...(mediaGroupId ? { media_group_id: mediaGroupId } : {}),
+          };
+          this.sentFiles.push({
+            chatId: String(payload.chat_id),
+            method: 'sendMediaGroup',
+            kind: item.kind,
+            fileId: item.fileId,
+            ...(item.caption ? { caption: item.caption } : {}),
+            messageId: message.message_id,
+            ...(mediaGroupId ? { mediaGroupId } : {}),
+          });
+          return message;
+        });
+      },
+    };
+  }
+  private albumsSent = 0;
+
+  /** sendLocation: the server's own "is empty" checks (Client::get_location), then TDLib's range (Location.cpp). */
+  private prepareLocation(payload: Record<string, any>) {
+    const latitude = String(payload.latitude ?? '').trim();
+    const longitude = String(payload.longitude ?? '').trim();
+    if (latitude === '') throw badRequest('latitude is empty');
+    if (longitude === '') throw badRequest('longitude is empty');
+    const location = { latitude: Number(latitude), longitude: Number(longitude) };
+    if (!(Math.abs(location.latitude) <= 90 && Math.abs(location.longitude) <= 180)) throw badRequest('invalid location specified');
+    return {
+      messages: 1,
+      send: () => {
+        const message = { ...this.messageHead(payload.chat_id), location };
+        this.sentLocations.push({ chatId: String(payload.chat_id), ...location, messageId: message.message_id });
+        return message;
+      },
+    };
+  }
+
+  /** A new message's id, date and chat; ids come from the emulator's own count, so they stay in order with its text messages. */
+  private messageHead(chatId: unknown) {
+    const srv = this.server as unknown as { messageId: number };
+    return {
+      message_id: srv.messageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: Number(chatId), type: Number(chatId) < 0 ? 'supergroup' : 'private' },
+      from: { id: 123456, is_bot: true, first_name: 'Bot', username: 'Bot' },
+    };
+  }
+
+  private mediaMessage(chatId: unknown, kind: TgFileKind, object: unknown, caption: unknown) {
+    return { ...this.messageHead(chatId), [kind]: structuredClone(object), ...(typeof caption === 'string' && caption !== '' ? { caption } : {}) };
+  }
+
   /** Contact cards the bot sent, by message id, and whether it deleted them since. */
   readonly contacts = new Map<number, { chatId: string; phone: string; name: string; deleted: boolean }>();
   private contactMessage(payload: Record<string, any>) {
@@ -244,7 +513,7 @@ export class TgEmulator {
   /** A Message as Telegram answers sendDocument; the file itself stays in the recorded call's payload. */
   private documentMessage(payload: Record<string, any>) {
     const n = ++this.documentsSent;
-    const file = (payload.document ?? payload.photo) as UploadedFile | string;
+    const file = (payload.document ?? payload.photo ?? payload.voice ?? payload.video ?? payload.audio) as UploadedFile | string;
     return {
       message_id: 1_000_000 + n,
       date: Math.floor(Date.now() / 1000),
@@ -284,6 +553,8 @@ export class TgEmulator {
     });
   }
 }
+
+const captionOf = (payload: Record<string, any>) => (typeof payload.caption === 'string' && payload.caption !== '' ? { caption: payload.caption } : {});
 
 /** A file a bot uploaded (sendDocument with an InputFile), as the front records it. */
 export interface UploadedFile {

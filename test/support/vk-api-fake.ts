@@ -48,11 +48,33 @@ export interface VkSentMessage {
   randomId: string;
   text: string;
   keyboard?: VkKeyboard;
+  /** The `attachment` parameter as the bot sent it. */
   attachment?: string;
+  /** What of `attachment` VK attached: objects it issued, named with their access key, in order. */
+  attachments?: VkMediaRef[];
+  /** What of `attachment` VK left out without a word: unknown objects, a wrong or missing access key. */
+  droppedAttachments?: string[];
+  /** The location of `lat` and `long`. */
+  geo?: VkGeo;
   /** params of messages.send / the last messages.edit */
   params: VkParams;
   edits: number;
   date: number;
+}
+/** Objects a person's message carries that a community may send on (an audio message is a doc). */
+export type VkMediaKind = 'photo' | 'audio_message' | 'video' | 'doc';
+/** An object the fake issued in a person's message, as messages.send takes it back. */
+export interface VkMediaRef {
+  kind: VkMediaKind;
+  ownerId: number;
+  id: number;
+  accessKey: string;
+  /** messages.send's form: photo…, video…, doc… (doc for an audio message too), with the access key. */
+  attachment: string;
+}
+export interface VkGeo {
+  latitude: number;
+  longitude: number;
 }
 export interface VkEventAnswer {
   eventId: string;
@@ -97,6 +119,13 @@ export const CLIENT_INFO = {
 };
 const DEFAULT_STUBS: Record<string, unknown> = { 'messages.setActivity': 1, 'messages.markAsRead': 1 };
 const MAX_MESSAGE_LENGTH = 4096;
+/** VK takes at most 10 objects in a message's attachment (and a person's message carries at most 10). */
+export const MAX_ATTACHMENTS = 10;
+/** The attachment form messages.send reads: <type><owner_id>_<media_id>[_<access_key>]. */
+const ATTACHMENT_RE = /^([a-z_]+)(-?\d+)_(\d+)(?:_([A-Za-z0-9]+))?$/;
+/** VK's doc types by extension (docs.get: 1 text, 2 archive, 3 gif, 4 image, 5 audio, 6 video, 7 e-book, 8 other). */
+const docType = (ext: string) =>
+  ({ txt: 1, pdf: 1, doc: 1, docx: 1, zip: 2, rar: 2, gif: 3, jpg: 4, png: 4, mp3: 5, ogg: 5, mp4: 6, avi: 6, epub: 7, fb2: 7 })[ext] ?? 8;
 
 /** VK HTML-escapes message text it hands out; vk-io's MessageContext unescapes it back. */
 const escapeVkText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -283,7 +312,15 @@ export class VkApiFake {
    * delivering it; with `action`, a conversation's service message (no text), as VK sends when
    * someone joins, is removed or renames the chat.
    */
-  makeMessageNew(m: { fromId: number; peerId?: number; text?: string; payload?: unknown; attachments?: unknown[]; action?: VkChatAction }): VkUpdate {
+  makeMessageNew(m: {
+    fromId: number;
+    peerId?: number;
+    text?: string;
+    payload?: unknown;
+    attachments?: unknown[];
+    geo?: VkGeo;
+    action?: VkChatAction;
+  }): VkUpdate {
     const peerId = m.peerId ?? m.fromId;
     const payload = m.payload === undefined ? undefined : typeof m.payload === 'string' ? m.payload : JSON.stringify(m.payload);
     const message: Record<string, unknown> = {
@@ -302,6 +339,7 @@ export class VkApiFake {
       text: escapeVkText(m.text ?? ''),
       ...(payload !== undefined ? { payload } : {}),
       ...(m.action ? { action: { ...m.action } } : {}),
+      ...(m.geo ? { geo: geoObject(m.geo) } : {}),
     };
     return this.event('message_new', { message, client_info: { ...CLIENT_INFO } });
   }
@@ -340,6 +378,84 @@ export class VkApiFake {
     };
     return this.pushMessage({ fromId, peerId, text: '', attachments: [sticker] });
   }
+  // ---- media in people's messages ----
+  /** Issued objects by messages.send's name for them without the key ("photo101_457239017"), with VK's object. */
+  private readonly media = new Map<string, { ref: VkMediaRef; attachment: Record<string, unknown> }>();
+  private mediaId = 457_239_016;
+
+  private issue(kind: VkMediaKind, ownerId: number, object: (id: number, accessKey: string) => Record<string, unknown>) {
+    const id = ++this.mediaId;
+    const accessKey = randomBytes(9).toString('hex');
+    const sendAs = kind === 'audio_message' ? 'doc' : kind;
+    const ref: VkMediaRef = { kind, ownerId, id, accessKey, attachment: `${sendAs}${ownerId}_${id}_${accessKey}` };
+    const attachment = { type: kind, [kind]: { id, owner_id: ownerId, access_key: accessKey, ...object(id, accessKey) } };
+    this.media.set(`${sendAs}${ownerId}_${id}`, { ref, attachment });
+    return { ref, attachment };
+  }
+  /** A photo of `ownerId` as a message_new carries it: sizes s..z, in a message's album (-3). */
+  issuePhoto(ownerId: number) {
+    const date = Math.floor(Date.now() / 1000);
+    return this.issue('photo', ownerId, (id) => ({
+      album_id: -3,
+      date,
+      text: '',
+      has_tags: false,
+      sizes: [
+        ['s', 75, 56],
+        ['m', 130, 97],
+        ['x', 604, 453],
+        ['y', 807, 605],
+        ['z', 1280, 960],
+      ].map(([type, width, height]) => ({ type, width, height, url: `https://sun9-1.userapi.com/impg/${ownerId}_${id}_${type}.jpg` })),
+    }));
+  }
+  /** A voice message of `ownerId` (audio_message), `duration` seconds. */
+  issueAudioMessage(ownerId: number, duration = 7) {
+    return this.issue('audio_message', ownerId, (id) => ({
+      duration,
+      waveform: Array.from({ length: 32 }, (_, i) => (i * 7) % 31),
+      link_ogg: `https://psv4.userapi.com/audio_message/${ownerId}_${id}.ogg`,
+      link_mp3: `https://psv4.userapi.com/audio_message/${ownerId}_${id}.mp3`,
+    }));
+  }
+  /** A video of `ownerId`. */
+  issueVideo(ownerId: number, duration = 12) {
+    const date = Math.floor(Date.now() / 1000);
+    return this.issue('video', ownerId, (id) => ({
+      title: 'Видео',
+      duration,
+      date,
+      type: 'video',
+      views: 0,
+      image: [{ url: `https://sun9-1.userapi.com/video/${ownerId}_${id}.jpg`, width: 320, height: 240 }],
+    }));
+  }
+  /** A document (doc) of `ownerId`: `title` with its extension, `size` bytes. */
+  issueDoc(ownerId: number, opts: { sizeBytes: number; name?: string }) {
+    const title = opts.name ?? 'document.pdf';
+    const ext = /\.([^.]+)$/.exec(title)?.[1]?.toLowerCase() ?? '';
+    const date = Math.floor(Date.now() / 1000);
+    return this.issue('doc', ownerId, (id) => ({ title, size: opts.sizeBytes, ext, date, type: docType(ext), url: `https://vk.com/doc${ownerId}_${id}` }));
+  }
+  /**
+   * A person's message with objects (photos, a voice message, a video, documents; at most 10) and
+   * `text`, or a location (`geo`); returns the update and each object as messages.send takes it back.
+   */
+  pushMedia(m: { fromId: number; peerId?: number; text?: string; media: { ref: VkMediaRef; attachment: unknown }[]; geo?: VkGeo }): {
+    update: VkUpdate;
+    attachments: string[];
+  } {
+    if (m.media.length > MAX_ATTACHMENTS) throw new Error(`a VK message carries at most ${MAX_ATTACHMENTS} attachments, not ${m.media.length}`);
+    const update = this.pushMessage({ fromId: m.fromId, peerId: m.peerId, text: m.text ?? '', attachments: m.media.map((i) => i.attachment), geo: m.geo });
+    return { update, attachments: m.media.map((i) => i.ref.attachment) };
+  }
+  /** The issued object a messages.send attachment names: `undefined` for an unknown one, or one without its access key. */
+  mediaOf(attachment: string): VkMediaRef | undefined {
+    const [, type, ownerId, id, accessKey] = ATTACHMENT_RE.exec(attachment.trim()) ?? [];
+    const found = this.media.get(`${type}${ownerId}_${id}`);
+    return found && found.ref.accessKey === accessKey ? found.ref : undefined;
+  }
+
   /** A service message in a conversation: `fromId` did `action` (invited or removed someone, renamed it). */
   pushChatAction(peerId: number, fromId: number, action: VkChatAction): VkUpdate {
     if (!isChat(peerId)) throw new Error(`service messages come only in conversations, not to peer ${peerId}`);
@@ -559,7 +675,9 @@ export class VkApiFake {
     const peerIds = p.peer_ids !== undefined ? p.peer_ids.split(',').map(Number) : single !== undefined ? [Number(single)] : [];
     if (peerIds.length === 0 || peerIds.some((id) => !Number.isInteger(id) || id === 0))
       throw invalid('you should specify peer_id, user_id, domain, chat_id or user_ids param');
-    if (!p.message && !p.attachment && !p.sticker_id) throw invalid('message is empty or invalid');
+    const { attachments, dropped } = this.resolveAttachments(p.attachment);
+    const geo = readGeo(p);
+    if (!p.message && attachments.length === 0 && !geo && !p.sticker_id) throw invalid('message is empty or invalid');
     if ((p.message ?? '').length > MAX_MESSAGE_LENGTH) throw new VkApiError(914, 'Message is too long');
     const keyboard = p.keyboard !== undefined ? parseKeyboard(p.keyboard) : undefined;
 
@@ -585,6 +703,9 @@ export class VkApiFake {
         text: p.message ?? '',
         ...(keyboard ? { keyboard } : {}),
         ...(p.attachment ? { attachment: p.attachment } : {}),
+        ...(attachments.length > 0 ? { attachments } : {}),
+        ...(dropped.length > 0 ? { droppedAttachments: dropped } : {}),
+        ...(geo ? { geo } : {}),
         params: { ...p },
         edits: 0,
         date: Math.floor(Date.now() / 1000),
@@ -617,10 +738,41 @@ export class VkApiFake {
     if (p.message !== undefined) msg.text = p.message;
     if (keyboard && keyboard.buttons.length > 0) msg.keyboard = keyboard;
     else delete msg.keyboard;
-    if (p.attachment !== undefined) msg.attachment = p.attachment;
+    if (p.attachment !== undefined) {
+      const { attachments, dropped } = this.resolveAttachments(p.attachment);
+      msg.attachment = p.attachment;
+      if (attachments.length > 0) msg.attachments = attachments;
+      else delete msg.attachments;
+      if (dropped.length > 0) msg.droppedAttachments = dropped;
+      else delete msg.droppedAttachments;
+    }
+    const geo = readGeo(p);
+    if (geo) msg.geo = geo;
     msg.params = { ...p };
     msg.edits += 1;
     return 1;
+  }
+
+  /**
+   * messages.send's `attachment`: at most 10 objects. VK attaches the ones it knows and may give, and
+   * leaves out the rest without an error (an unknown object, a wrong or missing access key): a
+   * message left with nothing is then "message is empty or invalid".
+   */
+  private resolveAttachments(raw: string | undefined): { attachments: VkMediaRef[]; dropped: string[] } {
+    const items = (raw ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean);
+    // VK's answer to more than 10 is not documented; the fake's reading is error 100 naming the parameter.
+    if (items.length > MAX_ATTACHMENTS) throw invalid(`attachment: at most ${MAX_ATTACHMENTS} attachments, and there are ${items.length}`);
+    const attachments: VkMediaRef[] = [];
+    const dropped: string[] = [];
+    for (const item of items) {
+      const ref = this.mediaOf(item);
+      if (ref) attachments.push(ref);
+      else dropped.push(item);
+    }
+    return { attachments, dropped };
   }
 
   private answerEvent(p: VkParams): number {
@@ -693,13 +845,27 @@ export class VkApiFake {
       text: escapeVkText(m.text),
       conversation_message_id: m.conversationMessageId,
       random_id: Number(m.randomId),
-      attachments: [],
+      attachments: (m.attachments ?? []).map((ref) => structuredClone(this.media.get(ref.attachment.replace(/_[^_]+$/, ''))!.attachment)),
+      ...(m.geo ? { geo: geoObject(m.geo) } : {}),
       fwd_messages: [],
       important: false,
       is_hidden: false,
       ...(m.keyboard ? { keyboard: { ...m.keyboard, author_id: -this.groupId } } : {}),
     };
   }
+}
+
+/** A location as VK puts it in a message (message.geo). */
+const geoObject = (geo: VkGeo) => ({ type: 'point', coordinates: { latitude: geo.latitude, longitude: geo.longitude } });
+
+/** messages.send's and messages.edit's `lat` and `long` (degrees, -90..90 and -180..180), both or neither. */
+function readGeo(p: VkParams): VkGeo | undefined {
+  if (p.lat === undefined && p.long === undefined) return undefined;
+  const latitude = Number(p.lat);
+  const longitude = Number(p.long);
+  if (p.lat === undefined || p.lat === '' || !(Math.abs(latitude) <= 90)) throw invalid('lat should be from -90 to 90');
+  if (p.long === undefined || p.long === '' || !(Math.abs(longitude) <= 180)) throw invalid('long should be from -180 to 180');
+  return { latitude, longitude };
 }
 
 async function readBody(req: http.IncomingMessage): Promise<string> {
@@ -726,6 +892,8 @@ function parseKeyboard(raw: string): VkKeyboard {
   for (const row of kb.buttons) {
     if (!Array.isArray(row)) throw bad('row should be array');
     if (row.length > 5) throw bad('at most 5 buttons in a row');
+    // A location button takes the keyboard's whole width.
+    if (row.length > 1 && row.some((b) => b?.action?.type === 'location')) throw bad('a location button should be alone in its row');
     for (const b of row) {
       if (!b?.action?.type) throw bad('button.action.type is required');
       if (['text', 'callback'].includes(b.action.type) && (typeof b.action.label !== 'string' || b.action.label.length === 0 || b.action.label.length > 40)) {
