@@ -630,9 +630,10 @@ export function makeRequest(overrides: Partial<HelpRequest> = {}): HelpRequest {
 
 /** The personal strings of a draft, for "never shown / never logged" assertions. */
 export function personalStrings(draft: RequestDraft): string[] {
-  const { name, address, phone, description } = draft.personal;
+  const { name, address, phone, description, applicant } = draft.personal;
   // The phone is also searched for without +7, as a log line might carry it reformatted.
-  return [name, address, phone, phone.slice(2), description];
+  const own = [name, address, phone, phone.slice(2), description];
+  return applicant ? [...own, applicant.name, applicant.phone, applicant.phone.slice(2)] : own;
 }
 
 /** A clock that moves one second per call, so events have distinct, ordered times. */
