@@ -64,6 +64,22 @@ function describeRetentionStoreContract(name: string, makeSubject: () => Promise
       });
     });
 
+    it('erases the applicant’s name and phone of a request filed for someone else, keeping the relation for statistics', async () => {
+      const draft = makeDraft({
+        personal: { ...makeDraft().personal, applicant: { name: 'Ольга Сидорова', phone: '+79137654321' } },
+        onBehalf: { relation: 'child', callFirst: 'applicant' },
+      });
+      const request = await subject.requests.create({ draft, channel: 'telegram', requester: alice, at: minute(0) });
+      expect(present(await subject.requests.findByNumber(request.number)).personal.applicant).toEqual({ name: 'Ольга Сидорова', phone: '+79137654321' });
+      const cancelled = present(
+        await subject.requests.applyTransition(request.number, allowed(request, { type: 'cancel', reason: 'не нужно' }, actorOf(alice), minute(1))),
+      );
+      expect(await subject.retention.erase([cancelled.number], minute(10))).toEqual([cancelled.number]);
+      const erased = present(await subject.requests.findByNumber(request.number));
+      expect(erased.personal).toEqual({ name: '', address: '', phone: '', description: '' });
+      expect(erased.onBehalf).toEqual({ relation: 'child', callFirst: 'applicant' });
+    });
+
     it("keeps a withdrawal's own note, without the requester's ids or reason", async () => {
       const request = await filed();
       present(

@@ -86,6 +86,26 @@ describe('the CSV export', () => {
     expect(rows).toHaveLength(3);
   });
 
+  it('tells a request filed for someone else apart, the applicant’s contact only in the full export', async () => {
+    const requests = new FakeRequestRepository();
+    const forMother = makeDraft({
+      personal: { ...makeDraft().personal, applicant: { name: 'Ольга Сидорова', phone: '+79137654321' } },
+      onBehalf: { relation: 'neighbour', callFirst: 'person' },
+    });
+    await requests.create({ draft: forMother, channel: 'telegram', requester, at: new Date('2025-03-03T06:00:00Z') });
+    await requests.create({ draft: makeDraft(), channel: 'telegram', requester, at: new Date('2025-03-03T07:00:00Z') });
+    const all = await requests.all();
+    const plain = parseCsv(toCsv(exportRows(all, texts.exportLabels(), { full: false })).slice(1));
+    const column = (rows: string[][], name: string) => rows.slice(1).map((r) => r[rows[0]!.indexOf(name)]);
+    expect(column(plain, 'Для кого')).toEqual(['для другого человека', 'для себя']);
+    expect(column(plain, 'Кем приходится заявитель')).toEqual(['Сосед или знакомый', '']);
+    expect(plain.flat().join(' ')).not.toMatch(/Ольга|7654321/);
+    const full = parseCsv(toCsv(exportRows(all, texts.exportLabels(), { full: true })).slice(1));
+    expect(column(full, 'Заявитель')).toEqual(['Ольга Сидорова', '']);
+    expect(column(full, 'Телефон заявителя')).toEqual(['8 913 765-43-21', '']);
+    expect(column(full, 'Звонить сначала')).toEqual(['человеку, которому нужна помощь', '']);
+  });
+
   it('quotes and neutralises single cells as spreadsheets need', () => {
     expect(csvCell('Ленинский')).toBe('Ленинский');
     expect(csvCell('a;b')).toBe('"a;b"');

@@ -70,6 +70,23 @@ describe('computeStats', () => {
     expect(stats.toDone).toEqual({ medianMs: ((90 + 300) / 2) * 60_000, count: 2 });
   });
 
+  it('counts the requests filed by someone else for the person helped, by who they were to them', () => {
+    const stats = computeStats([
+      request({ onBehalf: { relation: 'child', callFirst: 'person' } }),
+      request({ onBehalf: { relation: 'neighbour', callFirst: 'applicant' } }),
+      request({ onBehalf: { relation: 'child', callFirst: 'applicant' } }),
+      request({}),
+    ]);
+    expect(stats.forSomeoneElse).toEqual({
+      count: 3,
+      byRelation: [
+        ['child', 2],
+        ['neighbour', 1],
+      ],
+    });
+    expect(computeStats([request({})]).forSomeoneElse).toEqual({ count: 0, byRelation: [] });
+  });
+
   it('has nothing to take a median of in an empty period', () => {
     const stats = computeStats([]);
     expect(stats.total).toBe(0);

@@ -96,6 +96,7 @@ export class FakeRequestRepository implements RequestRepository {
       helpKind: draft.helpKind,
       extra: { ...draft.extra },
       personal: { ...draft.personal },
+      ...(draft.onBehalf ? { onBehalf: { ...draft.onBehalf } } : {}),
       ...(codeWord ? { codeWord } : {}),
       consentAt: at,
       round: 0,
