@@ -354,10 +354,24 @@ function buildPrompt(scenario: Scenario, state: ScenarioState, ctx: EngineContex
   return { ...base, expects, choices, ...(current ? { current } : {}) };
 }
 
+/**
+ * How much of one typed answer the summary shows. The summary is one message (Telegram and VK take
+ * 4096 UTF-16 units, MAX 4000 characters): a long list in full beside the other answers, and both
+ * contacts of a request filed for someone else, could pass that once emoji take two units each.
+ */
+export const SUMMARY_VALUE_MAX = 800;
+
 function summaryLines(scenario: Scenario, answers: Answers, ctx: EngineContext) {
   return scenario.steps
     .filter((s) => s.label && isVisible(s, answers) && answers[s.id] !== undefined)
-    .map((s) => ({ label: keyText(s.label!), value: displayAnswer(s, answers[s.id]!, ctx) }));
+    .map((s) => ({ label: keyText(s.label!), value: shortened(displayAnswer(s, answers[s.id]!, ctx)) }));
+}
+
+/** A typed answer cut to its first SUMMARY_VALUE_MAX characters and «…»; it is stored whole. */
+function shortened(value: Text): Text {
+  if (!('literal' in value)) return value;
+  const characters = [...value.literal];
+  return characters.length <= SUMMARY_VALUE_MAX ? value : literalText(`${characters.slice(0, SUMMARY_VALUE_MAX).join('')}…`);
 }
 
 function displayAnswer(step: Step, value: Answer, ctx: EngineContext): Text {

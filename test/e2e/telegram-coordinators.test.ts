@@ -118,7 +118,7 @@ describe('who may use the commands', () => {
     let m = await boss.ask('/start');
     m = await boss.choose(m, 'Оставить заявку');
     m = await boss.choose(m, 'Да');
-    expect(m.message.text).toMatch(/Кому нужна помощь/);
+    expect(m.message.text).toMatch(/Для кого нужна помощь/);
     expect((await boss.ask(`/cancel ${request.number} дубль`)).message.text).toBe(
       `Готово: заявка №${request.number} отменена. Заявитель получит сообщение с причиной.`,
     );

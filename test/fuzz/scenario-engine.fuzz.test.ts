@@ -27,7 +27,7 @@ const RUNS_PER_STEP = Number(process.env.FUZZ_RUNS ?? 1500);
 const WALKS_PER_STEP = 60;
 const WALK_LENGTH = 40;
 
-/** A valid answer for each step, on the branch that asks every step (medicine asks about a prescription). */
+/** A valid answer for each step, on the branch that asks every step (medicine asks about a prescription, someone else about the applicant). */
 const VALID: Record<string, { choice: string } | { text: string }> = {
   category: { choice: 'pensioner' },
   age: { text: '81' },
@@ -37,7 +37,13 @@ const VALID: Record<string, { choice: string } | { text: string }> = {
   description: { text: 'Хлеб, молоко, гречка, лекарства по списку' },
   name: { text: 'Зинаида Петровна' },
   address: { text: 'ул. Садовая, д. 7, кв. 12' },
-  phone: { text: '8 913 765-43-21' },
+  phone: { text: '8 (495) 123-45-67' },
+  // For someone else: the branch that asks the applicant's steps too.
+  forWhom: { choice: 'other' },
+  relation: { choice: 'neighbour' },
+  applicantName: { text: 'Ольга' },
+  applicantPhone: { text: '8 913 765-43-21' },
+  callFirst: { choice: 'person' },
   consent: { choice: 'yes' },
   summary: { choice: 'submit' },
 };

@@ -38,7 +38,13 @@ const VALID: Record<string, { value: string } | { text: string }> = {
   description: { text: 'Купить лекарства по рецепту' },
   name: { text: 'Зинаида Петровна' },
   address: { text: 'ул. Садовая, д. 7, кв. 12' },
-  phone: { text: '+7 913 765 43 21' },
+  phone: { text: '8 495 123-45-67' },
+  // Filed for someone else, the branch that asks every step.
+  forWhom: { value: 'other' },
+  relation: { value: 'child' },
+  applicantName: { text: 'Ольга' },
+  applicantPhone: { text: '+7 913 765 43 21' },
+  callFirst: { value: 'applicant' },
   consent: { value: 'yes' },
   summary: { value: 'submit' },
 };
@@ -362,7 +368,8 @@ describe('shared intake and renderers under hostile input', () => {
     for (const districts of lists) {
       const custom = makeIntake({ ...engineContext, lists: { districts } });
       let session = custom.start().session!;
-      // Consent, the category, the age: then the district list.
+      // Consent, for oneself, the category, the age: then the district list.
+      session = (await custom.handle(session, { type: 'pick', seq: session.state.seq, index: 0 }, requester)).session!;
       session = (await custom.handle(session, { type: 'pick', seq: session.state.seq, index: 0 }, requester)).session!;
       session = (await custom.handle(session, { type: 'pick', seq: session.state.seq, index: 0 }, requester)).session!;
       session = (await custom.handle(session, { type: 'text', text: '80' }, requester)).session!;

@@ -335,3 +335,19 @@ describe('scenario engine: a request filed for someone else', () => {
     expect(state.answers.phone).toBeUndefined();
   });
 });
+
+describe('scenario engine: the summary of long answers', () => {
+  it('shows the first 800 characters of a long description, and submits it whole', () => {
+    const long = `${'🍞 хлеб, '.repeat(300)}конец`;
+    const inputs = [...HAPPY_PATH];
+    inputs[6] = text(long);
+    const { results, state } = run(inputs);
+    const summary = promptOf(last(results)).summary!.map((l) => ctx.render(l.value));
+    const shown = summary.find((v) => v.startsWith('🍞'))!;
+    expect([...shown]).toHaveLength(801);
+    expect(shown.endsWith('…')).toBe(true);
+    const done = advance(scenario, state, { type: 'choice', seq: state.seq, value: 'submit' }, ctx);
+    if (done.kind !== 'completed') throw new Error(done.kind);
+    expect(done.answers.description).toBe(long);
+  });
+});
