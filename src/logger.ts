@@ -24,6 +24,10 @@ export const PERSONAL_FIELDS: ReadonlySet<string> = new Set([
   'text',
   'contact',
   'codeWord',
+  // The contact of whoever filed a request for someone else, as the questionnaire's answers name it.
+  'applicant',
+  'applicantName',
+  'applicantPhone',
 ]);
 const CENSOR = '[redacted]';
 /** Deeper than any log call nests; it also ends a walk round a cycle (pino's stringify copes with those). */

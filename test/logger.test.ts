@@ -26,6 +26,8 @@ const PERSONAL = {
   lastName: 'Соседкина',
   typed: 'мой номер 8 913 765-43-21, адрес Лесная 5',
   codeWord: 'ромашка 47',
+  applicantName: 'Валентина Дочерина',
+  applicantPhone: '+79137654321',
 };
 
 const at = new Date('2025-03-07T09:12:44.120Z');
@@ -43,7 +45,14 @@ const request: HelpRequest = {
   district: 'Ленинский',
   helpKind: 'medicine',
   extra: { prescription: 'has_prescription' },
-  personal: { name: PERSONAL.name, address: PERSONAL.address, phone: PERSONAL.phone, description: PERSONAL.description },
+  personal: {
+    name: PERSONAL.name,
+    address: PERSONAL.address,
+    phone: PERSONAL.phone,
+    description: PERSONAL.description,
+    applicant: { name: PERSONAL.applicantName, phone: PERSONAL.applicantPhone },
+  },
+  onBehalf: { relation: 'child', callFirst: 'applicant' },
   codeWord: PERSONAL.codeWord,
   consentAt: at,
   volunteer: { platform: 'telegram', userId: '801', displayName: PERSONAL.volunteer },
@@ -108,6 +117,8 @@ it('keeps every personal value of a request, a person and an update out of the l
   // The questionnaire's answers as the partner API and the console form receive them.
   logger.info({ body: { name: PERSONAL.name, address: PERSONAL.address, phone: PERSONAL.phone, description: PERSONAL.description, consent: true } }, 'body');
   logger.debug({ values: { name: PERSONAL.name, address: PERSONAL.address, phone: '8 913 123-45-67' } }, 'form values');
+  // The answers of a request filed for someone else, by their step ids.
+  logger.info({ answers: { applicantName: PERSONAL.applicantName, applicantPhone: PERSONAL.applicantPhone, relation: 'child' } }, 'answers for someone else');
   // A lifecycle change with what the coordinator typed.
   logger.info({ action: { type: 'cancel', reason: PERSONAL.reason }, comment: PERSONAL.comment }, 'cancelled');
   // People: a sighting and a known person, flat and nested.
