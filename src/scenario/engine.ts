@@ -346,7 +346,8 @@ function buildPrompt(scenario: Scenario, state: ScenarioState, ctx: EngineContex
     return { ...base, expects: 'choice', multiple: true, choices: [...choices, doneChoice()] };
   }
   const answered = state.answers[step.id];
-  const current = answered === undefined || step.type === 'consent' ? undefined : displayAnswer(step, answered, ctx);
+  // Shown as «Сейчас указано: …» under the question, in the same one message as the summary's answers.
+  const current = answered === undefined || step.type === 'consent' ? undefined : shortened(displayAnswer(step, answered, ctx));
   const expects =
     step.type === 'choice' || step.type === 'consent' ? 'choice' : step.type === 'phone' && offersOwnNumber(step, state.answers) ? 'phone' : 'text';
   // A typed answer given earlier can be kept with one press; a choice is kept by pressing it again.
@@ -355,7 +356,7 @@ function buildPrompt(scenario: Scenario, state: ScenarioState, ctx: EngineContex
 }
 
 /**
- * How much of one typed answer the summary shows. The summary is one message (Telegram and VK take
+ * How much of one typed answer the summary (and a question asked again) shows. The summary is one message (Telegram and VK take
  * 4096 UTF-16 units, MAX 4000 characters): a long list in full beside the other answers, and both
  * contacts of a request filed for someone else, could pass that once emoji take two units each.
  */

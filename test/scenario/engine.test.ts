@@ -350,4 +350,14 @@ describe('scenario engine: the summary of long answers', () => {
     if (done.kind !== 'completed') throw new Error(done.kind);
     expect(done.answers.description).toBe(long);
   });
+
+  it('shows the same first 800 characters as the current answer when the person comes back to it', () => {
+    const long = `${'💊 лекарство, '.repeat(170)}конец`;
+    const inputs = [...HAPPY_PATH.slice(0, 6), text(long), { type: 'back' } as EngineInput];
+    const prompt = promptOf(last(run(inputs).results));
+    expect(prompt.stepId).toBe('description');
+    const current = ctx.render(prompt.current!);
+    expect([...current]).toHaveLength(801);
+    expect(long.startsWith(current.slice(0, -1))).toBe(true);
+  });
 });
