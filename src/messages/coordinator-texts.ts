@@ -246,7 +246,7 @@ export function createCoordinatorTexts(catalog: Catalog, requestTexts: RequestTe
         channel,
         filedFor: (forSomeoneElse) => t(forSomeoneElse ? 'export.filedFor.other' : 'export.filedFor.self'),
         relation: requestTexts.relation,
-        callFirst: (code) => catalog.t(`request.onBehalf.callFirst.${code}`),
+        callFirst: requestTexts.callFirst,
         dateTime: (at) => format.format(at).replace(', ', ' '),
       };
     },

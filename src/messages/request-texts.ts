@@ -26,12 +26,14 @@ export function createRequestTexts(catalog: Catalog, timeZone: string, scenario:
   const helpKind = (code: string) => catalog.t(`request.helpKind.${code}`);
   const status = (code: string) => catalog.t(`status.${code}`);
   const relation = (code: string) => catalog.t(`request.relation.${code}`);
+  const callFirst = (code: string) => catalog.t(`request.onBehalf.callFirst.${code}`);
 
   const texts: RequestTexts = {
     category,
     helpKind,
     status,
     relation,
+    callFirst,
     onBehalf(request) {
       const applicant = request.personal.applicant;
       if (!request.onBehalf || !applicant) return '';
@@ -39,7 +41,7 @@ export function createRequestTexts(catalog: Catalog, timeZone: string, scenario:
         applicantName: applicant.name,
         relation: relation(request.onBehalf.relation),
         applicantPhone: applicant.phone,
-        callFirst: catalog.t(`request.onBehalf.callFirst.${request.onBehalf.callFirst}`),
+        callFirst: callFirst(request.onBehalf.callFirst),
       })}`;
     },
     dateTime: (at) => dateTimeFormat.format(at),

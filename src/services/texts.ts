@@ -35,6 +35,8 @@ export interface RequestTexts extends RequestNewsTexts {
   onBehalf(request: HelpRequest): string;
   /** A relation's label (son or daughter, neighbour, …), by its code in RELATIONS. */
   relation(code: string): string;
+  /** Whom the volunteer calls first (the person, the applicant), by its code in CALL_FIRST. */
+  callFirst(code: string): string;
   /** The answer to /my: the requester's requests with their status, or that there are none. */
   myRequests(requests: HelpRequest[]): string;
   category(code: string): string;

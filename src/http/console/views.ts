@@ -310,7 +310,7 @@ export function cardPage(v: ViewContext, user: ConsoleUser, card: RequestCard, n
                 request.onBehalf &&
                 html`${field(t('card.applicant'), `${request.personal.applicant.name} (${v.texts.relation(request.onBehalf.relation)})`)}
               ${field(t('card.applicantPhone'), html`<a href="tel:${request.personal.applicant.phone}">${request.personal.applicant.phone}</a>`)}
-              ${field(t('card.callFirst'), v.catalog.t(`request.onBehalf.callFirst.${request.onBehalf.callFirst}`))}`
+              ${field(t('card.callFirst'), v.texts.callFirst(request.onBehalf.callFirst))}`
               }
               ${request.codeWord && field(t('card.codeWord'), request.codeWord)}
               ${request.feedback && field(t('card.feedback'), `${request.feedback.rating}/5${request.feedback.comment ? ` — ${request.feedback.comment}` : ''}`)}
